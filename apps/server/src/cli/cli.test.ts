@@ -1,0 +1,65 @@
+/** The CLI in-process: the script shapes of the playbook, one-line errors and exit codes. */
+import { expect, it } from 'vitest';
+import { loadConfig } from '../config.ts';
+import { describeEachDatabase } from '../../test/databases.ts';
+import { main } from './main.ts';
+import { createRuntime } from './runtime.ts';
+
+describeEachDatabase('CLI', (t) => {
+  async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+    let out = '';
+    let err = '';
+    const rt = createRuntime(loadConfig({}), { out: { write: (s) => void (out += s) }, err: { write: (s) => void (err += s) } }, t().db);
+    const code = await main(argv, {}, rt);
+    return { code, out, err };
+  }
+
+  it('provisions a tenant and creates a storm in the shapes scripts read', async () => {
+    const p = await cli('tenant', 'provision', '--org', 'Cli Roofing', '--tier', 'standard', '--admin-email', 'admin@cli.example', '--json');
+    expect(p.code).toBe(0);
+    const tenant = JSON.parse(p.out) as { tenant_id: string; admin_token: string };
+    expect(tenant.tenant_id).toMatch(/^[0-9a-f-]{36}$/);
+    const s = await cli('storm', 'create', '--tenant', tenant.tenant_id, '--event-id', 'CLI_001', '--name', 'Cli storm', '--json');
+    expect(s.code).toBe(0);
+    const storm = JSON.parse(s.out) as { storm_id: string };
+    const moved = await cli('storm', 'status', '--storm', storm.storm_id, 'active', '--reason', 'go', '--json');
+    expect(JSON.parse(moved.out).status).toBe('active');
+    const shown = await cli('storm', 'show', '--storm', storm.storm_id);
+    expect(shown.out).toMatch(/status\s+active/);
+    const listed = await cli('tenant', 'list');
+    expect(listed.out).toContain('Cli Roofing');
+    const storms = await cli('storm', 'list', '--tenant', tenant.tenant_id, '--json');
+    expect(JSON.parse(storms.out)).toHaveLength(1);
+    const flags = await cli('tenant', 'flags', '--tenant', tenant.tenant_id, '--flag', 'sso=true', '--json');
+    expect(JSON.parse(flags.out).feature_flags.sso).toBe(true);
+  });
+
+  it.each([
+    [['tenant', 'provision', '--org', 'X', '--tier', 'gold', '--admin-email', 'x@x.com'], 'tier'],
+    [['tenant', 'provision', '--org', 'X', '--tier', 'trial', '--admin-email', 'nope'], 'adminEmail'],
+    [['storm', 'show', '--storm', 'not-a-uuid'], 'storm_id'],
+    [['storm', 'show', '--storm', '6f1c7a2e-3b4d-4e5f-8a9b-0c1d2e3f4a5b'], 'not found'],
+    [['tenant', 'flags', '--tenant', '6f1c7a2e-3b4d-4e5f-8a9b-0c1d2e3f4a5b', '--flag', 'sso'], 'name=true|false'],
+  ])('exits 2 with one line for %j', async (argv, fragment) => {
+    const r = await cli(...argv);
+    expect(r.code).toBe(2);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toContain(fragment);
+  });
+
+  it('prints the error body on stdout under --json, and exits 2 on usage errors', async () => {
+    const r = await cli('storm', 'create', '--tenant', '6f1c7a2e-3b4d-4e5f-8a9b-0c1d2e3f4a5b', '--event-id', 'E', '--name', 'n', '--json');
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.out).error.code).toBe('NOT_FOUND');
+    expect((await cli('storm', 'create', '--json')).code).toBe(2);
+    expect((await cli('frobnicate')).code).toBe(2);
+    expect((await cli('--help')).code).toBe(0);
+  });
+
+  it('migrates and reports status', async () => {
+    const m = await cli('db', 'migrate', '--json');
+    expect(JSON.parse(m.out)).toMatchObject({ applied: [] });
+    const s = await cli('db', 'status', '--json');
+    expect(JSON.parse(s.out).migrations.every((x: { state: string }) => x.state === 'applied')).toBe(true);
+  });
+});

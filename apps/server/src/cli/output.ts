@@ -1,0 +1,36 @@
+/** Human-readable output for the CLI: objects as aligned `key: value` lines, arrays of objects as tables. */
+
+function cell(value: unknown): string {
+  if (value === null || value === undefined) return '-';
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+export function table(rows: Record<string, unknown>[], columns?: string[]): string {
+  if (rows.length === 0) return '(none)';
+  const cols = columns ?? Object.keys(rows[0] ?? {});
+  const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
+  const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  return [line(cols), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(cols.map((c) => cell(r[c]))))].join('\n');
+}
+
+export function keyValues(obj: Record<string, unknown>): string {
+  const keys = Object.keys(obj);
+  const width = Math.max(...keys.map((k) => k.length));
+  return keys
+    .map((k) => {
+      const v = obj[k];
+      if (v && typeof v === 'object' && !Array.isArray(v)) {
+        const inner = Object.entries(v as Record<string, unknown>).map(([ik, iv]) => `${ik}=${cell(iv)}`).join(' ');
+        return `${k.padEnd(width)}  ${inner || '-'}`;
+      }
+      return `${k.padEnd(width)}  ${Array.isArray(v) ? `${v.length} item(s)` : cell(v)}`;
+    })
+    .join('\n');
+}
+
+export function render(result: unknown): string {
+  if (Array.isArray(result)) return table(result as Record<string, unknown>[]);
+  if (result && typeof result === 'object') return keyValues(result as Record<string, unknown>);
+  return cell(result);
+}

@@ -1,0 +1,69 @@
+/**
+ * Configuration: parsed and validated once at start from the environment, then passed in as a frozen object.
+ * Nothing else in the platform reads `process.env`.
+ */
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { AppError } from './errors.ts';
+
+const envSchema = z.object({
+  DATABASE_URL: z.string().min(1).optional(),
+  STORMOPS_DATA_DIR: z.string().min(1).optional(),
+  STORMOPS_PLATFORM_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  STORMOPS_PROFILE: z.enum(['dev', 'prod']).default('dev'),
+  STORMOPS_SLACK_WEBHOOK_URL: z.url().optional(),
+  STORMOPS_PAGERDUTY_ROUTING_KEY: z.string().min(1).optional(),
+  STORMOPS_PAGERDUTY_URL: z.url().default('https://events.pagerduty.com/v2/enqueue'),
+  STORMOPS_SLO_EVALUATE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+});
+
+export interface Config {
+  /** `pglite` (embedded, the default) or `postgres` (server, when DATABASE_URL is set). */
+  readonly database: { readonly kind: 'pglite'; readonly dataDir: string } | { readonly kind: 'postgres'; readonly url: string };
+  /** Operator credential for platform-wide API calls; when unset in embedded mode one is made and kept in the data folder. */
+  readonly platformToken: string | undefined;
+  readonly host: string;
+  readonly port: number;
+  readonly logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  readonly profile: 'dev' | 'prod';
+  /** Alert destinations (docs/observability.md); unset ones are skipped. */
+  readonly alerts: { readonly slackWebhookUrl: string | undefined; readonly pagerdutyRoutingKey: string | undefined; readonly pagerdutyUrl: string };
+  /** How often the server evaluates SLO alert rules (0: never; `stormops slo evaluate` still works). */
+  readonly sloEvaluateSeconds: number;
+  /** OTLP/HTTP metrics export, when set (e.g. http://collector:4318). */
+  readonly otlpEndpoint: string | undefined;
+}
+
+export function loadConfig(env: Record<string, string | undefined>, cwd: string = process.cwd()): Config {
+  // An empty variable means unset, as in most shells' `VAR= command`.
+  const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(given);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new AppError('CONFIG_INVALID', `configuration ${issue?.path.join('.')}: ${issue?.message}`, {
+      issues: parsed.error.issues.map((i) => ({ variable: i.path.join('.'), message: i.message })),
+    });
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    database: e.DATABASE_URL
+      ? Object.freeze({ kind: 'postgres' as const, url: e.DATABASE_URL })
+      : Object.freeze({ kind: 'pglite' as const, dataDir: resolve(cwd, e.STORMOPS_DATA_DIR ?? '.stormops') }),
+    platformToken: e.STORMOPS_PLATFORM_TOKEN,
+    host: e.HOST,
+    port: e.PORT,
+    logLevel: e.LOG_LEVEL,
+    profile: e.STORMOPS_PROFILE,
+    alerts: Object.freeze({
+      slackWebhookUrl: e.STORMOPS_SLACK_WEBHOOK_URL,
+      pagerdutyRoutingKey: e.STORMOPS_PAGERDUTY_ROUTING_KEY,
+      pagerdutyUrl: e.STORMOPS_PAGERDUTY_URL,
+    }),
+    sloEvaluateSeconds: e.STORMOPS_SLO_EVALUATE_SECONDS,
+    otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
+  });
+}

@@ -1,0 +1,151 @@
+/**
+ * Bulk transactions: raw SQL and COPY inside one tenant transaction, for imports that stream millions of rows.
+ * Kysely hides the driver's client, and COPY FROM is refused on tables under row-level security, so bulk work
+ * COPYs into a temporary staging table and moves rows with one INSERT ... SELECT that RLS checks.
+ * - server Postgres: a pooled `pg` client, COPY FROM STDIN streamed with back-pressure (pg-copy-streams);
+ * - PGlite: the one connection under the same mutex as Kysely, COPY FROM '/dev/blob' one chunk at a time.
+ */
+import type { PGlite } from '@electric-sql/pglite';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { Mutex } from './mutex.ts';
+
+export interface BulkTx {
+  query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<R[]>;
+  /** Streams COPY text lines (each ending in \n) into `copySql` (`COPY t (cols) FROM STDIN`); returns lines sent. */
+  copy(copySql: string, lines: AsyncIterable<string>): Promise<number>;
+}
+
+export type BulkRunner = <T>(setup: string, params: unknown[], fn: (tx: BulkTx) => Promise<T>) => Promise<T>;
+
+/** PGlite's blob COPY takes the whole blob; chunks of this size keep memory bounded. */
+const BLOB_CHUNK_BYTES = 16 * 1024 * 1024;
+
+export function pgliteBulk(pglite: PGlite, mutex: Mutex): BulkRunner {
+  return async (setup, params, fn) => {
+    const release = await mutex.lock();
+    try {
+      await pglite.query('begin');
+      try {
+        await pglite.query(setup, params);
+        const tx: BulkTx = {
+          query: async <R>(text: string, p: unknown[] = []) => (await pglite.query<R>(text, p)).rows,
+          copy: async (copySql, lines) => {
+            const blobSql = copySql.replace(/FROM\s+STDIN/i, "FROM '/dev/blob'");
+            let parts: string[] = [];
+            let bytes = 0;
+            let count = 0;
+            // COPY FROM '/dev/blob' needs file-read rights the tenant role lacks: the COPY alone runs as the session
+            // user, into the staging table only (a temp table, outside RLS); the tenant role returns right after.
+            await assertTemporaryTarget(pglite, copySql);
+            const role = (await pglite.query<{ role: string }>("select current_setting('role') as role")).rows[0]?.role ?? 'none';
+            const flush = async () => {
+              if (parts.length === 0) return;
+              await pglite.query('set local role none');
+              try {
+                await pglite.query(blobSql, [], { blob: new Blob(parts) });
+              } finally {
+                await pglite.query(`select set_config('role', $1, true)`, [role]);
+              }
+              parts = [];
+              bytes = 0;
+            };
+            for await (const line of lines) {
+              parts.push(line);
+              bytes += line.length;
+              count++;
+              if (bytes >= BLOB_CHUNK_BYTES) await flush();
+            }
+            await flush();
+            return count;
+          },
+        };
+        const result = await fn(tx);
+        await pglite.query('commit');
+        return result;
+      } catch (err) {
+        await pglite.query('rollback');
+        throw err;
+      }
+    } finally {
+      release();
+    }
+  };
+}
+
+/** Server Postgres refuses COPY into tables under RLS; PGlite's COPY runs as the session user, so check it here. */
+async function assertTemporaryTarget(pglite: PGlite, copySql: string): Promise<void> {
+  const table = /^\s*COPY\s+([A-Za-z_][A-Za-z0-9_]*)/i.exec(copySql)?.[1];
+  const rows = table
+    ? (await pglite.query<{ p: string }>('select relpersistence as p from pg_class where oid = $1::regclass', [table])).rows
+    : [];
+  if (rows[0]?.p !== 't') throw new Error(`bulk COPY must target a temporary staging table, not ${table ?? copySql}`);
+}
+
+export function postgresBulk(pool: pg.Pool): BulkRunner {
+  return async (setup, params, fn) => {
+    const client = await pool.connect();
+    let broken = false;
+    try {
+      await client.query('begin');
+      try {
+        await client.query(setup, params);
+        const tx: BulkTx = {
+          query: async <R>(text: string, p: unknown[] = []) => (await client.query(text, p)).rows as R[],
+          copy: (copySql, lines) => copyLines(client, copySql, lines),
+        };
+        const result = await fn(tx);
+        await client.query('commit');
+        return result;
+      } catch (err) {
+        await client.query('rollback').catch(() => (broken = true));
+        throw err;
+      }
+    } finally {
+      client.release(broken);
+    }
+  };
+}
+
+async function copyLines(client: pg.PoolClient, copySql: string, lines: AsyncIterable<string>): Promise<number> {
+  const stream = client.query(copyFrom(copySql));
+  const finished = new Promise<void>((ok, fail) => {
+    stream.on('finish', ok);
+    stream.on('error', fail);
+  });
+  let count = 0;
+  let buffer = '';
+  try {
+    for await (const line of lines) {
+      buffer += line;
+      count++;
+      if (buffer.length >= 64 * 1024) {
+        if (!stream.write(buffer)) await new Promise((r) => stream.once('drain', r));
+        buffer = '';
+      }
+    }
+    if (buffer) stream.write(buffer);
+    stream.end();
+  } catch (err) {
+    stream.destroy(err as Error);
+    await finished.catch(() => {});
+    throw err;
+  }
+  await finished;
+  return count;
+}
+
+/** One value in COPY text format: \N for null, backslash escapes for the characters COPY treats specially. */
+export function copyValue(value: string | number | boolean | null | undefined): string {
+  if (value === null || value === undefined) return '\\N';
+  if (typeof value !== 'string') return typeof value === 'number' && !Number.isFinite(value) ? '\\N' : String(value);
+  return /[\\\t\n\r]/.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c] ?? c) : value;
+}
+
+const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+export function copyLine(values: readonly (string | number | boolean | null | undefined)[]): string {
+  let line = '';
+  for (let i = 0; i < values.length; i++) line += (i ? '\t' : '') + copyValue(values[i]);
+  return line + '\n';
+}

@@ -1,0 +1,142 @@
+/**
+ * The one database module. Opens embedded PGlite (default; a data folder, locked against a second process) or server
+ * Postgres (DATABASE_URL). All application work runs in one of two transaction kinds, never as the table owner:
+ * - `withTenant(tenantId, fn)`: role `stormops_tenant`, `app.tenant_id` set for this transaction only; row-level
+ *   security confines every statement to that tenant;
+ * - `withPlatform(fn)`: role `stormops_platform`, for platform-wide work (provisioning, billing runs, resolving ids).
+ */
+import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import { spawn } from 'node:child_process';
+import { stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import pg from 'pg';
+import type { Config } from '../config.ts';
+import { AppError } from '../errors.ts';
+import { lockDataDir, type DataDirLock } from './data-dir-lock.ts';
+import { PGliteDialect } from './pglite-dialect.ts';
+import { Mutex } from './mutex.ts';
+import { pgliteBulk, postgresBulk, type BulkRunner, type BulkTx } from './bulk.ts';
+import type { DB } from './schema.ts';
+
+export type Trx = Transaction<DB>;
+
+export interface Database {
+  readonly kind: 'pglite' | 'postgres';
+  /** The owner connection: migrations and tests only. Application code uses withTenant/withPlatform. */
+  readonly owner: Kysely<DB>;
+  withTenant<T>(tenantId: string, fn: (trx: Trx) => Promise<T>): Promise<T>;
+  withPlatform<T>(fn: (trx: Trx) => Promise<T>): Promise<T>;
+  /** A tenant transaction on the raw client, for COPY-based bulk work (see bulk.ts). Same role and context. */
+  withTenantBulk<T>(tenantId: string, fn: (tx: BulkTx) => Promise<T>): Promise<T>;
+  /** Writes a full backup of the database to `path` (PGlite: a gzipped data-folder dump; server: pg_dump -Fc). */
+  backupTo(path: string): Promise<number>;
+  /** Throws DATABASE_UNAVAILABLE unless a trivial query answers. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}
+
+/** `template`: a PGlite data-folder dump to start from (tests load a migrated one instead of running initdb). */
+export type DatabaseTarget = Config['database'] | { kind: 'pglite-memory'; template?: Blob };
+
+export async function openDatabase(target: DatabaseTarget): Promise<Database> {
+  switch (target.kind) {
+    case 'postgres': {
+      const pool = makePool(target.url);
+      return wrap('postgres', new Kysely<DB>({ dialect: new PostgresDialect({ pool }) }), postgresBulk(pool), (path) => pgDump(target.url, path));
+    }
+    case 'pglite':
+      return openPGlite(target.dataDir);
+    case 'pglite-memory':
+      return openPGlite(undefined, target.template);
+  }
+}
+
+function makePool(url: string): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  pool.on('error', () => {}); // an idle client's error surfaces on the next query instead of crashing the process
+  return pool;
+}
+
+async function openPGlite(dataDir: string | undefined, template?: Blob): Promise<Database> {
+  const lock: DataDirLock | undefined = dataDir ? lockDataDir(dataDir) : undefined;
+  try {
+    const { PGlite } = await import('@electric-sql/pglite');
+    // The Postgres files live in a sub-folder, so the data folder can also hold the lock and local secrets.
+    const pglite = await PGlite.create(dataDir ? { dataDir: join(dataDir, 'pgdata') } : template ? { loadDataDir: template } : {});
+    const mutex = new Mutex();
+    const dump = async (path: string) => {
+      const release = await mutex.lock();
+      try {
+        const blob = await pglite.dumpDataDir('gzip');
+        await writeFile(path, Buffer.from(await blob.arrayBuffer()));
+        return blob.size;
+      } finally {
+        release();
+      }
+    };
+    return wrap('pglite', new Kysely<DB>({ dialect: new PGliteDialect(pglite, mutex) }), pgliteBulk(pglite, mutex), dump, async () => {
+      await pglite.close();
+      lock?.release();
+    });
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
+}
+
+const TENANT_SETUP = "select set_config('role', 'stormops_tenant', true), set_config('app.tenant_id', $1, true)";
+
+/** pg_dump of the server database in custom format (restore with pg_restore). */
+function pgDump(url: string, path: string): Promise<number> {
+  return new Promise((ok, fail) => {
+    const child = spawn('pg_dump', ['--format=custom', `--file=${path}`, url], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', (e) => fail(new AppError('DATABASE_UNAVAILABLE', `pg_dump could not run (${e.message}): install the PostgreSQL client tools`)));
+    child.on('exit', (code) => (code === 0 ? stat(path).then((s) => ok(s.size), fail) : fail(new AppError('DATABASE_UNAVAILABLE', `pg_dump failed: ${err.trim()}`))));
+  });
+}
+
+function wrap(kind: Database['kind'], owner: Kysely<DB>, bulk: BulkRunner, backupTo: (path: string) => Promise<number>, onClose?: () => Promise<void>): Database {
+  return {
+    kind,
+    owner,
+    backupTo,
+    withTenantBulk(tenantId, fn) {
+      if (!isUuid(tenantId)) throw new AppError('VALIDATION', `tenant id ${JSON.stringify(tenantId)} is not a UUID`);
+      return bulk(TENANT_SETUP, [tenantId], fn);
+    },
+    withTenant(tenantId, fn) {
+      if (!isUuid(tenantId)) throw new AppError('VALIDATION', `tenant id ${JSON.stringify(tenantId)} is not a UUID`);
+      return owner.transaction().execute(async (trx) => {
+        await sql`select set_config('role', 'stormops_tenant', true), set_config('app.tenant_id', ${tenantId}, true)`.execute(
+          trx,
+        );
+        return fn(trx);
+      });
+    },
+    withPlatform(fn) {
+      return owner.transaction().execute(async (trx) => {
+        await sql`select set_config('role', 'stormops_platform', true)`.execute(trx);
+        return fn(trx);
+      });
+    },
+    async ping() {
+      try {
+        await sql`select 1`.execute(owner);
+      } catch (err) {
+        throw new AppError('DATABASE_UNAVAILABLE', `database unreachable: ${(err as Error).message}`);
+      }
+    },
+    async close() {
+      await owner.destroy();
+      await onClose?.();
+    },
+  };
+}

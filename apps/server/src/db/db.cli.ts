@@ -1,0 +1,37 @@
+/** `stormops db migrate|status`. */
+import type { Command } from 'commander';
+import type { CliRuntime } from '../cli/runtime.ts';
+import { table } from '../cli/output.ts';
+import { resolve } from 'node:path';
+import { migrate, migrationStatus } from './migrate.ts';
+import { recordBackup } from './backup.ts';
+
+export function registerDbCommands(program: Command, rt: CliRuntime): void {
+  const db = program.command('db').description('database migrations');
+  db.command('migrate')
+    .description('apply pending migrations (also done at start)')
+    .option('--json', 'print JSON')
+    .action((o: { json?: boolean }) =>
+      rt.runRaw(o, async (database) => ({ database: database.kind, applied: await migrate(database) }), (r) =>
+        r.applied.length ? `applied ${r.applied.join(', ')} on ${r.database}` : `already current on ${r.database}`,
+      ),
+    );
+  db.command('backup')
+    .description('write a full backup of the database and record it (the storm health check reads its age)')
+    .requiredOption('--out <file>', 'where the backup goes')
+    .option('--json', 'print JSON')
+    .action((o: { out: string; json?: boolean }) =>
+      rt.runRaw(o, async (database) => {
+        await migrate(database);
+        return recordBackup(database, resolve(o.out));
+      }),
+    );
+  db.command('status')
+    .description('show every migration and whether it is applied')
+    .option('--json', 'print JSON')
+    .action((o: { json?: boolean }) =>
+      rt.runRaw(o, async (database) => ({ database: database.kind, migrations: await migrationStatus(database) }), (r) =>
+        `${r.database}\n${table(r.migrations as unknown as Record<string, unknown>[])}`,
+      ),
+    );
+}

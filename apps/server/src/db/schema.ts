@@ -1,0 +1,342 @@
+/** Kysely table types. Column names are the database's (snake_case); keep in step with migrations/*.sql. */
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json<T> = ColumnType<T, string | undefined, string>;
+
+export interface TenantTable {
+  tenant_id: string;
+  org_name: string;
+  org_key: string;
+  tier: string;
+  status: Generated<string>;
+  admin_email: string;
+  feature_flags: Json<Record<string, boolean>>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface AppUserTable {
+  tenant_id: string;
+  user_id: Generated<string>;
+  email: string;
+  role: string;
+  created_at: Timestamp;
+}
+
+export interface ApiTokenTable {
+  tenant_id: string;
+  token_id: Generated<string>;
+  user_id: string;
+  token_hash: string;
+  name: string;
+  role: string;
+  created_at: Timestamp;
+  revoked_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+export interface StormTable {
+  tenant_id: string;
+  storm_id: Generated<string>;
+  event_id: string;
+  name: string;
+  status: Generated<string>;
+  starts_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  ends_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  region: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface StormStatusChangeTable {
+  tenant_id: string;
+  change_id: Generated<string>;
+  storm_id: string;
+  from_status: string;
+  to_status: string;
+  reason: string | null;
+  changed_at: Timestamp;
+}
+
+export interface SchemaMigrationTable {
+  version: number;
+  name: string;
+  checksum: string;
+  applied_at: Timestamp;
+}
+
+export interface DB {
+  tenant: TenantTable;
+  app_user: AppUserTable;
+  api_token: ApiTokenTable;
+  storm: StormTable;
+  storm_status_change: StormStatusChangeTable;
+  schema_migration: SchemaMigrationTable;
+  column_mapping: ColumnMappingTable;
+  property_import: PropertyImportTable;
+  property_import_error: PropertyImportErrorTable;
+  property: PropertyTable;
+  storm_report: StormReportTable;
+  uplift_model: UpliftModelTable;
+  model_stage_change: ModelStageChangeTable;
+  property_score: PropertyScoreTable;
+  storm_health_check: StormHealthCheckTable;
+  backup_log: BackupLogTable;
+  policy_config: PolicyConfigTable;
+  policy_run: PolicyRunTable;
+  assignment: AssignmentTable;
+  knock: KnockTable;
+  outcome: OutcomeTable;
+  metric_bucket: MetricBucketTable;
+  alert_incident: AlertIncidentTable;
+}
+
+export type TenantRow = Selectable<TenantTable>;
+export type StormRow = Selectable<StormTable>;
+export type NewStorm = Insertable<StormTable>;
+
+type Nullable<T> = ColumnType<T | null, T | null | undefined, T | null>;
+
+export interface ColumnMappingTable {
+  tenant_id: string;
+  name: string;
+  mapping: Json<Record<string, string>>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface PropertyImportTable {
+  tenant_id: string;
+  import_id: string;
+  storm_id: string;
+  status: string;
+  source_name: Nullable<string>;
+  format: Nullable<string>;
+  mapping: ColumnType<Record<string, string> | null, string | null | undefined, string | null>;
+  skip_invalid: Generated<boolean>;
+  rows_read: Generated<number>;
+  inserted: Generated<number>;
+  updated: Generated<number>;
+  unchanged: Generated<number>;
+  duplicates: Generated<number>;
+  invalid: Generated<number>;
+  elapsed_ms: Nullable<number>;
+  error: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  started_at: Timestamp;
+  finished_at: Nullable<Date>;
+}
+
+export interface PropertyImportErrorTable {
+  tenant_id: string;
+  import_id: string;
+  seq: number;
+  row_number: Nullable<number>;
+  column_name: Nullable<string>;
+  value: Nullable<string>;
+  code: string;
+  reason: string;
+}
+
+export interface PropertyTable {
+  tenant_id: string;
+  property_id: Generated<string>;
+  storm_id: string;
+  address_key: string;
+  address_line: string;
+  address_normalized: string;
+  city: Nullable<string>;
+  state: Nullable<string>;
+  zip: Nullable<string>;
+  lat: Nullable<number>;
+  lon: Nullable<number>;
+  year_built: Nullable<number>;
+  roof_age_years: Nullable<number>;
+  roof_material: Nullable<string>;
+  home_value_cents: ColumnType<string | null, number | string | null | undefined, number | string | null>;
+  square_feet: Nullable<number>;
+  owner_occupied: Nullable<boolean>;
+  prior_customer: Nullable<boolean>;
+  phone: Nullable<string>;
+  email: Nullable<string>;
+  external_id: Nullable<string>;
+  attributes: Json<Record<string, string>>;
+  import_id: Nullable<string>;
+  source_row: Nullable<number>;
+  max_hail_in: Nullable<number>;
+  hail_reports_within: Nullable<number>;
+  nearest_hail_mi: Nullable<number>;
+  max_wind_kt: Nullable<number>;
+  exposure_radius_mi: Nullable<number>;
+  exposure_at: Nullable<Date>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface StormReportTable {
+  tenant_id: string;
+  report_id: Generated<string>;
+  storm_id: string;
+  kind: string;
+  occurred_at: Timestamp;
+  magnitude: Nullable<number>;
+  location: string;
+  county: Nullable<string>;
+  state: Nullable<string>;
+  lat: number;
+  lon: number;
+  office: Nullable<string>;
+  comments: Nullable<string>;
+  source_file: Nullable<string>;
+  source_row: Nullable<number>;
+}
+
+type JsonObject = ColumnType<Record<string, unknown>, string | undefined, string>;
+
+export interface UpliftModelTable {
+  tenant_id: string;
+  model_id: Generated<string>;
+  name: Generated<string>;
+  version: number;
+  learner: string;
+  params: JsonObject;
+  feature_schema: JsonObject;
+  training_source: JsonObject;
+  training_fingerprint: string;
+  training_rows: number;
+  holdout_metrics: JsonObject;
+  score_reference: JsonObject;
+  artifact: JsonObject;
+  stage: Generated<string>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ModelStageChangeTable {
+  tenant_id: string;
+  change_id: Generated<string>;
+  model_id: string;
+  from_stage: Nullable<string>;
+  to_stage: string;
+  actor: string;
+  reason: Nullable<string>;
+  changed_at: Timestamp;
+}
+
+export interface PropertyScoreTable {
+  tenant_id: string;
+  property_id: string;
+  storm_id: string;
+  model_id: string;
+  uplift: number;
+  shadow_model_id: Nullable<string>;
+  shadow_uplift: Nullable<number>;
+  scored_at: Timestamp;
+}
+
+/** Platform metrics in minute buckets (0008_observability.sql); counts are bigint, read them cast to float8. */
+export interface MetricBucketTable {
+  series: string;
+  bucket_start: Timestamp;
+  good: ColumnType<string, number | undefined, number>;
+  total: ColumnType<string, number | undefined, number>;
+}
+
+/** Alert incidents with their delivery outbox (0008_observability.sql). */
+export interface AlertIncidentTable {
+  alert_id: Generated<string>;
+  alert_key: string;
+  source: string;
+  severity: string;
+  message: string;
+  details: JsonObject;
+  opened_at: Timestamp;
+  resolved_at: Nullable<Date>;
+  trigger_sent_at: Nullable<Date>;
+  resolve_sent_at: Nullable<Date>;
+  delivery_attempts: Generated<number>;
+  last_delivery_error: Nullable<string>;
+}
+
+/** Policy control plane (0004_policy.sql). */
+export interface PolicyConfigTable {
+  tenant_id: string;
+  mode: string;
+  version: number;
+  params: JsonObject;
+  created_at: Timestamp;
+}
+
+export interface PolicyRunTable {
+  tenant_id: string;
+  run_id: Generated<string>;
+  storm_id: string;
+  mode: string;
+  version: number;
+  seed: ColumnType<string, number | string, number | string>;
+  shadow: boolean;
+  params: JsonObject;
+  result: JsonObject;
+  created_at: Timestamp;
+}
+
+export interface AssignmentTable {
+  tenant_id: string;
+  property_id: string;
+  storm_id: string;
+  arm: string;
+  stratum: Nullable<string>;
+  uplift: Nullable<number>;
+  uplift_decile: Nullable<number>;
+  run_id: string;
+  assigned_at: Timestamp;
+  territory: Nullable<number>;
+  walk_seq: Nullable<number>;
+  canvasser: Nullable<string>;
+}
+
+export interface KnockTable {
+  tenant_id: string;
+  knock_id: Generated<string>;
+  storm_id: string;
+  property_id: string;
+  canvasser: string;
+  result: string;
+  knocked_at: Timestamp;
+  arm: Nullable<string>;
+  contaminated: Generated<boolean>;
+  idempotency_key: Nullable<string>;
+  recorded_at: Timestamp;
+}
+
+export interface OutcomeTable {
+  tenant_id: string;
+  outcome_id: Generated<string>;
+  storm_id: string;
+  property_id: string;
+  converted: boolean;
+  value_cents: ColumnType<string, number | string, number | string>;
+  idempotency_key: string;
+  supersedes: Nullable<string>;
+  is_current: Generated<boolean>;
+  late: Generated<boolean>;
+  source: Generated<string>;
+  recorded_at: Timestamp;
+}
+
+export interface StormHealthCheckTable {
+  tenant_id: string;
+  check_id: Generated<string>;
+  storm_id: string;
+  kind: string;
+  status: string;
+  result: JsonObject;
+  checked_at: Timestamp;
+}
+
+export interface BackupLogTable {
+  backup_id: Generated<string>;
+  database_kind: string;
+  location: string;
+  bytes: ColumnType<string, number | string, number | string>;
+  completed_at: Timestamp;
+}

@@ -1,0 +1,59 @@
+/**
+ * `POST /v1/analyze`: the CSV is the body (text/csv, streamed, never buffered whole), the parameters are the
+ * query string with the CLI's names in snake_case. Answers the same JSON as `stormops analyze --json`.
+ */
+import type { Readable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AppError } from '../../errors.ts';
+import { contextOf } from '../../http/auth.ts';
+import type { Database } from '../../db/database.ts';
+import { analyzeCsvStream } from './analyze.service.ts';
+
+const CSV_TYPES = ['text/csv', 'application/csv'];
+
+const querystring = z.object({
+  arm_col: z.string().min(1).max(200).describe('column holding each row\'s arm'),
+  treat: z.string().max(200).describe('arm value of treated rows'),
+  control: z.string().max(200).describe('arm value of control rows'),
+  outcome: z.string().min(1).max(200).describe('0/1 outcome column'),
+  value: z.string().min(1).max(200).optional().describe('numeric value column (Welch comparison)'),
+  alpha: z.coerce.number().gt(0).lt(0.5).optional(),
+  control_share: z.coerce.number().gt(0).lt(1).optional(),
+  file_name: z.string().max(200).optional(),
+});
+
+export function registerAnalyzeRoutes(root: FastifyInstance, db: Database): void {
+  // Own scope: only this route takes a raw CSV body, passed on as the request stream.
+  void root.register(async (scope) => {
+    scope.addContentTypeParser(CSV_TYPES, (_request, payload, done) => done(null, payload));
+    scope.withTypeProvider<ZodTypeProvider>().post(
+      '/analyze',
+      {
+        schema: {
+          tags: ['analyze'],
+          summary: 'Lift, interval, p-value and SRM of a past two-arm campaign: send the CSV (one row per unit) as the text/csv body',
+          querystring,
+        },
+      },
+      async (request) => {
+        const body = request.body as Readable | undefined;
+        if (!body || typeof body.pipe !== 'function') {
+          throw new AppError('UNSUPPORTED_MEDIA_TYPE', `send the CSV as the body with content-type ${CSV_TYPES.join(' or ')}`);
+        }
+        const q = request.query;
+        return analyzeCsvStream(contextOf(request, db), body, {
+          armColumn: q.arm_col,
+          treat: q.treat,
+          control: q.control,
+          outcome: q.outcome,
+          fileName: q.file_name ?? 'upload',
+          ...(q.value ? { value: q.value } : {}),
+          ...(q.alpha !== undefined ? { alpha: q.alpha } : {}),
+          ...(q.control_share !== undefined ? { controlShare: q.control_share } : {}),
+        });
+      },
+    );
+  });
+}

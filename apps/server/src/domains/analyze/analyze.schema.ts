@@ -1,0 +1,43 @@
+/** Inputs and the view of `stormops analyze` / `POST /v1/analyze` / `sdk.analyze.csv`: a past campaign, one row per unit. */
+import { z } from 'zod';
+import type { TwoArmAnalysis } from '@stormops/stats';
+
+const columnName = z.string().trim().min(1, 'must not be empty').max(200);
+const armValue = z.string().max(200);
+
+/** Field rules shared by the CLI flags, the HTTP query string and the SDK. */
+export const analyzeInput = z
+  .object({
+    /** Column holding the arm of each row. */
+    armColumn: columnName,
+    /** Arm value of the treated rows (compared after trimming). */
+    treat: armValue,
+    /** Arm value of the control (hold-out) rows. */
+    control: armValue,
+    /** 0/1 outcome column (also true/false, yes/no). */
+    outcome: columnName,
+    /** Optional numeric value per unit (revenue, spend) for a Welch comparison of means. */
+    value: columnName.optional(),
+    alpha: z.number().gt(0).lt(0.5).default(0.05),
+    /** Intended control share for the sample-ratio-mismatch check. */
+    controlShare: z.number().gt(0).lt(1).default(0.5),
+    /** Name used in messages (the path on the CLI, `upload` over HTTP). */
+    fileName: z.string().max(500).default('input'),
+  })
+  .refine((o) => o.treat.trim() !== o.control.trim(), { message: 'treat and control must differ', path: ['control'] });
+
+export type AnalyzeInput = z.input<typeof analyzeInput>;
+export type AnalyzeOptions = z.output<typeof analyzeInput>;
+
+/** The report: `analyzeTwoArms`' keys (treat, control, lift, srm, value) plus what the file held besides. */
+export interface AnalyzeView extends TwoArmAnalysis {
+  alpha: number;
+  file: string;
+  /** Data rows read (blank lines excluded). */
+  rows: number;
+  /** Rows whose arm was neither treat nor control: not analyzed. */
+  ignored_rows: number;
+  /** Counts of those other arm values (up to 20 distinct values). */
+  ignored_arm_values: Record<string, number>;
+  columns: { arm: string; outcome: string; value: string | null };
+}

@@ -1,0 +1,111 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { AppError } from '../../errors.ts';
+import { analyzeCsvFile, analyzeCsvStream } from './analyze.service.ts';
+import type { AnalyzeInput } from './analyze.schema.ts';
+
+const HILLSTROM = fileURLToPath(new URL('../../../../../../shared/data/hillstrom.csv', import.meta.url));
+const WOMENS = { armColumn: 'segment', treat: 'Womens E-Mail', control: 'No E-Mail', outcome: 'visit' };
+
+const bytes = (text: string) => [new TextEncoder().encode(text)];
+const analyzeText = (text: string, input: Partial<AnalyzeInput> = {}) =>
+  analyzeCsvStream(null, bytes(text), { armColumn: 'arm', treat: 'T', control: 'C', outcome: 'y', fileName: 'test.csv', ...input });
+
+async function failure(p: Promise<unknown>): Promise<AppError> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(AppError);
+    return e as AppError;
+  }
+  throw new Error('expected a failure');
+}
+
+describe('analyze: the Hillstrom experiment', () => {
+  it('Womens E-Mail vs No E-Mail visits: published counts, lift and Welch on spend', async () => {
+    const r = await analyzeCsvFile(null, HILLSTROM, { ...WOMENS, value: 'spend' });
+    expect([r.treat.n, r.control.n, r.treat.conversions, r.control.conversions]).toEqual([21387, 21306, 3238, 2262]);
+    expect(r.lift.absolute).toBeCloseTo(0.0452331066, 9);
+    expect(r.lift.p_value).toBeCloseTo(3.1824e-44, 47);
+    expect(r.srm.flagged).toBe(false);
+    expect(r.ignored_rows).toBe(21307);
+    expect(r.ignored_arm_values).toEqual({ 'Mens E-Mail': 21307 });
+    // scipy 1.17.1: stats.ttest_ind(womens_spend, no_email_spend, equal_var=False)
+    expect(r.value!.treat_mean).toBeCloseTo(1.0772015710, 9);
+    expect(r.value!.control_mean).toBeCloseTo(0.6527893551, 9);
+    expect(r.value!.p_value).toBeCloseTo(0.0011293971, 9);
+    expect(r.value!.diff_ci[0]).toBeCloseTo(0.1689567899, 8);
+    expect(r.value!.diff_ci[1]).toBeCloseTo(0.6798676420, 8);
+    expect(Object.keys(r)).toEqual(expect.arrayContaining(['treat', 'control', 'lift', 'srm', 'value']));
+  });
+});
+
+describe('analyze: reading', () => {
+  it('BOM, CRLF, semicolons, quoted arm values, and 0/1 true/false yes/no outcomes', async () => {
+    const csv = '\uFEFFarm;y;v\r\n"T";true;10\r\n"T";yes;5\r\n T ;0;0\r\n"C";no;0\r\nC;1.0;2.5\r\nC;FALSE;0\r\n';
+    const r = await analyzeText(csv, { value: 'v' });
+    expect(r.treat).toEqual({ n: 3, conversions: 2, rate: 2 / 3 });
+    expect(r.control).toEqual({ n: 3, conversions: 1, rate: 1 / 3 });
+    expect(r.value!.treat_mean).toBe(5);
+    expect(r.value!.control_mean).toBeCloseTo(2.5 / 3, 12);
+  });
+
+  it('chunk boundaries anywhere (7-byte chunks, mid-field and mid-CRLF) change nothing', async () => {
+    const text = 'arm,y,v\r\n' + Array.from({ length: 500 }, (_, i) => `${i % 3 ? 'T' : 'C'},${i % 5 === 0 ? 1 : 0},${i}.5\r\n`).join('');
+    const all = new TextEncoder().encode(text);
+    const chunks = Array.from({ length: Math.ceil(all.length / 7) }, (_, i) => all.subarray(i * 7, i * 7 + 7));
+    const whole = await analyzeText(text, { value: 'v' });
+    const split = await analyzeCsvStream(null, chunks, { armColumn: 'arm', treat: 'T', control: 'C', outcome: 'y', value: 'v', fileName: 'test.csv' });
+    expect(split).toEqual(whole);
+    expect(whole.treat.n + whole.control.n).toBe(500);
+  });
+
+  it('column names match case-insensitively when not exact', async () => {
+    const r = await analyzeText('ARM,Y\nT,1\nT,0\nC,0\nC,0\n');
+    expect(r.columns).toEqual({ arm: 'ARM', outcome: 'Y', value: null });
+  });
+});
+
+describe('analyze: bad input names the file, row and column', () => {
+  it('a missing column lists the columns there are', async () => {
+    const e = await failure(analyzeText('arm,y\nT,1\nC,0\n', { outcome: 'visit' }));
+    expect(e.code).toBe('VALIDATION');
+    expect(e.message).toBe('test.csv: column "visit" (--outcome) not found; the columns are: arm, y');
+  });
+
+  it('an outcome that is not 0/1', async () => {
+    const e = await failure(analyzeText('arm,y\nT,1\nC,2\n'));
+    expect(e.message).toMatch(/^test\.csv, row 3, column "y": outcome "2" is not 0\/1/);
+    expect(e.details).toMatchObject({ file: 'test.csv', row: 3, column: 'y', value: '2' });
+  });
+
+  it('a value that is not a number (thousands separators refused)', async () => {
+    const e = await failure(analyzeText('arm,y,v\nT,1,10\nC,0,"1,200"\n', { value: 'v' }));
+    expect(e.message).toMatch(/row 3, column "v": value "1,200" is not a number/);
+    const empty = await failure(analyzeText('arm,y,v\nT,1,\nC,0,1\n', { value: 'v' }));
+    expect(empty.message).toMatch(/row 2, column "v": value "" is not a number \(write 0 for units without a value\)/);
+  });
+
+  it('an arm with no rows names the values seen; rows of other arms are only counted', async () => {
+    const e = await failure(analyzeText('arm,y\nT,1\nX,abc\nc,0\n'));
+    expect(e.message).toMatch(/no rows with arm = "C" \(control\); values seen: "X", "c"/);
+    const ok = await analyzeText('arm,y\nT,1\nT,0\nX,not-checked\nC,0\nC,1\n');
+    expect(ok.ignored_rows).toBe(1);
+  });
+
+  it('structural CSV problems keep their row', async () => {
+    const e = await failure(analyzeText('arm,y\nT,1\nC,0,9\n'));
+    expect(e.code).toBe('VALIDATION');
+    expect(e.details).toMatchObject({ file: 'test.csv', row: 3 });
+  });
+
+  it('a file that does not exist, and treat equal to control', async () => {
+    expect((await failure(analyzeCsvFile(null, '/nonexistent/x.csv', WOMENS))).message).toMatch(/\/nonexistent\/x\.csv: cannot read/);
+    expect((await failure(analyzeText('arm,y\nT,1\n', { control: 'T' }))).message).toMatch(/control: treat and control must differ/);
+  });
+
+  it('value comparison needs two rows per arm', async () => {
+    const e = await failure(analyzeText('arm,y,v\nT,1,1\nT,0,2\nC,0,3\n', { value: 'v' }));
+    expect(e.message).toMatch(/control arm needs at least 2 rows/);
+  });
+});

@@ -1,0 +1,142 @@
+/** `stormops model ...`: train, list, show, promote, rollback, score, evaluate. */
+import { createReadStream, existsSync } from 'node:fs';
+import { basename } from 'node:path';
+import type { Command } from 'commander';
+import type { CliRuntime } from '../../cli/runtime.ts';
+import { keyValues, table } from '../../cli/output.ts';
+import { AppError } from '../../errors.ts';
+import { evaluateScores } from './evaluate.service.ts';
+import * as service from './models.service.ts';
+import { STAGES, type ModelView, type Stage } from './models.schema.ts';
+import { scoreStorm } from './scoring.service.ts';
+import { LEARNERS, type LearnerName } from './training.ts';
+
+function existing(file: string): string {
+  if (!existsSync(file)) throw new AppError('VALIDATION', `${file}: no such file`);
+  return file;
+}
+
+function summary(m: ModelView): string {
+  const metrics = m.holdout_metrics as Record<string, number>;
+  return [
+    `model ${m.model_id}  ${m.name} v${m.version}  ${m.learner}  stage ${m.stage}`,
+    `trained on ${m.training_rows.toLocaleString('en-US')} rows; features ${m.feature_schema.features.map((f) => f.name).join(', ')}`,
+    metrics.qini_auc_score === undefined
+      ? ''
+      : `holdout: qini_auc ${metrics.qini_auc_score.toFixed(4)}  uplift_auc ${metrics.uplift_auc_score?.toFixed(4)}  uplift@30% ${metrics.uplift_at_30?.toFixed(4)}  (n=${metrics.n_holdout})`,
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
+
+const listColumns = ['model_id', 'name', 'version', 'learner', 'stage', 'training_rows', 'created_at'];
+
+export function registerModelCommands(program: Command, rt: CliRuntime): void {
+  const model = program.command('model').description('uplift models: train, register, promote, score, evaluate');
+
+  model
+    .command('train')
+    .description("train a model from a past storm's arms and outcomes (--storm) or a property file (--csv); it lands in staging")
+    .option('--storm <id>', 'a past storm with treat/hold arms and outcomes')
+    .option('--csv <file>', 'a property file with an arm column and an outcome column')
+    .option('--tenant <id>', 'tenant (with --csv)')
+    .option('--treatment-col <name>', 'arm column of the file', 'arm')
+    .option('--outcome-col <name>', 'outcome column of the file (0/1)', 'converted')
+    .option('--treat-value <value>', 'the arm value meaning treated (default: treat/1/true/yes)')
+    .option('--learner <name>', LEARNERS.join(' | '), 'x-learner')
+    .option('--features <list>', 'comma-separated feature names (default: the standard set present in the data)')
+    .option('--seed <n>', 'random seed', '1')
+    .option('--holdout <share>', 'share of rows held out for metrics', '0.3')
+    .option('--json', 'print JSON')
+    .action((o: { storm?: string; csv?: string; tenant?: string; treatmentCol: string; outcomeCol: string; treatValue?: string; learner: string; features?: string; seed: string; holdout: string; json?: boolean }) =>
+      rt.run(
+        o,
+        (ctx) =>
+          service.trainModel(ctx, {
+            ...(o.tenant ? { tenantId: o.tenant } : {}),
+            ...(o.storm ? { stormId: o.storm } : {}),
+            ...(o.csv
+              ? { csv: { source: createReadStream(existing(o.csv)), sourceName: basename(o.csv), treatmentCol: o.treatmentCol, outcomeCol: o.outcomeCol, ...(o.treatValue ? { treatValue: o.treatValue } : {}) } }
+              : {}),
+            learner: o.learner as LearnerName,
+            ...(o.features ? { features: o.features.split(',').map((f) => f.trim()).filter(Boolean) } : {}),
+            seed: Number(o.seed),
+            holdoutShare: Number(o.holdout),
+          }),
+        (m) => `${summary(m)}\ntook ${(m.elapsed_ms / 1000).toFixed(1)} s. Promote it: stormops model promote --model ${m.model_id} --stage production`,
+      ),
+    );
+
+  model
+    .command('list')
+    .description("a tenant's models, newest version first")
+    .requiredOption('--tenant <id>', 'tenant id')
+    .option('--json', 'print JSON')
+    .action((o: { tenant: string; json?: boolean }) =>
+      rt.run(o, (ctx) => service.listModels(ctx, { tenantId: o.tenant }), (rows) => table(rows as unknown as Record<string, unknown>[], listColumns)),
+    );
+
+  model
+    .command('show')
+    .description('a model with its metrics and stage history')
+    .requiredOption('--model <id>', 'model id')
+    .option('--json', 'print JSON')
+    .action((o: { model: string; json?: boolean }) =>
+      rt.run(o, (ctx) => service.getModel(ctx, o.model), (m) => `${summary(m)}\n${table(m.stage_history as Record<string, unknown>[])}`),
+    );
+
+  model
+    .command('active')
+    .description('the model in a stage (the playbook: get_active_model("uplift", "production"))')
+    .requiredOption('--tenant <id>', 'tenant id')
+    .option('--stage <stage>', 'production | shadow', 'production')
+    .option('--json', 'print JSON')
+    .action((o: { tenant: string; stage: 'production' | 'shadow'; json?: boolean }) =>
+      rt.run(o, (ctx) => service.getActiveModel(ctx, { tenantId: o.tenant, stage: o.stage }), summary),
+    );
+
+  model
+    .command('promote')
+    .description('move a model to a stage; promoting to production or shadow archives the one it replaces')
+    .requiredOption('--model <id>', 'model id')
+    .requiredOption('--stage <stage>', STAGES.join(' | '))
+    .option('--reason <text>', 'kept in the audit trail')
+    .option('--json', 'print JSON')
+    .action((o: { model: string; stage: Stage; reason?: string; json?: boolean }) =>
+      rt.run(o, (ctx) => service.promoteModel(ctx, { modelId: o.model, stage: o.stage, ...(o.reason ? { reason: o.reason } : {}) }), summary),
+    );
+
+  model
+    .command('rollback')
+    .description('put back the model that was production before the current one')
+    .requiredOption('--tenant <id>', 'tenant id')
+    .option('--reason <text>', 'kept in the audit trail')
+    .option('--json', 'print JSON')
+    .action((o: { tenant: string; reason?: string; json?: boolean }) =>
+      rt.run(o, (ctx) => service.rollbackModel(ctx, { tenantId: o.tenant, ...(o.reason ? { reason: o.reason } : {}) }), summary),
+    );
+
+  model
+    .command('score')
+    .description("score every property of a storm with the production model (and the shadow model beside it)")
+    .requiredOption('--storm <id>', 'storm id')
+    .option('--json', 'print JSON')
+    .action((o: { storm: string; json?: boolean }) =>
+      rt.run(o, (ctx) => scoreStorm(ctx, { stormId: o.storm }), (r) => keyValues(r as unknown as Record<string, unknown>)),
+    );
+
+  model
+    .command('evaluate')
+    .description("scikit-uplift metrics (qini_auc_score, uplift_auc_score, uplift_at_k) for any scores in a CSV")
+    .requiredOption('--csv <file>', 'one row per unit')
+    .requiredOption('--treatment-col <name>', 'treatment column (1/0, treat/hold)')
+    .requiredOption('--outcome-col <name>', 'outcome column (1/0)')
+    .requiredOption('--score-col <name>', 'predicted uplift column')
+    .option('--k <k>', 'share (0..1) or count of units for uplift_at_k', '0.3')
+    .option('--json', 'print JSON')
+    .action((o: { csv: string; treatmentCol: string; outcomeCol: string; scoreCol: string; k: string; json?: boolean }) =>
+      rt.run(o, () =>
+        evaluateScores({ source: createReadStream(existing(o.csv)), sourceName: basename(o.csv), treatmentCol: o.treatmentCol, outcomeCol: o.outcomeCol, scoreCol: o.scoreCol, k: Number(o.k) }),
+      ),
+    );
+}

@@ -1,0 +1,194 @@
+/**
+ * The uplift model registry: versioned models with their learner, parameters, training-data fingerprint, feature
+ * schema and holdout metrics; stages staging / production / shadow / archived with an audit trail; promotion and
+ * rollback; `getActiveModel('uplift', 'production')` as in the playbook.
+ */
+import { createHash } from 'node:crypto';
+import type { Selectable } from 'kysely';
+import type { Dataset } from '@stormops/uplift';
+import { AppError, fromDatabaseError } from '../../errors.ts';
+import type { Trx } from '../../db/database.ts';
+import type { UpliftModelTable } from '../../db/schema.ts';
+import { actingTenant, requireRole, type ServiceContext } from '../auth/principal.ts';
+import { DEFAULT_FEATURES, inferSpecs, toDataset } from './features.ts';
+import * as repo from './models.repo.ts';
+import { STAGES, type ModelView, type Stage, type TrainInput, type TrainResult } from './models.schema.ts';
+import { readTrainingCsv } from './training-data.ts';
+import { LEARNERS, trainWithHoldout, type LearnerName, type TrainingData } from './training.ts';
+import { loadStormTraining } from './storm-training.ts';
+
+type ModelRow = Pick<Selectable<UpliftModelTable>, (typeof repo.MODEL_COLUMNS)[number]>;
+
+export function toView(row: ModelRow): ModelView {
+  return {
+    ...(row as unknown as ModelView),
+    stage: row.stage as Stage,
+    created_at: new Date(row.created_at).toISOString(),
+    updated_at: new Date(row.updated_at).toISOString(),
+  };
+}
+
+function actor(ctx: ServiceContext): string {
+  return ctx.principal.kind === 'platform' ? 'operator' : `user:${ctx.principal.userId}`;
+}
+
+/** SHA-256 over every training value (features, arms, outcomes): same data, same fingerprint. */
+function fingerprint(data: TrainingData): string {
+  const h = createHash('sha256');
+  for (const f of data.dataset.features) {
+    h.update(f.name);
+    h.update(new Uint8Array(f.values.buffer, f.values.byteOffset, f.values.byteLength));
+  }
+  h.update(new Uint8Array(data.treatment.buffer));
+  h.update(new Uint8Array(data.outcome.buffer));
+  return h.digest('hex');
+}
+
+export async function trainModel(ctx: ServiceContext, input: TrainInput): Promise<TrainResult> {
+  requireRole(ctx, ['admin', 'analyst'], 'training a model');
+  const started = performance.now();
+  const learner: LearnerName = input.learner ?? 'x-learner';
+  if (!LEARNERS.includes(learner)) throw new AppError('VALIDATION', `learner: must be one of ${LEARNERS.join(', ')}`);
+  const holdoutShare = input.holdoutShare ?? 0.3;
+  if (!(holdoutShare >= 0.1 && holdoutShare <= 0.5)) throw new AppError('VALIDATION', 'holdout share: must be between 0.1 and 0.5');
+  if (Boolean(input.csv) === Boolean(input.stormId)) throw new AppError('VALIDATION', 'train from exactly one of a storm (--storm) or a file (--csv)');
+  const seed = input.seed ?? 1;
+  if (!Number.isInteger(seed) || seed < 0) throw new AppError('VALIDATION', `seed: must be a whole number >= 0, got ${seed}`);
+  const name = input.name ?? 'uplift';
+  let tenantId: string;
+  let labelled: Awaited<ReturnType<typeof readTrainingCsv>>;
+  let source: Record<string, unknown>;
+  if (input.csv) {
+    tenantId = actingTenant(ctx, input.tenantId);
+    labelled = await readTrainingCsv(input.csv);
+    source = { kind: 'csv', file: input.csv.sourceName, treatment_col: input.csv.treatmentCol, outcome_col: input.csv.outcomeCol, skipped_rows: labelled.skipped };
+  } else {
+    const fromStorm = await loadStormTraining(ctx, input.stormId as string);
+    tenantId = fromStorm.tenantId;
+    labelled = fromStorm.labelled;
+    source = { kind: 'storm', storm_id: input.stormId };
+  }
+  const specs = inferSpecs(labelled.rows, input.features ?? DEFAULT_FEATURES);
+  const data: TrainingData = { dataset: toDataset(labelled.rows, specs), outcome: labelled.outcome, treatment: labelled.treatment };
+  const { model, metrics, reference } = trainWithHoldout(learner, data, { seed, holdoutShare, params: input.params ?? {} });
+  const row = await insertVersion(ctx, tenantId, {
+    name,
+    learner,
+    params: JSON.stringify({ seed, holdout_share: holdoutShare, ...input.params }),
+    feature_schema: JSON.stringify({ features: specs }),
+    training_source: JSON.stringify(source),
+    training_fingerprint: fingerprint(data),
+    training_rows: data.dataset.nRows,
+    holdout_metrics: JSON.stringify(metrics),
+    score_reference: JSON.stringify(reference),
+    artifact: JSON.stringify(model.toJSON()),
+  });
+  return { ...toView(row), elapsed_ms: Math.round(performance.now() - started) };
+}
+
+/** A trained model as stored (JSON columns as text). */
+interface NewVersion {
+  name: string;
+  learner: string;
+  params: string;
+  feature_schema: string;
+  training_source: string;
+  training_fingerprint: string;
+  training_rows: number;
+  holdout_metrics: string;
+  score_reference: string;
+  artifact: string;
+}
+
+async function insertVersion(ctx: ServiceContext, tenantId: string, values: NewVersion): Promise<ModelRow> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await ctx.db.withTenant(tenantId, async (trx) => {
+        const version = await repo.nextVersion(trx, values.name);
+        const inserted = await trx
+          .insertInto('uplift_model')
+          .values({ ...values, tenant_id: tenantId, version })
+          .returning(repo.MODEL_COLUMNS)
+          .executeTakeFirstOrThrow();
+        await trx
+          .insertInto('model_stage_change')
+          .values({ tenant_id: tenantId, model_id: inserted.model_id, from_stage: null, to_stage: 'staging', actor: actor(ctx), reason: 'trained' })
+          .execute();
+        return inserted;
+      });
+    } catch (err) {
+      // Two trainings raced for the same version number: take the next one.
+      if (attempt < 3 && fromDatabaseError(err)?.code === 'CONFLICT') continue;
+      throw err;
+    }
+  }
+}
+
+/** Runs `fn` in the tenant owning the model (a tenant principal looks only inside itself). */
+async function withModel<T>(ctx: ServiceContext, modelId: string, fn: (trx: Trx, m: ModelRow) => Promise<T>): Promise<T> {
+  if (!/^[0-9a-f-]{36}$/i.test(modelId)) throw new AppError('VALIDATION', `model_id: ${JSON.stringify(modelId)} is not a valid UUID`);
+  const tenantId =
+    ctx.principal.kind === 'tenant'
+      ? ctx.principal.tenantId
+      : await ctx.db.withPlatform(async (trx) => (await trx.selectFrom('uplift_model').select('tenant_id').where('model_id', '=', modelId).executeTakeFirst())?.tenant_id);
+  const missing = new AppError('NOT_FOUND', `model ${modelId} not found`, { model_id: modelId });
+  if (!tenantId) throw missing;
+  return ctx.db.withTenant(tenantId, async (trx) => {
+    const m = await repo.findModel(trx, modelId);
+    if (!m) throw missing;
+    return fn(trx, m);
+  });
+}
+
+export async function getModel(ctx: ServiceContext, modelId: string): Promise<ModelView & { stage_history: unknown[] }> {
+  return withModel(ctx, modelId, async (trx, m) => ({
+    ...toView(m),
+    stage_history: (await repo.stageHistory(trx, modelId)).map((h) => ({ ...h, changed_at: new Date(h.changed_at).toISOString() })),
+  }));
+}
+
+export async function listModels(ctx: ServiceContext, filter: { tenantId?: string; name?: string } = {}): Promise<ModelView[]> {
+  const tenantId = actingTenant(ctx, filter.tenantId);
+  return (await ctx.db.withTenant(tenantId, (trx) => repo.listModels(trx, filter.name))).map(toView);
+}
+
+/** The playbook's `get_active_model('uplift', 'production')`. */
+export async function getActiveModel(ctx: ServiceContext, input: { tenantId?: string; name?: string; stage?: 'production' | 'shadow' } = {}): Promise<ModelView> {
+  const tenantId = actingTenant(ctx, input.tenantId);
+  const name = input.name ?? 'uplift';
+  const stage = input.stage ?? 'production';
+  const row = await ctx.db.withTenant(tenantId, (trx) => repo.findByStage(trx, name, stage));
+  if (!row) throw new AppError('NOT_FOUND', `no ${stage} model named ${name}: train one (stormops model train) and promote it`, { name, stage });
+  return toView(row);
+}
+
+/** Moves a model to a stage; promoting to production or shadow archives the model that held it. */
+export async function promoteModel(ctx: ServiceContext, input: { modelId: string; stage: Stage; reason?: string }): Promise<ModelView> {
+  requireRole(ctx, ['admin'], 'promoting a model');
+  if (!STAGES.includes(input.stage)) throw new AppError('VALIDATION', `stage: must be one of ${STAGES.join(', ')}`);
+  const audit = { actor: actor(ctx), reason: input.reason ?? null };
+  return withModel(ctx, input.modelId, async (trx, m) => {
+    if (m.stage === input.stage) return toView(m);
+    if (input.stage === 'production' || input.stage === 'shadow') {
+      const holder = await repo.findByStage(trx, m.name, input.stage);
+      if (holder) await repo.setStage(trx, holder, 'archived', { ...audit, reason: `replaced by version ${m.version}` });
+    }
+    await repo.setStage(trx, m, input.stage, audit);
+    return toView({ ...m, stage: input.stage });
+  });
+}
+
+/** Puts back the model that was production before the current one. */
+export async function rollbackModel(ctx: ServiceContext, input: { tenantId?: string; name?: string; reason?: string } = {}): Promise<ModelView> {
+  requireRole(ctx, ['admin'], 'rolling back a model');
+  const tenantId = actingTenant(ctx, input.tenantId);
+  const name = input.name ?? 'uplift';
+  const target = await ctx.db.withTenant(tenantId, async (trx) => {
+    const current = await repo.findByStage(trx, name, 'production');
+    return repo.previousProduction(trx, name, current?.model_id);
+  });
+  if (!target) throw new AppError('NOT_FOUND', `no earlier production model named ${name} to roll back to`, { name });
+  return promoteModel(ctx, { modelId: target, stage: 'production', reason: input.reason ?? 'rollback' });
+}
+
+export type { Dataset };

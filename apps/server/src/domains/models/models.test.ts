@@ -1,0 +1,140 @@
+/**
+ * The model registry on both backends: training from a property file and from a past storm, determinism,
+ * stages with audit, rollback, scoring a storm bit-identically to the stored artifact, shadow scores, evaluate,
+ * and isolation between tenants.
+ */
+import { sql } from 'kysely';
+import { loadModel } from '@stormops/uplift';
+import { beforeAll, expect, it } from 'vitest';
+import { describeEachDatabase } from '../../../test/databases.ts';
+import { newTenant, tenantCtx } from '../../../test/helpers.ts';
+import { historyCsv } from '../demo/properties-csv.ts';
+import { importProperties } from '../properties/properties.service.ts';
+import { createStorm } from '../storms/storms.service.ts';
+import { evaluateScores } from './evaluate.service.ts';
+import { toDataset, type FeatureSpec } from './features.ts';
+import * as models from './models.service.ts';
+import { scoreStorm } from './scoring.service.ts';
+
+
+const csvInput = (count: number, seed: number) => ({ source: [historyCsv(count, seed)], sourceName: 'history.csv', treatmentCol: 'arm', outcomeCol: 'converted' });
+
+describeEachDatabase('model registry', (t) => {
+  let tenantId: string;
+  beforeAll(async () => {
+    tenantId = (await newTenant(t().db)).tenantId;
+  });
+
+  it('trains from a property file into staging, deterministically, with holdout metrics', async () => {
+    const ctx = tenantCtx(t().db, tenantId);
+    const a = await models.trainModel(ctx, { csv: csvInput(4000, 21), learner: 't-learner', seed: 3 });
+    const b = await models.trainModel(ctx, { csv: csvInput(4000, 21), learner: 't-learner', seed: 3 });
+    expect(a).toMatchObject({ stage: 'staging', learner: 't-learner', training_rows: 4000, version: expect.any(Number) });
+    expect(b.version).toBe(a.version + 1);
+    expect(b.training_fingerprint).toBe(a.training_fingerprint);
+    expect(a.holdout_metrics).toMatchObject({ n_train: 2800, n_holdout: 1200 });
+    expect(a.feature_schema.features.map((f) => f.name)).toEqual(expect.arrayContaining(['max_hail_in', 'roof_age_years', 'roof_material']));
+    const [artA, artB] = await t().db.withTenant(tenantId, (trx) =>
+      Promise.all([a.model_id, b.model_id].map((id) => trx.selectFrom('uplift_model').select('artifact').where('model_id', '=', id).executeTakeFirstOrThrow())),
+    );
+    expect(artB?.artifact).toEqual(artA?.artifact);
+    const other = await models.trainModel(ctx, { csv: csvInput(4000, 22), learner: 't-learner', seed: 3 });
+    expect(other.training_fingerprint).not.toBe(a.training_fingerprint);
+  });
+
+  it('refuses training data with one arm, bad outcomes or a missing column, naming the problem', async () => {
+    const ctx = tenantCtx(t().db, tenantId);
+    const oneArm = Buffer.from(historyCsv(200, 5).toString().replace(/,hold,/g, ',treat,'));
+    await expect(models.trainModel(ctx, { csv: { ...csvInput(0, 0), source: [oneArm] } })).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringContaining('0 held out') });
+    await expect(models.trainModel(ctx, { csv: { ...csvInput(200, 5), outcomeCol: 'signed' } })).rejects.toMatchObject({ message: expect.stringContaining('no column signed') });
+    const badOutcome = Buffer.from(historyCsv(200, 5).toString().replace(/,treat,0,0\n/, ',treat,maybe,0\n'));
+    await expect(models.trainModel(ctx, { csv: { ...csvInput(0, 0), source: [badOutcome] } })).rejects.toMatchObject({ message: expect.stringMatching(/row \d+, column converted/) });
+    await expect(models.trainModel(ctx, { csv: csvInput(200, 5), learner: 'magic' as never })).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(models.trainModel(ctx, { csv: csvInput(200, 5), seed: Number('x') })).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringContaining('seed') });
+  });
+
+  it('promotes with an audit trail, keeps one production model, and rolls back', async () => {
+    const { tenantId: tid } = await newTenant(t().db);
+    const ctx = tenantCtx(t().db, tid);
+    await expect(models.getActiveModel(ctx)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const v1 = await models.trainModel(ctx, { csv: csvInput(1500, 31), learner: 't-learner' });
+    const v2 = await models.trainModel(ctx, { csv: csvInput(1500, 32), learner: 't-learner' });
+    await models.promoteModel(ctx, { modelId: v1.model_id, stage: 'production' });
+    await models.promoteModel(ctx, { modelId: v2.model_id, stage: 'production', reason: 'better' });
+    expect((await models.getActiveModel(ctx)).model_id).toBe(v2.model_id);
+    expect((await models.getModel(ctx, v1.model_id)).stage).toBe('archived');
+    const back = await models.rollbackModel(ctx);
+    expect(back.model_id).toBe(v1.model_id);
+    expect((await models.getModel(ctx, v2.model_id)).stage).toBe('archived');
+    const history = (await models.getModel(ctx, v1.model_id)).stage_history as { from_stage: string | null; to_stage: string }[];
+    expect(history.map((h) => `${h.from_stage}->${h.to_stage}`)).toEqual(['archived->production', 'production->archived', 'staging->production', 'null->staging']);
+    // Another tenant sees none of it.
+    const stranger = tenantCtx(t().db, (await newTenant(t().db)).tenantId);
+    await expect(models.getModel(stranger, v1.model_id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(models.promoteModel(stranger, { modelId: v1.model_id, stage: 'archived' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(await models.listModels(stranger)).toEqual([]);
+  });
+
+  it("scores a storm with the production model bit-identically to its stored artifact, and the shadow model beside it", async () => {
+    const { tenantId: tid } = await newTenant(t().db);
+    const ctx = tenantCtx(t().db, tid);
+    const stormId = (await createStorm(ctx, { eventId: 'SCORE_1', name: 'x' })).storm_id;
+    await expect(scoreStorm(ctx, { stormId })).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('no production') });
+    const prod = await models.trainModel(ctx, { csv: csvInput(2000, 41), learner: 't-learner' });
+    const shadow = await models.trainModel(ctx, { csv: csvInput(2000, 42), learner: 'uplift-forest' });
+    await models.promoteModel(ctx, { modelId: prod.model_id, stage: 'production' });
+    await models.promoteModel(ctx, { modelId: shadow.model_id, stage: 'shadow' });
+    await importProperties(ctx, { stormId, source: [historyCsv(700, 43)] });
+    const r = await scoreStorm(ctx, { stormId });
+    expect(r).toMatchObject({ scored: 700, model_id: prod.model_id, shadow_model_id: shadow.model_id });
+    const stored = await t().db.withTenant(tid, async (trx) => {
+      const props = await sql<Record<string, unknown> & { property_id: string }>`select * from property where storm_id = ${stormId} order by property_id`.execute(trx);
+      const scores = await trx.selectFrom('property_score').selectAll().where('storm_id', '=', stormId).orderBy('property_id').execute();
+      const art = await trx.selectFrom('uplift_model').select(['artifact', 'feature_schema']).where('model_id', '=', prod.model_id).executeTakeFirstOrThrow();
+      return { props: props.rows, scores, art };
+    });
+    const specs = (stored.art.feature_schema as { features: FeatureSpec[] }).features;
+    const expected = loadModel(stored.art.artifact as never).predictUplift(toDataset(stored.props, specs));
+    expect(stored.scores.map((s) => s.uplift)).toEqual(Array.from(expected));
+    expect(stored.scores.every((s) => typeof s.shadow_uplift === 'number')).toBe(true);
+    expect((await scoreStorm(ctx, { stormId })).scored).toBe(700); // rescoring replaces, never duplicates
+  });
+
+  it("trains from a past storm's arms and outcomes", async () => {
+    const { tenantId: tid } = await newTenant(t().db);
+    const ctx = tenantCtx(t().db, tid);
+    const stormId = (await createStorm(ctx, { eventId: 'PAST_1', name: 'x' })).storm_id;
+    await importProperties(ctx, { stormId, source: [historyCsv(1500, 51)] });
+    await t().db.withTenant(tid, async (trx) => {
+      await sql`insert into assignment (tenant_id, property_id, storm_id, arm, run_id)
+        select tenant_id, property_id, storm_id, attributes->>'arm', gen_random_uuid() from property where storm_id = ${stormId}`.execute(trx);
+      await sql`insert into outcome (tenant_id, storm_id, property_id, converted, idempotency_key)
+        select tenant_id, storm_id, property_id, true, property_id::text from property
+        where storm_id = ${stormId} and attributes->>'converted' = '1'`.execute(trx);
+    });
+    const m = await models.trainModel(ctx, { stormId, learner: 't-learner' });
+    expect(m).toMatchObject({ training_rows: 1500, training_source: { kind: 'storm', storm_id: stormId } });
+    const fromFile = await models.trainModel(ctx, { csv: csvInput(1500, 51), learner: 't-learner' });
+    expect(fromFile.holdout_metrics).toBeDefined();
+  });
+
+  it('evaluates any scores from a CSV with the same numbers as the metrics package', async () => {
+    const rows = ['t,y,s', '1,1,0.9', '1,0,0.8', '0,0,0.7', '0,1,0.2', '1,1,0.5', '0,0,0.5', '1,0,0.1', '0,1,0.05'];
+    const r = await evaluateScores({ source: [Buffer.from(rows.join('\n'))], sourceName: 'scores.csv', treatmentCol: 't', outcomeCol: 'y', scoreCol: 's', k: 0.5 });
+    const { qiniAucScore, upliftAucScore, upliftAtK } = await import('@stormops/uplift');
+    const y = [1, 0, 0, 1, 1, 0, 0, 1];
+    const tr = [1, 1, 0, 0, 1, 0, 1, 0];
+    const s = [0.9, 0.8, 0.7, 0.2, 0.5, 0.5, 0.1, 0.05];
+    expect(r).toEqual({
+      n: 8,
+      n_treatment: 4,
+      n_control: 4,
+      qini_auc_score: qiniAucScore(y, s, tr),
+      uplift_auc_score: upliftAucScore(y, s, tr),
+      uplift_at_k: { k: 0.5, overall: upliftAtK(y, s, tr, 'overall', 0.5), by_group: upliftAtK(y, s, tr, 'by_group', 0.5) },
+    });
+    await expect(evaluateScores({ source: [Buffer.from('t,y,s\n1,2,0.1\n0,0,0.2\n')], sourceName: 'x.csv', treatmentCol: 't', outcomeCol: 'y', scoreCol: 's' })).rejects.toMatchObject({
+      message: expect.stringContaining('x.csv, row 2, column y'),
+    });
+  });
+});

@@ -1,0 +1,51 @@
+/** `stormops health ...`: the playbook's daily data checks for a storm. */
+import type { Command } from 'commander';
+import type { CliRuntime } from '../../cli/runtime.ts';
+import { keyValues, table } from '../../cli/output.ts';
+import * as service from './data-health.service.ts';
+
+export function registerHealthCommands(program: Command, rt: CliRuntime): void {
+  const health = program
+    .command('health')
+    .description("a storm's data health: status and issues (run with a sub-command for rates, drift or history)")
+    .requiredOption('--storm <id>', 'storm id')
+    .option('--json', 'print JSON')
+    .action((o: { storm: string; json?: boolean }) =>
+      rt.run(o, (ctx) => service.getHealthDashboard(ctx, o.storm), (r) =>
+        [`Health: ${r.health_status}`, r.issues.length ? table(r.issues.map((i) => ({ severity: i.severity, check: i.check, message: i.message }))) : 'No issues.'].join('\n'),
+      ),
+    );
+  health
+    .command('rates')
+    .description('conversion by arm, lift, and whether it looks anomalous')
+    .requiredOption('--storm <id>', 'storm id')
+    .option('--json', 'print JSON')
+    .action((o: { storm: string; json?: boolean }) =>
+      rt.run(o, (ctx) => service.checkConversionRates(ctx, o.storm), (r) =>
+        [
+          `Treat: ${(r.treat.rate * 100).toFixed(1)}% (${r.treat.conversions}/${r.treat.n})   Hold: ${(r.hold.rate * 100).toFixed(1)}% (${r.hold.conversions}/${r.hold.n})`,
+          `Lift: ${(r.lift * 100).toFixed(1)} pts${r.lift_ci ? ` (95% CI ${(r.lift_ci[0]! * 100).toFixed(1)} to ${(r.lift_ci[1]! * 100).toFixed(1)})` : ''}`,
+          r.anomaly ? `Anomaly: ${r.reasons.join('; ')}` : 'No anomaly.',
+        ].join('\n'),
+      ),
+    );
+  health
+    .command('drift')
+    .description('predicted uplift against the production model’s training distribution (PSI, KS or Wasserstein)')
+    .requiredOption('--storm <id>', 'storm id')
+    .option('--json', 'print JSON')
+    .action((o: { storm: string; json?: boolean }) =>
+      rt.run(o, (ctx) => service.checkUpliftDistribution(ctx, o.storm), (r) => keyValues({ ...r, test: r.test ? JSON.stringify(r.test) : null } as Record<string, unknown>)),
+    );
+  health
+    .command('history')
+    .description('earlier check results, newest first')
+    .requiredOption('--storm <id>', 'storm id')
+    .option('--kind <kind>', 'dashboard | conversion_rates | uplift_distribution')
+    .option('--json', 'print JSON')
+    .action((o: { storm: string; kind?: 'dashboard'; json?: boolean }) =>
+      rt.run(o, (ctx) => service.getHealthHistory(ctx, o.storm, o.kind ? { kind: o.kind } : {}), (rows) =>
+        table(rows.map((h) => ({ checked_at: h.checked_at, kind: h.kind, status: h.status }))),
+      ),
+    );
+}

@@ -1,0 +1,41 @@
+/** HTTP adapter for a storm's data health. */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Database } from '../../db/database.ts';
+import { contextOf } from '../../http/auth.ts';
+import { stormId } from '../storms/storms.schema.ts';
+import * as service from './data-health.service.ts';
+
+const tags = ['data health'];
+const params = z.object({ storm_id: stormId });
+
+export function registerHealthRoutes(root: FastifyInstance, db: Database): void {
+  const app = root.withTypeProvider<ZodTypeProvider>();
+  app.get('/storms/:storm_id/health', { schema: { tags, summary: 'Health status and issues of a storm’s data', params } }, async (request) =>
+    service.getHealthDashboard(contextOf(request, db), request.params.storm_id),
+  );
+  app.get('/storms/:storm_id/health/conversion-rates', { schema: { tags, summary: 'Treat vs hold conversion, lift, anomaly', params } }, async (request) =>
+    service.checkConversionRates(contextOf(request, db), request.params.storm_id),
+  );
+  app.get('/storms/:storm_id/health/uplift-distribution', { schema: { tags, summary: 'Predicted uplift drift (PSI, KS / Wasserstein, mean band)', params } }, async (request) =>
+    service.checkUpliftDistribution(contextOf(request, db), request.params.storm_id),
+  );
+  app.get(
+    '/storms/:storm_id/health/history',
+    {
+      schema: {
+        tags,
+        summary: 'Earlier check results, newest first',
+        params,
+        querystring: z.object({ kind: z.enum(['dashboard', 'conversion_rates', 'uplift_distribution']).optional(), limit: z.coerce.number().int().min(1).max(500).optional() }),
+      },
+    },
+    async (request) => ({
+      checks: await service.getHealthHistory(contextOf(request, db), request.params.storm_id, {
+        ...(request.query.kind ? { kind: request.query.kind } : {}),
+        ...(request.query.limit ? { limit: request.query.limit } : {}),
+      }),
+    }),
+  );
+}

@@ -1,0 +1,51 @@
+import { expect, it } from 'vitest';
+import { describeEachDatabase } from '../../../test/databases.ts';
+import { parsePilotInputs } from '../pilot/pilot.schema.ts';
+import { applyPolicy, getContamination } from '../policy/policy.service.ts';
+import { scoredStorm } from '../policy/test-fixtures.ts';
+import { demoOutcomes } from './demo-outcomes.ts';
+import { pilotAggregates } from './pilot-aggregates.ts';
+
+describeEachDatabase('demo outcomes and pilot aggregates', (t) => {
+  it('plays the storm out from the hidden truth through the normal services; aggregates feed the pilot report', async () => {
+    const s = await scoredStorm(t().db, 1500, 111);
+    const applied = await applyPolicy(s.ctx, { stormId: s.storm.storm_id, seed: 3 });
+    const r = await demoOutcomes(s.ctx, { stormId: s.storm.storm_id, seed: 9 });
+    expect(r.unmatched).toBe(0);
+    expect(r.arms.treat.n).toBe(applied.treat);
+    expect(r.arms.hold.n).toBe(applied.hold);
+    expect(r.knocks_written).toBe(applied.treat);
+    expect(r.outcomes.accepted).toBe(applied.treat + applied.hold);
+    expect((await getContamination(s.ctx, { stormId: s.storm.storm_id })).hold_knocked).toBe(0);
+    // Re-running is a replay, and the same seed draws the same outcomes.
+    const again = await demoOutcomes(s.ctx, { stormId: s.storm.storm_id, seed: 9 });
+    expect(again.outcomes).toEqual({ accepted: 0, replayed: applied.treat + applied.hold, refused: 0 });
+    expect(again.arms).toEqual(r.arms);
+
+    const agg = await pilotAggregates(s.ctx, { stormId: s.storm.storm_id, buckets: 20 });
+    expect(agg.arms.treat).toMatchObject({ n: applied.treat, conversions: r.arms.treat.conversions, revenue_cents: r.arms.treat.revenue_cents, knocked: applied.treat, contaminated: 0 });
+    expect(agg.arms.hold).toMatchObject({ n: applied.hold, conversions: r.arms.hold.conversions, knocked: 0 });
+    expect(agg.arms.treat.revenue_sq_cents2).toBeGreaterThanOrEqual(agg.arms.treat.revenue_cents ** 2 / agg.arms.treat.n);
+    const last = agg.daily.at(-1)!;
+    expect(last.treat).toEqual({ n: applied.treat, conversions: r.arms.treat.conversions, revenue_cents: r.arms.treat.revenue_cents });
+    expect(agg.score_buckets).toHaveLength(20);
+    expect(agg.score_buckets.reduce((a, b) => a + b.treat.n + b.hold.n, 0)).toBe(applied.treat + applied.hold);
+    expect(agg.deciles).toHaveLength(10);
+    expect(agg.deciles[0]!.predicted_uplift_mean).toBeGreaterThan(agg.deciles[9]!.predicted_uplift_mean);
+    const parsed = parsePilotInputs({
+      storm: { ...agg.storm, starts_on: last.date, ends_on: last.date },
+      policy: agg.policy,
+      arms: agg.arms,
+      daily: agg.daily,
+      score_buckets: agg.score_buckets,
+      data_quality: { status: 'healthy', issues: [] },
+      slo: { status: 'ok', issues: [] },
+    });
+    expect(parsed.arms.treat.n).toBe(applied.treat);
+
+    const dirty = await demoOutcomes(s.ctx, { stormId: s.storm.storm_id, seed: 10, contaminate: 3 });
+    expect(dirty.contaminated).toBe(3);
+    expect((await getContamination(s.ctx, { stormId: s.storm.storm_id })).hold_knocked).toBe(3);
+    expect((await pilotAggregates(s.ctx, { stormId: s.storm.storm_id })).arms.hold.contaminated).toBe(3);
+  });
+});

@@ -1,0 +1,112 @@
+/**
+ * `stormops demo outcomes`: plays a storm out. For the arms a policy assigned, draws each property's outcome from the
+ * synthetic generator's hidden truth (a property imported by `demo generate` has external id OKC-<seed>-<index>:
+ * regenerate by seed, match by index), knocks every treat property (and, if asked, some hold ones: contamination)
+ * and logs everything through the normal knock and outcome services, with idempotency keys (re-running is a no-op).
+ */
+import { sql } from 'kysely';
+import { AppError } from '../../errors.ts';
+import type { ServiceContext } from '../auth/principal.ts';
+import { drawOutcome, generateProperties, type SyntheticProperty } from '../demo/generator.ts';
+import { logKnocks, type KNOCK_RESULTS } from '../policy/crew.service.ts';
+import { withStorm } from '../storms/storms.service.ts';
+import { logOutcomes } from './outcomes.service.ts';
+
+const CHUNK = 50_000;
+
+interface ArmRow {
+  property_id: string;
+  arm: 'treat' | 'hold';
+  external_id: string | null;
+  canvasser: string | null;
+}
+
+export interface DemoOutcomesInput {
+  stormId: string;
+  /** Outcome seed (same seed, same outcomes). */
+  seed: number;
+  /** Knock this many hold properties too (contamination; default 0). */
+  contaminate?: number;
+}
+
+/** Synthetic properties by generator seed and index, regenerated for the indexes needed only. */
+function regenerate(rows: ArmRow[]): Map<string, SyntheticProperty> {
+  const wanted = new Map<number, Set<number>>();
+  for (const r of rows) {
+    const m = /^OKC-(\d+)-(\d+)$/.exec(r.external_id ?? '');
+    if (!m) continue;
+    const set = wanted.get(Number(m[1])) ?? new Set<number>();
+    set.add(Number(m[2]));
+    wanted.set(Number(m[1]), set);
+  }
+  const found = new Map<string, SyntheticProperty>();
+  for (const [seed, indexes] of wanted) {
+    const count = Math.max(...indexes) + 1;
+    for (const p of generateProperties({ count, seed })) if (indexes.has(p.index)) found.set(p.external_id, p);
+  }
+  return found;
+}
+
+function knockResult(converted: boolean, index: number): (typeof KNOCK_RESULTS)[number] {
+  if (converted) return 'signed';
+  return (['no_answer', 'not_interested', 'inspection_booked'] as const)[index % 3]!;
+}
+
+/** Draws every matched property's outcome under its arm, and the knocks (treat, plus `contaminate` hold ones). */
+function draw(rows: ArmRow[], input: DemoOutcomesInput) {
+  const truth = regenerate(rows);
+  const knocks = [];
+  const outcomes = [];
+  const now = new Date().toISOString();
+  let contaminate = input.contaminate ?? 0;
+  let matched = 0;
+  const totals = { treat: { n: 0, conversions: 0, revenue_cents: 0 }, hold: { n: 0, conversions: 0, revenue_cents: 0 } };
+  for (const [i, r] of rows.entries()) {
+    const p = r.external_id ? truth.get(r.external_id) : undefined;
+    if (!p) continue;
+    matched++;
+    const o = drawOutcome(p, r.arm, input.seed);
+    const t = totals[r.arm];
+    t.n++;
+    if (o.converted) {
+      t.conversions++;
+      t.revenue_cents += o.job_value_cents;
+    }
+    if (r.arm === 'treat' || (contaminate > 0 && contaminate-- > 0)) {
+      knocks.push({ propertyId: r.property_id, canvasser: r.canvasser ?? 'demo', result: knockResult(o.converted, i), knockedAt: now, idempotencyKey: `demo:${input.seed}:knock:${r.property_id}` });
+    }
+    outcomes.push({ propertyId: r.property_id, converted: o.converted, valueCents: o.job_value_cents, idempotencyKey: `demo:${input.seed}:${r.property_id}` });
+  }
+  return { knocks, outcomes, totals, matched };
+}
+
+export async function demoOutcomes(ctx: ServiceContext, input: DemoOutcomesInput) {
+  if (!Number.isInteger(input.seed) || input.seed < 0) throw new AppError('VALIDATION', '--seed must be a whole number', { field: 'seed' });
+  const rows = await withStorm(ctx, input.stormId, async (trx, storm) => {
+    const r = await sql<ArmRow>`select a.property_id, a.arm, p.external_id, a.canvasser from assignment a
+      join property p on p.property_id = a.property_id
+      where a.storm_id = ${storm.storm_id} and a.arm in ('treat', 'hold') order by a.property_id`.execute(trx);
+    return r.rows;
+  });
+  if (rows.length === 0) throw new AppError('VALIDATION', `storm ${input.stormId} has no arms: apply a policy first (stormops policy apply)`);
+  const { knocks, outcomes, totals, matched } = draw(rows, input);
+  let knocked = 0;
+  for (let i = 0; i < knocks.length; i += CHUNK) knocked += (await logKnocks(ctx, { stormId: input.stormId, knocks: knocks.slice(i, i + CHUNK) })).written;
+  let accepted = 0, replayed = 0, refused = 0;
+  for (let i = 0; i < outcomes.length; i += CHUNK) {
+    const r = await logOutcomes(ctx, { stormId: input.stormId, outcomes: outcomes.slice(i, i + CHUNK), source: 'demo' });
+    accepted += r.accepted;
+    replayed += r.replayed;
+    refused += r.refused_count;
+  }
+  return {
+    storm_id: input.stormId,
+    seed: input.seed,
+    properties: rows.length,
+    unmatched: rows.length - matched,
+    knocks_written: knocked,
+    contaminated: Math.min(input.contaminate ?? 0, totals.hold.n),
+    outcomes: { accepted, replayed, refused },
+    arms: totals,
+  };
+}

@@ -1,0 +1,96 @@
+/** Outcome inputs and views, shared by the SDK, the CLI and the HTTP routes. Money: dollars in, integer cents stored. */
+import { z } from 'zod';
+
+/** Outcomes arriving after the storm closed are accepted (and flagged late) for this many days. */
+export const OUTCOME_GRACE_DAYS = 14;
+/** Rows per batch call. */
+export const MAX_BATCH = 100_000;
+/** Rows per CSV import (one transaction). */
+export const MAX_IMPORT = 1_000_000;
+
+const uuid = z.uuid({ error: (i) => `${JSON.stringify(i.input)} is not a valid UUID` });
+export const idempotencyKey = z.string().trim().min(1, 'must not be empty').max(200, 'at most 200 characters');
+
+/** One outcome as the playbook passes it: log_outcome(property_id, event_id, converted, value=15000). */
+export const outcomeFields = z
+  .object({
+    propertyId: uuid,
+    converted: z.boolean({ error: 'converted must be true or false' }),
+    /** Job value in dollars (cents kept: 15000.5 -> 1500050). */
+    value: z.number().min(0, 'value must not be negative').max(100_000_000).optional(),
+    /** Or the job value already in cents. */
+    valueCents: z.number().int().min(0, 'value must not be negative').max(10_000_000_000).optional(),
+    idempotencyKey: idempotencyKey.optional(),
+  })
+  .refine((o) => o.value === undefined || o.valueCents === undefined, { message: 'give value or value_cents, not both', path: ['value'] })
+  .refine((o) => o.converted || !(o.value || o.valueCents), { message: 'a value was given for an outcome that did not convert', path: ['value'] });
+export type OutcomeFields = z.input<typeof outcomeFields>;
+
+/** Where an outcome belongs: a storm id, or the storm's event id (as the playbook), within a tenant. */
+export const stormRef = z
+  .object({ stormId: uuid.optional(), eventId: z.string().trim().min(1).max(100).optional(), tenantId: uuid.optional() })
+  .refine((s) => s.stormId || s.eventId, { message: 'give storm_id or event_id', path: ['eventId'] });
+
+export const logOutcomeInput = z.intersection(outcomeFields, stormRef);
+export type LogOutcomeInput = z.input<typeof logOutcomeInput>;
+
+export interface LogOutcomesInput {
+  stormId?: string;
+  eventId?: string;
+  tenantId?: string;
+  /** Keys rows without their own: `<key>:<row index>`, so retrying the whole batch is safe. */
+  idempotencyKey?: string;
+  outcomes: OutcomeFields[];
+  /** Recorded on each row (api, batch, import, demo). */
+  source?: string;
+}
+
+export interface ImportOutcomesInput {
+  stormId: string;
+  /** The CSV text (header: property_id, converted, value or value_cents, optional idempotency_key). */
+  text: string;
+  /** Keys rows without their own: `<key>:<line>`; default: SHA-256 of the file, so re-importing it is a no-op. */
+  idempotencyKey?: string;
+  sourceName?: string;
+}
+
+export interface OutcomeView {
+  outcome_id: string;
+  storm_id: string;
+  event_id: string;
+  property_id: string;
+  converted: boolean;
+  value_cents: number;
+  /** Dollars, as the playbook passes it. */
+  value: number;
+  idempotency_key: string;
+  /** The outcome this one corrected (null for the first). */
+  supersedes: string | null;
+  is_current: boolean;
+  /** Arrived after the storm closed, within the grace window. */
+  late: boolean;
+  source: string;
+  recorded_at: string;
+  /** True when this call repeated an earlier one with the same key and payload (nothing new written). */
+  replayed: boolean;
+}
+
+export interface RefusedRow {
+  /** 1-based row of the batch (the line for CSV imports). */
+  row: number;
+  idempotency_key: string | null;
+  code: 'VALIDATION' | 'NOT_FOUND' | 'CONFLICT';
+  reason: string;
+}
+
+export interface BatchResult {
+  storm_id: string;
+  received: number;
+  accepted: number;
+  replayed: number;
+  late: number;
+  /** All refused rows; `refused` lists the first 1,000 with their reasons. */
+  refused_count: number;
+  refused: RefusedRow[];
+  elapsed_ms: number;
+}

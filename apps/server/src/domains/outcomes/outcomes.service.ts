@@ -1,0 +1,215 @@
+/**
+ * Outcomes: what happened at each property (signed or not, job value). Every call carries an idempotency key (per
+ * tenant) so retries never double count; a later outcome for a property supersedes the earlier one and both are
+ * kept; unknown or other tenants' properties and negative values are refused with the reason; outcomes after the
+ * storm closed are accepted within a grace window and flagged late.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import type { Trx } from '../../db/database.ts';
+import { AppError } from '../../errors.ts';
+import { metrics } from '../../telemetry/metrics.ts';
+import { actingTenant, type ServiceContext } from '../auth/principal.ts';
+import { tenantOfStorm } from '../storms/storms.repo.ts';
+import { parse } from '../validate.ts';
+import { writeBatch, type StagedOutcome } from './outcomes.batch.ts';
+import { parseOutcomeCsv } from './outcomes.csv.ts';
+import * as repo from './outcomes.repo.ts';
+import {
+  MAX_BATCH,
+  MAX_IMPORT,
+  OUTCOME_GRACE_DAYS,
+  logOutcomeInput,
+  outcomeFields,
+  stormRef,
+  type BatchResult,
+  type ImportOutcomesInput,
+  type LogOutcomeInput,
+  type LogOutcomesInput,
+  type OutcomeView,
+  type RefusedRow,
+} from './outcomes.schema.ts';
+
+const DAY_MS = 86_400_000;
+
+/** Field names as callers write them (HTTP bodies and CSV headers are snake_case). */
+function snake(field: string | undefined): string {
+  return (field ?? '').replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+function view(row: repo.OutcomeRow, eventId: string, replayed: boolean): OutcomeView {
+  const cents = Number(row.value_cents);
+  return {
+    outcome_id: row.outcome_id,
+    storm_id: row.storm_id,
+    event_id: eventId,
+    property_id: row.property_id,
+    converted: row.converted,
+    value_cents: cents,
+    value: cents / 100,
+    idempotency_key: row.idempotency_key,
+    supersedes: row.supersedes,
+    is_current: row.is_current,
+    late: row.late,
+    source: row.source,
+    recorded_at: new Date(row.recorded_at).toISOString(),
+    replayed,
+  };
+}
+
+/** The tenant to act in: a tenant principal's own; the operator's by storm id (or named). */
+async function tenantFor(ctx: ServiceContext, ref: { stormId?: string | undefined; tenantId?: string | undefined }): Promise<string> {
+  if (ctx.principal.kind === 'tenant' || !ref.stormId) return actingTenant(ctx, ref.tenantId);
+  const id = ref.stormId;
+  const tenantId = await ctx.db.withPlatform((trx) => tenantOfStorm(trx, id));
+  if (!tenantId) throw new AppError('NOT_FOUND', `storm ${id} not found`, { storm_id: id });
+  return tenantId;
+}
+
+/** Refuses outcomes for a cancelled storm or past the grace window of a closed one; says whether it is late. */
+export function stormGate(s: { status: string; event_id: string; closed_at: Date | null; now: Date }, graceDays = OUTCOME_GRACE_DAYS): boolean {
+  if (s.status === 'cancelled') throw new AppError('CONFLICT', `storm ${s.event_id} is cancelled: outcomes are not accepted`);
+  if (s.status !== 'closed') return false;
+  const closed = new Date(s.closed_at ?? s.now).getTime();
+  const until = new Date(closed + graceDays * DAY_MS);
+  if (new Date(s.now).getTime() > until.getTime()) {
+    throw new AppError('CONFLICT', `storm ${s.event_id} closed on ${new Date(closed).toISOString()}: outcomes were accepted until ${until.toISOString()} (${graceDays}-day grace)`, {
+      closed_at: new Date(closed).toISOString(),
+      accepted_until: until.toISOString(),
+    });
+  }
+  return true;
+}
+
+function centsOf(o: { value?: number | undefined; valueCents?: number | undefined }): number {
+  return o.valueCents ?? (o.value !== undefined ? Math.round(o.value * 100) : 0);
+}
+
+/** Records one outcome (playbook: log_outcome(property_id, event_id, converted, value)). */
+export async function logOutcome(ctx: ServiceContext, input: LogOutcomeInput): Promise<OutcomeView> {
+  const o = parse(logOutcomeInput, input);
+  const tenantId = await tenantFor(ctx, o);
+  const key = o.idempotencyKey ?? randomUUID();
+  const cents = centsOf(o);
+  return ctx.db.withTenant(tenantId, async (trx) => {
+    const ps = await repo.lockProperty(trx, o.propertyId);
+    if (!ps) throw new AppError('NOT_FOUND', `property ${o.propertyId} not found`, { property_id: o.propertyId });
+    if ((o.stormId && ps.storm_id !== o.stormId) || (o.eventId && ps.event_id !== o.eventId)) {
+      throw new AppError('VALIDATION', `property ${o.propertyId} belongs to storm ${ps.event_id}, not ${o.eventId ?? o.stormId}`, {
+        property_id: o.propertyId,
+      });
+    }
+    const late = stormGate(ps);
+    const row = await repo.insertOutcome(trx, {
+      tenantId, stormId: ps.storm_id, propertyId: o.propertyId, converted: o.converted, valueCents: cents, key, late, source: 'api',
+    });
+    if (row) {
+      metrics.outcomesLogged.inc(1);
+      return view(row, ps.event_id, false);
+    }
+    return replayOrConflict(trx, key, { propertyId: o.propertyId, converted: o.converted, cents }, ps.event_id);
+  });
+}
+
+async function replayOrConflict(trx: Trx, key: string, p: { propertyId: string; converted: boolean; cents: number }, eventId: string) {
+  const existing = await repo.outcomeByKey(trx, key);
+  if (!existing) throw new AppError('CONFLICT', `idempotency key ${key} was written concurrently; retry`, { idempotency_key: key });
+  if (existing.property_id !== p.propertyId || existing.converted !== p.converted || Number(existing.value_cents) !== p.cents) {
+    throw new AppError('CONFLICT', `idempotency key ${key} was already used with a different outcome`, {
+      idempotency_key: key,
+      outcome_id: existing.outcome_id,
+    });
+  }
+  return view(existing, eventId, true);
+}
+
+/** Orders versions along their `supersedes` chain (rows written by one batch can share a timestamp). */
+function chainOrder(rows: repo.OutcomeRow[]): repo.OutcomeRow[] {
+  const next = new Map<string | null, repo.OutcomeRow>();
+  for (const r of rows) next.set(r.supersedes, r);
+  const ids = new Set(rows.map((r) => r.outcome_id));
+  const out: repo.OutcomeRow[] = [];
+  let cur = rows.find((r) => r.supersedes === null || !ids.has(r.supersedes));
+  while (cur && out.length < rows.length) {
+    out.push(cur);
+    cur = next.get(cur.outcome_id);
+  }
+  return out.length === rows.length ? out : rows; // a broken chain (never expected): keep time order
+}
+
+/** Every version of a property's outcome, oldest first; the current one is the last. */
+export async function outcomeHistory(ctx: ServiceContext, input: { propertyId: string; tenantId?: string }): Promise<OutcomeView[]> {
+  const tenantId = actingTenant(ctx, input.tenantId);
+  return ctx.db.withTenant(tenantId, async (trx) => {
+    const rows = chainOrder(await repo.outcomeHistory(trx, input.propertyId));
+    const event = rows[0] ? ((await repo.eventOfStorm(trx, rows[0].storm_id)) ?? '') : '';
+    return rows.map((r) => view(r, event, false));
+  });
+}
+
+/** Many outcomes of one storm in one transaction, set-based; each row answered (accepted, replayed, or refused). */
+export async function logOutcomes(ctx: ServiceContext, input: LogOutcomesInput): Promise<BatchResult> {
+  const started = performance.now();
+  const ref = parse(stormRef, { stormId: input.stormId, eventId: input.eventId, tenantId: input.tenantId });
+  if (!Array.isArray(input.outcomes)) throw new AppError('VALIDATION', 'outcomes must be a list', { field: 'outcomes' });
+  if (input.outcomes.length > MAX_BATCH) throw new AppError('PAYLOAD_TOO_LARGE', `at most ${MAX_BATCH} outcomes per batch`);
+  const refused: RefusedRow[] = [];
+  const rows: StagedOutcome[] = [];
+  input.outcomes.forEach((raw, i) => {
+    const r = outcomeFields.safeParse(raw);
+    const key = raw?.idempotencyKey ?? (input.idempotencyKey ? `${input.idempotencyKey}:${i + 1}` : randomUUID());
+    if (!r.success) {
+      const issue = r.error.issues[0];
+      refused.push({ row: i + 1, idempotency_key: key, code: 'VALIDATION', reason: `${snake(issue?.path.join('.')) || 'row'}: ${issue?.message}` });
+    } else rows.push({ row: i + 1, propertyId: r.data.propertyId, converted: r.data.converted, valueCents: centsOf(r.data), key });
+  });
+  const result = await batchInStorm(ctx, ref, { rows, refused, received: input.outcomes.length, source: input.source ?? 'batch', started });
+  metrics.outcomesLogged.inc(result.accepted);
+  return result;
+}
+
+async function batchInStorm(
+  ctx: ServiceContext,
+  ref: { stormId?: string | undefined; eventId?: string | undefined; tenantId?: string | undefined },
+  b: { rows: StagedOutcome[]; refused: RefusedRow[]; received: number; source: string; started: number },
+): Promise<BatchResult> {
+  const tenantId = await tenantFor(ctx, ref);
+  return ctx.db.withTenant(tenantId, async (trx) => {
+    const storm = await repo.lockStorm(trx, ref);
+    if (!storm) throw new AppError('NOT_FOUND', `storm ${ref.stormId ?? ref.eventId} not found`, { storm_id: ref.stormId ?? null, event_id: ref.eventId ?? null });
+    const late = stormGate(storm);
+    const c = await writeBatch(trx, { tenantId, stormId: storm.storm_id, late, source: b.source, rows: b.rows });
+    const refusedAll = [...b.refused, ...c.refused].sort((x, y) => x.row - y.row).slice(0, 1000);
+    return {
+      storm_id: storm.storm_id,
+      received: b.received,
+      accepted: c.accepted,
+      replayed: c.replayed,
+      refused_count: b.refused.length + c.refusedCount,
+      late: late ? c.accepted : 0,
+      refused: refusedAll,
+      elapsed_ms: Math.round(performance.now() - b.started),
+    };
+  });
+}
+
+/** A CSV of outcomes into a storm; rows are keyed `<key>:<line>` (key default: SHA-256 of the file). */
+export async function importOutcomes(ctx: ServiceContext, input: ImportOutcomesInput): Promise<BatchResult> {
+  const started = performance.now();
+  if (typeof input.text !== 'string') throw new AppError('VALIDATION', 'send the CSV as text', { field: 'text' });
+  const fileKey = input.idempotencyKey ?? `csv:${createHash('sha256').update(input.text).digest('hex').slice(0, 32)}`;
+  const parsed = parseOutcomeCsv(input.text);
+  if (parsed.rows.length > MAX_IMPORT) throw new AppError('PAYLOAD_TOO_LARGE', `at most ${MAX_IMPORT} outcomes per file`);
+  const refused = [...parsed.refused];
+  const rows: StagedOutcome[] = [];
+  for (const { line, fields } of parsed.rows) {
+    const key = fields.idempotencyKey ?? `${fileKey}:${line}`;
+    const r = outcomeFields.safeParse(fields);
+    if (!r.success) {
+      const issue = r.error.issues[0];
+      refused.push({ row: line, idempotency_key: key, code: 'VALIDATION', reason: `${snake(issue?.path.join('.')) || 'row'}: ${issue?.message}` });
+    } else rows.push({ row: line, propertyId: r.data.propertyId, converted: r.data.converted, valueCents: centsOf(r.data), key });
+  }
+  const result = await batchInStorm(ctx, { stormId: input.stormId }, { rows, refused, received: parsed.rows.length + parsed.refused.length, source: 'import', started });
+  metrics.outcomesLogged.inc(result.accepted);
+  return result;
+}

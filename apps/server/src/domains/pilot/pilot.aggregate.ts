@@ -1,0 +1,105 @@
+/**
+ * The pilot's sufficient statistics from a storm's tables, in two set-based queries: per (score bucket, arm) over all
+ * assigned homes (n, conversions, revenue, its sum of squares, knocked, score sum: arm totals, deciles and the Qini
+ * curve all come from it), and the cumulative daily series of logged outcomes. Never a row per home to the app.
+ */
+import { sql } from 'kysely';
+import type { Trx } from '../../db/database.ts';
+import type { ScoreBucket } from './pilot.schema.ts';
+
+export const SCORE_BUCKETS = 100;
+
+interface BucketRow {
+  bucket: number;
+  arm: 'treat' | 'hold';
+  n: number;
+  conversions: number;
+  revenue_cents: number;
+  revenue_sq_cents2: number;
+  knocked: number;
+  score_sum: number;
+}
+
+export async function bucketRows(trx: Trx, stormId: string): Promise<BucketRow[]> {
+  const r = await sql<BucketRow>`
+    with k as (select distinct property_id from knock where storm_id = ${stormId}),
+    a as (
+      select property_id, arm, uplift,
+        ntile(${SCORE_BUCKETS}) over (order by uplift desc nulls last, property_id) as bucket
+      from assignment where storm_id = ${stormId} and arm in ('treat', 'hold')
+    )
+    select a.bucket::int as bucket, a.arm, count(*)::int as n,
+      (count(*) filter (where o.converted))::int as conversions,
+      coalesce(sum(o.value_cents), 0)::float8 as revenue_cents,
+      coalesce(sum(o.value_cents::float8 * o.value_cents), 0)::float8 as revenue_sq_cents2,
+      (count(k.property_id))::int as knocked,
+      coalesce(sum(a.uplift), 0)::float8 as score_sum
+    from a
+    left join outcome o on o.property_id = a.property_id and o.is_current and o.storm_id = ${stormId}
+    left join k on k.property_id = a.property_id
+    group by a.bucket, a.arm order by a.bucket, a.arm`.execute(trx);
+  return r.rows;
+}
+
+export function armTotals(rows: readonly BucketRow[], arm: 'treat' | 'hold') {
+  const mine = rows.filter((r) => r.arm === arm);
+  const sum = (k: keyof BucketRow) => mine.reduce((s, r) => s + Number(r[k]), 0);
+  const knocked = sum('knocked');
+  return {
+    n: sum('n'),
+    conversions: sum('conversions'),
+    revenue_cents: Math.round(sum('revenue_cents')),
+    revenue_sq_cents2: sum('revenue_sq_cents2'),
+    knocked,
+    // A knocked hold home is contamination; treat homes cannot be contaminated.
+    contaminated: arm === 'hold' ? knocked : 0,
+  };
+}
+
+export function scoreBuckets(rows: readonly BucketRow[]): ScoreBucket[] {
+  const buckets = [...new Set(rows.map((r) => r.bucket))].sort((a, b) => a - b);
+  if (buckets.length < SCORE_BUCKETS) return []; // too few homes for percentile buckets: the report omits accuracy
+  return buckets.map((bucket) => {
+    const t = rows.find((r) => r.bucket === bucket && r.arm === 'treat');
+    const h = rows.find((r) => r.bucket === bucket && r.arm === 'hold');
+    const n = (t?.n ?? 0) + (h?.n ?? 0);
+    return {
+      bucket,
+      predicted_uplift_mean: Math.max(-1, Math.min(1, ((t?.score_sum ?? 0) + (h?.score_sum ?? 0)) / Math.max(n, 1))),
+      treat: { n: t?.n ?? 0, conversions: t?.conversions ?? 0 },
+      hold: { n: h?.n ?? 0, conversions: h?.conversions ?? 0 },
+    };
+  });
+}
+
+/** Cumulative per arm by UTC day of logging: n counts homes whose outcome was logged by the end of that day. */
+export async function dailySeries(trx: Trx, stormId: string) {
+  const r = await sql<{ date: string; arm: 'treat' | 'hold'; n: number; conversions: number; revenue_cents: number }>`
+    select to_char(d, 'YYYY-MM-DD') as date, arm,
+      (sum(cnt) over w)::int as n, (sum(conv) over w)::int as conversions, (sum(rev) over w)::float8 as revenue_cents
+    from (
+      select (o.recorded_at at time zone 'UTC')::date as d, a.arm, count(*) as cnt,
+        count(*) filter (where o.converted) as conv, coalesce(sum(o.value_cents), 0) as rev
+      from outcome o join assignment a on a.tenant_id = o.tenant_id and a.property_id = o.property_id
+      where o.storm_id = ${stormId} and o.is_current and a.arm in ('treat', 'hold')
+      group by 1, 2
+    ) per_day
+    window w as (partition by arm order by d)
+    order by d, arm`.execute(trx);
+  const days = [...new Set(r.rows.map((x) => x.date))];
+  const last = { treat: { n: 0, conversions: 0, revenue_cents: 0 }, hold: { n: 0, conversions: 0, revenue_cents: 0 } };
+  return days.map((date) => {
+    for (const arm of ['treat', 'hold'] as const) {
+      const row = r.rows.find((x) => x.date === date && x.arm === arm);
+      if (row) last[arm] = { n: row.n, conversions: row.conversions, revenue_cents: Math.round(row.revenue_cents) };
+    }
+    return { date, treat: { ...last.treat }, hold: { ...last.hold } };
+  });
+}
+
+/** The policy run that assigned the storm's arms (the latest applied, not shadow). */
+export async function appliedRun(trx: Trx, stormId: string) {
+  const r = await sql<{ mode: string; version: number; params: Record<string, number> }>`
+    select mode, version, params from policy_run where storm_id = ${stormId} and not shadow order by created_at desc limit 1`.execute(trx);
+  return r.rows[0];
+}

@@ -1,0 +1,93 @@
+/**
+ * The pilot runner over a real campaign on both backends: the SQL aggregates equal direct counts, the results carry
+ * the playbook's names, the report renders in every format, over HTTP too, and wrong requests are refused.
+ */
+import { sql } from 'kysely';
+import { beforeAll, expect, it } from 'vitest';
+import { describeEachDatabase } from '../../../test/databases.ts';
+import { newTenant, tenantCtx } from '../../../test/helpers.ts';
+import { buildApp } from '../../http/app.ts';
+import type { ServiceContext } from '../auth/principal.ts';
+import { historyCsv } from '../demo/properties-csv.ts';
+import { promoteModel, trainModel } from '../models/models.service.ts';
+import { scoreStorm } from '../models/scoring.service.ts';
+import { logOutcomes } from '../outcomes/outcomes.service.ts';
+import { logKnocks } from '../policy/crew.service.ts';
+import { applyPolicy } from '../policy/policy.service.ts';
+import { importProperties } from '../properties/properties.service.ts';
+import { createStorm } from '../storms/storms.service.ts';
+import { gatherPilotInputs, renderPilotReport, runPilot } from './pilot.service.ts';
+
+
+describeEachDatabase('pilot runner', (t) => {
+  let ctx: ServiceContext;
+  let tenantId: string;
+  let token: string;
+  let stormId: string;
+
+  beforeAll(async () => {
+    ({ tenantId, token } = await newTenant(t().db));
+    ctx = tenantCtx(t().db, tenantId);
+    const model = await trainModel(ctx, { csv: { source: [historyCsv(2500, 71)], sourceName: 'past.csv', treatmentCol: 'arm', outcomeCol: 'converted' }, learner: 't-learner' });
+    await promoteModel(ctx, { modelId: model.model_id, stage: 'production' });
+    stormId = (await createStorm(ctx, { eventId: 'PILOT_1', name: 'pilot', startsAt: '2026-02-10' })).storm_id;
+    await importProperties(ctx, { stormId, source: [historyCsv(3000, 72)] });
+  });
+
+  it('refuses a storm without an applied policy', async () => {
+    await expect(runPilot(ctx, { stormId })).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('no applied policy') });
+  });
+
+  it('aggregates arms, buckets and days exactly as the rows say, and reports in the playbook’s names', async () => {
+    await scoreStorm(ctx, { stormId });
+    await applyPolicy(ctx, { stormId, mode: 'moderate', seed: 3 });
+    const arms = await t().db.withTenant(tenantId, (trx) => trx.selectFrom('assignment').select(['property_id', 'arm']).where('storm_id', '=', stormId).where('arm', 'in', ['treat', 'hold']).orderBy('property_id').execute());
+    const knockedAt = new Date().toISOString();
+    await logKnocks(ctx, { stormId, knocks: arms.filter((a) => a.arm === 'treat').map((a) => ({ propertyId: a.property_id, canvasser: 'c1', result: 'no_answer' as const, knockedAt })) });
+    const outcomes = arms.map((a, i) => {
+      const yes = a.arm === 'treat' ? i % 4 === 0 : i % 10 === 0;
+      return { propertyId: a.property_id, converted: yes, ...(yes ? { value: 10_000 + (i % 7) * 1_000 } : {}) };
+    });
+    await logOutcomes(ctx, { stormId, outcomes, idempotencyKey: 'pilot-1' });
+
+    const inputs = await gatherPilotInputs(ctx, { stormId });
+    const direct = await t().db.withTenant(tenantId, (trx) =>
+      sql<{ arm: string; n: number; conv: number; rev: number }>`
+        select a.arm, count(*)::int as n, (count(*) filter (where o.converted))::int as conv, coalesce(sum(o.value_cents), 0)::float8 as rev
+        from assignment a left join outcome o on o.property_id = a.property_id and o.is_current
+        where a.storm_id = ${stormId} and a.arm in ('treat', 'hold') group by a.arm`.execute(trx),
+    );
+    for (const row of direct.rows) {
+      const arm = inputs.arms[row.arm as 'treat' | 'hold'];
+      expect(arm, row.arm).toMatchObject({ n: row.n, conversions: row.conv, revenue_cents: row.rev });
+    }
+    expect(inputs.arms.treat.knocked).toBe(inputs.arms.treat.n);
+    expect(inputs.arms.hold.contaminated).toBe(0);
+    expect(inputs.score_buckets.reduce((s, b) => s + b.treat.n + b.hold.n, 0)).toBe(arms.length);
+    expect(inputs.daily.at(-1)?.treat.n).toBe(inputs.arms.treat.n);
+
+    const results = await runPilot(ctx, { stormId, policyMode: 'moderate' });
+    expect(results.outcomes.lift.absolute).toBeCloseTo(inputs.arms.treat.conversions / inputs.arms.treat.n - inputs.arms.hold.conversions / inputs.arms.hold.n, 12);
+    expect(results.roi.roi_pct).toEqual(expect.any(Number));
+    expect(results.success_criteria).toHaveLength(8);
+    await expect(runPilot(ctx, { stormId, policyMode: 'aggressive' })).rejects.toMatchObject({ code: 'VALIDATION' });
+    const pdf = await renderPilotReport(results, 'pdf');
+    expect(Buffer.from(pdf).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(String(await renderPilotReport(results, 'md'))).toContain('# Pilot report: pilot (PILOT_1)');
+  });
+
+  it('serves the report over HTTP in each format, and never another tenant’s', async () => {
+    const app = await buildApp({ db: t().db, platformToken: undefined });
+    const auth = { authorization: `Bearer ${token}` };
+    const json = await app.inject({ method: 'GET', url: `/v1/storms/${stormId}/pilot`, headers: auth });
+    expect(json.json().summary).toMatchObject({ total: 8 });
+    const pdf = await app.inject({ method: 'GET', url: `/v1/storms/${stormId}/pilot?format=pdf`, headers: auth });
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    const html = await app.inject({ method: 'GET', url: `/v1/storms/${stormId}/pilot?format=html`, headers: auth });
+    expect(html.body).toContain('<svg');
+    const other = await newTenant(t().db);
+    const theirs = await app.inject({ method: 'GET', url: `/v1/storms/${stormId}/pilot`, headers: { authorization: `Bearer ${other.token}` } });
+    expect(theirs.statusCode).toBe(404);
+    await app.close();
+  });
+});

@@ -1,0 +1,90 @@
+/**
+ * The pilot runner (the playbook's `PilotStormRunner(tenant_id, storm_id).run_pilot(policy_mode)`): aggregates the
+ * storm in SQL, adds its data health and the platform's SLO status over the storm, computes the results on
+ * sufficient statistics, and renders them as JSON, Markdown, HTML or PDF.
+ */
+import { AppError } from '../../errors.ts';
+import { PLATFORM, type ServiceContext } from '../auth/principal.ts';
+import { getHealthDashboard } from '../observability/data-health.service.ts';
+import { getSloDashboard } from '../slo/slo.service.ts';
+import { withStorm } from '../storms/storms.service.ts';
+import { appliedRun, armTotals, bucketRows, dailySeries, scoreBuckets } from './pilot.aggregate.ts';
+import { computePilotResults } from './pilot.compute.ts';
+import { renderPilot, type PilotFormat } from './pilot.render.ts';
+import type { PilotInputs, PilotResults } from './pilot.schema.ts';
+
+/** A crew day, for turning the policy's doors per day into doors per crew hour. */
+export const CREW_DAY_HOURS = 8;
+
+export interface RunPilotInput {
+  stormId: string;
+  /** The mode the arms were assigned with; when given it must match the storm's applied policy. */
+  policyMode?: 'conservative' | 'moderate' | 'aggressive' | 'custom';
+  alpha?: number;
+  /** The report's clock (tests). */
+  now?: Date;
+}
+
+const day = (d: Date) => d.toISOString().slice(0, 10);
+
+async function sloStatus(ctx: ServiceContext, from: Date, now: Date): Promise<PilotInputs['slo']> {
+  const hours = Math.min(Math.max(Math.ceil((now.getTime() - from.getTime()) / 3_600_000), 1), 24 * 90);
+  const dashboard = await getSloDashboard({ db: ctx.db, principal: PLATFORM }, { hours });
+  const views = Object.values(dashboard);
+  const breaches = views.reduce((s, v) => s + v.breaches, 0);
+  const issues = views.filter((v) => v.status === 'breaching' || v.breaches > 0).map((v) => `${v.name}: ${v.status}, ${v.breaches} breach(es)`);
+  const status = views.some((v) => v.status === 'breaching') ? 'breaching' : breaches > 0 ? 'breached' : views.every((v) => v.status === 'no_data') ? 'no_data' : 'ok';
+  return { status, issues, breaches };
+}
+
+export async function gatherPilotInputs(ctx: ServiceContext, input: RunPilotInput): Promise<PilotInputs> {
+  const now = input.now ?? new Date();
+  // The aggregates, the health checks and the SLO status are independent: on server Postgres they run on separate
+  // pooled connections at once (PGlite serializes them on its one connection).
+  const gathering = withStorm(ctx, input.stormId, async (trx, storm) => {
+    const run = await appliedRun(trx, input.stormId);
+    if (!run) throw new AppError('CONFLICT', `storm ${storm.event_id} has no applied policy: apply one (stormops policy apply) before running the pilot report`);
+    if (input.policyMode && input.policyMode !== run.mode) {
+      throw new AppError('VALIDATION', `policy_mode: the storm's arms were assigned by the ${run.mode} policy, not ${input.policyMode}`);
+    }
+    return { storm, run, buckets: await bucketRows(trx, input.stormId) };
+  });
+  const [{ storm, run, buckets }, daily, health, slo] = await Promise.all([
+    gathering,
+    withStorm(ctx, input.stormId, (trx) => dailySeries(trx, input.stormId)),
+    getHealthDashboard(ctx, input.stormId, { now }),
+    gathering.then(({ storm: s }) => sloStatus(ctx, new Date(s.starts_at ?? s.created_at), now)),
+  ]);
+  const startsAt = storm.starts_at ?? storm.created_at;
+  const p = run.params;
+  return {
+    storm: {
+      storm_id: storm.storm_id,
+      event_id: storm.event_id,
+      name: storm.name,
+      starts_on: day(new Date(startsAt)),
+      ends_on: day(new Date(storm.ends_at ?? now)),
+    },
+    policy: {
+      mode: run.mode as 'moderate',
+      hold_share: Number(p['hold_share']),
+      cost_per_knock_cents: Number(p['cost_per_knock_cents'] ?? 0),
+      doors_per_crew_hour: Number(p['doors_per_day'] ?? 60) / CREW_DAY_HOURS,
+      gross_margin: p['margin'] === undefined ? null : Number(p['margin']),
+    },
+    arms: { treat: armTotals(buckets, 'treat'), hold: armTotals(buckets, 'hold') },
+    daily,
+    score_buckets: scoreBuckets(buckets),
+    data_quality: { status: health.health_status, issues: health.issues.map((i) => ({ message: i.message, severity: i.severity, check: i.check })) },
+    slo,
+  };
+}
+
+export async function runPilot(ctx: ServiceContext, input: RunPilotInput): Promise<PilotResults> {
+  return computePilotResults(await gatherPilotInputs(ctx, input), input.alpha !== undefined ? { alpha: input.alpha } : {});
+}
+
+/** The playbook's `generate_report_pdf(results)`, in any of the formats. */
+export function renderPilotReport(results: PilotResults, format: PilotFormat): Promise<Buffer | string> {
+  return renderPilot(results, format);
+}

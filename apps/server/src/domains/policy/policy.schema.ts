@@ -1,0 +1,148 @@
+/** Policy modes, their parameters and defaults, apply inputs and the views returned by all three faces. */
+import { z } from 'zod';
+
+export const POLICY_MODES = ['conservative', 'moderate', 'aggressive', 'custom'] as const;
+export type PolicyMode = (typeof POLICY_MODES)[number];
+
+/** Parameters of one policy version. Money in integer cents; shares as fractions. See docs/policy.md. */
+export const policyParams = z
+  .object({
+    /** Only properties whose predicted uplift is at least this are worth a knock. */
+    min_uplift: z.number().min(-1).max(1),
+    /** At most this share of the storm's scored properties enter the experiment (treat + hold). */
+    top_share: z.number().gt(0).max(1),
+    /** Share of the experiment held out as the randomized control group. */
+    hold_share: z.number().gt(0).lt(1),
+    crews: z.number().int().min(1).max(10_000),
+    doors_per_day: z.number().int().min(1).max(1_000),
+    days: z.number().int().min(1).max(365),
+    cost_per_knock_cents: z.number().int().min(0).max(10_000_000),
+    job_value_cents: z.number().int().min(1).max(1_000_000_000),
+    margin: z.number().gt(0).max(1),
+  })
+  .strict();
+export type PolicyParams = z.infer<typeof policyParams>;
+
+/** Built-in version 1 of each mode (docs/policy.md explains every number). */
+export const DEFAULT_PARAMS: Record<PolicyMode, PolicyParams> = {
+  conservative: {
+    min_uplift: 0.08,
+    top_share: 0.1,
+    hold_share: 0.2,
+    crews: 2,
+    doors_per_day: 60,
+    days: 7,
+    cost_per_knock_cents: 1_500,
+    job_value_cents: 1_200_000,
+    margin: 0.3,
+  },
+  moderate: {
+    min_uplift: 0.05,
+    top_share: 0.25,
+    hold_share: 0.2,
+    crews: 4,
+    doors_per_day: 60,
+    days: 10,
+    cost_per_knock_cents: 1_500,
+    job_value_cents: 1_200_000,
+    margin: 0.3,
+  },
+  aggressive: {
+    min_uplift: 0.02,
+    top_share: 0.5,
+    hold_share: 0.1,
+    crews: 8,
+    doors_per_day: 70,
+    days: 14,
+    cost_per_knock_cents: 1_500,
+    job_value_cents: 1_200_000,
+    margin: 0.3,
+  },
+  custom: {
+    min_uplift: 0.05,
+    top_share: 0.25,
+    hold_share: 0.2,
+    crews: 4,
+    doors_per_day: 60,
+    days: 10,
+    cost_per_knock_cents: 1_500,
+    job_value_cents: 1_200_000,
+    margin: 0.3,
+  },
+};
+
+export const policyMode = z.enum(POLICY_MODES, { error: () => `mode must be one of ${POLICY_MODES.join(', ')}` });
+const seed = z.number().int().min(0).max(2 ** 31 - 1);
+
+export const applyPolicyInput = z.object({
+  stormId: z.string(),
+  mode: policyMode.default('moderate'),
+  /** A specific version of the mode (default: the latest). */
+  version: z.number().int().min(1).optional(),
+  /** Randomization seed (default: derived from the storm id, so a storm always gets the same seed). */
+  seed: seed.optional(),
+  /** Compute and record the run without writing arms (compare policies). */
+  shadow: z.boolean().default(false),
+});
+export type ApplyPolicyInput = z.input<typeof applyPolicyInput>;
+
+export const configurePolicyInput = z.object({
+  tenantId: z.uuid().optional(),
+  mode: policyMode,
+  /** Changed parameters; the rest come from the latest version. */
+  params: policyParams.partial(),
+});
+export type ConfigurePolicyInput = z.input<typeof configurePolicyInput>;
+
+export interface PolicyConfigView {
+  tenant_id: string;
+  mode: PolicyMode;
+  version: number;
+  params: PolicyParams;
+  /** crews x doors per day x days: the most treat knocks the crews can make. */
+  capacity: number;
+  created_at: string | null;
+}
+
+export interface ContaminationView {
+  storm_id: string;
+  hold: number;
+  hold_knocked: number;
+  contamination_knocks: number;
+  contamination_rate: number;
+  /** Up to 100 contaminated property ids, oldest knock first. */
+  property_ids: string[];
+}
+
+/** What apply returns (the playbook's fields: treat, hold, treat_pct...). Counts cover the whole storm. */
+export interface PolicyRunView {
+  run_id: string;
+  storm_id: string;
+  mode: PolicyMode;
+  policy_version: number;
+  seed: number;
+  shadow: boolean;
+  properties: number;
+  treat: number;
+  hold: number;
+  /** Scored properties in neither arm (not picked: below threshold, beyond top share or capacity). */
+  excluded: number;
+  /** Properties without a score: left unassigned (a later apply, after scoring, randomizes them on their own). */
+  unscored: number;
+  /** Properties this run put in treat or hold (0 on a repeated apply: arms never change). */
+  newly_assigned: number;
+  /** Percent of the storm's properties. */
+  treat_pct: number;
+  hold_pct: number;
+  capacity: number;
+  capacity_used: number;
+  capacity_used_pct: number;
+  expected_incremental_conversions: number;
+  expected_incremental_revenue_cents: number;
+  /** The same in dollars, as the playbook prints it. */
+  expected_incremental_revenue: number;
+  expected_incremental_profit_cents: number;
+  contamination: ContaminationView;
+  warnings: string[];
+  created_at: string;
+}

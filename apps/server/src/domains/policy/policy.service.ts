@@ -1,0 +1,213 @@
+/**
+ * The policy control plane: versioned per-tenant policies, and `applyPolicy`, which picks the properties worth a
+ * knock within crew capacity and holds out a stratified, seeded random control group among them. Arms are written
+ * once and never change; a repeated apply assigns only properties that have no arm yet (randomized on their own).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Trx } from '../../db/database.ts';
+import { AppError } from '../../errors.ts';
+import { actingTenant, type ServiceContext } from '../auth/principal.ts';
+import { withStorm } from '../storms/storms.service.ts';
+import { parse } from '../validate.ts';
+import { contamination } from './knocks.repo.ts';
+import * as repo from './policy.repo.ts';
+import {
+  DEFAULT_PARAMS,
+  applyPolicyInput,
+  configurePolicyInput,
+  policyMode,
+  policyParams,
+  type ApplyPolicyInput,
+  type ConfigurePolicyInput,
+  type PolicyConfigView,
+  type PolicyMode,
+  type PolicyParams,
+  type PolicyRunView,
+} from './policy.schema.ts';
+
+export function capacityOf(p: PolicyParams): number {
+  return p.crews * p.doors_per_day * p.days;
+}
+
+function configView(row: repo.ConfigRow): PolicyConfigView {
+  const params = parse(policyParams, row.params, 'params');
+  return {
+    tenant_id: row.tenant_id,
+    mode: row.mode as PolicyMode,
+    version: row.version,
+    params,
+    capacity: capacityOf(params),
+    created_at: new Date(row.created_at).toISOString(),
+  };
+}
+
+/** The latest (or a given) version of a mode; version 1 is the built-in default, written on first use. */
+export async function resolveConfig(trx: Trx, tenantId: string, mode: PolicyMode, version?: number): Promise<repo.ConfigRow> {
+  let row = await repo.latestConfig(trx, mode, version);
+  if (!row && (version === undefined || version === 1)) {
+    await repo.insertConfig(trx, tenantId, mode, 1, DEFAULT_PARAMS[mode]);
+    row = await repo.latestConfig(trx, mode, version);
+  }
+  if (!row) throw new AppError('NOT_FOUND', `policy ${mode} has no version ${version}`, { mode, version });
+  return row;
+}
+
+export async function getPolicy(ctx: ServiceContext, input: { tenantId?: string; mode: PolicyMode; version?: number }): Promise<PolicyConfigView> {
+  const tenantId = actingTenant(ctx, input.tenantId);
+  const mode = parse(policyMode, input.mode, 'mode');
+  return ctx.db.withTenant(tenantId, async (trx) => configView(await resolveConfig(trx, tenantId, mode, input.version)));
+}
+
+/** Changes parameters of a mode: a new version when anything differs, the latest one unchanged otherwise. */
+export async function configurePolicy(ctx: ServiceContext, input: ConfigurePolicyInput): Promise<PolicyConfigView> {
+  const c = parse(configurePolicyInput, input);
+  const tenantId = actingTenant(ctx, c.tenantId);
+  return ctx.db.withTenant(tenantId, async (trx) => {
+    const latest = await resolveConfig(trx, tenantId, c.mode);
+    const next = parse(policyParams, { ...latest.params, ...c.params }, 'params');
+    if (JSON.stringify(next) === JSON.stringify(parse(policyParams, latest.params))) return configView(latest);
+    if (!(await repo.insertConfig(trx, tenantId, c.mode, latest.version + 1, next))) {
+      throw new AppError('CONFLICT', `policy ${c.mode} version ${latest.version + 1} was written concurrently; retry`, { mode: c.mode });
+    }
+    return configView((await repo.latestConfig(trx, c.mode))!);
+  });
+}
+
+/** The default seed of a storm: the first 28 bits of its id, so re-applies without --seed agree. */
+export function defaultSeed(stormId: string): number {
+  return parseInt(stormId.replace(/-/g, '').slice(0, 7), 16);
+}
+
+/** The systematic-allocation offset u in [0, 1), from the seed. */
+export function offsetOf(seed: number): number {
+  return (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) >>> 0) / 2 ** 32;
+}
+
+/** The most properties K whose treat share (K - floor(K h + u)) fits in `capacity` doors. */
+export function maxTargets(capacity: number, holdShare: number, u: number): number {
+  if (capacity <= 0) return 0;
+  let k = Math.ceil((capacity + 1) / (1 - holdShare)) + 2;
+  while (k > 0 && k - Math.floor(k * holdShare + u) > capacity) k--;
+  return k;
+}
+
+export async function applyPolicy(ctx: ServiceContext, input: ApplyPolicyInput): Promise<PolicyRunView> {
+  const a = parse(applyPolicyInput, input);
+  return withStorm(
+    ctx,
+    a.stormId,
+    async (trx, storm) => {
+      if (!a.shadow && (storm.status === 'closed' || storm.status === 'cancelled')) {
+        throw new AppError('CONFLICT', `storm ${storm.event_id} is ${storm.status}: a policy can no longer be applied (use shadow mode to compare)`);
+      }
+      const config = await resolveConfig(trx, storm.tenant_id, a.mode, a.version);
+      const params = parse(policyParams, config.params, 'params');
+      const seed = a.seed ?? defaultSeed(storm.storm_id);
+      await repo.tuneApply(trx);
+      const capacity = capacityOf(params);
+      const u = offsetOf(seed);
+      const room = (c: repo.StormCounts) =>
+        Math.min(Math.floor(params.top_share * c.scored_total) - c.treat - c.hold, maxTargets(capacity - c.treat, params.hold_share, u));
+      const counts = await repo.stormCounts(trx, storm.storm_id, params, (c) => room(c) > 0);
+      refuseUnscored(counts, storm.storm_id);
+      const k = Math.max(0, Math.min(counts.eligible_unassigned, room(counts)));
+      const anyAssigned = counts.treat + counts.hold + counts.excluded > 0;
+      if (k > 0) await repo.pickTargets(trx, { stormId: storm.storm_id, k, params, seed, offset: u, anyAssigned });
+      const pick = k > 0 ? await repo.pickSummary(trx) : { treat: 0, hold: 0, treat_uplift: 0 };
+      const runId = randomUUID();
+      const treat = counts.treat + pick.treat;
+      const hold = counts.hold + pick.hold;
+      const excluded = counts.scored_total - treat - hold;
+      const upliftSum = counts.treat_uplift + pick.treat_uplift;
+      let newly = pick.treat + pick.hold;
+      if (!a.shadow && newly > 0) newly = await repo.writeAssignments(trx, { tenantId: storm.tenant_id, stormId: storm.storm_id, runId });
+      const view = runView({ storm, a, config, params, seed, runId, counts, treat, hold, excluded, newly, upliftSum, capacity });
+      view.contamination = await contamination(trx, storm.storm_id);
+      const { contamination: _c, created_at: _t, ...result } = view;
+      const created = await repo.insertRun(trx, {
+        tenantId: storm.tenant_id, runId, stormId: storm.storm_id, mode: a.mode, version: config.version, seed, shadow: a.shadow, params, result,
+      });
+      view.created_at = new Date(created).toISOString();
+      return view;
+    },
+    { forUpdate: true },
+  );
+}
+
+function refuseUnscored(c: repo.StormCounts, stormId: string): void {
+  if (c.properties === 0) throw new AppError('VALIDATION', `storm ${stormId} has no properties: import them first (stormops property import)`);
+  if (c.scored_total === 0) {
+    throw new AppError(
+      'VALIDATION',
+      `none of the ${c.properties} properties of storm ${stormId} has an uplift score: score them with the production model first (stormops model score --storm ${stormId})`,
+      { unscored: c.properties },
+    );
+  }
+}
+
+interface RunParts {
+  storm: { storm_id: string };
+  a: { mode: PolicyMode; shadow: boolean };
+  config: repo.ConfigRow;
+  params: PolicyParams;
+  seed: number;
+  runId: string;
+  counts: repo.StormCounts;
+  treat: number;
+  hold: number;
+  excluded: number;
+  newly: number;
+  upliftSum: number;
+  capacity: number;
+}
+
+function runView(r: RunParts): PolicyRunView {
+  const pct = (n: number) => (r.counts.properties ? Math.round((10_000 * n) / r.counts.properties) / 100 : 0);
+  const revenue = Math.round(r.upliftSum * r.params.job_value_cents);
+  const warnings: string[] = [];
+  if (r.counts.unscored_unassigned > 0) {
+    warnings.push(
+      `${r.counts.unscored_unassigned} properties have no uplift score and were left unassigned; score them (stormops model score --storm ${r.storm.storm_id}) and apply again: they are randomized on their own`,
+    );
+  }
+  if (r.a.shadow) warnings.push('shadow run: recorded for comparison, no arms written');
+  return {
+    run_id: r.runId,
+    storm_id: r.storm.storm_id,
+    mode: r.a.mode,
+    policy_version: r.config.version,
+    seed: r.seed,
+    shadow: r.a.shadow,
+    properties: r.counts.properties,
+    treat: r.treat,
+    hold: r.hold,
+    excluded: r.excluded,
+    unscored: r.counts.unscored_unassigned,
+    newly_assigned: r.newly,
+    treat_pct: pct(r.treat),
+    hold_pct: pct(r.hold),
+    capacity: r.capacity,
+    capacity_used: r.treat,
+    capacity_used_pct: r.capacity ? Math.round((10_000 * r.treat) / r.capacity) / 100 : 0,
+    expected_incremental_conversions: Math.round(r.upliftSum * 1000) / 1000,
+    expected_incremental_revenue_cents: revenue,
+    expected_incremental_revenue: revenue / 100,
+    expected_incremental_profit_cents: Math.round(revenue * r.params.margin - r.treat * r.params.cost_per_knock_cents),
+    contamination: { storm_id: r.storm.storm_id, hold: 0, hold_knocked: 0, contamination_knocks: 0, contamination_rate: 0, property_ids: [] },
+    warnings,
+    created_at: '',
+  };
+}
+
+/** Recorded runs of a storm (applied and shadow), newest first: compare policies side by side. */
+export async function listPolicyRuns(ctx: ServiceContext, input: { stormId: string; limit?: number }) {
+  return withStorm(ctx, input.stormId, async (trx, storm) => {
+    const rows = await repo.listRuns(trx, storm.storm_id, Math.min(input.limit ?? 50, 500));
+    return rows.map((r) => ({ ...r.result, run_id: r.run_id, seed: Number(r.seed), created_at: new Date(r.created_at).toISOString() }));
+  });
+}
+
+/** Contamination summary of a storm (hold properties knocked anyway); the pilot report calls this. */
+export async function getContamination(ctx: ServiceContext, input: { stormId: string }) {
+  return withStorm(ctx, input.stormId, (trx, storm) => contamination(trx, storm.storm_id));
+}

@@ -1,0 +1,103 @@
+/**
+ * Property imports as API jobs: the upload is already on disk (streamed there by the route), the job is recorded as
+ * 'running' at once so it can be polled, and the import itself runs in the background as one transaction. A job found
+ * 'running' at start-up belonged to a process that died: it is marked 'interrupted' (nothing of it was committed;
+ * uploading the file again completes it).
+ */
+import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { rm, stat } from 'node:fs/promises';
+import { AppError } from '../../errors.ts';
+import type { Database } from '../../db/database.ts';
+import type { JobProgress, JobRegistry } from '../../jobs/job-registry.ts';
+import type { ServiceContext } from '../auth/principal.ts';
+import { importProperties, stormTenant } from './properties.service.ts';
+import type { ImportPropertiesInput } from './properties.schema.ts';
+
+export type ImportJobInput = Omit<ImportPropertiesInput, 'source' | 'importId' | 'onProgress' | 'onRejected'> & {
+  /** The uploaded file; removed when the job ends. */
+  path: string;
+};
+
+export async function startImportJob(ctx: ServiceContext, jobs: JobRegistry, input: ImportJobInput): Promise<{ import_id: string; status: 'running' }> {
+  const { tenantId, status } = await stormTenant(ctx, input.stormId);
+  if (status === 'closed' || status === 'cancelled') {
+    await rm(input.path, { force: true });
+    throw new AppError('CONFLICT', `storm ${input.stormId} is ${status}: properties can no longer be imported`);
+  }
+  const importId = randomUUID();
+  await ctx.db.withTenant(tenantId, (trx) =>
+    trx
+      .insertInto('property_import')
+      .values({ tenant_id: tenantId, import_id: importId, storm_id: input.stormId, status: 'running', source_name: input.sourceName ?? null, skip_invalid: Boolean(input.skipInvalid) })
+      .execute(),
+  );
+  const size = (await stat(input.path)).size;
+  jobs.start(importId, size, async (report) => {
+    try {
+      await importProperties(ctx, {
+        ...input,
+        importId,
+        source: createReadStream(input.path),
+        onProgress: (p) => report(p),
+      });
+    } catch (err) {
+      const body = err instanceof AppError ? err.toBody().error : { code: 'INTERNAL', message: (err as Error).message };
+      await ctx.db.withTenant(tenantId, (trx) =>
+        trx.updateTable('property_import').set({ status: 'failed', error: JSON.stringify(body), finished_at: new Date() }).where('import_id', '=', importId).execute(),
+      );
+    } finally {
+      await rm(input.path, { force: true });
+    }
+  });
+  return { import_id: importId, status: 'running' };
+}
+
+export async function getImportJob(ctx: ServiceContext, jobs: JobRegistry, importId: string) {
+  const row = await findImport(ctx, importId);
+  const live: JobProgress | undefined = row.status === 'running' ? jobs.progress(importId) : undefined;
+  return {
+    ...row,
+    started_at: new Date(row.started_at).toISOString(),
+    finished_at: row.finished_at ? new Date(row.finished_at).toISOString() : null,
+    ...(live ? { progress: live } : {}),
+  };
+}
+
+async function findImport(ctx: ServiceContext, importId: string) {
+  if (!/^[0-9a-f-]{36}$/i.test(importId)) throw new AppError('VALIDATION', `import_id: ${JSON.stringify(importId)} is not a valid UUID`);
+  const tenantId =
+    ctx.principal.kind === 'tenant'
+      ? ctx.principal.tenantId
+      : await ctx.db.withPlatform(async (trx) => (await trx.selectFrom('property_import').select('tenant_id').where('import_id', '=', importId).executeTakeFirst())?.tenant_id);
+  const row = tenantId
+    ? await ctx.db.withTenant(tenantId, (trx) => trx.selectFrom('property_import').selectAll().where('import_id', '=', importId).executeTakeFirst())
+    : undefined;
+  if (!row) throw new AppError('NOT_FOUND', `import ${importId} not found`, { import_id: importId });
+  return row;
+}
+
+/** The rows an import rejected, as CSV text (row, column, value, code, reason). */
+export async function importErrorsCsv(ctx: ServiceContext, importId: string): Promise<string> {
+  const row = await findImport(ctx, importId);
+  const errors = await ctx.db.withTenant(row.tenant_id, (trx) =>
+    trx.selectFrom('property_import_error').selectAll().where('import_id', '=', importId).orderBy('seq').execute(),
+  );
+  const cell = (v: unknown) => {
+    const s = v === null || v === undefined ? '' : String(v);
+    return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  return ['row,column,value,code,reason', ...errors.map((e) => [e.row_number, e.column_name, e.value, e.code, e.reason].map(cell).join(','))].join('\n') + '\n';
+}
+
+/** At start-up: imports left 'running' by a process that is gone did not commit; say so. */
+export async function markInterruptedImports(db: Database): Promise<number> {
+  const result = await db.withPlatform((trx) =>
+    trx
+      .updateTable('property_import')
+      .set({ status: 'interrupted', finished_at: new Date(), error: JSON.stringify({ code: 'INTERRUPTED', message: 'the process stopped during the import; nothing was written: upload the file again' }) })
+      .where('status', '=', 'running')
+      .executeTakeFirst(),
+  );
+  return Number(result.numUpdatedRows);
+}

@@ -1,0 +1,118 @@
+/**
+ * HTTP adapter for properties: streamed upload of a CSV / JSON Lines file into a storm, answered with a job to poll;
+ * the job's status and rejected rows; a page of the storm's properties; saved column mappings.
+ */
+import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Database } from '../../db/database.ts';
+import { AppError } from '../../errors.ts';
+import { contextOf } from '../../http/auth.ts';
+import type { JobRegistry } from '../../jobs/job-registry.ts';
+import { stormId } from '../storms/storms.schema.ts';
+import { PROPERTY_FIELDS } from './column-mapping.ts';
+import { getImportJob, importErrorsCsv, startImportJob } from './import-jobs.service.ts';
+import { listImports, listProperties, saveMapping } from './properties.service.ts';
+import { mappingName } from './properties.schema.ts';
+
+const UPLOAD_TYPES = ['text/csv', 'text/tab-separated-values', 'application/x-ndjson', 'application/jsonl', 'application/octet-stream'];
+const DELIMITERS = { comma: ',', semicolon: ';', tab: '\t', pipe: '|' } as const;
+const tags = ['properties'];
+const params = z.object({ storm_id: stormId });
+const importParams = z.object({ import_id: z.uuid() });
+
+export function registerPropertyRoutes(root: FastifyInstance, db: Database, jobs: JobRegistry): void {
+  // Uploads get their own scope, so only these routes accept raw file bodies.
+  void root.register(async (scope) => {
+    scope.addContentTypeParser(UPLOAD_TYPES, (_request, payload, done) => done(null, payload));
+    scope.withTypeProvider<ZodTypeProvider>().post(
+      '/storms/:storm_id/properties/import',
+      {
+        schema: {
+          tags,
+          summary: 'Upload a CSV or JSON Lines file of properties (streamed); answers 202 with a job to poll at /v1/imports/{import_id}',
+          params,
+          querystring: z.object({
+            file_name: z.string().max(200).optional(),
+            mapping: mappingName.optional().describe('a saved mapping name'),
+            skip_invalid: z.enum(['true', 'false']).optional(),
+            format: z.enum(['csv', 'jsonl']).optional(),
+            delimiter: z.enum(['comma', 'semicolon', 'tab', 'pipe']).optional(),
+          }),
+        },
+      },
+      async (request, reply) => {
+        const body = request.body as Readable | undefined;
+        if (!body || typeof (body as Readable).pipe !== 'function') {
+          throw new AppError('UNSUPPORTED_MEDIA_TYPE', `send the file as the body with content-type ${UPLOAD_TYPES.slice(0, 3).join(', ')}`);
+        }
+        const dir = join(tmpdir(), 'stormops-uploads');
+        await mkdir(dir, { recursive: true });
+        const path = join(dir, `${randomUUID()}.upload`);
+        await pipeline(body, createWriteStream(path));
+        const q = request.query;
+        const job = await startImportJob(contextOf(request, db), jobs, {
+          stormId: request.params.storm_id,
+          path,
+          sourceName: q.file_name ?? 'upload',
+          skipInvalid: q.skip_invalid === 'true',
+          ...(q.mapping ? { mapping: q.mapping } : {}),
+          ...(q.format ? { format: q.format } : {}),
+          ...(q.delimiter ? { delimiter: DELIMITERS[q.delimiter] } : {}),
+        });
+        return reply.status(202).header('location', `/v1/imports/${job.import_id}`).send(job);
+      },
+    );
+  });
+
+  const app = root.withTypeProvider<ZodTypeProvider>();
+  app.get('/imports/:import_id', { schema: { tags, summary: 'An import job: status, counts, live progress while running', params: importParams } }, async (request) =>
+    getImportJob(contextOf(request, db), jobs, request.params.import_id),
+  );
+  app.get('/imports/:import_id/errors', { schema: { tags, summary: 'Rows an import rejected, as CSV', params: importParams } }, async (request, reply) =>
+    reply.type('text/csv; charset=utf-8').send(await importErrorsCsv(contextOf(request, db), request.params.import_id)),
+  );
+  app.get('/storms/:storm_id/imports', { schema: { tags, summary: "A storm's imports, newest first", params } }, async (request) => ({
+    imports: await listImports(contextOf(request, db), request.params.storm_id),
+  }));
+  app.get(
+    '/storms/:storm_id/properties',
+    {
+      schema: {
+        tags,
+        summary: "A page of a storm's properties with exposure (keyset: pass next_after as after)",
+        params,
+        querystring: z.object({ limit: z.coerce.number().int().min(1).max(1000).optional(), after: z.uuid().optional() }),
+      },
+    },
+    async (request) =>
+      listProperties(contextOf(request, db), request.params.storm_id, {
+        ...(request.query.limit ? { limit: request.query.limit } : {}),
+        ...(request.query.after ? { after: request.query.after } : {}),
+      }),
+  );
+  app.put(
+    '/mappings/:name',
+    {
+      schema: {
+        tags,
+        summary: 'Save a column mapping { field: header } under a name, for imports with ?mapping=NAME',
+        params: z.object({ name: mappingName }),
+        body: z.object({ tenant_id: z.uuid().optional(), mapping: z.partialRecord(z.enum(PROPERTY_FIELDS), z.string().min(1)) }),
+      },
+    },
+    async (request) =>
+      saveMapping(contextOf(request, db), {
+        name: request.params.name,
+        mapping: request.body.mapping,
+        ...(request.body.tenant_id ? { tenantId: request.body.tenant_id } : {}),
+      }),
+  );
+}

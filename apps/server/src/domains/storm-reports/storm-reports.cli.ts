@@ -1,0 +1,42 @@
+/** `stormops storm reports import|exposure`: NOAA SPC reports into a storm, and the exposure they give properties. */
+import { existsSync, readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import type { Command } from 'commander';
+import type { CliRuntime } from '../../cli/runtime.ts';
+import { keyValues } from '../../cli/output.ts';
+import { AppError } from '../../errors.ts';
+import * as service from './storm-reports.service.ts';
+
+export function registerStormReportCommands(storm: Command, rt: CliRuntime): void {
+  const reports = storm.command('reports').description('NOAA SPC storm reports and property exposure');
+  reports
+    .command('import')
+    .description('import an SPC daily report file (hail, wind, tornado or the combined YYMMDD_rpts.csv) and update exposure')
+    .requiredOption('--storm <id>', 'storm id')
+    .argument('<file>', 'SPC CSV, e.g. 130520_rpts_hail.csv')
+    .option('--date <yyyy-mm-dd>', 'convective day, when the file name does not start with YYMMDD')
+    .option('--radius <miles>', 'exposure radius in miles', '5')
+    .option('--json', 'print JSON')
+    .action((file: string, o: { storm: string; date?: string; radius: string; json?: boolean }) => {
+      if (!existsSync(file)) throw new AppError('VALIDATION', `${file}: no such file`);
+      return rt.run(
+        o,
+        (ctx) =>
+          service.importStormReports(ctx, {
+            stormId: o.storm,
+            text: readFileSync(file, 'utf8'),
+            fileName: basename(file),
+            radiusMiles: Number(o.radius),
+            ...(o.date ? { date: o.date } : {}),
+          }),
+        (r) => `${keyValues({ file: r.file, ...r.read, inserted: r.inserted, already_present: r.already_present })}\nexposure: ${keyValues(r.exposure as unknown as Record<string, unknown>).replace(/\n/g, '; ')}`,
+      );
+    });
+  reports
+    .command('exposure')
+    .description("recompute every property's exposure (e.g. with another radius)")
+    .requiredOption('--storm <id>', 'storm id')
+    .option('--radius <miles>', 'radius in miles', '5')
+    .option('--json', 'print JSON')
+    .action((o: { storm: string; radius: string; json?: boolean }) => rt.run(o, (ctx) => service.recomputeExposure(ctx, o.storm, Number(o.radius))));
+}

@@ -1,0 +1,49 @@
+/** HTTP adapter for NOAA storm reports: a small SPC CSV as the body, imported with exposure updated. */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Database } from '../../db/database.ts';
+import { AppError } from '../../errors.ts';
+import { contextOf } from '../../http/auth.ts';
+import { stormId } from '../storms/storms.schema.ts';
+import { recomputeExposure, importStormReports } from './storm-reports.service.ts';
+
+const tags = ['storm reports'];
+const params = z.object({ storm_id: stormId });
+
+export function registerStormReportRoutes(root: FastifyInstance, db: Database): void {
+  void root.register(async (scope) => {
+    scope.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: 20 * 1024 * 1024 }, (_r, body, done) => done(null, body));
+    scope.withTypeProvider<ZodTypeProvider>().post(
+      '/storms/:storm_id/reports',
+      {
+        schema: {
+          tags,
+          summary: "Import an SPC daily report file (text/csv body) and update every property's exposure",
+          params,
+          querystring: z.object({
+            file_name: z.string().min(1).max(200).describe('e.g. 130520_rpts_hail.csv (gives the convective day)'),
+            date: z.iso.date().optional(),
+            radius: z.coerce.number().positive().max(100).optional(),
+          }),
+        },
+      },
+      async (request) => {
+        if (typeof request.body !== 'string') throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'send the SPC file as a text/csv body');
+        const q = request.query;
+        return importStormReports(contextOf(request, db), {
+          stormId: request.params.storm_id,
+          text: request.body,
+          fileName: q.file_name,
+          ...(q.date ? { date: q.date } : {}),
+          ...(q.radius ? { radiusMiles: q.radius } : {}),
+        });
+      },
+    );
+  });
+  root.withTypeProvider<ZodTypeProvider>().post(
+    '/storms/:storm_id/exposure',
+    { schema: { tags, summary: 'Recompute exposure with a radius', params, body: z.object({ radius: z.number().positive().max(100).default(5) }) } },
+    async (request) => recomputeExposure(contextOf(request, db), request.params.storm_id, request.body.radius),
+  );
+}

@@ -1,0 +1,176 @@
+/**
+ * Storm reports and exposure: NOAA SPC daily reports imported into a storm (all or nothing; a repeat adds nothing),
+ * then every property's exposure computed with a spatial grid and stored on the property: largest hail within the
+ * radius, hail reports within it, distance to the nearest hail report, strongest wind within the radius.
+ */
+import { AppError } from '../../errors.ts';
+import type { BulkTx } from '../../db/bulk.ts';
+import { copyLine } from '../../db/bulk.ts';
+import type { ServiceContext } from '../auth/principal.ts';
+import { withStorm } from '../storms/storms.service.ts';
+import { DEFAULT_EXPOSURE_RADIUS_MILES, computeExposure, type ReportPoints } from './exposure.ts';
+import { parseSpcReports, type StormReport } from './spc-parser.ts';
+
+export interface ImportReportsInput {
+  stormId: string;
+  /** The file's text (SPC daily files are a few hundred rows). */
+  text: string;
+  fileName: string;
+  /** Convective day (YYYY-MM-DD) when the file name does not carry it. */
+  date?: string;
+  radiusMiles?: number;
+}
+
+export interface ExposureSummary {
+  properties: number;
+  with_hail_within_radius: number;
+  max_hail_in: number;
+  radius_mi: number;
+  elapsed_ms: number;
+}
+
+export interface ImportReportsSummary {
+  storm_id: string;
+  file: string;
+  read: { hail: number; wind: number; tornado: number };
+  inserted: number;
+  already_present: number;
+  exposure: ExposureSummary;
+}
+
+/** Exposure radius in miles: a positive distance up to 100 (beyond that every home is "exposed"). */
+function checkRadius(radiusMiles: number): number {
+  if (!(radiusMiles > 0 && radiusMiles <= 100)) throw new AppError('VALIDATION', `radius: must be between 0 and 100 miles, got ${radiusMiles}`);
+  return radiusMiles;
+}
+
+export async function importStormReports(ctx: ServiceContext, input: ImportReportsInput): Promise<ImportReportsSummary> {
+  const radius = checkRadius(input.radiusMiles ?? DEFAULT_EXPOSURE_RADIUS_MILES);
+  let parsed: ReturnType<typeof parseSpcReports>;
+  try {
+    parsed = parseSpcReports(input.text, { fileName: input.fileName, ...(input.date ? { date: input.date } : {}) });
+  } catch (err) {
+    throw new AppError('VALIDATION', `${input.fileName}: ${(err as Error).message}`, { file: input.fileName });
+  }
+  const first = parsed.errors[0];
+  if (first) {
+    throw new AppError('VALIDATION', `${first.file}, row ${first.row}, column ${first.column}: ${first.reason} (value ${JSON.stringify(first.value)}); nothing imported`, {
+      file: first.file,
+      errors: parsed.errors.slice(0, 100),
+      invalid: parsed.errors.length,
+    });
+  }
+  if (parsed.reports.length === 0) throw new AppError('VALIDATION', `${input.fileName}: no storm reports in the file`, { file: input.fileName });
+  const tenantId = await withStorm(ctx, input.stormId, async (_trx, storm) => storm.tenant_id);
+  return ctx.db.withTenantBulk(tenantId, async (tx) => {
+    const inserted = await insertReports(tx, tenantId, input.stormId, parsed.reports);
+    const exposure = await updateExposure(tx, tenantId, input.stormId, radius);
+    const read = { hail: 0, wind: 0, tornado: 0 };
+    for (const r of parsed.reports) read[r.kind]++;
+    return { storm_id: input.stormId, file: input.fileName, read, inserted, already_present: parsed.reports.length - inserted, exposure };
+  });
+}
+
+async function insertReports(tx: BulkTx, tenantId: string, stormId: string, reports: readonly StormReport[]): Promise<number> {
+  await tx.query(
+    `create temp table report_stage (kind text, occurred_at timestamptz, magnitude double precision, location text, county text,
+       state text, lat double precision, lon double precision, office text, comments text, source_file text, source_row integer) on commit drop`,
+  );
+  const lines = (async function* () {
+    for (const r of reports) {
+      yield copyLine([r.kind, r.occurredAt.toISOString(), r.magnitude, r.location, r.county, r.state, r.lat, r.lon, r.office, r.comments, r.source.file, r.source.row]);
+    }
+  })();
+  await tx.copy('COPY report_stage FROM STDIN', lines);
+  const rows = await tx.query<{ n: string }>(
+    `with added as (
+       insert into storm_report (tenant_id, storm_id, kind, occurred_at, magnitude, location, county, state, lat, lon, office, comments, source_file, source_row)
+       select $1::uuid, $2::uuid, kind, occurred_at, magnitude, location, county, state, lat, lon, office, comments, source_file, source_row from report_stage
+       on conflict (tenant_id, storm_id, kind, occurred_at, lat, lon, location) do nothing
+       returning 1)
+     select count(*) as n from added`,
+    [tenantId, stormId],
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
+const PAGE = 50_000;
+
+/** Loads the storm's property coordinates page by page into typed arrays (never one object per row for all rows). */
+async function loadPoints(tx: BulkTx, stormId: string): Promise<{ ids: string[]; lat: Float64Array; lon: Float64Array }> {
+  const ids: string[] = [];
+  const lats: number[] = [];
+  const lons: number[] = [];
+  let after = '00000000-0000-0000-0000-000000000000';
+  for (;;) {
+    const page = await tx.query<{ property_id: string; lat: number | null; lon: number | null }>(
+      'select property_id, lat, lon from property where storm_id = $1 and property_id > $2 order by property_id limit $3',
+      [stormId, after, PAGE],
+    );
+    for (const p of page) {
+      ids.push(p.property_id);
+      lats.push(p.lat ?? NaN);
+      lons.push(p.lon ?? NaN);
+    }
+    if (page.length < PAGE) break;
+    after = page[page.length - 1]?.property_id ?? after;
+  }
+  return { ids, lat: Float64Array.from(lats), lon: Float64Array.from(lons) };
+}
+
+async function loadReports(tx: BulkTx, stormId: string, kind: 'hail' | 'wind'): Promise<ReportPoints> {
+  const rows = await tx.query<{ lat: number; lon: number; magnitude: number | null }>(
+    'select lat, lon, magnitude from storm_report where storm_id = $1 and kind = $2',
+    [stormId, kind],
+  );
+  return {
+    lat: Float64Array.from(rows, (r) => r.lat),
+    lon: Float64Array.from(rows, (r) => r.lon),
+    magnitude: Float64Array.from(rows, (r) => r.magnitude ?? NaN),
+  };
+}
+
+/** Recomputes and stores the exposure of every property of the storm (inside the caller's transaction). */
+export async function updateExposure(tx: BulkTx, tenantId: string, stormId: string, radiusMiles: number): Promise<ExposureSummary> {
+  const started = performance.now();
+  const points = await loadPoints(tx, stormId);
+  const hail = await loadReports(tx, stormId, 'hail');
+  const wind = await loadReports(tx, stormId, 'wind');
+  const e = computeExposure(points, hail, wind, { radiusMiles });
+  await tx.query(
+    `create temp table exposure_stage (property_id uuid, max_hail_in double precision, hail_reports_within integer,
+       nearest_hail_mi double precision, max_wind_kt double precision) on commit drop`,
+  );
+  let withHail = 0;
+  let maxHail = 0;
+  const lines = (async function* () {
+    for (let i = 0; i < points.ids.length; i++) {
+      const h = e.maxHailInches[i] ?? 0;
+      if ((e.hailReportsWithin[i] ?? 0) > 0) withHail++;
+      if (h > maxHail) maxHail = h;
+      const nearest = e.nearestHailMiles[i] ?? Infinity;
+      yield copyLine([points.ids[i], h, e.hailReportsWithin[i], Number.isFinite(nearest) ? nearest : null, e.maxWindKnots[i]]);
+    }
+  })();
+  await tx.copy('COPY exposure_stage FROM STDIN', lines);
+  await tx.query(
+    `update property p set max_hail_in = s.max_hail_in, hail_reports_within = s.hail_reports_within,
+       nearest_hail_mi = s.nearest_hail_mi, max_wind_kt = s.max_wind_kt, exposure_radius_mi = $3, exposure_at = now()
+     from exposure_stage s where p.tenant_id = $1 and p.storm_id = $2 and p.property_id = s.property_id`,
+    [tenantId, stormId, radiusMiles],
+  );
+  return {
+    properties: points.ids.length,
+    with_hail_within_radius: withHail,
+    max_hail_in: maxHail,
+    radius_mi: radiusMiles,
+    elapsed_ms: Math.round(performance.now() - started),
+  };
+}
+
+/** Recomputes exposure for a storm on demand (e.g. after more properties were imported, or with another radius). */
+export async function recomputeExposure(ctx: ServiceContext, stormId: string, radiusMiles = DEFAULT_EXPOSURE_RADIUS_MILES): Promise<ExposureSummary> {
+  checkRadius(radiusMiles);
+  const tenantId = await withStorm(ctx, stormId, async (_trx, storm) => storm.tenant_id);
+  return ctx.db.withTenantBulk(tenantId, (tx) => updateExposure(tx, tenantId, stormId, radiusMiles));
+}

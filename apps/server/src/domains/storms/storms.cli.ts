@@ -1,0 +1,68 @@
+/** `stormops storm ...`: CLI adapter for storms. A storm id alone is enough: its tenant is worked out. */
+import type { Command } from 'commander';
+import type { CliRuntime } from '../../cli/runtime.ts';
+import { keyValues, table } from '../../cli/output.ts';
+import * as service from './storms.service.ts';
+import type { StormStatus } from './storms.schema.ts';
+
+export function registerStormCommands(program: Command, rt: CliRuntime): Command {
+  const storm = program.command('storm').description('create and manage storms (one hail event a tenant works)');
+
+  storm
+    .command('create')
+    .description('create a storm in planning')
+    .requiredOption('--tenant <id>', 'tenant id')
+    .requiredOption('--event-id <id>', 'your event id, unique within the tenant (e.g. DFW_STORM_001)')
+    .requiredOption('--name <name>', 'a display name')
+    .option('--starts-at <iso>', 'start date or date-time (UTC)')
+    .option('--ends-at <iso>', 'end date or date-time (UTC)')
+    .option('--region <text>', 'region, e.g. "Oklahoma City metro, OK"')
+    .option('--json', 'print JSON')
+    .action((o: { tenant: string; eventId: string; name: string; startsAt?: string; endsAt?: string; region?: string; json?: boolean }) =>
+      rt.run(o, (ctx) =>
+        service.createStorm(ctx, {
+          tenantId: o.tenant,
+          eventId: o.eventId,
+          name: o.name,
+          ...(o.startsAt ? { startsAt: o.startsAt } : {}),
+          ...(o.endsAt ? { endsAt: o.endsAt } : {}),
+          ...(o.region ? { region: o.region } : {}),
+        }),
+      ),
+    );
+
+  storm
+    .command('list')
+    .description("list a tenant's storms, newest first")
+    .requiredOption('--tenant <id>', 'tenant id')
+    .option('--status <status>', 'planning | active | closed | cancelled')
+    .option('--json', 'print JSON')
+    .action((o: { tenant: string; status?: StormStatus; json?: boolean }) =>
+      rt.run(
+        o,
+        (ctx) => service.listStorms(ctx, { tenantId: o.tenant, ...(o.status ? { status: o.status } : {}) }),
+        (rows) => table(rows as unknown as Record<string, unknown>[], ['storm_id', 'event_id', 'name', 'status', 'created_at']),
+      ),
+    );
+
+  storm
+    .command('show')
+    .description('show a storm and its status history')
+    .requiredOption('--storm <id>', 'storm id')
+    .option('--json', 'print JSON')
+    .action((o: { storm: string; json?: boolean }) =>
+      rt.run(o, (ctx) => service.getStorm(ctx, o.storm), (r) => keyValues(r as unknown as Record<string, unknown>)),
+    );
+
+  storm
+    .command('status')
+    .description('move a storm: planning -> active -> closed, or cancelled')
+    .requiredOption('--storm <id>', 'storm id')
+    .argument('<status>', 'active | closed | cancelled')
+    .option('--reason <text>', 'why (kept in the history)')
+    .option('--json', 'print JSON')
+    .action((status: StormStatus, o: { storm: string; reason?: string; json?: boolean }) =>
+      rt.run(o, (ctx) => service.setStormStatus(ctx, o.storm, { status, ...(o.reason ? { reason: o.reason } : {}) })),
+    );
+  return storm;
+}

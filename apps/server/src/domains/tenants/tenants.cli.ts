@@ -1,0 +1,100 @@
+/** `stormops tenant ...`: CLI adapter for tenants (operator rights on the local database). */
+import { Command } from 'commander';
+import type { CliRuntime } from '../../cli/runtime.ts';
+import { keyValues, table } from '../../cli/output.ts';
+import { AppError } from '../../errors.ts';
+import { USER_ROLES, type UserRole } from '../auth/principal.ts';
+import * as service from './tenants.service.ts';
+import type { Feature, TenantView, Tier } from './tenants.schema.ts';
+
+const listColumns = ['tenant_id', 'org_name', 'tier', 'status', 'admin_email', 'created_at'];
+
+/** Parses `name=true|false|default` pairs given to --flag. */
+function parseFlags(pairs: string[]): Partial<Record<Feature, boolean | null>> {
+  const out: Record<string, boolean | null> = {};
+  for (const pair of pairs) {
+    const m = /^([a-z_]+)=(true|false|on|off|default)$/.exec(pair);
+    if (!m?.[1] || !m[2]) throw new AppError('VALIDATION', `--flag ${pair}: expected name=true|false|default`);
+    out[m[1]] = m[2] === 'default' ? null : m[2] === 'true' || m[2] === 'on';
+  }
+  return out as Partial<Record<Feature, boolean | null>>;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function registerTenantCommands(program: Command, rt: CliRuntime): void {
+  const tenant = program.command('tenant').description('provision and manage tenants (contractor organisations)');
+
+  tenant
+    .command('provision')
+    .description('create a tenant with its admin user and credential; repeating the same request returns the same tenant')
+    .requiredOption('--org <name>', 'organisation name')
+    .requiredOption('--tier <tier>', 'trial | standard | enterprise')
+    .requiredOption('--admin-email <email>', "the admin's e-mail")
+    .option('--json', 'print JSON')
+    .action((o: { org: string; tier: Tier; adminEmail: string; json?: boolean }) =>
+      rt.run(o, (ctx) => service.provisionTenant(ctx, { orgName: o.org, tier: o.tier, adminEmail: o.adminEmail }), (r) =>
+        [
+          r.created ? `Provisioned ${r.org_name}` : `${r.org_name} was already provisioned (same tier and admin)`,
+          keyValues({ tenant_id: r.tenant_id, tier: r.tier, admin_email: r.admin_email, ...(r.admin_token ? { admin_token: r.admin_token } : {}) }),
+          ...(r.admin_token ? ['The admin token is shown once: keep it.'] : []),
+        ].join('\n'),
+      ),
+    );
+
+  tenant
+    .command('list')
+    .description('list tenants')
+    .option('--status <status>', 'active | suspended')
+    .option('--json', 'print JSON')
+    .action((o: { status?: 'active' | 'suspended'; json?: boolean }) =>
+      rt.run(o, (ctx) => service.listTenants(ctx, o.status ? { status: o.status } : {}), (rows) => table(rows as unknown as Record<string, unknown>[], listColumns)),
+    );
+
+  const show = (r: TenantView) => keyValues(r as unknown as Record<string, unknown>);
+  tenant
+    .command('show')
+    .description('show a tenant with its effective feature flags')
+    .requiredOption('--tenant <id>', 'tenant id')
+    .option('--json', 'print JSON')
+    .action((o: { tenant: string; json?: boolean }) => rt.run(o, (ctx) => service.getTenant(ctx, o.tenant), show));
+
+  tenant
+    .command('set-tier')
+    .description("change a tenant's tier (its default feature flags follow)")
+    .requiredOption('--tenant <id>', 'tenant id')
+    .requiredOption('--tier <tier>', 'trial | standard | enterprise')
+    .option('--json', 'print JSON')
+    .action((o: { tenant: string; tier: Tier; json?: boolean }) => rt.run(o, (ctx) => service.setTier(ctx, o.tenant, o.tier), show));
+
+  tenant
+    .command('flags')
+    .description('override feature flags: --flag sso=true --flag pdf_reports=default')
+    .requiredOption('--tenant <id>', 'tenant id')
+    .option('--flag <name=value>', 'a flag override (repeatable)', collect, [])
+    .option('--json', 'print JSON')
+    .action((o: { tenant: string; flag: string[]; json?: boolean }) =>
+      rt.run(o, (ctx) => service.setFeatureFlags(ctx, o.tenant, parseFlags(o.flag)), show),
+    );
+
+  for (const [name, status] of [['suspend', 'suspended'], ['reactivate', 'active']] as const) {
+    tenant
+      .command(name)
+      .description(status === 'suspended' ? 'suspend a tenant: its credentials stop working' : 'reactivate a suspended tenant')
+      .requiredOption('--tenant <id>', 'tenant id')
+      .option('--json', 'print JSON')
+      .action((o: { tenant: string; json?: boolean }) => rt.run(o, (ctx) => service.setStatus(ctx, o.tenant, status), show));
+  }
+
+  tenant
+    .command('credential')
+    .description('issue a bearer credential for a user of the tenant (shown once)')
+    .requiredOption('--tenant <id>', 'tenant id')
+    .requiredOption('--email <email>', "the user's e-mail (created if new)")
+    .option('--role <role>', USER_ROLES.join(' | '), 'admin')
+    .option('--json', 'print JSON')
+    .action((o: { tenant: string; email: string; role: UserRole; json?: boolean }) => {
+      if (!USER_ROLES.includes(o.role)) throw new AppError('VALIDATION', `--role must be one of ${USER_ROLES.join(', ')}`);
+      return rt.run(o, (ctx) => service.createCredential(ctx, { tenantId: o.tenant, email: o.email, role: o.role }));
+    });
+}

@@ -1,0 +1,61 @@
+/** Tenant inputs and views, shared by the SDK, the CLI and the HTTP routes. */
+import { z } from 'zod';
+
+export const TIERS = ['trial', 'standard', 'enterprise'] as const;
+export type Tier = (typeof TIERS)[number];
+
+/** Every switchable capability; the tier sets defaults, the operator may override any of them per tenant. */
+export const FEATURES = [
+  'uplift_scoring',
+  'policy_control',
+  'pilot_reports',
+  'api_access',
+  'pdf_reports',
+  'shadow_models',
+  'crm_export',
+  'custom_policies',
+  'sso',
+] as const;
+export type Feature = (typeof FEATURES)[number];
+
+export const TIER_FEATURES: Record<Tier, readonly Feature[]> = {
+  trial: ['uplift_scoring', 'policy_control', 'pilot_reports', 'api_access'],
+  standard: ['uplift_scoring', 'policy_control', 'pilot_reports', 'api_access', 'pdf_reports', 'shadow_models', 'crm_export'],
+  enterprise: FEATURES,
+};
+
+export const orgName = z.string().trim().min(1, 'must not be empty').max(200);
+export const tier = z.enum(TIERS, { error: () => `must be one of ${TIERS.join(', ')}` });
+export const email = z
+  .email({ error: (i) => `${JSON.stringify(i.input)} is not a valid e-mail address` })
+  .transform((e) => e.toLowerCase());
+export const tenantId = z.uuid({ error: (i) => `${JSON.stringify(i.input)} is not a valid UUID` });
+export const featureFlags = z.partialRecord(
+  z.enum(FEATURES, { error: () => `feature must be one of ${FEATURES.join(', ')}` }),
+  z.boolean(),
+);
+
+export const provisionInput = z.object({ orgName, tier, adminEmail: email });
+export type ProvisionInput = z.input<typeof provisionInput>;
+
+export interface TenantView {
+  tenant_id: string;
+  org_name: string;
+  tier: Tier;
+  status: 'active' | 'suspended';
+  admin_email: string;
+  /** Effective flags: the tier's defaults with this tenant's overrides applied. */
+  feature_flags: Record<Feature, boolean>;
+  /** Only the overrides set for this tenant. */
+  feature_overrides: Partial<Record<Feature, boolean>>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ProvisionResult extends TenantView {
+  /** False when the org was already provisioned with the same tier and admin (provisioning is idempotent). */
+  created: boolean;
+  admin_user_id: string;
+  /** The admin's bearer credential; shown once, only when the tenant is created. */
+  admin_token?: string;
+}

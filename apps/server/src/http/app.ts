@@ -1,0 +1,102 @@
+/**
+ * Assembles the HTTP API: JSON logging with request ids, bearer auth, zod validation, one error body, OpenAPI at
+ * /openapi.json and a docs page at /docs, health and readiness, and each domain's routes.
+ */
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Database } from '../db/database.ts';
+import { isCurrent } from '../db/migrate.ts';
+import { registerStormRoutes } from '../domains/storms/storms.routes.ts';
+import { registerPolicyRoutes } from '../domains/policy/policy.routes.ts';
+import { registerOutcomeRoutes } from '../domains/outcomes/outcomes.routes.ts';
+import { registerTenantRoutes } from '../domains/tenants/tenants.routes.ts';
+import { registerModelRoutes } from '../domains/models/models.routes.ts';
+import { registerHealthRoutes } from '../domains/observability/data-health.routes.ts';
+import { registerPilotRoutes } from '../domains/pilot/pilot.routes.ts';
+import { registerPropertyRoutes } from '../domains/properties/properties.routes.ts';
+import { registerAnalyzeRoutes } from '../domains/analyze/analyze.routes.ts';
+import { registerStormReportRoutes } from '../domains/storm-reports/storm-reports.routes.ts';
+import { JobRegistry } from '../jobs/job-registry.ts';
+import { registerSloRoutes } from '../domains/slo/slo.routes.ts';
+import { installTelemetry, type TelemetryOptions } from '../telemetry/http.ts';
+import { installAuth } from './auth.ts';
+import { installErrorHandling } from './errors.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    jobs: JobRegistry;
+  }
+}
+
+export interface AppOptions {
+  db: Database;
+  platformToken: string | undefined;
+  logLevel?: string;
+  /** Background jobs (API imports); one is made when not given. */
+  jobs?: JobRegistry;
+  version?: string;
+  /** Request metrics, the SLO recorder and evaluation loop, /metrics, OTLP (docs/observability.md). */
+  telemetry?: TelemetryOptions;
+}
+
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: opts.logLevel ?? 'silent' },
+    bodyLimit: 10 * 1024 * 1024,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => crypto.randomUUID(),
+    ajv: { customOptions: { coerceTypes: false } },
+  });
+  // JSON only by default: a text body would otherwise reach validation as a string. Uploads add their own parsers.
+  app.removeContentTypeParser('text/plain');
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  installErrorHandling(app);
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'StormOps API', version: opts.version ?? '0.1.0', description: 'Uplift targeting and proof of lift for storm-restoration contractors.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+    try {
+      await opts.db.ping();
+      const current = await isCurrent(opts.db);
+      return reply.status(current ? 200 : 503).send({ status: current ? 'ready' : 'migrations pending', database: opts.db.kind });
+    } catch (err) {
+      return reply.status(503).send({ status: 'database unavailable', database: opts.db.kind, message: (err as Error).message });
+    }
+  });
+
+  const jobs = opts.jobs ?? new JobRegistry();
+  app.decorate('jobs', jobs);
+  app.addHook('onClose', () => jobs.drain());
+  const telemetry = installTelemetry(app, opts.db, opts.telemetry);
+  installAuth(app, opts.db, opts.platformToken);
+  await app.register(async (v1) => {
+    registerSloRoutes(v1, opts.db, telemetry.sloDeps);
+    registerTenantRoutes(v1, opts.db);
+    registerStormRoutes(v1, opts.db);
+    registerPolicyRoutes(v1, opts.db);
+    registerOutcomeRoutes(v1, opts.db);
+    registerPropertyRoutes(v1, opts.db, jobs);
+    registerAnalyzeRoutes(v1, opts.db);
+    registerStormReportRoutes(v1, opts.db);
+    registerModelRoutes(v1, opts.db);
+    registerHealthRoutes(v1, opts.db);
+    registerPilotRoutes(v1, opts.db);
+  }, { prefix: '/v1' });
+  return app;
+}

@@ -1,0 +1,190 @@
+/**
+ * The TypeScript SDK: `createStormOps(config)` gives the same operations as the CLI and the HTTP API, as plain async
+ * calls over the one service layer. Inputs are camelCase objects; results are the snake_case views the API returns.
+ *
+ * ```ts
+ * const ops = await createStormOps();                 // embedded Postgres in ./.stormops, operator rights
+ * const tenant = await ops.tenants.provision({ orgName: 'DFW Elite Roofing', tier: 'standard', adminEmail: 'admin@dfwelite.com' });
+ * const storm = await ops.storms.create({ tenantId: tenant.tenant_id, eventId: 'DFW_STORM_001', name: 'DFW Storm Feb 2026' });
+ * await ops.close();
+ * ```
+ */
+import { loadConfig } from './config.ts';
+import { openDatabase, type Database, type DatabaseTarget } from './db/database.ts';
+import { migrate, migrationStatus } from './db/migrate.ts';
+import { PLATFORM, requirePlatform, type Principal, type ServiceContext } from './domains/auth/principal.ts';
+import { authenticate } from './domains/auth/tokens.ts';
+import * as storms from './domains/storms/storms.service.ts';
+import * as properties from './domains/properties/properties.service.ts';
+import * as stormReports from './domains/storm-reports/storm-reports.service.ts';
+import * as models from './domains/models/models.service.ts';
+import * as dataHealth from './domains/observability/data-health.service.ts';
+import * as pilot from './domains/pilot/pilot.service.ts';
+import { scoreStorm } from './domains/models/scoring.service.ts';
+import { evaluateScores } from './domains/models/evaluate.service.ts';
+import * as tenants from './domains/tenants/tenants.service.ts';
+import * as analyze from './domains/analyze/analyze.service.ts';
+import * as policy from './domains/policy/policy.service.ts';
+import * as crew from './domains/policy/crew.service.ts';
+import * as outcomes from './domains/outcomes/outcomes.service.ts';
+import { pilotAggregates } from './domains/outcomes/pilot-aggregates.ts';
+import * as slo from './domains/slo/slo.service.ts';
+import { recordJobEvent, type JobEvent } from './domains/slo/slo.events.ts';
+
+export interface StormOpsConfig {
+  /** Server Postgres; otherwise embedded PGlite. */
+  databaseUrl?: string;
+  /** Embedded data folder (default `.stormops` in the working directory). */
+  dataDir?: string;
+  /** Embedded, in memory, gone at close: for tests and scripts. */
+  inMemory?: boolean;
+  /** An already open database (shared with a server or a test); the SDK will not close it. */
+  database?: Database;
+  /** Act as this tenant credential; without one the SDK acts with the local operator's rights. */
+  token?: string;
+  /** Apply pending migrations on open (default true). */
+  migrate?: boolean;
+}
+
+type Tail<F> = F extends (ctx: ServiceContext, ...rest: infer R) => infer O ? (...rest: R) => O : never;
+
+function bind<F extends (ctx: ServiceContext, ...rest: never[]) => unknown>(ctx: ServiceContext, fn: F): Tail<F> {
+  return ((...rest: never[]) => fn(ctx, ...rest)) as Tail<F>;
+}
+
+export function clientFor(db: Database, principal: Principal) {
+  const ctx: ServiceContext = { db, principal };
+  return {
+    principal,
+    tenants: {
+      provision: bind(ctx, tenants.provisionTenant),
+      list: bind(ctx, tenants.listTenants),
+      get: bind(ctx, tenants.getTenant),
+      update: bind(ctx, tenants.updateTenant),
+      setTier: bind(ctx, tenants.setTier),
+      setFeatureFlags: bind(ctx, tenants.setFeatureFlags),
+      suspend: (tenantId: string) => tenants.setStatus(ctx, tenantId, 'suspended'),
+      reactivate: (tenantId: string) => tenants.setStatus(ctx, tenantId, 'active'),
+      createCredential: bind(ctx, tenants.createCredential),
+    },
+    storms: {
+      create: bind(ctx, storms.createStorm),
+      list: bind(ctx, storms.listStorms),
+      get: bind(ctx, storms.getStorm),
+      setStatus: bind(ctx, storms.setStormStatus),
+    },
+    properties: {
+      import: bind(ctx, properties.importProperties),
+      list: bind(ctx, properties.listProperties),
+      imports: bind(ctx, properties.listImports),
+      saveMapping: bind(ctx, properties.saveMapping),
+    },
+    policy: {
+      apply: bind(ctx, policy.applyPolicy),
+      get: bind(ctx, policy.getPolicy),
+      configure: bind(ctx, policy.configurePolicy),
+      runs: bind(ctx, policy.listPolicyRuns),
+      contamination: bind(ctx, policy.getContamination),
+      planTerritories: bind(ctx, crew.planTerritories),
+      exportWalkList: bind(ctx, crew.exportWalkList),
+      logKnock: bind(ctx, crew.logKnock),
+      logKnocks: bind(ctx, crew.logKnocks),
+      /** The playbook's plane.log_outcome(property_id, event_id, converted, value). */
+      logOutcome: bind(ctx, outcomes.logOutcome),
+    },
+    outcomes: {
+      log: bind(ctx, outcomes.logOutcome),
+      logBatch: bind(ctx, outcomes.logOutcomes),
+      import: bind(ctx, outcomes.importOutcomes),
+      history: bind(ctx, outcomes.outcomeHistory),
+      /** Sufficient statistics (per-arm totals, daily series, uplift buckets) for the pilot report. */
+      pilotAggregates: bind(ctx, pilotAggregates),
+    },
+    models: {
+      train: bind(ctx, models.trainModel),
+      list: bind(ctx, models.listModels),
+      get: bind(ctx, models.getModel),
+      /** The playbook's `registry.get_active_model('uplift', 'production')`. */
+      getActiveModel: (name = 'uplift', stage: 'production' | 'shadow' = 'production', tenantId?: string) =>
+        models.getActiveModel(ctx, { name, stage, ...(tenantId ? { tenantId } : {}) }),
+      promote: bind(ctx, models.promoteModel),
+      rollback: bind(ctx, models.rollbackModel),
+      score: bind(ctx, scoreStorm),
+      evaluate: evaluateScores,
+    },
+    /** The playbook's `PilotStormRunner`: `runPilot({ stormId, policyMode })`, then `generateReport(results, 'pdf')`. */
+    pilot: {
+      runPilot: bind(ctx, pilot.runPilot),
+      generateReport: pilot.renderPilotReport,
+    },
+    /** The playbook's `DataObservability(tenant_id)`. */
+    observability: {
+      getHealthDashboard: bind(ctx, dataHealth.getHealthDashboard),
+      checkConversionRates: bind(ctx, dataHealth.checkConversionRates),
+      checkUpliftDistribution: bind(ctx, dataHealth.checkUpliftDistribution),
+      history: bind(ctx, dataHealth.getHealthHistory),
+    },
+    stormReports: {
+      import: bind(ctx, stormReports.importStormReports),
+      recomputeExposure: bind(ctx, stormReports.recomputeExposure),
+    },
+    analyze: {
+      /** A past campaign's CSV on disk (one row per unit): lift, interval, p-value, SRM. */
+      csvFile: bind(ctx, analyze.analyzeCsvFile),
+      /** The same from a byte stream (a request body, chunks in memory). */
+      csvStream: bind(ctx, analyze.analyzeCsvStream),
+    },
+    /** The playbook's SLOMonitor: `getSloDashboard({ hours: 24 })`, `getActiveAlerts()` (operator; deps take a clock). */
+    slo: {
+      getSloDashboard: bind(ctx, slo.getSloDashboard),
+      getActiveAlerts: bind(ctx, slo.getActiveAlerts),
+      evaluate: bind(ctx, slo.evaluateSlos),
+      definitions: bind(ctx, slo.listSlos),
+      /** For jobs: good/total events on an SLI series, e.g. { series: 'job.scoring.freshness', good: true, at }. */
+      recordJobEvent: async (event: JobEvent) => {
+        requirePlatform(ctx, 'recording SLI events');
+        await recordJobEvent(db, event);
+      },
+    },
+    db: {
+      migrate: () => migrate(db),
+      status: () => migrationStatus(db),
+    },
+  };
+}
+
+export type StormOpsClient = ReturnType<typeof clientFor>;
+export interface StormOps extends StormOpsClient {
+  /** The same SDK acting inside one tenant, as that tenant's principal would (operator only). */
+  asTenant(tenantId: string): StormOpsClient;
+  close(): Promise<void>;
+}
+
+export async function createStormOps(config: StormOpsConfig = {}): Promise<StormOps> {
+  const target: DatabaseTarget = config.inMemory
+    ? { kind: 'pglite-memory' }
+    : config.databaseUrl
+      ? { kind: 'postgres', url: config.databaseUrl }
+      : loadConfig({ STORMOPS_DATA_DIR: config.dataDir }).database;
+  const db = config.database ?? (await openDatabase(target));
+  try {
+    if (config.migrate !== false) await migrate(db);
+    const principal = config.token ? await authenticate(db, undefined, config.token) : PLATFORM;
+    return {
+      ...clientFor(db, principal),
+      asTenant(tenantId: string) {
+        if (principal.kind !== 'platform') throw new Error('asTenant needs operator rights');
+        return clientFor(db, { kind: 'tenant', tenantId, userId: '00000000-0000-0000-0000-000000000000', role: 'admin' });
+      },
+      close: async () => {
+        if (!config.database) await db.close();
+      },
+    };
+  } catch (err) {
+    if (!config.database) await db.close();
+    throw err;
+  }
+}
+
+export type { Database } from './db/database.ts';
+export { AppError } from './errors.ts';

@@ -1,0 +1,50 @@
+/**
+ * The demo `npm start` seeds once: a tenant and the 20 May 2013 Oklahoma City storm, played out (demo-campaign.ts).
+ * Idempotent: a second start finds everything and only re-issues the demo credential if its file was lost.
+ */
+import type { Database } from '../db/database.ts';
+import { PLATFORM, type ServiceContext } from '../domains/auth/principal.ts';
+import { createStorm, listStorms } from '../domains/storms/storms.service.ts';
+import type { StormView } from '../domains/storms/storms.schema.ts';
+import { createCredential, provisionTenant } from '../domains/tenants/tenants.service.ts';
+import { readSecret, writeSecret } from './local-secrets.ts';
+import { ensureDemoCampaign } from './demo-campaign.ts';
+
+export const DEMO = {
+  orgName: 'Demo Roofing Co',
+  tier: 'standard',
+  adminEmail: 'admin@demo-roofing.example',
+  eventId: 'OKC_2013_05_20',
+  stormName: 'Oklahoma City hail, 20 May 2013',
+} as const;
+
+export interface DemoSeed {
+  tenant_id: string;
+  storm: StormView;
+  token: string;
+  created: boolean;
+}
+
+export async function seedDemo(db: Database, secretsDir: string, log: (message: string) => void = () => {}): Promise<DemoSeed> {
+  const ctx: ServiceContext = { db, principal: PLATFORM };
+  const tenant = await provisionTenant(ctx, { orgName: DEMO.orgName, tier: DEMO.tier, adminEmail: DEMO.adminEmail });
+  if (tenant.admin_token) writeSecret(secretsDir, 'demo-token', tenant.admin_token);
+  let token = readSecret(secretsDir, 'demo-token');
+  if (!token) {
+    token = (await createCredential(ctx, { tenantId: tenant.tenant_id, email: DEMO.adminEmail, role: 'admin', name: 'demo' })).token;
+    writeSecret(secretsDir, 'demo-token', token);
+  }
+  const existing = (await listStorms(ctx, { tenantId: tenant.tenant_id, limit: 1000 })).find((s) => s.event_id === DEMO.eventId);
+  const storm =
+    existing ??
+    (await createStorm(ctx, {
+      tenantId: tenant.tenant_id,
+      eventId: DEMO.eventId,
+      name: DEMO.stormName,
+      startsAt: '2013-05-20T12:00:00Z',
+      endsAt: '2013-05-21T12:00:00Z',
+      region: 'Oklahoma City metro, OK',
+    }));
+  await ensureDemoCampaign({ db, principal: { kind: 'tenant', tenantId: tenant.tenant_id, userId: tenant.admin_user_id, role: 'admin' } }, storm.storm_id, log);
+  return { tenant_id: tenant.tenant_id, storm, token, created: tenant.created };
+}

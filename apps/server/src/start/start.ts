@@ -1,0 +1,72 @@
+/** `npm start` / `stormops start`: migrate, seed the demo once, serve the API and docs until stopped. */
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config.ts';
+import { openDatabase, type Database } from '../db/database.ts';
+import { migrate } from '../db/migrate.ts';
+import { AppError } from '../errors.ts';
+import { buildApp } from '../http/app.ts';
+import { notifierFromConfig } from '../domains/notify/notify.notifier.ts';
+import { markInterruptedImports } from '../domains/properties/import-jobs.service.ts';
+import { seedDemo, type DemoSeed } from './demo-seed.ts';
+import { platformTokenFor } from './local-secrets.ts';
+
+export interface Started {
+  url: string;
+  app: FastifyInstance;
+  db: Database;
+  demo: DemoSeed | undefined;
+  platformToken: string;
+  stop(): Promise<void>;
+}
+
+/** Where an install keeps its local secrets: the embedded data folder, or `.stormops` beside a server-Postgres install. */
+function secretsDir(config: Config): string {
+  return config.database.kind === 'pglite' ? config.database.dataDir : join(process.cwd(), '.stormops');
+}
+
+export async function startPlatform(config: Config, opts: { demo?: boolean; log?: (message: string) => void } = {}): Promise<Started> {
+  const db = await openDatabase(config.database);
+  try {
+    await migrate(db);
+    await markInterruptedImports(db);
+    const dir = secretsDir(config);
+    const platformToken = platformTokenFor(dir, config.platformToken);
+    const demo = opts.demo === false ? undefined : await seedDemo(db, dir, opts.log);
+    const app = await buildApp({
+      db,
+      platformToken,
+      logLevel: config.logLevel,
+      telemetry: {
+        sloEvaluateEveryMs: config.sloEvaluateSeconds * 1000,
+        notifier: notifierFromConfig(config),
+        ...(config.otlpEndpoint ? { otlpEndpoint: config.otlpEndpoint } : {}),
+      },
+    });
+    try {
+      await app.listen({ host: config.host, port: config.port });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+        throw new AppError('CONFIG_INVALID', `port ${config.port} on ${config.host} is in use; set PORT to another port`);
+      }
+      throw err;
+    }
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const url = `http://${config.host}:${port}`;
+    return {
+      url,
+      app,
+      db,
+      demo,
+      platformToken,
+      stop: async () => {
+        await app.close();
+        await db.close();
+      },
+    };
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+}
