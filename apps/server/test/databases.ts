@@ -26,6 +26,9 @@ export async function createScratchDatabase(adminUrl: string): Promise<{ url: st
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`create database ${name}`);
+  // PGlite always runs in UTC; a server's TimeZone comes from its postgresql.conf. Pin it, so a date-only value
+  // ('2026-02-10' -> midnight UTC) reads the same on every machine.
+  await admin.query(`alter database ${name} set timezone to 'UTC'`);
   await admin.end();
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;

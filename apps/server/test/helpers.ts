@@ -9,10 +9,20 @@ export function operator(db: Database): ServiceContext {
 }
 
 export async function newTenant(db: Database, tier: 'trial' | 'standard' | 'enterprise' = 'standard') {
-  const org = `Test Roofing ${randomUUID().slice(0, 8)}`;
+  const org = `Test Roofing ${randomUUID()}`; // the whole UUID: two tenants of one suite must never share an org key
   const t = await provisionTenant(operator(db), { orgName: org, tier, adminEmail: `admin@${org.replace(/\W/g, '').toLowerCase()}.example` });
   if (!t.admin_token) throw new Error('expected a new tenant');
   return { tenantId: t.tenant_id, token: t.admin_token, orgName: org, view: t };
+}
+
+/**
+ * Waits until the wall clock has left the current millisecond. PGlite's clock (now(), clock_timestamp()) has
+ * millisecond resolution, so two transactions in a row can carry the same timestamp and a "newest first" order
+ * between them is a coin toss; call this between writes whose order a test checks.
+ */
+export async function nextMillisecond(): Promise<void> {
+  const start = Date.now();
+  while (Date.now() <= start) await new Promise((r) => setTimeout(r, 1));
 }
 
 export function tenantCtx(db: Database, tenantId: string): ServiceContext {

@@ -8,10 +8,17 @@ import { lockDataDir } from './data-dir-lock.ts';
 import { openDatabase } from './database.ts';
 
 const BIN = resolve(import.meta.dirname, '../../bin/stormops.mjs');
+/**
+ * The children's environment: this one without StormOps settings, so a DATABASE_URL (or a PORT, a profile...) set
+ * on the machine cannot send them to a server database instead of the data folder under test.
+ */
+const ENV = Object.fromEntries(
+  Object.entries(process.env).filter(([k]) => !/^(DATABASE_URL|STORMOPS_|OTEL_|HOST$|PORT$|LOG_LEVEL$)/.test(k)),
+);
 
 function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...ENV, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -29,9 +36,11 @@ describe('embedded data folder lock', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('refuses a second process with the holder named, then admits one once the first has stopped', async () => {
+  // Three Node processes, each starting PGlite (the first also runs initdb and the migrations): 14 s on an idle
+  // 2-core machine, so the 60 s default is too tight when the whole suite loads it.
+  it('refuses a second process with the holder named, then admits one once the first has stopped', { timeout: 180_000 }, async () => {
     const server = spawn(process.execPath, [BIN, 'start', '--no-demo', '--json'], {
-      env: { ...process.env, STORMOPS_DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'silent' },
+      env: { ...ENV, STORMOPS_DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'silent' },
     });
     try {
       const facts = await new Promise<{ url: string }>((ok, fail) => {

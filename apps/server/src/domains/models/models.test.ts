@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import { loadModel } from '@stormops/uplift';
 import { beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../../../test/databases.ts';
-import { newTenant, tenantCtx } from '../../../test/helpers.ts';
+import { newTenant, nextMillisecond, tenantCtx } from '../../../test/helpers.ts';
 import { historyCsv } from '../demo/properties-csv.ts';
 import { importProperties } from '../properties/properties.service.ts';
 import { createStorm } from '../storms/storms.service.ts';
@@ -59,10 +59,13 @@ describeEachDatabase('model registry', (t) => {
     await expect(models.getActiveModel(ctx)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     const v1 = await models.trainModel(ctx, { csv: csvInput(1500, 31), learner: 't-learner' });
     const v2 = await models.trainModel(ctx, { csv: csvInput(1500, 32), learner: 't-learner' });
+    // The stage history is newest first by changed_at (PGlite: milliseconds), ties by a random id: keep the steps apart.
     await models.promoteModel(ctx, { modelId: v1.model_id, stage: 'production' });
+    await nextMillisecond();
     await models.promoteModel(ctx, { modelId: v2.model_id, stage: 'production', reason: 'better' });
     expect((await models.getActiveModel(ctx)).model_id).toBe(v2.model_id);
     expect((await models.getModel(ctx, v1.model_id)).stage).toBe('archived');
+    await nextMillisecond();
     const back = await models.rollbackModel(ctx);
     expect(back.model_id).toBe(v1.model_id);
     expect((await models.getModel(ctx, v2.model_id)).stage).toBe('archived');

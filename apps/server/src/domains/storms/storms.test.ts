@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { describeEachDatabase } from '../../../test/databases.ts';
-import { newTenant, operator, tenantCtx } from '../../../test/helpers.ts';
+import { newTenant, nextMillisecond, operator, tenantCtx } from '../../../test/helpers.ts';
 import * as storms from './storms.service.ts';
 
 describeEachDatabase('storms', (t) => {
@@ -55,6 +55,7 @@ describeEachDatabase('storms', (t) => {
     });
     await storms.setStormStatus(ctx, s.storm_id, { status: 'active', reason: 'hail confirmed' });
     expect((await storms.setStormStatus(ctx, s.storm_id, { status: 'active' })).status).toBe('active');
+    await nextMillisecond(); // the history is ordered by changed_at alone
     await storms.setStormStatus(ctx, s.storm_id, { status: 'closed' });
     await expect(storms.setStormStatus(ctx, s.storm_id, { status: 'active' })).rejects.toMatchObject({
       code: 'INVALID_TRANSITION',
@@ -71,6 +72,7 @@ describeEachDatabase('storms', (t) => {
     const { db } = t();
     const { tenantId } = await newTenant(db);
     const s1 = await storms.createStorm(operator(db), { tenantId, eventId: 'L1', name: 'first' });
+    await nextMillisecond(); // else both can get the same created_at on PGlite, and the order falls to the random storm_id
     const s2 = await storms.createStorm(operator(db), { tenantId, eventId: 'L2', name: 'second' });
     await storms.setStormStatus(operator(db), s1.storm_id, { status: 'cancelled' });
     expect((await storms.getStorm(operator(db), s1.storm_id)).status).toBe('cancelled');
