@@ -39,8 +39,8 @@ async function seedStorm(url: string, tenantId: string, stormId: string, n: numb
     );
     await c.query(`select setseed(0.42)`);
     await c.query(
-      `insert into property_score (tenant_id, property_id, storm_id, model_id, uplift)
-       select tenant_id, property_id, storm_id, $2, round((random() * 0.3 - 0.02)::numeric, 4)::float8 from property where storm_id = $1`,
+      `insert into property_score (tenant_id, property_id, storm_id, zip, model_id, uplift)
+       select tenant_id, property_id, storm_id, zip, $2, round((random() * 0.3 - 0.02)::numeric, 4)::float8 from property where storm_id = $1`,
       [stormId, model.rows[0]!.model_id],
     );
     await c.query('analyze property; analyze property_score');

@@ -7,14 +7,25 @@
  */
 import type { PGlite } from '@electric-sql/pglite';
 import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { CopyBinaryDecoder, type ColumnBatch, type ColumnType } from './copy-binary.ts';
 import type { Mutex } from './mutex.ts';
 
 export interface BulkTx {
   query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<R[]>;
   /** Streams COPY text lines (each ending in \n) into `copySql` (`COPY t (cols) FROM STDIN`); returns lines sent. */
   copy(copySql: string, lines: AsyncIterable<string>): Promise<number>;
+  /**
+   * Streams the rows of a SELECT as column batches, each column cast in the query to the type named in `types`
+   * (float8 columns arrive as Float64Arrays, null as NaN). Server Postgres runs it as one binary
+   * `COPY (query) TO STDOUT` (a plain scan, no paging, under the same row-level security); PGlite fetches from a
+   * cursor. `params` are $1, $2... as in `query`.
+   */
+  readColumns(query: string, params: unknown[], types: readonly ColumnType[]): AsyncIterable<ColumnBatch>;
 }
+
+/** Rows per batch that `readColumns` yields. */
+export const READ_BATCH_ROWS = 50_000;
 
 export type BulkRunner = <T>(setup: string, params: unknown[], fn: (tx: BulkTx) => Promise<T>) => Promise<T>;
 
@@ -38,7 +49,8 @@ export function pgliteBulk(pglite: PGlite, mutex: Mutex): BulkRunner {
             // COPY FROM '/dev/blob' needs file-read rights the tenant role lacks: the COPY alone runs as the session
             // user, into the staging table only (a temp table, outside RLS); the tenant role returns right after.
             await assertTemporaryTarget(pglite, copySql);
-            const role = (await pglite.query<{ role: string }>("select current_setting('role') as role")).rows[0]?.role ?? 'none';
+            const role =
+              (await pglite.query<{ role: string }>("select current_setting('role') as role")).rows[0]?.role ?? 'none';
             const flush = async () => {
               if (parts.length === 0) return;
               await pglite.query('set local role none');
@@ -59,6 +71,7 @@ export function pgliteBulk(pglite: PGlite, mutex: Mutex): BulkRunner {
             await flush();
             return count;
           },
+          readColumns: (query, p, types) => pgliteReadColumns(pglite, query, p, types),
         };
         const result = await fn(tx);
         await pglite.query('commit');
@@ -77,7 +90,8 @@ export function pgliteBulk(pglite: PGlite, mutex: Mutex): BulkRunner {
 async function assertTemporaryTarget(pglite: PGlite, copySql: string): Promise<void> {
   const table = /^\s*COPY\s+([A-Za-z_][A-Za-z0-9_]*)/i.exec(copySql)?.[1];
   const rows = table
-    ? (await pglite.query<{ p: string }>('select relpersistence as p from pg_class where oid = $1::regclass', [table])).rows
+    ? (await pglite.query<{ p: string }>('select relpersistence as p from pg_class where oid = $1::regclass', [table]))
+        .rows
     : [];
   if (rows[0]?.p !== 't') throw new Error(`bulk COPY must target a temporary staging table, not ${table ?? copySql}`);
 }
@@ -93,6 +107,7 @@ export function postgresBulk(pool: pg.Pool): BulkRunner {
         const tx: BulkTx = {
           query: async <R>(text: string, p: unknown[] = []) => (await client.query(text, p)).rows as R[],
           copy: (copySql, lines) => copyLines(client, copySql, lines),
+          readColumns: (query, p, types) => copyOutColumns(client, query, p, types),
         };
         const result = await fn(tx);
         await client.query('commit');
@@ -133,6 +148,51 @@ async function copyLines(client: pg.PoolClient, copySql: string, lines: AsyncIte
   }
   await finished;
   return count;
+}
+
+/** PGlite: a cursor inside the transaction, fetched a batch at a time. */
+async function* pgliteReadColumns(
+  pglite: PGlite,
+  query: string,
+  params: unknown[],
+  types: readonly ColumnType[],
+): AsyncGenerator<ColumnBatch> {
+  await pglite.query(`declare stormops_read no scroll cursor for ${query}`, params);
+  try {
+    for (;;) {
+      const { rows } = await pglite.query<unknown[]>(`fetch ${READ_BATCH_ROWS} from stormops_read`, [], {
+        rowMode: 'array',
+      });
+      if (rows.length === 0) return;
+      const columns = types.map((type, j) => {
+        if (type === 'float8') return Float64Array.from(rows, (r) => (r[j] === null ? NaN : Number(r[j])));
+        return rows.map((r) => (r[j] === null || r[j] === undefined ? null : String(r[j])));
+      });
+      yield { length: rows.length, columns };
+      if (rows.length < READ_BATCH_ROWS) return;
+    }
+  } finally {
+    await pglite.query('close stormops_read');
+  }
+}
+
+/** Server Postgres: binary `COPY (query) TO STDOUT`, with the parameters inlined as quoted literals (COPY takes none). */
+async function* copyOutColumns(
+  client: pg.PoolClient,
+  query: string,
+  params: unknown[],
+  types: readonly ColumnType[],
+): AsyncGenerator<ColumnBatch> {
+  const sql = query.replace(/\$(\d+)/g, (_m, n: string) => {
+    const v = params[Number(n) - 1];
+    if (v === undefined) throw new Error(`readColumns: no value for $${n}`);
+    return v === null ? 'null' : client.escapeLiteral(String(v));
+  });
+  const stream = client.query(copyTo(`COPY (${sql}) TO STDOUT (FORMAT binary)`));
+  const decoder = new CopyBinaryDecoder(types, READ_BATCH_ROWS);
+  for await (const chunk of stream as AsyncIterable<Buffer>) yield* decoder.push(chunk);
+  const last = decoder.end();
+  if (last) yield last;
 }
 
 /** One value in COPY text format: \N for null, backslash escapes for the characters COPY treats specially. */

@@ -226,6 +226,8 @@ export interface PropertyScoreTable {
   tenant_id: string;
   property_id: string;
   storm_id: string;
+  /** The property's ZIP when scored (0009), for the policy's strata. */
+  zip: Nullable<string>;
   model_id: string;
   uplift: number;
   shadow_model_id: Nullable<string>;

