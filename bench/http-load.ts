@@ -1,6 +1,7 @@
 /**
  * A bounded HTTP load generator that runs in its own process (so it does not share the server's event loop):
- * `runLoad(spec)` spawns it and returns counts and latency percentiles. Bodies may use `{i}` for the request index.
+ * `runLoad(spec)` spawns it and returns counts and latency percentiles. Bodies may use `{i}` for the request index
+ * and `{v}` for one of `values`, round robin.
  * It only targets loopback, stops after `requests` or `maxSeconds`, whichever comes first.
  */
 import { spawn } from 'node:child_process';
@@ -12,6 +13,8 @@ export interface LoadSpec {
   method: 'GET' | 'POST';
   headers?: Record<string, string>;
   body?: string;
+  /** `{v}` in the body becomes values[i % values.length] (e.g. spread requests over many properties). */
+  values?: string[];
   requests: number;
   concurrency: number;
   maxSeconds: number;
@@ -58,7 +61,7 @@ async function generate(spec: LoadSpec): Promise<LoadResult> {
   const deadline = performance.now() + spec.maxSeconds * 1000;
   const one = (i: number) =>
     new Promise<void>((done) => {
-      const body = spec.body?.replaceAll('{i}', String(i));
+      const body = spec.body?.replaceAll('{i}', String(i)).replaceAll('{v}', spec.values?.[i % spec.values.length] ?? '');
       const started = performance.now();
       const req = http.request(
         { host: url.hostname, port: url.port, path: url.pathname + url.search, method: spec.method, agent, headers: { ...spec.headers, ...(body ? { 'content-length': Buffer.byteLength(body) } : {}) } },

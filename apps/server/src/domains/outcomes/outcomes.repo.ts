@@ -1,7 +1,6 @@
 /**
- * SQL for one outcome. Two statements inside the tenant transaction: lock the property row (serializes corrections of
- * one property, nothing else), then one INSERT ... ON CONFLICT on (tenant_id, idempotency_key) that also retires the
- * previous current outcome. Racing retries with one key resolve in the database: exactly one row is written.
+ * SQL for reading outcomes. Writes, single or batched, go through the set-based writer (outcomes.batch.ts); single
+ * calls are grouped by outcomes.coalesce.ts.
  */
 import { sql } from 'kysely';
 import type { Trx } from '../../db/database.ts';
@@ -29,46 +28,6 @@ export interface OutcomeRow {
 }
 
 const COLUMNS = sql.raw('outcome_id, storm_id, property_id, converted, value_cents, idempotency_key, supersedes, is_current, late, source, recorded_at');
-
-/** The property's storm (and when it closed), with the property row locked against concurrent corrections. */
-export async function lockProperty(trx: Trx, propertyId: string): Promise<PropertyStorm | undefined> {
-  const r = await sql<PropertyStorm>`
-    select p.storm_id, s.event_id, s.status, now() as now,
-      (select max(c.changed_at) from storm_status_change c
-        where c.tenant_id = s.tenant_id and c.storm_id = s.storm_id and c.to_status = 'closed') as closed_at
-    from property p join storm s on s.tenant_id = p.tenant_id and s.storm_id = p.storm_id
-    where p.property_id = ${propertyId}
-    for no key update of p`.execute(trx);
-  return r.rows[0];
-}
-
-/** Inserts the outcome unless its key exists; the previous current outcome of the property is superseded. */
-export async function insertOutcome(
-  trx: Trx,
-  o: { tenantId: string; stormId: string; propertyId: string; converted: boolean; valueCents: number; key: string; late: boolean; source: string },
-): Promise<OutcomeRow | undefined> {
-  const r = await sql<OutcomeRow>`
-    with cur as (
-      select outcome_id from outcome where property_id = ${o.propertyId} and is_current limit 1
-    ), ins as (
-      insert into outcome (tenant_id, storm_id, property_id, converted, value_cents, idempotency_key, supersedes, late, source)
-      select ${o.tenantId}::uuid, ${o.stormId}::uuid, ${o.propertyId}::uuid, ${o.converted}, ${o.valueCents}, ${o.key},
-        (select outcome_id from cur), ${o.late}, ${o.source}
-      on conflict (tenant_id, idempotency_key) do nothing
-      returning ${COLUMNS}
-    ), retired as (
-      update outcome set is_current = false
-      where outcome_id in (select outcome_id from cur) and exists (select 1 from ins)
-      returning outcome_id
-    )
-    select ins.*, (select count(*) from retired) as retired from ins`.execute(trx);
-  return r.rows[0];
-}
-
-export async function outcomeByKey(trx: Trx, key: string): Promise<OutcomeRow | undefined> {
-  const r = await sql<OutcomeRow>`select ${COLUMNS} from outcome where idempotency_key = ${key}`.execute(trx);
-  return r.rows[0];
-}
 
 /** Every version of a property's outcome, oldest first (the audit trail). */
 export async function outcomeHistory(trx: Trx, propertyId: string): Promise<OutcomeRow[]> {

@@ -5,13 +5,13 @@
  * storm closed are accepted within a grace window and flagged late.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import type { Trx } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
 import { metrics } from '../../telemetry/metrics.ts';
 import { actingTenant, type ServiceContext } from '../auth/principal.ts';
 import { tenantOfStorm } from '../storms/storms.repo.ts';
 import { parse } from '../validate.ts';
 import { writeBatch, type StagedOutcome } from './outcomes.batch.ts';
+import { writeCoalesced } from './outcomes.coalesce.ts';
 import { parseOutcomeCsv } from './outcomes.csv.ts';
 import * as repo from './outcomes.repo.ts';
 import {
@@ -90,36 +90,15 @@ export async function logOutcome(ctx: ServiceContext, input: LogOutcomeInput): P
   const tenantId = await tenantFor(ctx, o);
   const key = o.idempotencyKey ?? randomUUID();
   const cents = centsOf(o);
-  return ctx.db.withTenant(tenantId, async (trx) => {
-    const ps = await repo.lockProperty(trx, o.propertyId);
-    if (!ps) throw new AppError('NOT_FOUND', `property ${o.propertyId} not found`, { property_id: o.propertyId });
-    if ((o.stormId && ps.storm_id !== o.stormId) || (o.eventId && ps.event_id !== o.eventId)) {
-      throw new AppError('VALIDATION', `property ${o.propertyId} belongs to storm ${ps.event_id}, not ${o.eventId ?? o.stormId}`, {
-        property_id: o.propertyId,
-      });
-    }
-    const late = stormGate(ps);
-    const row = await repo.insertOutcome(trx, {
-      tenantId, stormId: ps.storm_id, propertyId: o.propertyId, converted: o.converted, valueCents: cents, key, late, source: 'api',
-    });
-    if (row) {
-      metrics.outcomesLogged.inc(1);
-      return view(row, ps.event_id, false);
-    }
-    return replayOrConflict(trx, key, { propertyId: o.propertyId, converted: o.converted, cents }, ps.event_id);
-  });
-}
-
-async function replayOrConflict(trx: Trx, key: string, p: { propertyId: string; converted: boolean; cents: number }, eventId: string) {
-  const existing = await repo.outcomeByKey(trx, key);
-  if (!existing) throw new AppError('CONFLICT', `idempotency key ${key} was written concurrently; retry`, { idempotency_key: key });
-  if (existing.property_id !== p.propertyId || existing.converted !== p.converted || Number(existing.value_cents) !== p.cents) {
-    throw new AppError('CONFLICT', `idempotency key ${key} was already used with a different outcome`, {
-      idempotency_key: key,
-      outcome_id: existing.outcome_id,
-    });
-  }
-  return view(existing, eventId, true);
+  const r = await writeCoalesced(
+    ctx.db,
+    tenantId,
+    { propertyId: o.propertyId, stormId: o.stormId, eventId: o.eventId, converted: o.converted, valueCents: cents, key },
+    (storm) => stormGate(storm),
+  );
+  if (r instanceof AppError) throw r;
+  if (!r.replayed) metrics.outcomesLogged.inc(1);
+  return view(r.row, r.eventId, r.replayed);
 }
 
 /** Orders versions along their `supersedes` chain (rows written by one batch can share a timestamp). */

@@ -89,7 +89,7 @@ export async function scoreBuckets(trx: Trx, stormId: string, buckets = 100): Pr
 /** The policy of the storm's latest applied run, as the pilot report takes it (crew hours from 8-hour crew days). */
 export async function policyInputs(trx: Trx, stormId: string): Promise<PolicyInputs | null> {
   const r = await sql<{ mode: PolicyMode; params: Record<string, number> }>`select mode, params from policy_run
-    where storm_id = ${stormId} and not shadow order by created_at desc limit 1`.execute(trx);
+    where storm_id = ${stormId} and not shadow order by created_at desc, seq desc limit 1`.execute(trx);
   const run = r.rows[0];
   if (!run) return null;
   const p = run.params;

@@ -1,0 +1,149 @@
+/**
+ * Group commit for single outcomes. Each `logOutcome` call is one request, but the database's cost is per
+ * transaction and per statement: BEGIN, tenant setup, lock, insert, COMMIT and its WAL flush. Calls of one tenant
+ * that arrive while its previous group is being written wait for that group and go together in the next one, through
+ * the set-based batch writer (outcomes.batch.ts), one transaction for the group. Each call still gets its own answer
+ * (its row, a replay, or its own refusal), exactly as if it had been written alone; a lone call is written at once.
+ */
+import { sql } from 'kysely';
+import type { Database, Trx } from '../../db/database.ts';
+import { AppError } from '../../errors.ts';
+import { writeBatch, type StagedOutcome } from './outcomes.batch.ts';
+import type { OutcomeRow, PropertyStorm } from './outcomes.repo.ts';
+
+export interface SingleOutcome {
+  propertyId: string;
+  stormId?: string | undefined;
+  eventId?: string | undefined;
+  converted: boolean;
+  valueCents: number;
+  key: string;
+}
+
+/** What a call gets: its row (replayed or not) with its storm's event id, or the refusal it would have had alone. */
+export type SingleResult = { row: OutcomeRow; eventId: string; replayed: boolean } | AppError;
+
+/** Most calls written in one transaction. */
+const MAX_GROUP = 500;
+
+interface Waiting {
+  outcome: SingleOutcome;
+  done: (r: SingleResult) => void;
+  fail: (err: unknown) => void;
+}
+
+interface TenantQueue {
+  waiting: Waiting[];
+  /** Groups being written now (at most WRITERS). */
+  writing: number;
+}
+
+/**
+ * Groups of one tenant written at the same time, on separate connections: while one waits for its round trips and
+ * commit, the next is being written. Properties are locked in id order, so concurrent groups cannot deadlock.
+ */
+const WRITERS = 2;
+
+const queues = new WeakMap<Database, Map<string, TenantQueue>>();
+
+/** Writes one outcome, grouped with the tenant's concurrent calls. `gate` refuses or flags by the storm's state. */
+export function writeCoalesced(db: Database, tenantId: string, outcome: SingleOutcome, gate: (s: PropertyStorm) => boolean): Promise<SingleResult> {
+  let byTenant = queues.get(db);
+  if (!byTenant) queues.set(db, (byTenant = new Map()));
+  let queue = byTenant.get(tenantId);
+  if (!queue) byTenant.set(tenantId, (queue = { waiting: [], writing: 0 }));
+  const q = queue;
+  return new Promise<SingleResult>((done, fail) => {
+    q.waiting.push({ outcome, done, fail });
+    if (q.writing < WRITERS) void drain(db, tenantId, q, gate, () => byTenant.delete(tenantId));
+  });
+}
+
+async function drain(db: Database, tenantId: string, q: TenantQueue, gate: (s: PropertyStorm) => boolean, idle: () => void): Promise<void> {
+  q.writing++;
+  try {
+    while (q.waiting.length > 0) {
+      const group = q.waiting.splice(0, MAX_GROUP);
+      try {
+        const results = await db.withTenant(tenantId, (trx) => writeGroup(trx, tenantId, group.map((w) => w.outcome), gate));
+        group.forEach((w, i) => w.done(results[i]!));
+      } catch (err) {
+        for (const w of group) w.fail(err);
+      }
+    }
+  } finally {
+    q.writing--;
+    if (q.writing === 0 && q.waiting.length === 0) idle();
+  }
+}
+
+/** One transaction for a group: refusals decided per call, then one set-based write per storm touched. */
+async function writeGroup(trx: Trx, tenantId: string, outcomes: SingleOutcome[], gate: (s: PropertyStorm) => boolean): Promise<SingleResult[]> {
+  const info = await propertyStorms(trx, [...new Set(outcomes.map((o) => o.propertyId))]);
+  const results: (SingleResult | undefined)[] = new Array(outcomes.length);
+  const byStorm = new Map<string, { late: boolean; event: string; rows: StagedOutcome[] }>();
+  outcomes.forEach((o, i) => {
+    const found = info.get(o.propertyId);
+    if (!found) {
+      results[i] = new AppError('NOT_FOUND', `property ${o.propertyId} not found`, { property_id: o.propertyId });
+      return;
+    }
+    if ((o.stormId && found.storm_id !== o.stormId) || (o.eventId && found.event_id !== o.eventId)) {
+      results[i] = new AppError('VALIDATION', `property ${o.propertyId} belongs to storm ${found.event_id}, not ${o.eventId ?? o.stormId}`, {
+        property_id: o.propertyId,
+      });
+      return;
+    }
+    let late: boolean;
+    try {
+      late = gate(found);
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      results[i] = err;
+      return;
+    }
+    let storm = byStorm.get(found.storm_id);
+    if (!storm) byStorm.set(found.storm_id, (storm = { late, event: found.event_id, rows: [] }));
+    storm.rows.push({ row: i + 1, propertyId: o.propertyId, converted: o.converted, valueCents: o.valueCents, key: o.key });
+  });
+  for (const [stormId, storm] of byStorm) {
+    const counts = await writeBatch(trx, { tenantId, stormId, late: storm.late, source: 'api', rows: storm.rows });
+    const held = await outcomesByKey(trx, storm.rows.map((r) => r.key));
+    for (const r of storm.rows) {
+      const status = counts.statuses.get(r.row);
+      results[r.row - 1] = answer(status, held.get(r.key), r, storm.event);
+    }
+  }
+  return results.map((r) => r ?? new AppError('CONFLICT', 'the outcome was not written; retry'));
+}
+
+/** A row's status after the batch write, as the answer a lone call would have had. */
+function answer(status: string | undefined, holder: OutcomeRow | undefined, r: StagedOutcome, eventId: string): SingleResult {
+  if (status === 'ok' && holder) return { row: holder, eventId, replayed: false };
+  if (!holder || status === 'RACE' || status === undefined) {
+    return new AppError('CONFLICT', `idempotency key ${r.key} was written concurrently; retry`, { idempotency_key: r.key });
+  }
+  if (holder.property_id !== r.propertyId || holder.converted !== r.converted || Number(holder.value_cents) !== r.valueCents) {
+    return new AppError('CONFLICT', `idempotency key ${r.key} was already used with a different outcome`, {
+      idempotency_key: r.key,
+      outcome_id: holder.outcome_id,
+    });
+  }
+  return { row: holder, eventId, replayed: true };
+}
+
+async function propertyStorms(trx: Trx, ids: string[]): Promise<Map<string, PropertyStorm & { property_id: string }>> {
+  const r = await sql<PropertyStorm & { property_id: string }>`
+    select p.property_id, p.storm_id, s.event_id, s.status, now() as now,
+      (select max(c.changed_at) from storm_status_change c
+        where c.tenant_id = s.tenant_id and c.storm_id = s.storm_id and c.to_status = 'closed') as closed_at
+    from property p join storm s on s.tenant_id = p.tenant_id and s.storm_id = p.storm_id
+    where p.property_id = any(${ids}::uuid[])`.execute(trx);
+  return new Map(r.rows.map((row) => [row.property_id, row]));
+}
+
+async function outcomesByKey(trx: Trx, keys: string[]): Promise<Map<string, OutcomeRow>> {
+  const r = await sql<OutcomeRow>`select outcome_id, storm_id, property_id, converted, value_cents, idempotency_key, supersedes, is_current,
+      late, source, recorded_at from outcome where idempotency_key = any(${keys}::text[])`.execute(trx);
+  return new Map(r.rows.map((row) => [row.idempotency_key, row]));
+}
