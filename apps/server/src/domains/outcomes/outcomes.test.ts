@@ -63,6 +63,30 @@ describeEachDatabase('outcomes', (t) => {
     expect(Number(dupCurrent)).toBe(0);
   });
 
+  it('concurrent calls written as one group each get the answer they would have had alone', async () => {
+    const p = ids[250]!;
+    const settled = await Promise.allSettled([
+      logOutcome(ctx, { propertyId: p, stormId, converted: false, idempotencyKey: 'g-1' }),
+      logOutcome(ctx, { propertyId: '00000000-0000-4000-8000-00000000000a', stormId, converted: true, idempotencyKey: 'g-2' }),
+      logOutcome(ctx, { propertyId: ids[251]!, eventId: 'NOT_THIS_STORM', converted: true, idempotencyKey: 'g-3' }),
+      logOutcome(ctx, { propertyId: ids[252]!, stormId, converted: false, idempotencyKey: 'k-first' }), // key taken, other payload
+      logOutcome(ctx, { propertyId: p, stormId, converted: true, value: 500, idempotencyKey: 'g-5' }), // a correction of g-1
+      logOutcome(ctx, { propertyId: p, stormId, converted: false, idempotencyKey: 'g-1' }), // a retry of g-1
+    ]);
+    const [first, unknown, wrongStorm, taken, correction, retry] = settled;
+    expect(first).toMatchObject({ status: 'fulfilled', value: { replayed: false, supersedes: null } });
+    expect(unknown).toMatchObject({ status: 'rejected', reason: { code: 'NOT_FOUND' } });
+    expect(wrongStorm).toMatchObject({ status: 'rejected', reason: { code: 'VALIDATION' } });
+    expect(taken).toMatchObject({ status: 'rejected', reason: { code: 'CONFLICT', message: expect.stringContaining('different outcome') } });
+    const firstId = first.status === 'fulfilled' ? first.value.outcome_id : '';
+    expect(correction).toMatchObject({ status: 'fulfilled', value: { replayed: false, supersedes: firstId, is_current: true } });
+    expect(retry).toMatchObject({ status: 'fulfilled', value: { replayed: true, outcome_id: firstId } });
+    expect((await outcomeHistory(ctx, { propertyId: p })).map((h) => [h.idempotency_key, h.is_current])).toEqual([
+      ['g-1', false],
+      ['g-5', true],
+    ]);
+  });
+
   it('a correction supersedes the earlier outcome and keeps the audit trail', async () => {
     const p = ids[1]!;
     const first = await logOutcome(ctx, { propertyId: p, stormId, converted: false, idempotencyKey: 'c1' });
