@@ -7,6 +7,7 @@
  */
 import { sql } from 'kysely';
 import type { Trx } from '../../db/database.ts';
+import type { OutcomeRow } from './outcomes.repo.ts';
 import type { RefusedRow } from './outcomes.schema.ts';
 
 export interface StagedOutcome {
@@ -28,24 +29,30 @@ export interface BatchCounts {
   refused: RefusedRow[];
   /** Every row's status by row number. */
   statuses: Map<number, RowStatus>;
+  /** With `holders`: the outcome now holding each written or replayed row's key, by row number. */
+  holders: Map<number, OutcomeRow>;
 }
 
-interface Answer {
-  row_no: number;
-  status: Exclude<RowStatus, 'RACE'>;
-  written: boolean;
-  first_row: number;
+export interface BatchOptions {
+  tenantId: string;
+  stormId: string;
+  late: boolean;
+  source: string;
+  rows: StagedOutcome[];
+  /** The caller already holds the row locks of these properties (taken in property id order). */
+  locked?: boolean;
+  /** Answer the outcome holding each accepted or replayed row's key (single calls need it; imports do not). */
+  holders?: boolean;
 }
+
+type Answer = { row_no: number; status: Exclude<RowStatus, 'RACE'>; written: boolean; first_row: number } & Partial<OutcomeRow>;
 
 /** Stages, checks and writes a batch for one storm; returns counts and every refused row with its reason. */
-export async function writeBatch(
-  trx: Trx,
-  a: { tenantId: string; stormId: string; late: boolean; source: string; rows: StagedOutcome[] },
-): Promise<BatchCounts> {
+export async function writeBatch(trx: Trx, a: BatchOptions): Promise<BatchCounts> {
   const statuses = new Map<number, RowStatus>();
-  if (a.rows.length === 0) return { accepted: 0, replayed: 0, refusedCount: 0, refused: [], statuses };
-  const ids = [...new Set(a.rows.map((r) => r.propertyId))].sort();
-  await sql`select 1 from property where property_id = any(${ids}::uuid[]) order by property_id for no key update`.execute(trx);
+  const holders = new Map<number, OutcomeRow>();
+  if (a.rows.length === 0) return { accepted: 0, replayed: 0, refusedCount: 0, refused: [], statuses, holders };
+  if (!a.locked) await lockProperties(trx, a.rows.map((r) => r.propertyId));
   const answers = await writeRows(trx, a);
   const byRow = new Map(a.rows.map((r) => [r.row, r]));
   let accepted = 0;
@@ -56,6 +63,7 @@ export async function writeBatch(
     // A concurrent writer took the key between the check and the insert: refused (a retry replays it).
     const status: RowStatus = x.status === 'ok' && !x.written ? 'RACE' : x.status;
     statuses.set(x.row_no, status);
+    if (a.holders && x.outcome_id) holders.set(x.row_no, x as OutcomeRow);
     if (status === 'ok') accepted++;
     else if (status === 'replay') replayed++;
     else {
@@ -64,10 +72,26 @@ export async function writeBatch(
       if (refused.length < 1000) refused.push({ row: x.row_no, idempotency_key: r.key, code: codeOf(status), reason: reasonOf(status, r, x.first_row) });
     }
   }
-  return { accepted, replayed, refusedCount, refused, statuses };
+  return { accepted, replayed, refusedCount, refused, statuses, holders };
 }
 
-async function writeRows(trx: Trx, a: { tenantId: string; stormId: string; late: boolean; source: string; rows: StagedOutcome[] }): Promise<Answer[]> {
+/** Row locks on the properties (id order: concurrent writers cannot deadlock); corrections of one property serialize. */
+export async function lockProperties(trx: Trx, propertyIds: string[]): Promise<void> {
+  const ids = [...new Set(propertyIds)].sort();
+  await sql`select 1 from property where property_id = any(${ids}::uuid[]) order by property_id for no key update`.execute(trx);
+}
+
+const HOLDER_COLUMNS = ['outcome_id', 'storm_id', 'property_id', 'converted', 'value_cents', 'idempotency_key', 'supersedes', 'is_current', 'late', 'source', 'recorded_at'];
+
+async function writeRows(trx: Trx, a: BatchOptions): Promise<Answer[]> {
+  // The holder of a key: the row this statement wrote, else the row that held it before (a replay).
+  const holder = a.holders
+    ? sql.raw(`, ${HOLDER_COLUMNS.map((c) => `coalesce(w.${c}, h.${c}) as ${c}`).join(', ')}`)
+    : sql``;
+  const holderJoin = a.holders
+    ? sql`left join ins w on w.idempotency_key = st.key
+      left join lateral (select ${sql.raw(HOLDER_COLUMNS.join(', '))} from outcome o where o.idempotency_key = st.key) h on w.outcome_id is null`
+    : sql``;
   const r = await sql<Answer>`
     with i as (
       select *, first_value(row_no) over k as first_row, row_number() over k as nth,
@@ -106,15 +130,15 @@ async function writeRows(trx: Trx, a: { tenantId: string; stormId: string; late:
       from ch left join cur on cur.property_id = ch.property_id
       order by ch.row_no
       on conflict (tenant_id, idempotency_key) do nothing
-      returning outcome_id, property_id
+      returning ${sql.raw(HOLDER_COLUMNS.join(', '))}
     ), retired as (
       -- Only where a new outcome of the property was written: a row lost to a race retires nothing.
       update outcome set is_current = false
       where outcome_id in (select cur.outcome_id from cur where cur.property_id in (select property_id from ins))
       returning 1
     )
-    select st.row_no, st.status, st.first_row, ins.outcome_id is not null as written
-    from st left join ins on ins.outcome_id = st.outcome_id
+    select st.row_no, st.status, st.first_row, ins.outcome_id is not null as written ${holder}
+    from st left join ins on ins.outcome_id = st.outcome_id ${holderJoin}
     order by st.row_no`.execute(trx);
   return r.rows;
 }

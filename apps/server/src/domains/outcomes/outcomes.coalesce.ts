@@ -77,9 +77,9 @@ async function drain(db: Database, tenantId: string, q: TenantQueue, gate: (s: P
   }
 }
 
-/** One transaction for a group: refusals decided per call, then one set-based write per storm touched. */
+/** One transaction for a group: lock and read the properties, decide refusals per call, then one write per storm. */
 async function writeGroup(trx: Trx, tenantId: string, outcomes: SingleOutcome[], gate: (s: PropertyStorm) => boolean): Promise<SingleResult[]> {
-  const info = await propertyStorms(trx, [...new Set(outcomes.map((o) => o.propertyId))]);
+  const info = await lockPropertyStorms(trx, outcomes.map((o) => o.propertyId));
   const results: (SingleResult | undefined)[] = new Array(outcomes.length);
   const byStorm = new Map<string, { late: boolean; event: string; rows: StagedOutcome[] }>();
   outcomes.forEach((o, i) => {
@@ -107,12 +107,8 @@ async function writeGroup(trx: Trx, tenantId: string, outcomes: SingleOutcome[],
     storm.rows.push({ row: i + 1, propertyId: o.propertyId, converted: o.converted, valueCents: o.valueCents, key: o.key });
   });
   for (const [stormId, storm] of byStorm) {
-    const counts = await writeBatch(trx, { tenantId, stormId, late: storm.late, source: 'api', rows: storm.rows });
-    const held = await outcomesByKey(trx, storm.rows.map((r) => r.key));
-    for (const r of storm.rows) {
-      const status = counts.statuses.get(r.row);
-      results[r.row - 1] = answer(status, held.get(r.key), r, storm.event);
-    }
+    const counts = await writeBatch(trx, { tenantId, stormId, late: storm.late, source: 'api', rows: storm.rows, locked: true, holders: true });
+    for (const r of storm.rows) results[r.row - 1] = answer(counts.statuses.get(r.row), counts.holders.get(r.row), r, storm.event);
   }
   return results.map((r) => r ?? new AppError('CONFLICT', 'the outcome was not written; retry'));
 }
@@ -132,18 +128,16 @@ function answer(status: string | undefined, holder: OutcomeRow | undefined, r: S
   return { row: holder, eventId, replayed: true };
 }
 
-async function propertyStorms(trx: Trx, ids: string[]): Promise<Map<string, PropertyStorm & { property_id: string }>> {
+/** Each property's storm (and when it closed), the property rows locked in id order for the group's writes. */
+async function lockPropertyStorms(trx: Trx, propertyIds: string[]): Promise<Map<string, PropertyStorm & { property_id: string }>> {
+  const ids = [...new Set(propertyIds)].sort();
   const r = await sql<PropertyStorm & { property_id: string }>`
     select p.property_id, p.storm_id, s.event_id, s.status, now() as now,
       (select max(c.changed_at) from storm_status_change c
         where c.tenant_id = s.tenant_id and c.storm_id = s.storm_id and c.to_status = 'closed') as closed_at
     from property p join storm s on s.tenant_id = p.tenant_id and s.storm_id = p.storm_id
-    where p.property_id = any(${ids}::uuid[])`.execute(trx);
+    where p.property_id = any(${ids}::uuid[])
+    order by p.property_id
+    for no key update of p`.execute(trx);
   return new Map(r.rows.map((row) => [row.property_id, row]));
-}
-
-async function outcomesByKey(trx: Trx, keys: string[]): Promise<Map<string, OutcomeRow>> {
-  const r = await sql<OutcomeRow>`select outcome_id, storm_id, property_id, converted, value_cents, idempotency_key, supersedes, is_current,
-      late, source, recorded_at from outcome where idempotency_key = any(${keys}::text[])`.execute(trx);
-  return new Map(r.rows.map((row) => [row.idempotency_key, row]));
 }
