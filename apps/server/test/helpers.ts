@@ -1,6 +1,7 @@
 /** Small builders shared by tests: an operator context, a provisioned tenant with its token. */
 import { randomUUID } from 'node:crypto';
-import type { Database } from '../src/db/database.ts';
+import { sql } from 'kysely';
+import type { Database, Trx } from '../src/db/database.ts';
 import { PLATFORM, type ServiceContext } from '../src/domains/auth/principal.ts';
 import { provisionTenant } from '../src/domains/tenants/tenants.service.ts';
 
@@ -15,16 +16,20 @@ export async function newTenant(db: Database, tier: 'trial' | 'standard' | 'ente
   return { tenantId: t.tenant_id, token: t.admin_token, orgName: org, view: t };
 }
 
-/**
- * Waits until the wall clock has left the current millisecond. PGlite's clock (now(), clock_timestamp()) has
- * millisecond resolution, so two transactions in a row can carry the same timestamp and a "newest first" order
- * between them is a coin toss; call this between writes whose order a test checks.
- */
-export async function nextMillisecond(): Promise<void> {
-  const start = Date.now();
-  while (Date.now() <= start) await new Promise((r) => setTimeout(r, 1));
-}
-
 export function tenantCtx(db: Database, tenantId: string): ServiceContext {
   return { db, principal: { kind: 'tenant', tenantId, userId: randomUUID(), role: 'admin' } };
+}
+
+/**
+ * Runs `read` in a tenant transaction twice, with the planner's own plan and with index scans off, and returns both
+ * answers. Rows with equal sort keys leave an index scan in index order and a scan-and-sort in table order: a query
+ * whose order is not fully determined by its ORDER BY gives two different answers.
+ */
+export async function underBothPlans<T>(db: Database, tenantId: string, read: (trx: Trx) => Promise<T>): Promise<{ index: T; scan: T }> {
+  const run = (on: 'on' | 'off') =>
+    db.withTenant(tenantId, async (trx) => {
+      await sql`select set_config('enable_indexscan', ${on}, true), set_config('enable_bitmapscan', ${on}, true)`.execute(trx);
+      return read(trx);
+    });
+  return { index: await run('on'), scan: await run('off') };
 }

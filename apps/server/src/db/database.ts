@@ -58,7 +58,9 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
 }
 
 function makePool(url: string): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // Every session in UTC, as PGlite always is: a date-only '2026-02-10' is midnight UTC, and ::date or date_trunc of a
+  // timestamptz fall on UTC days, whatever TimeZone the server or database is configured with.
+  const pool = new pg.Pool({ connectionString: url, max: 10, options: '-c TimeZone=UTC' });
   pool.on('error', () => {}); // an idle client's error surfaces on the next query instead of crashing the process
   return pool;
 }

@@ -1,8 +1,10 @@
 /** Kysely table types. Column names are the database's (snake_case); keep in step with migrations/*.sql. */
-import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Generated, GeneratedAlways, Insertable, Selectable } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json<T> = ColumnType<T, string | undefined, string>;
+/** Insertion order, an identity (0010_event_order.sql): the tie-breaker after a timestamp. pg reads int8 as text, PGlite as a number. */
+type Seq = GeneratedAlways<string | number>;
 
 export interface TenantTable {
   tenant_id: string;
@@ -46,6 +48,7 @@ export interface StormTable {
   region: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  seq: Seq;
 }
 
 export interface StormStatusChangeTable {
@@ -56,6 +59,7 @@ export interface StormStatusChangeTable {
   to_status: string;
   reason: string | null;
   changed_at: Timestamp;
+  seq: Seq;
 }
 
 export interface SchemaMigrationTable {
@@ -124,6 +128,7 @@ export interface PropertyImportTable {
   error: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
   started_at: Timestamp;
   finished_at: Nullable<Date>;
+  seq: Seq;
 }
 
 export interface PropertyImportErrorTable {
@@ -220,6 +225,7 @@ export interface ModelStageChangeTable {
   actor: string;
   reason: Nullable<string>;
   changed_at: Timestamp;
+  seq: Seq;
 }
 
 export interface PropertyScoreTable {
@@ -257,6 +263,7 @@ export interface AlertIncidentTable {
   resolve_sent_at: Nullable<Date>;
   delivery_attempts: Generated<number>;
   last_delivery_error: Nullable<string>;
+  seq: Seq;
 }
 
 /** Policy control plane (0004_policy.sql). */
@@ -279,6 +286,7 @@ export interface PolicyRunTable {
   params: JsonObject;
   result: JsonObject;
   created_at: Timestamp;
+  seq: Seq;
 }
 
 export interface AssignmentTable {

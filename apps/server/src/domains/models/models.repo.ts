@@ -1,5 +1,4 @@
 /** SQL for the model registry. Functions take a transaction first; no business rules. */
-import { sql } from 'kysely';
 import type { Trx } from '../../db/database.ts';
 
 export const MODEL_COLUMNS = [
@@ -65,7 +64,7 @@ export function stageHistory(trx: Trx, modelId?: string) {
     .selectFrom('model_stage_change')
     .select(['model_id', 'from_stage', 'to_stage', 'actor', 'reason', 'changed_at'])
     .orderBy('changed_at', 'desc')
-    .orderBy(sql`change_id`);
+    .orderBy('seq', 'desc');
   if (modelId) q = q.where('model_id', '=', modelId);
   return q.limit(200).execute();
 }
@@ -79,6 +78,7 @@ export async function previousProduction(trx: Trx, name: string, currentId: stri
     .where('m.name', '=', name)
     .where('c.from_stage', '=', 'production')
     .orderBy('c.changed_at', 'desc')
+    .orderBy('c.seq', 'desc')
     .execute();
   return rows.find((r) => r.model_id !== currentId)?.model_id;
 }

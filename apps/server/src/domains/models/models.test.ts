@@ -7,12 +7,13 @@ import { sql } from 'kysely';
 import { loadModel } from '@stormops/uplift';
 import { beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../../../test/databases.ts';
-import { newTenant, nextMillisecond, tenantCtx } from '../../../test/helpers.ts';
+import { newTenant, tenantCtx, underBothPlans } from '../../../test/helpers.ts';
 import { historyCsv } from '../demo/properties-csv.ts';
 import { importProperties } from '../properties/properties.service.ts';
 import { createStorm } from '../storms/storms.service.ts';
 import { evaluateScores } from './evaluate.service.ts';
 import { toDataset, type FeatureSpec } from './features.ts';
+import * as repo from './models.repo.ts';
 import * as models from './models.service.ts';
 import { scoreStorm } from './scoring.service.ts';
 
@@ -59,13 +60,10 @@ describeEachDatabase('model registry', (t) => {
     await expect(models.getActiveModel(ctx)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     const v1 = await models.trainModel(ctx, { csv: csvInput(1500, 31), learner: 't-learner' });
     const v2 = await models.trainModel(ctx, { csv: csvInput(1500, 32), learner: 't-learner' });
-    // The stage history is newest first by changed_at (PGlite: milliseconds), ties by a random id: keep the steps apart.
     await models.promoteModel(ctx, { modelId: v1.model_id, stage: 'production' });
-    await nextMillisecond();
     await models.promoteModel(ctx, { modelId: v2.model_id, stage: 'production', reason: 'better' });
     expect((await models.getActiveModel(ctx)).model_id).toBe(v2.model_id);
     expect((await models.getModel(ctx, v1.model_id)).stage).toBe('archived');
-    await nextMillisecond();
     const back = await models.rollbackModel(ctx);
     expect(back.model_id).toBe(v1.model_id);
     expect((await models.getModel(ctx, v2.model_id)).stage).toBe('archived');
@@ -76,6 +74,41 @@ describeEachDatabase('model registry', (t) => {
     await expect(models.getModel(stranger, v1.model_id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(models.promoteModel(stranger, { modelId: v1.model_id, stage: 'archived' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(await models.listModels(stranger)).toEqual([]);
+  });
+
+  it('rolls back to the model that was production last when promotions share a timestamp', async () => {
+    const { tenantId: tid } = await newTenant(t().db);
+    const ctx = tenantCtx(t().db, tid);
+    const [v1, v2, v3] = [
+      await models.trainModel(ctx, { csv: csvInput(600, 61), learner: 't-learner' }),
+      await models.trainModel(ctx, { csv: csvInput(600, 62), learner: 't-learner' }),
+      await models.trainModel(ctx, { csv: csvInput(600, 63), learner: 't-learner' }),
+    ];
+    // Three promotions in one transaction, as promoteModel does each: now() is constant in it, so every stage change
+    // gets the same changed_at (on PGlite, two promotions within one millisecond do the same).
+    const audit = { actor: 'test', reason: null };
+    await t().db.withTenant(tid, async (trx) => {
+      let holder: { tenant_id: string; model_id: string; stage: string } | undefined;
+      for (const m of [v1, v2, v3]) {
+        if (holder) await repo.setStage(trx, { ...holder, stage: 'production' }, 'archived', audit);
+        await repo.setStage(trx, m, 'production', audit);
+        holder = m;
+      }
+    });
+    const read = await underBothPlans(t().db, tid, async (trx) => ({
+      rollbackTo: await repo.previousProduction(trx, 'uplift', v3.model_id),
+      history: (await repo.stageHistory(trx, v2.model_id)).map((h) => `${h.from_stage}->${h.to_stage}`),
+    }));
+    const expected = { rollbackTo: v2.model_id, history: ['production->archived', 'staging->production', 'null->staging'] };
+    expect(read).toEqual({ index: expected, scan: expected });
+    expect((await models.rollbackModel(ctx)).model_id).toBe(v2.model_id);
+    const history = (await models.getModel(ctx, v2.model_id)).stage_history as { from_stage: string | null; to_stage: string }[];
+    expect(history.map((h) => `${h.from_stage}->${h.to_stage}`)).toEqual([
+      'archived->production',
+      'production->archived',
+      'staging->production',
+      'null->staging',
+    ]);
   });
 
   it("scores a storm with the production model bit-identically to its stored artifact, and the shadow model beside it", async () => {

@@ -57,6 +57,7 @@ export async function pendingDeliveries(trx: Trx, maxAttempts: number): Promise<
       ]),
     )
     .orderBy('opened_at')
+    .orderBy('seq')
     .limit(100)
     .execute();
 }
@@ -86,5 +87,5 @@ export async function incidentsInRange(trx: Trx, from: Date, to: Date, keyPrefix
     .where('opened_at', '<=', to)
     .where((eb) => eb.or([eb('resolved_at', 'is', null), eb('resolved_at', '>', from)]));
   if (keyPrefix) q = q.where('alert_key', 'like', `${keyPrefix.replace(/[\\%_]/g, '\\$&')}%`);
-  return q.orderBy('opened_at').execute();
+  return q.orderBy('opened_at').orderBy('seq').execute();
 }

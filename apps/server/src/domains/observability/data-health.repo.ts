@@ -71,7 +71,7 @@ export async function armOutcomes(trx: Trx, stormId: string) {
 export async function intendedHoldShare(trx: Trx, stormId: string): Promise<number | null> {
   const r = await sql<{ share: string | null }>`
     select params->>'hold_share' as share from policy_run
-    where storm_id = ${stormId} and not shadow order by created_at desc limit 1`.execute(trx);
+    where storm_id = ${stormId} and not shadow order by created_at desc, seq desc limit 1`.execute(trx);
   const v = r.rows[0]?.share;
   return v === undefined || v === null ? null : Number(v);
 }

@@ -150,6 +150,6 @@ export async function insertRun(
 export async function listRuns(trx: Trx, stormId: string, limit: number) {
   const r = await sql<{ run_id: string; mode: string; version: number; seed: string; shadow: boolean; result: Record<string, unknown>; created_at: Date }>`
     select run_id, mode, version, seed, shadow, result, created_at from policy_run where storm_id = ${stormId}
-    order by created_at desc, run_id limit ${limit}`.execute(trx);
+    order by created_at desc, seq desc limit ${limit}`.execute(trx);
   return r.rows;
 }

@@ -11,6 +11,7 @@ import { AppError } from '../../errors.ts';
 import type { Database } from '../../db/database.ts';
 import type { JobProgress, JobRegistry } from '../../jobs/job-registry.ts';
 import type { ServiceContext } from '../auth/principal.ts';
+import { IMPORT_COLUMNS } from './properties.repo.ts';
 import { importProperties, stormTenant } from './properties.service.ts';
 import type { ImportPropertiesInput } from './properties.schema.ts';
 
@@ -71,7 +72,7 @@ async function findImport(ctx: ServiceContext, importId: string) {
       ? ctx.principal.tenantId
       : await ctx.db.withPlatform(async (trx) => (await trx.selectFrom('property_import').select('tenant_id').where('import_id', '=', importId).executeTakeFirst())?.tenant_id);
   const row = tenantId
-    ? await ctx.db.withTenant(tenantId, (trx) => trx.selectFrom('property_import').selectAll().where('import_id', '=', importId).executeTakeFirst())
+    ? await ctx.db.withTenant(tenantId, (trx) => trx.selectFrom('property_import').select(IMPORT_COLUMNS).where('import_id', '=', importId).executeTakeFirst())
     : undefined;
   if (!row) throw new AppError('NOT_FOUND', `import ${importId} not found`, { import_id: importId });
   return row;

@@ -14,7 +14,7 @@ import { buildApp } from '../../http/app.ts';
 import { csvLine, PROPERTIES_CSV_HEADER } from '../demo/properties-csv.ts';
 import { generateProperties } from '../demo/generator.ts';
 import { createStorm, setStormStatus } from '../storms/storms.service.ts';
-import { importProperties, listProperties, saveMapping } from './properties.service.ts';
+import { importProperties, listImports, listProperties, saveMapping } from './properties.service.ts';
 
 const CORPUS = fileURLToPath(new URL('../../../test/fixtures/bad-imports/', import.meta.url));
 
@@ -182,5 +182,20 @@ describeEachDatabase('property import', (t) => {
     expect(await markInterruptedImports(t().db)).toBeGreaterThanOrEqual(1);
     const left = await t().db.withTenant(tenantId, (trx) => trx.selectFrom('property_import').select('status').where('storm_id', '=', stormId).execute());
     expect(left).toEqual([{ status: 'interrupted' }]);
+  });
+
+  it('lists imports started together newest first, as they started', async () => {
+    const stormId = await newStorm('IMPORT_ORDER_1');
+    const names = ['first.csv', 'second.csv', 'third.csv'];
+    // One transaction: now() is constant inside it, so every import gets the same started_at.
+    await t().db.withTenant(tenantId, async (trx) => {
+      for (const name of names) {
+        await sql`insert into property_import (tenant_id, import_id, storm_id, status, source_name)
+          values (${tenantId}, gen_random_uuid(), ${stormId}, 'completed', ${name})`.execute(trx);
+      }
+    });
+    const listed = await listImports(tenantCtx(t().db, tenantId), stormId);
+    expect(listed.map((r) => r.source_name)).toEqual([...names].reverse());
+    expect(Object.keys(listed[0]!)).not.toContain('seq'); // the order key stays internal
   });
 });

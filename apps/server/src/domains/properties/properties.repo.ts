@@ -85,3 +85,25 @@ export async function hasStormReports(tx: BulkTx, stormId: string): Promise<bool
   const rows = await tx.query<{ found: boolean }>('select exists (select 1 from storm_report where storm_id = $1) as found', [stormId]);
   return rows[0]?.found === true;
 }
+
+/** An import record as the API shows it: every column but `seq`, which only orders imports started together. */
+export const IMPORT_COLUMNS = [
+  'tenant_id',
+  'import_id',
+  'storm_id',
+  'status',
+  'source_name',
+  'format',
+  'mapping',
+  'skip_invalid',
+  'rows_read',
+  'inserted',
+  'updated',
+  'unchanged',
+  'duplicates',
+  'invalid',
+  'elapsed_ms',
+  'error',
+  'started_at',
+  'finished_at',
+] as const;

@@ -237,6 +237,13 @@ export async function listProperties(
 /** Imports recorded for a storm, newest first. */
 export async function listImports(ctx: ServiceContext, stormId: string) {
   return withStorm(ctx, stormId, async (trx) =>
-    trx.selectFrom('property_import').selectAll().where('storm_id', '=', stormId).orderBy('started_at', 'desc').limit(100).execute(),
+    trx
+      .selectFrom('property_import')
+      .select(repo.IMPORT_COLUMNS)
+      .where('storm_id', '=', stormId)
+      .orderBy('started_at', 'desc')
+      .orderBy('seq', 'desc')
+      .limit(100)
+      .execute(),
   );
 }

@@ -15,7 +15,7 @@ export function findStormForUpdate(trx: Trx, stormId: string): Promise<StormRow 
 }
 
 export function listStorms(trx: Trx, filter: { status?: string; limit: number }): Promise<StormRow[]> {
-  let q = trx.selectFrom('storm').selectAll().orderBy('created_at', 'desc').orderBy('storm_id').limit(filter.limit);
+  let q = trx.selectFrom('storm').selectAll().orderBy('created_at', 'desc').orderBy('seq', 'desc').limit(filter.limit);
   if (filter.status) q = q.where('status', '=', filter.status);
   return q.execute();
 }
@@ -50,5 +50,6 @@ export function statusHistory(trx: Trx, stormId: string) {
     .select(['from_status', 'to_status', 'reason', 'changed_at'])
     .where('storm_id', '=', stormId)
     .orderBy('changed_at')
+    .orderBy('seq')
     .execute();
 }
