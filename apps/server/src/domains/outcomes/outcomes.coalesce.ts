@@ -32,17 +32,11 @@ interface Waiting {
   fail: (err: unknown) => void;
 }
 
+/** One writer per tenant: a tenant's calls are written in the order they were made (a correction after its original). */
 interface TenantQueue {
   waiting: Waiting[];
-  /** Groups being written now (at most WRITERS). */
-  writing: number;
+  writing: boolean;
 }
-
-/**
- * Groups of one tenant written at the same time, on separate connections: while one waits for its round trips and
- * commit, the next is being written. Properties are locked in id order, so concurrent groups cannot deadlock.
- */
-const WRITERS = 2;
 
 const queues = new WeakMap<Database, Map<string, TenantQueue>>();
 
@@ -51,16 +45,16 @@ export function writeCoalesced(db: Database, tenantId: string, outcome: SingleOu
   let byTenant = queues.get(db);
   if (!byTenant) queues.set(db, (byTenant = new Map()));
   let queue = byTenant.get(tenantId);
-  if (!queue) byTenant.set(tenantId, (queue = { waiting: [], writing: 0 }));
+  if (!queue) byTenant.set(tenantId, (queue = { waiting: [], writing: false }));
   const q = queue;
   return new Promise<SingleResult>((done, fail) => {
     q.waiting.push({ outcome, done, fail });
-    if (q.writing < WRITERS) void drain(db, tenantId, q, gate, () => byTenant.delete(tenantId));
+    if (!q.writing) void drain(db, tenantId, q, gate, () => byTenant.delete(tenantId));
   });
 }
 
 async function drain(db: Database, tenantId: string, q: TenantQueue, gate: (s: PropertyStorm) => boolean, idle: () => void): Promise<void> {
-  q.writing++;
+  q.writing = true;
   try {
     while (q.waiting.length > 0) {
       const group = q.waiting.splice(0, MAX_GROUP);
@@ -72,8 +66,8 @@ async function drain(db: Database, tenantId: string, q: TenantQueue, gate: (s: P
       }
     }
   } finally {
-    q.writing--;
-    if (q.writing === 0 && q.waiting.length === 0) idle();
+    q.writing = false;
+    idle();
   }
 }
 
