@@ -13,8 +13,13 @@ import type { Mutex } from './mutex.ts';
 
 export interface BulkTx {
   query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<R[]>;
-  /** Streams COPY text lines (each ending in \n) into `copySql` (`COPY t (cols) FROM STDIN`); returns lines sent. */
-  copy(copySql: string, lines: AsyncIterable<string>): Promise<number>;
+  /** Runs an INSERT/UPDATE/DELETE and returns how many rows it affected (no RETURNING rows to carry back). */
+  command(sql: string, params?: unknown[]): Promise<number>;
+  /**
+   * Streams COPY text lines (each ending in \n) into `copySql` (`COPY t (cols) FROM STDIN`); returns the items sent.
+   * An item may also be UTF-8 bytes of whole lines, which go to the server as they are.
+   */
+  copy(copySql: string, lines: AsyncIterable<CopyText> | Iterable<CopyText>): Promise<number>;
   /**
    * Streams the rows of a SELECT as column batches, each column cast in the query to the type named in `types`
    * (float8 columns arrive as Float64Arrays, null as NaN). Server Postgres runs it as one binary
@@ -23,6 +28,9 @@ export interface BulkTx {
    */
   readColumns(query: string, params: unknown[], types: readonly ColumnType[]): AsyncIterable<ColumnBatch>;
 }
+
+/** COPY text: one or more whole lines, as a string or as UTF-8 bytes. */
+export type CopyText = string | Uint8Array;
 
 /** Rows per batch that `readColumns` yields. */
 export const READ_BATCH_ROWS = 50_000;
@@ -41,9 +49,10 @@ export function pgliteBulk(pglite: PGlite, mutex: Mutex): BulkRunner {
         await pglite.query(setup, params);
         const tx: BulkTx = {
           query: async <R>(text: string, p: unknown[] = []) => (await pglite.query<R>(text, p)).rows,
+          command: async (text, p = []) => (await pglite.query(text, p)).affectedRows ?? 0,
           copy: async (copySql, lines) => {
             const blobSql = copySql.replace(/FROM\s+STDIN/i, "FROM '/dev/blob'");
-            let parts: string[] = [];
+            let parts: CopyText[] = [];
             let bytes = 0;
             let count = 0;
             // COPY FROM '/dev/blob' needs file-read rights the tenant role lacks: the COPY alone runs as the session
@@ -106,6 +115,7 @@ export function postgresBulk(pool: pg.Pool): BulkRunner {
         await client.query(setup, params);
         const tx: BulkTx = {
           query: async <R>(text: string, p: unknown[] = []) => (await client.query(text, p)).rows as R[],
+          command: async (text, p = []) => (await client.query(text, p)).rowCount ?? 0,
           copy: (copySql, lines) => copyLines(client, copySql, lines),
           readColumns: (query, p, types) => copyOutColumns(client, query, p, types),
         };
@@ -122,7 +132,7 @@ export function postgresBulk(pool: pg.Pool): BulkRunner {
   };
 }
 
-async function copyLines(client: pg.PoolClient, copySql: string, lines: AsyncIterable<string>): Promise<number> {
+async function copyLines(client: pg.PoolClient, copySql: string, lines: AsyncIterable<CopyText> | Iterable<CopyText>): Promise<number> {
   const stream = client.query(copyFrom(copySql));
   const finished = new Promise<void>((ok, fail) => {
     stream.on('finish', ok);
@@ -131,11 +141,20 @@ async function copyLines(client: pg.PoolClient, copySql: string, lines: AsyncIte
   let count = 0;
   let buffer = '';
   try {
+    const send = async (data: CopyText) => {
+      if (!stream.write(data)) await new Promise((r) => stream.once('drain', r));
+    };
     for await (const line of lines) {
-      buffer += line;
       count++;
+      if (typeof line !== 'string') {
+        if (buffer) await send(buffer);
+        buffer = '';
+        await send(line);
+        continue;
+      }
+      buffer += line;
       if (buffer.length >= 64 * 1024) {
-        if (!stream.write(buffer)) await new Promise((r) => stream.once('drain', r));
+        await send(buffer);
         buffer = '';
       }
     }
