@@ -16,6 +16,8 @@ import { DEFAULT_EXPOSURE_RADIUS_MILES } from '../storm-reports/exposure.ts';
 import { updateExposure } from '../storm-reports/storm-reports.service.ts';
 import { resolveMapping as checkMapping, type ColumnMapping } from './column-mapping.ts';
 import { ImportError, type RowError } from './import-error.ts';
+import { ChunkPacker, insertAsRead } from './import-chunks.ts';
+import { importIdPrefix } from './property-ids.ts';
 import { openPropertyImport, type PropertyImport } from './property-import.ts';
 import * as repo from './properties.repo.ts';
 import { ERRORS_SHOWN, type ImportPropertiesInput, type ImportSummary } from './properties.schema.ts';
@@ -101,9 +103,11 @@ interface RunState {
 async function runImport(tx: BulkTx, s: ImportPropertiesInput & RunState): Promise<ImportSummary> {
   if (!(await repo.lockStorm(tx, s.stormId))) throw new AppError('NOT_FOUND', `storm ${s.stormId} not found`);
   await repo.createStage(tx);
+  const ids: repo.MergeIds = { tenantId: s.tenantId, stormId: s.stormId, importId: s.importId };
   const rejected: RowError[] = [];
   let invalid = 0;
-  const lines = (async function* () {
+  const chunks = (async function* (): AsyncGenerator<Buffer> {
+    const packer = new ChunkPacker(importIdPrefix());
     for await (const batch of s.pipeline.batches) {
       const bad = batch.errors.filter((e) => e.code !== 'DUPLICATE_ADDRESS');
       if (bad.length) {
@@ -112,11 +116,26 @@ async function runImport(tx: BulkTx, s: ImportPropertiesInput & RunState): Promi
         s.onRejected?.(bad);
       }
       // Without skip-invalid one bad row rejects the file: keep reading to report every bad row, write nothing.
-      if (invalid === 0 || s.skipInvalid) for (const p of batch.properties) yield repo.stageLine(p);
+      if (invalid === 0 || s.skipInvalid) {
+        for (const p of batch.properties) {
+          const full = packer.add(p.address_key, repo.stageLine(p));
+          if (full) yield full;
+        }
+      }
       s.onProgress?.({ rows_read: s.pipeline.stats.rowsRead, bytes_read: s.counter.bytes, elapsed_ms: performance.now() - s.started });
+      // A batch is a few milliseconds of parsing, but the next ones may already be in memory, and awaiting them does
+      // not give the event loop a turn: let it send the rows read ahead to the database in between.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
+    const last = invalid === 0 || s.skipInvalid ? packer.end() : undefined;
+    if (last) yield last;
   })();
-  await tx.copy(repo.STAGE_COPY, lines);
+  // The first import into a storm inserts rows as they are read; a later one stages the whole file, then merges it.
+  const empty = await repo.stormIsEmpty(tx, ids);
+  let inserted = 0;
+  let updated = 0;
+  if (empty) inserted = await insertAsRead(tx, ids, chunks);
+  else await tx.copy(repo.STAGE_COPY, chunks);
   if (invalid > 0 && !s.skipInvalid) {
     const first = rejected[0];
     throw new AppError(
@@ -126,7 +145,10 @@ async function runImport(tx: BulkTx, s: ImportPropertiesInput & RunState): Promi
       { file: s.sourceName ?? null, invalid, errors: rejected.slice(0, ERRORS_SHOWN) },
     );
   }
-  const { inserted, updated } = await repo.mergeStage(tx, { tenantId: s.tenantId, stormId: s.stormId, importId: s.importId });
+  if (!empty) {
+    updated = await repo.updateStaged(tx, ids);
+    inserted = await repo.insertStaged(tx, ids, true);
+  }
   // Properties arriving after the storm reports get their exposure in the same transaction.
   if (inserted + updated > 0 && (await repo.hasStormReports(tx, s.stormId))) {
     await updateExposure(tx, s.tenantId, s.stormId, DEFAULT_EXPOSURE_RADIUS_MILES);
