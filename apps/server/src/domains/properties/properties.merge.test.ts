@@ -42,7 +42,7 @@ describeEachDatabase('property merge', (t) => {
     for await (const batch of imp.batches) {
       for (const p of batch.properties) {
         if (n++ === dieAfter) throw new Error('connection reset by peer');
-        const full = packer.add(p.address_key, repo.stageLine(p));
+        const full = packer.add(p);
         if (full) yield full;
       }
     }

@@ -5,8 +5,7 @@
  */
 import type { BulkTx } from '../../db/bulk.ts';
 import type { Trx } from '../../db/database.ts';
-import { PROPERTY_COPY_COLUMNS, propertyCopyLine } from './copy-rows.ts';
-import type { ImportedProperty } from './property-row.ts';
+import { PROPERTY_COPY_COLUMNS } from './copy-rows.ts';
 
 const STAGE_TYPES: Record<(typeof PROPERTY_COPY_COLUMNS)[number], string> = {
   source_row: 'integer',
@@ -40,10 +39,8 @@ export async function createStage(tx: BulkTx): Promise<void> {
   await tx.query(`create temp table property_stage (property_id uuid, ${cols}) on commit drop`);
 }
 
-/** The importer's own COPY encoding (copy-rows.ts), in PROPERTY_COPY_COLUMNS order; ChunkPacker puts the id first. */
-export const stageLine = (p: ImportedProperty): string => propertyCopyLine(p);
-
-export const STAGE_COPY = `COPY property_stage (property_id, ${PROPERTY_COPY_COLUMNS.join(', ')}) FROM STDIN`;
+/** Chunks of ChunkPacker (import-chunks.ts): binary COPY, the id first, then PROPERTY_COPY_COLUMNS. */
+export const STAGE_COPY = `COPY property_stage (property_id, ${PROPERTY_COPY_COLUMNS.join(', ')}) FROM STDIN (FORMAT binary)`;
 
 /** True when the storm has no properties yet (the storm row locked first, so no other import adds any meanwhile). */
 export async function stormIsEmpty(tx: BulkTx, ids: { tenantId: string; stormId: string }): Promise<boolean> {

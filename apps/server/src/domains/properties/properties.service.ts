@@ -16,7 +16,7 @@ import { DEFAULT_EXPOSURE_RADIUS_MILES } from '../storm-reports/exposure.ts';
 import { updateExposure } from '../storm-reports/storm-reports.service.ts';
 import { resolveMapping as checkMapping, type ColumnMapping } from './column-mapping.ts';
 import { ImportError, type RowError } from './import-error.ts';
-import { ChunkPacker, insertAsRead } from './import-chunks.ts';
+import { ChunkPacker, insertAsRead, stageAll } from './import-chunks.ts';
 import { importIdPrefix } from './property-ids.ts';
 import { openPropertyImport, type PropertyImport } from './property-import.ts';
 import * as repo from './properties.repo.ts';
@@ -118,7 +118,7 @@ async function runImport(tx: BulkTx, s: ImportPropertiesInput & RunState): Promi
       // Without skip-invalid one bad row rejects the file: keep reading to report every bad row, write nothing.
       if (invalid === 0 || s.skipInvalid) {
         for (const p of batch.properties) {
-          const full = packer.add(p.address_key, repo.stageLine(p));
+          const full = packer.add(p);
           if (full) yield full;
         }
       }
@@ -135,7 +135,7 @@ async function runImport(tx: BulkTx, s: ImportPropertiesInput & RunState): Promi
   let inserted = 0;
   let updated = 0;
   if (empty) inserted = await insertAsRead(tx, ids, chunks);
-  else await tx.copy(repo.STAGE_COPY, chunks);
+  else await stageAll(tx, chunks);
   if (invalid > 0 && !s.skipInvalid) {
     const first = rejected[0];
     throw new AppError(
