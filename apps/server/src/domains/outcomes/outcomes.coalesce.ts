@@ -4,6 +4,7 @@
  * that arrive while its previous group is being written wait for that group and go together in the next one, through
  * the set-based batch writer (outcomes.batch.ts), one transaction for the group. Each call still gets its own answer
  * (its row, a replay, or its own refusal), exactly as if it had been written alone; a lone call is written at once.
+ * Calls for one property are written in the order they were made.
  */
 import { sql } from 'kysely';
 import type { Database, Trx } from '../../db/database.ts';
@@ -32,28 +33,39 @@ interface Waiting {
   fail: (err: unknown) => void;
 }
 
-/** One writer per tenant: a tenant's calls are written in the order they were made (a correction after its original). */
-interface TenantQueue {
+/**
+ * Writers per tenant, each owning the properties whose id hashes to it: calls for one property are always written
+ * by the same writer, in the order they were made (a correction after its original), while the other writer's
+ * group is in Postgres on another connection. Writers lock disjoint properties, so they cannot deadlock.
+ */
+const WRITERS = 2;
+
+interface Queue {
   waiting: Waiting[];
   writing: boolean;
 }
 
-const queues = new WeakMap<Database, Map<string, TenantQueue>>();
+const queues = new WeakMap<Database, Map<string, Queue>>();
+
+function writerOf(propertyId: string): number {
+  return parseInt(propertyId.slice(-2), 16) % WRITERS || 0;
+}
 
 /** Writes one outcome, grouped with the tenant's concurrent calls. `gate` refuses or flags by the storm's state. */
 export function writeCoalesced(db: Database, tenantId: string, outcome: SingleOutcome, gate: (s: PropertyStorm) => boolean): Promise<SingleResult> {
-  let byTenant = queues.get(db);
-  if (!byTenant) queues.set(db, (byTenant = new Map()));
-  let queue = byTenant.get(tenantId);
-  if (!queue) byTenant.set(tenantId, (queue = { waiting: [], writing: false }));
+  let byWriter = queues.get(db);
+  if (!byWriter) queues.set(db, (byWriter = new Map()));
+  const name = `${tenantId}/${writerOf(outcome.propertyId)}`;
+  let queue = byWriter.get(name);
+  if (!queue) byWriter.set(name, (queue = { waiting: [], writing: false }));
   const q = queue;
   return new Promise<SingleResult>((done, fail) => {
     q.waiting.push({ outcome, done, fail });
-    if (!q.writing) void drain(db, tenantId, q, gate, () => byTenant.delete(tenantId));
+    if (!q.writing) void drain(db, tenantId, q, gate, () => byWriter.delete(name));
   });
 }
 
-async function drain(db: Database, tenantId: string, q: TenantQueue, gate: (s: PropertyStorm) => boolean, idle: () => void): Promise<void> {
+async function drain(db: Database, tenantId: string, q: Queue, gate: (s: PropertyStorm) => boolean, idle: () => void): Promise<void> {
   q.writing = true;
   try {
     while (q.waiting.length > 0) {
