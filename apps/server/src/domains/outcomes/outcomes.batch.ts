@@ -1,9 +1,12 @@
 /**
- * Set-based outcome batches, in two statements whatever the batch size: lock the touched properties (in id order,
- * so concurrent batches cannot deadlock), then one statement that takes the rows as column arrays, checks each
- * (unknown property, other storm, repeated key with another payload), builds correction chains with window
- * functions, inserts with ON CONFLICT, retires the outcomes the new ones supersede, and answers every row's status.
- * The second statement starts after the locks are held, so it sees every correction committed before it.
+ * Set-based outcome batches, in two statements whatever the batch size: take the storm's outcome-writer lock, then
+ * one statement that takes the rows as column arrays, checks each (unknown property, other storm, repeated key with
+ * another payload), builds correction chains with window functions, inserts with ON CONFLICT, retires the outcomes
+ * the new ones supersede, and answers every row's status. The statement starts once the lock is held, so it sees
+ * every correction committed before it.
+ * Locking: a batch or CSV import holds its storm's lock alone, so no other writer touches the storm's outcomes
+ * meanwhile (row locks on 100,000 properties would cost a WAL record, and after a checkpoint a full page, each);
+ * groups of single calls (outcomes.coalesce.ts) share it, each holding the row locks of its few properties.
  */
 import { sql } from 'kysely';
 import type { Trx } from '../../db/database.ts';
@@ -39,8 +42,8 @@ export interface BatchOptions {
   late: boolean;
   source: string;
   rows: StagedOutcome[];
-  /** The caller already holds the row locks of these properties (taken in property id order). */
-  locked?: boolean;
+  /** The caller holds the row locks of these properties (taken in id order): share the storm's lock. */
+  shared?: boolean;
   /** Answer the outcome holding each accepted or replayed row's key (single calls need it; imports do not). */
   holders?: boolean;
 }
@@ -52,7 +55,7 @@ export async function writeBatch(trx: Trx, a: BatchOptions): Promise<BatchCounts
   const statuses = new Map<number, RowStatus>();
   const holders = new Map<number, OutcomeRow>();
   if (a.rows.length === 0) return { accepted: 0, replayed: 0, refusedCount: 0, refused: [], statuses, holders };
-  if (!a.locked) await lockProperties(trx, a.rows.map((r) => r.propertyId));
+  await lockStormOutcomes(trx, a.stormId, a.shared === true);
   const answers = await writeRows(trx, a);
   const byRow = new Map(a.rows.map((r) => [r.row, r]));
   let accepted = 0;
@@ -75,10 +78,12 @@ export async function writeBatch(trx: Trx, a: BatchOptions): Promise<BatchCounts
   return { accepted, replayed, refusedCount, refused, statuses, holders };
 }
 
-/** Row locks on the properties (id order: concurrent writers cannot deadlock); corrections of one property serialize. */
-export async function lockProperties(trx: Trx, propertyIds: string[]): Promise<void> {
-  const ids = [...new Set(propertyIds)].sort();
-  await sql`select 1 from property where property_id = any(${ids}::uuid[]) order by property_id for no key update`.execute(trx);
+/** The storm's outcome-writer lock (a transaction-level advisory lock keyed by the storm id). */
+async function lockStormOutcomes(trx: Trx, stormId: string, shared: boolean): Promise<void> {
+  await (shared
+    ? sql`select pg_advisory_xact_lock_shared(hashtextextended(${stormId}, 0))`
+    : sql`select pg_advisory_xact_lock(hashtextextended(${stormId}, 0))`
+  ).execute(trx);
 }
 
 const HOLDER_COLUMNS = ['outcome_id', 'storm_id', 'property_id', 'converted', 'value_cents', 'idempotency_key', 'supersedes', 'is_current', 'late', 'source', 'recorded_at'];

@@ -113,7 +113,7 @@ async function writeGroup(trx: Trx, tenantId: string, outcomes: SingleOutcome[],
     storm.rows.push({ row: i + 1, propertyId: o.propertyId, converted: o.converted, valueCents: o.valueCents, key: o.key });
   });
   for (const [stormId, storm] of byStorm) {
-    const counts = await writeBatch(trx, { tenantId, stormId, late: storm.late, source: 'api', rows: storm.rows, locked: true, holders: true });
+    const counts = await writeBatch(trx, { tenantId, stormId, late: storm.late, source: 'api', rows: storm.rows, shared: true, holders: true });
     for (const r of storm.rows) results[r.row - 1] = answer(counts.statuses.get(r.row), counts.holders.get(r.row), r, storm.event);
   }
   return results.map((r) => r ?? new AppError('CONFLICT', 'the outcome was not written; retry'));

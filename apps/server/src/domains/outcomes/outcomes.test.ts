@@ -87,6 +87,22 @@ describeEachDatabase('outcomes', (t) => {
     ]);
   });
 
+  it('concurrent batches and single calls on the same properties leave one current outcome each, chains intact', async () => {
+    const props = ids.slice(260, 270);
+    const batch = (n: number) =>
+      logOutcomes(ctx, { stormId, idempotencyKey: `par-${n}`, outcomes: props.map((propertyId, i) => ({ propertyId, converted: (i + n) % 2 === 0 })) });
+    const singles = props.map((propertyId, i) => logOutcome(ctx, { propertyId, stormId, converted: true, value: i + 1, idempotencyKey: `par-s-${i}` }));
+    const results = await Promise.all([batch(1), batch(2), batch(3), ...singles]);
+    expect(results.slice(0, 3).map((r) => (r as { accepted: number }).accepted)).toEqual([10, 10, 10]);
+    for (const propertyId of props) {
+      const h = await outcomeHistory(ctx, { propertyId });
+      expect(h).toHaveLength(4);
+      expect(h.filter((x) => x.is_current)).toHaveLength(1);
+      expect(h.at(-1)!.is_current).toBe(true);
+      h.slice(1).forEach((x, i) => expect(x.supersedes).toBe(h[i]!.outcome_id));
+    }
+  });
+
   it('a correction supersedes the earlier outcome and keeps the audit trail', async () => {
     const p = ids[1]!;
     const first = await logOutcome(ctx, { propertyId: p, stormId, converted: false, idempotencyKey: 'c1' });
