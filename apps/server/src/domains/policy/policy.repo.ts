@@ -1,6 +1,6 @@
 /**
  * SQL for policies. Apply is set-based: a top-K scan picks the properties worth treating, stratified randomization
- * runs over those K rows only, and one INSERT ... SELECT writes every new arm (a 1,000,000-property storm is a few
+ * runs over those K rows only, and the same statement writes every new arm (a 1,000,000-property storm is a few
  * statements, never a row-by-row loop). Row-level security confines every statement to the tenant.
  */
 import { sql } from 'kysely';
@@ -79,17 +79,32 @@ export async function stormCounts(trx: Trx, stormId: string, p: PolicyParams, ne
   return c;
 }
 
+export interface PickArgs {
+  stormId: string;
+  k: number;
+  params: PolicyParams;
+  seed: number;
+  offset: number;
+  anyAssigned: boolean;
+}
+
+export interface PickSummary {
+  treat: number;
+  hold: number;
+  treat_uplift: number;
+  /** Arms written (0 for a shadow run). */
+  written: number;
+}
+
 /**
- * Picks the K best unassigned properties (expected incremental profit = uplift x job value x margin - cost per
- * knock, ties by property id) into temp table `policy_pick`, with decile x ZIP strata (the ZIP scoring stored) and arms by systematic
- * allocation over a seeded random order within strata: hold iff floor((pos+1)h + u) > floor(pos h + u).
+ * The K best unassigned properties (expected incremental profit = uplift x job value x margin - cost per knock,
+ * ties by property id), with decile x ZIP strata (the ZIP scoring stored) and arms by systematic allocation over a
+ * seeded random order within strata: hold iff floor((pos+1)h + u) > floor(pos h + u). A query over property_score
+ * alone; `assignPicked` writes it and `summarizePick` only counts it.
  */
-export async function pickTargets(
-  trx: Trx,
-  a: { stormId: string; k: number; params: PolicyParams; seed: number; offset: number; anyAssigned: boolean },
-): Promise<void> {
+function picked(a: PickArgs) {
   const p = a.params;
-  await sql`create temp table policy_pick on commit drop as
+  return sql`
     with top as (
       select s.property_id, s.uplift, s.zip
       from property_score s
@@ -108,28 +123,38 @@ export async function pickTargets(
     select property_id, uplift, decile::smallint as decile, 'd' || lpad(decile::text, 2, '0') || '|' || coalesce(zip, '-') as stratum,
       case when floor((pos + 1) * ${p.hold_share}::float8 + ${a.offset}::float8) > floor(pos * ${p.hold_share}::float8 + ${a.offset}::float8)
         then 'hold' else 'treat' end as arm
-    from ordered`.execute(trx);
-  await sql`analyze policy_pick`.execute(trx);
+    from ordered`;
 }
 
-export async function pickSummary(trx: Trx): Promise<{ treat: number; hold: number; treat_uplift: number }> {
-  const r = await sql<{ treat: string; hold: string; treat_uplift: number | null }>`
-    select count(*) filter (where arm = 'treat') as treat, count(*) filter (where arm = 'hold') as hold,
-      sum(uplift) filter (where arm = 'treat') as treat_uplift from policy_pick`.execute(trx);
-  const row = r.rows[0]!;
-  return { treat: Number(row.treat), hold: Number(row.hold), treat_uplift: Number(row.treat_uplift ?? 0) };
+const SUMMARY = sql`count(*) filter (where arm = 'treat') as treat, count(*) filter (where arm = 'hold') as hold,
+  sum(uplift) filter (where arm = 'treat') as treat_uplift`;
+
+function summaryOf(row: { treat: string; hold: string; treat_uplift: number | null; written?: string } | undefined): PickSummary {
+  return { treat: Number(row?.treat ?? 0), hold: Number(row?.hold ?? 0), treat_uplift: Number(row?.treat_uplift ?? 0), written: Number(row?.written ?? 0) };
+}
+
+/** A shadow run: what the pick would be, nothing written. */
+export async function summarizePick(trx: Trx, a: PickArgs): Promise<PickSummary> {
+  const r = await sql<{ treat: string; hold: string; treat_uplift: number | null }>`select ${SUMMARY} from (${picked(a)}) p`.execute(trx);
+  return summaryOf(r.rows[0]);
 }
 
 /**
- * Writes the picked arms (treat and hold), in property id order (the primary key's order, so its index grows by
- * appends); returns rows written. Properties not picked are not written: `excluded` is the storm's scored properties
- * minus its arms (see docs/policy.md). The storm row is locked, so no other apply runs concurrently.
+ * Writes the picked arms (treat and hold) in one statement, in property id order (the primary key's order, so its
+ * index grows by appends), and counts what it wrote. Properties not picked are not written: `excluded` is the
+ * storm's scored properties minus its arms (see docs/policy.md). The storm row is locked, so no other apply runs
+ * concurrently.
  */
-export async function writeAssignments(trx: Trx, a: { tenantId: string; stormId: string; runId: string }): Promise<number> {
-  const r = await sql`insert into assignment (tenant_id, property_id, storm_id, arm, stratum, uplift, uplift_decile, run_id)
-    select ${a.tenantId}::uuid, property_id, ${a.stormId}::uuid, arm, stratum, uplift, decile, ${a.runId}::uuid
-    from policy_pick order by property_id`.execute(trx);
-  return Number(r.numAffectedRows ?? 0);
+export async function assignPicked(trx: Trx, a: PickArgs & { tenantId: string; runId: string }): Promise<PickSummary> {
+  const r = await sql<{ treat: string; hold: string; treat_uplift: number | null; written: string }>`
+    with ins as (
+      insert into assignment (tenant_id, property_id, storm_id, arm, stratum, uplift, uplift_decile, run_id)
+      select ${a.tenantId}::uuid, property_id, ${a.stormId}::uuid, arm, stratum, uplift, decile, ${a.runId}::uuid
+      from (${picked(a)}) p order by property_id
+      returning arm, uplift
+    )
+    select ${SUMMARY}, count(*) as written from ins`.execute(trx);
+  return summaryOf(r.rows[0]);
 }
 
 /** Work memory for the sorts of one apply, and no JIT (its compile time is unpredictable on big plans). */

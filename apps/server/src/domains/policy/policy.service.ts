@@ -112,15 +112,19 @@ export async function applyPolicy(ctx: ServiceContext, input: ApplyPolicyInput):
       refuseUnscored(counts, storm.storm_id);
       const k = Math.max(0, Math.min(counts.eligible_unassigned, room(counts)));
       const anyAssigned = counts.treat + counts.hold + counts.excluded > 0;
-      if (k > 0) await repo.pickTargets(trx, { stormId: storm.storm_id, k, params, seed, offset: u, anyAssigned });
-      const pick = k > 0 ? await repo.pickSummary(trx) : { treat: 0, hold: 0, treat_uplift: 0 };
       const runId = randomUUID();
+      const pickArgs = { stormId: storm.storm_id, k, params, seed, offset: u, anyAssigned };
+      const pick =
+        k === 0
+          ? { treat: 0, hold: 0, treat_uplift: 0, written: 0 }
+          : a.shadow
+            ? await repo.summarizePick(trx, pickArgs)
+            : await repo.assignPicked(trx, { ...pickArgs, tenantId: storm.tenant_id, runId });
       const treat = counts.treat + pick.treat;
       const hold = counts.hold + pick.hold;
       const excluded = counts.scored_total - treat - hold;
       const upliftSum = counts.treat_uplift + pick.treat_uplift;
-      let newly = pick.treat + pick.hold;
-      if (!a.shadow && newly > 0) newly = await repo.writeAssignments(trx, { tenantId: storm.tenant_id, stormId: storm.storm_id, runId });
+      const newly = a.shadow ? pick.treat + pick.hold : pick.written;
       const view = runView({ storm, a, config, params, seed, runId, counts, treat, hold, excluded, newly, upliftSum, capacity });
       view.contamination = await contamination(trx, storm.storm_id);
       const { contamination: _c, created_at: _t, ...result } = view;
