@@ -7,15 +7,14 @@ import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import pg from 'pg';
-import { createScratchDatabase } from '../apps/server/test/databases.ts';
-import { openDatabase, type Database } from '../apps/server/src/db/database.ts';
-import { migrate } from '../apps/server/src/db/migrate.ts';
+import type { Database } from '../apps/server/src/db/database.ts';
 import { PLATFORM, type ServiceContext } from '../apps/server/src/domains/auth/principal.ts';
 import { provisionTenant } from '../apps/server/src/domains/tenants/tenants.service.ts';
 import { createStorm } from '../apps/server/src/domains/storms/storms.service.ts';
 import { applyPolicy, configurePolicy } from '../apps/server/src/domains/policy/policy.service.ts';
 import { importOutcomes } from '../apps/server/src/domains/outcomes/outcomes.service.ts';
 import type { BenchContext, BenchFigure } from './harness.ts';
+import { onScratchServer } from './scratch.ts';
 import { timeMs } from './harness.ts';
 import { runLoad, type LoadResult } from './http-load.ts';
 
@@ -139,17 +138,10 @@ async function importFigure(db: Database, stormId: string, ids: string[]): Promi
   };
 }
 
-export async function run(ctx: BenchContext): Promise<BenchFigure[]> {
-  if (!ctx.databaseUrl) {
-    ctx.log('server Postgres: skipped (set STORMOPS_BENCH_DATABASE_URL)');
-    return [];
-  }
-  const scratch = await createScratchDatabase(ctx.databaseUrl);
-  const db = await openDatabase({ kind: 'postgres', url: scratch.url });
-  try {
-    await migrate(db);
-    const a = await applyFigures(db, scratch.url, ctx);
-    const c = new pg.Client({ connectionString: scratch.url });
+export function run(ctx: BenchContext): Promise<BenchFigure[]> {
+  return onScratchServer(ctx, async (db, url) => {
+    const a = await applyFigures(db, url, ctx);
+    const c = new pg.Client({ connectionString: url });
     await c.connect();
     const ids = (await c.query<{ property_id: string }>(`select property_id from property where storm_id = $1 order by property_id limit 100512`, [a.stormId])).rows.map((r) => r.property_id);
     // The seeding and the applies above leave a million fresh rows for autovacuum and dirty pages for the next
@@ -159,7 +151,7 @@ export async function run(ctx: BenchContext): Promise<BenchFigure[]> {
     await c.end();
     const figures = [...a.figures];
     for (const noCache of [false, true]) {
-      const r = await outcomeLoad(scratch.url, a, ids.slice(noCache ? 256 : 0, noCache ? 512 : 256), noCache);
+      const r = await outcomeLoad(url, a, ids.slice(noCache ? 256 : 0, noCache ? 512 : 256), noCache);
       figures.push({
         name: `outcome API POST /v1/outcomes over loopback (server Postgres, auth cache ${noCache ? 'defeated' : 'on'})`,
         value: r.requestsPerSecond,
@@ -172,8 +164,5 @@ export async function run(ctx: BenchContext): Promise<BenchFigure[]> {
     }
     figures.push(await importFigure(db, a.stormId, ids.slice(512)));
     return figures;
-  } finally {
-    await db.close();
-    await scratch.drop();
-  }
+  });
 }

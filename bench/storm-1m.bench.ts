@@ -4,8 +4,6 @@
  * The homes are seeded with one INSERT ... SELECT (seeding is not what is measured).
  */
 import { sql } from 'kysely';
-import { openDatabase } from '../apps/server/src/db/database.ts';
-import { migrate } from '../apps/server/src/db/migrate.ts';
 import { PLATFORM, type ServiceContext } from '../apps/server/src/domains/auth/principal.ts';
 import { historyCsv } from '../apps/server/src/domains/demo/properties-csv.ts';
 import { promoteModel, trainModel } from '../apps/server/src/domains/models/models.service.ts';
@@ -14,23 +12,16 @@ import { runPilot } from '../apps/server/src/domains/pilot/pilot.service.ts';
 import { applyPolicy, configurePolicy } from '../apps/server/src/domains/policy/policy.service.ts';
 import { createStorm } from '../apps/server/src/domains/storms/storms.service.ts';
 import { provisionTenant } from '../apps/server/src/domains/tenants/tenants.service.ts';
-import { createScratchDatabase } from '../apps/server/test/databases.ts';
 import type { BenchContext, BenchFigure } from './harness.ts';
+import { onScratchServer } from './scratch.ts';
 import { timeMs } from './harness.ts';
 
 const HOMES = 1_000_000;
 const OUTCOMES = 200_000;
 
 
-export async function run(ctx: BenchContext): Promise<BenchFigure[]> {
-  if (!ctx.databaseUrl) {
-    ctx.log('server Postgres: skipped (set STORMOPS_BENCH_DATABASE_URL)');
-    return [];
-  }
-  const scratch = await createScratchDatabase(ctx.databaseUrl);
-  const db = await openDatabase({ kind: 'postgres', url: scratch.url });
-  try {
-    await migrate(db);
+export function run(ctx: BenchContext): Promise<BenchFigure[]> {
+  return onScratchServer(ctx, async (db) => {
     const op: ServiceContext = { db, principal: PLATFORM };
     const t = await provisionTenant(op, { orgName: 'Bench Million', tier: 'enterprise', adminEmail: 'b@bench.example' });
     const tc: ServiceContext = { db, principal: { kind: 'tenant', tenantId: t.tenant_id, userId: t.admin_user_id, role: 'admin' } };
@@ -68,8 +59,5 @@ export async function run(ctx: BenchContext): Promise<BenchFigure[]> {
       { name: 'apply a policy to a 1,000,000-property storm (server Postgres)', value: policy.ms / 1000, unit: 's', target: { op: '<=', value: 5 }, notes: `${policy.result.treat} treat, ${policy.result.hold} hold` },
       { name: 'pilot report, 1,000,000 properties, 200,000 outcomes (server Postgres)', value: pilot.ms / 1000, unit: 's', target: { op: '<=', value: 3 }, notes: `lift ${(pilot.result.outcomes.lift.absolute * 100).toFixed(1)} pts` },
     ];
-  } finally {
-    await db.close();
-    await scratch.drop();
-  }
+  });
 }

@@ -145,8 +145,9 @@ async function predictAll(
   )) {
     uplift.push(production.model.predictUplift(main.dataset(batch, 2)));
     if (shadow && beside) shadowUplift.push(shadow.model.predictUplift(beside.dataset(batch, 2 + main.columns.length)));
-    ids.push(...(batch.columns[0] as string[]));
-    zips.push(...(batch.columns[1] as (string | null)[]));
+    // A loop, not push(...batch): spreading 50,000 arguments comes close to the engine's argument limit.
+    for (const id of batch.columns[0] as string[]) ids.push(id);
+    for (const zip of batch.columns[1] as (string | null)[]) zips.push(zip);
   }
   return { ids, zips, uplift: concat(uplift), shadow: shadow ? concat(shadowUplift) : null };
 }

@@ -10,7 +10,7 @@ import { sql } from 'kysely';
 import type { Database, Trx } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
 import { writeBatch, type StagedOutcome } from './outcomes.batch.ts';
-import type { OutcomeRow, PropertyStorm } from './outcomes.repo.ts';
+import { STORM_STATE, type OutcomeRow, type PropertyStorm } from './outcomes.repo.ts';
 
 export interface SingleOutcome {
   propertyId: string;
@@ -138,9 +138,7 @@ function answer(status: string | undefined, holder: OutcomeRow | undefined, r: S
 async function lockPropertyStorms(trx: Trx, propertyIds: string[]): Promise<Map<string, PropertyStorm & { property_id: string }>> {
   const ids = [...new Set(propertyIds)].sort();
   const r = await sql<PropertyStorm & { property_id: string }>`
-    select p.property_id, p.storm_id, s.event_id, s.status, now() as now,
-      (select max(c.changed_at) from storm_status_change c
-        where c.tenant_id = s.tenant_id and c.storm_id = s.storm_id and c.to_status = 'closed') as closed_at
+    select p.property_id, ${STORM_STATE}
     from property p join storm s on s.tenant_id = p.tenant_id and s.storm_id = p.storm_id
     where p.property_id = any(${ids}::uuid[])
     order by p.property_id

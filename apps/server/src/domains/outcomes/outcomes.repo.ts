@@ -40,12 +40,15 @@ export async function eventOfStorm(trx: Trx, stormId: string): Promise<string | 
   return r.rows[0]?.event_id;
 }
 
+/** The PropertyStorm columns of storm `s`: its state, when it closed and the database's clock (for the grace window). */
+export const STORM_STATE = sql`s.storm_id, s.event_id, s.status, now() as now,
+  (select max(c.changed_at) from storm_status_change c
+    where c.tenant_id = s.tenant_id and c.storm_id = s.storm_id and c.to_status = 'closed') as closed_at`;
+
 /** A storm by id or event id, with when it closed and the database's clock. */
 export async function lockStorm(trx: Trx, ref: { stormId?: string | undefined; eventId?: string | undefined }): Promise<(PropertyStorm & { storm_id: string }) | undefined> {
   const r = await sql<PropertyStorm>`
-    select s.storm_id, s.event_id, s.status, now() as now,
-      (select max(c.changed_at) from storm_status_change c
-        where c.tenant_id = s.tenant_id and c.storm_id = s.storm_id and c.to_status = 'closed') as closed_at
+    select ${STORM_STATE}
     from storm s
     where ${ref.stormId ? sql`s.storm_id = ${ref.stormId}` : sql`s.event_id = ${ref.eventId ?? ''}`}`.execute(trx);
   return r.rows[0];

@@ -19,6 +19,7 @@ import {
   MAX_IMPORT,
   OUTCOME_GRACE_DAYS,
   logOutcomeInput,
+  groupIdempotencyKey,
   outcomeFields,
   stormRef,
   type BatchResult,
@@ -131,15 +132,20 @@ export async function logOutcomes(ctx: ServiceContext, input: LogOutcomesInput):
   const ref = parse(stormRef, { stormId: input.stormId, eventId: input.eventId, tenantId: input.tenantId });
   if (!Array.isArray(input.outcomes)) throw new AppError('VALIDATION', 'outcomes must be a list', { field: 'outcomes' });
   if (input.outcomes.length > MAX_BATCH) throw new AppError('PAYLOAD_TOO_LARGE', `at most ${MAX_BATCH} outcomes per batch`);
+  const batchKey = input.idempotencyKey === undefined ? undefined : parse(groupIdempotencyKey, input.idempotencyKey, 'idempotency_key');
   const refused: RefusedRow[] = [];
   const rows: StagedOutcome[] = [];
   input.outcomes.forEach((raw, i) => {
     const r = outcomeFields.safeParse(raw);
-    const key = raw?.idempotencyKey ?? (input.idempotencyKey ? `${input.idempotencyKey}:${i + 1}` : randomUUID());
+    const fallback = batchKey ? `${batchKey}:${i + 1}` : randomUUID();
     if (!r.success) {
       const issue = r.error.issues[0];
+      const key = typeof raw?.idempotencyKey === 'string' ? raw.idempotencyKey : fallback;
       refused.push({ row: i + 1, idempotency_key: key, code: 'VALIDATION', reason: `${snake(issue?.path.join('.')) || 'row'}: ${issue?.message}` });
-    } else rows.push({ row: i + 1, propertyId: r.data.propertyId, converted: r.data.converted, valueCents: centsOf(r.data), key });
+    } else {
+      const key = r.data.idempotencyKey ?? fallback;
+      rows.push({ row: i + 1, propertyId: r.data.propertyId, converted: r.data.converted, valueCents: centsOf(r.data), key });
+    }
   });
   const result = await batchInStorm(ctx, ref, { rows, refused, received: input.outcomes.length, source: input.source ?? 'batch', started });
   metrics.outcomesLogged.inc(result.accepted);
@@ -175,18 +181,24 @@ async function batchInStorm(
 export async function importOutcomes(ctx: ServiceContext, input: ImportOutcomesInput): Promise<BatchResult> {
   const started = performance.now();
   if (typeof input.text !== 'string') throw new AppError('VALIDATION', 'send the CSV as text', { field: 'text' });
-  const fileKey = input.idempotencyKey ?? `csv:${createHash('sha256').update(input.text).digest('hex').slice(0, 32)}`;
+  const fileKey =
+    input.idempotencyKey === undefined
+      ? `csv:${createHash('sha256').update(input.text).digest('hex').slice(0, 32)}`
+      : parse(groupIdempotencyKey, input.idempotencyKey, 'idempotency_key');
   const parsed = parseOutcomeCsv(input.text);
   if (parsed.rows.length > MAX_IMPORT) throw new AppError('PAYLOAD_TOO_LARGE', `at most ${MAX_IMPORT} outcomes per file`);
   const refused = [...parsed.refused];
   const rows: StagedOutcome[] = [];
   for (const { line, fields } of parsed.rows) {
-    const key = fields.idempotencyKey ?? `${fileKey}:${line}`;
     const r = outcomeFields.safeParse(fields);
     if (!r.success) {
       const issue = r.error.issues[0];
+      const key = fields.idempotencyKey ?? `${fileKey}:${line}`;
       refused.push({ row: line, idempotency_key: key, code: 'VALIDATION', reason: `${snake(issue?.path.join('.')) || 'row'}: ${issue?.message}` });
-    } else rows.push({ row: line, propertyId: r.data.propertyId, converted: r.data.converted, valueCents: centsOf(r.data), key });
+    } else {
+      const key = r.data.idempotencyKey ?? `${fileKey}:${line}`;
+      rows.push({ row: line, propertyId: r.data.propertyId, converted: r.data.converted, valueCents: centsOf(r.data), key });
+    }
   }
   const result = await batchInStorm(ctx, { stormId: input.stormId }, { rows, refused, received: parsed.rows.length + parsed.refused.length, source: 'import', started });
   metrics.outcomesLogged.inc(result.accepted);

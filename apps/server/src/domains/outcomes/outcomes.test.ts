@@ -126,6 +126,25 @@ describeEachDatabase('outcomes', (t) => {
     await expect(logOutcome(ctx, { propertyId: ids[2]!, eventId: 'OTHER_EVENT', converted: true })).rejects.toMatchObject({ code: 'VALIDATION' });
   });
 
+  it('refuses keys and event ids Postgres cannot store, or that would not fit once keyed by row, before writing', async () => {
+    await expect(logOutcome(ctx, { propertyId: ids[4]!, eventId, converted: true, idempotencyKey: 'a\0b' })).rejects.toMatchObject({
+      code: 'VALIDATION',
+      message: expect.stringContaining('NUL'),
+    });
+    await expect(logOutcome(ctx, { propertyId: ids[4]!, eventId: 'E\0', converted: true })).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(logOutcomes(ctx, { stormId, idempotencyKey: 'k'.repeat(195), outcomes: [{ propertyId: ids[4]!, converted: false }] })).rejects.toMatchObject({
+      code: 'VALIDATION',
+      message: expect.stringContaining('idempotency_key'),
+    });
+    await expect(importOutcomes(ctx, { stormId, idempotencyKey: 'x\0', text: `property_id,converted\n${ids[4]},no\n` })).rejects.toMatchObject({
+      code: 'VALIDATION',
+    });
+    // A row's own key is stored as validated (trimmed), the same as a single call would store it.
+    const r = await logOutcomes(ctx, { stormId, outcomes: [{ propertyId: ids[4]!, converted: false, idempotencyKey: '  trimmed-key  ' }] });
+    expect(r.accepted).toBe(1);
+    expect(await count(`idempotency_key = 'trimmed-key'`)).toBe(1);
+  });
+
   it("another tenant cannot log an outcome for this tenant's property (404)", async () => {
     const other = await newTenant(t().db);
     await expect(logOutcome(tenantCtx(t().db, other.tenantId), { propertyId: ids[3]!, eventId, converted: true })).rejects.toMatchObject({
