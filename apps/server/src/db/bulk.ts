@@ -1,7 +1,8 @@
 /**
  * Bulk transactions: raw SQL and COPY inside one tenant transaction, for imports that stream millions of rows.
  * Kysely hides the driver's client, and COPY FROM is refused on tables under row-level security, so bulk work
- * COPYs into a temporary staging table and moves rows with one INSERT ... SELECT that RLS checks.
+ * COPYs into a temporary staging table and moves rows with one INSERT ... SELECT that RLS checks, or into a table
+ * outside RLS that the tenant role may only insert into (a storm's property table during its first import, 0013).
  * - server Postgres: a pooled `pg` client, COPY FROM STDIN streamed with back-pressure (pg-copy-streams);
  * - PGlite: the one connection under the same mutex as Kysely, COPY FROM '/dev/blob' one chunk at a time.
  */
@@ -95,14 +96,24 @@ export function pgliteBulk(pglite: PGlite, mutex: Mutex): BulkRunner {
   };
 }
 
-/** Server Postgres refuses COPY into tables under RLS; PGlite's COPY runs as the session user, so check it here. */
+/**
+ * PGlite's COPY runs as the session user, so check its target here: a temporary staging table (outside RLS), or a
+ * storm's property table while its first import loads it (0013: not attached yet, and the tenant role's only right
+ * on it is INSERT, which it holds only then). Server Postgres checks the same through the tenant role's rights.
+ */
 async function assertTemporaryTarget(pglite: PGlite, copySql: string): Promise<void> {
   const table = /^\s*COPY\s+([A-Za-z_][A-Za-z0-9_]*)/i.exec(copySql)?.[1];
   const rows = table
-    ? (await pglite.query<{ p: string }>('select relpersistence as p from pg_class where oid = $1::regclass', [table]))
-        .rows
+    ? (
+        await pglite.query<{ ok: boolean }>(
+          `select relpersistence = 't'
+             or (relname ~ '^property_[0-9a-f]{32}$' and not relispartition and has_table_privilege('stormops_tenant', oid, 'INSERT')) as ok
+           from pg_class where oid = $1::regclass`,
+          [table],
+        )
+      ).rows
     : [];
-  if (rows[0]?.p !== 't') throw new Error(`bulk COPY must target a temporary staging table, not ${table ?? copySql}`);
+  if (rows[0]?.ok !== true) throw new Error(`bulk COPY must target a staging table or a storm table being loaded, not ${table ?? copySql}`);
 }
 
 export function postgresBulk(pool: pg.Pool): BulkRunner {

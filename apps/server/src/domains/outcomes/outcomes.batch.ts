@@ -105,16 +105,20 @@ async function writeRows(trx: Trx, a: BatchOptions): Promise<Answer[]> {
         ${a.rows.map((x) => x.valueCents)}::int8[], ${a.rows.map((x) => x.key)}::text[]) as u(row_no, property_id, converted, value_cents, key)
       window k as (partition by key order by row_no)
     ), c as (
-      select i.*, p.storm_id as p_storm, o.property_id as o_pid, o.converted as o_conv, o.value_cents as o_cents
-      -- Lateral probes (one index lookup per row), never a hash of the tenant's whole property or outcome table.
+      select i.*, p.storm_id as p_storm, b.storm_id as b_storm, o.property_id as o_pid, o.converted as o_conv, o.value_cents as o_cents
+      -- Lateral probes (one index lookup per row), never a hash of the tenant's whole property or outcome table. The
+      -- property is looked for in this storm's table alone; a missing one whose id names an import of another storm
+      -- (stormops_id_prefix, 0013) is that storm's.
       from i
-      left join lateral (select p.storm_id from property p where p.property_id = i.property_id) p on true
+      left join lateral (select p.storm_id from property p where p.storm_id = ${a.stormId}::uuid and p.property_id = i.property_id) p on true
+      left join lateral (select b.storm_id from property_import b
+        where p.storm_id is null and b.id_prefix = stormops_id_prefix(i.property_id) limit 1) b on true
       left join lateral (select o.property_id, o.converted, o.value_cents from outcome o where o.idempotency_key = i.key) o on true
     ), st as materialized (
       select row_no, property_id, converted, value_cents, key, first_row, gen_random_uuid() as outcome_id,
         case
+          when p_storm is null and b_storm <> ${a.stormId}::uuid then 'OTHER_STORM'
           when p_storm is null then 'NOT_FOUND'
-          when p_storm <> ${a.stormId}::uuid then 'OTHER_STORM'
           when nth > 1 and (property_id, converted, value_cents) is distinct from (f_pid, f_conv, f_cents) then 'BATCH_CONFLICT'
           when nth > 1 then 'replay'
           when o_pid is not null and (property_id, converted, value_cents) is distinct from (o_pid, o_conv, o_cents) then 'CONFLICT'

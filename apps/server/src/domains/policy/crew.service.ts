@@ -38,7 +38,7 @@ export async function planTerritories(ctx: ServiceContext, input: z.input<typeof
   if (new Set(names).size !== names.length) throw new AppError('VALIDATION', 'canvasser names must be distinct', { field: 'canvassers' });
   return withStorm(ctx, p.stormId, async (trx, storm) => {
     const rows = await sql<{ property_id: string; lat: number | null; lon: number | null }>`
-      select a.property_id, p.lat, p.lon from assignment a join property p on p.property_id = a.property_id
+      select a.property_id, p.lat, p.lon from assignment a join property p on p.storm_id = ${storm.storm_id} and p.property_id = a.property_id
       where a.storm_id = ${storm.storm_id} and a.arm = 'treat' order by a.property_id`.execute(trx);
     const located = rows.rows.filter((r): r is Door => r.lat !== null && r.lon !== null);
     const groups = splitTerritories(located, names.length).map(walkingOrder);
@@ -77,7 +77,7 @@ export async function exportWalkList(ctx: ServiceContext, input: { stormId: stri
   if (input.format !== 'csv' && input.format !== 'geojson') throw new AppError('VALIDATION', 'format must be csv or geojson', { field: 'format' });
   return withStorm(ctx, input.stormId, async (trx, storm) => {
     const r = await sql<WalkRow>`select a.territory, a.canvasser, a.walk_seq, a.property_id, p.address_line, p.city, p.zip, p.lat, p.lon, a.uplift
-      from assignment a join property p on p.property_id = a.property_id
+      from assignment a join property p on p.storm_id = ${storm.storm_id} and p.property_id = a.property_id
       where a.storm_id = ${storm.storm_id} and a.arm = 'treat' and a.territory is not null
         ${input.territory !== undefined ? sql`and a.territory = ${input.territory}` : sql``}
       order by a.territory, a.walk_seq`.execute(trx);

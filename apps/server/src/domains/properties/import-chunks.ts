@@ -1,9 +1,7 @@
 /**
- * The first import into an empty storm writes as it reads: rows go through the stage into the storm a chunk at a
- * time while the next chunks are read, validated and encoded, so on server Postgres the file's parsing (this
- * process) and the inserts (the database's process) run side by side instead of one after the other.
- * Safe only when none of the rows can exist yet: the storm was empty when its row was locked, and the file is
- * deduplicated as it is read, so a chunk never meets an address of an earlier one.
+ * Chunks of rows on their way to the database: a storm's first import COPYs them straight into the storm's new table
+ * (loadAll) while the next chunks are read, validated and encoded, so on server Postgres the file's parsing (this
+ * process) and the database's writing (its own process) run side by side; a later import stages them (stageAll).
  */
 import type { BulkTx } from '../../db/bulk.ts';
 import { PROPERTY_COPY_COLUMNS, PropertyFieldWriter } from './copy-rows.ts';
@@ -17,20 +15,14 @@ import type { ImportedProperty } from './property-row.ts';
 export const CHUNK_BYTES = 8 * 1024 * 1024;
 const READ_AHEAD = 2;
 
-/** Inserts every row of `chunks` (ChunkPacker's) into the empty storm; returns how many. */
-export async function insertAsRead(tx: BulkTx, ids: repo.MergeIds, chunks: AsyncIterable<Uint8Array>): Promise<number> {
-  let inserted = 0;
-  for await (const chunk of readAhead(chunks, READ_AHEAD)) {
-    await tx.copy(repo.STAGE_COPY, [chunk]);
-    inserted += await repo.insertStaged(tx, ids, false);
-    await repo.clearStage(tx);
-  }
-  return inserted;
+/** COPYs every chunk with `copySql` (a chunk is a whole binary COPY stream, so one statement each). */
+export async function copyAll(tx: BulkTx, copySql: string, chunks: AsyncIterable<Uint8Array>): Promise<void> {
+  for await (const chunk of readAhead(chunks, READ_AHEAD)) await tx.copy(copySql, [chunk]);
 }
 
-/** COPYs every chunk into the stage (one statement each: a chunk is a whole binary COPY stream). */
-export async function stageAll(tx: BulkTx, chunks: AsyncIterable<Uint8Array>): Promise<void> {
-  for await (const chunk of readAhead(chunks, READ_AHEAD)) await tx.copy(repo.STAGE_COPY, [chunk]);
+/** COPYs every chunk into the stage. */
+export function stageAll(tx: BulkTx, chunks: AsyncIterable<Uint8Array>): Promise<void> {
+  return copyAll(tx, repo.STAGE_COPY, chunks);
 }
 
 /** Binary COPY's signature, flags and (empty) header extension, and its end marker. */
@@ -43,10 +35,9 @@ const STAGE_FIELDS = 1 + PROPERTY_COPY_COLUMNS.length;
 /**
  * Packs properties into binary COPY chunks for the stage (property_id, then PROPERTY_COPY_COLUMNS) of about `size`
  * bytes, each a whole COPY stream in address key order (by its first characters, see sortKey), each row led by a new
- * property id (property-ids.ts) in that order. In key order the unique index (tenant_id, storm_id, address_key) is
- * written page after page instead of one random page per row, and ids that grow in insertion order append to the
- * primary key. Measured on a million rows: in file order the inserts took about 30% longer, with random ids
- * (gen_random_uuid) about 50% longer.
+ * property id (property-ids.ts) in that order. Ids that grow in insertion order and keys in runs of order make both
+ * unique indexes of a storm's table cheaper: built after a first import (their sorts meet ordered input), or written
+ * page after page instead of one random page per row by a later import.
  */
 export class ChunkPacker {
   private readonly fields: PropertyFieldWriter;
@@ -55,6 +46,10 @@ export class ChunkPacker {
   private starts = new Uint32Array(MAX_CHUNK_ROWS + 1);
   private rows = 0;
   private nextId = 0;
+  /** Rows packed so far, in every chunk taken. */
+  get packed(): number {
+    return this.nextId + this.rows;
+  }
   /** The first chunks are smaller, so the database starts on them sooner; this doubles up to `size`. */
   private limit: number;
   /** The prefix's 12 bytes as three big-endian words. */

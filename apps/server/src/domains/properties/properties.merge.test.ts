@@ -1,6 +1,7 @@
 /**
- * How imported rows reach the storm (both backends): an empty storm takes them chunk by chunk as they are read, with
- * ids in insertion order, and all or nothing; a storm that has properties merges the whole file (new, changed, same).
+ * How imported rows reach the storm (both backends): a storm's first import fills the storm's own table chunk by chunk
+ * as they are read, with ids in insertion order, then indexes and attaches it, all or nothing; a storm that has
+ * properties merges the whole file (new, changed, same).
  */
 import { sql } from 'kysely';
 import { beforeAll, expect, it } from 'vitest';
@@ -9,7 +10,7 @@ import { newTenant, tenantCtx } from '../../../test/helpers.ts';
 import { csvLine, PROPERTIES_CSV_HEADER } from '../demo/properties-csv.ts';
 import { generateProperties } from '../demo/generator.ts';
 import { createStorm } from '../storms/storms.service.ts';
-import { ChunkPacker, insertAsRead } from './import-chunks.ts';
+import { ChunkPacker, copyAll } from './import-chunks.ts';
 import { importProperties, listProperties } from './properties.service.ts';
 import * as repo from './properties.repo.ts';
 import { importIdPrefix } from './property-ids.ts';
@@ -54,16 +55,26 @@ describeEachDatabase('property merge', (t) => {
     tenantId = (await newTenant(t().db)).tenantId;
   });
 
-  it('inserts an empty storm chunk by chunk, ids growing in insertion order and keys sorted within a chunk', async () => {
+  const tableState = (stormId: string) =>
+    t().db.withPlatform(async (trx) =>
+      (await sql<{ attached: boolean; tenant_rights: boolean }>`
+        select c.relispartition as attached,
+          has_table_privilege('stormops_tenant', c.oid, 'SELECT, INSERT, UPDATE, DELETE') as tenant_rights
+        from pg_class c where c.oid = to_regclass(stormops_property_partition(${stormId}::uuid))`.execute(trx)).rows[0],
+    );
+
+  it("loads a storm's first import into its own table chunk by chunk, ids growing in insertion order, then attaches it", async () => {
     const stormId = await newStorm('CHUNKS_1');
     const ids = { tenantId, stormId, importId: crypto.randomUUID() };
-    const inserted = await t().db.withTenantBulk(tenantId, async (tx) => {
+    await t().db.withTenantBulk(tenantId, async (tx) => {
       await repo.lockStorm(tx, stormId);
-      await repo.createStage(tx);
-      expect(await repo.stormIsEmpty(tx, ids)).toBe(true);
-      return insertAsRead(tx, ids, packed(demoCsv(400, 21), 8 * 1024));
+      expect(await repo.stormHasTable(tx, stormId)).toBe(false);
+      await copyAll(tx, await repo.beginLoad(tx, ids), packed(demoCsv(400, 21), 8 * 1024));
+      await repo.finishLoad(tx, stormId);
+      expect(await repo.stormHasTable(tx, stormId)).toBe(true);
     });
-    expect(inserted).toBe(400);
+    // Attached, and the tenant role keeps no right on the table itself: it reads and writes through `property`.
+    expect(await tableState(stormId)).toEqual({ attached: true, tenant_rights: false });
     const stored = await rows(stormId);
     expect(stored).toHaveLength(400);
     expect(new Set(stored.map((r) => r.address_key)).size).toBe(400);
@@ -71,6 +82,8 @@ describeEachDatabase('property merge', (t) => {
     let runs = 1;
     for (let i = 1; i < stored.length; i++) if ((stored[i]?.address_key as string) < (stored[i - 1]?.address_key as string)) runs++;
     expect(runs).toBeGreaterThan(5);
+    expect(await t().db.withTenant(tenantId, (trx) => sql<{ n: number }>`
+      select count(*)::int as n from property where storm_id = ${stormId} and tenant_id = ${tenantId} and import_id = ${ids.importId}`.execute(trx))).toMatchObject({ rows: [{ n: 400 }] });
   });
 
   it('leaves nothing when the file dies after some chunks went in', async () => {
@@ -78,11 +91,11 @@ describeEachDatabase('property merge', (t) => {
     const ids = { tenantId, stormId, importId: crypto.randomUUID() };
     const attempt = t().db.withTenantBulk(tenantId, async (tx) => {
       await repo.lockStorm(tx, stormId);
-      await repo.createStage(tx);
-      return insertAsRead(tx, ids, packed(demoCsv(400, 22), 8 * 1024, 300));
+      await copyAll(tx, await repo.beginLoad(tx, ids), packed(demoCsv(400, 22), 8 * 1024, 300));
     });
     await expect(attempt).rejects.toThrow('connection reset');
     expect(await rows(stormId)).toEqual([]);
+    expect(await tableState(stormId)).toBeUndefined();
   });
 
   it('merges into a storm that has properties: new ones inserted, changed ones updated, the rest left alone', async () => {

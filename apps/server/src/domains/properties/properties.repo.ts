@@ -1,11 +1,14 @@
 /**
- * SQL for properties. Bulk statements run on a BulkTx (raw client, one tenant transaction): rows are COPYed into a
- * temporary staging table and moved into `property` by INSERT ... SELECT (and UPDATE ... FROM), which row-level
- * security checks, deduplicating against the storm's existing properties by address key.
+ * SQL for properties. Bulk statements run on a BulkTx (raw client, one tenant transaction). `property` has a table
+ * per storm (0013): a storm's first import COPYs into its new table, which is then indexed and attached; a later one
+ * COPYs into a temporary staging table and merges into `property` by UPDATE ... FROM and INSERT ... SELECT, which
+ * row-level security checks, deduplicating against the storm's existing properties by address key.
  */
 import type { BulkTx } from '../../db/bulk.ts';
+import { sql } from 'kysely';
 import type { Trx } from '../../db/database.ts';
 import { PROPERTY_COPY_COLUMNS } from './copy-rows.ts';
+import { PROPERTY_ID_PREFIX_CHARS } from './property-ids.ts';
 
 const STAGE_TYPES: Record<(typeof PROPERTY_COPY_COLUMNS)[number], string> = {
   source_row: 'integer',
@@ -42,13 +45,33 @@ export async function createStage(tx: BulkTx): Promise<void> {
 /** Chunks of ChunkPacker (import-chunks.ts): binary COPY, the id first, then PROPERTY_COPY_COLUMNS. */
 export const STAGE_COPY = `COPY property_stage (property_id, ${PROPERTY_COPY_COLUMNS.join(', ')}) FROM STDIN (FORMAT binary)`;
 
-/** True when the storm has no properties yet (the storm row locked first, so no other import adds any meanwhile). */
-export async function stormIsEmpty(tx: BulkTx, ids: { tenantId: string; stormId: string }): Promise<boolean> {
-  const rows = await tx.query<{ empty: boolean }>(
-    'select not exists (select 1 from property where tenant_id = $1 and storm_id = $2) as empty',
-    [ids.tenantId, ids.stormId],
-  );
-  return rows[0]?.empty === true;
+/**
+ * True when the storm has its property table, that is, once an import into it has committed (0013). The first import
+ * into a storm loads a new table instead (beginLoad); the storm row is locked first, so no other import races it.
+ */
+export async function stormHasTable(tx: BulkTx, stormId: string): Promise<boolean> {
+  const rows = await tx.query<{ found: boolean }>('select to_regclass(stormops_property_partition($1)) is not null as found', [stormId]);
+  return rows[0]?.found === true;
+}
+
+/**
+ * Creates the storm's own table for its first import and returns the COPY that fills it: no index, no row-level
+ * security, so rows go in at the cost of the heap alone; tenant, storm and import come from the table's defaults and a
+ * check constraint pins the tenant and the storm. Same binary rows as the stage (ChunkPacker).
+ */
+export async function beginLoad(tx: BulkTx, ids: MergeIds): Promise<string> {
+  const rows = await tx.query<{ name: string }>('select stormops_begin_property_load($1, $2) as name', [ids.stormId, ids.importId]);
+  const name = rows[0]?.name;
+  if (!name) throw new Error(`no property table was created for storm ${ids.stormId}`);
+  if (!/^property_[0-9a-f]{32}$/.test(name)) throw new Error(`unexpected property table name ${name}`);
+  // FREEZE: the table was created in this transaction, so its rows can be written frozen and marked all-visible,
+  // which later reads need not do to every page. 2.4 s instead of 3.0 s for a million rows on server Postgres.
+  return `COPY ${name} (property_id, ${PROPERTY_COPY_COLUMNS.join(', ')}) FROM STDIN (FORMAT binary, FREEZE)`;
+}
+
+/** Indexes the loaded table (a sort per index instead of one insert per row) and attaches it to `property`. */
+export async function finishLoad(tx: BulkTx, stormId: string): Promise<void> {
+  await tx.query('select stormops_finish_property_load($1)', [stormId]);
 }
 
 export interface MergeIds {
@@ -57,17 +80,13 @@ export interface MergeIds {
   importId: string;
 }
 
-/**
- * Inserts the staged rows as new properties and returns how many. `onlyNew` skips addresses the storm already has;
- * without it every staged address must be new (an empty storm, a deduplicated file), and a plain INSERT is about
- * twice as fast as INSERT ... ON CONFLICT, which probes the unique index before each row and inserts speculatively.
- */
-export async function insertStaged(tx: BulkTx, ids: MergeIds, onlyNew: boolean): Promise<number> {
+/** Inserts the staged rows whose address the storm does not have yet as new properties; returns how many. */
+export async function insertStaged(tx: BulkTx, ids: MergeIds): Promise<number> {
   const cols = DATA_COLUMNS.join(', ');
   return tx.command(
     `insert into property (tenant_id, storm_id, import_id, property_id, ${cols}, source_row)
      select $1::uuid, $2::uuid, $3::uuid, property_id, ${cols}, source_row from property_stage s
-     ${onlyNew ? 'where not exists (select 1 from property p where p.tenant_id = $1 and p.storm_id = $2 and p.address_key = s.address_key)' : ''}`,
+     where not exists (select 1 from property p where p.tenant_id = $1 and p.storm_id = $2 and p.address_key = s.address_key)`,
     [ids.tenantId, ids.stormId, ids.importId],
   );
 }
@@ -93,6 +112,19 @@ export async function clearStage(tx: BulkTx): Promise<void> {
 export async function lockStorm(tx: BulkTx, stormId: string): Promise<{ status: string } | undefined> {
   const rows = await tx.query<{ status: string }>('select status from storm where storm_id = $1 for update', [stormId]);
   return rows[0];
+}
+
+/**
+ * The storms of these property ids, found from the ids alone: an id's first 12 bytes are its import's (0013), and the
+ * import names the storm, so a lookup by id can read those storms' tables instead of every storm's. Null when an id
+ * names no recorded import (an unknown id, or one given before 0013): then only a look in every storm can tell.
+ */
+export async function stormsOfPropertyIds(trx: Trx, propertyIds: readonly string[]): Promise<string[] | null> {
+  const prefixes = [...new Set(propertyIds.map((id) => `${id.slice(0, PROPERTY_ID_PREFIX_CHARS).toLowerCase()}00000000`))];
+  const r = await sql<{ id_prefix: string; storm_id: string }>`
+    select id_prefix, storm_id from property_import where id_prefix = any(${prefixes}::uuid[])`.execute(trx);
+  if (new Set(r.rows.map((x) => x.id_prefix)).size < prefixes.length) return null;
+  return [...new Set(r.rows.map((x) => x.storm_id))];
 }
 
 export async function countProperties(trx: Trx, stormId: string): Promise<number> {

@@ -16,8 +16,8 @@ import { DEFAULT_EXPOSURE_RADIUS_MILES } from '../storm-reports/exposure.ts';
 import { updateExposure } from '../storm-reports/storm-reports.service.ts';
 import { resolveMapping as checkMapping, type ColumnMapping } from './column-mapping.ts';
 import { ImportError, type RowError } from './import-error.ts';
-import { ChunkPacker, insertAsRead, stageAll } from './import-chunks.ts';
-import { importIdPrefix } from './property-ids.ts';
+import { ChunkPacker, copyAll, stageAll } from './import-chunks.ts';
+import { importIdPrefix, propertyId } from './property-ids.ts';
 import { openPropertyImport, type PropertyImport } from './property-import.ts';
 import * as repo from './properties.repo.ts';
 import { ERRORS_SHOWN, type ImportPropertiesInput, type ImportSummary } from './properties.schema.ts';
@@ -102,12 +102,12 @@ interface RunState {
 
 async function runImport(tx: BulkTx, s: ImportPropertiesInput & RunState): Promise<ImportSummary> {
   if (!(await repo.lockStorm(tx, s.stormId))) throw new AppError('NOT_FOUND', `storm ${s.stormId} not found`);
-  await repo.createStage(tx);
   const ids: repo.MergeIds = { tenantId: s.tenantId, stormId: s.stormId, importId: s.importId };
   const rejected: RowError[] = [];
   let invalid = 0;
+  const idPrefix = importIdPrefix();
+  const packer = new ChunkPacker(idPrefix);
   const chunks = (async function* (): AsyncGenerator<Buffer> {
-    const packer = new ChunkPacker(importIdPrefix());
     for await (const batch of s.pipeline.batches) {
       const bad = batch.errors.filter((e) => e.code !== 'DUPLICATE_ADDRESS');
       if (bad.length) {
@@ -130,12 +130,18 @@ async function runImport(tx: BulkTx, s: ImportPropertiesInput & RunState): Promi
     const last = invalid === 0 || s.skipInvalid ? packer.end() : undefined;
     if (last) yield last;
   })();
-  // The first import into a storm inserts rows as they are read; a later one stages the whole file, then merges it.
-  const empty = await repo.stormIsEmpty(tx, ids);
+  // The first import into a storm loads the storm's own table as rows are read; a later one stages the whole file,
+  // then merges it into the storm's properties.
+  const first = !(await repo.stormHasTable(tx, s.stormId));
   let inserted = 0;
   let updated = 0;
-  if (empty) inserted = await insertAsRead(tx, ids, chunks);
-  else await stageAll(tx, chunks);
+  if (first) {
+    await copyAll(tx, await repo.beginLoad(tx, ids), chunks);
+    inserted = packer.packed;
+  } else {
+    await repo.createStage(tx);
+    await stageAll(tx, chunks);
+  }
   if (invalid > 0 && !s.skipInvalid) {
     const first = rejected[0];
     throw new AppError(
@@ -145,9 +151,10 @@ async function runImport(tx: BulkTx, s: ImportPropertiesInput & RunState): Promi
       { file: s.sourceName ?? null, invalid, errors: rejected.slice(0, ERRORS_SHOWN) },
     );
   }
-  if (!empty) {
+  if (first) await repo.finishLoad(tx, s.stormId);
+  else {
     updated = await repo.updateStaged(tx, ids);
-    inserted = await repo.insertStaged(tx, ids, true);
+    inserted = await repo.insertStaged(tx, ids);
   }
   // Properties arriving after the storm reports get their exposure in the same transaction.
   if (inserted + updated > 0 && (await repo.hasStormReports(tx, s.stormId))) {
@@ -171,20 +178,26 @@ async function runImport(tx: BulkTx, s: ImportPropertiesInput & RunState): Promi
     rows_per_second: Math.round(stats.rowsRead / Math.max(elapsed / 1000, 1e-3)),
     errors: rejected.slice(0, ERRORS_SHOWN),
   };
-  await recordImport(tx, s, summary, rejected);
+  await recordImport(tx, { ...s, idPrefix: propertyId(idPrefix, 0) }, summary, rejected);
   return summary;
 }
 
-async function recordImport(tx: BulkTx, s: ImportPropertiesInput & RunState, r: ImportSummary, rejected: RowError[]): Promise<void> {
+/** Records the import, with the first id of its properties: every id it gave shares that id's prefix (0013). */
+async function recordImport(
+  tx: BulkTx,
+  s: ImportPropertiesInput & RunState & { idPrefix: string },
+  r: ImportSummary,
+  rejected: RowError[],
+): Promise<void> {
   await tx.query(
     `insert into property_import (tenant_id, import_id, storm_id, status, source_name, format, mapping, skip_invalid,
-       rows_read, inserted, updated, unchanged, duplicates, invalid, elapsed_ms, finished_at)
-     values ($1, $2, $3, 'completed', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, now())
-     on conflict (tenant_id, import_id) do update set status = 'completed', rows_read = excluded.rows_read,
+       rows_read, inserted, updated, unchanged, duplicates, invalid, elapsed_ms, id_prefix, finished_at)
+     values ($1, $2, $3, 'completed', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, now())
+     on conflict (tenant_id, import_id) do update set status = 'completed', rows_read = excluded.rows_read, id_prefix = excluded.id_prefix,
        inserted = excluded.inserted, updated = excluded.updated, unchanged = excluded.unchanged,
        duplicates = excluded.duplicates, invalid = excluded.invalid, elapsed_ms = excluded.elapsed_ms, finished_at = now()`,
     [s.tenantId, s.importId, s.stormId, r.source_name, s.format ?? null, JSON.stringify(s.pipeline.mapping.mapping),
-      Boolean(s.skipInvalid), r.rows_read, r.inserted, r.updated, r.unchanged, r.duplicates, r.invalid, r.elapsed_ms],
+      Boolean(s.skipInvalid), r.rows_read, r.inserted, r.updated, r.unchanged, r.duplicates, r.invalid, r.elapsed_ms, s.idPrefix],
   );
   if (rejected.length) {
     // COPY is refused on tables under row-level security: stage, then INSERT ... SELECT (which RLS checks).
