@@ -13,6 +13,11 @@ import { CopyBinaryDecoder, type ColumnBatch, type ColumnType } from './copy-bin
 import type { Mutex } from './mutex.ts';
 
 export interface BulkTx {
+  /**
+   * Which engine runs the transaction, for the rare statement whose cost differs between them by an order of
+   * magnitude (see loadAll in properties/import-chunks.ts); everything else is the same SQL on both.
+   */
+  readonly backend: 'pglite' | 'postgres';
   query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<R[]>;
   /** Runs an INSERT/UPDATE/DELETE and returns how many rows it affected (no RETURNING rows to carry back). */
   command(sql: string, params?: unknown[]): Promise<number>;
@@ -49,6 +54,7 @@ export function pgliteBulk(pglite: PGlite, mutex: Mutex): BulkRunner {
       try {
         await pglite.query(setup, params);
         const tx: BulkTx = {
+          backend: 'pglite',
           query: async <R>(text: string, p: unknown[] = []) => (await pglite.query<R>(text, p)).rows,
           command: async (text, p = []) => (await pglite.query(text, p)).affectedRows ?? 0,
           copy: async (copySql, lines) => {
@@ -96,24 +102,14 @@ export function pgliteBulk(pglite: PGlite, mutex: Mutex): BulkRunner {
   };
 }
 
-/**
- * PGlite's COPY runs as the session user, so check its target here: a temporary staging table (outside RLS), or a
- * storm's property table while its first import loads it (0013: not attached yet, and the tenant role's only right
- * on it is INSERT, which it holds only then). Server Postgres checks the same through the tenant role's rights.
- */
+/** Server Postgres refuses COPY into tables under RLS; PGlite's COPY runs as the session user, so check it here. */
 async function assertTemporaryTarget(pglite: PGlite, copySql: string): Promise<void> {
   const table = /^\s*COPY\s+([A-Za-z_][A-Za-z0-9_]*)/i.exec(copySql)?.[1];
   const rows = table
-    ? (
-        await pglite.query<{ ok: boolean }>(
-          `select relpersistence = 't'
-             or (relname ~ '^property_[0-9a-f]{32}$' and not relispartition and has_table_privilege('stormops_tenant', oid, 'INSERT')) as ok
-           from pg_class where oid = $1::regclass`,
-          [table],
-        )
-      ).rows
+    ? (await pglite.query<{ p: string }>('select relpersistence as p from pg_class where oid = $1::regclass', [table]))
+        .rows
     : [];
-  if (rows[0]?.ok !== true) throw new Error(`bulk COPY must target a staging table or a storm table being loaded, not ${table ?? copySql}`);
+  if (rows[0]?.p !== 't') throw new Error(`bulk COPY must target a temporary staging table, not ${table ?? copySql}`);
 }
 
 export function postgresBulk(pool: pg.Pool): BulkRunner {
@@ -125,6 +121,7 @@ export function postgresBulk(pool: pg.Pool): BulkRunner {
       try {
         await client.query(setup, params);
         const tx: BulkTx = {
+          backend: 'postgres',
           query: async <R>(text: string, p: unknown[] = []) => (await client.query(text, p)).rows as R[],
           command: async (text, p = []) => (await client.query(text, p)).rowCount ?? 0,
           copy: (copySql, lines) => copyLines(client, copySql, lines),

@@ -70,7 +70,13 @@ async function openPGlite(dataDir: string | undefined, template?: Blob): Promise
   try {
     const { PGlite } = await import('@electric-sql/pglite');
     // The Postgres files live in a sub-folder, so the data folder can also hold the lock and local secrets.
-    const pglite = await PGlite.create(dataDir ? { dataDir: join(dataDir, 'pgdata') } : template ? { loadDataDir: template } : {});
+    // wal_level=minimal: embedded Postgres feeds no replica, and with it a table filled in the transaction that created
+    // it (a storm's first import, migration 0013) writes no WAL.
+    const startParams = [...PGlite.defaultStartParams, '-c', 'wal_level=minimal', '-c', 'max_wal_senders=0'];
+    const pglite = await PGlite.create({
+      startParams,
+      ...(dataDir ? { dataDir: join(dataDir, 'pgdata') } : template ? { loadDataDir: template } : {}),
+    });
     const mutex = new Mutex();
     const dump = async (path: string) => {
       const release = await mutex.lock();

@@ -20,6 +20,22 @@ export async function copyAll(tx: BulkTx, copySql: string, chunks: AsyncIterable
   for await (const chunk of readAhead(chunks, READ_AHEAD)) await tx.copy(copySql, [chunk]);
 }
 
+/**
+ * Fills a storm's new table (its first import). Server Postgres COPYs straight into it. PGlite COPYs each chunk into
+ * the stage and moves it with INSERT ... SELECT: its COPY into a growing table pushes every page through a small
+ * buffer ring into its in-memory file system, and slows as the table grows (a million rows: 71.5 s, against 9.1 s
+ * through the stage; 200,000 rows: 3.0 s either way).
+ */
+export async function loadAll(tx: BulkTx, load: repo.StormLoad, chunks: AsyncIterable<Uint8Array>): Promise<void> {
+  if (tx.backend === 'postgres') return copyAll(tx, load.copySql, chunks);
+  await repo.createStage(tx);
+  for await (const chunk of readAhead(chunks, READ_AHEAD)) {
+    await tx.copy(repo.STAGE_COPY, [chunk]);
+    await tx.command(load.fromStageSql);
+    await repo.clearStage(tx);
+  }
+}
+
 /** COPYs every chunk into the stage. */
 export function stageAll(tx: BulkTx, chunks: AsyncIterable<Uint8Array>): Promise<void> {
   return copyAll(tx, repo.STAGE_COPY, chunks);

@@ -10,7 +10,7 @@ import { newTenant, tenantCtx } from '../../../test/helpers.ts';
 import { csvLine, PROPERTIES_CSV_HEADER } from '../demo/properties-csv.ts';
 import { generateProperties } from '../demo/generator.ts';
 import { createStorm } from '../storms/storms.service.ts';
-import { ChunkPacker, copyAll } from './import-chunks.ts';
+import { ChunkPacker, loadAll } from './import-chunks.ts';
 import { importProperties, listProperties } from './properties.service.ts';
 import * as repo from './properties.repo.ts';
 import { importIdPrefix } from './property-ids.ts';
@@ -69,7 +69,7 @@ describeEachDatabase('property merge', (t) => {
     await t().db.withTenantBulk(tenantId, async (tx) => {
       await repo.lockStorm(tx, stormId);
       expect(await repo.stormHasTable(tx, stormId)).toBe(false);
-      await copyAll(tx, await repo.beginLoad(tx, ids), packed(demoCsv(400, 21), 8 * 1024));
+      await loadAll(tx, await repo.beginLoad(tx, ids), packed(demoCsv(400, 21), 8 * 1024));
       await repo.finishLoad(tx, stormId);
       expect(await repo.stormHasTable(tx, stormId)).toBe(true);
     });
@@ -91,7 +91,7 @@ describeEachDatabase('property merge', (t) => {
     const ids = { tenantId, stormId, importId: crypto.randomUUID() };
     const attempt = t().db.withTenantBulk(tenantId, async (tx) => {
       await repo.lockStorm(tx, stormId);
-      await copyAll(tx, await repo.beginLoad(tx, ids), packed(demoCsv(400, 22), 8 * 1024, 300));
+      await loadAll(tx, await repo.beginLoad(tx, ids), packed(demoCsv(400, 22), 8 * 1024, 300));
     });
     await expect(attempt).rejects.toThrow('connection reset');
     expect(await rows(stormId)).toEqual([]);

@@ -16,7 +16,7 @@ import { DEFAULT_EXPOSURE_RADIUS_MILES } from '../storm-reports/exposure.ts';
 import { updateExposure } from '../storm-reports/storm-reports.service.ts';
 import { resolveMapping as checkMapping, type ColumnMapping } from './column-mapping.ts';
 import { ImportError, type RowError } from './import-error.ts';
-import { ChunkPacker, copyAll, stageAll } from './import-chunks.ts';
+import { ChunkPacker, loadAll, stageAll } from './import-chunks.ts';
 import { importIdPrefix, propertyId } from './property-ids.ts';
 import { openPropertyImport, type PropertyImport } from './property-import.ts';
 import * as repo from './properties.repo.ts';
@@ -136,7 +136,7 @@ async function runImport(tx: BulkTx, s: ImportPropertiesInput & RunState): Promi
   let inserted = 0;
   let updated = 0;
   if (first) {
-    await copyAll(tx, await repo.beginLoad(tx, ids), chunks);
+    await loadAll(tx, await repo.beginLoad(tx, ids), chunks);
     inserted = packer.packed;
   } else {
     await repo.createStage(tx);
