@@ -14,7 +14,7 @@ import { createStorm } from '../apps/server/src/domains/storms/storms.service.ts
 import { applyPolicy, configurePolicy } from '../apps/server/src/domains/policy/policy.service.ts';
 import { importOutcomes } from '../apps/server/src/domains/outcomes/outcomes.service.ts';
 import type { BenchContext, BenchFigure } from './harness.ts';
-import { onScratchServer } from './scratch.ts';
+import { onScratchServer, seedStormTable } from './scratch.ts';
 import { timeMs } from './harness.ts';
 import { runLoad, type LoadResult } from './http-load.ts';
 
@@ -25,12 +25,14 @@ async function seedStorm(url: string, tenantId: string, stormId: string, n: numb
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
-    await c.query(
-      `insert into property (tenant_id, storm_id, address_key, address_line, address_normalized, zip, lat, lon)
-       select $1, $2, 'k' || g, g || ' Main St', g || ' MAIN ST', (73100 + g % 60)::text, 35.4 + (g % 1000) * 0.0005, -97.6 + (g / 1000) * 0.0005
+    await seedStormTable((text, params) => c.query(text, params), {
+      tenantId,
+      stormId,
+      columns: 'tenant_id, storm_id, address_key, address_line, address_normalized, zip, lat, lon',
+      select: `select $1::uuid, $2::uuid, 'k' || g, g || ' Main St', g || ' MAIN ST', (73100 + g % 60)::text, 35.4 + (g % 1000) * 0.0005, -97.6 + (g / 1000) * 0.0005
        from generate_series(1, $3::int) g`,
-      [tenantId, stormId, n],
-    );
+      params: [tenantId, stormId, n],
+    });
     const model = await c.query<{ model_id: string }>(
       `insert into uplift_model (tenant_id, version, learner, feature_schema, training_source, training_fingerprint, training_rows, artifact, stage)
        values ($1, 1, 'bench', '{}', '{}', 'bench', 0, '{}', 'production') returning model_id`,

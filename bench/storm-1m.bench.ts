@@ -3,7 +3,7 @@
  * (target <= 15 s), apply a policy (<= 5 s), then with 200,000 logged outcomes run the pilot report (<= 3 s).
  * The homes are seeded with one INSERT ... SELECT (seeding is not what is measured).
  */
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import { PLATFORM, type ServiceContext } from '../apps/server/src/domains/auth/principal.ts';
 import { historyCsv } from '../apps/server/src/domains/demo/properties-csv.ts';
 import { promoteModel, trainModel } from '../apps/server/src/domains/models/models.service.ts';
@@ -13,7 +13,7 @@ import { applyPolicy, configurePolicy } from '../apps/server/src/domains/policy/
 import { createStorm } from '../apps/server/src/domains/storms/storms.service.ts';
 import { provisionTenant } from '../apps/server/src/domains/tenants/tenants.service.ts';
 import type { BenchContext, BenchFigure } from './harness.ts';
-import { onScratchServer } from './scratch.ts';
+import { onScratchServer, seedStormTable } from './scratch.ts';
 import { timeMs } from './harness.ts';
 
 const HOMES = 1_000_000;
@@ -28,14 +28,19 @@ export function run(ctx: BenchContext): Promise<BenchFigure[]> {
     const storm = await createStorm(tc, { eventId: 'MILLION', name: 'a million homes' });
     ctx.log('seeding 1,000,000 homes');
     await sql`select setseed(0.5)`.execute(db.owner);
-    await sql`insert into property (tenant_id, storm_id, address_key, address_line, address_normalized, city, state, zip, lat, lon,
-        year_built, roof_age_years, roof_material, home_value_cents, square_feet, owner_occupied, prior_customer, max_hail_in, nearest_hail_mi, attributes)
-      select ${t.tenant_id}::uuid, ${storm.storm_id}::uuid, i::text || '|73160', i || ' Main St', i || ' MAIN ST', 'Moore', 'OK', '73160',
+    await seedStormTable((text, params) => db.owner.executeQuery(CompiledQuery.raw(text, params ?? [])), {
+      tenantId: t.tenant_id,
+      stormId: storm.storm_id,
+      columns: `tenant_id, storm_id, address_key, address_line, address_normalized, city, state, zip, lat, lon,
+        year_built, roof_age_years, roof_material, home_value_cents, square_feet, owner_occupied, prior_customer, max_hail_in, nearest_hail_mi, attributes`,
+      select: `select $1::uuid, $2::uuid, i::text || '|73160', i || ' Main St', i || ' MAIN ST', 'Moore', 'OK', '73160',
         35.3 + random() * 0.2, -97.6 + random() * 0.2, 1950 + (random() * 70)::int, random() * 30,
         (array['asphalt_shingle','metal','tile'])[1 + (random() * 2)::int], (100000 + random() * 400000)::bigint * 100,
         (900 + random() * 3000)::int, random() < 0.7, random() < 0.1, (random() * 3)::numeric(3,2), random() * 10,
         jsonb_build_object('last_contact_days', (random() * 700)::int::text)
-      from generate_series(1, ${HOMES}) i`.execute(db.owner);
+      from generate_series(1, $3::int) i`,
+      params: [t.tenant_id, storm.storm_id, HOMES],
+    });
     await sql`vacuum analyze property`.execute(db.owner);
     const model = await trainModel(tc, { csv: { source: [historyCsv(10_000, 5)], sourceName: 'past.csv', treatmentCol: 'arm', outcomeCol: 'converted' } });
     await promoteModel(tc, { modelId: model.model_id, stage: 'production' });
