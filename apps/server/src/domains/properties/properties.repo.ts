@@ -8,7 +8,7 @@ import type { BulkTx } from '../../db/bulk.ts';
 import { sql } from 'kysely';
 import type { Trx } from '../../db/database.ts';
 import { PROPERTY_COPY_COLUMNS } from './copy-rows.ts';
-import { PROPERTY_ID_PREFIX_CHARS } from './property-ids.ts';
+import { PROPERTY_ID_PREFIX_CHARS, propertyId } from './property-ids.ts';
 
 const STAGE_TYPES: Record<(typeof PROPERTY_COPY_COLUMNS)[number], string> = {
   source_row: 'integer',
@@ -129,7 +129,7 @@ export async function lockStorm(tx: BulkTx, stormId: string): Promise<{ status: 
  * names no recorded import (an unknown id, or one given before 0013): then only a look in every storm can tell.
  */
 export async function stormsOfPropertyIds(trx: Trx, propertyIds: readonly string[]): Promise<string[] | null> {
-  const prefixes = [...new Set(propertyIds.map((id) => `${id.slice(0, PROPERTY_ID_PREFIX_CHARS).toLowerCase()}00000000`))];
+  const prefixes = [...new Set(propertyIds.map((id) => propertyId(id.slice(0, PROPERTY_ID_PREFIX_CHARS).toLowerCase(), 0)))];
   const r = await sql<{ id_prefix: string; storm_id: string }>`
     select id_prefix, storm_id from property_import where id_prefix = any(${prefixes}::uuid[])`.execute(trx);
   if (new Set(r.rows.map((x) => x.id_prefix)).size < prefixes.length) return null;
