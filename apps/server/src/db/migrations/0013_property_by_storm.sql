@@ -17,8 +17,9 @@
 
 alter table knock drop constraint knock_property_fkey;
 
--- Each import's property ids share their first 12 bytes (property-ids.ts): with the prefix kept on the import, an id
--- names its import and so its storm, and a lookup by id alone reads one partition instead of every storm's.
+-- Each import's property ids share their first 12 bytes (property-ids.ts): kept on the import, the prefix names an
+-- id's import and so its storm, which tells the outcome batch writer a property of another storm without reading
+-- every storm's table.
 alter table property_import add column id_prefix uuid;
 create index property_import_id_prefix_idx on property_import (tenant_id, id_prefix);
 create function stormops_id_prefix(p_id uuid) returns uuid

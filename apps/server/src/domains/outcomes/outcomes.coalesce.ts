@@ -9,7 +9,6 @@
 import { sql } from 'kysely';
 import type { Database, Trx } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
-import { stormsOfPropertyIds } from '../properties/properties.repo.ts';
 import { writeBatch, type StagedOutcome } from './outcomes.batch.ts';
 import { STORM_STATE, type OutcomeRow, type PropertyStorm } from './outcomes.repo.ts';
 
@@ -136,16 +135,16 @@ function answer(status: string | undefined, holder: OutcomeRow | undefined, r: S
 }
 
 /**
- * Each property's storm (and when it closed), the property rows locked in id order for the group's writes. The ids
- * name their storms (stormsOfPropertyIds), so only those storms' tables are read.
+ * Each property's storm (and when it closed), the property rows locked in id order for the group's writes. The call
+ * may not name its storm, so this reads every storm's table by id (one index probe each); resolving the storms first
+ * from the ids' import prefixes cost a second query per group and halved the outcome API (docs/architecture.md).
  */
 async function lockPropertyStorms(trx: Trx, propertyIds: string[]): Promise<Map<string, PropertyStorm & { property_id: string }>> {
   const ids = [...new Set(propertyIds)].sort();
-  const storms = await stormsOfPropertyIds(trx, ids);
   const r = await sql<PropertyStorm & { property_id: string }>`
     select p.property_id, ${STORM_STATE}
     from property p join storm s on s.tenant_id = p.tenant_id and s.storm_id = p.storm_id
-    where p.property_id = any(${ids}::uuid[]) ${storms ? sql`and p.storm_id = any(${storms}::uuid[])` : sql``}
+    where p.property_id = any(${ids}::uuid[])
     order by p.property_id
     for no key update of p`.execute(trx);
   return new Map(r.rows.map((row) => [row.property_id, row]));

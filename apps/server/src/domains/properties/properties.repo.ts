@@ -5,10 +5,8 @@
  * row-level security checks, deduplicating against the storm's existing properties by address key.
  */
 import type { BulkTx } from '../../db/bulk.ts';
-import { sql } from 'kysely';
 import type { Trx } from '../../db/database.ts';
 import { PROPERTY_COPY_COLUMNS } from './copy-rows.ts';
-import { PROPERTY_ID_PREFIX_CHARS, propertyId } from './property-ids.ts';
 
 const STAGE_TYPES: Record<(typeof PROPERTY_COPY_COLUMNS)[number], string> = {
   source_row: 'integer',
@@ -121,19 +119,6 @@ export async function clearStage(tx: BulkTx): Promise<void> {
 export async function lockStorm(tx: BulkTx, stormId: string): Promise<{ status: string } | undefined> {
   const rows = await tx.query<{ status: string }>('select status from storm where storm_id = $1 for update', [stormId]);
   return rows[0];
-}
-
-/**
- * The storms of these property ids, found from the ids alone: an id's first 12 bytes are its import's (0013), and the
- * import names the storm, so a lookup by id can read those storms' tables instead of every storm's. Null when an id
- * names no recorded import (an unknown id, or one given before 0013): then only a look in every storm can tell.
- */
-export async function stormsOfPropertyIds(trx: Trx, propertyIds: readonly string[]): Promise<string[] | null> {
-  const prefixes = [...new Set(propertyIds.map((id) => propertyId(id.slice(0, PROPERTY_ID_PREFIX_CHARS).toLowerCase(), 0)))];
-  const r = await sql<{ id_prefix: string; storm_id: string }>`
-    select id_prefix, storm_id from property_import where id_prefix = any(${prefixes}::uuid[])`.execute(trx);
-  if (new Set(r.rows.map((x) => x.id_prefix)).size < prefixes.length) return null;
-  return [...new Set(r.rows.map((x) => x.storm_id))];
 }
 
 export async function countProperties(trx: Trx, stormId: string): Promise<number> {

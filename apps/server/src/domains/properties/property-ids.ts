@@ -16,9 +16,6 @@ export function importIdPrefix(now = Date.now(), random: Uint8Array = randomByte
   return `${time.slice(0, 8)}-${time.slice(8)}-7${r.slice(1, 4)}-${variant}${r.slice(4, 7)}-${r.slice(7, 11)}`;
 }
 
-/** Characters of an import's id prefix in text form (`tttttttt-tttt-7rrr-vrrr-rrrr`). */
-export const PROPERTY_ID_PREFIX_CHARS = 28;
-
 /** Characters of an id in text form. */
 export const PROPERTY_ID_LENGTH = 36;
 
