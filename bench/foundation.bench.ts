@@ -12,13 +12,14 @@ import { provisionTenant } from '../apps/server/src/domains/tenants/tenants.serv
 import { PLATFORM } from '../apps/server/src/domains/auth/principal.ts';
 import type { BenchContext, BenchFigure } from './harness.ts';
 import { runLoad, type LoadResult } from './http-load.ts';
+import { NODE_FLAGS } from '../apps/server/bin/node-flags.mjs';
 
 const BIN = resolve(import.meta.dirname, '../apps/server/bin/stormops.mjs');
 
 /** Spawns `stormops start`, returns ms until /readyz answers 200, then stops it. */
 async function startToReady(dataDir: string): Promise<number> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [BIN, 'start', '--json'], {
+  const child = spawn(process.execPath, [...NODE_FLAGS, BIN, 'start', '--json'], {
     env: { ...process.env, STORMOPS_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: '' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -36,6 +36,7 @@ const ctx = { db, principal: PLATFORM };
 const tenant = await provisionTenant(ctx, { orgName: `Bench ${Date.now()}`, tier: 'enterprise', adminEmail: 'b@bench.example' });
 const storm = await createStorm(ctx, { tenantId: tenant.tenant_id, eventId: 'BENCH', name: 'bench' });
 const raw = mode === 'postgres' ? await rawCopyMs(url as string) : undefined;
+const cpu0 = process.cpuUsage();
 const summary = await importProperties(ctx, { stormId: storm.storm_id, source: createReadStream(file, { highWaterMark: 1 << 20 }), sourceName: 'bench.csv' });
 await db.close();
-process.stdout.write(JSON.stringify({ summary: { ...summary, errors: summary.errors.length }, raw_copy_ms: raw, max_rss_mb: process.resourceUsage().maxRSS / 1024 }) + '\n');
+process.stdout.write(JSON.stringify({ summary: { ...summary, errors: summary.errors.length }, raw_copy_ms: raw, max_rss_mb: process.resourceUsage().maxRSS / 1024, cpu: process.cpuUsage(cpu0) }) + '\n');

@@ -17,6 +17,7 @@ import type { BenchContext, BenchFigure } from './harness.ts';
 import { onScratchServer, seedStormTable } from './scratch.ts';
 import { timeMs } from './harness.ts';
 import { runLoad, type LoadResult } from './http-load.ts';
+import { NODE_FLAGS } from '../apps/server/bin/node-flags.mjs';
 
 const PROPERTIES = 1_000_000;
 const load = () => `load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} on 2 cores`;
@@ -98,7 +99,7 @@ async function applyFigures(db: Database, url: string, ctx: BenchContext): Promi
 const CLIENTS = 32;
 
 async function outcomeLoad(url: string, s: { tenant: { id: string; token: string }; eventId: string }, ids: string[], noAuthCache: boolean): Promise<LoadResult> {
-  const server = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, 'api-server.ts'), url, ...(noAuthCache ? ['--no-auth-cache'] : [])], {
+  const server = spawn(process.execPath, [...NODE_FLAGS, '--import', 'tsx', resolve(import.meta.dirname, 'api-server.ts'), url, ...(noAuthCache ? ['--no-auth-cache'] : [])], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   try {

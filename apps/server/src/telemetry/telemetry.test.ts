@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { describeEachDatabase } from '../../test/databases.ts';
 import { operator } from '../../test/helpers.ts';
 import { buildApp } from '../http/app.ts';
@@ -66,7 +66,8 @@ describeEachDatabase('telemetry', (t) => {
     await a.inject({ method: 'GET', url: '/healthz' });
     const count = async (app: typeof a) =>
       /http_route="\/healthz"[^}]*\} (\d+)/.exec((await app.inject({ method: 'GET', url: '/metrics' })).body)?.[1];
-    expect(await count(a)).toBe('1');
+    // onResponse runs once the reply is sent, which may be after inject() resolves: wait for the count.
+    await vi.waitFor(async () => expect(await count(a)).toBe('1'));
     expect(await count(b)).toBeUndefined();
     await a.close();
     await b.close();

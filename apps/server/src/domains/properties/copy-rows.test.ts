@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { resolveMapping } from './column-mapping.ts';
-import { PROPERTY_COPY_COLUMNS, PropertyFieldWriter } from './copy-rows.ts';
+import { COPY_ROW_FIELDS, PROPERTY_COPY_COLUMNS, PropertyFieldWriter, ROW_HEAD_BYTES } from './copy-rows.ts';
 import { validatePropertyRow } from './property-row.ts';
 
-/** Splits binary COPY fields (no row header) into their bytes, null for -1. */
+/** Splits one binary COPY row into its fields' bytes (null for -1), past the head and the id room the packer fills. */
 function fields(buf: Buffer, count: number): (Buffer | null)[] {
+  expect(buf.readInt16BE(0)).toBe(COPY_ROW_FIELDS);
+  expect(buf.readInt32BE(2)).toBe(16);
   const out: (Buffer | null)[] = [];
-  let at = 0;
+  let at = ROW_HEAD_BYTES;
   for (let i = 0; i < count; i++) {
     const n = buf.readInt32BE(at);
     at += 4;

@@ -13,15 +13,24 @@ export const PROPERTY_COPY_COLUMNS = [
   'attributes', 'address_normalized', 'address_key',
 ] as const;
 
+/** Fields of a COPY row: the property id, then PROPERTY_COPY_COLUMNS. */
+export const COPY_ROW_FIELDS = 1 + PROPERTY_COPY_COLUMNS.length;
+/** A row's head: its field count, then the property id's length and 16 bytes, which the packer fills in. */
+export const ROW_HEAD_BYTES = 2 + 4 + 16;
+
 /**
- * Bytes of a row besides its text: 20 length words, then at most 3 int4, 3 float8, 1 int8, 2 bool payloads and
- * jsonb's version byte.
+ * Bytes of a row besides its text: the head, 20 length words, then at most 3 int4, 3 float8, 1 int8, 2 bool payloads
+ * and jsonb's version byte.
  */
-const ROW_FIXED_BYTES = 20 * 4 + 3 * 4 + 3 * 8 + 8 + 2 + 1;
+const ROW_FIXED_BYTES = ROW_HEAD_BYTES + 20 * 4 + 3 * 4 + 3 * 8 + 8 + 2 + 1;
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
 
-/** Appends the binary COPY fields of properties to one growing buffer. */
+/**
+ * Appends properties as binary COPY rows to one growing buffer: each row's head (field count, id length), room for
+ * its property id, which only the packer knows (import-chunks.ts: ids go to the rows that survive dedupe, in load
+ * order), then its PROPERTY_COPY_COLUMNS.
+ */
 export class PropertyFieldWriter {
   buf: Buffer;
   view: DataView;
@@ -33,7 +42,7 @@ export class PropertyFieldWriter {
     this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
   }
 
-  /** Writes the fields of one property in PROPERTY_COPY_COLUMNS order. */
+  /** Writes one property's row: the head, then its fields in PROPERTY_COPY_COLUMNS order. */
   write(p: ImportedProperty): void {
     const attributes = attributesJson(p.attributes);
     // One capacity check per row instead of one per field (the field writers below assume the room is there).
@@ -43,6 +52,7 @@ export class PropertyFieldWriter {
       textLength(p.phone) + textLength(p.email) + textLength(p.external_id) + attributes.length +
       p.address_normalized.length + p.address_key.length;
     this.room(ROW_FIXED_BYTES + chars * 3); // a UTF-16 code unit takes at most 3 UTF-8 bytes
+    this.head();
     this.int4(p.row, 'source_row');
     this.text(p.address_line);
     this.text(p.city);
@@ -70,6 +80,20 @@ export class PropertyFieldWriter {
     this.used = 0;
   }
 
+  /**
+   * Ends what was written with `suffix` and hands it to the caller, then starts a new buffer of `capacity` bytes
+   * with `prefix` (the packer's COPY trailer and header).
+   */
+  takeBuffer(suffix: Buffer, capacity: number, prefix: Buffer): Buffer {
+    this.room(suffix.length);
+    this.used += suffix.copy(this.buf, this.used);
+    const taken = this.buf.subarray(0, this.used);
+    this.buf = Buffer.allocUnsafe(capacity);
+    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+    this.used = prefix.copy(this.buf, 0);
+    return taken;
+  }
+
   /** Makes room for `bytes` more; `write` calls it once per row with the row's upper bound. */
   private room(bytes: number): void {
     if (this.used + bytes <= this.buf.length) return;
@@ -77,6 +101,13 @@ export class PropertyFieldWriter {
     this.buf.copy(bigger, 0, 0, this.used);
     this.buf = bigger;
     this.view = new DataView(bigger.buffer, bigger.byteOffset, bigger.byteLength);
+  }
+
+  /** A row's head, its id left for the packer. */
+  private head(): void {
+    this.view.setInt16(this.used, COPY_ROW_FIELDS);
+    this.view.setInt32(this.used + 2, 16);
+    this.used += ROW_HEAD_BYTES;
   }
 
   private nul(): void {

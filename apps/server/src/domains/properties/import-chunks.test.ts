@@ -1,12 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { resolveMapping } from './column-mapping.ts';
 import { PROPERTY_COPY_COLUMNS } from './copy-rows.ts';
-import { ChunkPacker, readAhead, sortKey } from './import-chunks.ts';
+import { ChunkPacker, readAhead } from './import-chunks.ts';
 import { importIdPrefix } from './property-ids.ts';
 import { validatePropertyRow, type ImportedProperty } from './property-row.ts';
 
 const m = resolveMapping(['address', 'zip']);
 const property = (street: string, row: number) => validatePropertyRow([street, '73160'], row, m, [], { currentYear: 2025 }) as ImportedProperty;
+
+/** Packs the streets; returns every chunk. */
+function pack(packer: ChunkPacker, streets: string[]): Buffer[] {
+  const chunks: Buffer[] = [];
+  streets.forEach((s, i) => {
+    const full = packer.add(property(s, i + 2));
+    if (full) chunks.push(full);
+  });
+  const last = packer.end();
+  if (last) chunks.push(last);
+  return chunks;
+}
 
 /** Reads a chunk back: each row's id and its address key (the last field). */
 function rows(chunk: Buffer): { id: string; key: string }[] {
@@ -35,35 +47,28 @@ function rows(chunk: Buffer): { id: string; key: string }[] {
 }
 
 describe('ChunkPacker', () => {
-  it('orders by the first characters of the key, bytewise, keeping file order within a prefix', () => {
-    const keys = ['10 MAIN ST|73160', '10 MAIN AVE|73160', '1 ELM', '1', '', '9', '10 MA', 'A', 'Z', 'Z|', 'Zz', 'Ñ'];
-    const sorted = [...keys].sort((a, b) => sortKey(a) - sortKey(b)); // a stable sort
-    expect(sorted).toEqual(['', '1', '1 ELM', '10 MA', '10 MAIN ST|73160', '10 MAIN AVE|73160', '9', 'A', 'Z', 'Z|', 'Zz', 'Ñ']);
-    expect(sortKey('10 MAIN ST')).toBe(sortKey('10 MAIN AVE'));
-    expect(Number.isSafeInteger(sortKey('~~~~~~') * 65_536 + 65_535)).toBe(true);
-  });
-
-  it('writes whole binary COPY streams sorted by key, each row led by an id that grows in that order', () => {
+  it('writes whole binary COPY streams of the rows in order, each led by an id that grows in that order', () => {
     const prefix = importIdPrefix();
     const packer = new ChunkPacker(prefix, 700);
-    const chunks: Buffer[] = [];
     const streets = ['9 Oak St', '2 Elm St', '5 Ash Ave', '1 Fir Ln', '8 Yew Ct', '3 Bay Rd', '7 Ivy Way', '4 Elm Pl', '6 Main St', '10 Pine Dr'];
-    streets.forEach((s, i) => {
-      const full = packer.add(property(s, i + 2));
-      if (full) chunks.push(full);
-    });
-    const last = packer.end();
-    if (last) chunks.push(last);
+    const chunks = pack(packer, streets);
     expect(packer.end()).toBeUndefined();
     expect(chunks.length).toBeGreaterThan(1);
-    const all = chunks.map(rows);
-    for (const c of all) expect(c.map((r) => r.key)).toEqual(c.map((r) => r.key).sort());
-    const flat = all.flat();
-    expect(flat.map((r) => r.key).sort()).toEqual(streets.map((s) => property(s, 0).address_key).sort());
+    const flat = chunks.map(rows).flat();
+    expect(flat.map((r) => r.key)).toEqual(streets.map((s) => property(s, 0).address_key));
+    expect(packer.packed).toBe(streets.length);
     const ids = flat.map((r) => r.id);
     expect(ids[0]).toBe(prefix.replace(/-/g, '') + '00000000');
+    expect(ids.at(-1)).toBe(prefix.replace(/-/g, '') + (streets.length - 1).toString(16).padStart(8, '0'));
     expect([...ids].sort()).toEqual(ids);
-    expect(new Set(ids).size).toBe(streets.length);
+  });
+
+  it('ends a chunk with the row that crosses its size, however large', () => {
+    const packer = new ChunkPacker(importIdPrefix(), 64);
+    const long = `1 ${'Long '.repeat(39)}St`;
+    const chunks = pack(packer, ['1 Elm St', long, '2 Elm St']);
+    expect(chunks.length).toBe(3);
+    expect(chunks.map(rows).flat().map((r) => r.key)).toEqual(['1 Elm St', long, '2 Elm St'].map((s) => property(s, 0).address_key));
   });
 });
 

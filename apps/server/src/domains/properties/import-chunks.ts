@@ -4,7 +4,7 @@
  * process) and the database's writing (its own process) run side by side; a later import stages them (stageAll).
  */
 import type { BulkTx } from '../../db/bulk.ts';
-import { PROPERTY_COPY_COLUMNS, PropertyFieldWriter } from './copy-rows.ts';
+import { PropertyFieldWriter } from './copy-rows.ts';
 import * as repo from './properties.repo.ts';
 import type { ImportedProperty } from './property-row.ts';
 
@@ -43,28 +43,22 @@ export function stageAll(tx: BulkTx, chunks: AsyncIterable<Uint8Array>): Promise
 
 /** Binary COPY's signature, flags and (empty) header extension, and its end marker. */
 const COPY_HEADER = Buffer.from('PGCOPY\n\xff\r\n\0\0\0\0\0\0\0\0\0', 'latin1');
-const COPY_TRAILER_BYTES = 2;
-/** Per row: the field count, then the property id's length and 16 bytes. */
-const ROW_HEAD_BYTES = 2 + 4 + 16;
-const STAGE_FIELDS = 1 + PROPERTY_COPY_COLUMNS.length;
+const COPY_TRAILER = Buffer.from([0xff, 0xff]);
+/** Room beyond a chunk's size, so the row that crosses it rarely makes the buffer grow. */
+const SLACK_BYTES = 64 * 1024;
 
 /**
- * Packs properties into binary COPY chunks for the stage (property_id, then PROPERTY_COPY_COLUMNS) of about `size`
- * bytes, each a whole COPY stream in address key order (by its first characters, see sortKey), each row led by a new
- * property id (property-ids.ts) in that order. Ids that grow in insertion order and keys in runs of order make both
- * unique indexes of a storm's table cheaper: built after a first import (their sorts meet ordered input), or written
- * page after page instead of one random page per row by a later import.
+ * Packs properties into binary COPY chunks of about `size` bytes, each a whole COPY stream, written in place: each
+ * row goes straight into the chunk (copy-rows.ts) and gets its property id (property-ids.ts), the import's prefix
+ * and a counter in file order, in the id room of its head. Ids that grow with the rows' order on disk make a storm
+ * table's id index a sort of sorted input, and a later import's new ids fill index pages one after another.
  */
 export class ChunkPacker {
-  private readonly fields: PropertyFieldWriter;
-  /** Per row: its sort key (SORT_KEY_CHARS of the address key) times 2^16, plus its index in the chunk. */
-  private order = new Float64Array(MAX_CHUNK_ROWS);
-  private starts = new Uint32Array(MAX_CHUNK_ROWS + 1);
-  private rows = 0;
+  private readonly rows: PropertyFieldWriter;
   private nextId = 0;
   /** Rows packed so far, in every chunk taken. */
   get packed(): number {
-    return this.nextId + this.rows;
+    return this.nextId;
   }
   /** The first chunks are smaller, so the database starts on them sooner; this doubles up to `size`. */
   private limit: number;
@@ -75,74 +69,38 @@ export class ChunkPacker {
     idPrefix: string,
     private readonly size = CHUNK_BYTES,
   ) {
-    this.fields = new PropertyFieldWriter(size + 64 * 1024);
     this.limit = Math.max(size / 8, 1);
     const head = Buffer.from(idPrefix.replace(/-/g, ''), 'hex');
     if (head.length !== 12) throw new Error(`not an id prefix: ${idPrefix}`);
     this.idWords = [head.readUInt32BE(0), head.readUInt32BE(4), head.readUInt32BE(8)];
+    this.rows = new PropertyFieldWriter(this.limit + SLACK_BYTES);
+    this.rows.used = COPY_HEADER.copy(this.rows.buf, 0);
   }
 
   /** Adds one property; returns a chunk when this one filled it. */
   add(p: ImportedProperty): Buffer | undefined {
-    const i = this.rows++;
-    this.order[i] = sortKey(p.address_key) * MAX_CHUNK_ROWS + i;
-    this.starts[i] = this.fields.used;
-    this.fields.write(p);
-    return this.fields.used >= this.limit || this.rows === MAX_CHUNK_ROWS ? this.take() : undefined;
+    const w = this.rows;
+    const row = w.used;
+    w.write(p);
+    if (this.nextId === 0x1_0000_0000) throw new RangeError('more than 4 billion rows in one import');
+    const [w0, w1, w2] = this.idWords;
+    const view = w.view;
+    view.setUint32(row + 6, w0);
+    view.setUint32(row + 10, w1);
+    view.setUint32(row + 14, w2);
+    view.setUint32(row + 18, this.nextId++);
+    return w.used >= this.limit ? this.take() : undefined;
   }
 
   /** The last, partly filled chunk (undefined when empty). */
   end(): Buffer | undefined {
-    return this.rows > 0 ? this.take() : undefined;
+    return this.rows.used > COPY_HEADER.length ? this.take() : undefined;
   }
 
   private take(): Buffer {
-    const { starts, rows } = this;
-    const raw = this.fields.buf;
-    const used = this.fields.used;
-    starts[rows] = used;
-    const order = this.order.subarray(0, rows).sort();
-    if (this.nextId + rows > 0x1_0000_0000) throw new RangeError('more than 4 billion rows in one import');
-    const out = Buffer.allocUnsafe(COPY_HEADER.length + rows * ROW_HEAD_BYTES + used + COPY_TRAILER_BYTES);
-    const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
-    const [w0, w1, w2] = this.idWords;
-    let at = COPY_HEADER.copy(out, 0);
-    for (let k = 0; k < rows; k++) {
-      const i = (order[k] as number) % MAX_CHUNK_ROWS;
-      view.setInt16(at, STAGE_FIELDS);
-      view.setInt32(at + 2, 16);
-      view.setUint32(at + 6, w0);
-      view.setUint32(at + 10, w1);
-      view.setUint32(at + 14, w2);
-      view.setUint32(at + 18, this.nextId++);
-      at += ROW_HEAD_BYTES;
-      at += raw.copy(out, at, starts[i], starts[i + 1]);
-    }
-    view.setInt16(at, -1);
-    this.fields.reset();
-    this.rows = 0;
     this.limit = Math.min(this.limit * 2, this.size);
-    return out;
+    return this.rows.takeBuffer(COPY_TRAILER, this.limit + SLACK_BYTES, COPY_HEADER);
   }
-}
-
-/** Rows per chunk at most: a row's index takes the low 16 bits of its sort value. */
-const MAX_CHUNK_ROWS = 65_536;
-/** Characters of the address key sorted on: 6 x 6 bits, so key and index fit a double's 53 exact bits. */
-const SORT_KEY_CHARS = 6;
-
-/**
- * The first characters of an address key as a number in the same order (bytewise, as the index compares them) for
- * space through underscore, which covers digits and upper-case letters; anything above sorts last. Keys that share
- * the prefix keep their file order: close enough in the index to share its pages.
- */
-export function sortKey(key: string): number {
-  let v = 0;
-  for (let i = 0; i < SORT_KEY_CHARS; i++) {
-    const c = i < key.length ? key.charCodeAt(i) : 0;
-    v = v * 64 + (c < 32 ? 0 : c > 95 ? 63 : c - 32);
-  }
-  return v;
 }
 
 /**
