@@ -31,9 +31,9 @@ export function run(ctx: BenchContext): Promise<BenchFigure[]> {
     await seedStormTable((text, params) => db.owner.executeQuery(CompiledQuery.raw(text, params ?? [])), {
       tenantId: t.tenant_id,
       stormId: storm.storm_id,
-      columns: `tenant_id, storm_id, address_key, address_line, address_normalized, city, state, zip, lat, lon,
+      columns: `tenant_id, storm_id, address_key, address_line, city, state, zip, lat, lon,
         year_built, roof_age_years, roof_material, home_value_cents, square_feet, owner_occupied, prior_customer, max_hail_in, nearest_hail_mi, attributes`,
-      select: `select $1::uuid, $2::uuid, i::text || '|73160', i || ' Main St', i || ' MAIN ST', 'Moore', 'OK', '73160',
+      select: `select $1::uuid, $2::uuid, i::text || '|73160', i || ' Main St', 'Moore', 'OK', '73160',
         35.3 + random() * 0.2, -97.6 + random() * 0.2, 1950 + (random() * 70)::int, random() * 30,
         (array['asphalt_shingle','metal','tile'])[1 + (random() * 2)::int], (100000 + random() * 400000)::bigint * 100,
         (900 + random() * 3000)::int, random() < 0.7, random() < 0.1, (random() * 3)::numeric(3,2), random() * 10,

@@ -148,7 +148,6 @@ export interface PropertyTable {
   storm_id: string;
   address_key: string;
   address_line: string;
-  address_normalized: string;
   city: Nullable<string>;
   state: Nullable<string>;
   zip: Nullable<string>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addressKey, normalizeAddressLine } from './address-normalize.ts';
+import { addressKey, addressKeyFromNormalized, normalizeAddressLine, normalizedLineOfKey } from './address-normalize.ts';
 
 describe('normalizeAddressLine', () => {
   const collide: string[][] = [
@@ -51,5 +51,20 @@ describe('addressKey', () => {
   it('uses city + state without a zip', () => {
     expect(addressKey('1 Main St', null, 'Oklahoma  City', 'ok')).toBe(addressKey('1 MAIN STREET', null, 'oklahoma city', 'OK'));
     expect(addressKey('1 Main St', null, 'Moore', 'OK')).not.toBe(addressKey('1 Main St', null, 'Norman', 'OK'));
+  });
+});
+
+describe('normalizedLineOfKey', () => {
+  it('gives back the line a key was made from, with a ZIP or with a city and state', () => {
+    const cases: [string, string | null, string | null, string | null][] = [
+      ['123 N MAIN ST #4B', '73160', null, null],
+      ['123 N MAIN ST', '73160-1234', 'Moore', 'OK'],
+      ['9 PEÑA|X RD', null, 'Saint Louis', 'MO'],
+      ['1 ELM', null, null, null],
+      ['', null, 'Tulsa', 'OK'],
+    ];
+    for (const [line, zip, city, state] of cases) {
+      expect(normalizedLineOfKey(addressKeyFromNormalized(line, zip, city, state), zip)).toBe(line);
+    }
   });
 });

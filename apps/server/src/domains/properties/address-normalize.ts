@@ -114,6 +114,12 @@ export function addressKeyFromNormalized(normalized: string, zip: string | null,
   return `${normalized}|${normalizeCity(city ?? '')}|${(state ?? '').toUpperCase()}`;
 }
 
+/** The normalized line a key was made from (addressKeyFromNormalized with this zip, or with none). */
+export function normalizedLineOfKey(key: string, zip: string | null): string {
+  if (zip) return key.slice(0, key.length - 6);
+  return key.slice(0, key.lastIndexOf('|', key.lastIndexOf('|') - 1));
+}
+
 function isDigits(t: string): boolean {
   for (let i = 0; i < t.length; i++) {
     const c = t.charCodeAt(i);

@@ -10,7 +10,7 @@ import type { ImportedProperty } from './property-row.ts';
 export const PROPERTY_COPY_COLUMNS = [
   'source_row', 'address_line', 'city', 'state', 'zip', 'lat', 'lon', 'year_built', 'roof_age_years', 'roof_material',
   'home_value_cents', 'square_feet', 'owner_occupied', 'prior_customer', 'phone', 'email', 'external_id',
-  'attributes', 'address_normalized', 'address_key',
+  'attributes', 'address_key',
 ] as const;
 
 /** Fields of a COPY row: the property id, then PROPERTY_COPY_COLUMNS. */
@@ -19,10 +19,10 @@ export const COPY_ROW_FIELDS = 1 + PROPERTY_COPY_COLUMNS.length;
 export const ROW_HEAD_BYTES = 2 + 4 + 16;
 
 /**
- * Bytes of a row besides its text: the head, 20 length words, then at most 3 int4, 3 float8, 1 int8, 2 bool payloads
+ * Bytes of a row besides its text: the head, 19 length words, then at most 3 int4, 3 float8, 1 int8, 2 bool payloads
  * and jsonb's version byte.
  */
-const ROW_FIXED_BYTES = ROW_HEAD_BYTES + 20 * 4 + 3 * 4 + 3 * 8 + 8 + 2 + 1;
+const ROW_FIXED_BYTES = ROW_HEAD_BYTES + PROPERTY_COPY_COLUMNS.length * 4 + 3 * 4 + 3 * 8 + 8 + 2 + 1;
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
 
@@ -50,7 +50,7 @@ export class PropertyFieldWriter {
     const chars =
       p.address_line.length + textLength(p.city) + textLength(p.state) + textLength(p.zip) + textLength(p.roof_material) +
       textLength(p.phone) + textLength(p.email) + textLength(p.external_id) + attributes.length +
-      p.address_normalized.length + p.address_key.length;
+      p.address_key.length;
     this.room(ROW_FIXED_BYTES + chars * 3); // a UTF-16 code unit takes at most 3 UTF-8 bytes
     this.head();
     this.int4(p.row, 'source_row');
@@ -71,7 +71,6 @@ export class PropertyFieldWriter {
     this.text(p.email);
     this.text(p.external_id);
     this.jsonb(attributes);
-    this.text(p.address_normalized);
     this.text(p.address_key);
   }
 

@@ -27,7 +27,6 @@ const STAGE_TYPES: Record<(typeof PROPERTY_COPY_COLUMNS)[number], string> = {
   email: 'text',
   external_id: 'text',
   attributes: 'jsonb',
-  address_normalized: 'text',
   address_key: 'text',
 };
 

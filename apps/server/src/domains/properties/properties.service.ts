@@ -15,6 +15,7 @@ import { withStorm } from '../storms/storms.service.ts';
 import { DEFAULT_EXPOSURE_RADIUS_MILES } from '../storm-reports/exposure.ts';
 import { updateExposure } from '../storm-reports/storm-reports.service.ts';
 import { resolveMapping as checkMapping, type ColumnMapping } from './column-mapping.ts';
+import { normalizedLineOfKey } from './address-normalize.ts';
 import { ImportError, type RowError } from './import-error.ts';
 import { ChunkPacker, loadAll, stageAll } from './import-chunks.ts';
 import { importIdPrefix, propertyId } from './property-ids.ts';
@@ -236,6 +237,8 @@ export async function saveMapping(ctx: ServiceContext, input: { tenantId?: strin
 }
 
 export type PropertyView = Omit<Selectable<PropertyTable>, 'home_value_cents' | 'created_at' | 'updated_at' | 'exposure_at'> & {
+  /** The street line as the dedupe reads it (kept in the key, 0014). */
+  address_normalized: string;
   home_value_cents: number | null;
   created_at: string;
   updated_at: string;
@@ -245,6 +248,7 @@ export type PropertyView = Omit<Selectable<PropertyTable>, 'home_value_cents' | 
 function toView(row: Selectable<PropertyTable>): PropertyView {
   return {
     ...row,
+    address_normalized: normalizedLineOfKey(row.address_key, row.zip),
     home_value_cents: row.home_value_cents === null ? null : Number(row.home_value_cents),
     created_at: new Date(row.created_at).toISOString(),
     updated_at: new Date(row.updated_at).toISOString(),
