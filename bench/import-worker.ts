@@ -1,6 +1,7 @@
 /**
  * One import in its own process, so its peak RSS is its own: `tsx bench/import-worker.ts <pglite|postgres> FILE [URL]`.
- * Prints one JSON line: the import summary, the raw-COPY time of the same file (postgres), and the peak RSS.
+ * Prints one JSON line: the import summary, the raw-COPY time of the same file (postgres), the peak RSS and the
+ * process's CPU during the import (microseconds).
  */
 import { createReadStream } from 'node:fs';
 import { from as copyFrom } from 'pg-copy-streams';

@@ -30,7 +30,7 @@ async function seedStorm(url: string, tenantId: string, stormId: string, n: numb
       tenantId,
       stormId,
       columns: 'tenant_id, storm_id, address_key, address_line, zip, lat, lon',
-      select: `select $1::uuid, $2::uuid, 'k' || g, g || ' Main St', (73100 + g % 60)::text, 35.4 + (g % 1000) * 0.0005, -97.6 + (g / 1000) * 0.0005
+      select: `select $1::uuid, $2::uuid, g || ' MAIN ST|' || (73100 + g % 60), g || ' Main St', (73100 + g % 60)::text, 35.4 + (g % 1000) * 0.0005, -97.6 + (g / 1000) * 0.0005
        from generate_series(1, $3::int) g`,
       params: [tenantId, stormId, n],
     });

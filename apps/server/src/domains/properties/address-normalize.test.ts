@@ -66,5 +66,8 @@ describe('normalizedLineOfKey', () => {
     for (const [line, zip, city, state] of cases) {
       expect(normalizedLineOfKey(addressKeyFromNormalized(line, zip, city, state), zip)).toBe(line);
     }
+    expect(normalizedLineOfKey('k12', '73160')).toBe('k12');
+    expect(normalizedLineOfKey('k12', null)).toBe('k12');
+    expect(normalizedLineOfKey('|', null)).toBe('|');
   });
 });

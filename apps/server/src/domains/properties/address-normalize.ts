@@ -114,10 +114,15 @@ export function addressKeyFromNormalized(normalized: string, zip: string | null,
   return `${normalized}|${normalizeCity(city ?? '')}|${(state ?? '').toUpperCase()}`;
 }
 
-/** The normalized line a key was made from (addressKeyFromNormalized with this zip, or with none). */
+/**
+ * The normalized line a key was made from (addressKeyFromNormalized with this zip, or with none); a key not in that
+ * form (written by hand) comes back whole.
+ */
 export function normalizedLineOfKey(key: string, zip: string | null): string {
-  if (zip) return key.slice(0, key.length - 6);
-  return key.slice(0, key.lastIndexOf('|', key.lastIndexOf('|') - 1));
+  if (zip) return key.endsWith(`|${zip.slice(0, 5)}`) ? key.slice(0, key.length - 6) : key;
+  const state = key.lastIndexOf('|');
+  const city = state > 0 ? key.lastIndexOf('|', state - 1) : -1;
+  return city === -1 ? key : key.slice(0, city);
 }
 
 function isDigits(t: string): boolean {

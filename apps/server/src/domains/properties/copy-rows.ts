@@ -1,8 +1,9 @@
 /**
  * Imported properties as Postgres binary COPY fields, written straight into a buffer: numbers as their 4 or 8 bytes,
  * strings as UTF-8, so neither this process prints numbers and escapes text nor the database parses them back (the
- * text format's formatting alone was a sixth of the import's own CPU time). Pure byte work; `import-chunks.ts` adds
- * the row headers and ids. Per field: an int32 byte length (-1 for null), then the value in the type's binary form.
+ * text format's formatting alone was a sixth of the import's own CPU time). Pure byte work; `import-chunks.ts` stamps
+ * each row's id and frames the rows as a COPY stream. Per field: an int32 byte length (-1 for null), then the value
+ * in the type's binary form.
  */
 import type { ImportedProperty } from './property-row.ts';
 
@@ -37,9 +38,11 @@ export class PropertyFieldWriter {
   /** Bytes written so far. */
   used = 0;
 
-  constructor(capacity: number) {
+  /** A buffer of `capacity` bytes that starts with `prefix` (the packer's COPY header). */
+  constructor(capacity: number, prefix?: Buffer) {
     this.buf = Buffer.allocUnsafe(capacity);
     this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+    this.used = prefix ? prefix.copy(this.buf, 0) : 0;
   }
 
   /** Writes one property's row: the head, then its fields in PROPERTY_COPY_COLUMNS order. */
@@ -74,11 +77,6 @@ export class PropertyFieldWriter {
     this.text(p.address_key);
   }
 
-  /** Forgets what was written, keeping the buffer. */
-  reset(): void {
-    this.used = 0;
-  }
-
   /**
    * Ends what was written with `suffix` and hands it to the caller, then starts a new buffer of `capacity` bytes
    * with `prefix` (the packer's COPY trailer and header).
@@ -87,9 +85,10 @@ export class PropertyFieldWriter {
     this.room(suffix.length);
     this.used += suffix.copy(this.buf, this.used);
     const taken = this.buf.subarray(0, this.used);
-    this.buf = Buffer.allocUnsafe(capacity);
-    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
-    this.used = prefix.copy(this.buf, 0);
+    const next = new PropertyFieldWriter(capacity, prefix);
+    this.buf = next.buf;
+    this.view = next.view;
+    this.used = next.used;
     return taken;
   }
 

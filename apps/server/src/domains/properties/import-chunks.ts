@@ -73,16 +73,15 @@ export class ChunkPacker {
     const head = Buffer.from(idPrefix.replace(/-/g, ''), 'hex');
     if (head.length !== 12) throw new Error(`not an id prefix: ${idPrefix}`);
     this.idWords = [head.readUInt32BE(0), head.readUInt32BE(4), head.readUInt32BE(8)];
-    this.rows = new PropertyFieldWriter(this.limit + SLACK_BYTES);
-    this.rows.used = COPY_HEADER.copy(this.rows.buf, 0);
+    this.rows = new PropertyFieldWriter(this.limit + SLACK_BYTES, COPY_HEADER);
   }
 
   /** Adds one property; returns a chunk when this one filled it. */
   add(p: ImportedProperty): Buffer | undefined {
+    if (this.nextId === 0x1_0000_0000) throw new RangeError('more than 4 billion rows in one import');
     const w = this.rows;
     const row = w.used;
     w.write(p);
-    if (this.nextId === 0x1_0000_0000) throw new RangeError('more than 4 billion rows in one import');
     const [w0, w1, w2] = this.idWords;
     const view = w.view;
     view.setUint32(row + 6, w0);
