@@ -163,7 +163,8 @@ export interface PropertyTable {
   phone: Nullable<string>;
   email: Nullable<string>;
   external_id: Nullable<string>;
-  attributes: Json<Record<string, string>>;
+  /** NULL when the row has none (0015). */
+  attributes: ColumnType<Record<string, string> | null, string | null | undefined, string | null>;
   import_id: Nullable<string>;
   source_row: Nullable<number>;
   max_hail_in: Nullable<number>;

@@ -4,6 +4,24 @@
  * Map: a million string keys in the heap made every major GC slower and cost more than parsing. Two different keys
  * share a 64-bit hash with probability ~n^2/2^65 (3e-8 at 1M rows).
  */
+/**
+ * The hash of a key: per UTF-16 code unit c, h1 = imul(h1 ^ c, 0x01000193); h2 = imul(h2 ^ c, 0x5bd1e995);
+ * h2 ^= h2 >>> 15; from these seeds, then finishKeyHash.
+ */
+export const KEY_HASH_SEEDS: readonly [number, number] = [0x811c9dc5 | 0, 0x9747b28c | 0];
+
+const finished: [number, number] = [0, 0];
+
+/** Mixes h1 and never returns (0, 0), which marks an empty slot. The pair returned is reused by the next call. */
+export function finishKeyHash(h1: number, h2: number): readonly [number, number] {
+  h1 ^= h1 >>> 16;
+  h1 = Math.imul(h1, 0x85ebca6b);
+  h1 ^= h1 >>> 13;
+  finished[0] = h1;
+  finished[1] = h1 === 0 && h2 === 0 ? 1 : h2;
+  return finished;
+}
+
 export class AddressKeySet {
   private slots: Int32Array;
   private used = 0;
@@ -18,18 +36,20 @@ export class AddressKeySet {
 
   /** Adds the key with its row; returns the row that added it first, or -1 when it is new. */
   addOrGet(key: string, row: number): number {
-    let h1 = 0x811c9dc5 | 0;
-    let h2 = 0x9747b28c | 0;
+    let h1 = KEY_HASH_SEEDS[0];
+    let h2 = KEY_HASH_SEEDS[1];
     for (let i = 0; i < key.length; i++) {
       const c = key.charCodeAt(i);
       h1 = Math.imul(h1 ^ c, 0x01000193);
       h2 = Math.imul(h2 ^ c, 0x5bd1e995);
       h2 ^= h2 >>> 15;
     }
-    h1 ^= h1 >>> 16;
-    h1 = Math.imul(h1, 0x85ebca6b);
-    h1 ^= h1 >>> 13;
-    if (h1 === 0 && h2 === 0) h2 = 1; // (0, 0) marks an empty slot
+    const hash = finishKeyHash(h1, h2);
+    return this.addOrGetHash(hash[0], hash[1], row);
+  }
+
+  /** The same for a key hashed by the caller (plain-row-lane.ts hashes the key's bytes as it writes them). */
+  addOrGetHash(h1: number, h2: number, row: number): number {
     const slots = this.slots;
     const mask = slots.length / 3 - 1;
     let slot = (h1 ^ Math.imul(h2, 0x27d4eb2d)) & mask;

@@ -19,12 +19,20 @@ export function normalizeAddressLine(line: string): string {
     const rest = line.slice(i + 1);
     let street = streetCache.get(rest);
     if (street === undefined) {
-      street = normalizeTokens(tokenize(rest), true);
+      street = normalizeStreet(rest);
       if (streetCache.size < STREET_CACHE_MAX) streetCache.set(rest, street);
     }
     return street === '' ? line.slice(0, i) : `${line.slice(0, i)} ${street}`;
   }
   return normalizeTokens(tokenize(line), false);
+}
+
+/**
+ * The normalized form of what follows a line's house number and its space ("NW 116th Street" -> "NW 116TH ST"):
+ * a line "<digits> <rest>" normalizes to "<digits> <normalizeStreet(rest)>", or to "<digits>" when that is ''.
+ */
+export function normalizeStreet(rest: string): string {
+  return normalizeTokens(tokenize(rest), true);
 }
 
 /** `afterHouseNumber`: the tokens follow a house number (so a leading word may be a unit designator). */

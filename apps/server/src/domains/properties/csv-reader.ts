@@ -3,6 +3,7 @@
  * UTF-8 with or without BOM, CRLF or LF, comma/semicolon/tab/pipe detected from the header line. Structural problems
  * (binary, bad UTF-8, quotes, field counts) throw one `ImportError` naming the line and column.
  */
+import { CsvLineFeed, type CsvLineSink } from './csv-line-feed.ts';
 import { CsvTokenizer, DEFAULT_MAX_RECORD_CHARS, type RawRecord } from './csv-tokenizer.ts';
 import { delimiterName, detectDelimiter, otherDelimiterFitting, type Delimiter } from './delimiter.ts';
 import { ImportError } from './import-error.ts';
@@ -16,15 +17,28 @@ export interface CsvReadOptions {
   maxRecordChars?: number;
 }
 
+export interface CsvSource extends TabularSource {
+  format: 'csv';
+  delimiter: Delimiter;
+  /**
+   * Instead of `batches`: offers each line's bytes to `sink` and hands it the records it leaves (csv-line-feed.ts),
+   * all in file order; yields after each slice the number of records read. Iterate once, and only one of the two.
+   */
+  feed(sink: CsvLineSink): AsyncIterable<number>;
+}
+
 /** Reads up to the first data record, then returns the header and the remaining batches. */
-export async function openCsv(source: ByteSource, options: CsvReadOptions = {}): Promise<TabularSource> {
+export async function openCsv(source: ByteSource, options: CsvReadOptions = {}): Promise<CsvSource> {
   const reader = new CsvChunkReader(new Utf8Stream(source), options);
   const first = await reader.readHeader();
   return {
     format: 'csv',
     header: reader.header,
     delimiter: reader.delimiter,
-    batches: reader.batches(first),
+    get batches() {
+      return reader.batches(first);
+    },
+    feed: (sink) => reader.feed(first, sink),
   };
 }
 
@@ -44,7 +58,7 @@ class CsvChunkReader {
   private readonly max: number;
 
   constructor(
-    private readonly stream: Utf8Stream,
+    readonly stream: Utf8Stream,
     private readonly options: CsvReadOptions,
   ) {
     this.max = options.maxRecordChars ?? DEFAULT_MAX_RECORD_CHARS;
@@ -94,6 +108,28 @@ class CsvChunkReader {
       if (batch.length > 0) yield batch;
     }
     // only blank or all-empty rows after the header
+    if (records === 0) throw headerOnly();
+  }
+
+  async *feed(first: RawRecord[], sink: CsvLineSink): AsyncGenerator<number> {
+    for (const r of first) sink.record(r);
+    let records = first.length;
+    if (first.length > 0) yield first.length;
+    const feed = new CsvLineFeed(
+      {
+        stream: this.stream,
+        tokenizer: this.tokenizer!,
+        delimiter: this.delimiter,
+        maxRecordChars: this.max,
+        accept: (r) => this.check([r]).length === 1,
+        locate: (prefix) => this.locate('', prefix),
+      },
+      sink,
+    );
+    for await (const n of feed.run()) {
+      records += n;
+      if (n > 0) yield n;
+    }
     if (records === 0) throw headerOnly();
   }
 

@@ -46,6 +46,22 @@ export class CsvTokenizer {
     return this.buf;
   }
 
+  /**
+   * Hands back the text held for an incomplete record and forgets it; the caller reads on from there itself and
+   * may `resume` on a later line.
+   */
+  takePending(): string {
+    const text = this.buf;
+    this.buf = '';
+    return text;
+  }
+
+  /** Goes on with text that starts at a record on `line` (nothing may be pending). */
+  resume(line: number): void {
+    if (this.buf !== '') throw new Error('the tokenizer holds an incomplete record');
+    this.line = line;
+  }
+
   /** Appends text and pushes every complete record onto `out`. */
   push(text: string, out: RawRecord[]): void {
     this.buf = this.buf.length === 0 ? text : this.buf + text;
@@ -180,7 +196,8 @@ export class CsvTokenizer {
   }
 }
 
-function splitPlain(s: string, start: number, end: number, delim: string): string[] {
+/** The fields of a line without quotes. */
+export function splitPlain(s: string, start: number, end: number, delim: string): string[] {
   const fields: string[] = [];
   let from = start;
   for (;;) {

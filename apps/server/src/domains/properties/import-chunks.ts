@@ -76,12 +76,25 @@ export class ChunkPacker {
     this.rows = new PropertyFieldWriter(this.limit + SLACK_BYTES, COPY_HEADER);
   }
 
+  /** Where rows are written: `add` writes one, the byte lane (plain-row-lane.ts) writes its own, then `rowWritten`. */
+  get writer(): PropertyFieldWriter {
+    return this.rows;
+  }
+
   /** Adds one property; returns a chunk when this one filled it. */
   add(p: ImportedProperty): Buffer | undefined {
-    if (this.nextId === 0x1_0000_0000) throw new RangeError('more than 4 billion rows in one import');
+    const row = this.rows.used;
+    this.rows.write(p);
+    return this.rowWritten(row);
+  }
+
+  /** Gives the row just written at `row` its id; returns a chunk when the row filled it. */
+  rowWritten(row: number): Buffer | undefined {
     const w = this.rows;
-    const row = w.used;
-    w.write(p);
+    if (this.nextId === 0x1_0000_0000) {
+      w.used = row;
+      throw new RangeError('more than 4 billion rows in one import');
+    }
     const [w0, w1, w2] = this.idWords;
     const view = w.view;
     view.setUint32(row + 6, w0);

@@ -1,7 +1,9 @@
 /** Test helpers: run a whole import over bytes or a file and collect everything it produced. */
 import { createReadStream } from 'node:fs';
 import { ImportError, type RowError } from './import-error.ts';
-import { openPropertyImport, type PropertyImportOptions } from './property-import.ts';
+import { expect } from 'vitest';
+import { ChunkPacker } from './import-chunks.ts';
+import { openPropertyImport, openPropertyLoad, type PropertyImportOptions } from './property-import.ts';
 import type { ImportedProperty } from './property-row.ts';
 
 export interface ImportOutcome {
@@ -17,19 +19,48 @@ export function chunked(bytes: Uint8Array, chunkSize: number): Uint8Array[] {
   return out;
 }
 
+/**
+ * Runs the import both ways the platform reads a file: as property objects (`openPropertyImport`) and packed into
+ * COPY chunks (`openPropertyLoad`, the byte lane first for CSV), and fails unless the two agree to the byte: the
+ * same file error, the same row errors, the same rows. Returns the objects' outcome.
+ */
 export async function runImport(
   input: string | Uint8Array,
   options: PropertyImportOptions & { chunkSize?: number } = {},
 ): Promise<ImportOutcome> {
+  const objects = await runObjects(input, options);
+  const packed = await runPacked(input, options);
+  expect(describeError(packed.error), 'the packed import fails as the object import does').toEqual(describeError(objects.error));
+  expect(packed.rowErrors, 'the packed import reports the rows the object import does').toEqual(objects.rowErrors);
+  if (objects.error === undefined) {
+    const packer = new ChunkPacker(TEST_ID_PREFIX, TEST_CHUNK_BYTES);
+    const chunks = objects.properties.map((p) => packer.add(p)).filter((c): c is Buffer => c !== undefined);
+    const last = packer.end();
+    if (last) chunks.push(last);
+    expect(Buffer.concat(packed.chunks).equals(Buffer.concat(chunks)), 'the packed rows are the object rows').toBe(true);
+  }
+  return objects;
+}
+
+const TEST_ID_PREFIX = '0123456789abcdef01234567';
+const TEST_CHUNK_BYTES = 4096;
+
+function describeError(err: ImportError | undefined) {
+  return err === undefined ? undefined : { code: err.code, row: err.row, column: err.column, message: err.message };
+}
+
+function sourceOf(input: string | Uint8Array, chunkSize: number | undefined) {
+  return typeof input === 'string'
+    ? createReadStream(input, chunkSize ? { highWaterMark: chunkSize } : {})
+    : chunked(input, chunkSize ?? 65536);
+}
+
+async function runObjects(input: string | Uint8Array, options: PropertyImportOptions & { chunkSize?: number }): Promise<ImportOutcome> {
   const { chunkSize, ...importOptions } = options;
-  const source =
-    typeof input === 'string'
-      ? createReadStream(input, chunkSize ? { highWaterMark: chunkSize } : {})
-      : chunked(input, chunkSize ?? 65536);
   const properties: ImportedProperty[] = [];
   const rowErrors: RowError[] = [];
   try {
-    const imp = await openPropertyImport(source, importOptions);
+    const imp = await openPropertyImport(sourceOf(input, chunkSize), importOptions);
     for await (const batch of imp.batches) {
       properties.push(...batch.properties);
       rowErrors.push(...batch.errors);
@@ -37,6 +68,26 @@ export async function runImport(
     return { error: undefined, properties, rowErrors };
   } catch (err) {
     if (err instanceof ImportError) return { error: err, properties, rowErrors };
+    throw err;
+  }
+}
+
+async function runPacked(
+  input: string | Uint8Array,
+  options: PropertyImportOptions & { chunkSize?: number },
+): Promise<{ error: ImportError | undefined; chunks: Buffer[]; rowErrors: RowError[] }> {
+  const { chunkSize, ...importOptions } = options;
+  const chunks: Buffer[] = [];
+  const rowErrors: RowError[] = [];
+  try {
+    const load = await openPropertyLoad(sourceOf(input, chunkSize), importOptions, new ChunkPacker(TEST_ID_PREFIX, TEST_CHUNK_BYTES));
+    for await (const batch of load.batches) {
+      chunks.push(...batch.chunks);
+      rowErrors.push(...batch.errors);
+    }
+    return { error: undefined, chunks, rowErrors };
+  } catch (err) {
+    if (err instanceof ImportError) return { error: err, chunks, rowErrors };
     throw err;
   }
 }

@@ -19,7 +19,7 @@ import { normalizedLineOfKey } from './address-normalize.ts';
 import { ImportError, type RowError } from './import-error.ts';
 import { ChunkPacker, loadAll, stageAll } from './import-chunks.ts';
 import { importIdPrefix, propertyId } from './property-ids.ts';
-import { openPropertyImport, type PropertyImport } from './property-import.ts';
+import { openPropertyLoad, type PropertyLoad } from './property-import.ts';
 import * as repo from './properties.repo.ts';
 import { ERRORS_SHOWN, type ImportPropertiesInput, type ImportSummary } from './properties.schema.ts';
 import type { ByteSource } from './tabular.ts';
@@ -70,20 +70,23 @@ export async function importProperties(ctx: ServiceContext, input: ImportPropert
   const mapping = await resolveMapping(ctx, tenantId, input.mapping);
   const importId = input.importId ?? randomUUID();
   const counter = { bytes: 0 };
-  let pipeline: PropertyImport;
+  const idPrefix = importIdPrefix();
+  const packer = new ChunkPacker(idPrefix);
+  let pipeline: PropertyLoad;
   try {
-    pipeline = await openPropertyImport(counted(input.source, counter), {
+    const options = {
       ...(input.format ? { format: input.format } : {}),
       ...(input.sourceName ? { fileName: input.sourceName } : {}),
       ...(input.delimiter ? { delimiter: input.delimiter } : {}),
       ...(mapping ? { mapping } : {}),
-    });
+    };
+    pipeline = await openPropertyLoad(counted(input.source, counter), options, packer);
   } catch (err) {
     throw err instanceof ImportError ? fileError(err, input.sourceName) : err;
   }
   try {
     const summary = await timeJob('properties.import', () =>
-      ctx.db.withTenantBulk(tenantId, (tx) => runImport(tx, { ...input, tenantId, importId, pipeline, counter, started, mapping })),
+      ctx.db.withTenantBulk(tenantId, (tx) => runImport(tx, { ...input, tenantId, importId, idPrefix, packer, pipeline, counter, started, mapping })),
     );
     metrics.propertiesImported.inc(summary.inserted + summary.updated);
     return summary;
@@ -95,7 +98,9 @@ export async function importProperties(ctx: ServiceContext, input: ImportPropert
 interface RunState {
   tenantId: string;
   importId: string;
-  pipeline: PropertyImport;
+  idPrefix: string;
+  packer: ChunkPacker;
+  pipeline: PropertyLoad;
   counter: { bytes: number };
   started: number;
   mapping: ColumnMapping | undefined;
@@ -106,8 +111,7 @@ async function runImport(tx: BulkTx, s: ImportPropertiesInput & RunState): Promi
   const ids: repo.MergeIds = { tenantId: s.tenantId, stormId: s.stormId, importId: s.importId };
   const rejected: RowError[] = [];
   let invalid = 0;
-  const idPrefix = importIdPrefix();
-  const packer = new ChunkPacker(idPrefix);
+  const { idPrefix, packer } = s;
   const chunks = (async function* (): AsyncGenerator<Buffer> {
     for await (const batch of s.pipeline.batches) {
       const bad = batch.errors.filter((e) => e.code !== 'DUPLICATE_ADDRESS');
@@ -117,19 +121,12 @@ async function runImport(tx: BulkTx, s: ImportPropertiesInput & RunState): Promi
         s.onRejected?.(bad);
       }
       // Without skip-invalid one bad row rejects the file: keep reading to report every bad row, write nothing.
-      if (invalid === 0 || s.skipInvalid) {
-        for (const p of batch.properties) {
-          const full = packer.add(p);
-          if (full) yield full;
-        }
-      }
+      if (invalid === 0 || s.skipInvalid) yield* batch.chunks;
       s.onProgress?.({ rows_read: s.pipeline.stats.rowsRead, bytes_read: s.counter.bytes, elapsed_ms: performance.now() - s.started });
       // A batch is a few milliseconds of parsing, but the next ones may already be in memory, and awaiting them does
       // not give the event loop a turn: let it send the rows read ahead to the database in between.
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    const last = invalid === 0 || s.skipInvalid ? packer.end() : undefined;
-    if (last) yield last;
   })();
   // The first import into a storm loads the storm's own table as rows are read; a later one stages the whole file,
   // then merges it into the storm's properties.
@@ -249,6 +246,7 @@ function toView(row: Selectable<PropertyTable>): PropertyView {
   return {
     ...row,
     address_normalized: normalizedLineOfKey(row.address_key, row.zip),
+    attributes: row.attributes ?? {},
     home_value_cents: row.home_value_cents === null ? null : Number(row.home_value_cents),
     created_at: new Date(row.created_at).toISOString(),
     updated_at: new Date(row.updated_at).toISOString(),

@@ -6,10 +6,14 @@
  */
 import { AddressKeySet } from './address-key-set.ts';
 import { resolveMapping, type ColumnMapping, type ResolvedMapping } from './column-mapping.ts';
+import type { CsvLineSink } from './csv-line-feed.ts';
 import { openCsv } from './csv-reader.ts';
+import type { RawRecord } from './csv-tokenizer.ts';
 import type { Delimiter } from './delimiter.ts';
 import type { RowError } from './import-error.ts';
+import type { ChunkPacker } from './import-chunks.ts';
 import { openJsonl } from './jsonl-reader.ts';
+import { PlainRowLane } from './plain-row-lane.ts';
 import { PropertyRowValidator, type ImportedProperty } from './property-row.ts';
 import { toAsyncIterator, type ByteSource, type TabularSource } from './tabular.ts';
 
@@ -51,44 +55,14 @@ export interface PropertyImport {
 
 /** Opens the file, reads the header, resolves the mapping (throwing early on a bad one) and returns the batches. */
 export async function openPropertyImport(input: ByteSource, options: PropertyImportOptions = {}): Promise<PropertyImport> {
-  const { format, source: bytes } = await chooseFormat(input, options);
-  const readOptions = options.maxRecordChars === undefined ? {} : { maxRecordChars: options.maxRecordChars };
-  const source =
-    format === 'jsonl'
-      ? await openJsonl(bytes, readOptions)
-      : await openCsv(bytes, { ...readOptions, ...(options.delimiter ? { delimiter: options.delimiter } : {}) });
-  const mapping = resolveMapping(source.header, options.mapping);
-  const stats: ImportStats = { rowsRead: 0, imported: 0, rejectedRows: 0, duplicates: 0 };
-  const validator = new PropertyRowValidator(mapping, { currentYear: options.currentYear ?? new Date().getUTCFullYear() });
-  const seen = options.dedupe === false ? null : new AddressKeySet();
-  const addressColumn = mapping.mapping.address_line ?? 'address_line';
-
+  const { source, mapping, stats, intake } = await open(input, options);
   async function* batches(): AsyncGenerator<PropertyBatch> {
     for await (const records of source.batches) {
       const properties: ImportedProperty[] = [];
       const errors: RowError[] = [];
       for (const r of records) {
-        const before = errors.length;
-        const p = validator.validate(r.fields, r.rowNumber, errors);
-        if (p === null) {
-          if (errors.length > before) stats.rejectedRows++;
-          continue;
-        }
-        if (seen !== null) {
-          const firstRow = seen.addOrGet(p.address_key, r.rowNumber);
-          if (firstRow !== -1) {
-            stats.duplicates++;
-            errors.push({
-              row: r.rowNumber,
-              column: addressColumn,
-              value: p.address_line,
-              code: 'DUPLICATE_ADDRESS',
-              reason: `same address as row ${firstRow} (${p.address_key})`,
-            });
-            continue;
-          }
-        }
-        properties.push(p);
+        const p = intake.take(r, errors);
+        if (p !== null) properties.push(p);
       }
       stats.rowsRead += records.length;
       stats.imported += properties.length;
@@ -96,6 +70,138 @@ export async function openPropertyImport(input: ByteSource, options: PropertyImp
     }
   }
   return { source, mapping, stats, batches: batches() };
+}
+
+export interface PropertyLoadBatch {
+  /** Whole binary COPY chunks that filled up in this batch (see import-chunks.ts). */
+  chunks: Buffer[];
+  errors: RowError[];
+}
+
+export interface PropertyLoad extends Omit<PropertyImport, 'batches'> {
+  /** The last batch holds the packer's last, partly filled chunk. */
+  batches: AsyncIterable<PropertyLoadBatch>;
+}
+
+/**
+ * The same import packed into COPY chunks as it is read. A CSV file's lines go the byte lane (plain-row-lane.ts)
+ * when they can: straight from the file's bytes into the chunk; the rest, and JSON Lines, go through
+ * `PropertyRowValidator` and `ChunkPacker.add`, in file order either way.
+ */
+export async function openPropertyLoad(input: ByteSource, options: PropertyImportOptions, packer: ChunkPacker): Promise<PropertyLoad> {
+  const { source, csv, mapping, stats, intake, seen, currentYear } = await open(input, options);
+  const lane = csv === null ? null : PlainRowLane.for(mapping, { currentYear }, csv.delimiter);
+  const sink = new PackingSink(intake, packer, lane, seen, stats);
+  async function* batches(): AsyncGenerator<PropertyLoadBatch> {
+    if (lane !== null && csv !== null) {
+      for await (const _ of csv.feed(sink)) yield sink.drain();
+    } else {
+      for await (const records of source.batches) {
+        for (const r of records) sink.record(r);
+        yield sink.drain();
+      }
+    }
+    const last = packer.end();
+    yield { chunks: last ? [last] : [], errors: [] };
+  }
+  return { source, mapping, stats, batches: batches() };
+}
+
+async function open(input: ByteSource, options: PropertyImportOptions) {
+  const { format, source: bytes } = await chooseFormat(input, options);
+  const readOptions = options.maxRecordChars === undefined ? {} : { maxRecordChars: options.maxRecordChars };
+  const csv = format === 'csv' ? await openCsv(bytes, { ...readOptions, ...(options.delimiter ? { delimiter: options.delimiter } : {}) }) : null;
+  const source: TabularSource = csv ?? (await openJsonl(bytes, readOptions));
+  const mapping = resolveMapping(source.header, options.mapping);
+  const stats: ImportStats = { rowsRead: 0, imported: 0, rejectedRows: 0, duplicates: 0 };
+  const currentYear = options.currentYear ?? new Date().getUTCFullYear();
+  const seen = options.dedupe === false ? null : new AddressKeySet();
+  const intake = new RowIntake(new PropertyRowValidator(mapping, { currentYear }), seen, mapping.mapping.address_line ?? 'address_line', stats);
+  return { source, csv, mapping, stats, intake, seen, currentYear };
+}
+
+/** One record through validation and in-file dedupe. */
+class RowIntake {
+  constructor(
+    private readonly validator: PropertyRowValidator,
+    private readonly seen: AddressKeySet | null,
+    private readonly addressColumn: string,
+    private readonly stats: ImportStats,
+  ) {}
+
+  /** The record's property, or null with its problems (or its DUPLICATE_ADDRESS) pushed onto `errors`. */
+  take(r: RawRecord, errors: RowError[]): ImportedProperty | null {
+    const before = errors.length;
+    const p = this.validator.validate(r.fields, r.rowNumber, errors);
+    if (p === null) {
+      if (errors.length > before) this.stats.rejectedRows++;
+      return null;
+    }
+    if (this.seen !== null) {
+      const firstRow = this.seen.addOrGet(p.address_key, r.rowNumber);
+      if (firstRow !== -1) {
+        this.stats.duplicates++;
+        errors.push({
+          row: r.rowNumber,
+          column: this.addressColumn,
+          value: p.address_line,
+          code: 'DUPLICATE_ADDRESS',
+          reason: `same address as row ${firstRow} (${p.address_key})`,
+        });
+        return null;
+      }
+    }
+    return p;
+  }
+}
+
+/** Takes the CSV reader's lines and records in file order into the packer, collecting chunks and errors per batch. */
+class PackingSink implements CsvLineSink {
+  private chunks: Buffer[] = [];
+  private errors: RowError[] = [];
+
+  constructor(
+    private readonly intake: RowIntake,
+    private readonly packer: ChunkPacker,
+    private readonly lane: PlainRowLane | null,
+    private readonly seen: AddressKeySet | null,
+    private readonly stats: ImportStats,
+  ) {}
+
+  line(buf: Buffer, start: number, end: number, row: number): boolean {
+    const lane = this.lane;
+    if (lane === null) return false;
+    const w = this.packer.writer;
+    const at = w.used;
+    if (!lane.encode(buf, start, end, row, w)) return false;
+    if (this.seen !== null && this.seen.addOrGetHash(lane.h1, lane.h2, row) !== -1) {
+      // a duplicate: undone here, reported by the string lane with its address
+      w.used = at;
+      return false;
+    }
+    this.stats.rowsRead++;
+    this.stats.imported++;
+    const chunk = this.packer.rowWritten(at);
+    if (chunk) this.chunks.push(chunk);
+    return true;
+  }
+
+  record(r: RawRecord): void {
+    this.stats.rowsRead++;
+    const p = this.intake.take(r, this.errors);
+    if (p === null) return;
+    this.stats.imported++;
+    const chunk = this.packer.add(p);
+    if (chunk) this.chunks.push(chunk);
+  }
+
+  /** The chunks filled and the errors found since the last drain. */
+  drain(): PropertyLoadBatch {
+    const batch = { chunks: this.chunks, errors: this.errors };
+    this.chunks = [];
+    this.errors = [];
+    return batch;
+  }
 }
 
 async function chooseFormat(input: ByteSource, options: PropertyImportOptions): Promise<{ format: 'csv' | 'jsonl'; source: ByteSource }> {

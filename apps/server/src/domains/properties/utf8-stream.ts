@@ -14,12 +14,19 @@ export interface TextLocation {
  */
 export const MAX_SLICE_BYTES = 64 * 1024;
 
+/**
+ * Decodes each slice whole (a UTF-8 sequence cut by the slice's end waits for the next), so nothing is hidden in a
+ * decoder's state: the CSV reader can take over the raw bytes where the text it has read ends (`takeBytes`).
+ */
 export class Utf8Stream {
   done = false;
   bytesSeen = 0;
   private rest: Uint8Array | undefined;
+  /** The start of a UTF-8 sequence the last slice cut off (at most 3 bytes). */
+  private held: Uint8Array | undefined;
+  private textSeen = false;
   private readonly it: AsyncIterator<Uint8Array>;
-  private readonly decoder = new TextDecoder('utf-8', { fatal: true });
+  private readonly decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
   constructor(source: ByteSource) {
     this.it = toAsyncIterator(source);
@@ -30,45 +37,80 @@ export class Utf8Stream {
    * before an encoding problem and returns where it is; `row` is used for a NUL byte in a later chunk.
    */
   async next(locate: (validPrefix: string) => TextLocation, row: number): Promise<string> {
+    let chunk = await this.nextBytes(row);
+    if (chunk === null) {
+      if (this.held) throw invalidUtf8(locate(''));
+      return '';
+    }
+    if (this.held) {
+      chunk = Buffer.concat([this.held, chunk]);
+      this.held = undefined;
+    }
+    const whole = completeUtf8Length(chunk);
+    if (whole < chunk.length) {
+      this.held = chunk.slice(whole);
+      chunk = chunk.subarray(0, whole);
+    }
+    try {
+      const text = this.decoder.decode(chunk);
+      if (this.textSeen || text.length === 0) return text;
+      this.textSeen = true;
+      return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text; // the byte order mark
+    } catch {
+      const bad = firstInvalidUtf8(chunk);
+      throw invalidUtf8(locate(bad > 0 ? new TextDecoder().decode(chunk.subarray(0, bad)) : ''));
+    }
+  }
+
+  /**
+   * The next slice of raw bytes (null once the source ends; then `done` is true), checked for binary content like
+   * the slices `next` decodes. For the reader that splits lines itself.
+   */
+  async nextBytes(row: number): Promise<Uint8Array | null> {
     let chunk: Uint8Array;
     if (this.rest) {
       chunk = this.rest;
       this.rest = undefined;
     } else {
       const r = await this.it.next();
-      if (r.done) return this.end(locate);
+      if (r.done) {
+        this.done = true;
+        return null;
+      }
       chunk = r.value;
     }
     if (chunk.length > MAX_SLICE_BYTES) {
       this.rest = chunk.subarray(MAX_SLICE_BYTES);
       chunk = chunk.subarray(0, MAX_SLICE_BYTES);
     }
-    return this.decode(chunk, locate, row);
-  }
-
-  private end(locate: (validPrefix: string) => TextLocation): string {
-    this.done = true;
-    try {
-      return this.decoder.decode();
-    } catch {
-      throw invalid(locate(''));
-    }
-  }
-
-  private decode(chunk: Uint8Array, locate: (validPrefix: string) => TextLocation, row: number): string {
     if (this.bytesSeen === 0 && chunk.length > 0) assertTextStart(chunk);
     else assertNoNul(chunk, row);
     this.bytesSeen += chunk.length;
-    try {
-      return this.decoder.decode(chunk, { stream: true });
-    } catch {
-      const bad = firstInvalidUtf8(chunk);
-      throw invalid(locate(bad > 0 ? new TextDecoder().decode(chunk.subarray(0, bad)) : ''));
-    }
+    return chunk;
+  }
+
+  /** The bytes read but not yet decoded (a cut sequence and the rest of the current chunk), from here on not to be. */
+  takeBytes(): Uint8Array {
+    const parts = [this.held, this.rest].filter((p): p is Uint8Array => p !== undefined);
+    this.held = undefined;
+    this.rest = undefined;
+    return parts.length === 0 ? new Uint8Array(0) : parts.length === 1 ? parts[0]! : Buffer.concat(parts);
   }
 }
 
-function invalid(at: TextLocation): ImportError {
+/** Bytes of `chunk` up to the start of a sequence its end cuts off (all of it when none is cut). */
+export function completeUtf8Length(chunk: Uint8Array): number {
+  const n = chunk.length;
+  let i = n - 1;
+  while (i >= 0 && n - i < 4 && (chunk[i]! & 0xc0) === 0x80) i--;
+  if (i < 0) return n;
+  const lead = chunk[i]!;
+  const len = lead < 0x80 ? 1 : lead >= 0xc0 && lead < 0xe0 ? 2 : lead >= 0xe0 && lead < 0xf0 ? 3 : lead >= 0xf0 && lead < 0xf8 ? 4 : 1;
+  return i + len > n ? i : n;
+}
+
+/** The error for bytes that are not UTF-8, at a place in the file. */
+export function invalidUtf8(at: TextLocation): ImportError {
   return new ImportError({
     code: 'INVALID_UTF8',
     message: 'the file is not valid UTF-8 (save it as "CSV UTF-8")',
