@@ -161,6 +161,10 @@ describe('PlainRowLane', () => {
     expect(PlainRowLane.for(resolveMapping(['address', 'zip']), ctx, ';')).not.toBeNull();
   });
 
+  it('keeps a column named __proto__ as an attribute, as the string lane does', () => {
+    expect(bothLanes(['address', 'zip', '__proto__'], '1 Main St,73160,x')).toBe('bytes');
+  });
+
   it('reads semicolon and tab files the same way', () => {
     const { header, lines } = generated(200, 3);
     for (const d of [';', '\t']) {

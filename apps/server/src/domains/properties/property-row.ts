@@ -251,5 +251,8 @@ function needsSpaceCollapse(s: string): boolean {
 function addAttribute(attributes: Record<string, string>, name: string, value: string | undefined): void {
   if (value === undefined || value === '') return;
   const v = value.trim();
-  if (v !== '') attributes[name] = v;
+  if (v === '') return;
+  // a column named "__proto__" is a column like any other, not the object's prototype
+  if (name === '__proto__') Object.defineProperty(attributes, name, { value: v, enumerable: true, writable: true, configurable: true });
+  else attributes[name] = v;
 }
