@@ -1,19 +1,26 @@
 /**
  * The CSV reader's byte path, after the header: it splits each slice of raw bytes into lines itself and offers every
  * line to a sink (the property import's byte lane, plain-row-lane.ts), which takes it or leaves it. A line left
- * without a quote is decoded and split alone; from a line left with a quote (its record may run over several lines)
- * to the end of the slice the tokenizer reads, as the string path does, and it goes on doing so while it holds an
- * incomplete record. Records come out in file order either way, with the same rows, errors and limits as `batches`.
+ * without a quote is split alone; from a line left with a quote (its record may run over several lines) to the end
+ * of the slice the tokenizer reads, as the string path does. What the tokenizer then holds (the slice's last,
+ * unfinished record) it gives back, and the next slice starts on it in bytes again. Records come out in file order.
+ *
+ * The slices are the string path's (`Utf8Stream`), and each is checked in the string path's order, so a file gets
+ * the same error either way: binary content (nextBytes), then UTF-8 over the whole slice, then what the tokenizer
+ * finds in the rest of the slice (quotes, a record longer than the limit, the held tail of the slice included), and
+ * only then the field count of a record in it.
  */
+import { isUtf8 } from 'node:buffer';
 import { splitPlain, type CsvTokenizer, type RawRecord } from './csv-tokenizer.ts';
 import { firstInvalidUtf8 } from './encoding.ts';
+import { ImportError } from './import-error.ts';
 import { completeUtf8Length, invalidUtf8, type TextLocation, type Utf8Stream } from './utf8-stream.ts';
 
 export interface CsvLineSink {
   /**
    * A line without its line break, `buf[start, end)`, on line `row` of the file: true when the sink took it as a
    * record of its own. The bytes are as the file has them: the sink leaves every line it does not fully understand
-   * (one above ASCII, which the reader then decodes strictly; one holding a quote; a blank one, which the reader drops).
+   * (one above ASCII, one holding a quote, a blank one, which the reader drops).
    */
   line(buf: Buffer, start: number, end: number, row: number): boolean;
   /** A record the sink did not take as a line, checked like every record `batches` yields. */
@@ -32,6 +39,12 @@ export interface CsvFeedReader {
   locate(prefix: string): TextLocation;
 }
 
+interface Fed {
+  /** Bytes of the buffer used; the rest starts the next one. */
+  consumed: number;
+  records: number;
+}
+
 const LF = 10;
 const CR = 13;
 const QUOTE = 34;
@@ -39,7 +52,7 @@ const QUOTE = 34;
 export class CsvLineFeed {
   /** Line of the file the next byte starts. */
   private row: number;
-  private readonly decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  private readonly decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
   constructor(
     private readonly reader: CsvFeedReader,
@@ -51,8 +64,9 @@ export class CsvLineFeed {
   /** Feeds the rest of the file; yields after each slice the number of records it held. */
   async *run(): AsyncGenerator<number> {
     const { stream, tokenizer } = this.reader;
-    // What the header's reading left: the tokenizer's incomplete record, then the bytes not yet decoded.
-    let pending: Buffer = Buffer.concat([Buffer.from(tokenizer.takePending(), 'utf8'), stream.takeBytes()]);
+    // What the header's reading left: the tokenizer's incomplete record, then a cut sequence; nextBytes goes on
+    // with the rest of the chunk.
+    let pending: Buffer = Buffer.concat([Buffer.from(tokenizer.takePending(), 'utf8'), stream.takeHeld()]);
     for (;;) {
       const slice = await stream.nextBytes(this.row);
       const final = slice === null;
@@ -64,10 +78,9 @@ export class CsvLineFeed {
     }
   }
 
-  /** Feeds the complete lines of `buf` (all of it when `final`); returns the bytes consumed and the records read. */
-  private feed(buf: Buffer, final: boolean): { consumed: number; records: number } {
-    const tokenizer = this.reader.tokenizer;
-    if (tokenizer.pendingText !== '') return this.tokenize(buf, 0, final);
+  /** Feeds `buf`: its complete lines, and its tail as the string path would hold it (all of it when `final`). */
+  private feed(buf: Buffer, final: boolean): Fed {
+    this.assertUtf8(buf, final);
     const n = buf.length;
     const max = this.reader.maxRecordChars;
     let records = 0;
@@ -87,7 +100,7 @@ export class CsvLineFeed {
         pos = nl + 1;
         continue;
       }
-      if (end - pos > max) return this.tokenizeFrom(buf, pos, final, records); // it names the limit (in characters)
+      if (end - pos > max) return this.tokenize(buf, pos, final, records); // it names the limit (in characters)
       if (this.sink.line(buf, pos, end, this.row)) {
         records++;
         this.row++;
@@ -95,65 +108,60 @@ export class CsvLineFeed {
         continue;
       }
       if (quote !== -1 && quote < pos) quote = buf.indexOf(QUOTE, pos);
-      if (quote !== -1 && quote < nl) return this.tokenizeFrom(buf, pos, final, records);
-      const text = this.decode(buf, pos, end);
+      if (quote !== -1 && quote < nl) return this.tokenize(buf, pos, final, records);
+      const text = this.decoder.decode(buf.subarray(pos, end));
       const record = { rowNumber: this.row, fields: splitPlain(text, 0, text.length, this.reader.delimiter) };
-      if (this.reader.accept(record)) {
+      this.row++;
+      pos = nl + 1;
+      let accepted: boolean;
+      try {
+        accepted = this.reader.accept(record);
+      } catch (err) {
+        // The string path tokenizes the whole slice before it counts any record's fields.
+        if (err instanceof ImportError && pos < n) this.tokenize(buf, pos, final, 0, false);
+        throw err;
+      }
+      if (accepted) {
         this.sink.record(record);
         records++;
       }
-      this.row++;
-      pos = nl + 1;
     }
     if (pos >= n) return { consumed: n, records };
-    // A line longer than the limit without its end yet: the tokenizer holds it and refuses it once it knows.
-    if (n - pos > max) return this.tokenizeFrom(buf, pos, final, records);
+    // The tail, a record without its end yet: the string path's tokenizer holds it, and refuses it at once when it
+    // is longer than the limit or has a quote that cannot be right; so it is shown to this one, which gives it back.
+    if (quote !== -1 && quote < pos) quote = buf.indexOf(QUOTE, pos);
+    if (n - pos > max || quote !== -1) return this.tokenize(buf, pos, final, records);
     return { consumed: pos, records };
   }
 
-  private tokenizeFrom(buf: Buffer, from: number, final: boolean, before: number): { consumed: number; records: number } {
-    const r = this.tokenize(buf, from, final);
-    return { consumed: r.consumed, records: r.records + before };
-  }
-
   /**
-   * The tokenizer reads `buf` from `from` to its last line break (to its end when `final`, or when a line longer
-   * than the limit has no break yet).
+   * The tokenizer reads `buf` from `from` (to a cut sequence at its end, or all of it when `final`), as the string
+   * path reads a slice; its records go to the sink unless `use` is false (only its errors matter then). The record
+   * it holds at the end it gives back: those bytes start the next buffer.
    */
-  private tokenize(buf: Buffer, from: number, final: boolean): { consumed: number; records: number } {
+  private tokenize(buf: Buffer, from: number, final: boolean, before: number, use = true): Fed {
     const tokenizer = this.reader.tokenizer;
-    let to = buf.length;
-    if (!final) {
-      const lf = buf.lastIndexOf(LF);
-      if (lf >= from) to = lf + 1;
-      else if (buf.length - from > this.reader.maxRecordChars) to = from + completeUtf8Length(buf.subarray(from));
-      else to = from;
-    }
-    if (tokenizer.pendingText === '') tokenizer.resume(this.row);
+    const to = final ? buf.length : from + completeUtf8Length(buf.subarray(from));
+    tokenizer.resume(this.row);
     const out: RawRecord[] = [];
-    if (to > from) tokenizer.push(this.decode(buf, from, to), out);
+    if (to > from) tokenizer.push(this.decoder.decode(buf.subarray(from, to)), out);
     if (final) tokenizer.finish(out);
     this.row = tokenizer.pendingLine;
-    let records = 0;
-    for (const r of out) {
-      if (!this.reader.accept(r)) continue;
-      this.sink.record(r);
-      records++;
-    }
-    return { consumed: to, records };
+    const held = Buffer.byteLength(tokenizer.takePending(), 'utf8');
+    if (!use) return { consumed: to - held, records: 0 };
+    const accepted = out.filter((r) => this.reader.accept(r));
+    for (const r of accepted) this.sink.record(r);
+    return { consumed: to - held, records: before + accepted.length };
   }
 
-  /** Strict UTF-8; an invalid byte is named by line and column as the string path names it. */
-  private decode(buf: Buffer, from: number, to: number): string {
-    try {
-      return this.decoder.decode(buf.subarray(from, to));
-    } catch {
-      const bytes = buf.subarray(from, to);
-      const bad = firstInvalidUtf8(bytes);
-      const tokenizer = this.reader.tokenizer;
-      if (tokenizer.pendingText === '') tokenizer.resume(this.row);
-      throw invalidUtf8(this.reader.locate(bad > 0 ? new TextDecoder().decode(bytes.subarray(0, bad)) : ''));
-    }
+  /** The string path decodes each slice whole before it reads a line of it: an invalid byte anywhere fails first. */
+  private assertUtf8(buf: Buffer, final: boolean): void {
+    const whole = final ? buf.length : completeUtf8Length(buf);
+    if (isUtf8(buf.subarray(0, whole))) return; // a cut sequence at the end waits for the next slice, as there
+    const bad = firstInvalidUtf8(final ? buf : buf.subarray(0, whole));
+    this.reader.tokenizer.resume(this.row);
+    const prefix = bad > 0 ? this.decoder.decode(buf.subarray(0, bad)) : '';
+    throw invalidUtf8(this.reader.locate(prefix));
   }
 }
 

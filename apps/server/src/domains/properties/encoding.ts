@@ -49,20 +49,37 @@ function sniffMagic(c: Uint8Array): string | undefined {
   return undefined;
 }
 
-/** Offset of the first byte that does not start a valid UTF-8 sequence, or -1. Used only after a decode failure. */
+/**
+ * Offset of the first byte that does not start a valid UTF-8 sequence, or -1: as strict as TextDecoder's fatal mode
+ * (no overlong forms, no encoded surrogates, nothing above U+10FFFF, no cut sequence at the end).
+ */
 export function firstInvalidUtf8(bytes: Uint8Array): number {
   let i = 0;
   const n = bytes.length;
   while (i < n) {
     const b = bytes[i]!;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
     let len: number;
-    if (b < 0x80) len = 1;
-    else if (b >= 0xc2 && b <= 0xdf) len = 2;
-    else if (b >= 0xe0 && b <= 0xef) len = 3;
-    else if (b >= 0xf0 && b <= 0xf4) len = 4;
-    else return i;
+    // the second byte's range, narrower after E0, ED, F0 and F4
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (b >= 0xc2 && b <= 0xdf) len = 2;
+    else if (b >= 0xe0 && b <= 0xef) {
+      len = 3;
+      if (b === 0xe0) lo = 0xa0;
+      else if (b === 0xed) hi = 0x9f;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      len = 4;
+      if (b === 0xf0) lo = 0x90;
+      else if (b === 0xf4) hi = 0x8f;
+    } else return i;
     if (i + len > n) return i;
-    for (let k = 1; k < len; k++) if ((bytes[i + k]! & 0xc0) !== 0x80) return i;
+    const second = bytes[i + 1]!;
+    if (second < lo || second > hi) return i;
+    for (let k = 2; k < len; k++) if ((bytes[i + k]! & 0xc0) !== 0x80) return i;
     i += len;
   }
   return -1;

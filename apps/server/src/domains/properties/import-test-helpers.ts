@@ -25,7 +25,7 @@ export function chunked(bytes: Uint8Array, chunkSize: number): Uint8Array[] {
  * same file error, the same row errors, the same rows. Returns the objects' outcome.
  */
 export async function runImport(
-  input: string | Uint8Array,
+  input: ImportInput,
   options: PropertyImportOptions & { chunkSize?: number } = {},
 ): Promise<ImportOutcome> {
   const objects = await runObjects(input, options);
@@ -49,13 +49,17 @@ function describeError(err: ImportError | undefined) {
   return err === undefined ? undefined : { code: err.code, row: err.row, column: err.column, message: err.message };
 }
 
-function sourceOf(input: string | Uint8Array, chunkSize: number | undefined) {
+/** A file path, its bytes (cut into `chunkSize` chunks), or the chunks themselves. */
+export type ImportInput = string | Uint8Array | Uint8Array[];
+
+function sourceOf(input: ImportInput, chunkSize: number | undefined) {
+  if (Array.isArray(input)) return input;
   return typeof input === 'string'
     ? createReadStream(input, chunkSize ? { highWaterMark: chunkSize } : {})
     : chunked(input, chunkSize ?? 65536);
 }
 
-async function runObjects(input: string | Uint8Array, options: PropertyImportOptions & { chunkSize?: number }): Promise<ImportOutcome> {
+async function runObjects(input: ImportInput, options: PropertyImportOptions & { chunkSize?: number }): Promise<ImportOutcome> {
   const { chunkSize, ...importOptions } = options;
   const properties: ImportedProperty[] = [];
   const rowErrors: RowError[] = [];
@@ -73,7 +77,7 @@ async function runObjects(input: string | Uint8Array, options: PropertyImportOpt
 }
 
 async function runPacked(
-  input: string | Uint8Array,
+  input: ImportInput,
   options: PropertyImportOptions & { chunkSize?: number },
 ): Promise<{ error: ImportError | undefined; chunks: Buffer[]; rowErrors: RowError[] }> {
   const { chunkSize, ...importOptions } = options;

@@ -89,12 +89,14 @@ export class Utf8Stream {
     return chunk;
   }
 
-  /** The bytes read but not yet decoded (a cut sequence and the rest of the current chunk), from here on not to be. */
-  takeBytes(): Uint8Array {
-    const parts = [this.held, this.rest].filter((p): p is Uint8Array => p !== undefined);
+  /**
+   * The start of a sequence the last slice cut off (at most 3 bytes), from here on not to be decoded: the caller
+   * reads on with `nextBytes`, which goes on with the rest of the current chunk.
+   */
+  takeHeld(): Uint8Array {
+    const held = this.held ?? new Uint8Array(0);
     this.held = undefined;
-    this.rest = undefined;
-    return parts.length === 0 ? new Uint8Array(0) : parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+    return held;
   }
 }
 
