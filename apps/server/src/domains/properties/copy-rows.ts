@@ -79,17 +79,16 @@ export class PropertyFieldWriter {
   }
 
   /**
-   * Ends what was written with `suffix` and hands it to the caller, then starts a new buffer of `capacity` bytes
-   * with `prefix` (the packer's COPY trailer and header).
+   * Ends what was written with `suffix` and hands it to the caller, then goes on in `next` (a new buffer, or one
+   * handed back), which starts with `prefix` (the packer's COPY trailer and header).
    */
-  takeBuffer(suffix: Buffer, capacity: number, prefix: Buffer): Buffer {
+  takeBuffer(suffix: Buffer, next: Buffer, prefix: Buffer): Buffer {
     this.reserve(suffix.length);
     this.used += suffix.copy(this.buf, this.used);
     const taken = this.buf.subarray(0, this.used);
-    const next = new PropertyFieldWriter(capacity, prefix);
-    this.buf = next.buf;
-    this.view = next.view;
-    this.used = next.used;
+    this.buf = next;
+    this.view = new DataView(next.buffer, next.byteOffset, next.byteLength);
+    this.used = prefix.copy(next, 0);
     return taken;
   }
 

@@ -14,7 +14,7 @@ import { isUtf8 } from 'node:buffer';
 import { splitPlain, type CsvTokenizer, type RawRecord } from './csv-tokenizer.ts';
 import { firstInvalidUtf8 } from './encoding.ts';
 import { ImportError } from './import-error.ts';
-import { completeUtf8Length, invalidUtf8, type TextLocation, type Utf8Stream } from './utf8-stream.ts';
+import { completeUtf8Length, invalidUtf8, MAX_SLICE_BYTES, type TextLocation, type Utf8Stream } from './utf8-stream.ts';
 
 export interface CsvLineSink {
   /**
@@ -67,10 +67,14 @@ export class CsvLineFeed {
     // What the header's reading left: the tokenizer's incomplete record, then a cut sequence; nextBytes goes on
     // with the rest of the chunk.
     let pending: Buffer = Buffer.concat([Buffer.from(tokenizer.takePending(), 'utf8'), stream.takeHeld()]);
-    for (;;) {
+    // The last line of one slice and the next slice are joined in one of two buffers, in turn (what is left of one
+    // is copied into the other): nothing of a slice is referenced once it is fed, and a new 64 KB buffer per slice
+    // made garbage the collector had to chase.
+    const joins = [Buffer.allocUnsafe(2 * MAX_SLICE_BYTES), Buffer.allocUnsafe(2 * MAX_SLICE_BYTES)];
+    for (let turn = 0; ; turn ^= 1) {
       const slice = await stream.nextBytes(this.row);
       const final = slice === null;
-      const buf = final ? pending : pending.length === 0 ? asBuffer(slice) : Buffer.concat([pending, slice]);
+      const buf = final ? pending : pending.length === 0 ? asBuffer(slice) : join(joins[turn]!, pending, slice);
       const { consumed, records } = this.feed(buf, final);
       pending = buf.subarray(consumed);
       yield records;
@@ -163,6 +167,15 @@ export class CsvLineFeed {
     const prefix = bad > 0 ? this.decoder.decode(buf.subarray(0, bad)) : '';
     throw invalidUtf8(this.reader.locate(prefix));
   }
+}
+
+/** `head` then `tail` in `into` when they fit (a new buffer when not). */
+function join(into: Buffer, head: Buffer, tail: Uint8Array): Buffer {
+  const n = head.length + tail.length;
+  if (n > into.length) return Buffer.concat([head, tail]);
+  head.copy(into, 0);
+  into.set(tail, head.length);
+  return into.subarray(0, n);
 }
 
 function asBuffer(bytes: Uint8Array): Buffer {

@@ -72,6 +72,36 @@ describe('ChunkPacker', () => {
   });
 });
 
+describe('ChunkPacker.recycle', () => {
+  it('writes later chunks into the buffers of chunks handed back, and never into one still held', () => {
+    const packer = new ChunkPacker(importIdPrefix(), 2048);
+    const streets = Array.from({ length: 400 }, (_, i) => `${i} Main St`);
+    const chunks: Buffer[] = [];
+    const held: { chunk: Buffer; bytes: string }[] = [];
+    const keys: string[] = [];
+    streets.forEach((s, i) => {
+      const full = packer.add(property(s, i + 2));
+      if (!full) return;
+      chunks.push(full);
+      keys.push(...rows(full).map((r) => r.key));
+      // every other chunk goes back at once (its COPY done); the rest stay held, and must not change
+      if (chunks.length % 2 === 0) packer.recycle(full);
+      else held.push({ chunk: full, bytes: full.toString('hex') });
+    });
+    keys.push(...rows(packer.end()!).map((r) => r.key));
+    expect(new Set(chunks.map((c) => c.buffer)).size).toBeLessThan(chunks.length);
+    for (const h of held) expect(h.chunk.toString('hex')).toBe(h.bytes);
+    expect(keys).toEqual(streets.map((s) => property(s, 0).address_key));
+  });
+
+  it('leaves alone a chunk it did not make', () => {
+    const packer = new ChunkPacker(importIdPrefix(), 2048);
+    packer.recycle(Buffer.alloc(4096));
+    const chunks = pack(packer, Array.from({ length: 100 }, (_, i) => `${i} Elm St`));
+    expect(chunks.every((c) => c.length > 0)).toBe(true);
+  });
+});
+
 describe('readAhead', () => {
   async function* source(log: string[], n: number, failAt?: number) {
     try {

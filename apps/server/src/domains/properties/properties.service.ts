@@ -134,11 +134,11 @@ async function runImport(tx: BulkTx, s: ImportPropertiesInput & RunState): Promi
   let inserted = 0;
   let updated = 0;
   if (first) {
-    await loadAll(tx, await repo.beginLoad(tx, ids), chunks);
+    await loadAll(tx, await repo.beginLoad(tx, ids), chunks, (c) => packer.recycle(c));
     inserted = packer.packed;
   } else {
     await repo.createStage(tx);
-    await stageAll(tx, chunks);
+    await stageAll(tx, chunks, (c) => packer.recycle(c));
   }
   if (invalid > 0 && !s.skipInvalid) {
     const first = rejected[0];
