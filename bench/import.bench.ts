@@ -1,7 +1,7 @@
 /**
  * Property import of a 1,000,000-row generated CSV (17 columns): end to end with validation and dedupe on server
  * Postgres (each time beside a raw COPY of the same file into a bare table) and on embedded PGlite, each import in
- * its own process for an honest peak RSS. Three trials each, the median reported with the range: on this shared
+ * its own process for an honest peak RSS. Five trials each, the median reported with the range: on this shared
  * machine one import of the same code took 4.2 s in one minute and 4.9 s in the next.
  */
 import { spawn } from 'node:child_process';
@@ -12,7 +12,7 @@ import type { BenchContext, BenchFigure } from './harness.ts';
 import { NODE_FLAGS } from '../apps/server/bin/node-flags.mjs';
 
 const ROWS = 1_000_000;
-const TRIALS = 3;
+const TRIALS = 5;
 
 interface WorkerResult {
   summary: { rows_read: number; inserted: number; elapsed_ms: number; rows_per_second: number };
