@@ -1,6 +1,7 @@
 /**
- * The byte lane of the CSV import: one line of plain ASCII (no quote, no control byte, nothing above 0x7F) checked
- * and written as its binary COPY row straight from the file's bytes, with no string per cell and no property object.
+ * The byte lane of the CSV import: one line of printable ASCII (no control byte, nothing above 0x7E; a field may be
+ * quoted if no quote is inside it) checked and written as its binary COPY row straight from the file's bytes, with
+ * no string per cell and no property object.
  * It takes only what it can decide exactly as the string lane (`PropertyRowValidator` + `PropertyFieldWriter.write`)
  * would, to the byte: a clean value of each field's common spelling. Anything else (a blank or spaced cell, a state
  * name, "$350k", an invalid value, a wrong field count...) returns false with nothing written, and the caller sends
