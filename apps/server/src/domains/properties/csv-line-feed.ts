@@ -12,9 +12,8 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { splitPlain, type CsvTokenizer, type RawRecord } from './csv-tokenizer.ts';
-import { firstInvalidUtf8 } from './encoding.ts';
 import { ImportError } from './import-error.ts';
-import { completeUtf8Length, invalidUtf8, MAX_SLICE_BYTES, type TextLocation, type Utf8Stream } from './utf8-stream.ts';
+import { completeUtf8Length, invalidUtf8In, MAX_SLICE_BYTES, type TextLocation, type Utf8Stream } from './utf8-stream.ts';
 
 export interface CsvLineSink {
   /**
@@ -162,10 +161,8 @@ export class CsvLineFeed {
   private assertUtf8(buf: Buffer, final: boolean): void {
     const whole = final ? buf.length : completeUtf8Length(buf);
     if (isUtf8(buf.subarray(0, whole))) return; // a cut sequence at the end waits for the next slice, as there
-    const bad = firstInvalidUtf8(final ? buf : buf.subarray(0, whole));
     this.reader.tokenizer.resume(this.row);
-    const prefix = bad > 0 ? this.decoder.decode(buf.subarray(0, bad)) : '';
-    throw invalidUtf8(this.reader.locate(prefix));
+    throw invalidUtf8In(buf.subarray(0, whole), (prefix) => this.reader.locate(prefix));
   }
 }
 

@@ -35,9 +35,7 @@ export async function openCsv(source: ByteSource, options: CsvReadOptions = {}):
     format: 'csv',
     header: reader.header,
     delimiter: reader.delimiter,
-    get batches() {
-      return reader.batches(first);
-    },
+    batches: reader.batches(first),
     feed: (sink) => reader.feed(first, sink),
   };
 }
@@ -58,7 +56,7 @@ class CsvChunkReader {
   private readonly max: number;
 
   constructor(
-    readonly stream: Utf8Stream,
+    private readonly stream: Utf8Stream,
     private readonly options: CsvReadOptions,
   ) {
     this.max = options.maxRecordChars ?? DEFAULT_MAX_RECORD_CHARS;
@@ -121,7 +119,7 @@ class CsvChunkReader {
         tokenizer: this.tokenizer!,
         delimiter: this.delimiter,
         maxRecordChars: this.max,
-        accept: (r) => this.check([r]).length === 1,
+        accept: (r) => this.accept(r),
         locate: (prefix) => this.locate('', prefix),
       },
       sink,
@@ -154,33 +152,34 @@ class CsvChunkReader {
 
   /** Drops all-blank records and enforces the header's field count. */
   private check(records: RawRecord[]): RawRecord[] {
-    const expected = this.header.length;
     let blanks = 0;
-    for (const r of records) {
-      if (isBlank(r.fields[0]!) && r.fields.every(isBlank)) {
-        blanks++;
-        continue;
-      }
-      if (r.fields.length === expected) continue;
-      const other = otherDelimiterFitting(r.fields, this.delimiter, expected);
-      if (other) {
-        throw new ImportError({
-          code: 'MIXED_DELIMITERS',
-          message: `this row is separated by ${delimiterName(other)} but the header by ${delimiterName(this.delimiter)}`,
-          row: r.rowNumber,
-          value: r.fields.join(this.delimiter),
-        });
-      }
+    for (const r of records) if (!this.accept(r)) blanks++;
+    return blanks === 0 ? records : records.filter((r) => !r.fields.every(isBlank));
+  }
+
+  /** Enforces the header's field count on one record; false for an all-blank one, which is dropped. */
+  private accept(r: RawRecord): boolean {
+    if (isBlank(r.fields[0]!) && r.fields.every(isBlank)) return false;
+    const expected = this.header.length;
+    if (r.fields.length === expected) return true;
+    const other = otherDelimiterFitting(r.fields, this.delimiter, expected);
+    if (other) {
       throw new ImportError({
-        code: 'FIELD_COUNT',
-        message: `this row has ${r.fields.length} fields but the header has ${expected}`,
+        code: 'MIXED_DELIMITERS',
+        message: `this row is separated by ${delimiterName(other)} but the header by ${delimiterName(this.delimiter)}`,
         row: r.rowNumber,
-        column: this.header[Math.min(r.fields.length, expected) - 1],
         value: r.fields.join(this.delimiter),
       });
     }
-    return blanks === 0 ? records : records.filter((r) => !r.fields.every(isBlank));
+    throw new ImportError({
+      code: 'FIELD_COUNT',
+      message: `this row has ${r.fields.length} fields but the header has ${expected}`,
+      row: r.rowNumber,
+      column: this.header[Math.min(r.fields.length, expected) - 1],
+      value: r.fields.join(this.delimiter),
+    });
   }
+
 
   /** Next decoded text ('' at the end); `pendingHeader` is text read before the tokenizer exists, for locating. */
   private nextText(pendingHeader: string): Promise<string> {

@@ -82,7 +82,8 @@ export class ChunkPacker {
   private readonly made = new WeakMap<ArrayBufferLike, Buffer>();
 
   constructor(
-    idPrefix: string,
+    /** The import's id prefix (property-ids.ts): every id this packer gives starts with it. */
+    readonly idPrefix: string,
     private readonly size = CHUNK_BYTES,
   ) {
     this.limit = Math.max(size / 8, 1);

@@ -59,41 +59,43 @@ function sourceOf(input: ImportInput, chunkSize: number | undefined) {
     : chunked(input, chunkSize ?? 65536);
 }
 
-async function runObjects(input: ImportInput, options: PropertyImportOptions & { chunkSize?: number }): Promise<ImportOutcome> {
-  const { chunkSize, ...importOptions } = options;
-  const properties: ImportedProperty[] = [];
+/** Runs `open`'s batches to the end or to an ImportError, keeping what each batch gave (`take`). */
+async function collect<B extends { errors: RowError[] }>(
+  open: () => Promise<{ batches: AsyncIterable<B> }>,
+  take: (batch: B) => void,
+): Promise<{ error: ImportError | undefined; rowErrors: RowError[] }> {
   const rowErrors: RowError[] = [];
   try {
-    const imp = await openPropertyImport(sourceOf(input, chunkSize), importOptions);
-    for await (const batch of imp.batches) {
-      properties.push(...batch.properties);
+    for await (const batch of (await open()).batches) {
+      take(batch);
       rowErrors.push(...batch.errors);
     }
-    return { error: undefined, properties, rowErrors };
+    return { error: undefined, rowErrors };
   } catch (err) {
-    if (err instanceof ImportError) return { error: err, properties, rowErrors };
+    if (err instanceof ImportError) return { error: err, rowErrors };
     throw err;
   }
 }
 
-async function runPacked(
-  input: ImportInput,
-  options: PropertyImportOptions & { chunkSize?: number },
-): Promise<{ error: ImportError | undefined; chunks: Buffer[]; rowErrors: RowError[] }> {
+async function runObjects(input: ImportInput, options: PropertyImportOptions & { chunkSize?: number }): Promise<ImportOutcome> {
+  const { chunkSize, ...importOptions } = options;
+  const properties: ImportedProperty[] = [];
+  const run = await collect(
+    () => openPropertyImport(sourceOf(input, chunkSize), importOptions),
+    (batch) => properties.push(...batch.properties),
+  );
+  return { ...run, properties };
+}
+
+async function runPacked(input: ImportInput, options: PropertyImportOptions & { chunkSize?: number }) {
   const { chunkSize, ...importOptions } = options;
   const chunks: Buffer[] = [];
-  const rowErrors: RowError[] = [];
-  try {
-    const load = await openPropertyLoad(sourceOf(input, chunkSize), importOptions, new ChunkPacker(TEST_ID_PREFIX, TEST_CHUNK_BYTES));
-    for await (const batch of load.batches) {
-      chunks.push(...batch.chunks);
-      rowErrors.push(...batch.errors);
-    }
-    return { error: undefined, chunks, rowErrors };
-  } catch (err) {
-    if (err instanceof ImportError) return { error: err, chunks, rowErrors };
-    throw err;
-  }
+  const packer = new ChunkPacker(TEST_ID_PREFIX, TEST_CHUNK_BYTES);
+  const run = await collect(
+    () => openPropertyLoad(sourceOf(input, chunkSize), importOptions, packer),
+    (batch) => chunks.push(...batch.chunks),
+  );
+  return { ...run, chunks };
 }
 
 export const enc = (s: string): Uint8Array => new TextEncoder().encode(s);

@@ -49,7 +49,7 @@ export class StreetMemo {
   get(buf: Buffer, a: number, b: number): string {
     let h = 0x811c9dc5 | 0;
     for (let i = a; i < b; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
-    h &= 0x3fffffff; // a small integer key: V8 hashes those fastest
+    h &= 0x3fffffff; // a small integer (Smi) key, which V8 keeps unboxed; an int32 can need a heap number
     const first = this.byHash.get(h);
     for (let s = first; s !== undefined; s = s.next) {
       const key = s.bytes;

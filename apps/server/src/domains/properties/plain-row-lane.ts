@@ -10,22 +10,26 @@
  */
 import { normalizeAddressLine } from './address-normalize.ts';
 import { finishKeyHash, KEY_HASH_SEEDS } from './address-key-set.ts';
+import {
+  booleanOf,
+  copyBytes,
+  decimalOf,
+  hasDoubleSpace,
+  isJsonSafe,
+  isPlainEmail,
+  isPlainPhone,
+  isStateCode,
+  isTrimmed,
+  isZip5,
+  moneyCentsOf,
+} from './byte-cells.ts';
 import type { ResolvedMapping } from './column-mapping.ts';
 import { ROW_FIXED_BYTES, type PropertyFieldWriter } from './copy-rows.ts';
 import { CellMemo, StreetMemo } from './lane-memos.ts';
 import { LIMITS, type ValidationContext } from './property-row.ts';
 import { toRoofMaterial } from './roof-material.ts';
-import { US_STATE_CODES } from './us-states.ts';
 
-const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 const INT32_MAX = 2 ** 31 - 1;
-
-/** Valid 2-letter state codes, by (first letter - 'A') * 26 + (second - 'A'). */
-const STATE_TABLE = (() => {
-  const t = new Uint8Array(26 * 26);
-  for (const code of US_STATE_CODES) t[(code.charCodeAt(0) - 65) * 26 + (code.charCodeAt(1) - 65)] = 1;
-  return t;
-})();
 
 type Index = Readonly<ResolvedMapping['index']>;
 
@@ -75,14 +79,15 @@ export class PlainRowLane {
     if (!this.split(buf, start, end) || row > INT32_MAX) return false;
     const idx = this.idx;
     const cuts = this.cuts;
+    const ends = this.ends;
 
     const addressAt = idx.address_line;
     const a0 = cuts[addressAt]!;
-    const a1 = this.ends[addressAt]!;
-    if (a1 === a0 || a1 - a0 > LIMITS.addressMaxChars || !clean(buf, a0, a1) || hasDoubleSpace(buf, a0, a1)) return false;
+    const a1 = ends[addressAt]!;
+    if (a1 === a0 || a1 - a0 > LIMITS.addressMaxChars || !isTrimmed(buf, a0, a1) || hasDoubleSpace(buf, a0, a1)) return false;
     if (this.width(idx.city) > 0 && !this.cleanCell(buf, idx.city, true)) return false;
-    if (this.width(idx.state) > 0 && !this.stateCode(buf, idx.state)) return false;
-    if (!this.isZip5(buf, idx.zip)) return false;
+    if (this.width(idx.state) > 0 && !isStateCode(buf, cuts[idx.state]!, ends[idx.state]!)) return false;
+    if (!isZip5(buf, cuts[idx.zip]!, ends[idx.zip]!)) return false;
 
     const lat = this.decimal(buf, idx.lat);
     const lon = this.decimal(buf, idx.lon);
@@ -101,14 +106,14 @@ export class PlainRowLane {
     const owner = this.bool(buf, idx.owner_occupied);
     const prior = this.bool(buf, idx.prior_customer);
     if (owner === -1 || prior === -1) return false;
-    if (this.width(idx.phone) > 0 && !this.isPlainPhone(buf, idx.phone)) return false;
-    if (this.width(idx.email) > 0 && !this.isPlainEmail(buf, idx.email)) return false;
+    if (this.width(idx.phone) > 0 && !isPlainPhone(buf, cuts[idx.phone]!, ends[idx.phone]!)) return false;
+    if (this.width(idx.email) > 0 && !isPlainEmail(buf, cuts[idx.email]!, ends[idx.email]!)) return false;
     const externalWidth = this.width(idx.external_id);
     if (externalWidth > 0 && (externalWidth > LIMITS.textMaxChars || !this.cleanCell(buf, idx.external_id, false))) return false;
     const attributeColumns = this.attributeColumns;
     for (let k = 0; k < attributeColumns.length; k++) {
       const c = attributeColumns[k]!;
-      if (this.width(c) > 0 && !this.jsonSafeCell(buf, c)) return false;
+      if (this.width(c) > 0 && !isJsonSafe(buf, cuts[c]!, ends[c]!)) return false;
     }
     const materialWidth = this.width(idx.roof_material);
     if (materialWidth > 0 && !this.cleanCell(buf, idx.roof_material, false)) return false;
@@ -120,7 +125,7 @@ export class PlainRowLane {
     const numbered = number > a0 && number < a1 - 1 && buf[number] === 32;
     const normalized = numbered ? this.streets.get(buf, number + 1, a1) : normalizeAddressLine(buf.toString('latin1', a0, a1));
     const keyPrefix = numbered ? number - a0 : 0;
-    const material = materialWidth > 0 ? this.materials.get(buf, cuts[idx.roof_material]!, this.ends[idx.roof_material]!) : null;
+    const material = materialWidth > 0 ? this.materials.get(buf, cuts[idx.roof_material]!, ends[idx.roof_material]!) : null;
     w.reserve(ROW_FIXED_BYTES + (end - start) * 2 + normalized.length * 3 + 16 + this.attributeBytes());
     w.head();
     w.int4(row, 'source_row');
@@ -197,141 +202,22 @@ export class PlainRowLane {
   private cleanCell(buf: Buffer, c: number, singleSpaced: boolean): boolean {
     const a = this.cuts[c]!;
     const b = this.ends[c]!;
-    return clean(buf, a, b) && !(singleSpaced && hasDoubleSpace(buf, a, b));
+    return isTrimmed(buf, a, b) && !(singleSpaced && hasDoubleSpace(buf, a, b));
   }
 
-  private stateCode(buf: Buffer, c: number): boolean {
-    const a = this.cuts[c]!;
-    if (this.width(c) !== 2) return false;
-    const x = buf[a]! - 65;
-    const y = buf[a + 1]! - 65;
-    return x >= 0 && x < 26 && y >= 0 && y < 26 && STATE_TABLE[x * 26 + y] === 1;
-  }
-
-  private isZip5(buf: Buffer, c: number): boolean {
-    if (this.width(c) !== 5) return false;
-    const a = this.cuts[c]!;
-    for (let i = a; i < a + 5; i++) if (buf[i]! < 48 || buf[i]! > 57) return false;
-    return true;
-  }
-
-  /** parseNumber's plain-decimal form ([-]digits[.digits], at most 15 digits); null for an empty cell, NaN else. */
+  /** Column `c`'s cell as a number (decimalOf); null when empty or absent, NaN when not plain. */
   private decimal(buf: Buffer, c: number): number | null {
-    if (c < 0) return null;
-    let i = this.cuts[c]!;
-    const b = this.ends[c]!;
-    if (i === b) return null;
-    let negative = false;
-    if (buf[i] === 45) {
-      negative = true;
-      i++;
-    }
-    let mantissa = 0;
-    let digits = 0;
-    let scale = -1;
-    for (; i < b; i++) {
-      const ch = buf[i]!;
-      if (ch >= 48 && ch <= 57) {
-        mantissa = mantissa * 10 + (ch - 48);
-        digits++;
-        if (scale >= 0) scale++;
-      } else if (ch === 46 && scale === -1) scale = 0;
-      else return NaN;
-    }
-    if (digits === 0 || digits > 15) return NaN;
-    const value = scale > 0 ? mantissa / POW10[scale]! : mantissa;
-    return negative ? -value : value;
+    return this.width(c) === 0 ? null : decimalOf(buf, this.cuts[c]!, this.ends[c]!);
   }
 
-  /** parseMoneyCents over the cell's bytes; null for an empty cell, NaN when malformed. */
+  /** Column `c`'s cell as cents (moneyCentsOf); null when empty or absent, NaN when malformed. */
   private money(buf: Buffer, c: number): number | null {
-    if (c < 0) return null;
-    let i = this.cuts[c]!;
-    const b = this.ends[c]!;
-    if (i === b) return null;
-    if (b - i >= 3 && buf[i] === 85 && buf[i + 1] === 83 && buf[i + 2] === 68) i += 3; // USD
-    let dollars = 0;
-    let digits = 0;
-    let fraction = -1;
-    let cents = 0;
-    let roundUp = false;
-    for (; i < b; i++) {
-      const ch = buf[i]!;
-      if (ch >= 48 && ch <= 57) {
-        const d = ch - 48;
-        if (fraction === -1) {
-          dollars = dollars * 10 + d;
-          digits++;
-        } else {
-          if (fraction === 0) cents += d * 10;
-          else if (fraction === 1) cents += d;
-          else if (fraction === 2) roundUp = d >= 5;
-          fraction++;
-        }
-      } else if (ch === 46) {
-        if (fraction !== -1) return NaN;
-        fraction = 0;
-      } else if ((ch === 44 || ch === 36 || ch === 32) && fraction === -1) {
-        continue;
-      } else return NaN;
-    }
-    if (digits === 0 && fraction <= 0) return NaN;
-    const total = dollars * 100 + cents + (roundUp ? 1 : 0);
-    return Number.isSafeInteger(total) ? total : NaN;
+    return this.width(c) === 0 ? null : moneyCentsOf(buf, this.cuts[c]!, this.ends[c]!);
   }
 
-  /** 1 true, 0 false, 2 empty, -1 a spelling the string lane decides (parseBoolean's exact words only here). */
+  /** 1 true, 0 false, 2 empty or absent, -1 a spelling the string lane decides. */
   private bool(buf: Buffer, c: number): number {
-    if (c < 0) return 2;
-    const a = this.cuts[c]!;
-    const n = this.width(c);
-    if (n === 0) return 2;
-    const x = buf[a]!;
-    if (n === 1) return x === 89 || x === 49 ? 1 : x === 78 || x === 48 ? 0 : -1; // Y 1 / N 0
-    if (n === 2) return x === 110 && buf[a + 1] === 111 ? 0 : -1; // no
-    if (n === 3) return x === 121 && buf[a + 1] === 101 && buf[a + 2] === 115 ? 1 : -1; // yes
-    if (n === 4) return x === 116 && buf[a + 1] === 114 && buf[a + 2] === 117 && buf[a + 3] === 101 ? 1 : -1; // true
-    if (n === 5) return x === 102 && buf[a + 1] === 97 && buf[a + 2] === 108 && buf[a + 3] === 115 && buf[a + 4] === 101 ? 0 : -1; // false
-    return -1;
-  }
-
-  /** 405-555-0123: parsePhone's fast path. */
-  private isPlainPhone(buf: Buffer, c: number): boolean {
-    if (this.width(c) !== 12) return false;
-    const a = this.cuts[c]!;
-    for (let i = 0; i < 12; i++) {
-      const ch = buf[a + i]!;
-      if (i === 3 || i === 7 ? ch !== 45 : ch < 48 || ch > 57) return false;
-    }
-    return true;
-  }
-
-  /** parseEmail's pattern, /^[^\s@,;]+@[^\s@,;]+\.[^\s@,;]+$/, over printable ASCII. */
-  private isPlainEmail(buf: Buffer, c: number): boolean {
-    const a = this.cuts[c]!;
-    const b = this.ends[c]!;
-    let at = -1;
-    for (let i = a; i < b; i++) {
-      const ch = buf[i]!;
-      if (ch === 32 || ch === 44 || ch === 59) return false;
-      if (ch === 64) {
-        if (at !== -1) return false;
-        at = i;
-      }
-    }
-    if (at <= a) return false;
-    // a dot in the domain with at least one character on each side
-    for (let i = at + 2; i < b - 1; i++) if (buf[i] === 46) return true;
-    return false;
-  }
-
-  /** An attribute's value needs neither trimming nor JSON escaping (no backslash; quotes never reach this lane). */
-  private jsonSafeCell(buf: Buffer, c: number): boolean {
-    const a = this.cuts[c]!;
-    const b = this.ends[c]!;
-    if (!clean(buf, a, b)) return false;
-    for (let i = a; i < b; i++) if (buf[i] === 92) return false;
-    return true;
+    return this.width(c) === 0 ? 2 : booleanOf(buf, this.cuts[c]!, this.ends[c]!);
   }
 
   /** Upper bound of the attributes' JSON bytes. */
@@ -454,23 +340,4 @@ export class PlainRowLane {
     this.h1 = hashed[0];
     this.h2 = hashed[1];
   }
-}
-
-/** No leading or trailing byte at or below a space (the string lane would trim it). */
-function clean(buf: Buffer, a: number, b: number): boolean {
-  return a === b || (buf[a]! > 32 && buf[b - 1]! > 32);
-}
-
-/** buf.copy, without its argument checks (which cost more than the copy for a cell's few bytes). */
-function copyBytes(src: Buffer, from: number, n: number, dst: Buffer, at: number): void {
-  if (n > 64) {
-    src.copy(dst, at, from, from + n);
-    return;
-  }
-  for (let i = 0; i < n; i++) dst[at + i] = src[from + i]!;
-}
-
-function hasDoubleSpace(buf: Buffer, a: number, b: number): boolean {
-  for (let i = a + 1; i < b; i++) if (buf[i] === 32 && buf[i - 1] === 32) return true;
-  return false;
 }

@@ -70,8 +70,7 @@ export async function importProperties(ctx: ServiceContext, input: ImportPropert
   const mapping = await resolveMapping(ctx, tenantId, input.mapping);
   const importId = input.importId ?? randomUUID();
   const counter = { bytes: 0 };
-  const idPrefix = importIdPrefix();
-  const packer = new ChunkPacker(idPrefix);
+  const packer = new ChunkPacker(importIdPrefix());
   let pipeline: PropertyLoad;
   try {
     const options = {
@@ -86,7 +85,7 @@ export async function importProperties(ctx: ServiceContext, input: ImportPropert
   }
   try {
     const summary = await timeJob('properties.import', () =>
-      ctx.db.withTenantBulk(tenantId, (tx) => runImport(tx, { ...input, tenantId, importId, idPrefix, packer, pipeline, counter, started, mapping })),
+      ctx.db.withTenantBulk(tenantId, (tx) => runImport(tx, { ...input, tenantId, importId, packer, pipeline, counter, started, mapping })),
     );
     metrics.propertiesImported.inc(summary.inserted + summary.updated);
     return summary;
@@ -98,7 +97,6 @@ export async function importProperties(ctx: ServiceContext, input: ImportPropert
 interface RunState {
   tenantId: string;
   importId: string;
-  idPrefix: string;
   packer: ChunkPacker;
   pipeline: PropertyLoad;
   counter: { bytes: number };
@@ -111,7 +109,7 @@ async function runImport(tx: BulkTx, s: ImportPropertiesInput & RunState): Promi
   const ids: repo.MergeIds = { tenantId: s.tenantId, stormId: s.stormId, importId: s.importId };
   const rejected: RowError[] = [];
   let invalid = 0;
-  const { idPrefix, packer } = s;
+  const { packer } = s;
   const chunks = (async function* (): AsyncGenerator<Buffer> {
     for await (const batch of s.pipeline.batches) {
       const bad = batch.errors.filter((e) => e.code !== 'DUPLICATE_ADDRESS');
@@ -176,7 +174,7 @@ async function runImport(tx: BulkTx, s: ImportPropertiesInput & RunState): Promi
     rows_per_second: Math.round(stats.rowsRead / Math.max(elapsed / 1000, 1e-3)),
     errors: rejected.slice(0, ERRORS_SHOWN),
   };
-  await recordImport(tx, { ...s, idPrefix: propertyId(idPrefix, 0) }, summary, rejected);
+  await recordImport(tx, { ...s, idPrefix: propertyId(packer.idPrefix, 0) }, summary, rejected);
   return summary;
 }
 

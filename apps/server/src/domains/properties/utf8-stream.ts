@@ -16,7 +16,7 @@ export const MAX_SLICE_BYTES = 64 * 1024;
 
 /**
  * Decodes each slice whole (a UTF-8 sequence cut by the slice's end waits for the next), so nothing is hidden in a
- * decoder's state: the CSV reader can take over the raw bytes where the text it has read ends (`takeBytes`).
+ * decoder's state: the CSV reader can take over the raw bytes where the text it has read ends (`takeHeld`, `nextBytes`).
  */
 export class Utf8Stream {
   done = false;
@@ -57,8 +57,7 @@ export class Utf8Stream {
       this.textSeen = true;
       return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text; // the byte order mark
     } catch {
-      const bad = firstInvalidUtf8(chunk);
-      throw invalidUtf8(locate(bad > 0 ? new TextDecoder().decode(chunk.subarray(0, bad)) : ''));
+      throw invalidUtf8In(chunk, locate);
     }
   }
 
@@ -109,6 +108,12 @@ export function completeUtf8Length(chunk: Uint8Array): number {
   const lead = chunk[i]!;
   const len = lead < 0x80 ? 1 : lead >= 0xc0 && lead < 0xe0 ? 2 : lead >= 0xe0 && lead < 0xf0 ? 3 : lead >= 0xf0 && lead < 0xf8 ? 4 : 1;
   return i + len > n ? i : n;
+}
+
+/** The error for `bytes`, which are not valid UTF-8: `locate` gets the valid text before the first bad byte. */
+export function invalidUtf8In(bytes: Uint8Array, locate: (validPrefix: string) => TextLocation): ImportError {
+  const bad = firstInvalidUtf8(bytes);
+  return invalidUtf8(locate(bad > 0 ? new TextDecoder().decode(bytes.subarray(0, bad)) : ''));
 }
 
 /** The error for bytes that are not UTF-8, at a place in the file. */
