@@ -21,5 +21,8 @@ await app.listen({ host: '127.0.0.1', port: 0 });
 const address = app.server.address();
 process.stdout.write(JSON.stringify({ port: typeof address === 'object' && address ? address.port : 0 }) + '\n');
 process.on('SIGTERM', () => {
-  void app.close().then(() => db.close()).then(() => process.exit(0));
+  void app
+    .close()
+    .then(() => db.close())
+    .then(() => process.exit(0));
 });

@@ -28,7 +28,10 @@ async function startToReady(dataDir: string): Promise<number> {
       let out = '';
       child.stdout.on('data', (d: Buffer) => {
         out += d.toString();
-        const line = out.split('\n').slice(0, -1).find((l) => l.startsWith('{'));
+        const line = out
+          .split('\n')
+          .slice(0, -1)
+          .find((l) => l.startsWith('{'));
         if (line) ok((JSON.parse(line) as { url: string }).url);
       });
       child.on('exit', (code) => fail(new Error(`start exited ${code}`)));
@@ -49,7 +52,10 @@ async function stormCreations(db: Database, n: number, concurrency: number): Pro
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  const tenant = await provisionTenant({ db, principal: PLATFORM }, { orgName: `Bench ${Date.now()}`, tier: 'enterprise', adminEmail: 'b@bench.example' });
+  const tenant = await provisionTenant(
+    { db, principal: PLATFORM },
+    { orgName: `Bench ${Date.now()}`, tier: 'enterprise', adminEmail: 'b@bench.example' },
+  );
   try {
     const result = await runLoad({
       url: `http://127.0.0.1:${port}/v1/storms`,
@@ -82,7 +88,12 @@ export async function run(ctx: BenchContext): Promise<BenchFigure[]> {
   const fresh = await startToReady(dir);
   const existing = await startToReady(dir);
   const figures: BenchFigure[] = [
-    { name: 'start to /readyz, fresh data folder (embedded)', value: fresh, unit: 'ms', notes: 'includes initdb, migrations and demo seed' },
+    {
+      name: 'start to /readyz, fresh data folder (embedded)',
+      value: fresh,
+      unit: 'ms',
+      notes: 'includes initdb, migrations and demo seed',
+    },
     { name: 'start to /readyz, existing data folder (embedded)', value: existing, unit: 'ms' },
   ];
   const pglite = await openDatabase({ kind: 'pglite-memory' });

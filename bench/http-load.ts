@@ -41,7 +41,9 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
     });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('exit', (code) => (code === 0 ? ok(JSON.parse(out) as LoadResult) : fail(new Error(`load generator exited ${code}`))));
+    child.on('exit', (code) =>
+      code === 0 ? ok(JSON.parse(out) as LoadResult) : fail(new Error(`load generator exited ${code}`)),
+    );
   });
 }
 
@@ -61,10 +63,19 @@ async function generate(spec: LoadSpec): Promise<LoadResult> {
   const deadline = performance.now() + spec.maxSeconds * 1000;
   const one = (i: number) =>
     new Promise<void>((done) => {
-      const body = spec.body?.replaceAll('{i}', String(i)).replaceAll('{v}', spec.values?.[i % spec.values.length] ?? '');
+      const body = spec.body
+        ?.replaceAll('{i}', String(i))
+        .replaceAll('{v}', spec.values?.[i % spec.values.length] ?? '');
       const started = performance.now();
       const req = http.request(
-        { host: url.hostname, port: url.port, path: url.pathname + url.search, method: spec.method, agent, headers: { ...spec.headers, ...(body ? { 'content-length': Buffer.byteLength(body) } : {}) } },
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname + url.search,
+          method: spec.method,
+          agent,
+          headers: { ...spec.headers, ...(body ? { 'content-length': Buffer.byteLength(body) } : {}) },
+        },
         (res) => {
           let text = '';
           res.on('data', (d: Buffer) => (text += d.toString()));
@@ -94,7 +105,15 @@ async function generate(spec: LoadSpec): Promise<LoadResult> {
   const ms = performance.now() - t0;
   agent.destroy();
   const sorted = latencies.slice(0, completed).sort();
-  return { completed, errors, ...(firstError ? { firstError } : {}), ms, requestsPerSecond: (completed / ms) * 1000, p50Ms: percentile(sorted, 0.5), p99Ms: percentile(sorted, 0.99) };
+  return {
+    completed,
+    errors,
+    ...(firstError ? { firstError } : {}),
+    ms,
+    requestsPerSecond: (completed / ms) * 1000,
+    p50Ms: percentile(sorted, 0.5),
+    p99Ms: percentile(sorted, 0.99),
+  };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -21,23 +21,45 @@ const [mode, file, url] = process.argv.slice(2) as ['pglite' | 'postgres', strin
 async function rawCopyMs(connection: string): Promise<number> {
   const client = new pg.Client({ connectionString: connection });
   await client.connect();
-  const cols = PROPERTIES_CSV_HEADER.split(',').map((c) => `"${c}" text`).join(', ');
+  const cols = PROPERTIES_CSV_HEADER.split(',')
+    .map((c) => `"${c}" text`)
+    .join(', ');
   await client.query(`create table bare_copy (${cols})`);
   const t0 = performance.now();
-  await pipeline(createReadStream(file), client.query(copyFrom(`COPY bare_copy FROM STDIN WITH (FORMAT csv, HEADER true)`)));
+  await pipeline(
+    createReadStream(file),
+    client.query(copyFrom(`COPY bare_copy FROM STDIN WITH (FORMAT csv, HEADER true)`)),
+  );
   const ms = performance.now() - t0;
   await client.query('drop table bare_copy');
   await client.end();
   return ms;
 }
 
-const db = await openDatabase(mode === 'postgres' ? { kind: 'postgres', url: url as string } : { kind: 'pglite-memory' });
+const db = await openDatabase(
+  mode === 'postgres' ? { kind: 'postgres', url: url as string } : { kind: 'pglite-memory' },
+);
 await migrate(db);
 const ctx = { db, principal: PLATFORM };
-const tenant = await provisionTenant(ctx, { orgName: `Bench ${Date.now()}`, tier: 'enterprise', adminEmail: 'b@bench.example' });
+const tenant = await provisionTenant(ctx, {
+  orgName: `Bench ${Date.now()}`,
+  tier: 'enterprise',
+  adminEmail: 'b@bench.example',
+});
 const storm = await createStorm(ctx, { tenantId: tenant.tenant_id, eventId: 'BENCH', name: 'bench' });
 const raw = mode === 'postgres' ? await rawCopyMs(url as string) : undefined;
 const cpu0 = process.cpuUsage();
-const summary = await importProperties(ctx, { stormId: storm.storm_id, source: createReadStream(file, { highWaterMark: 1 << 20 }), sourceName: 'bench.csv' });
+const summary = await importProperties(ctx, {
+  stormId: storm.storm_id,
+  source: createReadStream(file, { highWaterMark: 1 << 20 }),
+  sourceName: 'bench.csv',
+});
 await db.close();
-process.stdout.write(JSON.stringify({ summary: { ...summary, errors: summary.errors.length }, raw_copy_ms: raw, max_rss_mb: process.resourceUsage().maxRSS / 1024, cpu: process.cpuUsage(cpu0) }) + '\n');
+process.stdout.write(
+  JSON.stringify({
+    summary: { ...summary, errors: summary.errors.length },
+    raw_copy_ms: raw,
+    max_rss_mb: process.resourceUsage().maxRSS / 1024,
+    cpu: process.cpuUsage(cpu0),
+  }) + '\n',
+);

@@ -24,10 +24,16 @@ interface WorkerResult {
 
 function worker(args: string[]): Promise<WorkerResult> {
   return new Promise((ok, fail) => {
-    const child = spawn(process.execPath, [...NODE_FLAGS, '--import', 'tsx', resolve(import.meta.dirname, 'import-worker.ts'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      [...NODE_FLAGS, '--import', 'tsx', resolve(import.meta.dirname, 'import-worker.ts'), ...args],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('exit', (code) => (code === 0 ? ok(JSON.parse(out) as WorkerResult) : fail(new Error(`import worker exited ${code}`))));
+    child.on('exit', (code) =>
+      code === 0 ? ok(JSON.parse(out) as WorkerResult) : fail(new Error(`import worker exited ${code}`)),
+    );
   });
 }
 
@@ -67,9 +73,26 @@ export async function run(ctx: BenchContext): Promise<BenchFigure[]> {
         target: { op: '>=', value: 200_000 },
         notes: `median of ${TRIALS}: ${(r.summary.elapsed_ms / 1000).toFixed(1)} s (${range(trials, (t) => t.summary.rows_per_second)} rows/s); the import process's CPU ${((r.cpu.user + r.cpu.system) / 1e6).toFixed(1)} s`,
       },
-      { name: 'raw COPY of the same file into a bare table', value: ratioTrial.raw_copy_ms ?? NaN, unit: 'ms', notes: `in the median-ratio trial; ${range(trials, (t) => t.raw_copy_ms ?? NaN)} ms` },
-      { name: 'import time / raw COPY time', value: ratio(ratioTrial), unit: 'x', target: { op: '<=', value: 2.5 }, notes: `median of ${TRIALS} trials, each its own raw COPY beside its import; ${range(trials, ratio, 2)}` },
-      { name: 'import peak RSS (server Postgres)', value: Math.max(...trials.map((t) => t.max_rss_mb)), unit: 'MB', target: { op: '<', value: 500 }, notes: `the largest of ${TRIALS}` },
+      {
+        name: 'raw COPY of the same file into a bare table',
+        value: ratioTrial.raw_copy_ms ?? NaN,
+        unit: 'ms',
+        notes: `in the median-ratio trial; ${range(trials, (t) => t.raw_copy_ms ?? NaN)} ms`,
+      },
+      {
+        name: 'import time / raw COPY time',
+        value: ratio(ratioTrial),
+        unit: 'x',
+        target: { op: '<=', value: 2.5 },
+        notes: `median of ${TRIALS} trials, each its own raw COPY beside its import; ${range(trials, ratio, 2)}`,
+      },
+      {
+        name: 'import peak RSS (server Postgres)',
+        value: Math.max(...trials.map((t) => t.max_rss_mb)),
+        unit: 'MB',
+        target: { op: '<', value: 500 },
+        notes: `the largest of ${TRIALS}`,
+      },
     );
   } else ctx.log('server Postgres: skipped (set STORMOPS_BENCH_DATABASE_URL)');
   const lite: WorkerResult[] = [];
@@ -83,7 +106,12 @@ export async function run(ctx: BenchContext): Promise<BenchFigure[]> {
       target: { op: '>=', value: 60_000 },
       notes: `median of ${TRIALS}: ${(p.summary.elapsed_ms / 1000).toFixed(1)} s (${range(lite, (t) => t.summary.rows_per_second)} rows/s)`,
     },
-    { name: 'import peak RSS (PGlite, includes the embedded database)', value: Math.max(...lite.map((t) => t.max_rss_mb)), unit: 'MB', notes: 'PGlite itself holds ~1 GB (STACK.md)' },
+    {
+      name: 'import peak RSS (PGlite, includes the embedded database)',
+      value: Math.max(...lite.map((t) => t.max_rss_mb)),
+      unit: 'MB',
+      notes: 'PGlite itself holds ~1 GB (STACK.md)',
+    },
   );
   return figures;
 }

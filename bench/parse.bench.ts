@@ -32,7 +32,9 @@ export async function run(ctx: BenchContext): Promise<BenchFigure[]> {
     },
   });
   const generateMs = performance.now() - start;
-  ctx.log(`generated ${written.rows} rows, ${(written.bytes / 1e6).toFixed(0)} MB in ${(generateMs / 1000).toFixed(1)} s`);
+  ctx.log(
+    `generated ${written.rows} rows, ${(written.bytes / 1e6).toFixed(0)} MB in ${(generateMs / 1000).toFixed(1)} s`,
+  );
 
   // The reader alone (decode + tokenize + field-count checks), to show where the time of the full import goes.
   start = performance.now();
@@ -54,18 +56,26 @@ export async function run(ctx: BenchContext): Promise<BenchFigure[]> {
   const importMs = performance.now() - start;
   const cpu = process.cpuUsage(cpu0);
   const cpuMs = (cpu.user + cpu.system) / 1000;
-  ctx.log(`imported ${imported}, ${errors} row errors, ${imp.stats.duplicates} duplicates in ${(importMs / 1000).toFixed(2)} s (CPU ${(cpuMs / 1000).toFixed(2)} s)`);
+  ctx.log(
+    `imported ${imported}, ${errors} row errors, ${imp.stats.duplicates} duplicates in ${(importMs / 1000).toFixed(2)} s (CPU ${(cpuMs / 1000).toFixed(2)} s)`,
+  );
   if (imported !== ROWS) throw new Error(`expected ${ROWS} properties, got ${imported} (${errors} errors)`);
 
   // What the import itself runs: the same, packed into binary COPY chunks, plain lines through the byte lane.
   start = performance.now();
   const loadCpu0 = process.cpuUsage();
-  const load = await openPropertyLoad(createReadStream(path, { highWaterMark: 1 << 20 }), { currentYear: 2025 }, new ChunkPacker(importIdPrefix()));
+  const load = await openPropertyLoad(
+    createReadStream(path, { highWaterMark: 1 << 20 }),
+    { currentYear: 2025 },
+    new ChunkPacker(importIdPrefix()),
+  );
   let packedBytes = 0;
   for await (const batch of load.batches) for (const c of batch.chunks) packedBytes += c.length;
   const loadMs = performance.now() - start;
   const loadCpu = process.cpuUsage(loadCpu0);
-  ctx.log(`packed ${load.stats.imported} rows into ${(packedBytes / 1e6).toFixed(0)} MB of COPY chunks in ${(loadMs / 1000).toFixed(2)} s`);
+  ctx.log(
+    `packed ${load.stats.imported} rows into ${(packedBytes / 1e6).toFixed(0)} MB of COPY chunks in ${(loadMs / 1000).toFixed(2)} s`,
+  );
   if (load.stats.imported !== ROWS) throw new Error(`expected ${ROWS} packed rows, got ${load.stats.imported}`);
 
   const hail = syntheticReports(10_000, 11, 0.75, 4.5);

@@ -86,8 +86,14 @@ function armTotals(rows: Row[], arm: string) {
   const mine = rows.filter((r) => r['arm'] === arm);
   const sum = (k: string) => mine.reduce((s, r) => s + num(r, k), 0);
   const knocked = sum('knocked');
-  return { n: sum('n'), conversions: sum('conversions'), revenue_cents: sum('revenue_cents'), revenue_sq_cents2: sum('revenue_sq_cents2'),
-    knocked, contaminated: arm === 'hold' ? knocked : 0 };
+  return {
+    n: sum('n'),
+    conversions: sum('conversions'),
+    revenue_cents: sum('revenue_cents'),
+    revenue_sq_cents2: sum('revenue_sq_cents2'),
+    knocked,
+    contaminated: arm === 'hold' ? knocked : 0,
+  };
 }
 
 async function aggregate(pool: pg.Pool, bucketsSql: string): Promise<PilotInputs> {
@@ -105,8 +111,12 @@ async function aggregate(pool: pg.Pool, bucketsSql: string): Promise<PilotInputs
     score_buckets: Array.from({ length: 100 }, (_, i) => {
       const t = buckets.rows.find((r) => r['bucket'] === i + 1 && r['arm'] === 'treat');
       const h = buckets.rows.find((r) => r['bucket'] === i + 1 && r['arm'] === 'hold');
-      return { bucket: i + 1, predicted_uplift_mean: (num(t, 'score_sum') + num(h, 'score_sum')) / Math.max(1, num(t, 'n') + num(h, 'n')),
-        treat: { n: num(t, 'n'), conversions: num(t, 'conversions') }, hold: { n: num(h, 'n'), conversions: num(h, 'conversions') } };
+      return {
+        bucket: i + 1,
+        predicted_uplift_mean: (num(t, 'score_sum') + num(h, 'score_sum')) / Math.max(1, num(t, 'n') + num(h, 'n')),
+        treat: { n: num(t, 'n'), conversions: num(t, 'conversions') },
+        hold: { n: num(h, 'n'), conversions: num(h, 'conversions') },
+      };
     }),
   };
 }
@@ -133,9 +143,13 @@ async function endToEnd(ctx: BenchContext, adminUrl: string): Promise<BenchFigur
         bytes = (await renderPdf(results)).length;
         ms.push(performance.now() - start);
       }
-      figures.push({ name: `SQL + compute + PDF, 1,000,000-property storm, ${label}`, value: median(ms), unit: 'ms',
+      figures.push({
+        name: `SQL + compute + PDF, 1,000,000-property storm, ${label}`,
+        value: median(ms),
+        unit: 'ms',
         ...(target ? { target: { op: '<=' as const, value: target } } : {}),
-        notes: `server Postgres, 200,000 outcomes, 2 queries on 2 connections, median of 3, PDF ${bytes} bytes` });
+        notes: `server Postgres, 200,000 outcomes, 2 queries on 2 connections, median of 3, PDF ${bytes} bytes`,
+      });
     }
     return figures;
   } finally {
@@ -155,14 +169,34 @@ export async function run(ctx: BenchContext): Promise<BenchFigure[]> {
   const mdMs = await timeRuns(20, () => renderMarkdown(results));
   const pdfBytes = (await renderPdf(results)).length;
   const totalMs = computeMs + pdfMs;
-  ctx.log(`compute ${computeMs.toFixed(2)} ms, pdf ${pdfMs.toFixed(1)} ms (${pdfBytes} bytes), html ${htmlMs.toFixed(2)} ms, md ${mdMs.toFixed(2)} ms`);
+  ctx.log(
+    `compute ${computeMs.toFixed(2)} ms, pdf ${pdfMs.toFixed(1)} ms (${pdfBytes} bytes), html ${htmlMs.toFixed(2)} ms, md ${mdMs.toFixed(2)} ms`,
+  );
   const notes = '200,000 experiment units of a 1,000,000-property storm, 100 score buckets, 14 days; median of runs';
   return [
-    { name: 'computePilotResults (aggregated inputs)', value: computeMs, unit: 'ms', target: { op: '<=', value: 50 }, notes },
-    { name: 'renderPdf (5 pages, 4 vector charts)', value: pdfMs, unit: 'ms', target: { op: '<=', value: 1000 }, notes: `${pdfBytes} bytes` },
+    {
+      name: 'computePilotResults (aggregated inputs)',
+      value: computeMs,
+      unit: 'ms',
+      target: { op: '<=', value: 50 },
+      notes,
+    },
+    {
+      name: 'renderPdf (5 pages, 4 vector charts)',
+      value: pdfMs,
+      unit: 'ms',
+      target: { op: '<=', value: 1000 },
+      notes: `${pdfBytes} bytes`,
+    },
     { name: 'renderHtml', value: htmlMs, unit: 'ms', notes },
     { name: 'renderMarkdown', value: mdMs, unit: 'ms', notes },
-    { name: 'compute + PDF (Node share of the 3 s report budget)', value: totalMs, unit: 'ms', target: { op: '<=', value: 1000 }, notes: `inputs ${bytes} bytes of JSON` },
+    {
+      name: 'compute + PDF (Node share of the 3 s report budget)',
+      value: totalMs,
+      unit: 'ms',
+      target: { op: '<=', value: 1000 },
+      notes: `inputs ${bytes} bytes of JSON`,
+    },
     ...(ctx.databaseUrl ? await endToEnd(ctx, ctx.databaseUrl) : []),
   ];
 }

@@ -20,7 +20,10 @@ import { runLoad, type LoadResult } from './http-load.ts';
 import { NODE_FLAGS } from '../apps/server/bin/node-flags.mjs';
 
 const PROPERTIES = 1_000_000;
-const load = () => `load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} on 2 cores`;
+const load = () =>
+  `load average ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')} on 2 cores`;
 
 async function seedStorm(url: string, tenantId: string, stormId: string, n: number): Promise<void> {
   const c = new pg.Client({ connectionString: url });
@@ -51,17 +54,32 @@ async function seedStorm(url: string, tenantId: string, stormId: string, n: numb
   }
 }
 
-async function applyFigures(db: Database, url: string, ctx: BenchContext): Promise<{ figures: BenchFigure[]; tenant: { id: string; token: string }; stormId: string; eventId: string }> {
+async function applyFigures(
+  db: Database,
+  url: string,
+  ctx: BenchContext,
+): Promise<{ figures: BenchFigure[]; tenant: { id: string; token: string }; stormId: string; eventId: string }> {
   const op: ServiceContext = { db, principal: PLATFORM };
-  const t = await provisionTenant(op, { orgName: `Bench Policy ${Date.now()}`, tier: 'enterprise', adminEmail: 'p@bench.example' });
+  const t = await provisionTenant(op, {
+    orgName: `Bench Policy ${Date.now()}`,
+    tier: 'enterprise',
+    adminEmail: 'p@bench.example',
+  });
   const storm = await createStorm(op, { tenantId: t.tenant_id, eventId: 'BENCH_1M', name: 'Bench 1M' });
   const seeded = await timeMs(() => seedStorm(url, t.tenant_id, storm.storm_id, PROPERTIES));
   ctx.log(`seeded ${PROPERTIES} properties + scores in ${seeded.ms.toFixed(0)} ms`);
-  const tctx: ServiceContext = { db, principal: { kind: 'tenant', tenantId: t.tenant_id, userId: '00000000-0000-0000-0000-000000000000', role: 'admin' } };
+  const tctx: ServiceContext = {
+    db,
+    principal: { kind: 'tenant', tenantId: t.tenant_id, userId: '00000000-0000-0000-0000-000000000000', role: 'admin' },
+  };
   // Worst case: 200 crews x 70 doors x 14 days = 196,000 doors, top 25%: 245,000 properties randomized and written.
   await configurePolicy(tctx, { mode: 'custom', params: { crews: 200, doors_per_day: 70, days: 14, top_share: 0.25 } });
-  const moderate = await timeMs(() => applyPolicy(tctx, { stormId: storm.storm_id, mode: 'moderate', seed: 1, shadow: true }));
-  const shadow = await timeMs(() => applyPolicy(tctx, { stormId: storm.storm_id, mode: 'custom', seed: 1, shadow: true }));
+  const moderate = await timeMs(() =>
+    applyPolicy(tctx, { stormId: storm.storm_id, mode: 'moderate', seed: 1, shadow: true }),
+  );
+  const shadow = await timeMs(() =>
+    applyPolicy(tctx, { stormId: storm.storm_id, mode: 'custom', seed: 1, shadow: true }),
+  );
   const before = load();
   const applied = await timeMs(() => applyPolicy(tctx, { stormId: storm.storm_id, mode: 'custom', seed: 1 }));
   const again = await timeMs(() => applyPolicy(tctx, { stormId: storm.storm_id, mode: 'custom', seed: 1 }));
@@ -85,7 +103,12 @@ async function applyFigures(db: Database, url: string, ctx: BenchContext): Promi
         unit: 'ms',
         notes: `${moderate.result.treat} treat, ${moderate.result.hold} hold`,
       },
-      { name: 're-apply (idempotent, nothing new)', value: again.ms, unit: 'ms', notes: `newly_assigned ${again.result.newly_assigned}` },
+      {
+        name: 're-apply (idempotent, nothing new)',
+        value: again.ms,
+        unit: 'ms',
+        notes: `newly_assigned ${again.result.newly_assigned}`,
+      },
     ],
   };
 }
@@ -98,10 +121,26 @@ async function applyFigures(db: Database, url: string, ctx: BenchContext): Promi
  */
 const CLIENTS = 32;
 
-async function outcomeLoad(url: string, s: { tenant: { id: string; token: string }; eventId: string }, ids: string[], noAuthCache: boolean): Promise<LoadResult> {
-  const server = spawn(process.execPath, [...NODE_FLAGS, '--import', 'tsx', resolve(import.meta.dirname, 'api-server.ts'), url, ...(noAuthCache ? ['--no-auth-cache'] : [])], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+async function outcomeLoad(
+  url: string,
+  s: { tenant: { id: string; token: string }; eventId: string },
+  ids: string[],
+  noAuthCache: boolean,
+): Promise<LoadResult> {
+  const server = spawn(
+    process.execPath,
+    [
+      ...NODE_FLAGS,
+      '--import',
+      'tsx',
+      resolve(import.meta.dirname, 'api-server.ts'),
+      url,
+      ...(noAuthCache ? ['--no-auth-cache'] : []),
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   try {
     const port = await new Promise<number>((ok, fail) => {
       server.stdout.once('data', (d: Buffer) => ok((JSON.parse(d.toString()) as { port: number }).port));
@@ -112,7 +151,13 @@ async function outcomeLoad(url: string, s: { tenant: { id: string; token: string
       url: `http://127.0.0.1:${port}/v1/outcomes`,
       method: 'POST',
       headers: { authorization: `Bearer ${s.tenant.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ property_id: '{v}', event_id: s.eventId, converted: true, value: 12000, idempotency_key: `${tag}-{i}` }),
+      body: JSON.stringify({
+        property_id: '{v}',
+        event_id: s.eventId,
+        converted: true,
+        value: 12000,
+        idempotency_key: `${tag}-{i}`,
+      }),
       values: ids,
       requests: 60_000,
       concurrency: CLIENTS,
@@ -128,7 +173,8 @@ async function outcomeLoad(url: string, s: { tenant: { id: string; token: string
 
 async function importFigure(db: Database, stormId: string, ids: string[]): Promise<BenchFigure> {
   const lines = ['property_id,converted,value'];
-  for (let i = 0; i < ids.length; i++) lines.push(`${ids[i]},${i % 4 === 0},${i % 4 === 0 ? 11000 + (i % 50) * 100 : ''}`);
+  for (let i = 0; i < ids.length; i++)
+    lines.push(`${ids[i]},${i % 4 === 0},${i % 4 === 0 ? 11000 + (i % 50) * 100 : ''}`);
   const text = lines.join('\n') + '\n';
   const r = await timeMs(() => importOutcomes({ db, principal: PLATFORM }, { stormId, text }));
   if (r.result.accepted !== ids.length) throw new Error(`import accepted ${r.result.accepted} of ${ids.length}`);
@@ -146,7 +192,12 @@ export function run(ctx: BenchContext): Promise<BenchFigure[]> {
     const a = await applyFigures(db, url, ctx);
     const c = new pg.Client({ connectionString: url });
     await c.connect();
-    const ids = (await c.query<{ property_id: string }>(`select property_id from property where storm_id = $1 order by property_id limit 100512`, [a.stormId])).rows.map((r) => r.property_id);
+    const ids = (
+      await c.query<{ property_id: string }>(
+        `select property_id from property where storm_id = $1 order by property_id limit 100512`,
+        [a.stormId],
+      )
+    ).rows.map((r) => r.property_id);
     // The seeding and the applies above leave a million fresh rows for autovacuum and dirty pages for the next
     // checkpoint; settle both first, so the load measures the API in a steady state, not the setup's aftermath.
     await c.query('vacuum analyze');

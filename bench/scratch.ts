@@ -32,7 +32,9 @@ export async function seedStormTable(
   query: (text: string, params?: unknown[]) => Promise<unknown>,
   s: { tenantId: string; stormId: string; columns: string; select: string; params?: unknown[] },
 ): Promise<void> {
-  const t = (await query('select stormops_new_property_table($1, $2) as name', [s.tenantId, s.stormId])) as { rows: { name: string }[] };
+  const t = (await query('select stormops_new_property_table($1, $2) as name', [s.tenantId, s.stormId])) as {
+    rows: { name: string }[];
+  };
   const name = t.rows[0]?.name;
   if (!name) throw new Error(`no table for storm ${s.stormId}`);
   await query(`insert into ${name} (${s.columns}) ${s.select}`, s.params);

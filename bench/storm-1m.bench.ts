@@ -19,12 +19,18 @@ import { timeMs } from './harness.ts';
 const HOMES = 1_000_000;
 const OUTCOMES = 200_000;
 
-
 export function run(ctx: BenchContext): Promise<BenchFigure[]> {
   return onScratchServer(ctx, async (db) => {
     const op: ServiceContext = { db, principal: PLATFORM };
-    const t = await provisionTenant(op, { orgName: 'Bench Million', tier: 'enterprise', adminEmail: 'b@bench.example' });
-    const tc: ServiceContext = { db, principal: { kind: 'tenant', tenantId: t.tenant_id, userId: t.admin_user_id, role: 'admin' } };
+    const t = await provisionTenant(op, {
+      orgName: 'Bench Million',
+      tier: 'enterprise',
+      adminEmail: 'b@bench.example',
+    });
+    const tc: ServiceContext = {
+      db,
+      principal: { kind: 'tenant', tenantId: t.tenant_id, userId: t.admin_user_id, role: 'admin' },
+    };
     const storm = await createStorm(tc, { eventId: 'MILLION', name: 'a million homes' });
     ctx.log('seeding 1,000,000 homes');
     await sql`select setseed(0.5)`.execute(db.owner);
@@ -42,27 +48,54 @@ export function run(ctx: BenchContext): Promise<BenchFigure[]> {
       params: [t.tenant_id, storm.storm_id, HOMES],
     });
     await sql`vacuum analyze property`.execute(db.owner);
-    const model = await trainModel(tc, { csv: { source: [historyCsv(10_000, 5)], sourceName: 'past.csv', treatmentCol: 'arm', outcomeCol: 'converted' } });
+    const model = await trainModel(tc, {
+      csv: { source: [historyCsv(10_000, 5)], sourceName: 'past.csv', treatmentCol: 'arm', outcomeCol: 'converted' },
+    });
     await promoteModel(tc, { modelId: model.model_id, stage: 'production' });
     ctx.log('scoring');
     const score = await timeMs(() => scoreStorm(tc, { stormId: storm.storm_id }));
-    await configurePolicy(tc, { mode: 'custom', params: { crews: 1000, doors_per_day: 60, days: 5, top_share: 0.5, hold_share: 0.2 } });
+    await configurePolicy(tc, {
+      mode: 'custom',
+      params: { crews: 1000, doors_per_day: 60, days: 5, top_share: 0.5, hold_share: 0.2 },
+    });
     ctx.log('applying the policy');
     const policy = await timeMs(() => applyPolicy(tc, { stormId: storm.storm_id, mode: 'custom', seed: 1 }));
     ctx.log('logging 200,000 outcomes and the treat knocks');
     await sql`insert into knock (tenant_id, storm_id, property_id, canvasser, result, knocked_at, arm)
-      select tenant_id, storm_id, property_id, 'crew', 'no_answer', now(), arm from assignment where storm_id = ${storm.storm_id} and arm = 'treat'`.execute(db.owner);
+      select tenant_id, storm_id, property_id, 'crew', 'no_answer', now(), arm from assignment where storm_id = ${storm.storm_id} and arm = 'treat'`.execute(
+      db.owner,
+    );
     await sql`insert into outcome (tenant_id, storm_id, property_id, converted, value_cents, idempotency_key, recorded_at)
       select tenant_id, storm_id, property_id, c, case when c then 1200000 else 0 end, property_id::text, now() - (random() * 5)::int * interval '1 day'
       from (select *, random() < case when arm = 'treat' then 0.25 else 0.12 end as c from assignment
-            where storm_id = ${storm.storm_id} and arm in ('treat', 'hold') order by property_id limit ${OUTCOMES}) a`.execute(db.owner);
+            where storm_id = ${storm.storm_id} and arm in ('treat', 'hold') order by property_id limit ${OUTCOMES}) a`.execute(
+      db.owner,
+    );
     await sql`vacuum analyze`.execute(db.owner);
     ctx.log('running the pilot report');
     const pilot = await timeMs(() => runPilot(tc, { stormId: storm.storm_id }));
     return [
-      { name: 'score a 1,000,000-property storm (server Postgres, end to end)', value: score.ms / 1000, unit: 's', target: { op: '<=', value: 15 }, notes: `${score.result.scored} scored, ${model.learner}` },
-      { name: 'apply a policy to a 1,000,000-property storm (server Postgres)', value: policy.ms / 1000, unit: 's', target: { op: '<=', value: 5 }, notes: `${policy.result.treat} treat, ${policy.result.hold} hold` },
-      { name: 'pilot report, 1,000,000 properties, 200,000 outcomes (server Postgres)', value: pilot.ms / 1000, unit: 's', target: { op: '<=', value: 3 }, notes: `lift ${(pilot.result.outcomes.lift.absolute * 100).toFixed(1)} pts` },
+      {
+        name: 'score a 1,000,000-property storm (server Postgres, end to end)',
+        value: score.ms / 1000,
+        unit: 's',
+        target: { op: '<=', value: 15 },
+        notes: `${score.result.scored} scored, ${model.learner}`,
+      },
+      {
+        name: 'apply a policy to a 1,000,000-property storm (server Postgres)',
+        value: policy.ms / 1000,
+        unit: 's',
+        target: { op: '<=', value: 5 },
+        notes: `${policy.result.treat} treat, ${policy.result.hold} hold`,
+      },
+      {
+        name: 'pilot report, 1,000,000 properties, 200,000 outcomes (server Postgres)',
+        value: pilot.ms / 1000,
+        unit: 's',
+        target: { op: '<=', value: 3 },
+        notes: `lift ${(pilot.result.outcomes.lift.absolute * 100).toFixed(1)} pts`,
+      },
     ];
   });
 }

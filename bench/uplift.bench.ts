@@ -76,7 +76,14 @@ function forestFigures(ctx: BenchContext): BenchFigure[] {
 
 function metaFigures(ctx: BenchContext): BenchFigure[] {
   const { ds, y, treatment, tau } = makeSyntheticUplift(1_000_000, 19, 7);
-  const gb: Partial<GbdtParams> = { nEstimators: 100, learningRate: 0.1, maxLeaves: 31, maxDepth: 6, minSamplesLeaf: 100, subsample: 0.5 };
+  const gb: Partial<GbdtParams> = {
+    nEstimators: 100,
+    learningRate: 0.1,
+    maxLeaves: 31,
+    maxDepth: 6,
+    minSamplesLeaf: 100,
+    subsample: 0.5,
+  };
   const out: BenchFigure[] = [];
   for (const [name, fit] of [
     ['T-learner', () => fitTLearner(ds, y, treatment, { learner: { type: 'gbdt', params: gb } })],
@@ -89,7 +96,9 @@ function metaFigures(ctx: BenchContext): BenchFigure[] {
     const cpu = process.cpuUsage(cpu0);
     const cpuSec = (cpu.user + cpu.system) / 1e6;
     const qini = qiniAucScore(y, model.predictUplift(ds), treatment);
-    ctx.log(`${name}: ${sec.toFixed(1)} s wall, ${cpuSec.toFixed(1)} s CPU, in-sample Qini ${qini.toFixed(4)} (oracle ${qiniAucScore(y, tau, treatment).toFixed(4)})`);
+    ctx.log(
+      `${name}: ${sec.toFixed(1)} s wall, ${cpuSec.toFixed(1)} s CPU, in-sample Qini ${qini.toFixed(4)} (oracle ${qiniAucScore(y, tau, treatment).toFixed(4)})`,
+    );
     out.push({
       name: `${name} fit, boosted trees, 1M x 20`,
       value: sec,
@@ -129,11 +138,26 @@ function predictionFigures(ctx: BenchContext): BenchFigure[] {
   };
   const fr = rate(() => forest.predictUplift(ds));
   const gr = rate(() => gbdt.predict(ds));
-  ctx.log(`prediction: forest ${(fr.wall / 1e6).toFixed(2)} M rows/s (CPU ${(fr.cpu / 1e6).toFixed(2)}), gbdt ${(gr.wall / 1e6).toFixed(2)} M rows/s (CPU ${(gr.cpu / 1e6).toFixed(2)})`);
-  const notes = (r: { cpu: number }): string => `1M rows, wall clock, best of 3 after warm-up; by CPU time ${(r.cpu / 1e6).toFixed(2)} M rows/s`;
+  ctx.log(
+    `prediction: forest ${(fr.wall / 1e6).toFixed(2)} M rows/s (CPU ${(fr.cpu / 1e6).toFixed(2)}), gbdt ${(gr.wall / 1e6).toFixed(2)} M rows/s (CPU ${(gr.cpu / 1e6).toFixed(2)})`,
+  );
+  const notes = (r: { cpu: number }): string =>
+    `1M rows, wall clock, best of 3 after warm-up; by CPU time ${(r.cpu / 1e6).toFixed(2)} M rows/s`;
   return [
-    { name: 'predict rows/s, uplift forest 10 trees depth 5, 20 features', value: fr.wall, unit: 'rows/s', target: { op: '>=', value: 1_000_000 }, notes: notes(fr) },
-    { name: 'predict rows/s, boosted model 10 trees depth 5, 20 features', value: gr.wall, unit: 'rows/s', target: { op: '>=', value: 1_000_000 }, notes: notes(gr) },
+    {
+      name: 'predict rows/s, uplift forest 10 trees depth 5, 20 features',
+      value: fr.wall,
+      unit: 'rows/s',
+      target: { op: '>=', value: 1_000_000 },
+      notes: notes(fr),
+    },
+    {
+      name: 'predict rows/s, boosted model 10 trees depth 5, 20 features',
+      value: gr.wall,
+      unit: 'rows/s',
+      target: { op: '>=', value: 1_000_000 },
+      notes: notes(gr),
+    },
   ];
 }
 

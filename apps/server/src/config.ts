@@ -23,7 +23,8 @@ const envSchema = z.object({
 
 export interface Config {
   /** `pglite` (embedded, the default) or `postgres` (server, when DATABASE_URL is set). */
-  readonly database: { readonly kind: 'pglite'; readonly dataDir: string } | { readonly kind: 'postgres'; readonly url: string };
+  readonly database:
+    { readonly kind: 'pglite'; readonly dataDir: string } | { readonly kind: 'postgres'; readonly url: string };
   /** Operator credential for platform-wide API calls; when unset in embedded mode one is made and kept in the data folder. */
   readonly platformToken: string | undefined;
   readonly host: string;
@@ -31,7 +32,11 @@ export interface Config {
   readonly logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   readonly profile: 'dev' | 'prod';
   /** Alert destinations (docs/observability.md); unset ones are skipped. */
-  readonly alerts: { readonly slackWebhookUrl: string | undefined; readonly pagerdutyRoutingKey: string | undefined; readonly pagerdutyUrl: string };
+  readonly alerts: {
+    readonly slackWebhookUrl: string | undefined;
+    readonly pagerdutyRoutingKey: string | undefined;
+    readonly pagerdutyUrl: string;
+  };
   /** How often the server evaluates SLO alert rules (0: never; `stormops slo evaluate` still works). */
   readonly sloEvaluateSeconds: number;
   /** OTLP/HTTP metrics export, when set (e.g. http://collector:4318). */

@@ -174,7 +174,12 @@ export async function createStormOps(config: StormOpsConfig = {}): Promise<Storm
       ...clientFor(db, principal),
       asTenant(tenantId: string) {
         if (principal.kind !== 'platform') throw new Error('asTenant needs operator rights');
-        return clientFor(db, { kind: 'tenant', tenantId, userId: '00000000-0000-0000-0000-000000000000', role: 'admin' });
+        return clientFor(db, {
+          kind: 'tenant',
+          tenantId,
+          userId: '00000000-0000-0000-0000-000000000000',
+          role: 'admin',
+        });
       },
       close: async () => {
         if (!config.database) await db.close();

@@ -48,7 +48,8 @@ export function describeEachDatabase(title: string, body: (t: () => TestDatabase
   const backends: Array<'pglite' | 'postgres'> = ['pglite', 'postgres'];
   for (const kind of backends) {
     if (kind === 'postgres' && !SERVER_URL) {
-      describe.skip(`${title} [server Postgres: skipped, set STORMOPS_TEST_DATABASE_URL]`, () => body(() => undefined as never));
+      describe.skip(`${title} [server Postgres: skipped, set STORMOPS_TEST_DATABASE_URL]`, () =>
+        body(() => undefined as never));
       continue;
     }
     describe(`${title} [${kind}]`, () => {

@@ -15,13 +15,41 @@ export {
   type Feature,
   type FeatureSchema,
 } from './data/dataset.ts';
-export { fitBins, applyBins, binOf, MAX_BINS, BIN_SAMPLE, type FeatureBins, type BinnedDataset } from './data/binning.ts';
-export { fitGbdt, fitGbdtBinned, GbdtModel, GBDT_DEFAULTS, type GbdtParams, type GbdtLoss, type GbdtJSON } from './learners/gbdt.ts';
-export { fitLogistic, LogisticModel, LOGISTIC_DEFAULTS, type LogisticParams, type LogisticJSON } from './learners/logistic.ts';
+export {
+  fitBins,
+  applyBins,
+  binOf,
+  MAX_BINS,
+  BIN_SAMPLE,
+  type FeatureBins,
+  type BinnedDataset,
+} from './data/binning.ts';
+export {
+  fitGbdt,
+  fitGbdtBinned,
+  GbdtModel,
+  GBDT_DEFAULTS,
+  type GbdtParams,
+  type GbdtLoss,
+  type GbdtJSON,
+} from './learners/gbdt.ts';
+export {
+  fitLogistic,
+  LogisticModel,
+  LOGISTIC_DEFAULTS,
+  type LogisticParams,
+  type LogisticJSON,
+} from './learners/logistic.ts';
 export type { BaseLearnerSpec, OutcomeType } from './meta/base-learner.ts';
 export { fitSLearner, SLearner, type SLearnerOptions, type SLearnerJSON } from './meta/s-learner.ts';
 export { fitTLearner, TLearner, type TLearnerOptions, type TLearnerJSON } from './meta/t-learner.ts';
-export { fitXLearner, XLearner, type XLearnerOptions, type XLearnerJSON, type PropensitySpec } from './meta/x-learner.ts';
+export {
+  fitXLearner,
+  XLearner,
+  type XLearnerOptions,
+  type XLearnerJSON,
+  type PropensitySpec,
+} from './meta/x-learner.ts';
 export { divergence, type UpliftCriterion } from './forest/criteria.ts';
 export {
   fitUpliftForest,
@@ -31,6 +59,13 @@ export {
   type UpliftForestParams,
   type UpliftForestJSON,
 } from './forest/uplift-forest.ts';
-export { MODEL_FORMAT, MODEL_VERSION, type UpliftModel, type UpliftModelKind, type FeatureInput, type ModelEnvelope } from './model.ts';
+export {
+  MODEL_FORMAT,
+  MODEL_VERSION,
+  type UpliftModel,
+  type UpliftModelKind,
+  type FeatureInput,
+  type ModelEnvelope,
+} from './model.ts';
 export { loadModel, type UpliftModelJSON } from './serialize.ts';
 export { makeSyntheticUplift, type SyntheticUplift } from './synthetic.ts';

@@ -86,8 +86,12 @@ export function sampleWithoutReplacement(n: number, k: number, rng: Rng, scratch
  * const { train, test } = trainTestSplit(1000, 0.5, 7);
  */
 export function trainTestSplit(n: number, testFraction: number, seed: number): { train: Int32Array; test: Int32Array } {
-  if (!(testFraction > 0 && testFraction < 1)) throw new RangeError(`testFraction must be in (0, 1), got ${testFraction}`);
-  const idx = shuffle(Int32Array.from({ length: n }, (_, i) => i), createRng(seed));
+  if (!(testFraction > 0 && testFraction < 1))
+    throw new RangeError(`testFraction must be in (0, 1), got ${testFraction}`);
+  const idx = shuffle(
+    Int32Array.from({ length: n }, (_, i) => i),
+    createRng(seed),
+  );
   const nTest = Math.round(n * testFraction);
   return { test: idx.slice(0, nTest).sort(), train: idx.slice(nTest).sort() };
 }

@@ -19,7 +19,10 @@ describe('serialization round trip is bit-identical', () => {
     ['s-learner gbdt', () => fitSLearner(ds, y, treatment, { learner: { type: 'gbdt', params: gb } })],
     ['t-learner gbdt', () => fitTLearner(ds, y, treatment, { learner: { type: 'gbdt', params: gb } })],
     ['t-learner logistic', () => fitTLearner(ds, y, treatment, { learner: { type: 'logistic' } })],
-    ['t-learner continuous', () => fitTLearner(ds, yc, treatment, { outcome: 'continuous', learner: { type: 'gbdt', params: gb } })],
+    [
+      't-learner continuous',
+      () => fitTLearner(ds, yc, treatment, { outcome: 'continuous', learner: { type: 'gbdt', params: gb } }),
+    ],
     ['x-learner known propensity', () => fitXLearner(ds, y, treatment, { learner: { type: 'gbdt', params: gb } })],
     [
       'x-learner estimated propensity',

@@ -25,7 +25,8 @@ export function loadModel(json: unknown): UpliftModel {
   if (json === null || typeof json !== 'object') throw new TypeError('json must be a serialized uplift model object');
   const j = json as Partial<UpliftModelJSON>;
   if (j.format !== MODEL_FORMAT) throw new TypeError(`json.format must be '${MODEL_FORMAT}', got ${String(j.format)}`);
-  if (j.version !== MODEL_VERSION) throw new RangeError(`json.version ${String(j.version)} is not supported (expected ${MODEL_VERSION})`);
+  if (j.version !== MODEL_VERSION)
+    throw new RangeError(`json.version ${String(j.version)} is not supported (expected ${MODEL_VERSION})`);
   const kind = j.kind;
   switch (kind) {
     case 's-learner':

@@ -21,7 +21,8 @@ export interface SyntheticUplift {
  * const { ds, y, treatment, tau } = makeSyntheticUplift(20_000, 6, 42);
  */
 export function makeSyntheticUplift(n: number, nNumeric: number, seed: number): SyntheticUplift {
-  if (!Number.isInteger(nNumeric) || nNumeric < 2) throw new RangeError(`nNumeric must be an integer >= 2, got ${nNumeric}`);
+  if (!Number.isInteger(nNumeric) || nNumeric < 2)
+    throw new RangeError(`nNumeric must be an integer >= 2, got ${nNumeric}`);
   const rng = createRng(seed);
   const cols = Array.from({ length: nNumeric }, () => new Float64Array(n));
   const labels: string[] = new Array<string>(n);

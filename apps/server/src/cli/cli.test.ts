@@ -9,17 +9,41 @@ describeEachDatabase('CLI', (t) => {
   async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
     let out = '';
     let err = '';
-    const rt = createRuntime(loadConfig({}), { out: { write: (s) => void (out += s) }, err: { write: (s) => void (err += s) } }, t().db);
+    const rt = createRuntime(
+      loadConfig({}),
+      { out: { write: (s) => void (out += s) }, err: { write: (s) => void (err += s) } },
+      t().db,
+    );
     const code = await main(argv, {}, rt);
     return { code, out, err };
   }
 
   it('provisions a tenant and creates a storm in the shapes scripts read', async () => {
-    const p = await cli('tenant', 'provision', '--org', 'Cli Roofing', '--tier', 'standard', '--admin-email', 'admin@cli.example', '--json');
+    const p = await cli(
+      'tenant',
+      'provision',
+      '--org',
+      'Cli Roofing',
+      '--tier',
+      'standard',
+      '--admin-email',
+      'admin@cli.example',
+      '--json',
+    );
     expect(p.code).toBe(0);
     const tenant = JSON.parse(p.out) as { tenant_id: string; admin_token: string };
     expect(tenant.tenant_id).toMatch(/^[0-9a-f-]{36}$/);
-    const s = await cli('storm', 'create', '--tenant', tenant.tenant_id, '--event-id', 'CLI_001', '--name', 'Cli storm', '--json');
+    const s = await cli(
+      'storm',
+      'create',
+      '--tenant',
+      tenant.tenant_id,
+      '--event-id',
+      'CLI_001',
+      '--name',
+      'Cli storm',
+      '--json',
+    );
     expect(s.code).toBe(0);
     const storm = JSON.parse(s.out) as { storm_id: string };
     const moved = await cli('storm', 'status', '--storm', storm.storm_id, 'active', '--reason', 'go', '--json');
@@ -48,7 +72,17 @@ describeEachDatabase('CLI', (t) => {
   });
 
   it('prints the error body on stdout under --json, and exits 2 on usage errors', async () => {
-    const r = await cli('storm', 'create', '--tenant', '6f1c7a2e-3b4d-4e5f-8a9b-0c1d2e3f4a5b', '--event-id', 'E', '--name', 'n', '--json');
+    const r = await cli(
+      'storm',
+      'create',
+      '--tenant',
+      '6f1c7a2e-3b4d-4e5f-8a9b-0c1d2e3f4a5b',
+      '--event-id',
+      'E',
+      '--name',
+      'n',
+      '--json',
+    );
     expect(r.code).toBe(2);
     expect(JSON.parse(r.out).error.code).toBe('NOT_FOUND');
     expect((await cli('storm', 'create', '--json')).code).toBe(2);

@@ -62,7 +62,9 @@ export async function main(argv: string[], env: Record<string, string | undefine
   } catch (err) {
     if (err instanceof CommanderError) {
       // Commander already printed its message; help and version are successes, usage errors are bad input.
-      return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help' ? 0 : 2;
+      return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help'
+        ? 0
+        : 2;
     }
     return reportError(err, json, runtime ?? { out: process.stdout, err: process.stderr });
   }

@@ -10,8 +10,16 @@ export function table(rows: Record<string, unknown>[], columns?: string[]): stri
   if (rows.length === 0) return '(none)';
   const cols = columns ?? Object.keys(rows[0] ?? {});
   const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
-  const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
-  return [line(cols), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(cols.map((c) => cell(r[c]))))].join('\n');
+  const line = (values: string[]) =>
+    values
+      .map((v, i) => v.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
+  return [
+    line(cols),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map((r) => line(cols.map((c) => cell(r[c])))),
+  ].join('\n');
 }
 
 export function keyValues(obj: Record<string, unknown>): string {
@@ -21,7 +29,9 @@ export function keyValues(obj: Record<string, unknown>): string {
     .map((k) => {
       const v = obj[k];
       if (v && typeof v === 'object' && !Array.isArray(v)) {
-        const inner = Object.entries(v as Record<string, unknown>).map(([ik, iv]) => `${ik}=${cell(iv)}`).join(' ');
+        const inner = Object.entries(v as Record<string, unknown>)
+          .map(([ik, iv]) => `${ik}=${cell(iv)}`)
+          .join(' ');
         return `${k.padEnd(width)}  ${inner || '-'}`;
       }
       return `${k.padEnd(width)}  ${Array.isArray(v) ? `${v.length} item(s)` : cell(v)}`;

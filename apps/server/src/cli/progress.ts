@@ -13,7 +13,10 @@ function mb(bytes: number): string {
   return `${(bytes / 1_048_576).toFixed(1)} MB`;
 }
 
-export function progressBar(stream: NodeJS.WriteStream, opts: { label: string; totalBytes?: number; enabled: boolean }): Progress {
+export function progressBar(
+  stream: NodeJS.WriteStream,
+  opts: { label: string; totalBytes?: number; enabled: boolean },
+): Progress {
   if (!opts.enabled || !stream.isTTY) return SILENT;
   let last = 0;
   let drawn = false;
@@ -23,7 +26,10 @@ export function progressBar(stream: NodeJS.WriteStream, opts: { label: string; t
       if (now - last < 100) return; // at most ten redraws a second
       last = now;
       const rate = rows / Math.max(elapsedMs / 1000, 1e-3);
-      const parts = [`${opts.label} ${rows.toLocaleString('en-US')} rows`, `${Math.round(rate).toLocaleString('en-US')} rows/s`];
+      const parts = [
+        `${opts.label} ${rows.toLocaleString('en-US')} rows`,
+        `${Math.round(rate).toLocaleString('en-US')} rows/s`,
+      ];
       if (bytes !== undefined && opts.totalBytes) {
         const share = Math.min(bytes / opts.totalBytes, 1);
         const width = 24;

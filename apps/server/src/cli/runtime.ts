@@ -31,8 +31,17 @@ type Io = { out: { write(text: string): void }; err: { write(text: string): void
  * `shared` runs every command on an already open database (tests, or a host process) instead of opening and
  * closing the configured one per command.
  */
-export function createRuntime(config: Config, io: Io = { out: process.stdout, err: process.stderr }, shared?: Database): CliRuntime {
-  async function withDb<T>(opts: CommandOptions, migrateFirst: boolean, fn: (db: Database) => Promise<T>, human?: (r: T) => string) {
+export function createRuntime(
+  config: Config,
+  io: Io = { out: process.stdout, err: process.stderr },
+  shared?: Database,
+): CliRuntime {
+  async function withDb<T>(
+    opts: CommandOptions,
+    migrateFirst: boolean,
+    fn: (db: Database) => Promise<T>,
+    human?: (r: T) => string,
+  ) {
     const db = shared ?? (await openDatabase(config.database));
     try {
       if (migrateFirst) await migrate(db);
@@ -55,7 +64,9 @@ export function createRuntime(config: Config, io: Io = { out: process.stdout, er
 export function reportError(err: unknown, json: boolean, io: Pick<CliRuntime, 'out' | 'err'>): number {
   const appError = err instanceof AppError ? err : undefined;
   const code = appError?.exitCode ?? 1;
-  const message = appError ? `${appError.code}: ${appError.message}` : `internal: ${err instanceof Error ? err.message : String(err)}`;
+  const message = appError
+    ? `${appError.code}: ${appError.message}`
+    : `internal: ${err instanceof Error ? err.message : String(err)}`;
   if (json) {
     const body = appError?.toBody() ?? { error: { code: 'INTERNAL', message } };
     io.out.write(JSON.stringify(body, null, 2) + '\n');

@@ -140,7 +140,11 @@ export function postgresBulk(pool: pg.Pool): BulkRunner {
   };
 }
 
-async function copyLines(client: pg.PoolClient, copySql: string, lines: AsyncIterable<CopyText> | Iterable<CopyText>): Promise<number> {
+async function copyLines(
+  client: pg.PoolClient,
+  copySql: string,
+  lines: AsyncIterable<CopyText> | Iterable<CopyText>,
+): Promise<number> {
   const stream = client.query(copyFrom(copySql));
   const finished = new Promise<void>((ok, fail) => {
     stream.on('finish', ok);

@@ -52,7 +52,9 @@ describe('binary COPY decoding', () => {
   });
 
   it('refuses a stream that is not binary COPY, has the wrong field count, or stops inside a row', () => {
-    expect(() => new CopyBinaryDecoder(['text'], 10).push(Buffer.from('id\tname\n1\tx\n...............'))).toThrow(/not a binary COPY/);
+    expect(() => new CopyBinaryDecoder(['text'], 10).push(Buffer.from('id\tname\n1\tx\n...............'))).toThrow(
+      /not a binary COPY/,
+    );
     expect(() => new CopyBinaryDecoder(['text'], 10).push(stream(rows))).toThrow(/2 fields, expected 1/);
     const cut = new CopyBinaryDecoder(['text', 'float8'], 10);
     cut.push(stream(rows).subarray(0, 30));

@@ -16,7 +16,10 @@ const ENV = Object.fromEntries(
   Object.entries(process.env).filter(([k]) => !/^(DATABASE_URL|STORMOPS_|OTEL_|HOST$|PORT$|LOG_LEVEL$)/.test(k)),
 );
 
-function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
     const child = spawn(process.execPath, [BIN, ...args], { env: { ...ENV, ...env } });
     let stdout = '';
@@ -38,39 +41,49 @@ describe('embedded data folder lock', () => {
 
   // Three Node processes, each starting PGlite (the first also runs initdb and the migrations): 14 s on an idle
   // 2-core machine, so the 60 s default is too tight when the whole suite loads it.
-  it('refuses a second process with the holder named, then admits one once the first has stopped', { timeout: 180_000 }, async () => {
-    const server = spawn(process.execPath, [BIN, 'start', '--no-demo', '--json'], {
-      env: { ...ENV, STORMOPS_DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'silent' },
-    });
-    try {
-      const facts = await new Promise<{ url: string }>((ok, fail) => {
-        let out = '';
-        server.stdout.on('data', (d: Buffer) => {
-          out += d.toString();
-          const line = out.split('\n').slice(0, -1).find((l) => l.startsWith('{'));
-          if (line) ok(JSON.parse(line) as { url: string });
-        });
-        server.on('exit', (code) => fail(new Error(`server exited ${code}`)));
+  it(
+    'refuses a second process with the holder named, then admits one once the first has stopped',
+    { timeout: 180_000 },
+    async () => {
+      const server = spawn(process.execPath, [BIN, 'start', '--no-demo', '--json'], {
+        env: { ...ENV, STORMOPS_DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'silent' },
       });
-      expect(facts.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-      const second = await run(['tenant', 'list', '--json'], { STORMOPS_DATA_DIR: dir });
-      expect(second.code).toBe(3);
-      expect(second.stderr.trim().split('\n')).toHaveLength(1);
-      expect(second.stderr).toContain(`in use by process ${server.pid}`);
-      expect(JSON.parse(second.stdout).error.code).toBe('DATA_DIR_LOCKED');
-    } finally {
-      server.kill('SIGTERM');
-      await new Promise((r) => server.once('exit', r));
-    }
-    const after = await run(['tenant', 'list', '--json'], { STORMOPS_DATA_DIR: dir });
-    expect(after.code).toBe(0);
-    expect(JSON.parse(after.stdout)).toEqual([]);
-  });
+      try {
+        const facts = await new Promise<{ url: string }>((ok, fail) => {
+          let out = '';
+          server.stdout.on('data', (d: Buffer) => {
+            out += d.toString();
+            const line = out
+              .split('\n')
+              .slice(0, -1)
+              .find((l) => l.startsWith('{'));
+            if (line) ok(JSON.parse(line) as { url: string });
+          });
+          server.on('exit', (code) => fail(new Error(`server exited ${code}`)));
+        });
+        expect(facts.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+        const second = await run(['tenant', 'list', '--json'], { STORMOPS_DATA_DIR: dir });
+        expect(second.code).toBe(3);
+        expect(second.stderr.trim().split('\n')).toHaveLength(1);
+        expect(second.stderr).toContain(`in use by process ${server.pid}`);
+        expect(JSON.parse(second.stdout).error.code).toBe('DATA_DIR_LOCKED');
+      } finally {
+        server.kill('SIGTERM');
+        await new Promise((r) => server.once('exit', r));
+      }
+      const after = await run(['tenant', 'list', '--json'], { STORMOPS_DATA_DIR: dir });
+      expect(after.code).toBe(0);
+      expect(JSON.parse(after.stdout)).toEqual([]);
+    },
+  );
 
   it('takes over a lock whose process is gone', async () => {
     const stale = join(dir, 'stale');
     await mkdir(stale, { recursive: true });
-    await writeFile(join(stale, 'stormops.lock'), JSON.stringify({ pid: 2 ** 22 + 7, host: (await import('node:os')).hostname(), command: 'x', started_at: '' }));
+    await writeFile(
+      join(stale, 'stormops.lock'),
+      JSON.stringify({ pid: 2 ** 22 + 7, host: (await import('node:os')).hostname(), command: 'x', started_at: '' }),
+    );
     const lock = lockDataDir(stale);
     expect(lock.path).toBe(join(stale, 'stormops.lock'));
     expect(() => lockDataDir(stale)).toThrowError(/in use by process/);

@@ -48,7 +48,9 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   switch (target.kind) {
     case 'postgres': {
       const pool = makePool(target.url);
-      return wrap('postgres', new Kysely<DB>({ dialect: new PostgresDialect({ pool }) }), postgresBulk(pool), (path) => pgDump(target.url, path));
+      return wrap('postgres', new Kysely<DB>({ dialect: new PostgresDialect({ pool }) }), postgresBulk(pool), (path) =>
+        pgDump(target.url, path),
+      );
     }
     case 'pglite':
       return openPGlite(target.dataDir);
@@ -88,10 +90,16 @@ async function openPGlite(dataDir: string | undefined, template?: Blob): Promise
         release();
       }
     };
-    return wrap('pglite', new Kysely<DB>({ dialect: new PGliteDialect(pglite, mutex) }), pgliteBulk(pglite, mutex), dump, async () => {
-      await pglite.close();
-      lock?.release();
-    });
+    return wrap(
+      'pglite',
+      new Kysely<DB>({ dialect: new PGliteDialect(pglite, mutex) }),
+      pgliteBulk(pglite, mutex),
+      dump,
+      async () => {
+        await pglite.close();
+        lock?.release();
+      },
+    );
   } catch (err) {
     lock?.release();
     throw err;
@@ -106,12 +114,29 @@ function pgDump(url: string, path: string): Promise<number> {
     const child = spawn('pg_dump', ['--format=custom', `--file=${path}`, url], { stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', (e) => fail(new AppError('DATABASE_UNAVAILABLE', `pg_dump could not run (${e.message}): install the PostgreSQL client tools`)));
-    child.on('exit', (code) => (code === 0 ? stat(path).then((s) => ok(s.size), fail) : fail(new AppError('DATABASE_UNAVAILABLE', `pg_dump failed: ${err.trim()}`))));
+    child.on('error', (e) =>
+      fail(
+        new AppError(
+          'DATABASE_UNAVAILABLE',
+          `pg_dump could not run (${e.message}): install the PostgreSQL client tools`,
+        ),
+      ),
+    );
+    child.on('exit', (code) =>
+      code === 0
+        ? stat(path).then((s) => ok(s.size), fail)
+        : fail(new AppError('DATABASE_UNAVAILABLE', `pg_dump failed: ${err.trim()}`)),
+    );
   });
 }
 
-function wrap(kind: Database['kind'], owner: Kysely<DB>, bulk: BulkRunner, backupTo: (path: string) => Promise<number>, onClose?: () => Promise<void>): Database {
+function wrap(
+  kind: Database['kind'],
+  owner: Kysely<DB>,
+  bulk: BulkRunner,
+  backupTo: (path: string) => Promise<number>,
+  onClose?: () => Promise<void>,
+): Database {
   return {
     kind,
     owner,

@@ -12,8 +12,11 @@ export function registerDbCommands(program: Command, rt: CliRuntime): void {
     .description('apply pending migrations (also done at start)')
     .option('--json', 'print JSON')
     .action((o: { json?: boolean }) =>
-      rt.runRaw(o, async (database) => ({ database: database.kind, applied: await migrate(database) }), (r) =>
-        r.applied.length ? `applied ${r.applied.join(', ')} on ${r.database}` : `already current on ${r.database}`,
+      rt.runRaw(
+        o,
+        async (database) => ({ database: database.kind, applied: await migrate(database) }),
+        (r) =>
+          r.applied.length ? `applied ${r.applied.join(', ')} on ${r.database}` : `already current on ${r.database}`,
       ),
     );
   db.command('backup')
@@ -30,8 +33,10 @@ export function registerDbCommands(program: Command, rt: CliRuntime): void {
     .description('show every migration and whether it is applied')
     .option('--json', 'print JSON')
     .action((o: { json?: boolean }) =>
-      rt.runRaw(o, async (database) => ({ database: database.kind, migrations: await migrationStatus(database) }), (r) =>
-        `${r.database}\n${table(r.migrations as unknown as Record<string, unknown>[])}`,
+      rt.runRaw(
+        o,
+        async (database) => ({ database: database.kind, migrations: await migrationStatus(database) }),
+        (r) => `${r.database}\n${table(r.migrations as unknown as Record<string, unknown>[])}`,
       ),
     );
 }

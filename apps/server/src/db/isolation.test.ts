@@ -28,11 +28,20 @@ describeEachDatabase('tenant isolation', (t) => {
     const app = await buildApp({ db: t().db, platformToken: undefined });
     const auth = { authorization: `Bearer ${a.token}` };
     const theirs = await app.inject({ method: 'GET', url: `/v1/storms/${stormB}`, headers: auth });
-    const unknown = await app.inject({ method: 'GET', url: '/v1/storms/6f1c7a2e-3b4d-4e5f-8a9b-0c1d2e3f4a5b', headers: auth });
+    const unknown = await app.inject({
+      method: 'GET',
+      url: '/v1/storms/6f1c7a2e-3b4d-4e5f-8a9b-0c1d2e3f4a5b',
+      headers: auth,
+    });
     expect(theirs.statusCode).toBe(404);
     expect(unknown.statusCode).toBe(404);
     expect(theirs.json().error.code).toBe('NOT_FOUND');
-    const status = await app.inject({ method: 'POST', url: `/v1/storms/${stormB}/status`, headers: auth, payload: { status: 'cancelled' } });
+    const status = await app.inject({
+      method: 'POST',
+      url: `/v1/storms/${stormB}/status`,
+      headers: auth,
+      payload: { status: 'cancelled' },
+    });
     expect(status.statusCode).toBe(404);
     const list = await app.inject({ method: 'GET', url: `/v1/storms?tenant_id=${b.tenantId}`, headers: auth });
     expect(list.statusCode).toBe(404);
@@ -44,9 +53,15 @@ describeEachDatabase('tenant isolation', (t) => {
   it("sees none of B's rows in raw SQL under A's context, even without a WHERE clause", async () => {
     const counts = await t().db.withTenant(a.tenantId, async (trx) => {
       const all = await sql<{ n: number }>`select count(*)::int as n from storm`.execute(trx);
-      const theirs = await sql<{ n: number }>`select count(*)::int as n from storm where tenant_id = ${b.tenantId}`.execute(trx);
-      const users = await sql<{ n: number }>`select count(*)::int as n from app_user where tenant_id <> ${a.tenantId}`.execute(trx);
-      const tokens = await sql<{ n: number }>`select count(*)::int as n from api_token where tenant_id <> ${a.tenantId}`.execute(trx);
+      const theirs = await sql<{
+        n: number;
+      }>`select count(*)::int as n from storm where tenant_id = ${b.tenantId}`.execute(trx);
+      const users = await sql<{
+        n: number;
+      }>`select count(*)::int as n from app_user where tenant_id <> ${a.tenantId}`.execute(trx);
+      const tokens = await sql<{
+        n: number;
+      }>`select count(*)::int as n from api_token where tenant_id <> ${a.tenantId}`.execute(trx);
       const tenants = await sql<{ n: number }>`select count(*)::int as n from tenant`.execute(trx);
       return [all.rows[0]?.n, theirs.rows[0]?.n, users.rows[0]?.n, tokens.rows[0]?.n, tenants.rows[0]?.n];
     });
@@ -71,7 +86,9 @@ describeEachDatabase('tenant isolation', (t) => {
     await expect(
       t().db.withTenant(a.tenantId, (trx) => sql`update storm set tenant_id = ${b.tenantId}`.execute(trx)),
     ).rejects.toMatchObject({ code: '42501' });
-    const name = await t().db.withPlatform((trx) => trx.selectFrom('storm').select('name').where('storm_id', '=', stormB).executeTakeFirst());
+    const name = await t().db.withPlatform((trx) =>
+      trx.selectFrom('storm').select('name').where('storm_id', '=', stormB).executeTakeFirst(),
+    );
     expect(name?.name).toBe('B storm');
   });
 
@@ -113,14 +130,18 @@ describeEachDatabase('tenant isolation', (t) => {
       await client.query('select set_tenant_context($1)', [a.tenantId]);
       const visible = await client.query('select tenant_id from storm');
       expect(visible.rows.map((r: { tenant_id: string }) => r.tenant_id)).toEqual([a.tenantId]);
-      await expect(client.query(`insert into storm (tenant_id, event_id, name) values ($1, 'X', 'x')`, [b.tenantId])).rejects.toMatchObject({
+      await expect(
+        client.query(`insert into storm (tenant_id, event_id, name) values ($1, 'X', 'x')`, [b.tenantId]),
+      ).rejects.toMatchObject({
         code: '42501',
       });
       await client.query('rollback');
       // The tenant role may not turn row security off, nor own the tables.
       await client.query('begin');
       await client.query('set local role stormops_tenant');
-      await expect(client.query('alter table storm disable row level security')).rejects.toMatchObject({ code: '42501' });
+      await expect(client.query('alter table storm disable row level security')).rejects.toMatchObject({
+        code: '42501',
+      });
       await client.query('rollback');
     } finally {
       await client.end();

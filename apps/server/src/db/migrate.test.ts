@@ -26,7 +26,8 @@ describeEachDatabase('migrations', (t) => {
     const dir = await mkdtemp(join(tmpdir(), 'stormops-mig-'));
     try {
       const files = await readMigrations();
-      for (const f of files) await writeFile(join(dir, `${String(f.version).padStart(4, '0')}_${f.name}.sql`), f.sql + '\n-- edited');
+      for (const f of files)
+        await writeFile(join(dir, `${String(f.version).padStart(4, '0')}_${f.name}.sql`), f.sql + '\n-- edited');
       await expect(migrate(db, await readMigrations(dir))).rejects.toMatchObject({ code: 'MIGRATION_FAILED' });
       const extra = await mkdtemp(join(tmpdir(), 'stormops-mig-'));
       await mkdir(extra, { recursive: true });

@@ -74,7 +74,11 @@ export async function migrate(db: Database, files?: MigrationFile[]): Promise<nu
   for (const file of all) {
     const done = await db.owner.transaction().execute(async (trx) => {
       await sql`select pg_advisory_xact_lock(${LOCK_KEY})`.execute(trx);
-      const row = await trx.selectFrom('schema_migration').selectAll().where('version', '=', file.version).executeTakeFirst();
+      const row = await trx
+        .selectFrom('schema_migration')
+        .selectAll()
+        .where('version', '=', file.version)
+        .executeTakeFirst();
       if (row) {
         if (row.checksum !== file.checksum) {
           throw new AppError('MIGRATION_FAILED', `migration ${file.version}_${file.name} changed after it was applied`);

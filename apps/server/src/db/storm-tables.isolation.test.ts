@@ -30,32 +30,46 @@ describeEachDatabase('storm property tables, attacked by a tenant', (t) => {
     await importProperties(tenantCtx(db, b), { stormId: stormB, source: [Buffer.from(CSV)], sourceName: 'b.csv' });
   });
 
-  const asA = <T>(fn: (trx: Trx) => Promise<T>) =>
-    t().db.withTenant(a, fn);
+  const asA = <T>(fn: (trx: Trx) => Promise<T>) => t().db.withTenant(a, fn);
 
   it("cannot read, change or empty B's storm table by its name", async () => {
     const name = sql.raw(tableOf(stormB));
     await expect(asA((trx) => sql`select count(*) from ${name}`.execute(trx))).rejects.toMatchObject({ code: '42501' });
-    await expect(asA((trx) => sql`update ${name} set city = 'x'`.execute(trx))).rejects.toMatchObject({ code: '42501' });
+    await expect(asA((trx) => sql`update ${name} set city = 'x'`.execute(trx))).rejects.toMatchObject({
+      code: '42501',
+    });
     await expect(asA((trx) => sql`delete from ${name}`.execute(trx))).rejects.toMatchObject({ code: '42501' });
     await expect(asA((trx) => sql`truncate ${name}`.execute(trx))).rejects.toMatchObject({ code: '42501' });
-    await expect(asA((trx) => sql`alter table property detach partition ${name}`.execute(trx))).rejects.toMatchObject({ code: '42501' });
+    await expect(asA((trx) => sql`alter table property detach partition ${name}`.execute(trx))).rejects.toMatchObject({
+      code: '42501',
+    });
     // Through `property`, B's rows are not there at all.
     const seen = await asA((trx) => sql<{ n: number }>`select count(*)::int as n from property`.execute(trx));
     expect(seen.rows[0]?.n).toBe(0);
   });
 
   it("cannot start or finish a load of B's storm, nor call the owner's table functions", async () => {
-    const stormC = (await createStorm(operator(t().db), { tenantId: b, eventId: 'B_2', name: 'B empty storm' })).storm_id;
-    await expect(asA((trx) => sql`select stormops_begin_property_load(${stormC}::uuid, ${randomUUID()}::uuid)`.execute(trx))).rejects.toMatchObject({
+    const stormC = (await createStorm(operator(t().db), { tenantId: b, eventId: 'B_2', name: 'B empty storm' }))
+      .storm_id;
+    await expect(
+      asA((trx) => sql`select stormops_begin_property_load(${stormC}::uuid, ${randomUUID()}::uuid)`.execute(trx)),
+    ).rejects.toMatchObject({
       code: '42501',
     });
-    await expect(asA((trx) => sql`select stormops_finish_property_load(${stormB}::uuid)`.execute(trx))).rejects.toMatchObject({ code: '42501' });
-    await expect(asA((trx) => sql`select stormops_new_property_table(${a}::uuid, ${stormC}::uuid)`.execute(trx))).rejects.toMatchObject({
+    await expect(
+      asA((trx) => sql`select stormops_finish_property_load(${stormB}::uuid)`.execute(trx)),
+    ).rejects.toMatchObject({ code: '42501' });
+    await expect(
+      asA((trx) => sql`select stormops_new_property_table(${a}::uuid, ${stormC}::uuid)`.execute(trx)),
+    ).rejects.toMatchObject({
       code: '42501',
     });
-    await expect(asA((trx) => sql`select stormops_attach_property_table(${stormC}::uuid)`.execute(trx))).rejects.toMatchObject({ code: '42501' });
-    const exists = await t().db.withPlatform((trx) => sql<{ t: string | null }>`select to_regclass(${tableOf(stormC)}) as t`.execute(trx));
+    await expect(
+      asA((trx) => sql`select stormops_attach_property_table(${stormC}::uuid)`.execute(trx)),
+    ).rejects.toMatchObject({ code: '42501' });
+    const exists = await t().db.withPlatform((trx) =>
+      sql<{ t: string | null }>`select to_regclass(${tableOf(stormC)}) as t`.execute(trx),
+    );
     expect(exists.rows[0]?.t).toBeNull();
   });
 
@@ -71,18 +85,28 @@ describeEachDatabase('storm property tables, attacked by a tenant', (t) => {
           values (${tenant}::uuid, ${storm}::uuid, ${randomUUID()}::uuid, 'K', '1 Main St')`;
     await expect(loading((trx) => row(b, stormA).execute(trx))).rejects.toMatchObject({ code: '23514' });
     await expect(loading((trx) => row(a, stormB).execute(trx))).rejects.toMatchObject({ code: '23514' });
-    await expect(loading((trx) => sql`select count(*) from ${name}`.execute(trx))).rejects.toMatchObject({ code: '42501' });
+    await expect(loading((trx) => sql`select count(*) from ${name}`.execute(trx))).rejects.toMatchObject({
+      code: '42501',
+    });
     // Its own rows go in, and the finished table is read through `property` only.
     await loading(async (trx) => {
       await row(a, stormA).execute(trx);
       await sql`select stormops_finish_property_load(${stormA}::uuid)`.execute(trx);
     });
-    const mine = await asA((trx) => sql<{ n: number }>`select count(*)::int as n from property where storm_id = ${stormA}`.execute(trx));
+    const mine = await asA((trx) =>
+      sql<{ n: number }>`select count(*)::int as n from property where storm_id = ${stormA}`.execute(trx),
+    );
     expect(mine.rows[0]?.n).toBe(1);
-    await expect(asA((trx) => sql`insert into ${name} (tenant_id, storm_id, property_id, address_key, address_line)
-      values (${a}::uuid, ${stormA}::uuid, ${randomUUID()}::uuid, 'K2', '2 Main St')`.execute(trx))).rejects.toMatchObject({ code: '42501' });
+    await expect(
+      asA((trx) =>
+        sql`insert into ${name} (tenant_id, storm_id, property_id, address_key, address_line)
+      values (${a}::uuid, ${stormA}::uuid, ${randomUUID()}::uuid, 'K2', '2 Main St')`.execute(trx),
+      ),
+    ).rejects.toMatchObject({ code: '42501' });
     // A second load of the same storm is refused.
-    await expect(asA((trx) => sql`select stormops_begin_property_load(${stormA}::uuid, ${randomUUID()}::uuid)`.execute(trx))).rejects.toMatchObject({
+    await expect(
+      asA((trx) => sql`select stormops_begin_property_load(${stormA}::uuid, ${randomUUID()}::uuid)`.execute(trx)),
+    ).rejects.toMatchObject({
       code: '42P07',
     });
   });

@@ -60,7 +60,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   await app.register(swagger, {
     openapi: {
-      info: { title: 'StormOps API', version: opts.version ?? '0.1.0', description: 'Uplift targeting and proof of lift for storm-restoration contractors.' },
+      info: {
+        title: 'StormOps API',
+        version: opts.version ?? '0.1.0',
+        description: 'Uplift targeting and proof of lift for storm-restoration contractors.',
+      },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
@@ -74,9 +78,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     try {
       await opts.db.ping();
       const current = await isCurrent(opts.db);
-      return reply.status(current ? 200 : 503).send({ status: current ? 'ready' : 'migrations pending', database: opts.db.kind });
+      return reply
+        .status(current ? 200 : 503)
+        .send({ status: current ? 'ready' : 'migrations pending', database: opts.db.kind });
     } catch (err) {
-      return reply.status(503).send({ status: 'database unavailable', database: opts.db.kind, message: (err as Error).message });
+      return reply
+        .status(503)
+        .send({ status: 'database unavailable', database: opts.db.kind, message: (err as Error).message });
     }
   });
 
@@ -85,18 +93,21 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.addHook('onClose', () => jobs.drain());
   const telemetry = installTelemetry(app, opts.db, opts.telemetry);
   installAuth(app, opts.db, opts.platformToken);
-  await app.register(async (v1) => {
-    registerSloRoutes(v1, opts.db, telemetry.sloDeps);
-    registerTenantRoutes(v1, opts.db);
-    registerStormRoutes(v1, opts.db);
-    registerPolicyRoutes(v1, opts.db);
-    registerOutcomeRoutes(v1, opts.db);
-    registerPropertyRoutes(v1, opts.db, jobs);
-    registerAnalyzeRoutes(v1, opts.db);
-    registerStormReportRoutes(v1, opts.db);
-    registerModelRoutes(v1, opts.db);
-    registerHealthRoutes(v1, opts.db);
-    registerPilotRoutes(v1, opts.db);
-  }, { prefix: '/v1' });
+  await app.register(
+    async (v1) => {
+      registerSloRoutes(v1, opts.db, telemetry.sloDeps);
+      registerTenantRoutes(v1, opts.db);
+      registerStormRoutes(v1, opts.db);
+      registerPolicyRoutes(v1, opts.db);
+      registerOutcomeRoutes(v1, opts.db);
+      registerPropertyRoutes(v1, opts.db, jobs);
+      registerAnalyzeRoutes(v1, opts.db);
+      registerStormReportRoutes(v1, opts.db);
+      registerModelRoutes(v1, opts.db);
+      registerHealthRoutes(v1, opts.db);
+      registerPilotRoutes(v1, opts.db);
+    },
+    { prefix: '/v1' },
+  );
   return app;
 }

@@ -20,7 +20,9 @@ export function installAuth(app: FastifyInstance, db: Database, platformToken: s
     if (!match?.[1]) throw new AppError('UNAUTHENTICATED', 'send a credential as "Authorization: Bearer <token>"');
     request.principal = await authenticate(db, platformToken, match[1]);
     const p = request.principal;
-    request.log = request.log.child(p.kind === 'tenant' ? { tenant_id: p.tenantId, user_id: p.userId } : { principal: 'platform' });
+    request.log = request.log.child(
+      p.kind === 'tenant' ? { tenant_id: p.tenantId, user_id: p.userId } : { principal: 'platform' },
+    );
   });
 }
 

@@ -8,7 +8,8 @@ function fromFastifyError(err: FastifyError): AppError | undefined {
   const status = err.statusCode ?? 500;
   if (status === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE', err.message);
   if (status === 413) return new AppError('PAYLOAD_TOO_LARGE', err.message);
-  if (status >= 400 && status < 500) return new AppError('VALIDATION', err.message, err.code ? { fastify_code: err.code } : undefined);
+  if (status >= 400 && status < 500)
+    return new AppError('VALIDATION', err.message, err.code ? { fastify_code: err.code } : undefined);
   return undefined;
 }
 
@@ -25,7 +26,10 @@ function fromValidation(err: unknown): AppError | undefined {
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const mapped =
-      (err instanceof AppError ? err : undefined) ?? fromValidation(err) ?? fromDatabaseError(err) ?? fromFastifyError(err);
+      (err instanceof AppError ? err : undefined) ??
+      fromValidation(err) ??
+      fromDatabaseError(err) ??
+      fromFastifyError(err);
     if (mapped) {
       if (mapped.httpStatus >= 500) request.log.error({ err }, mapped.message);
       return reply.status(mapped.httpStatus).send(mapped.toBody());
@@ -35,6 +39,8 @@ export function installErrorHandling(app: FastifyInstance): void {
     return reply.status(500).send(internal.toBody());
   });
   app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send(new AppError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`).toBody()),
+    reply
+      .status(404)
+      .send(new AppError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`).toBody()),
   );
 }

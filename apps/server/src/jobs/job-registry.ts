@@ -19,8 +19,15 @@ export class JobRegistry {
   private readonly jobs = new Map<string, Job>();
 
   /** Starts `work` in the background; its progress callback updates what `progress(id)` returns. */
-  start(id: string, bytesTotal: number | null, work: (report: (p: Omit<JobProgress, 'bytes_total'>) => void) => Promise<unknown>): void {
-    const job: Job = { progress: { rows_read: 0, bytes_read: 0, bytes_total: bytesTotal, elapsed_ms: 0 }, done: Promise.resolve() };
+  start(
+    id: string,
+    bytesTotal: number | null,
+    work: (report: (p: Omit<JobProgress, 'bytes_total'>) => void) => Promise<unknown>,
+  ): void {
+    const job: Job = {
+      progress: { rows_read: 0, bytes_read: 0, bytes_total: bytesTotal, elapsed_ms: 0 },
+      done: Promise.resolve(),
+    };
     job.done = work((p) => (job.progress = { ...p, bytes_total: bytesTotal }))
       .catch(() => {}) // the job records its own failure; the registry only tracks liveness
       .finally(() => this.jobs.delete(id));

@@ -20,29 +20,41 @@ export const DEMO_HOMES = 5_000;
 const HOMES_SEED = 2013;
 const HISTORY_SEED = 2012;
 
-
-
-
 async function hasOutcomes(ctx: ServiceContext, stormId: string): Promise<boolean> {
   return withStorm(ctx, stormId, async (trx) => {
-    const r = await sql<{ found: boolean }>`select exists (select 1 from outcome where storm_id = ${stormId}) as found`.execute(trx);
+    const r = await sql<{
+      found: boolean;
+    }>`select exists (select 1 from outcome where storm_id = ${stormId}) as found`.execute(trx);
     return r.rows[0]?.found === true;
   });
 }
 
 /** Plays the demo storm out (no-op when it already has outcomes). `ctx` acts as the demo tenant. */
-export async function ensureDemoCampaign(ctx: ServiceContext, stormId: string, log: (m: string) => void = () => {}): Promise<void> {
+export async function ensureDemoCampaign(
+  ctx: ServiceContext,
+  stormId: string,
+  log: (m: string) => void = () => {},
+): Promise<void> {
   if (await hasOutcomes(ctx, stormId)) return;
   log('preparing the demo storm (first start only)...');
   await importStormReports(ctx, { stormId, text: HAIL_CSV, fileName: '130520_rpts.csv' });
   await getActiveModel(ctx).catch(async () => {
     const model = await trainModel(ctx, {
-      csv: { source: [historyCsv(6_000, HISTORY_SEED)], sourceName: 'demo-past-campaign.csv', treatmentCol: 'arm', outcomeCol: 'converted' },
+      csv: {
+        source: [historyCsv(6_000, HISTORY_SEED)],
+        sourceName: 'demo-past-campaign.csv',
+        treatmentCol: 'arm',
+        outcomeCol: 'converted',
+      },
       seed: HISTORY_SEED,
     });
     await promoteModel(ctx, { modelId: model.model_id, stage: 'production', reason: 'demo' });
   });
-  await importProperties(ctx, { stormId, source: [propertiesCsv(DEMO_HOMES, HOMES_SEED)], sourceName: 'demo-homes.csv' });
+  await importProperties(ctx, {
+    stormId,
+    source: [propertiesCsv(DEMO_HOMES, HOMES_SEED)],
+    sourceName: 'demo-homes.csv',
+  });
   await scoreStorm(ctx, { stormId });
   await applyPolicy(ctx, { stormId, mode: 'moderate' });
   const storm = await withStorm(ctx, stormId, async (_trx, s) => s.status);

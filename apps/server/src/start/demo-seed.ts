@@ -25,16 +25,24 @@ export interface DemoSeed {
   created: boolean;
 }
 
-export async function seedDemo(db: Database, secretsDir: string, log: (message: string) => void = () => {}): Promise<DemoSeed> {
+export async function seedDemo(
+  db: Database,
+  secretsDir: string,
+  log: (message: string) => void = () => {},
+): Promise<DemoSeed> {
   const ctx: ServiceContext = { db, principal: PLATFORM };
   const tenant = await provisionTenant(ctx, { orgName: DEMO.orgName, tier: DEMO.tier, adminEmail: DEMO.adminEmail });
   if (tenant.admin_token) writeSecret(secretsDir, 'demo-token', tenant.admin_token);
   let token = readSecret(secretsDir, 'demo-token');
   if (!token) {
-    token = (await createCredential(ctx, { tenantId: tenant.tenant_id, email: DEMO.adminEmail, role: 'admin', name: 'demo' })).token;
+    token = (
+      await createCredential(ctx, { tenantId: tenant.tenant_id, email: DEMO.adminEmail, role: 'admin', name: 'demo' })
+    ).token;
     writeSecret(secretsDir, 'demo-token', token);
   }
-  const existing = (await listStorms(ctx, { tenantId: tenant.tenant_id, limit: 1000 })).find((s) => s.event_id === DEMO.eventId);
+  const existing = (await listStorms(ctx, { tenantId: tenant.tenant_id, limit: 1000 })).find(
+    (s) => s.event_id === DEMO.eventId,
+  );
   const storm =
     existing ??
     (await createStorm(ctx, {
@@ -45,6 +53,10 @@ export async function seedDemo(db: Database, secretsDir: string, log: (message: 
       endsAt: '2013-05-21T12:00:00Z',
       region: 'Oklahoma City metro, OK',
     }));
-  await ensureDemoCampaign({ db, principal: { kind: 'tenant', tenantId: tenant.tenant_id, userId: tenant.admin_user_id, role: 'admin' } }, storm.storm_id, log);
+  await ensureDemoCampaign(
+    { db, principal: { kind: 'tenant', tenantId: tenant.tenant_id, userId: tenant.admin_user_id, role: 'admin' } },
+    storm.storm_id,
+    log,
+  );
   return { tenant_id: tenant.tenant_id, storm, token, created: tenant.created };
 }

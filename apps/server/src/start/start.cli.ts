@@ -10,8 +10,14 @@ export function registerStartCommand(program: Command, rt: CliRuntime): void {
     .option('--no-demo', 'do not seed the demo tenant')
     .option('--json', 'print the start-up facts as one JSON line')
     .action(async (o: { demo: boolean; json?: boolean }) => {
-      const started = await startPlatform(rt.config, { demo: o.demo, log: (m) => (o.json ? undefined : rt.err.write(m + '\n')) });
-      const db = rt.config.database.kind === 'pglite' ? `embedded Postgres in ${rt.config.database.dataDir}` : 'server Postgres (DATABASE_URL)';
+      const started = await startPlatform(rt.config, {
+        demo: o.demo,
+        log: (m) => (o.json ? undefined : rt.err.write(m + '\n')),
+      });
+      const db =
+        rt.config.database.kind === 'pglite'
+          ? `embedded Postgres in ${rt.config.database.dataDir}`
+          : 'server Postgres (DATABASE_URL)';
       const facts = {
         url: started.url,
         docs: `${started.url}/docs`,

@@ -25,7 +25,10 @@ function secretsDir(config: Config): string {
   return config.database.kind === 'pglite' ? config.database.dataDir : join(process.cwd(), '.stormops');
 }
 
-export async function startPlatform(config: Config, opts: { demo?: boolean; log?: (message: string) => void } = {}): Promise<Started> {
+export async function startPlatform(
+  config: Config,
+  opts: { demo?: boolean; log?: (message: string) => void } = {},
+): Promise<Started> {
   const db = await openDatabase(config.database);
   try {
     await migrate(db);
@@ -47,7 +50,10 @@ export async function startPlatform(config: Config, opts: { demo?: boolean; log?
       await app.listen({ host: config.host, port: config.port });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-        throw new AppError('CONFIG_INVALID', `port ${config.port} on ${config.host} is in use; set PORT to another port`);
+        throw new AppError(
+          'CONFIG_INVALID',
+          `port ${config.port} on ${config.host} is in use; set PORT to another port`,
+        );
       }
       throw err;
     }

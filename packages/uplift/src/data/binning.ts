@@ -70,7 +70,8 @@ export function fitBins(ds: Dataset, maxBins = MAX_BINS): FeatureBins[] {
   return ds.features.map((f): FeatureBins => {
     if (f.kind === 'categorical') {
       const k = f.categories?.length ?? 0;
-      if (k > maxBins - 1) throw new RangeError(`feature ${f.name} has ${k} categories; at most ${maxBins - 1} are supported`);
+      if (k > maxBins - 1)
+        throw new RangeError(`feature ${f.name} has ${k} categories; at most ${maxBins - 1} are supported`);
       return { kind: 'categorical', edges: new Float64Array(0), nValueBins: k, missingBin: k };
     }
     const edges = numericEdges(f.values, maxBins - 1);

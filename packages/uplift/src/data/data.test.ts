@@ -9,10 +9,12 @@ describe('dataset', () => {
     expect(categoricalFeature('c', ['b', 'a', null]).categories).toEqual(['a', 'b']);
   });
   it('checks lengths and codes, naming the feature', () => {
-    expect(() => createDataset([numericFeature('a', [1, 2]), numericFeature('b', [1])])).toThrow(/feature b has 1 rows/);
-    expect(() => createDataset([{ name: 'c', kind: 'categorical', values: Float64Array.of(0, 3), categories: ['x', 'y'] }])).toThrow(
-      /feature c: code 3/,
+    expect(() => createDataset([numericFeature('a', [1, 2]), numericFeature('b', [1])])).toThrow(
+      /feature b has 1 rows/,
     );
+    expect(() =>
+      createDataset([{ name: 'c', kind: 'categorical', values: Float64Array.of(0, 3), categories: ['x', 'y'] }]),
+    ).toThrow(/feature c: code 3/);
   });
   it('one-hot encodes categoricals (missing -> all zero) and keeps numerics', () => {
     const ds = createDataset([numericFeature('a', [1.5, 2]), categoricalFeature('c', ['y', null], ['x', 'y'])]);
@@ -20,7 +22,11 @@ describe('dataset', () => {
       ds.features.map((f) => f.values),
       schemaOf(ds),
     );
-    expect(cols.map((c) => Array.from(c))).toEqual([[1.5, 2], [0, 0], [1, 0]]);
+    expect(cols.map((c) => Array.from(c))).toEqual([
+      [1.5, 2],
+      [0, 0],
+      [1, 0],
+    ]);
     expect(Array.from(selectRows(ds, [1]).features[0]!.values)).toEqual([2]);
   });
 });
@@ -31,7 +37,10 @@ describe('binning', () => {
     expect(Array.from(numericEdges(Float64Array.of(4, 1, 2, 2, NaN), 254))).toEqual([1.5, 3]);
   });
   it('maps values to bins, missing to the last bin, categoricals to their code', () => {
-    const ds = createDataset([numericFeature('a', [4, 1, 2, NaN]), categoricalFeature('c', ['y', 'x', null, 'y'], ['x', 'y'])]);
+    const ds = createDataset([
+      numericFeature('a', [4, 1, 2, NaN]),
+      categoricalFeature('c', ['y', 'x', null, 'y'], ['x', 'y']),
+    ]);
     const layout = fitBins(ds);
     const b = applyBins(ds, layout);
     expect(Array.from(b.bins[0]!)).toEqual([2, 0, 1, 3]);

@@ -139,12 +139,19 @@ function checkSchema(ds: Dataset, schema: FeatureSchema[]): void {
 }
 
 /** Accepts a dataset or plain column arrays (checked against the training schema when given), returning columns and the row count. */
-export function asColumns(X: Dataset | ArrayLike<number>[], expected: number | FeatureSchema[]): { cols: Float64Array[]; n: number } {
+export function asColumns(
+  X: Dataset | ArrayLike<number>[],
+  expected: number | FeatureSchema[],
+): { cols: Float64Array[]; n: number } {
   const nFeatures = typeof expected === 'number' ? expected : expected.length;
   if (typeof expected !== 'number' && 'features' in X) checkSchema(X, expected);
   // Float64Array columns keep the prediction loops monomorphic; other array-likes are copied once.
-  const cols = 'features' in X ? X.features.map((f) => f.values) : X.map((c) => (c instanceof Float64Array ? c : Float64Array.from(c)));
-  if (cols.length !== nFeatures) throw new RangeError(`X has ${cols.length} features but the model expects ${nFeatures}`);
+  const cols =
+    'features' in X
+      ? X.features.map((f) => f.values)
+      : X.map((c) => (c instanceof Float64Array ? c : Float64Array.from(c)));
+  if (cols.length !== nFeatures)
+    throw new RangeError(`X has ${cols.length} features but the model expects ${nFeatures}`);
   const n = cols.length > 0 ? cols[0]!.length : 0;
   for (let j = 1; j < cols.length; j++) {
     if (cols[j]!.length !== n) throw new RangeError(`X column ${j} has ${cols[j]!.length} rows, column 0 has ${n}`);

@@ -35,7 +35,13 @@ describe('uplift forest', () => {
 
   for (const criterion of ['KL', 'ED', 'Chi'] as const) {
     it(`${criterion}: finds the numeric and categorical effects`, () => {
-      const f = fitUpliftForest(ds, y, t, { criterion, nEstimators: 10, maxDepth: 3, maxFeatures: 0, minSamplesLeaf: 200 });
+      const f = fitUpliftForest(ds, y, t, {
+        criterion,
+        nEstimators: 10,
+        maxDepth: 3,
+        maxFeatures: 0,
+        minSamplesLeaf: 200,
+      });
       const probe = [Float64Array.of(1, -1, 1, -1), Float64Array.of(1, 1, 0, 0)];
       const u = f.predictUplift(probe);
       // x>0 & b: 0.3; x<0 & b: 0.1; x>0 & a: 0.2; x<0 & a: 0

@@ -57,7 +57,13 @@ export class UpliftForest implements UpliftModel {
   }
 
   toJSON(): UpliftForestJSON {
-    return { ...envelope('uplift-forest'), kind: 'uplift-forest', schema: this.schema, params: this.params, trees: this.trees.map(treeToJSON) };
+    return {
+      ...envelope('uplift-forest'),
+      kind: 'uplift-forest',
+      schema: this.schema,
+      params: this.params,
+      trees: this.trees.map(treeToJSON),
+    };
   }
 
   static fromJSON(j: UpliftForestJSON): UpliftForest {
@@ -72,7 +78,12 @@ export class UpliftForest implements UpliftModel {
  * const forest = fitUpliftForest(ds, y, treatment, { criterion: 'KL', nEstimators: 10, maxDepth: 5 });
  * const tau = forest.predictUplift(ds);
  */
-export function fitUpliftForest(ds: Dataset, y: NumArray, treatment: NumArray, params: Partial<UpliftForestParams> = {}): UpliftForest {
+export function fitUpliftForest(
+  ds: Dataset,
+  y: NumArray,
+  treatment: NumArray,
+  params: Partial<UpliftForestParams> = {},
+): UpliftForest {
   const p = { ...FOREST_DEFAULTS, ...params };
   return fitUpliftForestBinned(applyBins(ds, fitBins(ds, p.maxBins)), schemaOf(ds), y, treatment, p);
 }
@@ -128,5 +139,6 @@ function checkParams(p: UpliftForestParams): void {
   for (const k of ['nEstimators', 'maxDepth', 'minSamplesLeaf', 'minSamplesTreatment'] as const) {
     if (!Number.isInteger(p[k]) || p[k] < 1) throw new RangeError(`${k} must be a positive integer, got ${p[k]}`);
   }
-  if (!Number.isInteger(p.maxFeatures) || p.maxFeatures < 0) throw new RangeError(`maxFeatures must be an integer >= 0, got ${p.maxFeatures}`);
+  if (!Number.isInteger(p.maxFeatures) || p.maxFeatures < 0)
+    throw new RangeError(`maxFeatures must be an integer >= 0, got ${p.maxFeatures}`);
 }

@@ -63,7 +63,12 @@ function rates(c: Counts): { nT: number; nC: number; pT: number; pC: number } {
  */
 export function growUpliftTree(data: UpliftTreeData, rows: Int32Array, p: UpliftTreeParams, rng: Rng): FlatTree {
   const nF = data.binned.bins.length;
-  const scratch: Scratch = { hist: new Int32Array(4 * 1024), codes: new Uint8Array(rows.length), pool: Int32Array.from({ length: nF }, (_, i) => i), part: new Int32Array(rows.length) };
+  const scratch: Scratch = {
+    hist: new Int32Array(4 * 1024),
+    codes: new Uint8Array(rows.length),
+    pool: Int32Array.from({ length: nF }, (_, i) => i),
+    part: new Int32Array(rows.length),
+  };
   const builder = new TreeBuilder();
   const root: Counts = [0, 0, 0, 0];
   for (let i = 0; i < rows.length; i++) root[data.code[rows[i]!]! as 0 | 1 | 2 | 3]++;
@@ -78,22 +83,49 @@ export function growUpliftTree(data: UpliftTreeData, rows: Int32Array, p: Uplift
     const best = findSplit(data, rows, start, end, counts, p, rng, scratch);
     if (!best) return;
     const l = data.binned.layout[best.feature]!;
-    const mid = partitionRows(rows, start, end, data.binned.bins[best.feature]!, leftBinTable(l, best.bin, best.leftCats, best.missingLeft), scratch.part);
-    const spec: SplitSpec = { feature: best.feature, threshold: l.kind === 'numeric' ? l.edges[best.bin]! : 0, missingLeft: best.missingLeft, leftCats: best.leftCats };
+    const mid = partitionRows(
+      rows,
+      start,
+      end,
+      data.binned.bins[best.feature]!,
+      leftBinTable(l, best.bin, best.leftCats, best.missingLeft),
+      scratch.part,
+    );
+    const spec: SplitSpec = {
+      feature: best.feature,
+      threshold: l.kind === 'numeric' ? l.edges[best.bin]! : 0,
+      missingLeft: best.missingLeft,
+      leftCats: best.leftCats,
+    };
     const [li, ri] = builder.split(id, spec);
-    const right: Counts = [counts[0] - best.left[0], counts[1] - best.left[1], counts[2] - best.left[2], counts[3] - best.left[3]];
+    const right: Counts = [
+      counts[0] - best.left[0],
+      counts[1] - best.left[1],
+      counts[2] - best.left[2],
+      counts[3] - best.left[3],
+    ];
     grow(li, start, mid, depth + 1, best.left);
     grow(ri, mid, end, depth + 1, right);
   }
 }
 
-function findSplit(data: UpliftTreeData, rows: Int32Array, start: number, end: number, counts: Counts, p: UpliftTreeParams, rng: Rng, s: Scratch): Best | null {
+function findSplit(
+  data: UpliftTreeData,
+  rows: Int32Array,
+  start: number,
+  end: number,
+  counts: Counts,
+  p: UpliftTreeParams,
+  rng: Rng,
+  s: Scratch,
+): Best | null {
   const nF = data.binned.bins.length;
   const m = end - start;
   const codes = s.codes;
   const code = data.code;
   for (let i = 0; i < m; i++) codes[i] = code[rows[start + i]!]!;
-  const features = p.maxFeatures > 0 && p.maxFeatures < nF ? sampleWithoutReplacement(nF, p.maxFeatures, rng, s.pool) : s.pool;
+  const features =
+    p.maxFeatures > 0 && p.maxFeatures < nF ? sampleWithoutReplacement(nF, p.maxFeatures, rng, s.pool) : s.pool;
   const parent = rates(counts);
   const parentDiv = divergence(p.criterion, parent.pT, parent.pC);
   let best: Best | null = null;
@@ -105,7 +137,15 @@ function findSplit(data: UpliftTreeData, rows: Int32Array, start: number, end: n
     fillHistograms(data, rows, start, m, codes, features, k0, g, hist);
     for (let q = 0; q < g; q++) {
       const j = features[k0 + q]!;
-      const c = scanFeature(hist.subarray(q * 1024, q * 1024 + 1024), data.binned.layout[j]!, counts, m, parentDiv, p, best?.gain ?? p.minGain);
+      const c = scanFeature(
+        hist.subarray(q * 1024, q * 1024 + 1024),
+        data.binned.layout[j]!,
+        counts,
+        m,
+        parentDiv,
+        p,
+        best?.gain ?? p.minGain,
+      );
       if (c) {
         c.feature = j;
         best = c;
@@ -116,7 +156,17 @@ function findSplit(data: UpliftTreeData, rows: Int32Array, start: number, end: n
 }
 
 /** Fills `g` (1..4) histograms of 256 bins x 4 (arm, outcome) counts, one per feature, at 1024-int strides. */
-function fillHistograms(data: UpliftTreeData, rows: Int32Array, start: number, m: number, codes: Uint8Array, features: Int32Array, k0: number, g: number, hist: Int32Array): void {
+function fillHistograms(
+  data: UpliftTreeData,
+  rows: Int32Array,
+  start: number,
+  m: number,
+  codes: Uint8Array,
+  features: Int32Array,
+  k0: number,
+  g: number,
+  hist: Int32Array,
+): void {
   const bins = data.binned.bins;
   if (g === 4) {
     const b0 = bins[features[k0]!]!;
@@ -158,7 +208,15 @@ function scanOrder(hist: Int32Array, l: FeatureBins): Int32Array {
   return Int32Array.from(cats.sort((a, b) => u[a]! - u[b]! || a - b));
 }
 
-function scanFeature(hist: Int32Array, l: FeatureBins, counts: Counts, n: number, parentDiv: number, p: UpliftTreeParams, bar: number): Best | null {
+function scanFeature(
+  hist: Int32Array,
+  l: FeatureBins,
+  counts: Counts,
+  n: number,
+  parentDiv: number,
+  p: UpliftTreeParams,
+  bar: number,
+): Best | null {
   const order = scanOrder(hist, l);
   const mo = l.missingBin * 4;
   const miss: Counts = [hist[mo]!, hist[mo + 1]!, hist[mo + 2]!, hist[mo + 3]!];

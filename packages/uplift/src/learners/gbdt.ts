@@ -176,7 +176,13 @@ export function fitGbdtBinned(
 }
 
 /** Splits training rows into this round's bag (kept in index order) and the rest. */
-function drawBag(train: Int32Array, subsample: number, rng: Rng, bag: Int32Array, oob: Int32Array): { nBag: number; nOob: number } {
+function drawBag(
+  train: Int32Array,
+  subsample: number,
+  rng: Rng,
+  bag: Int32Array,
+  oob: Int32Array,
+): { nBag: number; nOob: number } {
   if (subsample >= 1) {
     bag.set(train);
     return { nBag: train.length, nOob: 0 };
@@ -199,7 +205,8 @@ function addToScores(F: Float64Array, rows: Int32Array, start: number, end: numb
 
 function checkParams(p: GbdtParams, y: NumArray, n: number): void {
   if (y.length !== n) throw new RangeError(`y has length ${y.length} but X has ${n} rows`);
-  if (p.loss !== 'logloss' && p.loss !== 'squared') throw new TypeError(`loss must be 'logloss' or 'squared', got ${String(p.loss)}`);
+  if (p.loss !== 'logloss' && p.loss !== 'squared')
+    throw new TypeError(`loss must be 'logloss' or 'squared', got ${String(p.loss)}`);
   if (!(p.learningRate > 0)) throw new RangeError(`learningRate must be > 0, got ${p.learningRate}`);
   if (!(p.subsample > 0 && p.subsample <= 1)) throw new RangeError(`subsample must be in (0, 1], got ${p.subsample}`);
   if (!(p.validationFraction >= 0 && p.validationFraction < 1)) {
@@ -226,7 +233,14 @@ function initialScore(y: NumArray, rows: Int32Array, loss: GbdtLoss): number {
   return Math.log(m / (1 - m));
 }
 
-function gradients(y: NumArray, F: Float64Array, rows: Int32Array, loss: GbdtLoss, g: Float64Array, h: Float64Array): void {
+function gradients(
+  y: NumArray,
+  F: Float64Array,
+  rows: Int32Array,
+  loss: GbdtLoss,
+  g: Float64Array,
+  h: Float64Array,
+): void {
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!;
     if (loss === 'logloss') {

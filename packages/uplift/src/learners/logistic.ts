@@ -68,7 +68,13 @@ export class LogisticModel {
 
   static fromJSON(j: LogisticJSON): LogisticModel {
     if (j.kind !== 'logistic') throw new TypeError(`expected kind 'logistic', got ${String(j.kind)}`);
-    return new LogisticModel(j.schema, Float64Array.from(j.mean), Float64Array.from(j.scale), j.intercept, Float64Array.from(j.coef));
+    return new LogisticModel(
+      j.schema,
+      Float64Array.from(j.mean),
+      Float64Array.from(j.scale),
+      j.intercept,
+      Float64Array.from(j.coef),
+    );
   }
 }
 
@@ -78,7 +84,12 @@ export class LogisticModel {
  * @example
  * const propensity = fitLogistic(ds, treatment, { l2: 1 }).predict(ds);
  */
-export function fitLogistic(ds: Dataset, y: NumArray, params: Partial<LogisticParams> = {}, rows?: Int32Array): LogisticModel {
+export function fitLogistic(
+  ds: Dataset,
+  y: NumArray,
+  params: Partial<LogisticParams> = {},
+  rows?: Int32Array,
+): LogisticModel {
   const p = { ...LOGISTIC_DEFAULTS, ...params };
   if (y.length !== ds.nRows) throw new RangeError(`y has length ${y.length} but ds has ${ds.nRows} rows`);
   if (!(p.l2 >= 0)) throw new RangeError(`l2 must be >= 0, got ${p.l2}`);
@@ -86,7 +97,10 @@ export function fitLogistic(ds: Dataset, y: NumArray, params: Partial<LogisticPa
   const idx = rows ?? Int32Array.from({ length: ds.nRows }, (_, i) => i);
   const yy = Float64Array.from(idx, (r) => y[r]!);
   assertBinary('y', yy);
-  const design = oneHotColumns(ds.features.map((f) => f.values), schema).map((c) => Float64Array.from(idx, (r) => c[r]!));
+  const design = oneHotColumns(
+    ds.features.map((f) => f.values),
+    schema,
+  ).map((c) => Float64Array.from(idx, (r) => c[r]!));
   const { mean, scale } = standardize(design);
   const beta = irls(design, yy, p);
   return new LogisticModel(schema, mean, scale, beta[0]!, beta.subarray(1));

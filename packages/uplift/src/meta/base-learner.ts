@@ -10,8 +10,7 @@ import type { NumArray } from '../validate.ts';
 
 /** Which model to fit for a nuisance function. */
 export type BaseLearnerSpec =
-  | { type: 'gbdt'; params?: Partial<GbdtParams> }
-  | { type: 'logistic'; params?: Partial<LogisticParams> };
+  { type: 'gbdt'; params?: Partial<GbdtParams> } | { type: 'logistic'; params?: Partial<LogisticParams> };
 
 /** Outcome type: binary 0/1 conversion or a continuous value (e.g. job dollars). */
 export type OutcomeType = 'binary' | 'continuous';
@@ -38,13 +37,20 @@ export function prepareData(ds: Dataset, maxBins = GBDT_DEFAULTS.maxBins): Prepa
  * @example
  * const mu1 = fitBase({ type: 'gbdt' }, data, y, treatedRows, 'binary');
  */
-export function fitBase(spec: BaseLearnerSpec, data: PreparedData, y: NumArray, rows: Int32Array, outcome: OutcomeType): BaseModel {
+export function fitBase(
+  spec: BaseLearnerSpec,
+  data: PreparedData,
+  y: NumArray,
+  rows: Int32Array,
+  outcome: OutcomeType,
+): BaseModel {
   if (spec.type === 'gbdt') {
     const loss = outcome === 'binary' ? 'logloss' : 'squared';
     return fitGbdtBinned(data.binned, data.schema, y, { ...spec.params, loss }, rows);
   }
   if (spec.type === 'logistic') {
-    if (outcome !== 'binary') throw new TypeError('a logistic base learner needs a binary outcome; use gbdt for continuous targets');
+    if (outcome !== 'binary')
+      throw new TypeError('a logistic base learner needs a binary outcome; use gbdt for continuous targets');
     return fitLogistic(data.ds, y, spec.params, rows);
   }
   throw new TypeError(`unknown base learner type ${String((spec as { type: unknown }).type)}`);

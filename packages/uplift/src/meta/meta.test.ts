@@ -58,7 +58,9 @@ describe('meta-learners on a continuous outcome (job value)', () => {
   it('rejects a logistic base learner for a continuous outcome, and a single arm', () => {
     expect(() => fitTLearner(ds, y, t, { outcome: 'continuous', learner: { type: 'logistic' } })).toThrow(TypeError);
     expect(() => fitTLearner(ds, y, new Uint8Array(n))).toThrow(/both arms/);
-    expect(() => fitXLearner(ds, y, t, { outcome: 'continuous', propensity: { type: 'known', value: 1 } })).toThrow(/propensity/);
+    expect(() => fitXLearner(ds, y, t, { outcome: 'continuous', propensity: { type: 'known', value: 1 } })).toThrow(
+      /propensity/,
+    );
   });
 });
 

@@ -3,7 +3,15 @@ import { createDataset, numericFeature, type Dataset } from '../data/dataset.ts'
 import { asColumns } from '../data/dataset.ts';
 import { envelope, type FeatureInput, type ModelEnvelope, type UpliftModel } from '../model.ts';
 import type { NumArray } from '../validate.ts';
-import { baseFromJSON, fitBase, prepareData, type BaseLearnerSpec, type BaseModel, type BaseModelJSON, type OutcomeType } from './base-learner.ts';
+import {
+  baseFromJSON,
+  fitBase,
+  prepareData,
+  type BaseLearnerSpec,
+  type BaseModel,
+  type BaseModelJSON,
+  type OutcomeType,
+} from './base-learner.ts';
 import { checkFitInputs } from './check.ts';
 
 export interface SLearnerOptions {

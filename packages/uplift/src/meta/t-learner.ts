@@ -2,7 +2,16 @@
 import type { Dataset } from '../data/dataset.ts';
 import { envelope, type FeatureInput, type ModelEnvelope, type UpliftModel } from '../model.ts';
 import type { NumArray } from '../validate.ts';
-import { armRows, baseFromJSON, fitBase, prepareData, type BaseLearnerSpec, type BaseModel, type BaseModelJSON, type OutcomeType } from './base-learner.ts';
+import {
+  armRows,
+  baseFromJSON,
+  fitBase,
+  prepareData,
+  type BaseLearnerSpec,
+  type BaseModel,
+  type BaseModelJSON,
+  type OutcomeType,
+} from './base-learner.ts';
 import { checkFitInputs } from './check.ts';
 
 /** Options of the T-learner. */
@@ -35,7 +44,13 @@ export class TLearner implements UpliftModel {
   }
 
   toJSON(): TLearnerJSON {
-    return { ...envelope('t-learner'), kind: 't-learner', outcome: this.outcome, mu0: this.mu0.toJSON(), mu1: this.mu1.toJSON() };
+    return {
+      ...envelope('t-learner'),
+      kind: 't-learner',
+      outcome: this.outcome,
+      mu0: this.mu0.toJSON(),
+      mu1: this.mu1.toJSON(),
+    };
   }
 
   static fromJSON(j: TLearnerJSON): TLearner {

@@ -8,7 +8,16 @@ import { LogisticModel, fitLogistic, type LogisticJSON, type LogisticParams } fr
 import { GbdtModel, type GbdtParams } from '../learners/gbdt.ts';
 import { envelope, type FeatureInput, type ModelEnvelope, type UpliftModel } from '../model.ts';
 import type { NumArray } from '../validate.ts';
-import { armRows, baseFromJSON, fitBase, prepareData, type BaseLearnerSpec, type BaseModel, type BaseModelJSON, type OutcomeType } from './base-learner.ts';
+import {
+  armRows,
+  baseFromJSON,
+  fitBase,
+  prepareData,
+  type BaseLearnerSpec,
+  type BaseModel,
+  type BaseModelJSON,
+  type OutcomeType,
+} from './base-learner.ts';
 import { checkFitInputs } from './check.ts';
 
 /** Propensity: a known constant P(treated) (randomized), or estimated by logistic regression. */
@@ -72,7 +81,12 @@ export class XLearner implements UpliftModel {
   }
 
   static fromJSON(j: XLearnerJSON): XLearner {
-    const models = { mu0: baseFromJSON(j.mu0), mu1: baseFromJSON(j.mu1), tau0: baseFromJSON(j.tau0), tau1: baseFromJSON(j.tau1) };
+    const models = {
+      mu0: baseFromJSON(j.mu0),
+      mu1: baseFromJSON(j.mu1),
+      tau0: baseFromJSON(j.tau0),
+      tau1: baseFromJSON(j.tau1),
+    };
     const e = j.propensity.type === 'known' ? j.propensity.value : LogisticModel.fromJSON(j.propensity.model);
     return new XLearner(j.outcome, models, e);
   }
@@ -93,14 +107,23 @@ export function fitXLearner(ds: Dataset, y: NumArray, treatment: NumArray, opts:
   const mu0 = fitBase(spec, data, y, control, outcome);
   const mu1 = fitBase(spec, data, y, treated, outcome);
   const d = imputedEffects(ds, y, { treated, control }, mu0, mu1);
-  const effect: BaseLearnerSpec = { type: 'gbdt', params: { ...(spec.type === 'gbdt' ? spec.params : {}), ...opts.effectParams } };
+  const effect: BaseLearnerSpec = {
+    type: 'gbdt',
+    params: { ...(spec.type === 'gbdt' ? spec.params : {}), ...opts.effectParams },
+  };
   const tau0 = fitBase(effect, data, d, control, 'continuous');
   const tau1 = fitBase(effect, data, d, treated, 'continuous');
   return new XLearner(outcome, { mu0, mu1, tau0, tau1 }, fitPropensity(ds, treatment, treated.length, opts.propensity));
 }
 
 /** D = y - mu0(x) for treated rows, mu1(x) - y for control rows (one array indexed by row). */
-function imputedEffects(ds: Dataset, y: NumArray, rows: { treated: Int32Array; control: Int32Array }, mu0: BaseModel, mu1: BaseModel): Float64Array {
+function imputedEffects(
+  ds: Dataset,
+  y: NumArray,
+  rows: { treated: Int32Array; control: Int32Array },
+  mu0: BaseModel,
+  mu1: BaseModel,
+): Float64Array {
   const d = new Float64Array(ds.nRows);
   const p0 = predictAt(mu0, ds, rows.treated);
   rows.treated.forEach((r, k) => (d[r] = y[r]! - p0[k]!));
@@ -113,7 +136,12 @@ function predictAt(model: BaseModel, ds: Dataset, rows: Int32Array): Float64Arra
   return model instanceof GbdtModel ? model.predictAt(ds, rows) : model.predict(selectRows(ds, rows));
 }
 
-function fitPropensity(ds: Dataset, treatment: NumArray, nTreated: number, spec: PropensitySpec | undefined): number | LogisticModel {
+function fitPropensity(
+  ds: Dataset,
+  treatment: NumArray,
+  nTreated: number,
+  spec: PropensitySpec | undefined,
+): number | LogisticModel {
   if (!spec || spec.type === 'known') {
     const v = spec?.value ?? nTreated / ds.nRows;
     if (!(v > 0 && v < 1)) throw new RangeError(`propensity.value must be in (0, 1), got ${v}`);

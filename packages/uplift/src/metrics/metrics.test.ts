@@ -174,7 +174,13 @@ describe('causalml-style scores and calibration', () => {
     const yy = [1, 1, 0, 0, 1, 0, 0, 0];
     const tt = [1, 1, 1, 1, 0, 0, 0, 0];
     const good = [8, 7, 2, 1, 0, 6, 5, 4];
-    expect(causalmlAuuc(yy, good, tt)).toBeGreaterThan(causalmlAuuc(yy, good.map((v) => -v), tt));
+    expect(causalmlAuuc(yy, good, tt)).toBeGreaterThan(
+      causalmlAuuc(
+        yy,
+        good.map((v) => -v),
+        tt,
+      ),
+    );
     expect(causalmlQini(yy, good, tt)).toBeGreaterThan(0);
   });
   it('causalml gain curve on a tiny case', () => {

@@ -122,7 +122,13 @@ export function upliftByPercentile(
   };
 }
 
-function binTable(yTrue: NumArray, uplift: NumArray, treatment: NumArray, strategy: AtKStrategy, bins: number): PercentileTable {
+function binTable(
+  yTrue: NumArray,
+  uplift: NumArray,
+  treatment: NumArray,
+  strategy: AtKStrategy,
+  bins: number,
+): PercentileTable {
   const t = responseRateByPercentile(yTrue, uplift, treatment, 'treatment', strategy, bins);
   const c = responseRateByPercentile(yTrue, uplift, treatment, 'control', strategy, bins);
   const table: PercentileTable = {

@@ -45,11 +45,20 @@ export function parseHillstrom(text: string): HillstromData {
     return i;
   };
   const idx = {
-    recency: col('recency'), history: col('history'), mens: col('mens'), womens: col('womens'),
-    zip: col('zip_code'), newbie: col('newbie'), channel: col('channel'), segment: col('segment'), visit: col('visit'),
+    recency: col('recency'),
+    history: col('history'),
+    mens: col('mens'),
+    womens: col('womens'),
+    zip: col('zip_code'),
+    newbie: col('newbie'),
+    channel: col('channel'),
+    segment: col('segment'),
+    visit: col('visit'),
   };
   const rows = lines.slice(1).map((l) => splitCsvLine(l.trim()));
-  for (const r of rows) if (r.length !== head.length) throw new RangeError(`hillstrom.csv row has ${r.length} fields, expected ${head.length}`);
+  for (const r of rows)
+    if (r.length !== head.length)
+      throw new RangeError(`hillstrom.csv row has ${r.length} fields, expected ${head.length}`);
   const kept = rows.filter((r) => r[idx.segment] !== 'Mens E-Mail');
   const num = (k: number): Float64Array => Float64Array.from(kept, (r) => Number(r[k]));
   const ds = createDataset([
@@ -58,8 +67,16 @@ export function parseHillstrom(text: string): HillstromData {
     numericFeature('mens', num(idx.mens)),
     numericFeature('womens', num(idx.womens)),
     numericFeature('newbie', num(idx.newbie)),
-    categoricalFeature('zip_code', kept.map((r) => r[idx.zip]!), ['Rural', 'Surburban', 'Urban']),
-    categoricalFeature('channel', kept.map((r) => r[idx.channel]!), ['Multichannel', 'Phone', 'Web']),
+    categoricalFeature(
+      'zip_code',
+      kept.map((r) => r[idx.zip]!),
+      ['Rural', 'Surburban', 'Urban'],
+    ),
+    categoricalFeature(
+      'channel',
+      kept.map((r) => r[idx.channel]!),
+      ['Multichannel', 'Phone', 'Web'],
+    ),
   ]);
   const treatment = Uint8Array.from(kept, (r) => (r[idx.segment] === 'Womens E-Mail' ? 1 : 0));
   const y = Uint8Array.from(kept, (r) => Number(r[idx.visit]));

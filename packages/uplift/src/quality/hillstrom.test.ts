@@ -50,11 +50,20 @@ describe('Hillstrom CSV parsing', () => {
 
 describe.skipIf(!existsSync(csv))('Hillstrom uplift@30% (mean of 5 random 50/50 splits)', () => {
   it('T-learner with logistic regression >= 0.066 (measured 0.0700)', () => {
-    expect(meanUpliftAt30((ds, y, t) => fitTLearner(ds, y, t, { learner: { type: 'logistic' } }))).toBeGreaterThanOrEqual(0.066);
+    expect(
+      meanUpliftAt30((ds, y, t) => fitTLearner(ds, y, t, { learner: { type: 'logistic' } })),
+    ).toBeGreaterThanOrEqual(0.066);
   });
   it('uplift forest (ED) >= 0.066 (measured 0.0735)', () => {
     const fit: Fit = (ds, y, t) =>
-      fitUpliftForest(ds, y, t, { criterion: 'ED', nEstimators: 100, maxDepth: 5, maxFeatures: 3, minSamplesLeaf: 200, minSamplesTreatment: 50 });
+      fitUpliftForest(ds, y, t, {
+        criterion: 'ED',
+        nEstimators: 100,
+        maxDepth: 5,
+        maxFeatures: 3,
+        minSamplesLeaf: 200,
+        minSamplesTreatment: 50,
+      });
     expect(meanUpliftAt30(fit)).toBeGreaterThanOrEqual(0.066);
   });
   it('a random score stays near the average effect (~0.045), below the bar', () => {

@@ -28,11 +28,21 @@ describe('synthetic data with known uplift', () => {
 
   it('best learner reaches >= 90% of the oracle Qini coefficient', () => {
     const scores = {
-      xGbdt: qiniAucScore(yte, fitXLearner(tr, ytr, ttr, { learner: { type: 'gbdt', params: gb } }).predictUplift(te), tte),
+      xGbdt: qiniAucScore(
+        yte,
+        fitXLearner(tr, ytr, ttr, { learner: { type: 'gbdt', params: gb } }).predictUplift(te),
+        tte,
+      ),
       tLogistic: qiniAucScore(yte, fitTLearner(tr, ytr, ttr, { learner: { type: 'logistic' } }).predictUplift(te), tte),
       forestEd: qiniAucScore(
         yte,
-        fitUpliftForest(tr, ytr, ttr, { criterion: 'ED', nEstimators: 50, maxDepth: 6, maxFeatures: 3, minSamplesLeaf: 200 }).predictUplift(te),
+        fitUpliftForest(tr, ytr, ttr, {
+          criterion: 'ED',
+          nEstimators: 50,
+          maxDepth: 6,
+          maxFeatures: 3,
+          minSamplesLeaf: 200,
+        }).predictUplift(te),
         tte,
       ),
     };

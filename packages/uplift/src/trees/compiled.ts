@@ -71,7 +71,15 @@ function place(t: FlatTree, c: CompiledTree, node: number, k: number, d: number)
 }
 
 /** Adds `scale * leaf` of a compiled tree to out[k] for k in [start, end) (row rows[k] when given). */
-export function addCompiledPrediction(c: CompiledTree, cols: Float64Array[], start: number, end: number, out: Float64Array, scale: number, rows?: Int32Array): void {
+export function addCompiledPrediction(
+  c: CompiledTree,
+  cols: Float64Array[],
+  start: number,
+  end: number,
+  out: Float64Array,
+  scale: number,
+  rows?: Int32Array,
+): void {
   const { depth, feature, threshold, nanRight, leafValue } = c;
   const nInner = feature.length;
   for (let k = start; k < end; k++) {

@@ -165,7 +165,15 @@ export function leafOf(tree: FlatTree, cols: Float64Array[], i: number): number 
  * @example
  * addTreePrediction(tree, cols, 0, n, scores, 1);
  */
-export function addTreePrediction(tree: FlatTree, cols: Float64Array[], start: number, end: number, out: Float64Array, scale: number, rows?: Int32Array): void {
+export function addTreePrediction(
+  tree: FlatTree,
+  cols: Float64Array[],
+  start: number,
+  end: number,
+  out: Float64Array,
+  scale: number,
+  rows?: Int32Array,
+): void {
   const { feature, threshold, missingLeft, left, right, catIndex, catMask, value } = tree;
   const root = feature[0]!;
   for (let k = start; k < end; k++) {
@@ -196,7 +204,14 @@ export const PREDICT_BLOCK = 4096;
  * @example
  * const out = new Float64Array(n); addForestPrediction(trees, cols, n, out, 1 / trees.length);
  */
-export function addForestPrediction(trees: FlatTree[], cols: Float64Array[], n: number, out: Float64Array, scale: number, rows?: Int32Array): void {
+export function addForestPrediction(
+  trees: FlatTree[],
+  cols: Float64Array[],
+  n: number,
+  out: Float64Array,
+  scale: number,
+  rows?: Int32Array,
+): void {
   const compiled = trees.map(compileTree);
   for (let b = 0; b < n; b += PREDICT_BLOCK) {
     const e = Math.min(n, b + PREDICT_BLOCK);

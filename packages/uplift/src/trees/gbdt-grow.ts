@@ -50,7 +50,16 @@ export function histOffsets(layout: FeatureBins[]): Int32Array {
 /** Gradient/hessian gathered in node order, so the per-feature loops read them sequentially. */
 const scratch = { g: new Float64Array(0), h: new Float64Array(0), rows: new Int32Array(0) };
 
-function buildHist(data: BinnedDataset, off: Int32Array, rows: Int32Array, start: number, end: number, g: Float64Array, h: Float64Array, unitHess: boolean): Float64Array {
+function buildHist(
+  data: BinnedDataset,
+  off: Int32Array,
+  rows: Int32Array,
+  start: number,
+  end: number,
+  g: Float64Array,
+  h: Float64Array,
+  unitHess: boolean,
+): Float64Array {
   if (unitHess) return buildHistUnitHess(data, off, rows, start, end, g);
   const hist = new Float64Array(off[off.length - 1]!);
   const m = end - start;
@@ -87,7 +96,14 @@ function buildHist(data: BinnedDataset, off: Int32Array, rows: Int32Array, start
 }
 
 /** Squared error: every hessian is 1, so only gradient and count are accumulated (hessian := count). */
-function buildHistUnitHess(data: BinnedDataset, off: Int32Array, rows: Int32Array, start: number, end: number, g: Float64Array): Float64Array {
+function buildHistUnitHess(
+  data: BinnedDataset,
+  off: Int32Array,
+  rows: Int32Array,
+  start: number,
+  end: number,
+  g: Float64Array,
+): Float64Array {
   const hist = new Float64Array(off[off.length - 1]!);
   const gg = gathered(rows, start, end, g, null);
   const m = end - start;
@@ -152,7 +168,16 @@ function score(g: number, h: number, l2: number): number {
 }
 
 /** Best split of one feature from its histogram slice; bins visited in `order` (value bins only). */
-function scanFeature(hist: Float64Array, o: number, order: ArrayLike<number>, missingBin: number, G: number, H: number, C: number, p: GrowParams): Candidate | null {
+function scanFeature(
+  hist: Float64Array,
+  o: number,
+  order: ArrayLike<number>,
+  missingBin: number,
+  G: number,
+  H: number,
+  C: number,
+  p: GrowParams,
+): Candidate | null {
   const parent = score(G, H, p.l2);
   const gm = hist[o + missingBin * 3]!;
   const hm = hist[o + missingBin * 3 + 1]!;
@@ -173,13 +198,22 @@ function scanFeature(hist: Float64Array, o: number, order: ArrayLike<number>, mi
       if (CL < p.minSamplesLeaf || C - CL < p.minSamplesLeaf) continue;
       if (HL < p.minChildWeight || H - HL < p.minChildWeight) continue;
       const gain = score(GL, HL, p.l2) + score(G - GL, H - HL, p.l2) - parent;
-      if (gain > (best?.gain ?? p.minGainToSplit)) best = { gain, feature: -1, bin: k, leftCats: null, missingLeft: ml === 1 };
+      if (gain > (best?.gain ?? p.minGainToSplit))
+        best = { gain, feature: -1, bin: k, leftCats: null, missingLeft: ml === 1 };
     }
   }
   return best;
 }
 
-function bestSplit(hist: Float64Array, off: Int32Array, layout: FeatureBins[], G: number, H: number, C: number, p: GrowParams): Candidate | null {
+function bestSplit(
+  hist: Float64Array,
+  off: Int32Array,
+  layout: FeatureBins[],
+  G: number,
+  H: number,
+  C: number,
+  p: GrowParams,
+): Candidate | null {
   let best: Candidate | null = null;
   for (let j = 0; j < layout.length; j++) {
     const l = layout[j]!;
@@ -237,13 +271,31 @@ interface GrowState {
  * @example
  * const { tree } = growGbdtTree(binned, rows, new Int32Array(0), grad, hess, params);
  */
-export function growGbdtTree(data: BinnedDataset, rows: Int32Array, passengers: Int32Array, g: Float64Array, h: Float64Array, p: GrowParams): GrownTree {
-  const st: GrowState = { data, rows, passengers, g, h, p, off: histOffsets(data.layout), builder: new TreeBuilder(), gainByFeature: new Float64Array(data.layout.length) };
+export function growGbdtTree(
+  data: BinnedDataset,
+  rows: Int32Array,
+  passengers: Int32Array,
+  g: Float64Array,
+  h: Float64Array,
+  p: GrowParams,
+): GrownTree {
+  const st: GrowState = {
+    data,
+    rows,
+    passengers,
+    g,
+    h,
+    p,
+    off: histOffsets(data.layout),
+    builder: new TreeBuilder(),
+    gainByFeature: new Float64Array(data.layout.length),
+  };
   const rootHist = buildHist(data, st.off, rows, 0, rows.length, g, h, p.unitHessian ?? false);
   const open: OpenLeaf[] = [makeLeaf(st, st.builder.addLeaf(), [0, rows.length, 0, passengers.length], 0, rootHist)];
   while (open.length > 0 && open.length < p.maxLeaves) {
     let k = -1;
-    for (let i = 0; i < open.length; i++) if (open[i]!.best && (k < 0 || open[i]!.best!.gain > open[k]!.best!.gain)) k = i;
+    for (let i = 0; i < open.length; i++)
+      if (open[i]!.best && (k < 0 || open[i]!.best!.gain > open[k]!.best!.gain)) k = i;
     if (k < 0) break;
     open.push(...splitLeaf(st, open.splice(k, 1)[0]!));
   }
@@ -257,7 +309,13 @@ export function growGbdtTree(data: BinnedDataset, rows: Int32Array, passengers: 
 }
 
 /** A new open leaf over [start, end) / [pStart, pEnd), with its best split already searched. */
-function makeLeaf(st: GrowState, id: number, range: [number, number, number, number], depth: number, hist: Float64Array): OpenLeaf {
+function makeLeaf(
+  st: GrowState,
+  id: number,
+  range: [number, number, number, number],
+  depth: number,
+  hist: Float64Array,
+): OpenLeaf {
   const [start, end, pStart, pEnd] = range;
   let G = 0;
   let H = 0;
@@ -267,7 +325,8 @@ function makeLeaf(st: GrowState, id: number, range: [number, number, number, num
     H += hist[o + b * 3 + 1]!;
   }
   const leaf: OpenLeaf = { id, start, end, pStart, pEnd, depth, hist, g: G, h: H, best: null };
-  if (depth < st.p.maxDepth && end - start >= 2 * st.p.minSamplesLeaf) leaf.best = bestSplit(hist, st.off, st.data.layout, G, H, end - start, st.p);
+  if (depth < st.p.maxDepth && end - start >= 2 * st.p.minSamplesLeaf)
+    leaf.best = bestSplit(hist, st.off, st.data.layout, G, H, end - start, st.p);
   return leaf;
 }
 
@@ -281,11 +340,18 @@ function splitLeaf(st: GrowState, leaf: OpenLeaf): [OpenLeaf, OpenLeaf] {
   const mid = partitionRows(rows, leaf.start, leaf.end, data.bins[c.feature]!, table, scratchBuf);
   const pMid = partitionRows(passengers, leaf.pStart, leaf.pEnd, data.bins[c.feature]!, table, scratchBuf);
   st.gainByFeature[c.feature] = st.gainByFeature[c.feature]! + c.gain;
-  const spec: SplitSpec = { feature: c.feature, threshold: l.kind === 'numeric' ? edgeOf(l, c.bin) : 0, missingLeft: c.missingLeft, leftCats: c.leftCats };
+  const spec: SplitSpec = {
+    feature: c.feature,
+    threshold: l.kind === 'numeric' ? edgeOf(l, c.bin) : 0,
+    missingLeft: c.missingLeft,
+    leftCats: c.leftCats,
+  };
   const [li, ri] = st.builder.split(leaf.id, spec);
   const leftSmaller = mid - leaf.start <= leaf.end - mid;
   const unit = p.unitHessian ?? false;
-  const small = leftSmaller ? buildHist(data, st.off, rows, leaf.start, mid, st.g, st.h, unit) : buildHist(data, st.off, rows, mid, leaf.end, st.g, st.h, unit);
+  const small = leftSmaller
+    ? buildHist(data, st.off, rows, leaf.start, mid, st.g, st.h, unit)
+    : buildHist(data, st.off, rows, mid, leaf.end, st.g, st.h, unit);
   const large = leaf.hist;
   for (let i = 0; i < large.length; i++) large[i] = large[i]! - small[i]!;
   return [

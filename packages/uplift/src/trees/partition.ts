@@ -2,7 +2,12 @@
 import type { FeatureBins } from '../data/binning.ts';
 
 /** Which bins of one feature go left: a 256-flag table built from a split on bin codes. */
-export function leftBinTable(layout: FeatureBins, thresholdBin: number, leftCats: number[] | null, missingLeft: boolean): Uint8Array {
+export function leftBinTable(
+  layout: FeatureBins,
+  thresholdBin: number,
+  leftCats: number[] | null,
+  missingLeft: boolean,
+): Uint8Array {
   const t = new Uint8Array(256);
   if (leftCats) for (const c of leftCats) t[c] = 1;
   else for (let b = 0; b <= thresholdBin; b++) t[b] = 1;
@@ -15,7 +20,14 @@ export function leftBinTable(layout: FeatureBins, thresholdBin: number, leftCats
  * Keeping rows sorted by index inside every node makes the per-feature bin lookups walk memory forward.
  * `scratch` must hold at least end - start entries. Returns the boundary index.
  */
-export function partitionRows(rows: Int32Array, start: number, end: number, bins: Uint8Array, goesLeft: Uint8Array, scratch: Int32Array): number {
+export function partitionRows(
+  rows: Int32Array,
+  start: number,
+  end: number,
+  bins: Uint8Array,
+  goesLeft: Uint8Array,
+  scratch: Int32Array,
+): number {
   let w = start;
   let k = 0;
   for (let i = start; i < end; i++) {

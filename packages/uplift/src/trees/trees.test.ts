@@ -10,9 +10,18 @@ describe('compiled (complete-tree) prediction layout', () => {
     const rng = createRng(4);
     const n = 5_000;
     const cols = [0, 1, 2].map(() => Float64Array.from({ length: n }, (_, i) => (i % 13 === 0 ? NaN : rng.normal())));
-    const y = Float64Array.from({ length: n }, (_, i) => (Number.isNaN(cols[0]![i]!) ? 2 : cols[0]![i]! * cols[1]![i]!));
+    const y = Float64Array.from({ length: n }, (_, i) =>
+      Number.isNaN(cols[0]![i]!) ? 2 : cols[0]![i]! * cols[1]![i]!,
+    );
     const ds = createDataset(cols.map((c, j) => numericFeature(`x${j}`, c)));
-    const m = fitGbdt(ds, y, { loss: 'squared', nEstimators: 5, maxLeaves: 20, maxDepth: 7, minSamplesLeaf: 5, validationFraction: 0 });
+    const m = fitGbdt(ds, y, {
+      loss: 'squared',
+      nEstimators: 5,
+      maxLeaves: 20,
+      maxDepth: 7,
+      minSamplesLeaf: 5,
+      validationFraction: 0,
+    });
     for (const t of m.trees) {
       const c = compileTree(t);
       expect(c).not.toBeNull();

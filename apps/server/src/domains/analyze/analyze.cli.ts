@@ -23,7 +23,8 @@ interface AnalyzeFlags {
 function number(flag: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   const n = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(n)) throw new AppError('VALIDATION', `${flag}: ${JSON.stringify(raw)} is not a number`);
+  if (raw.trim() === '' || !Number.isFinite(n))
+    throw new AppError('VALIDATION', `${flag}: ${JSON.stringify(raw)} is not a number`);
   return n;
 }
 
@@ -32,7 +33,7 @@ export function registerAnalyzeCommands(program: Command, rt: CliRuntime): Comma
     .command('analyze')
     .description('lift, interval, p-value and SRM check of a past campaign from a CSV with one row per unit')
     .requiredOption('--csv <file>', 'the CSV file (streamed; any size)')
-    .requiredOption('--arm-col <column>', 'column holding each row\'s arm')
+    .requiredOption('--arm-col <column>', "column holding each row's arm")
     .requiredOption('--treat <value>', 'arm value of treated rows')
     .requiredOption('--control <value>', 'arm value of control (hold-out) rows')
     .requiredOption('--outcome <column>', '0/1 outcome column (true/false, yes/no accepted)')
@@ -40,7 +41,10 @@ export function registerAnalyzeCommands(program: Command, rt: CliRuntime): Comma
     .option('--alpha <a>', 'two-sided significance level (default 0.05)')
     .option('--control-share <s>', 'intended control share, for the sample-ratio check (default 0.5)')
     .option('--json', 'print JSON')
-    .addHelpText('after', '\nExample:\n  stormops analyze --csv ../shared/data/hillstrom.csv --arm-col segment --treat "Womens E-Mail" --control "No E-Mail" --outcome visit --value spend')
+    .addHelpText(
+      'after',
+      '\nExample:\n  stormops analyze --csv ../shared/data/hillstrom.csv --arm-col segment --treat "Womens E-Mail" --control "No E-Mail" --outcome visit --value spend',
+    )
     .action(async (o: AnalyzeFlags) => {
       const alpha = number('--alpha', o.alpha);
       const controlShare = number('--control-share', o.controlShare);

@@ -11,12 +11,27 @@ import { PLATFORM } from '../auth/principal.ts';
 import { clientFor } from '../../sdk.ts';
 
 const HILLSTROM = fileURLToPath(new URL('../../../../../../shared/data/hillstrom.csv', import.meta.url));
-const ARGS = ['analyze', '--csv', HILLSTROM, '--arm-col', 'segment', '--treat', 'Womens E-Mail', '--control', 'No E-Mail', '--outcome', 'visit'];
+const ARGS = [
+  'analyze',
+  '--csv',
+  HILLSTROM,
+  '--arm-col',
+  'segment',
+  '--treat',
+  'Womens E-Mail',
+  '--control',
+  'No E-Mail',
+  '--outcome',
+  'visit',
+];
 
 async function cli(argv: string[]) {
   let out = '';
   let err = '';
-  const rt = createRuntime(loadConfig({}), { out: { write: (s) => void (out += s) }, err: { write: (s) => void (err += s) } });
+  const rt = createRuntime(loadConfig({}), {
+    out: { write: (s) => void (out += s) },
+    err: { write: (s) => void (err += s) },
+  });
   const code = await main(argv, {}, rt);
   return { code, out, err };
 }
@@ -69,22 +84,47 @@ describe('POST /v1/analyze', () => {
   it('analyzes a text/csv body', async () => {
     const r = await app.inject({ method: 'POST', url, headers: { ...auth, 'content-type': 'text/csv' }, payload: csv });
     expect(r.statusCode).toBe(200);
-    expect(r.json()).toMatchObject({ treat: { n: 3, conversions: 2 }, control: { n: 3, conversions: 1 }, ignored_rows: 1, file: 'upload' });
+    expect(r.json()).toMatchObject({
+      treat: { n: 3, conversions: 2 },
+      control: { n: 3, conversions: 1 },
+      ignored_rows: 1,
+      file: 'upload',
+    });
   });
 
   it('the SDK gives the same analysis', async () => {
     const ops = clientFor(db, PLATFORM);
-    const r = await ops.analyze.csvStream([new TextEncoder().encode(csv)], { armColumn: 'arm', treat: 'T', control: 'C', outcome: 'y' });
+    const r = await ops.analyze.csvStream([new TextEncoder().encode(csv)], {
+      armColumn: 'arm',
+      treat: 'T',
+      control: 'C',
+      outcome: 'y',
+    });
     expect(r).toMatchObject({ treat: { n: 3, conversions: 2 }, control: { n: 3, conversions: 1 }, ignored_rows: 1 });
-    const h = await ops.analyze.csvFile(HILLSTROM, { armColumn: 'segment', treat: 'Womens E-Mail', control: 'No E-Mail', outcome: 'visit' });
+    const h = await ops.analyze.csvFile(HILLSTROM, {
+      armColumn: 'segment',
+      treat: 'Womens E-Mail',
+      control: 'No E-Mail',
+      outcome: 'visit',
+    });
     expect(h.treat.n).toBe(21387);
   });
 
   it('400 naming row and column, 415 without a CSV body, 401 without a token', async () => {
-    const bad = await app.inject({ method: 'POST', url, headers: { ...auth, 'content-type': 'text/csv' }, payload: 'arm,y,v\nT,maybe,1\n' });
+    const bad = await app.inject({
+      method: 'POST',
+      url,
+      headers: { ...auth, 'content-type': 'text/csv' },
+      payload: 'arm,y,v\nT,maybe,1\n',
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error).toMatchObject({ code: 'VALIDATION', details: { row: 2, column: 'y' } });
-    const json = await app.inject({ method: 'POST', url, headers: { ...auth, 'content-type': 'application/json' }, payload: '{}' });
+    const json = await app.inject({
+      method: 'POST',
+      url,
+      headers: { ...auth, 'content-type': 'application/json' },
+      payload: '{}',
+    });
     expect(json.statusCode).toBe(415);
     const anon = await app.inject({ method: 'POST', url, headers: { 'content-type': 'text/csv' }, payload: csv });
     expect(anon.statusCode).toBe(401);

@@ -17,7 +17,10 @@ export function analyzeVerdict(r: AnalyzeView): string {
   const [lo, hi] = r.lift.absolute_ci;
   const significant = r.lift.p_value < r.alpha;
   const direction = r.lift.absolute >= 0 ? 'raised' : 'lowered';
-  const rel = r.lift.relative === null ? '' : ` (${r.lift.relative >= 0 ? '+' : ''}${(r.lift.relative * 100).toFixed(1)}% relative)`;
+  const rel =
+    r.lift.relative === null
+      ? ''
+      : ` (${r.lift.relative >= 0 ? '+' : ''}${(r.lift.relative * 100).toFixed(1)}% relative)`;
   const parts = [
     `Treatment ${direction} the ${r.columns.outcome} rate from ${pct(r.control.rate)} to ${pct(r.treat.rate)}: ` +
       `${pts(r.lift.absolute)}${rel}, ${level} ${pts(lo)} to ${pts(hi)}, ${formatP(r.lift.p_value)}.`,
@@ -43,8 +46,20 @@ export function analyzeVerdict(r: AnalyzeView): string {
 /** Everything a person needs on one screen. */
 export function renderAnalyzeHuman(r: AnalyzeView): string {
   const arms = [
-    { arm: 'treat', n: r.treat.n, [r.columns.outcome]: r.treat.conversions, rate: pct(r.treat.rate), ...(r.value ? { [`mean ${r.columns.value}`]: num(r.value.treat_mean) } : {}) },
-    { arm: 'control', n: r.control.n, [r.columns.outcome]: r.control.conversions, rate: pct(r.control.rate), ...(r.value ? { [`mean ${r.columns.value}`]: num(r.value.control_mean) } : {}) },
+    {
+      arm: 'treat',
+      n: r.treat.n,
+      [r.columns.outcome]: r.treat.conversions,
+      rate: pct(r.treat.rate),
+      ...(r.value ? { [`mean ${r.columns.value}`]: num(r.value.treat_mean) } : {}),
+    },
+    {
+      arm: 'control',
+      n: r.control.n,
+      [r.columns.outcome]: r.control.conversions,
+      rate: pct(r.control.rate),
+      ...(r.value ? { [`mean ${r.columns.value}`]: num(r.value.control_mean) } : {}),
+    },
   ];
   const lines = [
     table(arms),
@@ -54,7 +69,13 @@ export function renderAnalyzeHuman(r: AnalyzeView): string {
       ? 'relative    - (control rate is 0)'
       : `relative    ${pct(r.lift.relative, 1)}  [${pct(r.lift.relative_ci[0], 1)}, ${pct(r.lift.relative_ci[1], 1)}]`,
     `srm         p = ${r.srm.p_value.toPrecision(3)}${r.srm.flagged ? '  FLAGGED' : '  ok'} (expected control share ${r.srm.expected_control_share})`,
-    `rows        ${r.rows} read, ${r.ignored_rows} ignored (other arm values${Object.keys(r.ignored_arm_values).length ? `: ${Object.entries(r.ignored_arm_values).map(([k, v]) => `${JSON.stringify(k)} ${v}`).join(', ')}` : ''})`,
+    `rows        ${r.rows} read, ${r.ignored_rows} ignored (other arm values${
+      Object.keys(r.ignored_arm_values).length
+        ? `: ${Object.entries(r.ignored_arm_values)
+            .map(([k, v]) => `${JSON.stringify(k)} ${v}`)
+            .join(', ')}`
+        : ''
+    })`,
     '',
     analyzeVerdict(r),
   ];

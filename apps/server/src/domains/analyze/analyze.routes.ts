@@ -14,7 +14,7 @@ import { analyzeCsvStream } from './analyze.service.ts';
 const CSV_TYPES = ['text/csv', 'application/csv'];
 
 const querystring = z.object({
-  arm_col: z.string().min(1).max(200).describe('column holding each row\'s arm'),
+  arm_col: z.string().min(1).max(200).describe("column holding each row's arm"),
   treat: z.string().max(200).describe('arm value of treated rows'),
   control: z.string().max(200).describe('arm value of control rows'),
   outcome: z.string().min(1).max(200).describe('0/1 outcome column'),
@@ -33,14 +33,18 @@ export function registerAnalyzeRoutes(root: FastifyInstance, db: Database): void
       {
         schema: {
           tags: ['analyze'],
-          summary: 'Lift, interval, p-value and SRM of a past two-arm campaign: send the CSV (one row per unit) as the text/csv body',
+          summary:
+            'Lift, interval, p-value and SRM of a past two-arm campaign: send the CSV (one row per unit) as the text/csv body',
           querystring,
         },
       },
       async (request) => {
         const body = request.body as Readable | undefined;
         if (!body || typeof body.pipe !== 'function') {
-          throw new AppError('UNSUPPORTED_MEDIA_TYPE', `send the CSV as the body with content-type ${CSV_TYPES.join(' or ')}`);
+          throw new AppError(
+            'UNSUPPORTED_MEDIA_TYPE',
+            `send the CSV as the body with content-type ${CSV_TYPES.join(' or ')}`,
+          );
         }
         const q = request.query;
         return analyzeCsvStream(contextOf(request, db), body, {

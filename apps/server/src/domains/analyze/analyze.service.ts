@@ -48,7 +48,11 @@ interface Location {
 }
 
 function invalid(message: string, at: Partial<Location> & { file: string }, value?: string): AppError {
-  const where = [at.file, at.row === undefined ? undefined : `row ${at.row}`, at.column === undefined ? undefined : `column "${at.column}"`];
+  const where = [
+    at.file,
+    at.row === undefined ? undefined : `row ${at.row}`,
+    at.column === undefined ? undefined : `column "${at.column}"`,
+  ];
   return new AppError('VALIDATION', `${where.filter(Boolean).join(', ')}: ${message}`, {
     file: at.file,
     ...(at.row === undefined ? {} : { row: at.row }),
@@ -81,11 +85,15 @@ function columnIndex(header: string[], name: string, file: string, flag: string)
   let i = header.indexOf(name);
   if (i === -1) i = header.findIndex((h) => h.toLowerCase() === name.toLowerCase());
   if (i === -1) {
-    throw new AppError('VALIDATION', `${file}: column "${name}" (${flag}) not found; the columns are: ${header.join(', ')}`, {
-      file,
-      column: name,
-      columns: header,
-    });
+    throw new AppError(
+      'VALIDATION',
+      `${file}: column "${name}" (${flag}) not found; the columns are: ${header.join(', ')}`,
+      {
+        file,
+        column: name,
+        columns: header,
+      },
+    );
   }
   return i;
 }
@@ -119,7 +127,14 @@ async function accumulate(table: TabularSource, o: AnalyzeOptions) {
       acc.add(converted, valIdx === -1 ? undefined : parseValue(f[valIdx] ?? '', { ...at, column: valName! }));
     }
   }
-  return { treat, control, ignored, rows, ignoredRows, columns: { arm: armName!, outcome: outName!, value: valIdx === -1 ? null : valName! } };
+  return {
+    treat,
+    control,
+    ignored,
+    rows,
+    ignoredRows,
+    columns: { arm: armName!, outcome: outName!, value: valIdx === -1 ? null : valName! },
+  };
 }
 
 /**
@@ -128,27 +143,44 @@ async function accumulate(table: TabularSource, o: AnalyzeOptions) {
  * @example
  * await analyzeCsvStream(ctx, createReadStream('hillstrom.csv'), { armColumn: 'segment', treat: 'Womens E-Mail', control: 'No E-Mail', outcome: 'visit' });
  */
-export async function analyzeCsvStream(_ctx: ServiceContext | null, source: ByteSource, input: AnalyzeInput): Promise<AnalyzeView> {
+export async function analyzeCsvStream(
+  _ctx: ServiceContext | null,
+  source: ByteSource,
+  input: AnalyzeInput,
+): Promise<AnalyzeView> {
   // No access check: the caller's own file is analyzed and nothing is read from or written to the database.
   const o = parse(analyzeInput, input);
   let acc: Awaited<ReturnType<typeof accumulate>>;
   try {
     acc = await accumulate(await openCsv(source), o);
   } catch (err) {
-    if (err instanceof ImportError) throw invalid(err.message, { file: o.fileName, row: err.row, column: err.column }, err.value);
+    if (err instanceof ImportError)
+      throw invalid(err.message, { file: o.fileName, row: err.row, column: err.column }, err.value);
     throw err;
   }
-  for (const [name, value, arm] of [['treat', o.treat, acc.treat], ['control', o.control, acc.control]] as const) {
+  for (const [name, value, arm] of [
+    ['treat', o.treat, acc.treat],
+    ['control', o.control, acc.control],
+  ] as const) {
     if (arm.n === 0) {
       const seen = [...acc.ignored.keys()].map((v) => JSON.stringify(v)).join(', ');
-      throw invalid(`no rows with ${acc.columns.arm} = ${JSON.stringify(value)} (${name}); values seen: ${seen || 'none'}`, { file: o.fileName, column: acc.columns.arm });
+      throw invalid(
+        `no rows with ${acc.columns.arm} = ${JSON.stringify(value)} (${name}); values seen: ${seen || 'none'}`,
+        { file: o.fileName, column: acc.columns.arm },
+      );
     }
     if (o.value !== undefined && arm.n < 2) {
-      throw invalid(`the ${name} arm needs at least 2 rows to compare values, got 1`, { file: o.fileName, column: acc.columns.arm });
+      throw invalid(`the ${name} arm needs at least 2 rows to compare values, got 1`, {
+        file: o.fileName,
+        column: acc.columns.arm,
+      });
     }
   }
   const withValue = o.value !== undefined;
-  const analysis = analyzeTwoArms(acc.treat.counts(withValue), acc.control.counts(withValue), { alpha: o.alpha, controlShare: o.controlShare });
+  const analysis = analyzeTwoArms(acc.treat.counts(withValue), acc.control.counts(withValue), {
+    alpha: o.alpha,
+    controlShare: o.controlShare,
+  });
   return {
     ...analysis,
     alpha: o.alpha,
@@ -161,7 +193,11 @@ export async function analyzeCsvStream(_ctx: ServiceContext | null, source: Byte
 }
 
 /** Analyzes a CSV file on disk (the CLI's `--csv FILE`). */
-export async function analyzeCsvFile(ctx: ServiceContext | null, path: string, input: Omit<AnalyzeInput, 'fileName'>): Promise<AnalyzeView> {
+export async function analyzeCsvFile(
+  ctx: ServiceContext | null,
+  path: string,
+  input: Omit<AnalyzeInput, 'fileName'>,
+): Promise<AnalyzeView> {
   try {
     const s = await stat(path);
     if (!s.isFile()) throw new Error('not a regular file');

@@ -32,10 +32,12 @@ export function requirePlatform(ctx: ServiceContext, action: string): void {
 export function actingTenant(ctx: ServiceContext, tenantId?: string): string {
   const p = ctx.principal;
   if (p.kind === 'tenant') {
-    if (tenantId !== undefined && tenantId !== p.tenantId) throw new AppError('NOT_FOUND', `tenant ${tenantId} not found`);
+    if (tenantId !== undefined && tenantId !== p.tenantId)
+      throw new AppError('NOT_FOUND', `tenant ${tenantId} not found`);
     return p.tenantId;
   }
-  if (!tenantId) throw new AppError('VALIDATION', 'a tenant id is required for this platform call', { field: 'tenant_id' });
+  if (!tenantId)
+    throw new AppError('VALIDATION', 'a tenant id is required for this platform call', { field: 'tenant_id' });
   return tenantId;
 }
 

@@ -68,7 +68,8 @@ function cacheOf(db: Database): Map<string, { principal: Principal; expires: num
 export function forgetTenantCredentials(db: Database, tenantId: string): void {
   const cache = caches.get(db);
   if (!cache) return;
-  for (const [key, entry] of cache) if (entry.principal.kind === 'tenant' && entry.principal.tenantId === tenantId) cache.delete(key);
+  for (const [key, entry] of cache)
+    if (entry.principal.kind === 'tenant' && entry.principal.tenantId === tenantId) cache.delete(key);
 }
 
 /** Resolves a bearer token to a principal, or throws UNAUTHENTICATED / TENANT_SUSPENDED. */

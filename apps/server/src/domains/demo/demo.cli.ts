@@ -10,7 +10,14 @@ import { progressBar } from '../../cli/progress.ts';
 import { AppError } from '../../errors.ts';
 import { importProperties } from '../properties/properties.service.ts';
 import { demoOutcomes } from '../outcomes/demo-outcomes.ts';
-import { SCENARIOS, generateHistory, generateProperties, type HistoryRow, type Scenario, type SyntheticProperty } from './generator.ts';
+import {
+  SCENARIOS,
+  generateHistory,
+  generateProperties,
+  type HistoryRow,
+  type Scenario,
+  type SyntheticProperty,
+} from './generator.ts';
 import { HISTORY_CSV_HEADER, PROPERTIES_CSV_HEADER, csvLine, historyCsvLine } from './properties-csv.ts';
 
 const TRUTH_COLUMNS = ',base_conversion,true_uplift';
@@ -27,7 +34,13 @@ interface GenerateOptions {
 }
 
 /** The CSV text of the generated rows, in chunks (never the whole file in memory). */
-function* csvChunks(o: { count: number; seed: number; scenario: Scenario; history: boolean; truth: boolean }): Generator<{ text: string; rows: number }> {
+function* csvChunks(o: {
+  count: number;
+  seed: number;
+  scenario: Scenario;
+  history: boolean;
+  truth: boolean;
+}): Generator<{ text: string; rows: number }> {
   const rows: Iterable<SyntheticProperty | HistoryRow> = o.history
     ? generateHistory({ count: o.count, seed: o.seed, scenario: o.scenario })
     : generateProperties({ count: o.count, seed: o.seed, scenario: o.scenario });
@@ -48,7 +61,8 @@ function* csvChunks(o: { count: number; seed: number; scenario: Scenario; histor
 
 function parseCount(value: string, flag: string, max: number): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > max) throw new AppError('VALIDATION', `${flag} must be a whole number from 1 to ${max.toLocaleString('en-US')}`);
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw new AppError('VALIDATION', `${flag} must be a whole number from 1 to ${max.toLocaleString('en-US')}`);
   return n;
 }
 
@@ -62,16 +76,28 @@ export function registerDemoCommands(program: Command, rt: CliRuntime): void {
     .option('--seed <s>', 'random seed (same seed, same data)', '1')
     .option('--out <file>', 'write a CSV here')
     .option('--storm <id>', 'import into this storm instead')
-    .option('--history', 'a past campaign: arms assigned 50/50 at random, outcomes drawn from the hidden true uplift (with --out)')
+    .option(
+      '--history',
+      'a past campaign: arms assigned 50/50 at random, outcomes drawn from the hidden true uplift (with --out)',
+    )
     .option('--with-truth', 'add the hidden base conversion and true uplift columns (with --out)')
     .option('--json', 'print JSON')
     .action(async (o: GenerateOptions) => {
-      if (!SCENARIOS.includes(o.scenario as Scenario)) throw new AppError('VALIDATION', `--scenario must be one of ${SCENARIOS.join(', ')}`);
-      if (Boolean(o.out) === Boolean(o.storm)) throw new AppError('VALIDATION', 'give exactly one of --out FILE or --storm STORM_ID');
+      if (!SCENARIOS.includes(o.scenario as Scenario))
+        throw new AppError('VALIDATION', `--scenario must be one of ${SCENARIOS.join(', ')}`);
+      if (Boolean(o.out) === Boolean(o.storm))
+        throw new AppError('VALIDATION', 'give exactly one of --out FILE or --storm STORM_ID');
       if (o.storm && (o.history || o.withTruth)) {
-        throw new AppError('VALIDATION', '--history and --with-truth write a CSV: use them with --out (a storm keeps only what a contractor would know)');
+        throw new AppError(
+          'VALIDATION',
+          '--history and --with-truth write a CSV: use them with --out (a storm keeps only what a contractor would know)',
+        );
       }
-      const spec = { count: parseCount(o.properties, '--properties', 10_000_000), seed: parseCount(o.seed, '--seed', 2 ** 31 - 1), scenario: o.scenario as Scenario };
+      const spec = {
+        count: parseCount(o.properties, '--properties', 10_000_000),
+        seed: parseCount(o.seed, '--seed', 2 ** 31 - 1),
+        scenario: o.scenario as Scenario,
+      };
       if (o.out) {
         const out = createWriteStream(o.out);
         const bar = progressBar(process.stderr, { label: 'generating', enabled: !o.json });
@@ -85,8 +111,19 @@ export function registerDemoCommands(program: Command, rt: CliRuntime): void {
         out.end();
         await once(out, 'finish');
         bar.done();
-        const result = { file: o.out, properties: spec.count, seed: spec.seed, scenario: spec.scenario, history: Boolean(o.history), bytes };
-        rt.out.write(o.json ? JSON.stringify(result, null, 2) + '\n' : `wrote ${spec.count.toLocaleString('en-US')} properties to ${o.out}\n`);
+        const result = {
+          file: o.out,
+          properties: spec.count,
+          seed: spec.seed,
+          scenario: spec.scenario,
+          history: Boolean(o.history),
+          bytes,
+        };
+        rt.out.write(
+          o.json
+            ? JSON.stringify(result, null, 2) + '\n'
+            : `wrote ${spec.count.toLocaleString('en-US')} properties to ${o.out}\n`,
+        );
         return;
       }
       const bar = progressBar(process.stderr, { label: 'importing', enabled: !o.json });
@@ -108,14 +145,20 @@ export function registerDemoCommands(program: Command, rt: CliRuntime): void {
 
   demo
     .command('outcomes')
-    .description("play a storm out: outcomes for the policy's arms from the generator's hidden truth, knocks on treat properties")
+    .description(
+      "play a storm out: outcomes for the policy's arms from the generator's hidden truth, knocks on treat properties",
+    )
     .requiredOption('--storm <id>', 'storm id (properties from demo generate --storm, with a policy applied)')
     .option('--seed <s>', 'outcome seed (same seed, same outcomes)', '1')
     .option('--contaminate <n>', 'also knock this many hold properties (contamination)', '0')
     .option('--json', 'print JSON')
     .action((o: { storm: string; seed: string; contaminate: string; json?: boolean }) =>
       rt.run(o, (ctx) =>
-        demoOutcomes(ctx, { stormId: o.storm, seed: parseCount(o.seed, '--seed', 2 ** 31 - 1), contaminate: Number(o.contaminate) || 0 }),
+        demoOutcomes(ctx, {
+          stormId: o.storm,
+          seed: parseCount(o.seed, '--seed', 2 ** 31 - 1),
+          contaminate: Number(o.contaminate) || 0,
+        }),
       ),
     );
 }

@@ -57,7 +57,14 @@ describe('demo generator (okc-2013-05-20)', () => {
   });
 
   it('true uplift follows the story: hail, old roofs, owners, mid values; negative after a recent knock', () => {
-    const base: UpliftFeatures = { hailInches: 2.5, roofAgeYears: 20, ownerOccupied: true, homeValueCents: 20_000_000, priorCustomer: false, daysSinceContact: null };
+    const base: UpliftFeatures = {
+      hailInches: 2.5,
+      roofAgeYears: 20,
+      ownerOccupied: true,
+      homeValueCents: 20_000_000,
+      priorCustomer: false,
+      daysSinceContact: null,
+    };
     expect(trueUplift(base)).toBeGreaterThan(trueUplift({ ...base, hailInches: 1 }));
     expect(trueUplift({ ...base, hailInches: 0.5 })).toBeCloseTo(0.015, 6);
     expect(trueUplift(base)).toBeGreaterThan(trueUplift({ ...base, roofAgeYears: 2 }));
@@ -94,7 +101,12 @@ describe('demo generator (okc-2013-05-20)', () => {
     expect(out.rowErrors).toEqual([]);
     expect(out.properties).toHaveLength(20_000);
     const first = take(1, 9)[0]!;
-    expect(out.properties[0]).toMatchObject({ external_id: first.external_id, zip: first.zip, lat: first.lat, home_value_cents: first.home_value_cents });
+    expect(out.properties[0]).toMatchObject({
+      external_id: first.external_id,
+      zip: first.zip,
+      lat: first.lat,
+      home_value_cents: first.home_value_cents,
+    });
     expect(out.properties.filter((p) => p.home_value_cents === null)).toHaveLength(0);
     expect(new Set(out.properties.map((p) => p.roof_material)).size).toBeGreaterThanOrEqual(6);
   });

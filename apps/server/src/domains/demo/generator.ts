@@ -4,7 +4,13 @@
  * a fast CSV writer (properties-csv.ts). Streams: a generator yields one property at a time, never a giant array.
  */
 import { haversineMiles } from '../storm-reports/geo.ts';
-import { OKC_2013_05_20_HAIL, OKC_STREET_NAMES, OKC_STREET_SUFFIXES, OKC_ZIP_AREAS, type ZipArea } from './okc-2013-05-20.ts';
+import {
+  OKC_2013_05_20_HAIL,
+  OKC_STREET_NAMES,
+  OKC_STREET_SUFFIXES,
+  OKC_ZIP_AREAS,
+  type ZipArea,
+} from './okc-2013-05-20.ts';
 import { cumulate, hashSeed, intBetween, mulberry32, normal, pickCumulative, type Rng } from './random.ts';
 import { baseConversion, trueUplift, type UpliftFeatures } from './true-uplift.ts';
 
@@ -59,20 +65,55 @@ export interface HistoryRow extends SyntheticProperty, Outcome {
 }
 
 const ROOF_MATERIALS: readonly [string, number][] = [
-  ['Asphalt shingle', 46], ['Architectural shingle', 26], ['3-tab composition', 8], ['Metal', 7],
-  ['Concrete tile', 4], ['Wood shake', 3], ['TPO membrane', 3], ['Slate', 1], ['Other', 2],
+  ['Asphalt shingle', 46],
+  ['Architectural shingle', 26],
+  ['3-tab composition', 8],
+  ['Metal', 7],
+  ['Concrete tile', 4],
+  ['Wood shake', 3],
+  ['TPO membrane', 3],
+  ['Slate', 1],
+  ['Other', 2],
 ];
 const ROOF_CUMULATIVE = cumulate(ROOF_MATERIALS.map(([, w]) => w));
-const FIRST_NAMES = ['james', 'mary', 'john', 'linda', 'robert', 'susan', 'michael', 'karen', 'david', 'lisa', 'chris', 'amy'];
-const LAST_NAMES = ['smith', 'johnson', 'williams', 'brown', 'jones', 'miller', 'davis', 'wilson', 'taylor', 'clark', 'lewis', 'walker'];
+const FIRST_NAMES = [
+  'james',
+  'mary',
+  'john',
+  'linda',
+  'robert',
+  'susan',
+  'michael',
+  'karen',
+  'david',
+  'lisa',
+  'chris',
+  'amy',
+];
+const LAST_NAMES = [
+  'smith',
+  'johnson',
+  'williams',
+  'brown',
+  'jones',
+  'miller',
+  'davis',
+  'wilson',
+  'taylor',
+  'clark',
+  'lewis',
+  'walker',
+];
 const HAIL_RADIUS_MILES = 5;
 
 /** Streets of the scenario, unique after normalization: the numbered grid plus named streets with suffixes. */
 const STREETS: readonly string[] = (() => {
   const streets: string[] = [];
-  for (const dir of ['SW', 'NW', 'SE', 'NE']) for (let n = 1; n <= 150; n++) streets.push(`${dir} ${n}${ordinal(n)} St`);
+  for (const dir of ['SW', 'NW', 'SE', 'NE'])
+    for (let n = 1; n <= 150; n++) streets.push(`${dir} ${n}${ordinal(n)} St`);
   OKC_STREET_NAMES.forEach((name, i) => {
-    for (let k = 0; k < 6; k++) streets.push(`${name} ${OKC_STREET_SUFFIXES[(i + k * 5) % OKC_STREET_SUFFIXES.length]!}`);
+    for (let k = 0; k < 6; k++)
+      streets.push(`${name} ${OKC_STREET_SUFFIXES[(i + k * 5) % OKC_STREET_SUFFIXES.length]!}`);
   });
   return [...new Set(streets)];
 })();
@@ -118,7 +159,10 @@ function describeHouse(
   const houseNumber = 100 + Math.floor(k / STREETS.length) * 20 + intBetween(rng, 0, 19);
   const yearBuilt = Math.min(2022, Math.max(1940, Math.round(area.builtAround + normal(rng) * 14)));
   const houseAge = 2013 - yearBuilt;
-  const roofAge = Math.max(0, houseAge <= 22 && rng() < 0.7 ? houseAge : intBetween(rng, 0, Math.min(30, Math.max(0, houseAge))));
+  const roofAge = Math.max(
+    0,
+    houseAge <= 22 && rng() < 0.7 ? houseAge : intBetween(rng, 0, Math.min(30, Math.max(0, houseAge))),
+  );
   const sqft = Math.round(Math.min(6000, Math.max(700, 1800 * Math.exp(normal(rng) * 0.3))) / 10) * 10;
   const value = Math.round((sqft * area.dollarsPerSqft * Math.exp(normal(rng) * 0.15)) / 1000) * 1000;
   const owner = rng() < 0.72;
@@ -128,7 +172,9 @@ function describeHouse(
   const hasPhone = rng() < 0.7;
   const phone = hasPhone ? `405-555-${String(intBetween(rng, 0, 9999)).padStart(4, '0')}` : null;
   const hasEmail = rng() < 0.35;
-  const email = hasEmail ? `${FIRST_NAMES[intBetween(rng, 0, 11)]}.${LAST_NAMES[intBetween(rng, 0, 11)]}${index}@example.com` : null;
+  const email = hasEmail
+    ? `${FIRST_NAMES[intBetween(rng, 0, 11)]}.${LAST_NAMES[intBetween(rng, 0, 11)]}${index}@example.com`
+    : null;
   const longSuffix = rng() < 0.05;
   const features: UpliftFeatures = {
     hailInches,
@@ -190,8 +236,18 @@ export function* generateHistory(options: GeneratorOptions): Generator<HistoryRo
 
 function spellSuffix(street: string): string {
   const long: Record<string, string> = {
-    St: 'Street', Ave: 'Avenue', Dr: 'Drive', Ln: 'Lane', Ct: 'Court', Cir: 'Circle', Pl: 'Place', Ter: 'Terrace',
-    Blvd: 'Boulevard', Way: 'Way', Rd: 'Road', Trl: 'Trail',
+    St: 'Street',
+    Ave: 'Avenue',
+    Dr: 'Drive',
+    Ln: 'Lane',
+    Ct: 'Court',
+    Cir: 'Circle',
+    Pl: 'Place',
+    Ter: 'Terrace',
+    Blvd: 'Boulevard',
+    Way: 'Way',
+    Rd: 'Road',
+    Trl: 'Trail',
   };
   const i = street.lastIndexOf(' ');
   return `${street.slice(0, i)} ${long[street.slice(i + 1)] ?? street.slice(i + 1)}`;

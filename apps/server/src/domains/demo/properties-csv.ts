@@ -2,7 +2,13 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { generateHistory, generateProperties, type HistoryRow, type Scenario, type SyntheticProperty } from './generator.ts';
+import {
+  generateHistory,
+  generateProperties,
+  type HistoryRow,
+  type Scenario,
+  type SyntheticProperty,
+} from './generator.ts';
 
 export const PROPERTIES_CSV_HEADER =
   'external_id,address,city,state,zip,latitude,longitude,year_built,roof_age,roof_material,home_value,square_feet,' +
@@ -18,7 +24,10 @@ export interface WritePropertiesCsvOptions {
 }
 
 /** Writes the CSV to a path or an open stream; resolves when everything is flushed (a path's file is closed). */
-export async function writePropertiesCsv(target: string | Writable, options: WritePropertiesCsvOptions): Promise<{ rows: number; bytes: number }> {
+export async function writePropertiesCsv(
+  target: string | Writable,
+  options: WritePropertiesCsvOptions,
+): Promise<{ rows: number; bytes: number }> {
   const out = typeof target === 'string' ? createWriteStream(target) : target;
   let bytes = 0;
   let chunk: string[] = [PROPERTIES_CSV_HEADER];
@@ -29,7 +38,11 @@ export async function writePropertiesCsv(target: string | Writable, options: Wri
     bytes += Buffer.byteLength(text);
     if (!out.write(text)) await once(out, 'drain');
   };
-  for (const p of generateProperties({ count: options.properties, seed: options.seed, scenario: options.scenario ?? 'okc-2013-05-20' })) {
+  for (const p of generateProperties({
+    count: options.properties,
+    seed: options.seed,
+    scenario: options.scenario ?? 'okc-2013-05-20',
+  })) {
     options.onProperty?.(p);
     chunk.push(csvLine(p));
     rows++;

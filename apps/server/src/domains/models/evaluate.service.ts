@@ -34,7 +34,12 @@ function binary(v: string, row: number, column: string, file: string): number {
   const s = v.trim().toLowerCase();
   if (ONE.has(s)) return 1;
   if (ZERO.has(s)) return 0;
-  throw new AppError('VALIDATION', `${file}, row ${row}, column ${column}: ${JSON.stringify(v)} is not 0/1`, { file, row, column, value: v });
+  throw new AppError('VALIDATION', `${file}, row ${row}, column ${column}: ${JSON.stringify(v)} is not 0/1`, {
+    file,
+    row,
+    column,
+    value: v,
+  });
 }
 
 export async function evaluateScores(input: EvaluateInput): Promise<EvaluateResult> {
@@ -46,7 +51,12 @@ export async function evaluateScores(input: EvaluateInput): Promise<EvaluateResu
     const csv = await openCsv(input.source);
     const col = (name: string) => {
       const i = csv.header.indexOf(name);
-      if (i < 0) throw new AppError('VALIDATION', `${input.sourceName}: no column ${name}; columns are ${csv.header.join(', ')}`, { column: name });
+      if (i < 0)
+        throw new AppError(
+          'VALIDATION',
+          `${input.sourceName}: no column ${name}; columns are ${csv.header.join(', ')}`,
+          { column: name },
+        );
       return i;
     };
     const [ti, yi, si] = [col(input.treatmentCol), col(input.outcomeCol), col(input.scoreCol)];
@@ -56,17 +66,25 @@ export async function evaluateScores(input: EvaluateInput): Promise<EvaluateResu
         y.push(binary(r.fields[yi] ?? '', r.rowNumber, input.outcomeCol, input.sourceName));
         const score = Number(r.fields[si]);
         if (r.fields[si]?.trim() === '' || !Number.isFinite(score)) {
-          throw new AppError('VALIDATION', `${input.sourceName}, row ${r.rowNumber}, column ${input.scoreCol}: ${JSON.stringify(r.fields[si])} is not a number`);
+          throw new AppError(
+            'VALIDATION',
+            `${input.sourceName}, row ${r.rowNumber}, column ${input.scoreCol}: ${JSON.stringify(r.fields[si])} is not a number`,
+          );
         }
         s.push(score);
       }
     }
   } catch (err) {
-    if (err instanceof ImportError) throw new AppError('VALIDATION', `${input.sourceName}: ${err.message}`, { file: input.sourceName, code: err.code });
+    if (err instanceof ImportError)
+      throw new AppError('VALIDATION', `${input.sourceName}: ${err.message}`, {
+        file: input.sourceName,
+        code: err.code,
+      });
     throw err;
   }
   const nT = t.reduce((a, b) => a + b, 0);
-  if (nT === 0 || nT === t.length) throw new AppError('VALIDATION', `${input.sourceName}: both arms need rows; got ${nT} treated of ${t.length}`);
+  if (nT === 0 || nT === t.length)
+    throw new AppError('VALIDATION', `${input.sourceName}: both arms need rows; got ${nT} treated of ${t.length}`);
   try {
     return {
       n: t.length,

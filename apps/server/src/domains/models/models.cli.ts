@@ -36,7 +36,9 @@ export function registerModelCommands(program: Command, rt: CliRuntime): void {
 
   model
     .command('train')
-    .description("train a model from a past storm's arms and outcomes (--storm) or a property file (--csv); it lands in staging")
+    .description(
+      "train a model from a past storm's arms and outcomes (--storm) or a property file (--csv); it lands in staging",
+    )
     .option('--storm <id>', 'a past storm with treat/hold arms and outcomes')
     .option('--csv <file>', 'a property file with an arm column and an outcome column')
     .option('--tenant <id>', 'tenant (with --csv)')
@@ -48,23 +50,52 @@ export function registerModelCommands(program: Command, rt: CliRuntime): void {
     .option('--seed <n>', 'random seed', '1')
     .option('--holdout <share>', 'share of rows held out for metrics', '0.3')
     .option('--json', 'print JSON')
-    .action((o: { storm?: string; csv?: string; tenant?: string; treatmentCol: string; outcomeCol: string; treatValue?: string; learner: string; features?: string; seed: string; holdout: string; json?: boolean }) =>
-      rt.run(
-        o,
-        (ctx) =>
-          service.trainModel(ctx, {
-            ...(o.tenant ? { tenantId: o.tenant } : {}),
-            ...(o.storm ? { stormId: o.storm } : {}),
-            ...(o.csv
-              ? { csv: { source: createReadStream(existing(o.csv)), sourceName: basename(o.csv), treatmentCol: o.treatmentCol, outcomeCol: o.outcomeCol, ...(o.treatValue ? { treatValue: o.treatValue } : {}) } }
-              : {}),
-            learner: o.learner as LearnerName,
-            ...(o.features ? { features: o.features.split(',').map((f) => f.trim()).filter(Boolean) } : {}),
-            seed: Number(o.seed),
-            holdoutShare: Number(o.holdout),
-          }),
-        (m) => `${summary(m)}\ntook ${(m.elapsed_ms / 1000).toFixed(1)} s. Promote it: stormops model promote --model ${m.model_id} --stage production`,
-      ),
+    .action(
+      (o: {
+        storm?: string;
+        csv?: string;
+        tenant?: string;
+        treatmentCol: string;
+        outcomeCol: string;
+        treatValue?: string;
+        learner: string;
+        features?: string;
+        seed: string;
+        holdout: string;
+        json?: boolean;
+      }) =>
+        rt.run(
+          o,
+          (ctx) =>
+            service.trainModel(ctx, {
+              ...(o.tenant ? { tenantId: o.tenant } : {}),
+              ...(o.storm ? { stormId: o.storm } : {}),
+              ...(o.csv
+                ? {
+                    csv: {
+                      source: createReadStream(existing(o.csv)),
+                      sourceName: basename(o.csv),
+                      treatmentCol: o.treatmentCol,
+                      outcomeCol: o.outcomeCol,
+                      ...(o.treatValue ? { treatValue: o.treatValue } : {}),
+                    },
+                  }
+                : {}),
+              learner: o.learner as LearnerName,
+              ...(o.features
+                ? {
+                    features: o.features
+                      .split(',')
+                      .map((f) => f.trim())
+                      .filter(Boolean),
+                  }
+                : {}),
+              seed: Number(o.seed),
+              holdoutShare: Number(o.holdout),
+            }),
+          (m) =>
+            `${summary(m)}\ntook ${(m.elapsed_ms / 1000).toFixed(1)} s. Promote it: stormops model promote --model ${m.model_id} --stage production`,
+        ),
     );
 
   model
@@ -73,7 +104,11 @@ export function registerModelCommands(program: Command, rt: CliRuntime): void {
     .requiredOption('--tenant <id>', 'tenant id')
     .option('--json', 'print JSON')
     .action((o: { tenant: string; json?: boolean }) =>
-      rt.run(o, (ctx) => service.listModels(ctx, { tenantId: o.tenant }), (rows) => table(rows as unknown as Record<string, unknown>[], listColumns)),
+      rt.run(
+        o,
+        (ctx) => service.listModels(ctx, { tenantId: o.tenant }),
+        (rows) => table(rows as unknown as Record<string, unknown>[], listColumns),
+      ),
     );
 
   model
@@ -82,7 +117,11 @@ export function registerModelCommands(program: Command, rt: CliRuntime): void {
     .requiredOption('--model <id>', 'model id')
     .option('--json', 'print JSON')
     .action((o: { model: string; json?: boolean }) =>
-      rt.run(o, (ctx) => service.getModel(ctx, o.model), (m) => `${summary(m)}\n${table(m.stage_history as Record<string, unknown>[])}`),
+      rt.run(
+        o,
+        (ctx) => service.getModel(ctx, o.model),
+        (m) => `${summary(m)}\n${table(m.stage_history as Record<string, unknown>[])}`,
+      ),
     );
 
   model
@@ -103,7 +142,12 @@ export function registerModelCommands(program: Command, rt: CliRuntime): void {
     .option('--reason <text>', 'kept in the audit trail')
     .option('--json', 'print JSON')
     .action((o: { model: string; stage: Stage; reason?: string; json?: boolean }) =>
-      rt.run(o, (ctx) => service.promoteModel(ctx, { modelId: o.model, stage: o.stage, ...(o.reason ? { reason: o.reason } : {}) }), summary),
+      rt.run(
+        o,
+        (ctx) =>
+          service.promoteModel(ctx, { modelId: o.model, stage: o.stage, ...(o.reason ? { reason: o.reason } : {}) }),
+        summary,
+      ),
     );
 
   model
@@ -113,30 +157,46 @@ export function registerModelCommands(program: Command, rt: CliRuntime): void {
     .option('--reason <text>', 'kept in the audit trail')
     .option('--json', 'print JSON')
     .action((o: { tenant: string; reason?: string; json?: boolean }) =>
-      rt.run(o, (ctx) => service.rollbackModel(ctx, { tenantId: o.tenant, ...(o.reason ? { reason: o.reason } : {}) }), summary),
+      rt.run(
+        o,
+        (ctx) => service.rollbackModel(ctx, { tenantId: o.tenant, ...(o.reason ? { reason: o.reason } : {}) }),
+        summary,
+      ),
     );
 
   model
     .command('score')
-    .description("score every property of a storm with the production model (and the shadow model beside it)")
+    .description('score every property of a storm with the production model (and the shadow model beside it)')
     .requiredOption('--storm <id>', 'storm id')
     .option('--json', 'print JSON')
     .action((o: { storm: string; json?: boolean }) =>
-      rt.run(o, (ctx) => scoreStorm(ctx, { stormId: o.storm }), (r) => keyValues(r as unknown as Record<string, unknown>)),
+      rt.run(
+        o,
+        (ctx) => scoreStorm(ctx, { stormId: o.storm }),
+        (r) => keyValues(r as unknown as Record<string, unknown>),
+      ),
     );
 
   model
     .command('evaluate')
-    .description("scikit-uplift metrics (qini_auc_score, uplift_auc_score, uplift_at_k) for any scores in a CSV")
+    .description('scikit-uplift metrics (qini_auc_score, uplift_auc_score, uplift_at_k) for any scores in a CSV')
     .requiredOption('--csv <file>', 'one row per unit')
     .requiredOption('--treatment-col <name>', 'treatment column (1/0, treat/hold)')
     .requiredOption('--outcome-col <name>', 'outcome column (1/0)')
     .requiredOption('--score-col <name>', 'predicted uplift column')
     .option('--k <k>', 'share (0..1) or count of units for uplift_at_k', '0.3')
     .option('--json', 'print JSON')
-    .action((o: { csv: string; treatmentCol: string; outcomeCol: string; scoreCol: string; k: string; json?: boolean }) =>
-      rt.run(o, () =>
-        evaluateScores({ source: createReadStream(existing(o.csv)), sourceName: basename(o.csv), treatmentCol: o.treatmentCol, outcomeCol: o.outcomeCol, scoreCol: o.scoreCol, k: Number(o.k) }),
-      ),
+    .action(
+      (o: { csv: string; treatmentCol: string; outcomeCol: string; scoreCol: string; k: string; json?: boolean }) =>
+        rt.run(o, () =>
+          evaluateScores({
+            source: createReadStream(existing(o.csv)),
+            sourceName: basename(o.csv),
+            treatmentCol: o.treatmentCol,
+            outcomeCol: o.outcomeCol,
+            scoreCol: o.scoreCol,
+            k: Number(o.k),
+          }),
+        ),
     );
 }

@@ -33,11 +33,20 @@ export function findModel(trx: Trx, modelId: string) {
 }
 
 export function findArtifact(trx: Trx, modelId: string) {
-  return trx.selectFrom('uplift_model').select(['artifact', 'feature_schema']).where('model_id', '=', modelId).executeTakeFirst();
+  return trx
+    .selectFrom('uplift_model')
+    .select(['artifact', 'feature_schema'])
+    .where('model_id', '=', modelId)
+    .executeTakeFirst();
 }
 
 export function findByStage(trx: Trx, name: string, stage: string) {
-  return trx.selectFrom('uplift_model').select(MODEL_COLUMNS).where('name', '=', name).where('stage', '=', stage).executeTakeFirst();
+  return trx
+    .selectFrom('uplift_model')
+    .select(MODEL_COLUMNS)
+    .where('name', '=', name)
+    .where('stage', '=', stage)
+    .executeTakeFirst();
 }
 
 export function listModels(trx: Trx, name?: string) {
@@ -52,10 +61,21 @@ export async function setStage(
   to: string,
   audit: { actor: string; reason: string | null },
 ): Promise<void> {
-  await trx.updateTable('uplift_model').set({ stage: to, updated_at: new Date() }).where('model_id', '=', m.model_id).execute();
+  await trx
+    .updateTable('uplift_model')
+    .set({ stage: to, updated_at: new Date() })
+    .where('model_id', '=', m.model_id)
+    .execute();
   await trx
     .insertInto('model_stage_change')
-    .values({ tenant_id: m.tenant_id, model_id: m.model_id, from_stage: m.stage, to_stage: to, actor: audit.actor, reason: audit.reason })
+    .values({
+      tenant_id: m.tenant_id,
+      model_id: m.model_id,
+      from_stage: m.stage,
+      to_stage: to,
+      actor: audit.actor,
+      reason: audit.reason,
+    })
     .execute();
 }
 
@@ -73,7 +93,9 @@ export function stageHistory(trx: Trx, modelId?: string) {
 export async function previousProduction(trx: Trx, name: string, currentId: string | undefined) {
   const rows = await trx
     .selectFrom('model_stage_change as c')
-    .innerJoin('uplift_model as m', (j) => j.onRef('m.tenant_id', '=', 'c.tenant_id').onRef('m.model_id', '=', 'c.model_id'))
+    .innerJoin('uplift_model as m', (j) =>
+      j.onRef('m.tenant_id', '=', 'c.tenant_id').onRef('m.model_id', '=', 'c.model_id'),
+    )
     .select(['m.model_id'])
     .where('m.name', '=', name)
     .where('c.from_stage', '=', 'production')

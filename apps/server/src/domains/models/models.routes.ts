@@ -42,37 +42,77 @@ export function registerModelRoutes(root: FastifyInstance, db: Database): void {
       return reply.status(201).send(model);
     },
   );
-  app.get('/models', { schema: { tags, summary: 'List models', querystring: z.object({ tenant_id: z.uuid().optional() }) } }, async (request) => ({
-    models: await service.listModels(contextOf(request, db), request.query.tenant_id ? { tenantId: request.query.tenant_id } : {}),
-  }));
+  app.get(
+    '/models',
+    { schema: { tags, summary: 'List models', querystring: z.object({ tenant_id: z.uuid().optional() }) } },
+    async (request) => ({
+      models: await service.listModels(
+        contextOf(request, db),
+        request.query.tenant_id ? { tenantId: request.query.tenant_id } : {},
+      ),
+    }),
+  );
   app.get(
     '/models/active',
-    { schema: { tags, summary: 'The model in production (or shadow)', querystring: z.object({ tenant_id: z.uuid().optional(), stage: z.enum(['production', 'shadow']).optional() }) } },
+    {
+      schema: {
+        tags,
+        summary: 'The model in production (or shadow)',
+        querystring: z.object({ tenant_id: z.uuid().optional(), stage: z.enum(['production', 'shadow']).optional() }),
+      },
+    },
     async (request) =>
       service.getActiveModel(contextOf(request, db), {
         ...(request.query.tenant_id ? { tenantId: request.query.tenant_id } : {}),
         ...(request.query.stage ? { stage: request.query.stage } : {}),
       }),
   );
-  app.get('/models/:model_id', { schema: { tags, summary: 'A model with metrics and stage history', params: modelParams } }, async (request) =>
-    service.getModel(contextOf(request, db), request.params.model_id),
+  app.get(
+    '/models/:model_id',
+    { schema: { tags, summary: 'A model with metrics and stage history', params: modelParams } },
+    async (request) => service.getModel(contextOf(request, db), request.params.model_id),
   );
   app.post(
     '/models/:model_id/stage',
-    { schema: { tags, summary: 'Promote a model to a stage (audited)', params: modelParams, body: z.object({ stage: z.enum(STAGES), reason: z.string().max(500).optional() }) } },
+    {
+      schema: {
+        tags,
+        summary: 'Promote a model to a stage (audited)',
+        params: modelParams,
+        body: z.object({ stage: z.enum(STAGES), reason: z.string().max(500).optional() }),
+      },
+    },
     async (request) =>
-      service.promoteModel(contextOf(request, db), { modelId: request.params.model_id, stage: request.body.stage, ...(request.body.reason ? { reason: request.body.reason } : {}) }),
+      service.promoteModel(contextOf(request, db), {
+        modelId: request.params.model_id,
+        stage: request.body.stage,
+        ...(request.body.reason ? { reason: request.body.reason } : {}),
+      }),
   );
   app.post(
     '/models/rollback',
-    { schema: { tags, summary: 'Put back the previous production model', body: z.object({ tenant_id: z.uuid().optional(), reason: z.string().max(500).optional() }) } },
+    {
+      schema: {
+        tags,
+        summary: 'Put back the previous production model',
+        body: z.object({ tenant_id: z.uuid().optional(), reason: z.string().max(500).optional() }),
+      },
+    },
     async (request) =>
       service.rollbackModel(contextOf(request, db), {
         ...(request.body.tenant_id ? { tenantId: request.body.tenant_id } : {}),
         ...(request.body.reason ? { reason: request.body.reason } : {}),
       }),
   );
-  app.post('/storms/:storm_id/score', { schema: { tags, summary: "Score a storm's properties with the production (and shadow) model", params: z.object({ storm_id: stormId }) } }, async (request) =>
-    scoreStorm(contextOf(request, db), { stormId: request.params.storm_id }),
+  app.post(
+    '/storms/:storm_id/score',
+    {
+      schema: {
+        tags,
+        summary: "Score a storm's properties with the production (and shadow) model",
+        params: z.object({ storm_id: stormId }),
+      },
+    },
+    async (request) => scoreStorm(contextOf(request, db), { stormId: request.params.storm_id }),
   );
 }

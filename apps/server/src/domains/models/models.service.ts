@@ -50,10 +50,13 @@ export async function trainModel(ctx: ServiceContext, input: TrainInput): Promis
   const learner: LearnerName = input.learner ?? 'x-learner';
   if (!LEARNERS.includes(learner)) throw new AppError('VALIDATION', `learner: must be one of ${LEARNERS.join(', ')}`);
   const holdoutShare = input.holdoutShare ?? 0.3;
-  if (!(holdoutShare >= 0.1 && holdoutShare <= 0.5)) throw new AppError('VALIDATION', 'holdout share: must be between 0.1 and 0.5');
-  if (Boolean(input.csv) === Boolean(input.stormId)) throw new AppError('VALIDATION', 'train from exactly one of a storm (--storm) or a file (--csv)');
+  if (!(holdoutShare >= 0.1 && holdoutShare <= 0.5))
+    throw new AppError('VALIDATION', 'holdout share: must be between 0.1 and 0.5');
+  if (Boolean(input.csv) === Boolean(input.stormId))
+    throw new AppError('VALIDATION', 'train from exactly one of a storm (--storm) or a file (--csv)');
   const seed = input.seed ?? 1;
-  if (!Number.isInteger(seed) || seed < 0) throw new AppError('VALIDATION', `seed: must be a whole number >= 0, got ${seed}`);
+  if (!Number.isInteger(seed) || seed < 0)
+    throw new AppError('VALIDATION', `seed: must be a whole number >= 0, got ${seed}`);
   const name = input.name ?? 'uplift';
   let tenantId: string;
   let labelled: Awaited<ReturnType<typeof readTrainingCsv>>;
@@ -61,7 +64,13 @@ export async function trainModel(ctx: ServiceContext, input: TrainInput): Promis
   if (input.csv) {
     tenantId = actingTenant(ctx, input.tenantId);
     labelled = await readTrainingCsv(input.csv);
-    source = { kind: 'csv', file: input.csv.sourceName, treatment_col: input.csv.treatmentCol, outcome_col: input.csv.outcomeCol, skipped_rows: labelled.skipped };
+    source = {
+      kind: 'csv',
+      file: input.csv.sourceName,
+      treatment_col: input.csv.treatmentCol,
+      outcome_col: input.csv.outcomeCol,
+      skipped_rows: labelled.skipped,
+    };
   } else {
     const fromStorm = await loadStormTraining(ctx, input.stormId as string);
     tenantId = fromStorm.tenantId;
@@ -69,8 +78,16 @@ export async function trainModel(ctx: ServiceContext, input: TrainInput): Promis
     source = { kind: 'storm', storm_id: input.stormId };
   }
   const specs = inferSpecs(labelled.rows, input.features ?? DEFAULT_FEATURES);
-  const data: TrainingData = { dataset: toDataset(labelled.rows, specs), outcome: labelled.outcome, treatment: labelled.treatment };
-  const { model, metrics, reference } = trainWithHoldout(learner, data, { seed, holdoutShare, params: input.params ?? {} });
+  const data: TrainingData = {
+    dataset: toDataset(labelled.rows, specs),
+    outcome: labelled.outcome,
+    treatment: labelled.treatment,
+  };
+  const { model, metrics, reference } = trainWithHoldout(learner, data, {
+    seed,
+    holdoutShare,
+    params: input.params ?? {},
+  });
   const row = await insertVersion(ctx, tenantId, {
     name,
     learner,
@@ -112,7 +129,14 @@ async function insertVersion(ctx: ServiceContext, tenantId: string, values: NewV
           .executeTakeFirstOrThrow();
         await trx
           .insertInto('model_stage_change')
-          .values({ tenant_id: tenantId, model_id: inserted.model_id, from_stage: null, to_stage: 'staging', actor: actor(ctx), reason: 'trained' })
+          .values({
+            tenant_id: tenantId,
+            model_id: inserted.model_id,
+            from_stage: null,
+            to_stage: 'staging',
+            actor: actor(ctx),
+            reason: 'trained',
+          })
           .execute();
         return inserted;
       });
@@ -125,12 +149,26 @@ async function insertVersion(ctx: ServiceContext, tenantId: string, values: NewV
 }
 
 /** Runs `fn` in the tenant owning the model (a tenant principal looks only inside itself). */
-async function withModel<T>(ctx: ServiceContext, modelId: string, fn: (trx: Trx, m: ModelRow) => Promise<T>): Promise<T> {
-  if (!/^[0-9a-f-]{36}$/i.test(modelId)) throw new AppError('VALIDATION', `model_id: ${JSON.stringify(modelId)} is not a valid UUID`);
+async function withModel<T>(
+  ctx: ServiceContext,
+  modelId: string,
+  fn: (trx: Trx, m: ModelRow) => Promise<T>,
+): Promise<T> {
+  if (!/^[0-9a-f-]{36}$/i.test(modelId))
+    throw new AppError('VALIDATION', `model_id: ${JSON.stringify(modelId)} is not a valid UUID`);
   const tenantId =
     ctx.principal.kind === 'tenant'
       ? ctx.principal.tenantId
-      : await ctx.db.withPlatform(async (trx) => (await trx.selectFrom('uplift_model').select('tenant_id').where('model_id', '=', modelId).executeTakeFirst())?.tenant_id);
+      : await ctx.db.withPlatform(
+          async (trx) =>
+            (
+              await trx
+                .selectFrom('uplift_model')
+                .select('tenant_id')
+                .where('model_id', '=', modelId)
+                .executeTakeFirst()
+            )?.tenant_id,
+        );
   const missing = new AppError('NOT_FOUND', `model ${modelId} not found`, { model_id: modelId });
   if (!tenantId) throw missing;
   return ctx.db.withTenant(tenantId, async (trx) => {
@@ -140,30 +178,50 @@ async function withModel<T>(ctx: ServiceContext, modelId: string, fn: (trx: Trx,
   });
 }
 
-export async function getModel(ctx: ServiceContext, modelId: string): Promise<ModelView & { stage_history: unknown[] }> {
+export async function getModel(
+  ctx: ServiceContext,
+  modelId: string,
+): Promise<ModelView & { stage_history: unknown[] }> {
   return withModel(ctx, modelId, async (trx, m) => ({
     ...toView(m),
-    stage_history: (await repo.stageHistory(trx, modelId)).map((h) => ({ ...h, changed_at: new Date(h.changed_at).toISOString() })),
+    stage_history: (await repo.stageHistory(trx, modelId)).map((h) => ({
+      ...h,
+      changed_at: new Date(h.changed_at).toISOString(),
+    })),
   }));
 }
 
-export async function listModels(ctx: ServiceContext, filter: { tenantId?: string; name?: string } = {}): Promise<ModelView[]> {
+export async function listModels(
+  ctx: ServiceContext,
+  filter: { tenantId?: string; name?: string } = {},
+): Promise<ModelView[]> {
   const tenantId = actingTenant(ctx, filter.tenantId);
   return (await ctx.db.withTenant(tenantId, (trx) => repo.listModels(trx, filter.name))).map(toView);
 }
 
 /** The playbook's `get_active_model('uplift', 'production')`. */
-export async function getActiveModel(ctx: ServiceContext, input: { tenantId?: string; name?: string; stage?: 'production' | 'shadow' } = {}): Promise<ModelView> {
+export async function getActiveModel(
+  ctx: ServiceContext,
+  input: { tenantId?: string; name?: string; stage?: 'production' | 'shadow' } = {},
+): Promise<ModelView> {
   const tenantId = actingTenant(ctx, input.tenantId);
   const name = input.name ?? 'uplift';
   const stage = input.stage ?? 'production';
   const row = await ctx.db.withTenant(tenantId, (trx) => repo.findByStage(trx, name, stage));
-  if (!row) throw new AppError('NOT_FOUND', `no ${stage} model named ${name}: train one (stormops model train) and promote it`, { name, stage });
+  if (!row)
+    throw new AppError(
+      'NOT_FOUND',
+      `no ${stage} model named ${name}: train one (stormops model train) and promote it`,
+      { name, stage },
+    );
   return toView(row);
 }
 
 /** Moves a model to a stage; promoting to production or shadow archives the model that held it. */
-export async function promoteModel(ctx: ServiceContext, input: { modelId: string; stage: Stage; reason?: string }): Promise<ModelView> {
+export async function promoteModel(
+  ctx: ServiceContext,
+  input: { modelId: string; stage: Stage; reason?: string },
+): Promise<ModelView> {
   requireRole(ctx, ['admin'], 'promoting a model');
   if (!STAGES.includes(input.stage)) throw new AppError('VALIDATION', `stage: must be one of ${STAGES.join(', ')}`);
   const audit = { actor: actor(ctx), reason: input.reason ?? null };
@@ -171,7 +229,8 @@ export async function promoteModel(ctx: ServiceContext, input: { modelId: string
     if (m.stage === input.stage) return toView(m);
     if (input.stage === 'production' || input.stage === 'shadow') {
       const holder = await repo.findByStage(trx, m.name, input.stage);
-      if (holder) await repo.setStage(trx, holder, 'archived', { ...audit, reason: `replaced by version ${m.version}` });
+      if (holder)
+        await repo.setStage(trx, holder, 'archived', { ...audit, reason: `replaced by version ${m.version}` });
     }
     await repo.setStage(trx, m, input.stage, audit);
     return toView({ ...m, stage: input.stage });
@@ -179,7 +238,10 @@ export async function promoteModel(ctx: ServiceContext, input: { modelId: string
 }
 
 /** Puts back the model that was production before the current one. */
-export async function rollbackModel(ctx: ServiceContext, input: { tenantId?: string; name?: string; reason?: string } = {}): Promise<ModelView> {
+export async function rollbackModel(
+  ctx: ServiceContext,
+  input: { tenantId?: string; name?: string; reason?: string } = {},
+): Promise<ModelView> {
   requireRole(ctx, ['admin'], 'rolling back a model');
   const tenantId = actingTenant(ctx, input.tenantId);
   const name = input.name ?? 'uplift';

@@ -17,8 +17,12 @@ import * as repo from './models.repo.ts';
 import * as models from './models.service.ts';
 import { scoreStorm } from './scoring.service.ts';
 
-
-const csvInput = (count: number, seed: number) => ({ source: [historyCsv(count, seed)], sourceName: 'history.csv', treatmentCol: 'arm', outcomeCol: 'converted' });
+const csvInput = (count: number, seed: number) => ({
+  source: [historyCsv(count, seed)],
+  sourceName: 'history.csv',
+  treatmentCol: 'arm',
+  outcomeCol: 'converted',
+});
 
 describeEachDatabase('model registry', (t) => {
   let tenantId: string;
@@ -30,13 +34,24 @@ describeEachDatabase('model registry', (t) => {
     const ctx = tenantCtx(t().db, tenantId);
     const a = await models.trainModel(ctx, { csv: csvInput(4000, 21), learner: 't-learner', seed: 3 });
     const b = await models.trainModel(ctx, { csv: csvInput(4000, 21), learner: 't-learner', seed: 3 });
-    expect(a).toMatchObject({ stage: 'staging', learner: 't-learner', training_rows: 4000, version: expect.any(Number) });
+    expect(a).toMatchObject({
+      stage: 'staging',
+      learner: 't-learner',
+      training_rows: 4000,
+      version: expect.any(Number),
+    });
     expect(b.version).toBe(a.version + 1);
     expect(b.training_fingerprint).toBe(a.training_fingerprint);
     expect(a.holdout_metrics).toMatchObject({ n_train: 2800, n_holdout: 1200 });
-    expect(a.feature_schema.features.map((f) => f.name)).toEqual(expect.arrayContaining(['max_hail_in', 'roof_age_years', 'roof_material']));
+    expect(a.feature_schema.features.map((f) => f.name)).toEqual(
+      expect.arrayContaining(['max_hail_in', 'roof_age_years', 'roof_material']),
+    );
     const [artA, artB] = await t().db.withTenant(tenantId, (trx) =>
-      Promise.all([a.model_id, b.model_id].map((id) => trx.selectFrom('uplift_model').select('artifact').where('model_id', '=', id).executeTakeFirstOrThrow())),
+      Promise.all(
+        [a.model_id, b.model_id].map((id) =>
+          trx.selectFrom('uplift_model').select('artifact').where('model_id', '=', id).executeTakeFirstOrThrow(),
+        ),
+      ),
     );
     expect(artB?.artifact).toEqual(artA?.artifact);
     const other = await models.trainModel(ctx, { csv: csvInput(4000, 22), learner: 't-learner', seed: 3 });
@@ -45,13 +60,33 @@ describeEachDatabase('model registry', (t) => {
 
   it('refuses training data with one arm, bad outcomes or a missing column, naming the problem', async () => {
     const ctx = tenantCtx(t().db, tenantId);
-    const oneArm = Buffer.from(historyCsv(200, 5).toString().replace(/,hold,/g, ',treat,'));
-    await expect(models.trainModel(ctx, { csv: { ...csvInput(0, 0), source: [oneArm] } })).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringContaining('0 held out') });
-    await expect(models.trainModel(ctx, { csv: { ...csvInput(200, 5), outcomeCol: 'signed' } })).rejects.toMatchObject({ message: expect.stringContaining('no column signed') });
-    const badOutcome = Buffer.from(historyCsv(200, 5).toString().replace(/,treat,0,0\n/, ',treat,maybe,0\n'));
-    await expect(models.trainModel(ctx, { csv: { ...csvInput(0, 0), source: [badOutcome] } })).rejects.toMatchObject({ message: expect.stringMatching(/row \d+, column converted/) });
-    await expect(models.trainModel(ctx, { csv: csvInput(200, 5), learner: 'magic' as never })).rejects.toMatchObject({ code: 'VALIDATION' });
-    await expect(models.trainModel(ctx, { csv: csvInput(200, 5), seed: Number('x') })).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringContaining('seed') });
+    const oneArm = Buffer.from(
+      historyCsv(200, 5)
+        .toString()
+        .replace(/,hold,/g, ',treat,'),
+    );
+    await expect(models.trainModel(ctx, { csv: { ...csvInput(0, 0), source: [oneArm] } })).rejects.toMatchObject({
+      code: 'VALIDATION',
+      message: expect.stringContaining('0 held out'),
+    });
+    await expect(models.trainModel(ctx, { csv: { ...csvInput(200, 5), outcomeCol: 'signed' } })).rejects.toMatchObject({
+      message: expect.stringContaining('no column signed'),
+    });
+    const badOutcome = Buffer.from(
+      historyCsv(200, 5)
+        .toString()
+        .replace(/,treat,0,0\n/, ',treat,maybe,0\n'),
+    );
+    await expect(models.trainModel(ctx, { csv: { ...csvInput(0, 0), source: [badOutcome] } })).rejects.toMatchObject({
+      message: expect.stringMatching(/row \d+, column converted/),
+    });
+    await expect(models.trainModel(ctx, { csv: csvInput(200, 5), learner: 'magic' as never })).rejects.toMatchObject({
+      code: 'VALIDATION',
+    });
+    await expect(models.trainModel(ctx, { csv: csvInput(200, 5), seed: Number('x') })).rejects.toMatchObject({
+      code: 'VALIDATION',
+      message: expect.stringContaining('seed'),
+    });
   });
 
   it('promotes with an audit trail, keeps one production model, and rolls back', async () => {
@@ -67,12 +102,22 @@ describeEachDatabase('model registry', (t) => {
     const back = await models.rollbackModel(ctx);
     expect(back.model_id).toBe(v1.model_id);
     expect((await models.getModel(ctx, v2.model_id)).stage).toBe('archived');
-    const history = (await models.getModel(ctx, v1.model_id)).stage_history as { from_stage: string | null; to_stage: string }[];
-    expect(history.map((h) => `${h.from_stage}->${h.to_stage}`)).toEqual(['archived->production', 'production->archived', 'staging->production', 'null->staging']);
+    const history = (await models.getModel(ctx, v1.model_id)).stage_history as {
+      from_stage: string | null;
+      to_stage: string;
+    }[];
+    expect(history.map((h) => `${h.from_stage}->${h.to_stage}`)).toEqual([
+      'archived->production',
+      'production->archived',
+      'staging->production',
+      'null->staging',
+    ]);
     // Another tenant sees none of it.
     const stranger = tenantCtx(t().db, (await newTenant(t().db)).tenantId);
     await expect(models.getModel(stranger, v1.model_id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(models.promoteModel(stranger, { modelId: v1.model_id, stage: 'archived' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(models.promoteModel(stranger, { modelId: v1.model_id, stage: 'archived' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
     expect(await models.listModels(stranger)).toEqual([]);
   });
 
@@ -99,10 +144,16 @@ describeEachDatabase('model registry', (t) => {
       rollbackTo: await repo.previousProduction(trx, 'uplift', v3.model_id),
       history: (await repo.stageHistory(trx, v2.model_id)).map((h) => `${h.from_stage}->${h.to_stage}`),
     }));
-    const expected = { rollbackTo: v2.model_id, history: ['production->archived', 'staging->production', 'null->staging'] };
+    const expected = {
+      rollbackTo: v2.model_id,
+      history: ['production->archived', 'staging->production', 'null->staging'],
+    };
     expect(read).toEqual({ index: expected, scan: expected });
     expect((await models.rollbackModel(ctx)).model_id).toBe(v2.model_id);
-    const history = (await models.getModel(ctx, v2.model_id)).stage_history as { from_stage: string | null; to_stage: string }[];
+    const history = (await models.getModel(ctx, v2.model_id)).stage_history as {
+      from_stage: string | null;
+      to_stage: string;
+    }[];
     expect(history.map((h) => `${h.from_stage}->${h.to_stage}`)).toEqual([
       'archived->production',
       'production->archived',
@@ -111,11 +162,14 @@ describeEachDatabase('model registry', (t) => {
     ]);
   });
 
-  it("scores a storm with the production model bit-identically to its stored artifact, and the shadow model beside it", async () => {
+  it('scores a storm with the production model bit-identically to its stored artifact, and the shadow model beside it', async () => {
     const { tenantId: tid } = await newTenant(t().db);
     const ctx = tenantCtx(t().db, tid);
     const stormId = (await createStorm(ctx, { eventId: 'SCORE_1', name: 'x' })).storm_id;
-    await expect(scoreStorm(ctx, { stormId })).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('no production') });
+    await expect(scoreStorm(ctx, { stormId })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringContaining('no production'),
+    });
     const prod = await models.trainModel(ctx, { csv: csvInput(2000, 41), learner: 't-learner' });
     const shadow = await models.trainModel(ctx, { csv: csvInput(2000, 42), learner: 'uplift-forest' });
     await models.promoteModel(ctx, { modelId: prod.model_id, stage: 'production' });
@@ -124,14 +178,34 @@ describeEachDatabase('model registry', (t) => {
     const r = await scoreStorm(ctx, { stormId });
     expect(r).toMatchObject({ scored: 700, model_id: prod.model_id, shadow_model_id: shadow.model_id });
     const stored = await t().db.withTenant(tid, async (trx) => {
-      const props = await sql<Record<string, unknown> & { property_id: string }>`select * from property where storm_id = ${stormId} order by property_id`.execute(trx);
-      const scores = await trx.selectFrom('property_score').selectAll().where('storm_id', '=', stormId).orderBy('property_id').execute();
+      const props = await sql<
+        Record<string, unknown> & { property_id: string }
+      >`select * from property where storm_id = ${stormId} order by property_id`.execute(trx);
+      const scores = await trx
+        .selectFrom('property_score')
+        .selectAll()
+        .where('storm_id', '=', stormId)
+        .orderBy('property_id')
+        .execute();
       const artifact = (modelId: string) =>
-        trx.selectFrom('uplift_model').select(['artifact', 'feature_schema']).where('model_id', '=', modelId).executeTakeFirstOrThrow();
-      return { props: props.rows, scores, art: await artifact(prod.model_id), shadowArt: await artifact(shadow.model_id) };
+        trx
+          .selectFrom('uplift_model')
+          .select(['artifact', 'feature_schema'])
+          .where('model_id', '=', modelId)
+          .executeTakeFirstOrThrow();
+      return {
+        props: props.rows,
+        scores,
+        art: await artifact(prod.model_id),
+        shadowArt: await artifact(shadow.model_id),
+      };
     });
     const predict = (art: { artifact: unknown; feature_schema: unknown }) =>
-      Array.from(loadModel(art.artifact as never).predictUplift(toDataset(stored.props, (art.feature_schema as { features: FeatureSpec[] }).features)));
+      Array.from(
+        loadModel(art.artifact as never).predictUplift(
+          toDataset(stored.props, (art.feature_schema as { features: FeatureSpec[] }).features),
+        ),
+      );
     expect(stored.scores.map((s) => s.uplift)).toEqual(predict(stored.art));
     expect(stored.scores.map((s) => s.shadow_uplift)).toEqual(predict(stored.shadowArt));
     expect(stored.scores.map((s) => s.zip)).toEqual(stored.props.map((p) => p['zip']));
@@ -145,7 +219,9 @@ describeEachDatabase('model registry', (t) => {
     await importProperties(ctx, { stormId, source: [historyCsv(1500, 51)] });
     await t().db.withTenant(tid, async (trx) => {
       await sql`insert into assignment (tenant_id, property_id, storm_id, arm, run_id)
-        select tenant_id, property_id, storm_id, attributes->>'arm', gen_random_uuid() from property where storm_id = ${stormId}`.execute(trx);
+        select tenant_id, property_id, storm_id, attributes->>'arm', gen_random_uuid() from property where storm_id = ${stormId}`.execute(
+        trx,
+      );
       await sql`insert into outcome (tenant_id, storm_id, property_id, converted, idempotency_key)
         select tenant_id, storm_id, property_id, true, property_id::text from property
         where storm_id = ${stormId} and attributes->>'converted' = '1'`.execute(trx);
@@ -158,7 +234,14 @@ describeEachDatabase('model registry', (t) => {
 
   it('evaluates any scores from a CSV with the same numbers as the metrics package', async () => {
     const rows = ['t,y,s', '1,1,0.9', '1,0,0.8', '0,0,0.7', '0,1,0.2', '1,1,0.5', '0,0,0.5', '1,0,0.1', '0,1,0.05'];
-    const r = await evaluateScores({ source: [Buffer.from(rows.join('\n'))], sourceName: 'scores.csv', treatmentCol: 't', outcomeCol: 'y', scoreCol: 's', k: 0.5 });
+    const r = await evaluateScores({
+      source: [Buffer.from(rows.join('\n'))],
+      sourceName: 'scores.csv',
+      treatmentCol: 't',
+      outcomeCol: 'y',
+      scoreCol: 's',
+      k: 0.5,
+    });
     const { qiniAucScore, upliftAucScore, upliftAtK } = await import('@stormops/uplift');
     const y = [1, 0, 0, 1, 1, 0, 0, 1];
     const tr = [1, 1, 0, 0, 1, 0, 1, 0];
@@ -169,9 +252,21 @@ describeEachDatabase('model registry', (t) => {
       n_control: 4,
       qini_auc_score: qiniAucScore(y, s, tr),
       uplift_auc_score: upliftAucScore(y, s, tr),
-      uplift_at_k: { k: 0.5, overall: upliftAtK(y, s, tr, 'overall', 0.5), by_group: upliftAtK(y, s, tr, 'by_group', 0.5) },
+      uplift_at_k: {
+        k: 0.5,
+        overall: upliftAtK(y, s, tr, 'overall', 0.5),
+        by_group: upliftAtK(y, s, tr, 'by_group', 0.5),
+      },
     });
-    await expect(evaluateScores({ source: [Buffer.from('t,y,s\n1,2,0.1\n0,0,0.2\n')], sourceName: 'x.csv', treatmentCol: 't', outcomeCol: 'y', scoreCol: 's' })).rejects.toMatchObject({
+    await expect(
+      evaluateScores({
+        source: [Buffer.from('t,y,s\n1,2,0.1\n0,0,0.2\n')],
+        sourceName: 'x.csv',
+        treatmentCol: 't',
+        outcomeCol: 'y',
+        scoreCol: 's',
+      }),
+    ).rejects.toMatchObject({
       message: expect.stringContaining('x.csv, row 2, column y'),
     });
   });

@@ -9,7 +9,10 @@ import { withStorm } from '../storms/storms.service.ts';
 import type { ImportedProperty } from '../properties/property-row.ts';
 import type { LabelledRows } from './training-data.ts';
 
-export async function loadStormTraining(ctx: ServiceContext, stormId: string): Promise<{ tenantId: string; labelled: LabelledRows }> {
+export async function loadStormTraining(
+  ctx: ServiceContext,
+  stormId: string,
+): Promise<{ tenantId: string; labelled: LabelledRows }> {
   return withStorm(ctx, stormId, async (trx, storm) => {
     const result = await sql<Record<string, unknown> & { arm: string; converted: boolean | null }>`
       select p.*, a.arm, o.converted

@@ -49,13 +49,21 @@ export interface ScoreReference {
   percentiles: number[];
 }
 
-export function fitLearner(name: LearnerName, data: Omit<TrainingData, 'dataset'> & { dataset: Dataset }, seed: number, params: Record<string, unknown>): UpliftModel {
+export function fitLearner(
+  name: LearnerName,
+  data: Omit<TrainingData, 'dataset'> & { dataset: Dataset },
+  seed: number,
+  params: Record<string, unknown>,
+): UpliftModel {
   const { dataset, outcome, treatment } = data;
   switch (name) {
     case 't-learner':
       return fitTLearner(dataset, outcome, treatment, { learner: { type: 'gbdt', params: { seed, ...params } } });
     case 'x-learner':
-      return fitXLearner(dataset, outcome, treatment, { learner: { type: 'gbdt', params: { seed, ...params } }, propensity: { type: 'known' } });
+      return fitXLearner(dataset, outcome, treatment, {
+        learner: { type: 'gbdt', params: { seed, ...params } },
+        propensity: { type: 'known' },
+      });
     case 's-learner':
       return fitSLearner(dataset, outcome, treatment, { learner: { type: 'gbdt', params: { seed, ...params } } });
     case 'uplift-forest':
@@ -74,11 +82,15 @@ function checkArms(treatment: Float64Array, outcome: Float64Array): void {
   for (let i = 0; i < treatment.length; i++) {
     if (treatment[i] === 1) treated++;
     const y = outcome[i];
-    if (y !== 0 && y !== 1) throw new AppError('VALIDATION', `outcome of training row ${i + 1} is ${y}: outcomes must be 0 or 1`);
+    if (y !== 0 && y !== 1)
+      throw new AppError('VALIDATION', `outcome of training row ${i + 1} is ${y}: outcomes must be 0 or 1`);
   }
   const held = treatment.length - treated;
   if (treated < 20 || held < 20) {
-    throw new AppError('VALIDATION', `training needs at least 20 treated and 20 held-out homes with outcomes; got ${treated} treated, ${held} held out`);
+    throw new AppError(
+      'VALIDATION',
+      `training needs at least 20 treated and 20 held-out homes with outcomes; got ${treated} treated, ${held} held out`,
+    );
   }
 }
 
@@ -90,7 +102,11 @@ export function trainWithHoldout(
 ): { model: UpliftModel; metrics: HoldoutMetrics; reference: ScoreReference } {
   checkArms(data.treatment, data.outcome);
   const { train, test } = trainTestSplit(data.dataset.nRows, opts.holdoutShare, opts.seed);
-  const trainData = { dataset: selectRows(data.dataset, train), outcome: pick(data.outcome, train), treatment: pick(data.treatment, train) };
+  const trainData = {
+    dataset: selectRows(data.dataset, train),
+    outcome: pick(data.outcome, train),
+    treatment: pick(data.treatment, train),
+  };
   const model = fitLearner(name, trainData, opts.seed, opts.params);
   const yTest = pick(data.outcome, test);
   const tTest = pick(data.treatment, test);

@@ -217,9 +217,15 @@ describeEachDatabase('alert incidents and delivery', (t) => {
     const n = notifier();
     const keys = Array.from({ length: 3 }, (_, i) => `data_health:${crypto.randomUUID()}:tie_${i}`);
     const now = new Date('2031-02-03T00:00:00Z');
-    const { opened } = await syncAlerts(db, keys.map((k) => cond(k, true, 'ticket')), now);
+    const { opened } = await syncAlerts(
+      db,
+      keys.map((k) => cond(k, true, 'ticket')),
+      now,
+    );
     // A row's place in the table is not its age (an update or a reused slot moves it): put the first incident last.
-    await sql`update alert_incident set delivery_attempts = delivery_attempts where alert_key = ${keys[0]}`.execute(db.owner);
+    await sql`update alert_incident set delivery_attempts = delivery_attempts where alert_key = ${keys[0]}`.execute(
+      db.owner,
+    );
     const reports = await deliverPending(db, n, now);
     const mine = new Set(opened.map((o) => o.alert_id));
     expect(reports.filter((r) => mine.has(r.alert_id)).map((r) => r.alert_id)).toEqual(opened.map((o) => o.alert_id));

@@ -36,7 +36,15 @@ const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
 export function completenessIssues(p: PropertyStats): Issue[] {
   const issues: Issue[] = [];
-  if (p.properties === 0) return [{ check: 'completeness', severity: 'warning', message: 'the storm has no properties yet: import them', numbers: { properties: 0 } }];
+  if (p.properties === 0)
+    return [
+      {
+        check: 'completeness',
+        severity: 'warning',
+        message: 'the storm has no properties yet: import them',
+        numbers: { properties: 0 },
+      },
+    ];
   const coords = share(p.missing_coordinates, p.properties);
   if (coords > THRESHOLDS.missingCoordinatesWarn) {
     issues.push({
@@ -46,16 +54,30 @@ export function completenessIssues(p: PropertyStats): Issue[] {
       numbers: { missing: p.missing_coordinates, properties: p.properties, share: coords },
     });
   }
-  for (const [field, missing] of [['roof age', p.missing_roof_age], ['home value', p.missing_home_value]] as const) {
+  for (const [field, missing] of [
+    ['roof age', p.missing_roof_age],
+    ['home value', p.missing_home_value],
+  ] as const) {
     const s = share(missing, p.properties);
     if (s > THRESHOLDS.missingFeatureWarn) {
-      issues.push({ check: 'completeness', severity: 'warning', message: `${pct(s)} of properties have no ${field}`, numbers: { missing, properties: p.properties, share: s } });
+      issues.push({
+        check: 'completeness',
+        severity: 'warning',
+        message: `${pct(s)} of properties have no ${field}`,
+        numbers: { missing, properties: p.properties, share: s },
+      });
     }
   }
   return issues;
 }
 
-export function scoreIssues(properties: number, scored: number, oldestScoredAt: Date | null, lastChange: Date | null, staleModel: boolean): Issue[] {
+export function scoreIssues(
+  properties: number,
+  scored: number,
+  oldestScoredAt: Date | null,
+  lastChange: Date | null,
+  staleModel: boolean,
+): Issue[] {
   if (properties === 0) return [];
   const coverage = share(scored, properties);
   const issues: Issue[] = [];
@@ -68,19 +90,40 @@ export function scoreIssues(properties: number, scored: number, oldestScoredAt: 
     });
   }
   if (scored > 0 && oldestScoredAt && lastChange && lastChange > oldestScoredAt) {
-    issues.push({ check: 'score_freshness', severity: 'warning', message: 'properties changed after they were scored: score the storm again', numbers: { oldest_scored_at: oldestScoredAt.toISOString(), last_property_change: lastChange.toISOString() } });
+    issues.push({
+      check: 'score_freshness',
+      severity: 'warning',
+      message: 'properties changed after they were scored: score the storm again',
+      numbers: { oldest_scored_at: oldestScoredAt.toISOString(), last_property_change: lastChange.toISOString() },
+    });
   }
   if (scored > 0 && staleModel) {
-    issues.push({ check: 'score_freshness', severity: 'warning', message: 'scores come from a model that is no longer in production: score the storm again', numbers: {} });
+    issues.push({
+      check: 'score_freshness',
+      severity: 'warning',
+      message: 'scores come from a model that is no longer in production: score the storm again',
+      numbers: {},
+    });
   }
   return issues;
 }
 
-export function balanceIssues(treat: number, hold: number, intendedHoldShare: number | null): { issues: Issue[]; srm: ReturnType<typeof srmTest> | null } {
+export function balanceIssues(
+  treat: number,
+  hold: number,
+  intendedHoldShare: number | null,
+): { issues: Issue[]; srm: ReturnType<typeof srmTest> | null } {
   if (intendedHoldShare === null || treat + hold === 0) return { issues: [], srm: null };
   const srm = srmTest(treat, hold, intendedHoldShare);
   const issues: Issue[] = srm.flagged
-    ? [{ check: 'treat_hold_balance', severity: 'critical', message: `sample ratio mismatch: ${hold} held out of ${treat + hold}, intended ${pct(intendedHoldShare)} (p=${srm.pValue.toExponential(2)}); check the assignment`, numbers: { treat, hold, intended_hold_share: intendedHoldShare, p_value: srm.pValue } }]
+    ? [
+        {
+          check: 'treat_hold_balance',
+          severity: 'critical',
+          message: `sample ratio mismatch: ${hold} held out of ${treat + hold}, intended ${pct(intendedHoldShare)} (p=${srm.pValue.toExponential(2)}); check the assignment`,
+          numbers: { treat, hold, intended_hold_share: intendedHoldShare, p_value: srm.pValue },
+        },
+      ]
     : [];
   return { issues, srm };
 }
@@ -98,16 +141,34 @@ export function contaminationIssues(holdN: number, contaminatedProperties: numbe
   ];
 }
 
-export function outcomeIssues(stormStatus: string, assigned: number, lastRecorded: Date | null, lagP90: number | null, now: Date): Issue[] {
+export function outcomeIssues(
+  stormStatus: string,
+  assigned: number,
+  lastRecorded: Date | null,
+  lagP90: number | null,
+  now: Date,
+): Issue[] {
   const issues: Issue[] = [];
   if (stormStatus === 'active' && assigned > 0) {
     const silentHours = lastRecorded ? (now.getTime() - lastRecorded.getTime()) / 3_600_000 : Infinity;
     if (silentHours > THRESHOLDS.outcomeSilenceHours) {
-      issues.push({ check: 'outcome_freshness', severity: 'warning', message: lastRecorded ? `no outcome logged for ${silentHours.toFixed(0)} h on an active storm` : 'no outcomes logged yet on an active storm', numbers: { hours_since_last: Number.isFinite(silentHours) ? silentHours : null } });
+      issues.push({
+        check: 'outcome_freshness',
+        severity: 'warning',
+        message: lastRecorded
+          ? `no outcome logged for ${silentHours.toFixed(0)} h on an active storm`
+          : 'no outcomes logged yet on an active storm',
+        numbers: { hours_since_last: Number.isFinite(silentHours) ? silentHours : null },
+      });
     }
   }
   if (lagP90 !== null && lagP90 > THRESHOLDS.outcomeLagP90Hours) {
-    issues.push({ check: 'outcome_lag', severity: 'warning', message: `outcomes are logged ${lagP90.toFixed(0)} h after the knock (p90): ask crews to log the same day`, numbers: { lag_p90_hours: lagP90 } });
+    issues.push({
+      check: 'outcome_lag',
+      severity: 'warning',
+      message: `outcomes are logged ${lagP90.toFixed(0)} h after the knock (p90): ask crews to log the same day`,
+      numbers: { lag_p90_hours: lagP90 },
+    });
   }
   return issues;
 }
@@ -115,7 +176,17 @@ export function outcomeIssues(stormStatus: string, assigned: number, lastRecorde
 export function backupIssues(lastBackup: Date | null, now: Date): Issue[] {
   const age = lastBackup ? (now.getTime() - lastBackup.getTime()) / 3_600_000 : null;
   if (age !== null && age <= THRESHOLDS.backupMaxAgeHours) return [];
-  return [{ check: 'backup_age', severity: 'warning', message: age === null ? 'no backup recorded: run stormops db backup' : `the last backup is ${age.toFixed(0)} h old (more than 24 h)`, numbers: { age_hours: age } }];
+  return [
+    {
+      check: 'backup_age',
+      severity: 'warning',
+      message:
+        age === null
+          ? 'no backup recorded: run stormops db backup'
+          : `the last backup is ${age.toFixed(0)} h old (more than 24 h)`,
+      numbers: { age_hours: age },
+    },
+  ];
 }
 
 export function statusOf(issues: readonly Issue[]): 'healthy' | 'degraded' | 'unhealthy' {

@@ -11,8 +11,16 @@ export function registerHealthCommands(program: Command, rt: CliRuntime): void {
     .requiredOption('--storm <id>', 'storm id')
     .option('--json', 'print JSON')
     .action((o: { storm: string; json?: boolean }) =>
-      rt.run(o, (ctx) => service.getHealthDashboard(ctx, o.storm), (r) =>
-        [`Health: ${r.health_status}`, r.issues.length ? table(r.issues.map((i) => ({ severity: i.severity, check: i.check, message: i.message }))) : 'No issues.'].join('\n'),
+      rt.run(
+        o,
+        (ctx) => service.getHealthDashboard(ctx, o.storm),
+        (r) =>
+          [
+            `Health: ${r.health_status}`,
+            r.issues.length
+              ? table(r.issues.map((i) => ({ severity: i.severity, check: i.check, message: i.message })))
+              : 'No issues.',
+          ].join('\n'),
       ),
     );
   health
@@ -21,12 +29,15 @@ export function registerHealthCommands(program: Command, rt: CliRuntime): void {
     .requiredOption('--storm <id>', 'storm id')
     .option('--json', 'print JSON')
     .action((o: { storm: string; json?: boolean }) =>
-      rt.run(o, (ctx) => service.checkConversionRates(ctx, o.storm), (r) =>
-        [
-          `Treat: ${(r.treat.rate * 100).toFixed(1)}% (${r.treat.conversions}/${r.treat.n})   Hold: ${(r.hold.rate * 100).toFixed(1)}% (${r.hold.conversions}/${r.hold.n})`,
-          `Lift: ${(r.lift * 100).toFixed(1)} pts${r.lift_ci ? ` (95% CI ${(r.lift_ci[0]! * 100).toFixed(1)} to ${(r.lift_ci[1]! * 100).toFixed(1)})` : ''}`,
-          r.anomaly ? `Anomaly: ${r.reasons.join('; ')}` : 'No anomaly.',
-        ].join('\n'),
+      rt.run(
+        o,
+        (ctx) => service.checkConversionRates(ctx, o.storm),
+        (r) =>
+          [
+            `Treat: ${(r.treat.rate * 100).toFixed(1)}% (${r.treat.conversions}/${r.treat.n})   Hold: ${(r.hold.rate * 100).toFixed(1)}% (${r.hold.conversions}/${r.hold.n})`,
+            `Lift: ${(r.lift * 100).toFixed(1)} pts${r.lift_ci ? ` (95% CI ${(r.lift_ci[0]! * 100).toFixed(1)} to ${(r.lift_ci[1]! * 100).toFixed(1)})` : ''}`,
+            r.anomaly ? `Anomaly: ${r.reasons.join('; ')}` : 'No anomaly.',
+          ].join('\n'),
       ),
     );
   health
@@ -35,7 +46,11 @@ export function registerHealthCommands(program: Command, rt: CliRuntime): void {
     .requiredOption('--storm <id>', 'storm id')
     .option('--json', 'print JSON')
     .action((o: { storm: string; json?: boolean }) =>
-      rt.run(o, (ctx) => service.checkUpliftDistribution(ctx, o.storm), (r) => keyValues({ ...r, test: r.test ? JSON.stringify(r.test) : null } as Record<string, unknown>)),
+      rt.run(
+        o,
+        (ctx) => service.checkUpliftDistribution(ctx, o.storm),
+        (r) => keyValues({ ...r, test: r.test ? JSON.stringify(r.test) : null } as Record<string, unknown>),
+      ),
     );
   health
     .command('history')
@@ -44,8 +59,10 @@ export function registerHealthCommands(program: Command, rt: CliRuntime): void {
     .option('--kind <kind>', 'dashboard | conversion_rates | uplift_distribution')
     .option('--json', 'print JSON')
     .action((o: { storm: string; kind?: 'dashboard'; json?: boolean }) =>
-      rt.run(o, (ctx) => service.getHealthHistory(ctx, o.storm, o.kind ? { kind: o.kind } : {}), (rows) =>
-        table(rows.map((h) => ({ checked_at: h.checked_at, kind: h.kind, status: h.status }))),
+      rt.run(
+        o,
+        (ctx) => service.getHealthHistory(ctx, o.storm, o.kind ? { kind: o.kind } : {}),
+        (rows) => table(rows.map((h) => ({ checked_at: h.checked_at, kind: h.kind, status: h.status }))),
       ),
     );
 }

@@ -38,7 +38,11 @@ export async function scoreStats(trx: Trx, stormId: string, productionId: string
       exists (select 1 from property_score where storm_id = ${stormId} and model_id is distinct from ${productionId ?? null}::uuid) as stale
     from property_score where storm_id = ${stormId}`.execute(trx);
   const row = r.rows[0];
-  return { scored: Number(row?.scored ?? 0), oldest_scored_at: row?.oldest ?? null, stale_model: Boolean(row?.stale) && productionId !== undefined };
+  return {
+    scored: Number(row?.scored ?? 0),
+    oldest_scored_at: row?.oldest ?? null,
+    stale_model: Boolean(row?.stale) && productionId !== undefined,
+  };
 }
 
 export async function productionModel(trx: Trx) {
@@ -61,7 +65,11 @@ export async function armOutcomes(trx: Trx, stormId: string) {
   const out = { treat: { n: 0, conversions: 0, revenue_cents: 0 }, hold: { n: 0, conversions: 0, revenue_cents: 0 } };
   for (const row of r.rows) {
     if (row.arm === 'treat' || row.arm === 'hold') {
-      out[row.arm] = { n: Number(row.n), conversions: Number(row.conversions), revenue_cents: Number(row.revenue_cents) };
+      out[row.arm] = {
+        n: Number(row.n),
+        conversions: Number(row.conversions),
+        revenue_cents: Number(row.revenue_cents),
+      };
     }
   }
   return out;
@@ -82,12 +90,21 @@ export async function contaminationStats(trx: Trx, stormId: string) {
       count(distinct property_id) filter (where contaminated) as contaminated_properties
     from knock where storm_id = ${stormId}`.execute(trx);
   const row = r.rows[0];
-  return { knocks: Number(row?.knocks ?? 0), contaminated_knocks: Number(row?.contaminated_knocks ?? 0), contaminated_properties: Number(row?.contaminated_properties ?? 0) };
+  return {
+    knocks: Number(row?.knocks ?? 0),
+    contaminated_knocks: Number(row?.contaminated_knocks ?? 0),
+    contaminated_properties: Number(row?.contaminated_properties ?? 0),
+  };
 }
 
 /** Outcome freshness, and the lag from a property's first knock to its outcome being logged (hours). */
 export async function outcomeTiming(trx: Trx, stormId: string) {
-  const r = await sql<{ outcomes: string; last_recorded: Date | null; lag_p50_h: number | null; lag_p90_h: number | null }>`
+  const r = await sql<{
+    outcomes: string;
+    last_recorded: Date | null;
+    lag_p50_h: number | null;
+    lag_p90_h: number | null;
+  }>`
     with first_knock as (
       select property_id, min(knocked_at) as at from knock where storm_id = ${stormId} group by property_id
     )
@@ -116,12 +133,23 @@ export async function upliftScores(trx: Trx, stormId: string): Promise<Float64Ar
   return Float64Array.from(r.rows, (x) => x.uplift);
 }
 
-export async function saveCheck(trx: Trx, row: { tenant_id: string; storm_id: string; kind: string; status: string; result: unknown }): Promise<void> {
-  await trx.insertInto('storm_health_check').values({ ...row, result: JSON.stringify(row.result) }).execute();
+export async function saveCheck(
+  trx: Trx,
+  row: { tenant_id: string; storm_id: string; kind: string; status: string; result: unknown },
+): Promise<void> {
+  await trx
+    .insertInto('storm_health_check')
+    .values({ ...row, result: JSON.stringify(row.result) })
+    .execute();
 }
 
 export function history(trx: Trx, stormId: string, kind: string | undefined, limit: number) {
-  let q = trx.selectFrom('storm_health_check').select(['kind', 'status', 'result', 'checked_at']).where('storm_id', '=', stormId).orderBy('checked_at', 'desc').limit(limit);
+  let q = trx
+    .selectFrom('storm_health_check')
+    .select(['kind', 'status', 'result', 'checked_at'])
+    .where('storm_id', '=', stormId)
+    .orderBy('checked_at', 'desc')
+    .limit(limit);
   if (kind) q = q.where('kind', '=', kind);
   return q.execute();
 }

@@ -12,14 +12,20 @@ const params = z.object({ storm_id: stormId });
 
 export function registerHealthRoutes(root: FastifyInstance, db: Database): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
-  app.get('/storms/:storm_id/health', { schema: { tags, summary: 'Health status and issues of a storm’s data', params } }, async (request) =>
-    service.getHealthDashboard(contextOf(request, db), request.params.storm_id),
+  app.get(
+    '/storms/:storm_id/health',
+    { schema: { tags, summary: 'Health status and issues of a storm’s data', params } },
+    async (request) => service.getHealthDashboard(contextOf(request, db), request.params.storm_id),
   );
-  app.get('/storms/:storm_id/health/conversion-rates', { schema: { tags, summary: 'Treat vs hold conversion, lift, anomaly', params } }, async (request) =>
-    service.checkConversionRates(contextOf(request, db), request.params.storm_id),
+  app.get(
+    '/storms/:storm_id/health/conversion-rates',
+    { schema: { tags, summary: 'Treat vs hold conversion, lift, anomaly', params } },
+    async (request) => service.checkConversionRates(contextOf(request, db), request.params.storm_id),
   );
-  app.get('/storms/:storm_id/health/uplift-distribution', { schema: { tags, summary: 'Predicted uplift drift (PSI, KS / Wasserstein, mean band)', params } }, async (request) =>
-    service.checkUpliftDistribution(contextOf(request, db), request.params.storm_id),
+  app.get(
+    '/storms/:storm_id/health/uplift-distribution',
+    { schema: { tags, summary: 'Predicted uplift drift (PSI, KS / Wasserstein, mean band)', params } },
+    async (request) => service.checkUpliftDistribution(contextOf(request, db), request.params.storm_id),
   );
   app.get(
     '/storms/:storm_id/health/history',
@@ -28,7 +34,10 @@ export function registerHealthRoutes(root: FastifyInstance, db: Database): void 
         tags,
         summary: 'Earlier check results, newest first',
         params,
-        querystring: z.object({ kind: z.enum(['dashboard', 'conversion_rates', 'uplift_distribution']).optional(), limit: z.coerce.number().int().min(1).max(500).optional() }),
+        querystring: z.object({
+          kind: z.enum(['dashboard', 'conversion_rates', 'uplift_distribution']).optional(),
+          limit: z.coerce.number().int().min(1).max(500).optional(),
+        }),
       },
     },
     async (request) => ({

@@ -46,10 +46,22 @@ export async function getHealthDashboard(ctx: ServiceContext, stormId: string, c
     const balance = checks.balanceIssues(arms.treat.n, arms.hold.n, holdShare);
     const issues = [
       ...checks.completenessIssues(props),
-      ...checks.scoreIssues(props.properties, scores.scored, scores.oldest_scored_at, props.last_property_change, staleModel),
+      ...checks.scoreIssues(
+        props.properties,
+        scores.scored,
+        scores.oldest_scored_at,
+        props.last_property_change,
+        staleModel,
+      ),
       ...balance.issues,
       ...checks.contaminationIssues(arms.hold.n, contamination.contaminated_properties),
-      ...checks.outcomeIssues(storm.status, arms.treat.n + arms.hold.n, timing.last_recorded_at, timing.lag_p90_hours, now),
+      ...checks.outcomeIssues(
+        storm.status,
+        arms.treat.n + arms.hold.n,
+        timing.last_recorded_at,
+        timing.lag_p90_hours,
+        now,
+      ),
       ...checks.backupIssues(backup, now),
     ];
     const result = {
@@ -59,8 +71,17 @@ export async function getHealthDashboard(ctx: ServiceContext, stormId: string, c
       checked_at: now.toISOString(),
       metrics: {
         properties: props,
-        scores: { scored: scores.scored, coverage: props.properties ? scores.scored / props.properties : 0, oldest_scored_at: scores.oldest_scored_at },
-        arms: { treat: arms.treat.n, hold: arms.hold.n, intended_hold_share: holdShare, srm_p_value: balance.srm?.pValue ?? null },
+        scores: {
+          scored: scores.scored,
+          coverage: props.properties ? scores.scored / props.properties : 0,
+          oldest_scored_at: scores.oldest_scored_at,
+        },
+        arms: {
+          treat: arms.treat.n,
+          hold: arms.hold.n,
+          intended_hold_share: holdShare,
+          srm_p_value: balance.srm?.pValue ?? null,
+        },
         contamination,
         outcomes: timing,
         last_backup_at: backup,
@@ -69,10 +90,15 @@ export async function getHealthDashboard(ctx: ServiceContext, stormId: string, c
     await save(trx, storm.tenant_id, stormId, 'dashboard', result.health_status, result);
     return result;
   });
-  await raiseAlerts(ctx, stormId, now, ALERTING_CHECKS.map((check) => {
-    const critical = dashboard.issues.find((i) => i.check === check && i.severity === 'critical');
-    return { check, firing: critical !== undefined, message: critical?.message ?? check };
-  }));
+  await raiseAlerts(
+    ctx,
+    stormId,
+    now,
+    ALERTING_CHECKS.map((check) => {
+      const critical = dashboard.issues.find((i) => i.check === check && i.severity === 'critical');
+      return { check, firing: critical !== undefined, message: critical?.message ?? check };
+    }),
+  );
   return dashboard;
 }
 
@@ -80,7 +106,12 @@ export async function getHealthDashboard(ctx: ServiceContext, stormId: string, c
 export const ALERTING_CHECKS = ['completeness', 'score_coverage', 'treat_hold_balance', 'contamination'] as const;
 
 /** Opens or resolves one ticket per storm and check; delivery happens in the platform's evaluation loop. */
-async function raiseAlerts(ctx: ServiceContext, stormId: string, now: Date, checks: { check: string; firing: boolean; message: string }[]): Promise<void> {
+async function raiseAlerts(
+  ctx: ServiceContext,
+  stormId: string,
+  now: Date,
+  checks: { check: string; firing: boolean; message: string }[],
+): Promise<void> {
   await syncAlerts(
     ctx.db,
     checks.map((c) => ({
@@ -102,11 +133,21 @@ export async function checkConversionRates(ctx: ServiceContext, stormId: string,
     const rate = (a: { n: number; conversions: number }) => (a.n ? a.conversions / a.n : 0);
     const ready = arms.treat.n > 0 && arms.hold.n > 0;
     const lift = rate(arms.treat) - rate(arms.hold);
-    const test = ready ? twoProportionZTest(arms.treat.conversions, arms.treat.n, arms.hold.conversions, arms.hold.n) : null;
-    const ci = ready ? newcombeInterval(arms.treat.conversions, arms.treat.n, arms.hold.conversions, arms.hold.n, alpha) : null;
+    const test = ready
+      ? twoProportionZTest(arms.treat.conversions, arms.treat.n, arms.hold.conversions, arms.hold.n)
+      : null;
+    const ci = ready
+      ? newcombeInterval(arms.treat.conversions, arms.treat.n, arms.hold.conversions, arms.hold.n, alpha)
+      : null;
     const reasons: string[] = [];
-    if (ci && ci.upper < 0) reasons.push(`treat converts below hold with confidence (lift ${(lift * 100).toFixed(1)} pts, ${(1 - alpha) * 100}% CI up to ${(ci.upper * 100).toFixed(1)})`);
-    if (ready && (lift < PLAUSIBLE_LIFT.low || lift > PLAUSIBLE_LIFT.high)) reasons.push(`lift ${(lift * 100).toFixed(1)} pts is outside the plausible band ${PLAUSIBLE_LIFT.low * 100} to ${PLAUSIBLE_LIFT.high * 100} pts`);
+    if (ci && ci.upper < 0)
+      reasons.push(
+        `treat converts below hold with confidence (lift ${(lift * 100).toFixed(1)} pts, ${(1 - alpha) * 100}% CI up to ${(ci.upper * 100).toFixed(1)})`,
+      );
+    if (ready && (lift < PLAUSIBLE_LIFT.low || lift > PLAUSIBLE_LIFT.high))
+      reasons.push(
+        `lift ${(lift * 100).toFixed(1)} pts is outside the plausible band ${PLAUSIBLE_LIFT.low * 100} to ${PLAUSIBLE_LIFT.high * 100} pts`,
+      );
     const result = {
       storm_id: stormId,
       treat: { ...arms.treat, rate: rate(arms.treat) },
@@ -117,10 +158,23 @@ export async function checkConversionRates(ctx: ServiceContext, stormId: string,
       anomaly: reasons.length > 0,
       reasons,
     };
-    await save(trx, storm.tenant_id, stormId, 'conversion_rates', result.anomaly ? 'anomaly' : ready ? 'ok' : 'no_data', result);
+    await save(
+      trx,
+      storm.tenant_id,
+      stormId,
+      'conversion_rates',
+      result.anomaly ? 'anomaly' : ready ? 'ok' : 'no_data',
+      result,
+    );
     return result;
   }).then(async (result) => {
-    await raiseAlerts(ctx, stormId, new Date(), [{ check: 'conversion_anomaly', firing: result.anomaly, message: result.reasons.join('; ') || 'conversion anomaly' }]);
+    await raiseAlerts(ctx, stormId, new Date(), [
+      {
+        check: 'conversion_anomaly',
+        firing: result.anomaly,
+        message: result.reasons.join('; ') || 'conversion anomaly',
+      },
+    ]);
     return result;
   });
 }
@@ -147,9 +201,18 @@ export async function checkUpliftDistribution(ctx: ServiceContext, stormId: stri
       test: d?.test ?? null,
       drift_detected: d?.drift_detected ?? false,
       mean_band: { ...UPLIFT_MEAN_BAND, in_band: inBand },
-      reference: ref ? { model_id: production?.model_id, version: production?.version, mean: ref.mean, stddev: ref.stddev, n: ref.n } : null,
+      reference: ref
+        ? { model_id: production?.model_id, version: production?.version, mean: ref.mean, stddev: ref.stddev, n: ref.n }
+        : null,
     };
-    await save(trx, storm.tenant_id, stormId, 'uplift_distribution', n === 0 ? 'no_data' : result.drift_detected ? 'drift' : 'ok', result);
+    await save(
+      trx,
+      storm.tenant_id,
+      stormId,
+      'uplift_distribution',
+      n === 0 ? 'no_data' : result.drift_detected ? 'drift' : 'ok',
+      result,
+    );
     return result;
   }).then(async (result) => {
     const message = `predicted uplift drifted (PSI ${result.psi?.toFixed(3)}): see the uplift drift runbook`;
@@ -158,12 +221,26 @@ export async function checkUpliftDistribution(ctx: ServiceContext, stormId: stri
   });
 }
 
-export async function getHealthHistory(ctx: ServiceContext, stormId: string, opts: { kind?: 'dashboard' | 'conversion_rates' | 'uplift_distribution'; limit?: number } = {}) {
+export async function getHealthHistory(
+  ctx: ServiceContext,
+  stormId: string,
+  opts: { kind?: 'dashboard' | 'conversion_rates' | 'uplift_distribution'; limit?: number } = {},
+) {
   return withStorm(ctx, stormId, async (trx) =>
-    (await repo.history(trx, stormId, opts.kind, Math.min(opts.limit ?? 50, 500))).map((h) => ({ ...h, checked_at: new Date(h.checked_at).toISOString() })),
+    (await repo.history(trx, stormId, opts.kind, Math.min(opts.limit ?? 50, 500))).map((h) => ({
+      ...h,
+      checked_at: new Date(h.checked_at).toISOString(),
+    })),
   );
 }
 
-async function save(trx: Trx, tenantId: string, stormId: string, kind: string, status: string, result: unknown): Promise<void> {
+async function save(
+  trx: Trx,
+  tenantId: string,
+  stormId: string,
+  kind: string,
+  status: string,
+  result: unknown,
+): Promise<void> {
   await repo.saveCheck(trx, { tenant_id: tenantId, storm_id: stormId, kind, status, result });
 }

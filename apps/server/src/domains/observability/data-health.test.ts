@@ -23,7 +23,6 @@ import { createStorm, setStormStatus } from '../storms/storms.service.ts';
 import * as health from './data-health.service.ts';
 import { activeAlerts } from '../notify/alerts.service.ts';
 
-
 describeEachDatabase('data health', (t) => {
   let ctx: ServiceContext;
   let tenantId: string;
@@ -34,7 +33,10 @@ describeEachDatabase('data health', (t) => {
     dir = await mkdtemp(join(tmpdir(), 'stormops-health-'));
     tenantId = (await newTenant(t().db)).tenantId;
     ctx = tenantCtx(t().db, tenantId);
-    const model = await trainModel(ctx, { csv: { source: [historyCsv(3000, 61)], sourceName: 'past.csv', treatmentCol: 'arm', outcomeCol: 'converted' }, learner: 't-learner' });
+    const model = await trainModel(ctx, {
+      csv: { source: [historyCsv(3000, 61)], sourceName: 'past.csv', treatmentCol: 'arm', outcomeCol: 'converted' },
+      learner: 't-learner',
+    });
     await promoteModel(ctx, { modelId: model.model_id, stage: 'production' });
     stormId = (await createStorm(ctx, { eventId: 'HEALTH_1', name: 'health' })).storm_id;
   });
@@ -53,15 +55,25 @@ describeEachDatabase('data health', (t) => {
     await scoreStorm(ctx, { stormId });
     await applyPolicy(ctx, { stormId, mode: 'moderate', seed: 7 });
     await setStormStatus(ctx, stormId, { status: 'active' });
-    const arms = await t().db.withTenant(tenantId, (trx) => trx.selectFrom('assignment').select(['property_id', 'arm']).where('storm_id', '=', stormId).execute());
+    const arms = await t().db.withTenant(tenantId, (trx) =>
+      trx.selectFrom('assignment').select(['property_id', 'arm']).where('storm_id', '=', stormId).execute(),
+    );
     const treat = arms.filter((a) => a.arm === 'treat');
     const hold = arms.filter((a) => a.arm === 'hold');
     expect(treat.length).toBeGreaterThan(100);
     const knockedAt = new Date().toISOString();
-    const knocks = [...treat, ...hold.slice(0, 3)].map((a) => ({ propertyId: a.property_id, canvasser: 'crew-1', result: 'no_answer' as const, knockedAt }));
+    const knocks = [...treat, ...hold.slice(0, 3)].map((a) => ({
+      propertyId: a.property_id,
+      canvasser: 'crew-1',
+      result: 'no_answer' as const,
+      knockedAt,
+    }));
     await logKnocks(ctx, { stormId, knocks });
     // Treated homes convert at 30%, held-out ones at 10%: a clear, plausible lift.
-    const outcomes = [...treat.map((a, i) => ({ a, yes: i % 10 < 3 })), ...hold.map((a, i) => ({ a, yes: i % 10 < 1 }))].map(({ a, yes }) => ({
+    const outcomes = [
+      ...treat.map((a, i) => ({ a, yes: i % 10 < 3 })),
+      ...hold.map((a, i) => ({ a, yes: i % 10 < 1 })),
+    ].map(({ a, yes }) => ({
       propertyId: a.property_id,
       converted: yes,
       ...(yes ? { value: 12_000 } : {}),
@@ -70,10 +82,13 @@ describeEachDatabase('data health', (t) => {
 
     const r = await health.getHealthDashboard(ctx, stormId);
     expect(r.issues.map((i) => i.check).sort()).toEqual(['backup_age', 'contamination']);
-    expect(r.issues.find((i) => i.check === 'contamination')?.numbers).toMatchObject({ contaminated_properties: 3, hold: hold.length });
+    expect(r.issues.find((i) => i.check === 'contamination')?.numbers).toMatchObject({
+      contaminated_properties: 3,
+      hold: hold.length,
+    });
     expect(r.metrics.scores.coverage).toBe(1);
     const rates = await health.checkConversionRates(ctx, stormId);
-    expect(rates.treat.rate).toBeCloseTo(Math.floor((treat.length + 7) / 10) * 3 / treat.length, 1);
+    expect(rates.treat.rate).toBeCloseTo((Math.floor((treat.length + 7) / 10) * 3) / treat.length, 1);
     expect(rates.lift).toBeGreaterThan(0.15);
     expect(rates.anomaly).toBe(false);
     const dist = await health.checkUpliftDistribution(ctx, stormId);
@@ -81,11 +96,15 @@ describeEachDatabase('data health', (t) => {
   });
 
   it('detects a synthetic shift in scores, and a sample-ratio mismatch', async () => {
-    await t().db.withTenant(tenantId, (trx) => sql`update property_score set uplift = uplift + 0.2 where storm_id = ${stormId}`.execute(trx));
+    await t().db.withTenant(tenantId, (trx) =>
+      sql`update property_score set uplift = uplift + 0.2 where storm_id = ${stormId}`.execute(trx),
+    );
     const dist = await health.checkUpliftDistribution(ctx, stormId);
     expect(dist).toMatchObject({ drift_detected: true, psi_level: 'alert' });
     await t().db.withTenant(tenantId, (trx) =>
-      sql`update assignment set arm = 'hold' where property_id in (select property_id from assignment where storm_id = ${stormId} and arm = 'treat' order by property_id limit 150)`.execute(trx),
+      sql`update assignment set arm = 'hold' where property_id in (select property_id from assignment where storm_id = ${stormId} and arm = 'treat' order by property_id limit 150)`.execute(
+        trx,
+      ),
     );
     const r = await health.getHealthDashboard(ctx, stormId);
     expect(r.health_status).toBe('unhealthy');

@@ -12,7 +12,10 @@ function normals(n: number, mean: number, sd: number, seed: number): Float64Arra
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  return Float64Array.from({ length: n }, () => mean + sd * Math.sqrt(-2 * Math.log(u() + 1e-300)) * Math.cos(2 * Math.PI * u()));
+  return Float64Array.from(
+    { length: n },
+    () => mean + sd * Math.sqrt(-2 * Math.log(u() + 1e-300)) * Math.cos(2 * Math.PI * u()),
+  );
 }
 
 describe('uplift drift', () => {
@@ -27,7 +30,8 @@ describe('uplift drift', () => {
   });
 
   it('reference CDF and quantile invert each other', () => {
-    for (const u of [0.013, 0.25, 0.5, 0.77, 0.999]) expect(referenceCdf(ref, referenceQuantile(ref, u))).toBeCloseTo(u, 9);
+    for (const u of [0.013, 0.25, 0.5, 0.77, 0.999])
+      expect(referenceCdf(ref, referenceQuantile(ref, u))).toBeCloseTo(u, 9);
   });
 
   it('finds no drift in a fresh sample of the same distribution, small or large', () => {

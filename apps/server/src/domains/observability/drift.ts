@@ -102,8 +102,18 @@ export function drift(scores: Float64Array, ref: Reference): DriftResult {
   const level = p >= PSI_ALERT ? 'alert' : p >= PSI_WARN ? 'warning' : 'ok';
   if (scores.length <= KS_MAX_N) {
     const ks = ksTest(scores, ref);
-    return { psi: p, psi_level: level, test: { method: 'ks', ...ks }, drift_detected: level === 'alert' || ks.p_value < KS_ALPHA };
+    return {
+      psi: p,
+      psi_level: level,
+      test: { method: 'ks', ...ks },
+      drift_detected: level === 'alert' || ks.p_value < KS_ALPHA,
+    };
   }
   const w = normedWasserstein(scores, ref);
-  return { psi: p, psi_level: level, test: { method: 'wasserstein', distance: w }, drift_detected: level === 'alert' || w >= WASSERSTEIN_THRESHOLD };
+  return {
+    psi: p,
+    psi_level: level,
+    test: { method: 'wasserstein', distance: w },
+    drift_detected: level === 'alert' || w >= WASSERSTEIN_THRESHOLD,
+  };
 }

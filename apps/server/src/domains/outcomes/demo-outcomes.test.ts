@@ -23,11 +23,23 @@ describeEachDatabase('demo outcomes and pilot aggregates', (t) => {
     expect(again.arms).toEqual(r.arms);
 
     const agg = await pilotAggregates(s.ctx, { stormId: s.storm.storm_id, buckets: 20 });
-    expect(agg.arms.treat).toMatchObject({ n: applied.treat, conversions: r.arms.treat.conversions, revenue_cents: r.arms.treat.revenue_cents, knocked: applied.treat, contaminated: 0 });
+    expect(agg.arms.treat).toMatchObject({
+      n: applied.treat,
+      conversions: r.arms.treat.conversions,
+      revenue_cents: r.arms.treat.revenue_cents,
+      knocked: applied.treat,
+      contaminated: 0,
+    });
     expect(agg.arms.hold).toMatchObject({ n: applied.hold, conversions: r.arms.hold.conversions, knocked: 0 });
-    expect(agg.arms.treat.revenue_sq_cents2).toBeGreaterThanOrEqual(agg.arms.treat.revenue_cents ** 2 / agg.arms.treat.n);
+    expect(agg.arms.treat.revenue_sq_cents2).toBeGreaterThanOrEqual(
+      agg.arms.treat.revenue_cents ** 2 / agg.arms.treat.n,
+    );
     const last = agg.daily.at(-1)!;
-    expect(last.treat).toEqual({ n: applied.treat, conversions: r.arms.treat.conversions, revenue_cents: r.arms.treat.revenue_cents });
+    expect(last.treat).toEqual({
+      n: applied.treat,
+      conversions: r.arms.treat.conversions,
+      revenue_cents: r.arms.treat.revenue_cents,
+    });
     expect(agg.score_buckets).toHaveLength(20);
     expect(agg.score_buckets.reduce((a, b) => a + b.treat.n + b.hold.n, 0)).toBe(applied.treat + applied.hold);
     expect(agg.deciles).toHaveLength(10);

@@ -60,7 +60,10 @@ function draw(rows: ArmRow[], input: DemoOutcomesInput) {
   const now = new Date().toISOString();
   let contaminate = input.contaminate ?? 0;
   let matched = 0;
-  const totals = { treat: { n: 0, conversions: 0, revenue_cents: 0 }, hold: { n: 0, conversions: 0, revenue_cents: 0 } };
+  const totals = {
+    treat: { n: 0, conversions: 0, revenue_cents: 0 },
+    hold: { n: 0, conversions: 0, revenue_cents: 0 },
+  };
   for (const [i, r] of rows.entries()) {
     const p = r.external_id ? truth.get(r.external_id) : undefined;
     if (!p) continue;
@@ -73,28 +76,51 @@ function draw(rows: ArmRow[], input: DemoOutcomesInput) {
       t.revenue_cents += o.job_value_cents;
     }
     if (r.arm === 'treat' || (contaminate > 0 && contaminate-- > 0)) {
-      knocks.push({ propertyId: r.property_id, canvasser: r.canvasser ?? 'demo', result: knockResult(o.converted, i), knockedAt: now, idempotencyKey: `demo:${input.seed}:knock:${r.property_id}` });
+      knocks.push({
+        propertyId: r.property_id,
+        canvasser: r.canvasser ?? 'demo',
+        result: knockResult(o.converted, i),
+        knockedAt: now,
+        idempotencyKey: `demo:${input.seed}:knock:${r.property_id}`,
+      });
     }
-    outcomes.push({ propertyId: r.property_id, converted: o.converted, valueCents: o.job_value_cents, idempotencyKey: `demo:${input.seed}:${r.property_id}` });
+    outcomes.push({
+      propertyId: r.property_id,
+      converted: o.converted,
+      valueCents: o.job_value_cents,
+      idempotencyKey: `demo:${input.seed}:${r.property_id}`,
+    });
   }
   return { knocks, outcomes, totals, matched };
 }
 
 export async function demoOutcomes(ctx: ServiceContext, input: DemoOutcomesInput) {
-  if (!Number.isInteger(input.seed) || input.seed < 0) throw new AppError('VALIDATION', '--seed must be a whole number', { field: 'seed' });
+  if (!Number.isInteger(input.seed) || input.seed < 0)
+    throw new AppError('VALIDATION', '--seed must be a whole number', { field: 'seed' });
   const rows = await withStorm(ctx, input.stormId, async (trx, storm) => {
     const r = await sql<ArmRow>`select a.property_id, a.arm, p.external_id, a.canvasser from assignment a
       join property p on p.property_id = a.property_id
       where a.storm_id = ${storm.storm_id} and a.arm in ('treat', 'hold') order by a.property_id`.execute(trx);
     return r.rows;
   });
-  if (rows.length === 0) throw new AppError('VALIDATION', `storm ${input.stormId} has no arms: apply a policy first (stormops policy apply)`);
+  if (rows.length === 0)
+    throw new AppError(
+      'VALIDATION',
+      `storm ${input.stormId} has no arms: apply a policy first (stormops policy apply)`,
+    );
   const { knocks, outcomes, totals, matched } = draw(rows, input);
   let knocked = 0;
-  for (let i = 0; i < knocks.length; i += CHUNK) knocked += (await logKnocks(ctx, { stormId: input.stormId, knocks: knocks.slice(i, i + CHUNK) })).written;
-  let accepted = 0, replayed = 0, refused = 0;
+  for (let i = 0; i < knocks.length; i += CHUNK)
+    knocked += (await logKnocks(ctx, { stormId: input.stormId, knocks: knocks.slice(i, i + CHUNK) })).written;
+  let accepted = 0,
+    replayed = 0,
+    refused = 0;
   for (let i = 0; i < outcomes.length; i += CHUNK) {
-    const r = await logOutcomes(ctx, { stormId: input.stormId, outcomes: outcomes.slice(i, i + CHUNK), source: 'demo' });
+    const r = await logOutcomes(ctx, {
+      stormId: input.stormId,
+      outcomes: outcomes.slice(i, i + CHUNK),
+      source: 'demo',
+    });
     accepted += r.accepted;
     replayed += r.replayed;
     refused += r.refused_count;

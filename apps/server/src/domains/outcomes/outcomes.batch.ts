@@ -48,7 +48,12 @@ export interface BatchOptions {
   holders?: boolean;
 }
 
-type Answer = { row_no: number; status: Exclude<RowStatus, 'RACE'>; written: boolean; first_row: number } & Partial<OutcomeRow>;
+type Answer = {
+  row_no: number;
+  status: Exclude<RowStatus, 'RACE'>;
+  written: boolean;
+  first_row: number;
+} & Partial<OutcomeRow>;
 
 /** Stages, checks and writes a batch for one storm; returns counts and every refused row with its reason. */
 export async function writeBatch(trx: Trx, a: BatchOptions): Promise<BatchCounts> {
@@ -72,7 +77,13 @@ export async function writeBatch(trx: Trx, a: BatchOptions): Promise<BatchCounts
     else {
       refusedCount++;
       const r = byRow.get(x.row_no)!;
-      if (refused.length < 1000) refused.push({ row: x.row_no, idempotency_key: r.key, code: codeOf(status), reason: reasonOf(status, r, x.first_row) });
+      if (refused.length < 1000)
+        refused.push({
+          row: x.row_no,
+          idempotency_key: r.key,
+          code: codeOf(status),
+          reason: reasonOf(status, r, x.first_row),
+        });
     }
   }
   return { accepted, replayed, refusedCount, refused, statuses, holders };
@@ -80,13 +91,26 @@ export async function writeBatch(trx: Trx, a: BatchOptions): Promise<BatchCounts
 
 /** The storm's outcome-writer lock (a transaction-level advisory lock keyed by the storm id). */
 async function lockStormOutcomes(trx: Trx, stormId: string, shared: boolean): Promise<void> {
-  await (shared
-    ? sql`select pg_advisory_xact_lock_shared(hashtextextended(${stormId}, 0))`
-    : sql`select pg_advisory_xact_lock(hashtextextended(${stormId}, 0))`
+  await (
+    shared
+      ? sql`select pg_advisory_xact_lock_shared(hashtextextended(${stormId}, 0))`
+      : sql`select pg_advisory_xact_lock(hashtextextended(${stormId}, 0))`
   ).execute(trx);
 }
 
-const HOLDER_COLUMNS = ['outcome_id', 'storm_id', 'property_id', 'converted', 'value_cents', 'idempotency_key', 'supersedes', 'is_current', 'late', 'source', 'recorded_at'];
+const HOLDER_COLUMNS = [
+  'outcome_id',
+  'storm_id',
+  'property_id',
+  'converted',
+  'value_cents',
+  'idempotency_key',
+  'supersedes',
+  'is_current',
+  'late',
+  'source',
+  'recorded_at',
+];
 
 async function writeRows(trx: Trx, a: BatchOptions): Promise<Answer[]> {
   // The holder of a key: the row this statement wrote, else the row that held it before (a replay).

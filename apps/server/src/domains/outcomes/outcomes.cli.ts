@@ -15,7 +15,9 @@ function bool(value: string): boolean {
 
 function batchText(r: BatchResult): string {
   const head = `${r.accepted} accepted, ${r.replayed} replayed, ${r.refused_count} refused of ${r.received}${r.late ? ` (${r.late} late)` : ''} in ${r.elapsed_ms} ms`;
-  return r.refused.length ? `${head}\n${table(r.refused as unknown as Record<string, unknown>[], ['row', 'code', 'reason'])}` : head;
+  return r.refused.length
+    ? `${head}\n${table(r.refused as unknown as Record<string, unknown>[], ['row', 'code', 'reason'])}`
+    : head;
 }
 
 export function registerOutcomeCommands(program: Command, rt: CliRuntime): Command {
@@ -30,19 +32,29 @@ export function registerOutcomeCommands(program: Command, rt: CliRuntime): Comma
     .option('--value <dollars>', 'job value in dollars')
     .option('--idempotency-key <key>', 'retry-safe key (the same key with another payload is refused)')
     .option('--json', 'print JSON')
-    .action((o: { storm: string; property: string; converted: string; value?: string; idempotencyKey?: string; json?: boolean }) => {
-      const value = o.value === undefined ? undefined : Number(o.value);
-      if (value !== undefined && !Number.isFinite(value)) throw new AppError('VALIDATION', '--value must be a number of dollars');
-      return rt.run(o, (ctx) =>
-        service.logOutcome(ctx, {
-          stormId: o.storm,
-          propertyId: o.property,
-          converted: bool(o.converted),
-          ...(value !== undefined ? { value } : {}),
-          ...(o.idempotencyKey ? { idempotencyKey: o.idempotencyKey } : {}),
-        }),
-      );
-    });
+    .action(
+      (o: {
+        storm: string;
+        property: string;
+        converted: string;
+        value?: string;
+        idempotencyKey?: string;
+        json?: boolean;
+      }) => {
+        const value = o.value === undefined ? undefined : Number(o.value);
+        if (value !== undefined && !Number.isFinite(value))
+          throw new AppError('VALIDATION', '--value must be a number of dollars');
+        return rt.run(o, (ctx) =>
+          service.logOutcome(ctx, {
+            stormId: o.storm,
+            propertyId: o.property,
+            converted: bool(o.converted),
+            ...(value !== undefined ? { value } : {}),
+            ...(o.idempotencyKey ? { idempotencyKey: o.idempotencyKey } : {}),
+          }),
+        );
+      },
+    );
 
   outcome
     .command('import')
@@ -55,7 +67,17 @@ export function registerOutcomeCommands(program: Command, rt: CliRuntime): Comma
       const text = await readFile(file, 'utf8').catch((err: Error) => {
         throw new AppError('VALIDATION', `cannot read ${file}: ${err.message}`);
       });
-      return rt.run(o, (ctx) => service.importOutcomes(ctx, { stormId: o.storm, text, sourceName: file, ...(o.idempotencyKey ? { idempotencyKey: o.idempotencyKey } : {}) }), batchText);
+      return rt.run(
+        o,
+        (ctx) =>
+          service.importOutcomes(ctx, {
+            stormId: o.storm,
+            text,
+            sourceName: file,
+            ...(o.idempotencyKey ? { idempotencyKey: o.idempotencyKey } : {}),
+          }),
+        batchText,
+      );
     });
 
   outcome
@@ -65,8 +87,19 @@ export function registerOutcomeCommands(program: Command, rt: CliRuntime): Comma
     .requiredOption('--property <id>', 'property id')
     .option('--json', 'print JSON')
     .action((o: { tenant: string; property: string; json?: boolean }) =>
-      rt.run(o, (ctx) => service.outcomeHistory(ctx, { tenantId: o.tenant, propertyId: o.property }), (rows) =>
-        table(rows as unknown as Record<string, unknown>[], ['outcome_id', 'converted', 'value', 'is_current', 'late', 'idempotency_key', 'recorded_at']),
+      rt.run(
+        o,
+        (ctx) => service.outcomeHistory(ctx, { tenantId: o.tenant, propertyId: o.property }),
+        (rows) =>
+          table(rows as unknown as Record<string, unknown>[], [
+            'outcome_id',
+            'converted',
+            'value',
+            'is_current',
+            'late',
+            'idempotency_key',
+            'recorded_at',
+          ]),
       ),
     );
   return outcome;

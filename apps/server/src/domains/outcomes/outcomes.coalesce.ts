@@ -52,7 +52,12 @@ function writerOf(propertyId: string): number {
 }
 
 /** Writes one outcome, grouped with the tenant's concurrent calls. `gate` refuses or flags by the storm's state. */
-export function writeCoalesced(db: Database, tenantId: string, outcome: SingleOutcome, gate: (s: PropertyStorm) => boolean): Promise<SingleResult> {
+export function writeCoalesced(
+  db: Database,
+  tenantId: string,
+  outcome: SingleOutcome,
+  gate: (s: PropertyStorm) => boolean,
+): Promise<SingleResult> {
   let byWriter = queues.get(db);
   if (!byWriter) queues.set(db, (byWriter = new Map()));
   const name = `${tenantId}/${writerOf(outcome.propertyId)}`;
@@ -65,13 +70,26 @@ export function writeCoalesced(db: Database, tenantId: string, outcome: SingleOu
   });
 }
 
-async function drain(db: Database, tenantId: string, q: Queue, gate: (s: PropertyStorm) => boolean, idle: () => void): Promise<void> {
+async function drain(
+  db: Database,
+  tenantId: string,
+  q: Queue,
+  gate: (s: PropertyStorm) => boolean,
+  idle: () => void,
+): Promise<void> {
   q.writing = true;
   try {
     while (q.waiting.length > 0) {
       const group = q.waiting.splice(0, MAX_GROUP);
       try {
-        const results = await db.withTenant(tenantId, (trx) => writeGroup(trx, tenantId, group.map((w) => w.outcome), gate));
+        const results = await db.withTenant(tenantId, (trx) =>
+          writeGroup(
+            trx,
+            tenantId,
+            group.map((w) => w.outcome),
+            gate,
+          ),
+        );
         group.forEach((w, i) => w.done(results[i]!));
       } catch (err) {
         for (const w of group) w.fail(err);
@@ -84,8 +102,16 @@ async function drain(db: Database, tenantId: string, q: Queue, gate: (s: Propert
 }
 
 /** One transaction for a group: lock and read the properties, decide refusals per call, then one write per storm. */
-async function writeGroup(trx: Trx, tenantId: string, outcomes: SingleOutcome[], gate: (s: PropertyStorm) => boolean): Promise<SingleResult[]> {
-  const info = await lockPropertyStorms(trx, outcomes.map((o) => o.propertyId));
+async function writeGroup(
+  trx: Trx,
+  tenantId: string,
+  outcomes: SingleOutcome[],
+  gate: (s: PropertyStorm) => boolean,
+): Promise<SingleResult[]> {
+  const info = await lockPropertyStorms(
+    trx,
+    outcomes.map((o) => o.propertyId),
+  );
   const results: (SingleResult | undefined)[] = new Array(outcomes.length);
   const byStorm = new Map<string, { late: boolean; event: string; rows: StagedOutcome[] }>();
   outcomes.forEach((o, i) => {
@@ -95,9 +121,13 @@ async function writeGroup(trx: Trx, tenantId: string, outcomes: SingleOutcome[],
       return;
     }
     if ((o.stormId && found.storm_id !== o.stormId) || (o.eventId && found.event_id !== o.eventId)) {
-      results[i] = new AppError('VALIDATION', `property ${o.propertyId} belongs to storm ${found.event_id}, not ${o.eventId ?? o.stormId}`, {
-        property_id: o.propertyId,
-      });
+      results[i] = new AppError(
+        'VALIDATION',
+        `property ${o.propertyId} belongs to storm ${found.event_id}, not ${o.eventId ?? o.stormId}`,
+        {
+          property_id: o.propertyId,
+        },
+      );
       return;
     }
     let late: boolean;
@@ -110,22 +140,48 @@ async function writeGroup(trx: Trx, tenantId: string, outcomes: SingleOutcome[],
     }
     let storm = byStorm.get(found.storm_id);
     if (!storm) byStorm.set(found.storm_id, (storm = { late, event: found.event_id, rows: [] }));
-    storm.rows.push({ row: i + 1, propertyId: o.propertyId, converted: o.converted, valueCents: o.valueCents, key: o.key });
+    storm.rows.push({
+      row: i + 1,
+      propertyId: o.propertyId,
+      converted: o.converted,
+      valueCents: o.valueCents,
+      key: o.key,
+    });
   });
   for (const [stormId, storm] of byStorm) {
-    const counts = await writeBatch(trx, { tenantId, stormId, late: storm.late, source: 'api', rows: storm.rows, shared: true, holders: true });
-    for (const r of storm.rows) results[r.row - 1] = answer(counts.statuses.get(r.row), counts.holders.get(r.row), r, storm.event);
+    const counts = await writeBatch(trx, {
+      tenantId,
+      stormId,
+      late: storm.late,
+      source: 'api',
+      rows: storm.rows,
+      shared: true,
+      holders: true,
+    });
+    for (const r of storm.rows)
+      results[r.row - 1] = answer(counts.statuses.get(r.row), counts.holders.get(r.row), r, storm.event);
   }
   return results.map((r) => r ?? new AppError('CONFLICT', 'the outcome was not written; retry'));
 }
 
 /** A row's status after the batch write, as the answer a lone call would have had. */
-function answer(status: string | undefined, holder: OutcomeRow | undefined, r: StagedOutcome, eventId: string): SingleResult {
+function answer(
+  status: string | undefined,
+  holder: OutcomeRow | undefined,
+  r: StagedOutcome,
+  eventId: string,
+): SingleResult {
   if (status === 'ok' && holder) return { row: holder, eventId, replayed: false };
   if (!holder || status === 'RACE' || status === undefined) {
-    return new AppError('CONFLICT', `idempotency key ${r.key} was written concurrently; retry`, { idempotency_key: r.key });
+    return new AppError('CONFLICT', `idempotency key ${r.key} was written concurrently; retry`, {
+      idempotency_key: r.key,
+    });
   }
-  if (holder.property_id !== r.propertyId || holder.converted !== r.converted || Number(holder.value_cents) !== r.valueCents) {
+  if (
+    holder.property_id !== r.propertyId ||
+    holder.converted !== r.converted ||
+    Number(holder.value_cents) !== r.valueCents
+  ) {
     return new AppError('CONFLICT', `idempotency key ${r.key} was already used with a different outcome`, {
       idempotency_key: r.key,
       outcome_id: holder.outcome_id,
@@ -139,7 +195,10 @@ function answer(status: string | undefined, holder: OutcomeRow | undefined, r: S
  * may not name its storm, so this reads every storm's table by id (one index probe each); resolving the storms first
  * from the ids' import prefixes cost a second query per group and halved the outcome API (docs/architecture.md).
  */
-async function lockPropertyStorms(trx: Trx, propertyIds: string[]): Promise<Map<string, PropertyStorm & { property_id: string }>> {
+async function lockPropertyStorms(
+  trx: Trx,
+  propertyIds: string[],
+): Promise<Map<string, PropertyStorm & { property_id: string }>> {
   const ids = [...new Set(propertyIds)].sort();
   const r = await sql<PropertyStorm & { property_id: string }>`
     select p.property_id, ${STORM_STATE}

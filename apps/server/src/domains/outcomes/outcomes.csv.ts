@@ -45,9 +45,20 @@ export function parseOutcomeCsv(text: string): ParsedCsv {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const header = splitCsvLine(lines[0] ?? '').map((h) => h.toLowerCase());
   const col = (name: string) => header.indexOf(name);
-  const [pid, conv, val, cents, key] = [col('property_id'), col('converted'), col('value'), col('value_cents'), col('idempotency_key')];
+  const [pid, conv, val, cents, key] = [
+    col('property_id'),
+    col('converted'),
+    col('value'),
+    col('value_cents'),
+    col('idempotency_key'),
+  ];
   if (pid < 0 || conv < 0) {
-    return { rows: [], refused: [{ row: 1, idempotency_key: null, code: 'VALIDATION', reason: 'the header must name property_id and converted' }] };
+    return {
+      rows: [],
+      refused: [
+        { row: 1, idempotency_key: null, code: 'VALIDATION', reason: 'the header must name property_id and converted' },
+      ],
+    };
   }
   const rows: ParsedCsv['rows'] = [];
   const refused: RefusedRow[] = [];
@@ -59,7 +70,12 @@ export function parseOutcomeCsv(text: string): ParsedCsv {
     const k = key >= 0 ? f[key] || undefined : undefined;
     const flag = (f[conv] ?? '').toLowerCase();
     if (!TRUE.has(flag) && !FALSE.has(flag)) {
-      refused.push({ row: line, idempotency_key: k ?? null, code: 'VALIDATION', reason: `converted: ${JSON.stringify(f[conv])} is not true/false` });
+      refused.push({
+        row: line,
+        idempotency_key: k ?? null,
+        code: 'VALIDATION',
+        reason: `converted: ${JSON.stringify(f[conv])} is not true/false`,
+      });
       continue;
     }
     const value = val >= 0 ? money(f[val] ?? '') : undefined;

@@ -27,11 +27,16 @@ export interface OutcomeRow {
   recorded_at: Date;
 }
 
-const COLUMNS = sql.raw('outcome_id, storm_id, property_id, converted, value_cents, idempotency_key, supersedes, is_current, late, source, recorded_at');
+const COLUMNS = sql.raw(
+  'outcome_id, storm_id, property_id, converted, value_cents, idempotency_key, supersedes, is_current, late, source, recorded_at',
+);
 
 /** Every version of a property's outcome, oldest first (the audit trail). */
 export async function outcomeHistory(trx: Trx, propertyId: string): Promise<OutcomeRow[]> {
-  const r = await sql<OutcomeRow>`select ${COLUMNS} from outcome where property_id = ${propertyId} order by recorded_at, outcome_id`.execute(trx);
+  const r =
+    await sql<OutcomeRow>`select ${COLUMNS} from outcome where property_id = ${propertyId} order by recorded_at, outcome_id`.execute(
+      trx,
+    );
   return r.rows;
 }
 
@@ -46,7 +51,10 @@ export const STORM_STATE = sql`s.storm_id, s.event_id, s.status, now() as now,
     where c.tenant_id = s.tenant_id and c.storm_id = s.storm_id and c.to_status = 'closed') as closed_at`;
 
 /** A storm by id or event id, with when it closed and the database's clock. */
-export async function lockStorm(trx: Trx, ref: { stormId?: string | undefined; eventId?: string | undefined }): Promise<(PropertyStorm & { storm_id: string }) | undefined> {
+export async function lockStorm(
+  trx: Trx,
+  ref: { stormId?: string | undefined; eventId?: string | undefined },
+): Promise<(PropertyStorm & { storm_id: string }) | undefined> {
   const r = await sql<PropertyStorm>`
     select ${STORM_STATE}
     from storm s

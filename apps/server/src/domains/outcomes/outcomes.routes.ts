@@ -29,17 +29,31 @@ const fields = (b: OutcomeBody) => ({
 });
 
 function oneKey(header: string | undefined, body: string | undefined): string | undefined {
-  if (header && body && header !== body) throw new AppError('VALIDATION', 'the Idempotency-Key header and idempotency_key field differ', { field: 'idempotency_key' });
+  if (header && body && header !== body)
+    throw new AppError('VALIDATION', 'the Idempotency-Key header and idempotency_key field differ', {
+      field: 'idempotency_key',
+    });
   return header ?? body;
 }
 
 export function registerOutcomeRoutes(root: FastifyInstance, db: Database): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
-  const ref = { storm_id: stormId.optional(), event_id: z.string().min(1).max(100).optional(), tenant_id: z.uuid().optional() };
+  const ref = {
+    storm_id: stormId.optional(),
+    event_id: z.string().min(1).max(100).optional(),
+    tenant_id: z.uuid().optional(),
+  };
 
   app.post(
     '/outcomes',
-    { schema: { tags, summary: 'Log one outcome (201 new, 200 replay of the same key and payload, 409 key reused)', headers: keyHeader, body: outcomeBody.extend(ref) } },
+    {
+      schema: {
+        tags,
+        summary: 'Log one outcome (201 new, 200 replay of the same key and payload, 409 key reused)',
+        headers: keyHeader,
+        body: outcomeBody.extend(ref),
+      },
+    },
     async (request, reply) => {
       const b = request.body;
       const key = oneKey(request.headers['idempotency-key'], b.idempotency_key);
@@ -61,7 +75,11 @@ export function registerOutcomeRoutes(root: FastifyInstance, db: Database): void
         tags,
         summary: 'Log many outcomes of one storm; each row is accepted, replayed or refused with its reason',
         headers: keyHeader,
-        body: z.object({ ...ref, idempotency_key: idempotencyKey.optional(), outcomes: z.array(z.unknown()).max(MAX_BATCH) }),
+        body: z.object({
+          ...ref,
+          idempotency_key: idempotencyKey.optional(),
+          outcomes: z.array(z.unknown()).max(MAX_BATCH),
+        }),
       },
     },
     async (request) => {
@@ -84,19 +102,41 @@ export function registerOutcomeRoutes(root: FastifyInstance, db: Database): void
 
   app.get(
     '/properties/:property_id/outcomes',
-    { schema: { tags, summary: "Every version of a property's outcome, oldest first", params: z.object({ property_id: z.uuid() }) } },
-    async (request) => ({ outcomes: await service.outcomeHistory(contextOf(request, db), { propertyId: request.params.property_id }) }),
+    {
+      schema: {
+        tags,
+        summary: "Every version of a property's outcome, oldest first",
+        params: z.object({ property_id: z.uuid() }),
+      },
+    },
+    async (request) => ({
+      outcomes: await service.outcomeHistory(contextOf(request, db), { propertyId: request.params.property_id }),
+    }),
   );
 
   void root.register(async (scope) => {
-    scope.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: 50 * 1024 * 1024 }, (_r, body, done) => done(null, body));
+    scope.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: 50 * 1024 * 1024 }, (_r, body, done) =>
+      done(null, body),
+    );
     scope.withTypeProvider<ZodTypeProvider>().post(
       '/storms/:storm_id/outcomes/import',
-      { schema: { tags, summary: 'Import outcomes from a CSV body (property_id, converted, value)', params: z.object({ storm_id: stormId }), headers: keyHeader } },
+      {
+        schema: {
+          tags,
+          summary: 'Import outcomes from a CSV body (property_id, converted, value)',
+          params: z.object({ storm_id: stormId }),
+          headers: keyHeader,
+        },
+      },
       async (request) => {
-        if (typeof request.body !== 'string') throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'send the outcomes as a text/csv body');
+        if (typeof request.body !== 'string')
+          throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'send the outcomes as a text/csv body');
         const key = request.headers['idempotency-key'];
-        return service.importOutcomes(contextOf(request, db), { stormId: request.params.storm_id, text: request.body, ...(key ? { idempotencyKey: key } : {}) });
+        return service.importOutcomes(contextOf(request, db), {
+          stormId: request.params.storm_id,
+          text: request.body,
+          ...(key ? { idempotencyKey: key } : {}),
+        });
       },
     );
   });

@@ -11,9 +11,13 @@ export const MAX_IMPORT = 1_000_000;
 const uuid = z.uuid({ error: (i) => `${JSON.stringify(i.input)} is not a valid UUID` });
 /** Text Postgres can store: a NUL character would fail the whole transaction, and with it every call grouped in it. */
 const storable = (text: z.ZodString) => text.refine((v) => !v.includes('\0'), 'must not contain a NUL character');
-export const idempotencyKey = storable(z.string().trim().min(1, 'must not be empty').max(200, 'at most 200 characters'));
+export const idempotencyKey = storable(
+  z.string().trim().min(1, 'must not be empty').max(200, 'at most 200 characters'),
+);
 /** A batch's or file's key: each row is keyed `<key>:<row>`, which must still fit in 200 characters. */
-export const groupIdempotencyKey = storable(z.string().trim().min(1, 'must not be empty').max(190, 'at most 190 characters'));
+export const groupIdempotencyKey = storable(
+  z.string().trim().min(1, 'must not be empty').max(190, 'at most 190 characters'),
+);
 
 /** One outcome as the playbook passes it: log_outcome(property_id, event_id, converted, value=15000). */
 export const outcomeFields = z
@@ -26,13 +30,23 @@ export const outcomeFields = z
     valueCents: z.number().int().min(0, 'value must not be negative').max(10_000_000_000).optional(),
     idempotencyKey: idempotencyKey.optional(),
   })
-  .refine((o) => o.value === undefined || o.valueCents === undefined, { message: 'give value or value_cents, not both', path: ['value'] })
-  .refine((o) => o.converted || !(o.value || o.valueCents), { message: 'a value was given for an outcome that did not convert', path: ['value'] });
+  .refine((o) => o.value === undefined || o.valueCents === undefined, {
+    message: 'give value or value_cents, not both',
+    path: ['value'],
+  })
+  .refine((o) => o.converted || !(o.value || o.valueCents), {
+    message: 'a value was given for an outcome that did not convert',
+    path: ['value'],
+  });
 export type OutcomeFields = z.input<typeof outcomeFields>;
 
 /** Where an outcome belongs: a storm id, or the storm's event id (as the playbook), within a tenant. */
 export const stormRef = z
-  .object({ stormId: uuid.optional(), eventId: storable(z.string().trim().min(1).max(100)).optional(), tenantId: uuid.optional() })
+  .object({
+    stormId: uuid.optional(),
+    eventId: storable(z.string().trim().min(1).max(100)).optional(),
+    tenantId: uuid.optional(),
+  })
   .refine((s) => s.stormId || s.eventId, { message: 'give storm_id or event_id', path: ['eventId'] });
 
 export const logOutcomeInput = z.intersection(outcomeFields, stormRef);

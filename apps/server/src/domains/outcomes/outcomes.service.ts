@@ -58,7 +58,10 @@ function view(row: repo.OutcomeRow, eventId: string, replayed: boolean): Outcome
 }
 
 /** The tenant to act in: a tenant principal's own; the operator's by storm id (or named). */
-async function tenantFor(ctx: ServiceContext, ref: { stormId?: string | undefined; tenantId?: string | undefined }): Promise<string> {
+async function tenantFor(
+  ctx: ServiceContext,
+  ref: { stormId?: string | undefined; tenantId?: string | undefined },
+): Promise<string> {
   if (ctx.principal.kind === 'tenant' || !ref.stormId) return actingTenant(ctx, ref.tenantId);
   const id = ref.stormId;
   const tenantId = await ctx.db.withPlatform((trx) => tenantOfStorm(trx, id));
@@ -67,16 +70,24 @@ async function tenantFor(ctx: ServiceContext, ref: { stormId?: string | undefine
 }
 
 /** Refuses outcomes for a cancelled storm or past the grace window of a closed one; says whether it is late. */
-export function stormGate(s: { status: string; event_id: string; closed_at: Date | null; now: Date }, graceDays = OUTCOME_GRACE_DAYS): boolean {
-  if (s.status === 'cancelled') throw new AppError('CONFLICT', `storm ${s.event_id} is cancelled: outcomes are not accepted`);
+export function stormGate(
+  s: { status: string; event_id: string; closed_at: Date | null; now: Date },
+  graceDays = OUTCOME_GRACE_DAYS,
+): boolean {
+  if (s.status === 'cancelled')
+    throw new AppError('CONFLICT', `storm ${s.event_id} is cancelled: outcomes are not accepted`);
   if (s.status !== 'closed') return false;
   const closed = new Date(s.closed_at ?? s.now).getTime();
   const until = new Date(closed + graceDays * DAY_MS);
   if (new Date(s.now).getTime() > until.getTime()) {
-    throw new AppError('CONFLICT', `storm ${s.event_id} closed on ${new Date(closed).toISOString()}: outcomes were accepted until ${until.toISOString()} (${graceDays}-day grace)`, {
-      closed_at: new Date(closed).toISOString(),
-      accepted_until: until.toISOString(),
-    });
+    throw new AppError(
+      'CONFLICT',
+      `storm ${s.event_id} closed on ${new Date(closed).toISOString()}: outcomes were accepted until ${until.toISOString()} (${graceDays}-day grace)`,
+      {
+        closed_at: new Date(closed).toISOString(),
+        accepted_until: until.toISOString(),
+      },
+    );
   }
   return true;
 }
@@ -94,7 +105,14 @@ export async function logOutcome(ctx: ServiceContext, input: LogOutcomeInput): P
   const r = await writeCoalesced(
     ctx.db,
     tenantId,
-    { propertyId: o.propertyId, stormId: o.stormId, eventId: o.eventId, converted: o.converted, valueCents: cents, key },
+    {
+      propertyId: o.propertyId,
+      stormId: o.stormId,
+      eventId: o.eventId,
+      converted: o.converted,
+      valueCents: cents,
+      key,
+    },
     (storm) => stormGate(storm),
   );
   if (r instanceof AppError) throw r;
@@ -117,7 +135,10 @@ function chainOrder(rows: repo.OutcomeRow[]): repo.OutcomeRow[] {
 }
 
 /** Every version of a property's outcome, oldest first; the current one is the last. */
-export async function outcomeHistory(ctx: ServiceContext, input: { propertyId: string; tenantId?: string }): Promise<OutcomeView[]> {
+export async function outcomeHistory(
+  ctx: ServiceContext,
+  input: { propertyId: string; tenantId?: string },
+): Promise<OutcomeView[]> {
   const tenantId = actingTenant(ctx, input.tenantId);
   return ctx.db.withTenant(tenantId, async (trx) => {
     const rows = chainOrder(await repo.outcomeHistory(trx, input.propertyId));
@@ -130,9 +151,14 @@ export async function outcomeHistory(ctx: ServiceContext, input: { propertyId: s
 export async function logOutcomes(ctx: ServiceContext, input: LogOutcomesInput): Promise<BatchResult> {
   const started = performance.now();
   const ref = parse(stormRef, { stormId: input.stormId, eventId: input.eventId, tenantId: input.tenantId });
-  if (!Array.isArray(input.outcomes)) throw new AppError('VALIDATION', 'outcomes must be a list', { field: 'outcomes' });
-  if (input.outcomes.length > MAX_BATCH) throw new AppError('PAYLOAD_TOO_LARGE', `at most ${MAX_BATCH} outcomes per batch`);
-  const batchKey = input.idempotencyKey === undefined ? undefined : parse(groupIdempotencyKey, input.idempotencyKey, 'idempotency_key');
+  if (!Array.isArray(input.outcomes))
+    throw new AppError('VALIDATION', 'outcomes must be a list', { field: 'outcomes' });
+  if (input.outcomes.length > MAX_BATCH)
+    throw new AppError('PAYLOAD_TOO_LARGE', `at most ${MAX_BATCH} outcomes per batch`);
+  const batchKey =
+    input.idempotencyKey === undefined
+      ? undefined
+      : parse(groupIdempotencyKey, input.idempotencyKey, 'idempotency_key');
   const refused: RefusedRow[] = [];
   const rows: StagedOutcome[] = [];
   input.outcomes.forEach((raw, i) => {
@@ -141,13 +167,30 @@ export async function logOutcomes(ctx: ServiceContext, input: LogOutcomesInput):
     if (!r.success) {
       const issue = r.error.issues[0];
       const key = typeof raw?.idempotencyKey === 'string' ? raw.idempotencyKey : fallback;
-      refused.push({ row: i + 1, idempotency_key: key, code: 'VALIDATION', reason: `${snake(issue?.path.join('.')) || 'row'}: ${issue?.message}` });
+      refused.push({
+        row: i + 1,
+        idempotency_key: key,
+        code: 'VALIDATION',
+        reason: `${snake(issue?.path.join('.')) || 'row'}: ${issue?.message}`,
+      });
     } else {
       const key = r.data.idempotencyKey ?? fallback;
-      rows.push({ row: i + 1, propertyId: r.data.propertyId, converted: r.data.converted, valueCents: centsOf(r.data), key });
+      rows.push({
+        row: i + 1,
+        propertyId: r.data.propertyId,
+        converted: r.data.converted,
+        valueCents: centsOf(r.data),
+        key,
+      });
     }
   });
-  const result = await batchInStorm(ctx, ref, { rows, refused, received: input.outcomes.length, source: input.source ?? 'batch', started });
+  const result = await batchInStorm(ctx, ref, {
+    rows,
+    refused,
+    received: input.outcomes.length,
+    source: input.source ?? 'batch',
+    started,
+  });
   metrics.outcomesLogged.inc(result.accepted);
   return result;
 }
@@ -160,7 +203,11 @@ async function batchInStorm(
   const tenantId = await tenantFor(ctx, ref);
   return ctx.db.withTenant(tenantId, async (trx) => {
     const storm = await repo.lockStorm(trx, ref);
-    if (!storm) throw new AppError('NOT_FOUND', `storm ${ref.stormId ?? ref.eventId} not found`, { storm_id: ref.stormId ?? null, event_id: ref.eventId ?? null });
+    if (!storm)
+      throw new AppError('NOT_FOUND', `storm ${ref.stormId ?? ref.eventId} not found`, {
+        storm_id: ref.stormId ?? null,
+        event_id: ref.eventId ?? null,
+      });
     const late = stormGate(storm);
     const c = await writeBatch(trx, { tenantId, stormId: storm.storm_id, late, source: b.source, rows: b.rows });
     const refusedAll = [...b.refused, ...c.refused].sort((x, y) => x.row - y.row).slice(0, 1000);
@@ -186,7 +233,8 @@ export async function importOutcomes(ctx: ServiceContext, input: ImportOutcomesI
       ? `csv:${createHash('sha256').update(input.text).digest('hex').slice(0, 32)}`
       : parse(groupIdempotencyKey, input.idempotencyKey, 'idempotency_key');
   const parsed = parseOutcomeCsv(input.text);
-  if (parsed.rows.length > MAX_IMPORT) throw new AppError('PAYLOAD_TOO_LARGE', `at most ${MAX_IMPORT} outcomes per file`);
+  if (parsed.rows.length > MAX_IMPORT)
+    throw new AppError('PAYLOAD_TOO_LARGE', `at most ${MAX_IMPORT} outcomes per file`);
   const refused = [...parsed.refused];
   const rows: StagedOutcome[] = [];
   for (const { line, fields } of parsed.rows) {
@@ -194,13 +242,28 @@ export async function importOutcomes(ctx: ServiceContext, input: ImportOutcomesI
     if (!r.success) {
       const issue = r.error.issues[0];
       const key = fields.idempotencyKey ?? `${fileKey}:${line}`;
-      refused.push({ row: line, idempotency_key: key, code: 'VALIDATION', reason: `${snake(issue?.path.join('.')) || 'row'}: ${issue?.message}` });
+      refused.push({
+        row: line,
+        idempotency_key: key,
+        code: 'VALIDATION',
+        reason: `${snake(issue?.path.join('.')) || 'row'}: ${issue?.message}`,
+      });
     } else {
       const key = r.data.idempotencyKey ?? `${fileKey}:${line}`;
-      rows.push({ row: line, propertyId: r.data.propertyId, converted: r.data.converted, valueCents: centsOf(r.data), key });
+      rows.push({
+        row: line,
+        propertyId: r.data.propertyId,
+        converted: r.data.converted,
+        valueCents: centsOf(r.data),
+        key,
+      });
     }
   }
-  const result = await batchInStorm(ctx, { stormId: input.stormId }, { rows, refused, received: parsed.rows.length + parsed.refused.length, source: 'import', started });
+  const result = await batchInStorm(
+    ctx,
+    { stormId: input.stormId },
+    { rows, refused, received: parsed.rows.length + parsed.refused.length, source: 'import', started },
+  );
   metrics.outcomesLogged.inc(result.accepted);
   return result;
 }

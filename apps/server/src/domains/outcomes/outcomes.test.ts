@@ -21,19 +21,49 @@ describeEachDatabase('outcomes', (t) => {
     stormId = s.storm.storm_id;
     eventId = s.storm.event_id;
     ids = await t().db.withTenant(tenantId, async (trx) =>
-      (await sql<{ property_id: string }>`select property_id from property where storm_id = ${stormId} order by property_id`.execute(trx)).rows.map((r) => r.property_id),
+      (
+        await sql<{
+          property_id: string;
+        }>`select property_id from property where storm_id = ${stormId} order by property_id`.execute(trx)
+      ).rows.map((r) => r.property_id),
     );
   });
 
   const count = (where: string) =>
-    t().db.withTenant(tenantId, async (trx) => Number((await sql<{ n: string }>`select count(*) as n from outcome where ${sql.raw(where)}`.execute(trx)).rows[0]!.n));
+    t().db.withTenant(tenantId, async (trx) =>
+      Number(
+        (await sql<{ n: string }>`select count(*) as n from outcome where ${sql.raw(where)}`.execute(trx)).rows[0]!.n,
+      ),
+    );
 
   it('logs the playbook call (value in dollars -> integer cents)', async () => {
-    const o = await logOutcome(ctx, { propertyId: ids[0]!, eventId, converted: true, value: 15000, idempotencyKey: 'k-first' });
-    expect(o).toMatchObject({ converted: true, value_cents: 1_500_000, value: 15000, is_current: true, late: false, replayed: false, supersedes: null });
-    const again = await logOutcome(ctx, { propertyId: ids[0]!, eventId, converted: true, value: 15000, idempotencyKey: 'k-first' });
+    const o = await logOutcome(ctx, {
+      propertyId: ids[0]!,
+      eventId,
+      converted: true,
+      value: 15000,
+      idempotencyKey: 'k-first',
+    });
+    expect(o).toMatchObject({
+      converted: true,
+      value_cents: 1_500_000,
+      value: 15000,
+      is_current: true,
+      late: false,
+      replayed: false,
+      supersedes: null,
+    });
+    const again = await logOutcome(ctx, {
+      propertyId: ids[0]!,
+      eventId,
+      converted: true,
+      value: 15000,
+      idempotencyKey: 'k-first',
+    });
     expect(again).toMatchObject({ outcome_id: o.outcome_id, replayed: true });
-    await expect(logOutcome(ctx, { propertyId: ids[0]!, eventId, converted: false, idempotencyKey: 'k-first' })).rejects.toMatchObject({
+    await expect(
+      logOutcome(ctx, { propertyId: ids[0]!, eventId, converted: false, idempotencyKey: 'k-first' }),
+    ).rejects.toMatchObject({
       code: 'CONFLICT',
       message: expect.stringContaining('k-first'),
     });
@@ -43,7 +73,13 @@ describeEachDatabase('outcomes', (t) => {
     const keys = Array.from({ length: 5 }, (_, i) => `race-${i}`);
     const calls = Array.from({ length: 100 }, (_, i) => {
       const k = i % 5;
-      return logOutcome(ctx, { propertyId: ids[10 + k]!, stormId, converted: true, value: 1000 + k, idempotencyKey: keys[k]! });
+      return logOutcome(ctx, {
+        propertyId: ids[10 + k]!,
+        stormId,
+        converted: true,
+        value: 1000 + k,
+        idempotencyKey: keys[k]!,
+      });
     });
     const results = await Promise.all(calls);
     expect(results.filter((r) => !r.replayed)).toHaveLength(5);
@@ -53,12 +89,27 @@ describeEachDatabase('outcomes', (t) => {
   it('N concurrent distinct outcomes are all written', async () => {
     const n = 120;
     await Promise.all(
-      Array.from({ length: n }, (_, i) => logOutcome(ctx, { propertyId: ids[100 + (i % 100)]!, stormId, converted: i % 3 === 0, idempotencyKey: `load-${i}` })),
+      Array.from({ length: n }, (_, i) =>
+        logOutcome(ctx, {
+          propertyId: ids[100 + (i % 100)]!,
+          stormId,
+          converted: i % 3 === 0,
+          idempotencyKey: `load-${i}`,
+        }),
+      ),
     );
     expect(await count(`idempotency_key like 'load-%'`)).toBe(n);
     // Many outcomes per property (corrections): still exactly one current per property.
-    const dupCurrent = await t().db.withTenant(tenantId, async (trx) =>
-      (await sql<{ n: string }>`select count(*) as n from (select property_id from outcome where is_current group by property_id having count(*) > 1) x`.execute(trx)).rows[0]!.n,
+    const dupCurrent = await t().db.withTenant(
+      tenantId,
+      async (trx) =>
+        (
+          await sql<{
+            n: string;
+          }>`select count(*) as n from (select property_id from outcome where is_current group by property_id having count(*) > 1) x`.execute(
+            trx,
+          )
+        ).rows[0]!.n,
     );
     expect(Number(dupCurrent)).toBe(0);
   });
@@ -67,7 +118,12 @@ describeEachDatabase('outcomes', (t) => {
     const p = ids[250]!;
     const settled = await Promise.allSettled([
       logOutcome(ctx, { propertyId: p, stormId, converted: false, idempotencyKey: 'g-1' }),
-      logOutcome(ctx, { propertyId: '00000000-0000-4000-8000-00000000000a', stormId, converted: true, idempotencyKey: 'g-2' }),
+      logOutcome(ctx, {
+        propertyId: '00000000-0000-4000-8000-00000000000a',
+        stormId,
+        converted: true,
+        idempotencyKey: 'g-2',
+      }),
       logOutcome(ctx, { propertyId: ids[251]!, eventId: 'NOT_THIS_STORM', converted: true, idempotencyKey: 'g-3' }),
       logOutcome(ctx, { propertyId: ids[252]!, stormId, converted: false, idempotencyKey: 'k-first' }), // key taken, other payload
       logOutcome(ctx, { propertyId: p, stormId, converted: true, value: 500, idempotencyKey: 'g-5' }), // a correction of g-1
@@ -77,9 +133,15 @@ describeEachDatabase('outcomes', (t) => {
     expect(first).toMatchObject({ status: 'fulfilled', value: { replayed: false, supersedes: null } });
     expect(unknown).toMatchObject({ status: 'rejected', reason: { code: 'NOT_FOUND' } });
     expect(wrongStorm).toMatchObject({ status: 'rejected', reason: { code: 'VALIDATION' } });
-    expect(taken).toMatchObject({ status: 'rejected', reason: { code: 'CONFLICT', message: expect.stringContaining('different outcome') } });
+    expect(taken).toMatchObject({
+      status: 'rejected',
+      reason: { code: 'CONFLICT', message: expect.stringContaining('different outcome') },
+    });
     const firstId = first.status === 'fulfilled' ? first.value.outcome_id : '';
-    expect(correction).toMatchObject({ status: 'fulfilled', value: { replayed: false, supersedes: firstId, is_current: true } });
+    expect(correction).toMatchObject({
+      status: 'fulfilled',
+      value: { replayed: false, supersedes: firstId, is_current: true },
+    });
     expect(retry).toMatchObject({ status: 'fulfilled', value: { replayed: true, outcome_id: firstId } });
     expect((await outcomeHistory(ctx, { propertyId: p })).map((h) => [h.idempotency_key, h.is_current])).toEqual([
       ['g-1', false],
@@ -90,8 +152,14 @@ describeEachDatabase('outcomes', (t) => {
   it('concurrent batches and single calls on the same properties leave one current outcome each, chains intact', async () => {
     const props = ids.slice(260, 270);
     const batch = (n: number) =>
-      logOutcomes(ctx, { stormId, idempotencyKey: `par-${n}`, outcomes: props.map((propertyId, i) => ({ propertyId, converted: (i + n) % 2 === 0 })) });
-    const singles = props.map((propertyId, i) => logOutcome(ctx, { propertyId, stormId, converted: true, value: i + 1, idempotencyKey: `par-s-${i}` }));
+      logOutcomes(ctx, {
+        stormId,
+        idempotencyKey: `par-${n}`,
+        outcomes: props.map((propertyId, i) => ({ propertyId, converted: (i + n) % 2 === 0 })),
+      });
+    const singles = props.map((propertyId, i) =>
+      logOutcome(ctx, { propertyId, stormId, converted: true, value: i + 1, idempotencyKey: `par-s-${i}` }),
+    );
     const results = await Promise.all([batch(1), batch(2), batch(3), ...singles]);
     expect(results.slice(0, 3).map((r) => (r as { accepted: number }).accepted)).toEqual([10, 10, 10]);
     for (const propertyId of props) {
@@ -106,7 +174,13 @@ describeEachDatabase('outcomes', (t) => {
   it('a correction supersedes the earlier outcome and keeps the audit trail', async () => {
     const p = ids[1]!;
     const first = await logOutcome(ctx, { propertyId: p, stormId, converted: false, idempotencyKey: 'c1' });
-    const second = await logOutcome(ctx, { propertyId: p, stormId, converted: true, value: 9000.5, idempotencyKey: 'c2' });
+    const second = await logOutcome(ctx, {
+      propertyId: p,
+      stormId,
+      converted: true,
+      value: 9000.5,
+      idempotencyKey: 'c2',
+    });
     expect(second.supersedes).toBe(first.outcome_id);
     const history = await outcomeHistory(ctx, { propertyId: p });
     expect(history.map((h) => [h.idempotency_key, h.is_current, h.value_cents])).toEqual([
@@ -116,38 +190,59 @@ describeEachDatabase('outcomes', (t) => {
   });
 
   it('refuses unknown properties, negative values and wrong storms with the reason', async () => {
-    await expect(logOutcome(ctx, { propertyId: '00000000-0000-4000-8000-000000000000', eventId, converted: false })).rejects.toMatchObject({
+    await expect(
+      logOutcome(ctx, { propertyId: '00000000-0000-4000-8000-000000000000', eventId, converted: false }),
+    ).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });
     await expect(logOutcome(ctx, { propertyId: ids[2]!, eventId, converted: true, value: -5 })).rejects.toMatchObject({
       code: 'VALIDATION',
       message: expect.stringContaining('negative'),
     });
-    await expect(logOutcome(ctx, { propertyId: ids[2]!, eventId: 'OTHER_EVENT', converted: true })).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(
+      logOutcome(ctx, { propertyId: ids[2]!, eventId: 'OTHER_EVENT', converted: true }),
+    ).rejects.toMatchObject({ code: 'VALIDATION' });
   });
 
   it('refuses keys and event ids Postgres cannot store, or that would not fit once keyed by row, before writing', async () => {
-    await expect(logOutcome(ctx, { propertyId: ids[4]!, eventId, converted: true, idempotencyKey: 'a\0b' })).rejects.toMatchObject({
+    await expect(
+      logOutcome(ctx, { propertyId: ids[4]!, eventId, converted: true, idempotencyKey: 'a\0b' }),
+    ).rejects.toMatchObject({
       code: 'VALIDATION',
       message: expect.stringContaining('NUL'),
     });
-    await expect(logOutcome(ctx, { propertyId: ids[4]!, eventId: 'E\0', converted: true })).rejects.toMatchObject({ code: 'VALIDATION' });
-    await expect(logOutcomes(ctx, { stormId, idempotencyKey: 'k'.repeat(195), outcomes: [{ propertyId: ids[4]!, converted: false }] })).rejects.toMatchObject({
+    await expect(logOutcome(ctx, { propertyId: ids[4]!, eventId: 'E\0', converted: true })).rejects.toMatchObject({
+      code: 'VALIDATION',
+    });
+    await expect(
+      logOutcomes(ctx, {
+        stormId,
+        idempotencyKey: 'k'.repeat(195),
+        outcomes: [{ propertyId: ids[4]!, converted: false }],
+      }),
+    ).rejects.toMatchObject({
       code: 'VALIDATION',
       message: expect.stringContaining('idempotency_key'),
     });
-    await expect(importOutcomes(ctx, { stormId, idempotencyKey: 'x\0', text: `property_id,converted\n${ids[4]},no\n` })).rejects.toMatchObject({
+    await expect(
+      importOutcomes(ctx, { stormId, idempotencyKey: 'x\0', text: `property_id,converted\n${ids[4]},no\n` }),
+    ).rejects.toMatchObject({
       code: 'VALIDATION',
     });
     // A row's own key is stored as validated (trimmed), the same as a single call would store it.
-    const r = await logOutcomes(ctx, { stormId, outcomes: [{ propertyId: ids[4]!, converted: false, idempotencyKey: '  trimmed-key  ' }] });
+    const r = await logOutcomes(ctx, {
+      stormId,
+      outcomes: [{ propertyId: ids[4]!, converted: false, idempotencyKey: '  trimmed-key  ' }],
+    });
     expect(r.accepted).toBe(1);
     expect(await count(`idempotency_key = 'trimmed-key'`)).toBe(1);
   });
 
   it("another tenant cannot log an outcome for this tenant's property (404)", async () => {
     const other = await newTenant(t().db);
-    await expect(logOutcome(tenantCtx(t().db, other.tenantId), { propertyId: ids[3]!, eventId, converted: true })).rejects.toMatchObject({
+    await expect(
+      logOutcome(tenantCtx(t().db, other.tenantId), { propertyId: ids[3]!, eventId, converted: true }),
+    ).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });
   });
@@ -189,15 +284,27 @@ describeEachDatabase('outcomes', (t) => {
 
   it('accepts late outcomes within the grace window (flagged) and refuses them after', async () => {
     const s = await scoredStorm(t().db, 5, 82);
-    const pid = await t().db.withTenant(s.tenant.tenantId, async (trx) =>
-      (await sql<{ property_id: string }>`select property_id from property where storm_id = ${s.storm.storm_id} limit 1`.execute(trx)).rows[0]!.property_id,
+    const pid = await t().db.withTenant(
+      s.tenant.tenantId,
+      async (trx) =>
+        (
+          await sql<{
+            property_id: string;
+          }>`select property_id from property where storm_id = ${s.storm.storm_id} limit 1`.execute(trx)
+        ).rows[0]!.property_id,
     );
     await setStormStatus(operator(t().db), s.storm.storm_id, { status: 'active' });
     await setStormStatus(operator(t().db), s.storm.storm_id, { status: 'closed' });
     const late = await logOutcome(s.ctx, { propertyId: pid, stormId: s.storm.storm_id, converted: true, value: 10 });
     expect(late.late).toBe(true);
-    await t().db.owner.updateTable('storm_status_change').set({ changed_at: new Date(Date.now() - 15 * 86_400_000) }).where('storm_id', '=', s.storm.storm_id).execute();
-    await expect(logOutcome(s.ctx, { propertyId: pid, stormId: s.storm.storm_id, converted: false })).rejects.toMatchObject({
+    await t()
+      .db.owner.updateTable('storm_status_change')
+      .set({ changed_at: new Date(Date.now() - 15 * 86_400_000) })
+      .where('storm_id', '=', s.storm.storm_id)
+      .execute();
+    await expect(
+      logOutcome(s.ctx, { propertyId: pid, stormId: s.storm.storm_id, converted: false }),
+    ).rejects.toMatchObject({
       code: 'CONFLICT',
       message: expect.stringContaining('grace'),
     });

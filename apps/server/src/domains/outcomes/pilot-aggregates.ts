@@ -16,7 +16,14 @@ const ARMS: Arm[] = ['treat', 'hold'];
 
 /** Per arm: units, conversions, revenue and its sum of squares (cents), knocked units, contaminated units. */
 export async function armTotals(trx: Trx, stormId: string): Promise<Record<Arm, ArmInputs>> {
-  const r = await sql<{ arm: Arm; n: string; conversions: string; revenue: string | null; revenue_sq: number | null; knocked: string }>`
+  const r = await sql<{
+    arm: Arm;
+    n: string;
+    conversions: string;
+    revenue: string | null;
+    revenue_sq: number | null;
+    knocked: string;
+  }>`
     select a.arm, count(*) as n, count(*) filter (where o.converted) as conversions,
       sum(o.value_cents) filter (where o.converted) as revenue,
       sum(o.value_cents::float8 * o.value_cents::float8) filter (where o.converted) as revenue_sq,
@@ -66,7 +73,9 @@ export async function dailySeries(trx: Trx, stormId: string): Promise<DailyPoint
 
 /** `buckets` groups of predicted uplift across both arms (1 = highest); rounded down to a multiple of 10 that fits. */
 export async function scoreBuckets(trx: Trx, stormId: string, buckets = 100): Promise<ScoreBucket[]> {
-  const units = await sql<{ n: string }>`select count(*) as n from assignment where storm_id = ${stormId} and arm in ('treat', 'hold')`.execute(trx);
+  const units = await sql<{
+    n: string;
+  }>`select count(*) as n from assignment where storm_id = ${stormId} and arm in ('treat', 'hold')`.execute(trx);
   const b = Math.min(buckets, Math.floor(Number(units.rows[0]?.n ?? 0) / 10) * 10);
   if (b < 10) return [];
   const r = await sql<{ bucket: number; mean: number; tn: string; tc: string; hn: string; hc: string }>`
@@ -107,7 +116,8 @@ export async function policyInputs(trx: Trx, stormId: string): Promise<PolicyInp
 export async function pilotAggregates(ctx: ServiceContext, input: { stormId: string; buckets?: number }) {
   return withStorm(ctx, input.stormId, async (trx, storm) => {
     const policy = await policyInputs(trx, storm.storm_id);
-    if (!policy) throw new AppError('NOT_FOUND', `storm ${storm.storm_id} has no applied policy`, { storm_id: storm.storm_id });
+    if (!policy)
+      throw new AppError('NOT_FOUND', `storm ${storm.storm_id} has no applied policy`, { storm_id: storm.storm_id });
     const daily = await dailySeries(trx, storm.storm_id);
     return {
       storm: { storm_id: storm.storm_id, event_id: storm.event_id, name: storm.name },

@@ -40,7 +40,10 @@ describe('Qini from 100 buckets approximates the per-unit Qini', () => {
 
   it('a random score gives a coefficient near 0', () => {
     const d = simulate(20_000, 5);
-    const shuffled = d.buckets.map((b, i, all) => ({ ...b, ...{ treat: all[(i * 37) % 100]!.treat, hold: all[(i * 37) % 100]!.hold } }));
+    const shuffled = d.buckets.map((b, i, all) => ({
+      ...b,
+      ...{ treat: all[(i * 37) % 100]!.treat, hold: all[(i * 37) % 100]!.hold },
+    }));
     expect(Math.abs(upliftAccuracy(shuffled, 0.05)!.qini_coefficient!)).toBeLessThan(0.1);
   });
 });

@@ -12,7 +12,12 @@ import type { DecileAccuracy, PilotUpliftAccuracy, QiniPoint } from './pilot.res
 export function upliftAccuracy(buckets: ScoreBucket[], alpha: number): PilotUpliftAccuracy | null {
   if (buckets.length === 0) return null;
   const { curve, coefficient } = qini(buckets);
-  return { deciles: deciles(buckets, alpha), qini_curve: curve, qini_coefficient: coefficient, buckets: buckets.length };
+  return {
+    deciles: deciles(buckets, alpha),
+    qini_curve: curve,
+    qini_coefficient: coefficient,
+    buckets: buckets.length,
+  };
 }
 
 function deciles(buckets: ScoreBucket[], alpha: number): DecileAccuracy[] {
@@ -20,7 +25,11 @@ function deciles(buckets: ScoreBucket[], alpha: number): DecileAccuracy[] {
   const out: DecileAccuracy[] = [];
   for (let d = 0; d < 10; d++) {
     const group = buckets.slice(d * per, (d + 1) * per);
-    let tn = 0, tc = 0, hn = 0, hc = 0, scoreSum = 0;
+    let tn = 0,
+      tc = 0,
+      hn = 0,
+      hc = 0,
+      scoreSum = 0;
     for (const b of group) {
       tn += b.treat.n;
       tc += b.treat.conversions;
@@ -48,7 +57,10 @@ function deciles(buckets: ScoreBucket[], alpha: number): DecileAccuracy[] {
 function qini(buckets: ScoreBucket[]): { curve: QiniPoint[]; coefficient: number | null } {
   const x = new Float64Array(buckets.length + 1);
   const y = new Float64Array(buckets.length + 1);
-  let nT = 0, yT = 0, nH = 0, yH = 0;
+  let nT = 0,
+    yT = 0,
+    nH = 0,
+    yH = 0;
   buckets.forEach((b, i) => {
     nT += b.treat.n;
     yT += b.treat.conversions;
@@ -59,7 +71,10 @@ function qini(buckets: ScoreBucket[]): { curve: QiniPoint[]; coefficient: number
   });
   const total = nT + nH;
   const last = y[buckets.length] ?? 0;
-  const curve = Array.from(x, (xi, i) => ({ fraction: total > 0 ? xi / total : 0, incremental_conversions: y[i] ?? 0 }));
+  const curve = Array.from(x, (xi, i) => ({
+    fraction: total > 0 ? xi / total : 0,
+    incremental_conversions: y[i] ?? 0,
+  }));
   if (total === 0 || last === 0) return { curve, coefficient: null };
   const coefficient = (auc(x, y) - (total * last) / 2) / (total * Math.abs(last));
   return { curve, coefficient };

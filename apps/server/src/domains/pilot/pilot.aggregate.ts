@@ -100,6 +100,8 @@ export async function dailySeries(trx: Trx, stormId: string) {
 /** The policy run that assigned the storm's arms (the latest applied, not shadow). */
 export async function appliedRun(trx: Trx, stormId: string) {
   const r = await sql<{ mode: string; version: number; params: Record<string, number> }>`
-    select mode, version, params from policy_run where storm_id = ${stormId} and not shadow order by created_at desc, seq desc limit 1`.execute(trx);
+    select mode, version, params from policy_run where storm_id = ${stormId} and not shadow order by created_at desc, seq desc limit 1`.execute(
+    trx,
+  );
   return r.rows[0];
 }

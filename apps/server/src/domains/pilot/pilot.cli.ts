@@ -9,7 +9,9 @@ import { PILOT_FORMATS, type PilotFormat } from './pilot.render.ts';
 import { renderPilotReport, runPilot, type RunPilotInput } from './pilot.service.ts';
 
 export function registerPilotCommands(program: Command, rt: CliRuntime): void {
-  const pilot = program.command('pilot').description('prove the campaign: lift, ROI, and whether the predictions were right');
+  const pilot = program
+    .command('pilot')
+    .description('prove the campaign: lift, ROI, and whether the predictions were right');
   pilot
     .command('run')
     .description('run the pilot analysis of a storm; --format md|html|pdf with --out writes the report')
@@ -19,34 +21,65 @@ export function registerPilotCommands(program: Command, rt: CliRuntime): void {
     .option('--out <file>', 'write the report here (required for pdf)')
     .option('--alpha <alpha>', 'significance level for intervals and tests', '0.05')
     .option('--json', 'print JSON')
-    .action(async (o: { storm: string; mode?: RunPilotInput['policyMode']; format?: string; out?: string; alpha: string; json?: boolean }) => {
-      const format = (o.format ?? 'json') as PilotFormat;
-      if (!PILOT_FORMATS.includes(format)) throw new AppError('VALIDATION', `--format must be one of ${PILOT_FORMATS.join(', ')}`);
-      if (format === 'pdf' && !o.out) throw new AppError('VALIDATION', '--format pdf needs --out FILE');
-      const input: RunPilotInput = { stormId: o.storm, alpha: Number(o.alpha), ...(o.mode ? { policyMode: o.mode } : {}) };
-      if (o.out || (o.format && o.format !== 'json')) {
+    .action(
+      async (o: {
+        storm: string;
+        mode?: RunPilotInput['policyMode'];
+        format?: string;
+        out?: string;
+        alpha: string;
+        json?: boolean;
+      }) => {
+        const format = (o.format ?? 'json') as PilotFormat;
+        if (!PILOT_FORMATS.includes(format))
+          throw new AppError('VALIDATION', `--format must be one of ${PILOT_FORMATS.join(', ')}`);
+        if (format === 'pdf' && !o.out) throw new AppError('VALIDATION', '--format pdf needs --out FILE');
+        const input: RunPilotInput = {
+          stormId: o.storm,
+          alpha: Number(o.alpha),
+          ...(o.mode ? { policyMode: o.mode } : {}),
+        };
+        if (o.out || (o.format && o.format !== 'json')) {
+          await rt.run(
+            o,
+            async (ctx) => {
+              const results = await runPilot(ctx, input);
+              const body = await renderPilotReport(results, format);
+              if (!o.out) return { body };
+              await writeFile(o.out, body);
+              return {
+                file: o.out,
+                format,
+                bytes: Buffer.byteLength(body),
+                outcome: results.summary.outcome,
+                passed: results.summary.passed,
+                total: results.summary.total,
+              };
+            },
+            (r) =>
+              'body' in r
+                ? String(r.body)
+                : `wrote ${r.file} (${r.format}, ${r.bytes} bytes): ${r.outcome}, ${r.passed}/${r.total} criteria passed`,
+          );
+          return;
+        }
         await rt.run(
           o,
-          async (ctx) => {
-            const results = await runPilot(ctx, input);
-            const body = await renderPilotReport(results, format);
-            if (!o.out) return { body };
-            await writeFile(o.out, body);
-            return { file: o.out, format, bytes: Buffer.byteLength(body), outcome: results.summary.outcome, passed: results.summary.passed, total: results.summary.total };
-          },
-          (r) => ('body' in r ? String(r.body) : `wrote ${r.file} (${r.format}, ${r.bytes} bytes): ${r.outcome}, ${r.passed}/${r.total} criteria passed`),
+          (ctx) => runPilot(ctx, input),
+          (r) =>
+            [
+              pilotVerdict(r),
+              '',
+              table(
+                r.success_criteria.map((c) => ({
+                  criterion: c.name,
+                  target: c.target,
+                  actual: c.actual,
+                  result: c.pass ? 'PASS' : 'FAIL',
+                })),
+              ),
+            ].join('\n'),
         );
-        return;
-      }
-      await rt.run(
-        o,
-        (ctx) => runPilot(ctx, input),
-        (r) =>
-          [
-            pilotVerdict(r),
-            '',
-            table(r.success_criteria.map((c) => ({ criterion: c.name, target: c.target, actual: c.actual, result: c.pass ? 'PASS' : 'FAIL' }))),
-          ].join('\n'),
-      );
-    });
+      },
+    );
 }

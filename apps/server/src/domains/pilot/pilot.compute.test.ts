@@ -12,16 +12,54 @@ import type { PilotInputs, ScoreBucket } from './pilot.schema.ts';
 function handInputs(): PilotInputs {
   const job = 1_000_000; // cents
   return {
-    storm: { storm_id: '0b7d4c1e-7a0f-4d36-9a59-4f1b8f0c2e11', event_id: 'T1', name: 'Test storm', starts_on: '2026-02-01', ends_on: '2026-02-03' },
-    policy: { mode: 'moderate', hold_share: 0.2, cost_per_knock_cents: 2000, doors_per_crew_hour: 6, gross_margin: 0.3 },
+    storm: {
+      storm_id: '0b7d4c1e-7a0f-4d36-9a59-4f1b8f0c2e11',
+      event_id: 'T1',
+      name: 'Test storm',
+      starts_on: '2026-02-01',
+      ends_on: '2026-02-03',
+    },
+    policy: {
+      mode: 'moderate',
+      hold_share: 0.2,
+      cost_per_knock_cents: 2000,
+      doors_per_crew_hour: 6,
+      gross_margin: 0.3,
+    },
     arms: {
-      treat: { n: 1000, conversions: 200, revenue_cents: 200 * job, revenue_sq_cents2: 200 * job * job, knocked: 900, contaminated: 0 },
-      hold: { n: 250, conversions: 25, revenue_cents: 25 * job, revenue_sq_cents2: 25 * job * job, knocked: 0, contaminated: 0 },
+      treat: {
+        n: 1000,
+        conversions: 200,
+        revenue_cents: 200 * job,
+        revenue_sq_cents2: 200 * job * job,
+        knocked: 900,
+        contaminated: 0,
+      },
+      hold: {
+        n: 250,
+        conversions: 25,
+        revenue_cents: 25 * job,
+        revenue_sq_cents2: 25 * job * job,
+        knocked: 0,
+        contaminated: 0,
+      },
     },
     daily: [
-      { date: '2026-02-01', treat: { n: 1000, conversions: 20, revenue_cents: 20 * job }, hold: { n: 250, conversions: 2, revenue_cents: 2 * job } },
-      { date: '2026-02-02', treat: { n: 1000, conversions: 100, revenue_cents: 100 * job }, hold: { n: 250, conversions: 10, revenue_cents: 10 * job } },
-      { date: '2026-02-03', treat: { n: 1000, conversions: 200, revenue_cents: 200 * job }, hold: { n: 250, conversions: 25, revenue_cents: 25 * job } },
+      {
+        date: '2026-02-01',
+        treat: { n: 1000, conversions: 20, revenue_cents: 20 * job },
+        hold: { n: 250, conversions: 2, revenue_cents: 2 * job },
+      },
+      {
+        date: '2026-02-02',
+        treat: { n: 1000, conversions: 100, revenue_cents: 100 * job },
+        hold: { n: 250, conversions: 10, revenue_cents: 10 * job },
+      },
+      {
+        date: '2026-02-03',
+        treat: { n: 1000, conversions: 200, revenue_cents: 200 * job },
+        hold: { n: 250, conversions: 25, revenue_cents: 25 * job },
+      },
     ],
     score_buckets: [],
     data_quality: { status: 'healthy', issues: [] },
@@ -83,7 +121,14 @@ describe('computePilotResults: ROI (by hand)', () => {
 
   it('revenue basis without a margin, crew hours given and crew hour cost added', () => {
     const inputs = handInputs();
-    inputs.policy = { mode: 'custom', hold_share: 0.2, cost_per_knock_cents: 2000, crew_hours: 100, crew_hour_cost_cents: 4500, gross_margin: null };
+    inputs.policy = {
+      mode: 'custom',
+      hold_share: 0.2,
+      cost_per_knock_cents: 2000,
+      crew_hours: 100,
+      crew_hour_cost_cents: 4500,
+      gross_margin: null,
+    };
     const r = computePilotResults(inputs).roi;
     expect(r.basis).toBe('revenue');
     expect(r.cost).toBe(18_000 + 4_500);
@@ -129,7 +174,10 @@ describe('computePilotResults: checks and criteria', () => {
   it('contamination, data-quality issues and SLO breaches fail their criteria', () => {
     const inputs = handInputs();
     inputs.arms.hold = { ...inputs.arms.hold, knocked: 3, contaminated: 3 };
-    inputs.data_quality = { status: 'degraded', issues: [{ severity: 'warning', check: 'orphans', message: '12 outcomes without a property' }] };
+    inputs.data_quality = {
+      status: 'degraded',
+      issues: [{ severity: 'warning', check: 'orphans', message: '12 outcomes without a property' }],
+    };
     inputs.slo = { status: 'breached', issues: [], breaches: 2 };
     const r = computePilotResults(inputs);
     expect(r.contamination).toMatchObject({ hold_contaminated: 3, rate: 0.012, flagged: true, treat_compliance: 0.9 });
@@ -144,10 +192,30 @@ describe('computePilotResults: checks and criteria', () => {
   it('a lift that is not significant makes the pilot inconclusive, whatever the point estimates', () => {
     const inputs = handInputs();
     const job = 1_000_000;
-    inputs.arms.treat = { n: 100, conversions: 20, revenue_cents: 20 * job, revenue_sq_cents2: 20 * job * job, knocked: 90, contaminated: 0 };
-    inputs.arms.hold = { n: 25, conversions: 3, revenue_cents: 3 * job, revenue_sq_cents2: 3 * job * job, knocked: 0, contaminated: 0 };
+    inputs.arms.treat = {
+      n: 100,
+      conversions: 20,
+      revenue_cents: 20 * job,
+      revenue_sq_cents2: 20 * job * job,
+      knocked: 90,
+      contaminated: 0,
+    };
+    inputs.arms.hold = {
+      n: 25,
+      conversions: 3,
+      revenue_cents: 3 * job,
+      revenue_sq_cents2: 3 * job * job,
+      knocked: 0,
+      contaminated: 0,
+    };
     inputs.daily = [];
-    inputs.targets = { lift_pts: 5, roi_pct: 300, incremental_revenue_cents: 500_000, cac_cents: 50_000, revenue_per_crew_hour_cents: 10_000 };
+    inputs.targets = {
+      lift_pts: 5,
+      roi_pct: 300,
+      incremental_revenue_cents: 500_000,
+      cac_cents: 50_000,
+      revenue_per_crew_hour_cents: 10_000,
+    };
     const r = computePilotResults(inputs);
     expect(r.outcomes.lift.significant).toBe(false);
     expect(r.summary).toEqual({ passed: 8, total: 8, outcome: 'inconclusive' });
@@ -155,7 +223,16 @@ describe('computePilotResults: checks and criteria', () => {
   });
 
   it('targets can be overridden', () => {
-    const inputs = { ...handInputs(), targets: { lift_pts: 5, roi_pct: 300, incremental_revenue_cents: 500_000, cac_cents: 50_000, revenue_per_crew_hour_cents: 10_000 } };
+    const inputs = {
+      ...handInputs(),
+      targets: {
+        lift_pts: 5,
+        roi_pct: 300,
+        incremental_revenue_cents: 500_000,
+        cac_cents: 50_000,
+        revenue_per_crew_hour_cents: 10_000,
+      },
+    };
     expect(computePilotResults(inputs).summary.outcome).toBe('success');
   });
 });
@@ -190,11 +267,22 @@ describe('computePilotResults: uplift accuracy', () => {
     // Q(k) = 4, 7, 9, 10, 10 ... 10 at x = 20 .. 200; trapezoids 1700; random 200 x 10 / 2 = 1000
     expect(a.qini_curve.map((p) => p.incremental_conversions)).toEqual([0, 4, 7, 9, 10, 10, 10, 10, 10, 10, 10]);
     expect(a.qini_coefficient).toBeCloseTo(0.35, 12);
-    expect(a.deciles[0]).toMatchObject({ decile: 1, predicted_uplift: 0.3, observed_lift: 0.4, treat_n: 10, hold_n: 10 });
+    expect(a.deciles[0]).toMatchObject({
+      decile: 1,
+      predicted_uplift: 0.3,
+      observed_lift: 0.4,
+      treat_n: 10,
+      hold_n: 10,
+    });
   });
 
   it('refuses bucket counts that are not a multiple of 10', () => {
-    const b: ScoreBucket = { bucket: 1, predicted_uplift_mean: 0.1, treat: { n: 1, conversions: 0 }, hold: { n: 1, conversions: 0 } };
+    const b: ScoreBucket = {
+      bucket: 1,
+      predicted_uplift_mean: 0.1,
+      treat: { n: 1, conversions: 0 },
+      hold: { n: 1, conversions: 0 },
+    };
     expect(() => computePilotResults({ ...handInputs(), score_buckets: [b] })).toThrow(/multiple of 10/);
   });
 });
@@ -203,7 +291,11 @@ describe('computePilotResults: validation', () => {
   const cases: [string, (i: PilotInputs) => void, RegExp][] = [
     ['conversions above n', (i) => (i.arms.treat.conversions = 1001), /inputs\.arms\.treat\.conversions/],
     ['impossible sum of squares', (i) => (i.arms.hold.revenue_sq_cents2 = 1), /inputs\.arms\.hold\.revenue_sq_cents2/],
-    ['no crew time', (i) => (i.policy = { mode: 'moderate', hold_share: 0.2, cost_per_knock_cents: 1, gross_margin: null }), /crew_hours/],
+    [
+      'no crew time',
+      (i) => (i.policy = { mode: 'moderate', hold_share: 0.2, cost_per_knock_cents: 1, gross_margin: null }),
+      /crew_hours/,
+    ],
     ['daily not cumulative', (i) => (i.daily[2]!.hold.conversions = 1), /inputs\.daily\[2\]\.hold\.conversions/],
     ['bad date', (i) => (i.storm.starts_on = '2026-13-01'), /inputs\.storm\.starts_on/],
   ];

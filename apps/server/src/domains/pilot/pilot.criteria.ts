@@ -27,9 +27,23 @@ export function successCriteria(r: Judged, t: SuccessTargets): SuccessCriterion[
     criterion('data_quality', 'Data-quality issues', 'count', '=', 0, r.data_quality.issues.length),
     criterion('slo', 'SLO breaches', 'count', '=', 0, sloCount),
     criterion('contamination', 'Hold-out properties knocked', 'count', '=', 0, r.contamination.hold_contaminated),
-    criterion('incremental_revenue', 'Incremental revenue', 'usd', '>', t.incremental_revenue_cents / 100, r.roi.incremental_revenue),
+    criterion(
+      'incremental_revenue',
+      'Incremental revenue',
+      'usd',
+      '>',
+      t.incremental_revenue_cents / 100,
+      r.roi.incremental_revenue,
+    ),
     criterion('cac', 'Cost per incremental job (CAC)', 'usd', '<', t.cac_cents / 100, r.roi.cac),
-    criterion('revenue_per_crew_hour', 'Incremental revenue per crew hour', 'usd', '>', t.revenue_per_crew_hour_cents / 100, r.roi.revenue_per_crew_hour),
+    criterion(
+      'revenue_per_crew_hour',
+      'Incremental revenue per crew hour',
+      'usd',
+      '>',
+      t.revenue_per_crew_hour_cents / 100,
+      r.roi.revenue_per_crew_hour,
+    ),
   ];
 }
 

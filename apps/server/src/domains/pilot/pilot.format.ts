@@ -79,9 +79,7 @@ function liftSentence(r: PilotResults): string {
     `${pct(r.outcomes.treat.rate)} of the ${count(r.outcomes.treat.n)} properties on the knock list signed, ` +
     `against ${pct(r.outcomes.hold.rate)} of the ${count(r.outcomes.hold.n)} held out`;
   if (!l.significant) {
-    return (
-      `Knocking changed signed jobs by ${pts(l.absolute)} (${ci}), which cannot be told apart from no effect: ${arms}.`
-    );
+    return `Knocking changed signed jobs by ${pts(l.absolute)} (${ci}), which cannot be told apart from no effect: ${arms}.`;
   }
   const verb = l.absolute >= 0 ? 'raised' : 'lowered';
   return `Knocking ${verb} signed jobs by ${ptsNum(Math.abs(l.absolute))} points (${ci}): ${arms}.`;
@@ -95,7 +93,9 @@ function moneySentence(r: PilotResults): string {
     `That is about ${jobs} and ${usd(roi.incremental_revenue)} of incremental revenue for ${usd(roi.cost)} of canvassing`,
     roi.roi_pct === null ? '' : `: an ROI of ${pctValue(roi.roi_pct)}${basis}`,
     roi.cac === null ? ', with no extra job to spread the cost over' : `, ${usd(roi.cac)} per extra job`,
-    roi.revenue_per_crew_hour === null ? '' : ` and ${usd(roi.revenue_per_crew_hour)} of incremental revenue per crew hour`,
+    roi.revenue_per_crew_hour === null
+      ? ''
+      : ` and ${usd(roi.revenue_per_crew_hour)} of incremental revenue per crew hour`,
   ];
   return `${parts.join('')}.`;
 }
@@ -106,10 +106,14 @@ function cautions(r: PilotResults): string[] {
     out.push(`Watching daily, the always-valid interval excluded zero from ${day(r.over_time.conclusive_since)} on.`);
   }
   if (r.srm.flagged) {
-    out.push(`Caution: the hold-out is ${pct(r.srm.observed_hold_share)} of properties, not the intended ${pct(r.srm.expected_hold_share)} (sample-ratio mismatch, p = ${r.srm.p_value.toPrecision(2)}); check the assignment before trusting the lift.`);
+    out.push(
+      `Caution: the hold-out is ${pct(r.srm.observed_hold_share)} of properties, not the intended ${pct(r.srm.expected_hold_share)} (sample-ratio mismatch, p = ${r.srm.p_value.toPrecision(2)}); check the assignment before trusting the lift.`,
+    );
   }
   if (r.contamination.hold_contaminated > 0) {
-    out.push(`${count(r.contamination.hold_contaminated)} held-out properties were knocked anyway, which biases the lift toward zero.`);
+    out.push(
+      `${count(r.contamination.hold_contaminated)} held-out properties were knocked anyway, which biases the lift toward zero.`,
+    );
   }
   if (!r.data_quality.pass) out.push(`Data quality: ${r.data_quality.issues.length} issue(s) to review.`);
   if (!r.slo.pass) out.push('The platform breached an SLO during the storm.');

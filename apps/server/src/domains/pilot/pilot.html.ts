@@ -37,7 +37,10 @@ h2{break-after:avoid}.verdict{background:none}@page{size:letter;margin:16mm}}
 function tableHtml(t: Table): string {
   const head = t.header.map((h, i) => `<th class="${t.align[i]}">${escapeXml(h)}</th>`).join('');
   const body = t.rows
-    .map((row) => `<tr>${row.map((c, i) => `<td class="${t.align[i]}${i === t.statusColumn && c ? ` ${c}` : ''}">${escapeXml(c)}</td>`).join('')}</tr>`)
+    .map(
+      (row) =>
+        `<tr>${row.map((c, i) => `<td class="${t.align[i]}${i === t.statusColumn && c ? ` ${c}` : ''}">${escapeXml(c)}</td>`).join('')}</tr>`,
+    )
     .join('\n');
   return `<h2>${escapeXml(t.title)}</h2>\n<table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>${t.note ? `\n<p class="note">${escapeXml(t.note)}</p>` : ''}`;
 }
@@ -78,9 +81,14 @@ export function renderHtml(r: PilotResults): string {
 ${cards(r)}
 ${tableHtml(tables.criteria)}
 <h2>Next steps</h2>
-<ul class="steps">${pilotNextSteps(r).map((s) => `<li>${escapeXml(s)}</li>`).join('')}</ul>
+<ul class="steps">${pilotNextSteps(r)
+    .map((s) => `<li>${escapeXml(s)}</li>`)
+    .join('')}</ul>
 ${charts.slice(0, 2).map(figureHtml).join('\n')}
-${[arms, roi].filter((t): t is Table => t !== undefined).map(tableHtml).join('\n')}
+${[arms, roi]
+  .filter((t): t is Table => t !== undefined)
+  .map(tableHtml)
+  .join('\n')}
 ${charts.slice(2).map(figureHtml).join('\n')}
 ${rest.map(tableHtml).join('\n')}
 <footer>Intent-to-treat comparison of a randomized hold-out; intervals at ${level(r.alpha)}. Money in US dollars.

@@ -9,7 +9,9 @@ const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const RULE = { left: ':---', right: '---:', center: ':---:' } as const;
 
 function tableMd(t: Table, heading = '##'): string {
-  const rows = t.rows.map((r) => `| ${r.map((c, i) => (i === t.statusColumn && c ? `**${c}**` : cell(c))).join(' | ')} |`);
+  const rows = t.rows.map(
+    (r) => `| ${r.map((c, i) => (i === t.statusColumn && c ? `**${c}**` : cell(c))).join(' | ')} |`,
+  );
   return [
     `${heading} ${t.title}`,
     '',

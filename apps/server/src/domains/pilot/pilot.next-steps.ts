@@ -7,14 +7,18 @@ import { count, pct } from './pilot.format.ts';
 import type { CriterionKey, PilotResults } from './pilot.results.ts';
 
 const FIXES: Record<CriterionKey, (r: PilotResults) => string> = {
-  lift: (r) => `Lift below target: check policy compliance (${pct(r.contamination.treat_compliance)} of the knock list was knocked), review the assignments, and compare lift by decile and ZIP.`,
+  lift: (r) =>
+    `Lift below target: check policy compliance (${pct(r.contamination.treat_compliance)} of the knock list was knocked), review the assignments, and compare lift by decile and ZIP.`,
   roi: () => 'ROI below target: raise the uplift threshold to knock fewer, better doors, or lower the cost per knock.',
-  incremental_revenue: () => 'Incremental revenue below target: a bigger knock list (more capacity) or higher-value roofs would lift it.',
+  incremental_revenue: () =>
+    'Incremental revenue below target: a bigger knock list (more capacity) or higher-value roofs would lift it.',
   cac: () => 'Cost per extra job above target: focus crews on the top deciles, where each knock adds the most jobs.',
   revenue_per_crew_hour: () => 'Revenue per crew hour below target: tighten walk routes or skip low-uplift streets.',
-  data_quality: (r) => `Resolve the ${r.data_quality.issues.length} data-quality issue(s) listed under Checks before the next storm.`,
+  data_quality: (r) =>
+    `Resolve the ${r.data_quality.issues.length} data-quality issue(s) listed under Checks before the next storm.`,
   slo: () => 'Review the SLO breaches with the platform team: outcomes logged late or lost weaken the report.',
-  contamination: (r) => `Re-brief crews on the hold-out: ${count(r.contamination.hold_contaminated)} held-out properties were knocked.`,
+  contamination: (r) =>
+    `Re-brief crews on the hold-out: ${count(r.contamination.hold_contaminated)} held-out properties were knocked.`,
 };
 
 /** Properties needed to detect the target lift with 80% power at this hold-out share and hold rate; null if undefined. */
@@ -29,19 +33,32 @@ export function propertiesForTargetLift(r: PilotResults): number | null {
 /** Three to six short actions, most important first. */
 export function pilotNextSteps(r: PilotResults): string[] {
   const steps: string[] = [];
-  if (r.srm.flagged) steps.push('Explain the sample-ratio mismatch first (lost outcomes or a broken assignment); until then no figure here can be trusted.');
+  if (r.srm.flagged)
+    steps.push(
+      'Explain the sample-ratio mismatch first (lost outcomes or a broken assignment); until then no figure here can be trusted.',
+    );
   switch (r.summary.outcome) {
     case 'success':
-      steps.push('Send this report to the contractor and schedule the review call.', 'Run the next 2 to 3 storms with the same policy; scale to more contractors after three successful pilots.');
+      steps.push(
+        'Send this report to the contractor and schedule the review call.',
+        'Run the next 2 to 3 storms with the same policy; scale to more contractors after three successful pilots.',
+      );
       break;
     case 'inconclusive': {
       const n = propertiesForTargetLift(r);
-      steps.push(n === null ? 'Run a larger pilot before deciding.' : `Run a larger pilot before deciding: about ${count(n)} properties in the experiment give an 80% chance of detecting the target lift at this hold-out share.`);
+      steps.push(
+        n === null
+          ? 'Run a larger pilot before deciding.'
+          : `Run a larger pilot before deciding: about ${count(n)} properties in the experiment give an 80% chance of detecting the target lift at this hold-out share.`,
+      );
       break;
     }
     case 'mixed':
     case 'unsuccessful':
-      if (r.summary.outcome === 'unsuccessful') steps.push('Do a root-cause review before the next storm: policy compliance, contamination, assignments, segments, model drift.');
+      if (r.summary.outcome === 'unsuccessful')
+        steps.push(
+          'Do a root-cause review before the next storm: policy compliance, contamination, assignments, segments, model drift.',
+        );
       break;
   }
   for (const c of r.success_criteria) if (!c.pass) steps.push(FIXES[c.key](r));

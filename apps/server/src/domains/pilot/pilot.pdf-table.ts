@@ -4,7 +4,14 @@ import type { Table } from './pilot.tables.ts';
 
 type Doc = InstanceType<typeof PDFDocument>;
 
-export const PDF_COLORS = { ink: '#1f2328', muted: '#57606a', line: '#d8dee4', head: '#f2f4f7', pass: '#1a7f37', fail: '#d1242f' };
+export const PDF_COLORS = {
+  ink: '#1f2328',
+  muted: '#57606a',
+  line: '#d8dee4',
+  head: '#f2f4f7',
+  pass: '#1a7f37',
+  fail: '#d1242f',
+};
 const PAD = 4;
 const SIZE = 9;
 
@@ -27,7 +34,9 @@ function columnWidths(doc: Doc, t: Table, width: number): number[] {
 
 function rowHeight(doc: Doc, cells: string[], widths: number[], bold: boolean): number {
   doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(SIZE);
-  return Math.max(...cells.map((c, i) => doc.heightOfString(c || ' ', { width: (widths[i] ?? 10) - 2 * PAD }))) + 2 * PAD;
+  return (
+    Math.max(...cells.map((c, i) => doc.heightOfString(c || ' ', { width: (widths[i] ?? 10) - 2 * PAD }))) + 2 * PAD
+  );
 }
 
 function drawRow(doc: Doc, t: Table, cells: string[], widths: number[], x: number, y: number, head: boolean): number {
@@ -39,16 +48,37 @@ function drawRow(doc: Doc, t: Table, cells: string[], widths: number[], x: numbe
     const w = widths[i] ?? 10;
     const status = !head && i === t.statusColumn && (c === 'PASS' || c === 'FAIL');
     const color = status ? (c === 'PASS' ? PDF_COLORS.pass : PDF_COLORS.fail) : PDF_COLORS.ink;
-    doc.font(head || status ? 'Helvetica-Bold' : 'Helvetica').fontSize(SIZE).fillColor(color);
-    doc.text(c, cx + PAD, y + PAD, { width: w - 2 * PAD, align: head ? (t.align[i] === 'left' ? 'left' : t.align[i]) : t.align[i] });
+    doc
+      .font(head || status ? 'Helvetica-Bold' : 'Helvetica')
+      .fontSize(SIZE)
+      .fillColor(color);
+    doc.text(c, cx + PAD, y + PAD, {
+      width: w - 2 * PAD,
+      align: head ? (t.align[i] === 'left' ? 'left' : t.align[i]) : t.align[i],
+    });
     cx += w;
   });
-  doc.save().moveTo(x, y + h).lineTo(x + width, y + h).lineWidth(0.5).strokeColor(PDF_COLORS.line).stroke().restore();
+  doc
+    .save()
+    .moveTo(x, y + h)
+    .lineTo(x + width, y + h)
+    .lineWidth(0.5)
+    .strokeColor(PDF_COLORS.line)
+    .stroke()
+    .restore();
   return h;
 }
 
 /** Draws the title, the table and its note from y; returns the y below it. Breaks pages between rows. */
-export function drawTablePdf(doc: Doc, t: Table, x: number, y: number, width: number, bottom: number, top: number): number {
+export function drawTablePdf(
+  doc: Doc,
+  t: Table,
+  x: number,
+  y: number,
+  width: number,
+  bottom: number,
+  top: number,
+): number {
   const widths = columnWidths(doc, t, width);
   if (y + 60 > bottom) {
     doc.addPage();
@@ -66,7 +96,11 @@ export function drawTablePdf(doc: Doc, t: Table, x: number, y: number, width: nu
     y += drawRow(doc, t, row, widths, x, y, false);
   }
   if (t.note) {
-    doc.font('Helvetica-Oblique').fontSize(8).fillColor(PDF_COLORS.muted).text(t.note, x, y + 4, { width });
+    doc
+      .font('Helvetica-Oblique')
+      .fontSize(8)
+      .fillColor(PDF_COLORS.muted)
+      .text(t.note, x, y + 4, { width });
     y = doc.y;
   }
   return y + 14;

@@ -18,10 +18,19 @@ type Doc = InstanceType<typeof PDFDocument>;
 const PAGE = { width: 612, height: 792, margin: 50 }; // US Letter, points
 const CONTENT = PAGE.width - 2 * PAGE.margin;
 const BOTTOM = PAGE.height - PAGE.margin - 16; // room for the footer
-const VERDICT_COLORS = { success: '#1f6feb', mixed: '#bf8700', inconclusive: '#bf8700', unsuccessful: '#d1242f' } as const;
+const VERDICT_COLORS = {
+  success: '#1f6feb',
+  mixed: '#bf8700',
+  inconclusive: '#bf8700',
+  unsuccessful: '#d1242f',
+} as const;
 
 function header(doc: Doc, r: PilotResults): number {
-  doc.font('Helvetica-Bold').fontSize(20).fillColor(PDF_COLORS.ink).text(pilotTitle(r), PAGE.margin, PAGE.margin, { width: CONTENT });
+  doc
+    .font('Helvetica-Bold')
+    .fontSize(20)
+    .fillColor(PDF_COLORS.ink)
+    .text(pilotTitle(r), PAGE.margin, PAGE.margin, { width: CONTENT });
   doc.font('Helvetica').fontSize(10).fillColor(PDF_COLORS.muted).text(pilotSubtitle(r), { width: CONTENT });
   return doc.y + 14;
 }
@@ -50,8 +59,16 @@ function cards(doc: Doc, r: PilotResults, y: number): number {
   items.forEach(([value, label], i) => {
     const x = PAGE.margin + i * (w + gap);
     doc.save().roundedRect(x, y, w, h, 4).lineWidth(0.7).strokeColor(PDF_COLORS.line).stroke().restore();
-    doc.font('Helvetica-Bold').fontSize(15).fillColor(PDF_COLORS.ink).text(value, x + 8, y + 8, { width: w - 16, lineBreak: false });
-    doc.font('Helvetica').fontSize(7.5).fillColor(PDF_COLORS.muted).text(label, x + 8, y + 29, { width: w - 16 });
+    doc
+      .font('Helvetica-Bold')
+      .fontSize(15)
+      .fillColor(PDF_COLORS.ink)
+      .text(value, x + 8, y + 8, { width: w - 16, lineBreak: false });
+    doc
+      .font('Helvetica')
+      .fontSize(7.5)
+      .fillColor(PDF_COLORS.muted)
+      .text(label, x + 8, y + 29, { width: w - 16 });
   });
   return y + h + 18;
 }
@@ -60,15 +77,25 @@ function chartBlock(doc: Doc, c: Chart, y: number): number {
   doc.font('Helvetica-Bold').fontSize(12).fillColor(PDF_COLORS.ink).text(c.title, PAGE.margin, y, { width: CONTENT });
   y = doc.y + 2;
   y += drawChartPdf(doc, c, PAGE.margin, y, CONTENT);
-  doc.font('Helvetica').fontSize(8.5).fillColor(PDF_COLORS.muted).text(c.caption, PAGE.margin, y + 2, { width: CONTENT });
+  doc
+    .font('Helvetica')
+    .fontSize(8.5)
+    .fillColor(PDF_COLORS.muted)
+    .text(c.caption, PAGE.margin, y + 2, { width: CONTENT });
   return doc.y + 16;
 }
 
 function nextSteps(doc: Doc, r: PilotResults, y: number): void {
   const steps = pilotNextSteps(r);
-  doc.font('Helvetica-Bold').fontSize(12).fillColor(PDF_COLORS.ink).text('Next steps', PAGE.margin, y, { width: CONTENT });
+  doc
+    .font('Helvetica-Bold')
+    .fontSize(12)
+    .fillColor(PDF_COLORS.ink)
+    .text('Next steps', PAGE.margin, y, { width: CONTENT });
   doc.font('Helvetica').fontSize(9.5).fillColor(PDF_COLORS.ink);
-  doc.moveDown(0.3).list(steps, PAGE.margin + 4, doc.y, { width: CONTENT - 8, bulletRadius: 1.6, textIndent: 10, paragraphGap: 3 });
+  doc
+    .moveDown(0.3)
+    .list(steps, PAGE.margin + 4, doc.y, { width: CONTENT - 8, bulletRadius: 1.6, textIndent: 10, paragraphGap: 3 });
 }
 
 function footers(doc: Doc, r: PilotResults): void {
@@ -78,7 +105,11 @@ function footers(doc: Doc, r: PilotResults): void {
     const text = `StormOps pilot report - ${r.storm.event_id} - intervals at ${level(r.alpha)} - page ${i + 1} of ${range.count}`;
     // Writing below the bottom margin would make pdfkit add a page: lift the margin while drawing the footer.
     doc.page.margins.bottom = 0;
-    doc.font('Helvetica').fontSize(8).fillColor(PDF_COLORS.muted).text(text, PAGE.margin, PAGE.height - PAGE.margin + 10, { width: CONTENT, align: 'center', lineBreak: false });
+    doc
+      .font('Helvetica')
+      .fontSize(8)
+      .fillColor(PDF_COLORS.muted)
+      .text(text, PAGE.margin, PAGE.height - PAGE.margin + 10, { width: CONTENT, align: 'center', lineBreak: false });
     doc.page.margins.bottom = PAGE.margin;
   }
 }
@@ -114,7 +145,12 @@ export function renderPdf(r: PilotResults): Promise<Buffer> {
     size: 'LETTER',
     margin: PAGE.margin,
     bufferPages: true,
-    info: { Title: pilotTitle(r), Author: 'StormOps', Subject: `Pilot report for storm ${r.storm.storm_id}`, CreationDate: new Date(`${r.storm.ends_on}T00:00:00Z`) },
+    info: {
+      Title: pilotTitle(r),
+      Author: 'StormOps',
+      Subject: `Pilot report for storm ${r.storm.storm_id}`,
+      CreationDate: new Date(`${r.storm.ends_on}T00:00:00Z`),
+    },
   });
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {

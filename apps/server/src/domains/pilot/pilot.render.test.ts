@@ -37,11 +37,21 @@ describe('verdict', () => {
 
   it('says plainly when the lift cannot be told from zero, and names what failed', () => {
     const r = variant((i) => {
-      i.arms.hold = { ...i.arms.treat, n: 1250, conversions: Math.round((i.arms.treat.conversions / 5000) * 1250) - 5, revenue_cents: Math.round(i.arms.treat.revenue_cents / 4), revenue_sq_cents2: i.arms.treat.revenue_sq_cents2 / 4, knocked: 0, contaminated: 0 };
+      i.arms.hold = {
+        ...i.arms.treat,
+        n: 1250,
+        conversions: Math.round((i.arms.treat.conversions / 5000) * 1250) - 5,
+        revenue_cents: Math.round(i.arms.treat.revenue_cents / 4),
+        revenue_sq_cents2: i.arms.treat.revenue_sq_cents2 / 4,
+        knocked: 0,
+        contaminated: 0,
+      };
     });
     const v = pilotVerdict(r);
     expect(v).toMatch(/^Knocking changed signed jobs by \+\d\.\d pts .* which cannot be told apart from no effect/);
-    expect(v).toMatch(/The pilot did not succeed: \d of 8 success criteria pass \(not met: treatment beats hold-out by/);
+    expect(v).toMatch(
+      /The pilot did not succeed: \d of 8 success criteria pass \(not met: treatment beats hold-out by/,
+    );
   });
 
   it('warns about sample-ratio mismatch and contamination', () => {
@@ -79,7 +89,10 @@ describe('next steps', () => {
 describe('renderers', () => {
   it('every word the PDF prints is plain ASCII (built-in fonts are WinAnsi)', () => {
     const { criteria, details } = pilotTables(results);
-    const words = [pilotVerdict(results), ...[criteria, ...details].flatMap((t) => [t.title, t.note ?? '', ...t.header, ...t.rows.flat()])];
+    const words = [
+      pilotVerdict(results),
+      ...[criteria, ...details].flatMap((t) => [t.title, t.note ?? '', ...t.header, ...t.rows.flat()]),
+    ];
     for (const c of pilotCharts(results)) {
       words.push(c.title, c.caption, ...c.primitives.flatMap((p) => (p.kind === 'text' ? [p.text] : [])));
     }

@@ -33,6 +33,9 @@ export async function renderPilot(results: PilotResults, format: PilotFormat): P
     case 'json':
       return `${JSON.stringify(results, null, 2)}\n`;
     default:
-      throw new AppError('VALIDATION', `format: must be one of ${PILOT_FORMATS.join(', ')}, got ${JSON.stringify(format)}`);
+      throw new AppError(
+        'VALIDATION',
+        `format: must be one of ${PILOT_FORMATS.join(', ')}, got ${JSON.stringify(format)}`,
+      );
   }
 }

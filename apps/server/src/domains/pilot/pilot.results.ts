@@ -148,14 +148,7 @@ export interface PilotMonitor {
 }
 
 export type CriterionKey =
-  | 'lift'
-  | 'roi'
-  | 'incremental_revenue'
-  | 'cac'
-  | 'revenue_per_crew_hour'
-  | 'data_quality'
-  | 'slo'
-  | 'contamination';
+  'lift' | 'roi' | 'incremental_revenue' | 'cac' | 'revenue_per_crew_hour' | 'data_quality' | 'slo' | 'contamination';
 
 export interface SuccessCriterion {
   key: CriterionKey;
@@ -176,8 +169,21 @@ export interface PilotResults {
   version: 1;
   alpha: number;
   currency: 'USD';
-  storm: { storm_id: string; event_id: string; name: string; starts_on: string; ends_on: string; contractor: string | null };
-  policy: { mode: string; hold_share: number; cost_per_knock: number; crew_hour_cost: number; gross_margin: number | null };
+  storm: {
+    storm_id: string;
+    event_id: string;
+    name: string;
+    starts_on: string;
+    ends_on: string;
+    contractor: string | null;
+  };
+  policy: {
+    mode: string;
+    hold_share: number;
+    cost_per_knock: number;
+    crew_hour_cost: number;
+    gross_margin: number | null;
+  };
   outcomes: PilotOutcomes;
   roi: PilotRoi;
   srm: PilotSrm;

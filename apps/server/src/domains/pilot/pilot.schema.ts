@@ -71,9 +71,13 @@ export const monitorStatus = z.object({
     .array(
       z.union([
         z.string().max(500),
-        z.object({ message: z.string().max(500), severity: z.string().max(20).optional(), check: z.string().max(100).optional() }).transform(
-          (i) => `${i.severity ? `[${i.severity}] ` : ''}${i.check ? `${i.check}: ` : ''}${i.message}`,
-        ),
+        z
+          .object({
+            message: z.string().max(500),
+            severity: z.string().max(20).optional(),
+            check: z.string().max(100).optional(),
+          })
+          .transform((i) => `${i.severity ? `[${i.severity}] ` : ''}${i.check ? `${i.check}: ` : ''}${i.message}`),
       ]),
     )
     .max(200),
@@ -200,7 +204,8 @@ function checkBuckets(buckets: ScoreBucket[]): void {
     invalid('inputs.score_buckets', `needs a multiple of 10 buckets (>= 10), got ${buckets.length}`);
   }
   buckets.forEach((b, i) => {
-    if (b.bucket !== i + 1) invalid(`inputs.score_buckets[${i}].bucket`, `expected ${i + 1} (ascending, 1-based), got ${b.bucket}`);
+    if (b.bucket !== i + 1)
+      invalid(`inputs.score_buckets[${i}].bucket`, `expected ${i + 1} (ascending, 1-based), got ${b.bucket}`);
     for (const arm of ['treat', 'hold'] as const) {
       if (b[arm].conversions > b[arm].n) invalid(`inputs.score_buckets[${i}].${arm}.conversions`, 'exceeds n');
     }

@@ -18,7 +18,6 @@ import { importProperties } from '../properties/properties.service.ts';
 import { createStorm } from '../storms/storms.service.ts';
 import { gatherPilotInputs, renderPilotReport, runPilot } from './pilot.service.ts';
 
-
 describeEachDatabase('pilot runner', (t) => {
   let ctx: ServiceContext;
   let tenantId: string;
@@ -28,22 +27,41 @@ describeEachDatabase('pilot runner', (t) => {
   beforeAll(async () => {
     ({ tenantId, token } = await newTenant(t().db));
     ctx = tenantCtx(t().db, tenantId);
-    const model = await trainModel(ctx, { csv: { source: [historyCsv(2500, 71)], sourceName: 'past.csv', treatmentCol: 'arm', outcomeCol: 'converted' }, learner: 't-learner' });
+    const model = await trainModel(ctx, {
+      csv: { source: [historyCsv(2500, 71)], sourceName: 'past.csv', treatmentCol: 'arm', outcomeCol: 'converted' },
+      learner: 't-learner',
+    });
     await promoteModel(ctx, { modelId: model.model_id, stage: 'production' });
     stormId = (await createStorm(ctx, { eventId: 'PILOT_1', name: 'pilot', startsAt: '2026-02-10' })).storm_id;
     await importProperties(ctx, { stormId, source: [historyCsv(3000, 72)] });
   });
 
   it('refuses a storm without an applied policy', async () => {
-    await expect(runPilot(ctx, { stormId })).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('no applied policy') });
+    await expect(runPilot(ctx, { stormId })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringContaining('no applied policy'),
+    });
   });
 
   it('aggregates arms, buckets and days exactly as the rows say, and reports in the playbook’s names', async () => {
     await scoreStorm(ctx, { stormId });
     await applyPolicy(ctx, { stormId, mode: 'moderate', seed: 3 });
-    const arms = await t().db.withTenant(tenantId, (trx) => trx.selectFrom('assignment').select(['property_id', 'arm']).where('storm_id', '=', stormId).where('arm', 'in', ['treat', 'hold']).orderBy('property_id').execute());
+    const arms = await t().db.withTenant(tenantId, (trx) =>
+      trx
+        .selectFrom('assignment')
+        .select(['property_id', 'arm'])
+        .where('storm_id', '=', stormId)
+        .where('arm', 'in', ['treat', 'hold'])
+        .orderBy('property_id')
+        .execute(),
+    );
     const knockedAt = new Date().toISOString();
-    await logKnocks(ctx, { stormId, knocks: arms.filter((a) => a.arm === 'treat').map((a) => ({ propertyId: a.property_id, canvasser: 'c1', result: 'no_answer' as const, knockedAt })) });
+    await logKnocks(ctx, {
+      stormId,
+      knocks: arms
+        .filter((a) => a.arm === 'treat')
+        .map((a) => ({ propertyId: a.property_id, canvasser: 'c1', result: 'no_answer' as const, knockedAt })),
+    });
     const outcomes = arms.map((a, i) => {
       const yes = a.arm === 'treat' ? i % 4 === 0 : i % 10 === 0;
       return { propertyId: a.property_id, converted: yes, ...(yes ? { value: 10_000 + (i % 7) * 1_000 } : {}) };
@@ -67,7 +85,10 @@ describeEachDatabase('pilot runner', (t) => {
     expect(inputs.daily.at(-1)?.treat.n).toBe(inputs.arms.treat.n);
 
     const results = await runPilot(ctx, { stormId, policyMode: 'moderate' });
-    expect(results.outcomes.lift.absolute).toBeCloseTo(inputs.arms.treat.conversions / inputs.arms.treat.n - inputs.arms.hold.conversions / inputs.arms.hold.n, 12);
+    expect(results.outcomes.lift.absolute).toBeCloseTo(
+      inputs.arms.treat.conversions / inputs.arms.treat.n - inputs.arms.hold.conversions / inputs.arms.hold.n,
+      12,
+    );
     expect(results.roi.roi_pct).toEqual(expect.any(Number));
     expect(results.success_criteria).toHaveLength(8);
     await expect(runPilot(ctx, { stormId, policyMode: 'aggressive' })).rejects.toMatchObject({ code: 'VALIDATION' });
@@ -86,7 +107,11 @@ describeEachDatabase('pilot runner', (t) => {
     const html = await app.inject({ method: 'GET', url: `/v1/storms/${stormId}/pilot?format=html`, headers: auth });
     expect(html.body).toContain('<svg');
     const other = await newTenant(t().db);
-    const theirs = await app.inject({ method: 'GET', url: `/v1/storms/${stormId}/pilot`, headers: { authorization: `Bearer ${other.token}` } });
+    const theirs = await app.inject({
+      method: 'GET',
+      url: `/v1/storms/${stormId}/pilot`,
+      headers: { authorization: `Bearer ${other.token}` },
+    });
     expect(theirs.statusCode).toBe(404);
     await app.close();
   });

@@ -32,8 +32,16 @@ async function sloStatus(ctx: ServiceContext, from: Date, now: Date): Promise<Pi
   const dashboard = await getSloDashboard({ db: ctx.db, principal: PLATFORM }, { hours });
   const views = Object.values(dashboard);
   const breaches = views.reduce((s, v) => s + v.breaches, 0);
-  const issues = views.filter((v) => v.status === 'breaching' || v.breaches > 0).map((v) => `${v.name}: ${v.status}, ${v.breaches} breach(es)`);
-  const status = views.some((v) => v.status === 'breaching') ? 'breaching' : breaches > 0 ? 'breached' : views.every((v) => v.status === 'no_data') ? 'no_data' : 'ok';
+  const issues = views
+    .filter((v) => v.status === 'breaching' || v.breaches > 0)
+    .map((v) => `${v.name}: ${v.status}, ${v.breaches} breach(es)`);
+  const status = views.some((v) => v.status === 'breaching')
+    ? 'breaching'
+    : breaches > 0
+      ? 'breached'
+      : views.every((v) => v.status === 'no_data')
+        ? 'no_data'
+        : 'ok';
   return { status, issues, breaches };
 }
 
@@ -43,9 +51,16 @@ export async function gatherPilotInputs(ctx: ServiceContext, input: RunPilotInpu
   // pooled connections at once (PGlite serializes them on its one connection).
   const gathering = withStorm(ctx, input.stormId, async (trx, storm) => {
     const run = await appliedRun(trx, input.stormId);
-    if (!run) throw new AppError('CONFLICT', `storm ${storm.event_id} has no applied policy: apply one (stormops policy apply) before running the pilot report`);
+    if (!run)
+      throw new AppError(
+        'CONFLICT',
+        `storm ${storm.event_id} has no applied policy: apply one (stormops policy apply) before running the pilot report`,
+      );
     if (input.policyMode && input.policyMode !== run.mode) {
-      throw new AppError('VALIDATION', `policy_mode: the storm's arms were assigned by the ${run.mode} policy, not ${input.policyMode}`);
+      throw new AppError(
+        'VALIDATION',
+        `policy_mode: the storm's arms were assigned by the ${run.mode} policy, not ${input.policyMode}`,
+      );
     }
     return { storm, run, buckets: await bucketRows(trx, input.stormId) };
   });
@@ -75,13 +90,19 @@ export async function gatherPilotInputs(ctx: ServiceContext, input: RunPilotInpu
     arms: { treat: armTotals(buckets, 'treat'), hold: armTotals(buckets, 'hold') },
     daily,
     score_buckets: scoreBuckets(buckets),
-    data_quality: { status: health.health_status, issues: health.issues.map((i) => ({ message: i.message, severity: i.severity, check: i.check })) },
+    data_quality: {
+      status: health.health_status,
+      issues: health.issues.map((i) => ({ message: i.message, severity: i.severity, check: i.check })),
+    },
     slo,
   };
 }
 
 export async function runPilot(ctx: ServiceContext, input: RunPilotInput): Promise<PilotResults> {
-  return computePilotResults(await gatherPilotInputs(ctx, input), input.alpha !== undefined ? { alpha: input.alpha } : {});
+  return computePilotResults(
+    await gatherPilotInputs(ctx, input),
+    input.alpha !== undefined ? { alpha: input.alpha } : {},
+  );
 }
 
 /** The playbook's `generate_report_pdf(results)`, in any of the formats. */

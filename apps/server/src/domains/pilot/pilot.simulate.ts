@@ -51,7 +51,10 @@ function simulateUnits(o: Required<SimulationOptions>, random: Random): Unit[] {
 }
 
 function arm(units: Unit[], contaminated: number) {
-  let conversions = 0, revenue = 0, sq = 0, knocked = 0;
+  let conversions = 0,
+    revenue = 0,
+    sq = 0,
+    knocked = 0;
   for (const u of units) {
     if (u.converted) conversions++;
     revenue += u.valueCents;
@@ -63,7 +66,11 @@ function arm(units: Unit[], contaminated: number) {
 
 /** Units accrue: by the end of day d, n counts units whose outcome is known, conversions those that signed. */
 function daily(units: Unit[], o: Required<SimulationOptions>, start: Date): DailyPoint[] {
-  const zero = () => ({ n: new Array<number>(o.days).fill(0), c: new Array<number>(o.days).fill(0), r: new Array<number>(o.days).fill(0) });
+  const zero = () => ({
+    n: new Array<number>(o.days).fill(0),
+    c: new Array<number>(o.days).fill(0),
+    r: new Array<number>(o.days).fill(0),
+  });
   const by = { treat: zero(), hold: zero() };
   for (const u of units) {
     const a = by[u.treat ? 'treat' : 'hold'];
@@ -75,9 +82,17 @@ function daily(units: Unit[], o: Required<SimulationOptions>, start: Date): Dail
   const cum = { treat: { n: 0, conversions: 0, revenue_cents: 0 }, hold: { n: 0, conversions: 0, revenue_cents: 0 } };
   for (let d = 0; d < o.days; d++) {
     for (const k of ['treat', 'hold'] as const) {
-      cum[k] = { n: cum[k].n + by[k].n[d]!, conversions: cum[k].conversions + by[k].c[d]!, revenue_cents: cum[k].revenue_cents + by[k].r[d]! };
+      cum[k] = {
+        n: cum[k].n + by[k].n[d]!,
+        conversions: cum[k].conversions + by[k].c[d]!,
+        revenue_cents: cum[k].revenue_cents + by[k].r[d]!,
+      };
     }
-    out.push({ date: new Date(start.getTime() + d * 86_400_000).toISOString().slice(0, 10), treat: { ...cum.treat }, hold: { ...cum.hold } });
+    out.push({
+      date: new Date(start.getTime() + d * 86_400_000).toISOString().slice(0, 10),
+      treat: { ...cum.treat },
+      hold: { ...cum.hold },
+    });
   }
   return out;
 }
@@ -111,8 +126,16 @@ function buckets(units: Unit[], count: number): ScoreBucket[] {
  */
 export function simulatePilotInputs(options: SimulationOptions = {}): PilotInputs {
   const o: Required<SimulationOptions> = {
-    seed: 20_260_207, treatN: 5000, holdN: 1250, meanUplift: 0.115, baseRate: 0.08, compliance: 0.92,
-    contaminatedHold: 0, days: 14, buckets: 100, ...options,
+    seed: 20_260_207,
+    treatN: 5000,
+    holdN: 1250,
+    meanUplift: 0.115,
+    baseRate: 0.08,
+    compliance: 0.92,
+    contaminatedHold: 0,
+    days: 14,
+    buckets: 100,
+    ...options,
   };
   const units = simulateUnits(o, mulberry32(o.seed));
   const start = new Date('2026-02-09T00:00:00Z');
@@ -128,8 +151,12 @@ export function simulatePilotInputs(options: SimulationOptions = {}): PilotInput
       contractor: 'DFW Elite Roofing',
     },
     policy: {
-      mode: 'moderate', hold_share: o.holdN / (o.treatN + o.holdN), cost_per_knock_cents: 2500,
-      doors_per_crew_hour: 6, crew_hour_cost_cents: 0, gross_margin: 0.35,
+      mode: 'moderate',
+      hold_share: o.holdN / (o.treatN + o.holdN),
+      cost_per_knock_cents: 2500,
+      doors_per_crew_hour: 6,
+      crew_hour_cost_cents: 0,
+      gross_margin: 0.35,
     },
     arms: { treat: arm(treat, 0), hold: arm(hold, o.contaminatedHold) },
     daily: daily(units, o, start),

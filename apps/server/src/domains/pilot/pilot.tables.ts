@@ -53,10 +53,20 @@ export function armsTable(r: PilotResults): Table {
       ['Signed jobs', count(treat.conversions), count(hold.conversions), ''],
       ['Signed rate', pct(treat.rate), pct(hold.rate), pts(lift.absolute)],
       [`${lv} interval`, range(treat.rate_ci, pct), range(hold.rate_ci, pct), range(lift.absolute_ci, ptsNum) + ' pts'],
-      ['Relative lift', '', '', lift.relative === null ? 'n/a (no hold job)' : `${pct(lift.relative)} (${range(lift.relative_ci, pct)})`],
+      [
+        'Relative lift',
+        '',
+        '',
+        lift.relative === null ? 'n/a (no hold job)' : `${pct(lift.relative)} (${range(lift.relative_ci, pct)})`,
+      ],
       ['Test', '', '', pValue(lift.p_value)],
       ['Revenue', usd(treat.revenue), usd(hold.revenue), ''],
-      ['Revenue per property', usd(treat.revenue_per_unit), usd(hold.revenue_per_unit), `${usd(r.outcomes.revenue_per_unit.diff)} (${range(r.outcomes.revenue_per_unit.diff_ci, usd)})`],
+      [
+        'Revenue per property',
+        usd(treat.revenue_per_unit),
+        usd(hold.revenue_per_unit),
+        `${usd(r.outcomes.revenue_per_unit.diff)} (${range(r.outcomes.revenue_per_unit.diff_ci, usd)})`,
+      ],
     ],
     align: ['left', 'right', 'right', 'right'],
     note: 'Intent-to-treat: every property on the knock list counts, knocked or not. Rate intervals: Wilson; difference: Newcombe; test: two-proportion z; revenue: Welch.',
@@ -75,9 +85,17 @@ export function roiTable(r: PilotResults): Table {
       ['Knocks (both arms)', count(o.knocks), ''],
       ['Crew hours', count(o.crew_hours), ''],
       ['Canvassing cost', usd(o.cost), ''],
-      [`ROI (${o.basis === 'gross_margin' ? `on ${pct(o.gross_margin ?? 1)} gross margin` : 'on revenue'})`, o.roi_pct === null ? 'n/a' : pctValue(o.roi_pct), range(o.roi_pct_ci, pctValue)],
+      [
+        `ROI (${o.basis === 'gross_margin' ? `on ${pct(o.gross_margin ?? 1)} gross margin` : 'on revenue'})`,
+        o.roi_pct === null ? 'n/a' : pctValue(o.roi_pct),
+        range(o.roi_pct_ci, pctValue),
+      ],
       ['Cost per incremental job (CAC)', o.cac === null ? 'n/a' : usd(o.cac), ''],
-      ['Incremental revenue per crew hour', o.revenue_per_crew_hour === null ? 'n/a' : usd(o.revenue_per_crew_hour), ''],
+      [
+        'Incremental revenue per crew hour',
+        o.revenue_per_crew_hour === null ? 'n/a' : usd(o.revenue_per_crew_hour),
+        '',
+      ],
     ],
     align: ['left', 'right', 'right'],
     note: `Cost = knocks x ${usd(r.policy.cost_per_knock)} per knock${r.policy.crew_hour_cost > 0 ? ` + crew hours x ${usd(r.policy.crew_hour_cost)}` : ''}. ROI = (incremental revenue x margin - cost) / cost.`,
@@ -88,7 +106,12 @@ export function overTimeTable(r: PilotResults): Table {
   return {
     title: 'Lift over time (always-valid)',
     header: ['Day', 'Cumulative lift', 'Always-valid interval', 'p (always-valid)'],
-    rows: r.over_time.points.map((q) => [day(q.date), pts(q.lift), `${ptsNum(q.lower)} to ${ptsNum(q.upper)} pts`, pValue(q.p_value)]),
+    rows: r.over_time.points.map((q) => [
+      day(q.date),
+      pts(q.lift),
+      `${ptsNum(q.lower)} to ${ptsNum(q.upper)} pts`,
+      pValue(q.p_value),
+    ]),
     align: ['left', 'right', 'right', 'right'],
     note: r.over_time.conclusive_since
       ? `Conclusive (interval excludes 0) from ${day(r.over_time.conclusive_since)}.`
@@ -122,8 +145,16 @@ export function checksTable(r: PilotResults): Table {
     title: 'Checks',
     header: ['Check', 'Finding', 'Result'],
     rows: [
-      ['Sample ratio (SRM)', `hold ${pct(r.srm.observed_hold_share)} vs intended ${pct(r.srm.expected_hold_share)}, ${pValue(r.srm.p_value)}${r.srm.reason ? ` (${r.srm.reason})` : ''}`, passText(!r.srm.flagged)],
-      ['Contamination', `${count(c.hold_contaminated)} of ${count(c.hold_n)} held-out properties knocked (${pct(c.rate)})`, passText(!c.flagged)],
+      [
+        'Sample ratio (SRM)',
+        `hold ${pct(r.srm.observed_hold_share)} vs intended ${pct(r.srm.expected_hold_share)}, ${pValue(r.srm.p_value)}${r.srm.reason ? ` (${r.srm.reason})` : ''}`,
+        passText(!r.srm.flagged),
+      ],
+      [
+        'Contamination',
+        `${count(c.hold_contaminated)} of ${count(c.hold_n)} held-out properties knocked (${pct(c.rate)})`,
+        passText(!c.flagged),
+      ],
       ['Compliance', `${pct(c.treat_compliance)} of the knock list was knocked`, ''],
       ['Data quality', `${r.data_quality.status}: ${issues(r.data_quality.issues)}`, passText(r.data_quality.pass)],
       ['Platform SLOs', `${r.slo.status}: ${r.slo.breaches} breach(es); ${issues(r.slo.issues)}`, passText(r.slo.pass)],
@@ -135,6 +166,8 @@ export function checksTable(r: PilotResults): Table {
 
 /** Every table, in report order. */
 export function pilotTables(r: PilotResults): { criteria: Table; details: Table[] } {
-  const details = [armsTable(r), roiTable(r), checksTable(r), decilesTable(r), overTimeTable(r)].filter((t): t is Table => t !== null);
+  const details = [armsTable(r), roiTable(r), checksTable(r), decilesTable(r), overTimeTable(r)].filter(
+    (t): t is Table => t !== null,
+  );
   return { criteria: criteriaTable(r), details };
 }

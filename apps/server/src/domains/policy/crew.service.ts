@@ -34,17 +34,28 @@ export interface TerritoryView {
 /** Splits the treat list into territories (recursive bisection) and stores each door's canvasser and walk order. */
 export async function planTerritories(ctx: ServiceContext, input: z.input<typeof planInput>) {
   const p = parse(planInput, input);
-  const names = typeof p.canvassers === 'number' ? Array.from({ length: p.canvassers }, (_, i) => `canvasser-${i + 1}`) : p.canvassers;
-  if (new Set(names).size !== names.length) throw new AppError('VALIDATION', 'canvasser names must be distinct', { field: 'canvassers' });
+  const names =
+    typeof p.canvassers === 'number'
+      ? Array.from({ length: p.canvassers }, (_, i) => `canvasser-${i + 1}`)
+      : p.canvassers;
+  if (new Set(names).size !== names.length)
+    throw new AppError('VALIDATION', 'canvasser names must be distinct', { field: 'canvassers' });
   return withStorm(ctx, p.stormId, async (trx, storm) => {
     const rows = await sql<{ property_id: string; lat: number | null; lon: number | null }>`
       select a.property_id, p.lat, p.lon from assignment a join property p on p.storm_id = ${storm.storm_id} and p.property_id = a.property_id
       where a.storm_id = ${storm.storm_id} and a.arm = 'treat' order by a.property_id`.execute(trx);
     const located = rows.rows.filter((r): r is Door => r.lat !== null && r.lon !== null);
     const groups = splitTerritories(located, names.length).map(walkingOrder);
-    const ids: string[] = [], terr: number[] = [], seq: number[] = [], who: string[] = [];
-    groups.forEach((g, t) => g.forEach((d, i) => (ids.push(d.property_id), terr.push(t + 1), seq.push(i + 1), who.push(names[t]!))));
-    await sql`update assignment a set territory = null, walk_seq = null, canvasser = null where a.storm_id = ${storm.storm_id} and a.arm = 'treat'`.execute(trx);
+    const ids: string[] = [],
+      terr: number[] = [],
+      seq: number[] = [],
+      who: string[] = [];
+    groups.forEach((g, t) =>
+      g.forEach((d, i) => (ids.push(d.property_id), terr.push(t + 1), seq.push(i + 1), who.push(names[t]!))),
+    );
+    await sql`update assignment a set territory = null, walk_seq = null, canvasser = null where a.storm_id = ${storm.storm_id} and a.arm = 'treat'`.execute(
+      trx,
+    );
     await sql`update assignment a set territory = i.t, walk_seq = i.s, canvasser = i.c
       from unnest(${ids}::uuid[], ${terr}::int[], ${seq}::int[], ${who}::text[]) as i(id, t, s, c)
       where a.property_id = i.id`.execute(trx);
@@ -53,9 +64,21 @@ export async function planTerritories(ctx: ServiceContext, input: z.input<typeof
       canvasser: names[t]!,
       doors: g.length,
       route_km: Math.round(routeKm(g) * 100) / 100,
-      bbox: g.length ? [Math.min(...g.map((d) => d.lon)), Math.min(...g.map((d) => d.lat)), Math.max(...g.map((d) => d.lon)), Math.max(...g.map((d) => d.lat))] : null,
+      bbox: g.length
+        ? [
+            Math.min(...g.map((d) => d.lon)),
+            Math.min(...g.map((d) => d.lat)),
+            Math.max(...g.map((d) => d.lon)),
+            Math.max(...g.map((d) => d.lat)),
+          ]
+        : null,
     }));
-    return { storm_id: storm.storm_id, treat: rows.rows.length, unlocated: rows.rows.length - located.length, territories };
+    return {
+      storm_id: storm.storm_id,
+      treat: rows.rows.length,
+      unlocated: rows.rows.length - located.length,
+      territories,
+    };
   });
 }
 
@@ -73,28 +96,54 @@ interface WalkRow {
 }
 
 /** One territory's (or every territory's) walk list: CSV text or a GeoJSON FeatureCollection. */
-export async function exportWalkList(ctx: ServiceContext, input: { stormId: string; territory?: number; format: 'csv' | 'geojson' }) {
-  if (input.format !== 'csv' && input.format !== 'geojson') throw new AppError('VALIDATION', 'format must be csv or geojson', { field: 'format' });
+export async function exportWalkList(
+  ctx: ServiceContext,
+  input: { stormId: string; territory?: number; format: 'csv' | 'geojson' },
+) {
+  if (input.format !== 'csv' && input.format !== 'geojson')
+    throw new AppError('VALIDATION', 'format must be csv or geojson', { field: 'format' });
   return withStorm(ctx, input.stormId, async (trx, storm) => {
-    const r = await sql<WalkRow>`select a.territory, a.canvasser, a.walk_seq, a.property_id, p.address_line, p.city, p.zip, p.lat, p.lon, a.uplift
+    const r =
+      await sql<WalkRow>`select a.territory, a.canvasser, a.walk_seq, a.property_id, p.address_line, p.city, p.zip, p.lat, p.lon, a.uplift
       from assignment a join property p on p.storm_id = ${storm.storm_id} and p.property_id = a.property_id
       where a.storm_id = ${storm.storm_id} and a.arm = 'treat' and a.territory is not null
         ${input.territory !== undefined ? sql`and a.territory = ${input.territory}` : sql``}
       order by a.territory, a.walk_seq`.execute(trx);
-    if (r.rows.length === 0) throw new AppError('NOT_FOUND', `storm ${storm.storm_id} has no planned territory${input.territory ? ` ${input.territory}` : ''}: run policy territories first`);
+    if (r.rows.length === 0)
+      throw new AppError(
+        'NOT_FOUND',
+        `storm ${storm.storm_id} has no planned territory${input.territory ? ` ${input.territory}` : ''}: run policy territories first`,
+      );
     if (input.format === 'geojson') {
       return {
         type: 'FeatureCollection',
         features: r.rows.map((w) => ({
           type: 'Feature',
           geometry: { type: 'Point', coordinates: [w.lon, w.lat] },
-          properties: { territory: w.territory, canvasser: w.canvasser, walk_seq: w.walk_seq, property_id: w.property_id, address: w.address_line, zip: w.zip },
+          properties: {
+            territory: w.territory,
+            canvasser: w.canvasser,
+            walk_seq: w.walk_seq,
+            property_id: w.property_id,
+            address: w.address_line,
+            zip: w.zip,
+          },
         })),
       };
     }
-    const q = (v: unknown) => (v === null || v === undefined ? '' : /[",\n]/.test(String(v)) ? `"${String(v).replaceAll('"', '""')}"` : String(v));
+    const q = (v: unknown) =>
+      v === null || v === undefined
+        ? ''
+        : /[",\n]/.test(String(v))
+          ? `"${String(v).replaceAll('"', '""')}"`
+          : String(v);
     const lines = ['territory,canvasser,walk_seq,property_id,address,city,zip,lat,lon'];
-    for (const w of r.rows) lines.push([w.territory, w.canvasser, w.walk_seq, w.property_id, w.address_line, w.city, w.zip, w.lat, w.lon].map(q).join(','));
+    for (const w of r.rows)
+      lines.push(
+        [w.territory, w.canvasser, w.walk_seq, w.property_id, w.address_line, w.city, w.zip, w.lat, w.lon]
+          .map(q)
+          .join(','),
+      );
     return lines.join('\n') + '\n';
   });
 }
@@ -120,7 +169,9 @@ function knockView(k: KnockRow, c: ContaminationView): KnockView {
     ...k,
     knocked_at: new Date(k.knocked_at).toISOString(),
     recorded_at: new Date(k.recorded_at).toISOString(),
-    warning: k.contaminated ? `property ${k.property_id} is in the hold (control) group: this knock contaminates the experiment` : null,
+    warning: k.contaminated
+      ? `property ${k.property_id} is in the hold (control) group: this knock contaminates the experiment`
+      : null,
     contamination: c,
   };
 }
@@ -130,11 +181,19 @@ export async function logKnock(ctx: ServiceContext, input: z.input<typeof knockI
   const k = parse(knockInput, input);
   return withStorm(ctx, k.stormId, async (trx, storm) => {
     const rows = await insertKnocks(trx, {
-      tenantId: storm.tenant_id, stormId: storm.storm_id, propertyIds: [k.propertyId], canvassers: [k.canvasser], results: [k.result],
-      knockedAt: [k.knockedAt ?? new Date().toISOString()], keys: [k.idempotencyKey ?? randomUUID()],
+      tenantId: storm.tenant_id,
+      stormId: storm.storm_id,
+      propertyIds: [k.propertyId],
+      canvassers: [k.canvasser],
+      results: [k.result],
+      knockedAt: [k.knockedAt ?? new Date().toISOString()],
+      keys: [k.idempotencyKey ?? randomUUID()],
     });
     const row = rows[0] ?? (k.idempotencyKey ? await knockByKey(trx, k.idempotencyKey) : undefined);
-    if (!row) throw new AppError('NOT_FOUND', `property ${k.propertyId} not found in storm ${storm.storm_id}`, { property_id: k.propertyId });
+    if (!row)
+      throw new AppError('NOT_FOUND', `property ${k.propertyId} not found in storm ${storm.storm_id}`, {
+        property_id: k.propertyId,
+      });
     return knockView(row, await contamination(trx, storm.storm_id));
   });
 }
@@ -142,14 +201,33 @@ export async function logKnock(ctx: ServiceContext, input: z.input<typeof knockI
 /** Many knocks of one storm in one statement (imports, demos); returns written and contaminated counts. */
 export async function logKnocks(
   ctx: ServiceContext,
-  input: { stormId: string; knocks: { propertyId: string; canvasser: string; result: (typeof KNOCK_RESULTS)[number]; knockedAt: string; idempotencyKey?: string }[] },
+  input: {
+    stormId: string;
+    knocks: {
+      propertyId: string;
+      canvasser: string;
+      result: (typeof KNOCK_RESULTS)[number];
+      knockedAt: string;
+      idempotencyKey?: string;
+    }[];
+  },
 ) {
   return withStorm(ctx, input.stormId, async (trx, storm) => {
     const ks = input.knocks;
     const rows = await insertKnocks(trx, {
-      tenantId: storm.tenant_id, stormId: storm.storm_id, propertyIds: ks.map((x) => x.propertyId), canvassers: ks.map((x) => x.canvasser),
-      results: ks.map((x) => x.result), knockedAt: ks.map((x) => x.knockedAt), keys: ks.map((x) => x.idempotencyKey ?? randomUUID()),
+      tenantId: storm.tenant_id,
+      stormId: storm.storm_id,
+      propertyIds: ks.map((x) => x.propertyId),
+      canvassers: ks.map((x) => x.canvasser),
+      results: ks.map((x) => x.result),
+      knockedAt: ks.map((x) => x.knockedAt),
+      keys: ks.map((x) => x.idempotencyKey ?? randomUUID()),
     });
-    return { storm_id: storm.storm_id, written: rows.length, contaminated: rows.filter((r) => r.contaminated).length, contamination: await contamination(trx, storm.storm_id) };
+    return {
+      storm_id: storm.storm_id,
+      written: rows.length,
+      contaminated: rows.filter((r) => r.contaminated).length,
+      contamination: await contamination(trx, storm.storm_id),
+    };
   });
 }

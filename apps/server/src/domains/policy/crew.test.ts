@@ -8,7 +8,12 @@ import { scoredStorm } from './test-fixtures.ts';
 
 function grid(n: number): Door[] {
   const doors: Door[] = [];
-  for (let i = 0; i < n; i++) doors.push({ property_id: `p${String(i).padStart(5, '0')}`, lat: 35 + ((i * 7919) % 97) / 1000, lon: -97 + ((i * 104729) % 89) / 1000 });
+  for (let i = 0; i < n; i++)
+    doors.push({
+      property_id: `p${String(i).padStart(5, '0')}`,
+      lat: 35 + ((i * 7919) % 97) / 1000,
+      lon: -97 + ((i * 104729) % 89) / 1000,
+    });
   return doors;
 }
 
@@ -21,7 +26,9 @@ it('bisection gives k territories of near-equal size, deterministically, each co
   expect(sizes.reduce((a, b) => a + b, 0)).toBe(1001);
   expect(splitTerritories(doors.slice().reverse(), 6)).toEqual(t);
   // Compact: each territory's bounding box is far smaller than the whole area.
-  const area = (g: Door[]) => (Math.max(...g.map((d) => d.lat)) - Math.min(...g.map((d) => d.lat))) * (Math.max(...g.map((d) => d.lon)) - Math.min(...g.map((d) => d.lon)));
+  const area = (g: Door[]) =>
+    (Math.max(...g.map((d) => d.lat)) - Math.min(...g.map((d) => d.lat))) *
+    (Math.max(...g.map((d) => d.lon)) - Math.min(...g.map((d) => d.lon)));
   for (const g of t) expect(area(g)).toBeLessThan(area(doors) / 3);
 });
 
@@ -44,28 +51,62 @@ describeEachDatabase('crew work and contamination', (t) => {
     expect(lines[0]).toBe('territory,canvasser,walk_seq,property_id,address,city,zip,lat,lon');
     expect(lines.slice(1).map((l) => Number(l.split(',')[2]))).toEqual(lines.slice(1).map((_, i) => i + 1));
     expect(lines[1]).toContain(',bob,');
-    const geo = (await exportWalkList(s.ctx, { stormId: s.storm.storm_id, format: 'geojson' })) as { features: unknown[] };
+    const geo = (await exportWalkList(s.ctx, { stormId: s.storm.storm_id, format: 'geojson' })) as {
+      features: unknown[];
+    };
     expect(geo.features).toHaveLength(applied.treat);
 
     const [treatId, holdId] = await t().db.withTenant(s.tenant.tenantId, async (trx) => {
-      const r = await sql<{ arm: string; property_id: string }>`select distinct on (arm) arm, property_id from assignment
+      const r = await sql<{
+        arm: string;
+        property_id: string;
+      }>`select distinct on (arm) arm, property_id from assignment
         where storm_id = ${s.storm.storm_id} and arm in ('treat', 'hold') order by arm, property_id`.execute(trx);
       return [r.rows.find((x) => x.arm === 'treat')!.property_id, r.rows.find((x) => x.arm === 'hold')!.property_id];
     });
-    const ok = await logKnock(s.ctx, { stormId: s.storm.storm_id, propertyId: treatId!, canvasser: 'ann', result: 'inspection_booked' });
+    const ok = await logKnock(s.ctx, {
+      stormId: s.storm.storm_id,
+      propertyId: treatId!,
+      canvasser: 'ann',
+      result: 'inspection_booked',
+    });
     expect(ok).toMatchObject({ contaminated: false, warning: null, arm: 'treat' });
-    const bad = await logKnock(s.ctx, { stormId: s.storm.storm_id, propertyId: holdId!, canvasser: 'bob', result: 'no_answer', idempotencyKey: 'kn-1' });
+    const bad = await logKnock(s.ctx, {
+      stormId: s.storm.storm_id,
+      propertyId: holdId!,
+      canvasser: 'bob',
+      result: 'no_answer',
+      idempotencyKey: 'kn-1',
+    });
     expect(bad.contaminated).toBe(true);
     expect(bad.warning).toMatch(/hold \(control\) group/);
     expect(bad.contamination).toMatchObject({ hold_knocked: 1, property_ids: [holdId] });
-    const replay = await logKnock(s.ctx, { stormId: s.storm.storm_id, propertyId: holdId!, canvasser: 'bob', result: 'no_answer', idempotencyKey: 'kn-1' });
+    const replay = await logKnock(s.ctx, {
+      stormId: s.storm.storm_id,
+      propertyId: holdId!,
+      canvasser: 'bob',
+      result: 'no_answer',
+      idempotencyKey: 'kn-1',
+    });
     expect(replay.knock_id).toBe(bad.knock_id);
-    await logKnocks(s.ctx, { stormId: s.storm.storm_id, knocks: [{ propertyId: holdId!, canvasser: 'bob', result: 'not_interested', knockedAt: new Date().toISOString() }] });
+    await logKnocks(s.ctx, {
+      stormId: s.storm.storm_id,
+      knocks: [
+        { propertyId: holdId!, canvasser: 'bob', result: 'not_interested', knockedAt: new Date().toISOString() },
+      ],
+    });
     const c = await getContamination(s.ctx, { stormId: s.storm.storm_id });
     expect(c).toMatchObject({ hold_knocked: 1, contamination_knocks: 2 });
     expect(c.contamination_rate).toBeCloseTo(1 / applied.hold, 6);
     const again = await applyPolicy(s.ctx, { stormId: s.storm.storm_id, seed: 2 });
     expect(again.contamination.hold_knocked).toBe(1);
-    await expect(logKnock(s.ctx, { stormId: s.storm.storm_id, propertyId: '00000000-0000-4000-8000-000000000000', canvasser: 'x', result: 'signed' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(
+      logKnock(s.ctx, {
+        stormId: s.storm.storm_id,
+        propertyId: '00000000-0000-4000-8000-000000000000',
+        canvasser: 'x',
+        result: 'signed',
+      }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });

@@ -23,7 +23,15 @@ export interface KnockRow {
  */
 export async function insertKnocks(
   trx: Trx,
-  k: { tenantId: string; stormId: string; propertyIds: string[]; canvassers: string[]; results: string[]; knockedAt: string[]; keys: (string | null)[] },
+  k: {
+    tenantId: string;
+    stormId: string;
+    propertyIds: string[];
+    canvassers: string[];
+    results: string[];
+    knockedAt: string[];
+    keys: (string | null)[];
+  },
 ): Promise<KnockRow[]> {
   const r = await sql<KnockRow>`
     insert into knock (tenant_id, storm_id, property_id, canvasser, result, knocked_at, arm, contaminated, idempotency_key)
@@ -33,12 +41,15 @@ export async function insertKnocks(
     join property p on p.property_id = i.property_id and p.storm_id = ${k.stormId}
     left join assignment a on a.tenant_id = p.tenant_id and a.property_id = p.property_id
     on conflict (tenant_id, idempotency_key) do nothing
-    returning knock_id, storm_id, property_id, canvasser, result, knocked_at, arm, contaminated, idempotency_key, recorded_at`.execute(trx);
+    returning knock_id, storm_id, property_id, canvasser, result, knocked_at, arm, contaminated, idempotency_key, recorded_at`.execute(
+    trx,
+  );
   return r.rows;
 }
 
 export async function knockByKey(trx: Trx, key: string): Promise<KnockRow | undefined> {
-  const r = await sql<KnockRow>`select knock_id, storm_id, property_id, canvasser, result, knocked_at, arm, contaminated, idempotency_key, recorded_at
+  const r =
+    await sql<KnockRow>`select knock_id, storm_id, property_id, canvasser, result, knocked_at, arm, contaminated, idempotency_key, recorded_at
     from knock where idempotency_key = ${key}`.execute(trx);
   return r.rows[0];
 }

@@ -27,7 +27,17 @@ describeEachDatabase('latest applied policy run', (t) => {
       for (const [i, mode] of modes.entries()) {
         await resolveConfig(trx, tenantId, mode);
         const shadow = i === modes.length - 1; // a shadow run after them is never the applied one
-        await insertRun(trx, { tenantId, runId: runIds[i]!, stormId, mode, version: 1, seed: i, shadow, params: DEFAULT_PARAMS[mode], result: {} });
+        await insertRun(trx, {
+          tenantId,
+          runId: runIds[i]!,
+          stormId,
+          mode,
+          version: 1,
+          seed: i,
+          shadow,
+          params: DEFAULT_PARAMS[mode],
+          result: {},
+        });
       }
     });
     const last = 'aggressive';
@@ -37,9 +47,18 @@ describeEachDatabase('latest applied policy run', (t) => {
       hold: await intendedHoldShare(trx, stormId),
       listed: (await listRuns(trx, stormId, 10)).map((r) => r.run_id),
     }));
-    const expected = { applied: last, inputs: last, hold: DEFAULT_PARAMS[last].hold_share, listed: [...runIds].reverse() };
+    const expected = {
+      applied: last,
+      inputs: last,
+      hold: DEFAULT_PARAMS[last].hold_share,
+      listed: [...runIds].reverse(),
+    };
     expect(read).toEqual({ index: expected, scan: expected });
-    const same = await db.withTenant(tenantId, (trx) => sql<{ n: string }>`select count(distinct created_at) as n from policy_run where storm_id = ${stormId}`.execute(trx));
+    const same = await db.withTenant(tenantId, (trx) =>
+      sql<{ n: string }>`select count(distinct created_at) as n from policy_run where storm_id = ${stormId}`.execute(
+        trx,
+      ),
+    );
     expect(Number(same.rows[0]?.n)).toBe(1);
   });
 });

@@ -9,7 +9,8 @@ import * as service from './policy.service.ts';
 import { POLICY_MODES, type PolicyMode, type PolicyRunView } from './policy.schema.ts';
 
 function mode(value: string): PolicyMode {
-  if (!POLICY_MODES.includes(value as PolicyMode)) throw new AppError('VALIDATION', `--mode must be one of ${POLICY_MODES.join(', ')}`);
+  if (!POLICY_MODES.includes(value as PolicyMode))
+    throw new AppError('VALIDATION', `--mode must be one of ${POLICY_MODES.join(', ')}`);
   return value as PolicyMode;
 }
 
@@ -35,7 +36,9 @@ function human(r: PolicyRunView): string {
 }
 
 export function registerPolicyCommands(program: Command, rt: CliRuntime): Command {
-  const policy = program.command('policy').description('policies: which properties to treat, the hold-out group, crew capacity');
+  const policy = program
+    .command('policy')
+    .description('policies: which properties to treat, the hold-out group, crew capacity');
 
   policy
     .command('apply')
@@ -72,8 +75,10 @@ export function registerPolicyCommands(program: Command, rt: CliRuntime): Comman
     .option('--json', 'print JSON')
     .action((o: { tenant: string; mode: string; version?: string; json?: boolean }) => {
       const version = int(o.version, '--version');
-      return rt.run(o, (ctx) => service.getPolicy(ctx, { tenantId: o.tenant, mode: mode(o.mode), ...(version ? { version } : {}) }), (r) =>
-        keyValues({ ...r, params: JSON.stringify(r.params) } as unknown as Record<string, unknown>),
+      return rt.run(
+        o,
+        (ctx) => service.getPolicy(ctx, { tenantId: o.tenant, mode: mode(o.mode), ...(version ? { version } : {}) }),
+        (r) => keyValues({ ...r, params: JSON.stringify(r.params) } as unknown as Record<string, unknown>),
       );
     });
 
@@ -88,7 +93,8 @@ export function registerPolicyCommands(program: Command, rt: CliRuntime): Comman
       const params: Record<string, number> = {};
       for (const kv of o.param) {
         const [k, v] = kv.split('=');
-        if (!k || v === undefined || !Number.isFinite(Number(v))) throw new AppError('VALIDATION', `--param ${kv}: expected name=number`);
+        if (!k || v === undefined || !Number.isFinite(Number(v)))
+          throw new AppError('VALIDATION', `--param ${kv}: expected name=number`);
         params[k] = Number(v);
       }
       return rt.run(o, (ctx) => service.configurePolicy(ctx, { tenantId: o.tenant, mode: mode(o.mode), params }));
@@ -100,8 +106,21 @@ export function registerPolicyCommands(program: Command, rt: CliRuntime): Comman
     .requiredOption('--storm <id>', 'storm id')
     .option('--json', 'print JSON')
     .action((o: { storm: string; json?: boolean }) =>
-      rt.run(o, (ctx) => service.listPolicyRuns(ctx, { stormId: o.storm }), (rows) =>
-        table(rows as unknown as Record<string, unknown>[], ['run_id', 'mode', 'policy_version', 'seed', 'shadow', 'treat', 'hold', 'excluded', 'created_at']),
+      rt.run(
+        o,
+        (ctx) => service.listPolicyRuns(ctx, { stormId: o.storm }),
+        (rows) =>
+          table(rows as unknown as Record<string, unknown>[], [
+            'run_id',
+            'mode',
+            'policy_version',
+            'seed',
+            'shadow',
+            'treat',
+            'hold',
+            'excluded',
+            'created_at',
+          ]),
       ),
     );
 
@@ -110,7 +129,9 @@ export function registerPolicyCommands(program: Command, rt: CliRuntime): Comman
     .description('hold properties knocked anyway')
     .requiredOption('--storm <id>', 'storm id')
     .option('--json', 'print JSON')
-    .action((o: { storm: string; json?: boolean }) => rt.run(o, (ctx) => service.getContamination(ctx, { stormId: o.storm })));
+    .action((o: { storm: string; json?: boolean }) =>
+      rt.run(o, (ctx) => service.getContamination(ctx, { stormId: o.storm })),
+    );
 
   policy
     .command('territories')
@@ -119,9 +140,14 @@ export function registerPolicyCommands(program: Command, rt: CliRuntime): Comman
     .requiredOption('--canvassers <names|n>', 'comma-separated names, or a count')
     .option('--json', 'print JSON')
     .action((o: { storm: string; canvassers: string; json?: boolean }) => {
-      const canvassers = /^\d+$/.test(o.canvassers) ? Number(o.canvassers) : o.canvassers.split(',').map((x) => x.trim());
-      return rt.run(o, (ctx) => crew.planTerritories(ctx, { stormId: o.storm, canvassers }), (r) =>
-        table(r.territories as unknown as Record<string, unknown>[], ['territory', 'canvasser', 'doors', 'route_km']),
+      const canvassers = /^\d+$/.test(o.canvassers)
+        ? Number(o.canvassers)
+        : o.canvassers.split(',').map((x) => x.trim());
+      return rt.run(
+        o,
+        (ctx) => crew.planTerritories(ctx, { stormId: o.storm, canvassers }),
+        (r) =>
+          table(r.territories as unknown as Record<string, unknown>[], ['territory', 'canvasser', 'doors', 'route_km']),
       );
     });
 
@@ -138,7 +164,11 @@ export function registerPolicyCommands(program: Command, rt: CliRuntime): Comman
       return rt.run(
         o,
         async (ctx) => {
-          const out = await crew.exportWalkList(ctx, { stormId: o.storm, format: o.format as 'csv' | 'geojson', ...(territory ? { territory } : {}) });
+          const out = await crew.exportWalkList(ctx, {
+            stormId: o.storm,
+            format: o.format as 'csv' | 'geojson',
+            ...(territory ? { territory } : {}),
+          });
           const text = typeof out === 'string' ? out : JSON.stringify(out, null, 2);
           if (!o.out) return out;
           await writeFile(o.out, text);
@@ -160,17 +190,26 @@ export function registerPolicyCommands(program: Command, rt: CliRuntime): Comman
     .option('--at <iso>', 'when (default now)')
     .option('--idempotency-key <key>', 'retry-safe key')
     .option('--json', 'print JSON')
-    .action((o: { storm: string; property: string; canvasser: string; result: string; at?: string; idempotencyKey?: string; json?: boolean }) =>
-      rt.run(o, (ctx) =>
-        crew.logKnock(ctx, {
-          stormId: o.storm,
-          propertyId: o.property,
-          canvasser: o.canvasser,
-          result: o.result as (typeof crew.KNOCK_RESULTS)[number],
-          ...(o.at ? { knockedAt: o.at } : {}),
-          ...(o.idempotencyKey ? { idempotencyKey: o.idempotencyKey } : {}),
-        }),
-      ),
+    .action(
+      (o: {
+        storm: string;
+        property: string;
+        canvasser: string;
+        result: string;
+        at?: string;
+        idempotencyKey?: string;
+        json?: boolean;
+      }) =>
+        rt.run(o, (ctx) =>
+          crew.logKnock(ctx, {
+            stormId: o.storm,
+            propertyId: o.property,
+            canvasser: o.canvasser,
+            result: o.result as (typeof crew.KNOCK_RESULTS)[number],
+            ...(o.at ? { knockedAt: o.at } : {}),
+            ...(o.idempotencyKey ? { idempotencyKey: o.idempotencyKey } : {}),
+          }),
+        ),
     );
   return policy;
 }

@@ -23,8 +23,15 @@ export async function latestConfig(trx: Trx, mode: string, version?: number): Pr
 }
 
 /** Inserts a version; false when that version already exists (a concurrent writer won). */
-export async function insertConfig(trx: Trx, tenantId: string, mode: string, version: number, params: PolicyParams): Promise<boolean> {
-  const r = await sql`insert into policy_config (tenant_id, mode, version, params) values (${tenantId}, ${mode}, ${version}, ${JSON.stringify(params)}::jsonb)
+export async function insertConfig(
+  trx: Trx,
+  tenantId: string,
+  mode: string,
+  version: number,
+  params: PolicyParams,
+): Promise<boolean> {
+  const r =
+    await sql`insert into policy_config (tenant_id, mode, version, params) values (${tenantId}, ${mode}, ${version}, ${JSON.stringify(params)}::jsonb)
     on conflict do nothing`.execute(trx);
   return Number(r.numAffectedRows ?? 0) > 0;
 }
@@ -50,7 +57,12 @@ const eligible = (p: PolicyParams) =>
  * of its table; the anti-join against `assignment` (the only full pass) runs only when `needUnassigned` says the
  * run could pick anything at all (capacity and top share left).
  */
-export async function stormCounts(trx: Trx, stormId: string, p: PolicyParams, needUnassigned: (c: StormCounts) => boolean): Promise<StormCounts> {
+export async function stormCounts(
+  trx: Trx,
+  stormId: string,
+  p: PolicyParams,
+  needUnassigned: (c: StormCounts) => boolean,
+): Promise<StormCounts> {
   const props = await sql<{ n: string }>`select count(*) as n from property where storm_id = ${stormId}`.execute(trx);
   const properties = Number(props.rows[0]?.n ?? 0);
   const scored = await sql<{ n: string; e: string }>`select count(*) as n, count(*) filter (where ${eligible(p)}) as e
@@ -72,8 +84,12 @@ export async function stormCounts(trx: Trx, stormId: string, p: PolicyParams, ne
     treat_uplift: Number(arms.rows.find((r) => r.arm === 'treat')?.u ?? 0),
   };
   if (assigned > 0 && c.scored_unassigned > 0 && needUnassigned(c)) {
-    const r = await sql<{ e: string }>`select count(*) as e from property_score s where s.storm_id = ${stormId} and ${eligible(p)}
-        and not exists (select 1 from assignment x where x.tenant_id = s.tenant_id and x.property_id = s.property_id)`.execute(trx);
+    const r = await sql<{
+      e: string;
+    }>`select count(*) as e from property_score s where s.storm_id = ${stormId} and ${eligible(p)}
+        and not exists (select 1 from assignment x where x.tenant_id = s.tenant_id and x.property_id = s.property_id)`.execute(
+      trx,
+    );
     c.eligible_unassigned = Number(r.rows[0]?.e ?? 0);
   }
   return c;
@@ -129,13 +145,24 @@ function picked(a: PickArgs) {
 const SUMMARY = sql`count(*) filter (where arm = 'treat') as treat, count(*) filter (where arm = 'hold') as hold,
   sum(uplift) filter (where arm = 'treat') as treat_uplift`;
 
-function summaryOf(row: { treat: string; hold: string; treat_uplift: number | null; written?: string } | undefined): PickSummary {
-  return { treat: Number(row?.treat ?? 0), hold: Number(row?.hold ?? 0), treat_uplift: Number(row?.treat_uplift ?? 0), written: Number(row?.written ?? 0) };
+function summaryOf(
+  row: { treat: string; hold: string; treat_uplift: number | null; written?: string } | undefined,
+): PickSummary {
+  return {
+    treat: Number(row?.treat ?? 0),
+    hold: Number(row?.hold ?? 0),
+    treat_uplift: Number(row?.treat_uplift ?? 0),
+    written: Number(row?.written ?? 0),
+  };
 }
 
 /** A shadow run: what the pick would be, nothing written. */
 export async function summarizePick(trx: Trx, a: PickArgs): Promise<PickSummary> {
-  const r = await sql<{ treat: string; hold: string; treat_uplift: number | null }>`select ${SUMMARY} from (${picked(a)}) p`.execute(trx);
+  const r = await sql<{
+    treat: string;
+    hold: string;
+    treat_uplift: number | null;
+  }>`select ${SUMMARY} from (${picked(a)}) p`.execute(trx);
   return summaryOf(r.rows[0]);
 }
 
@@ -164,16 +191,36 @@ export async function tuneApply(trx: Trx): Promise<void> {
 
 export async function insertRun(
   trx: Trx,
-  run: { tenantId: string; runId: string; stormId: string; mode: string; version: number; seed: number; shadow: boolean; params: PolicyParams; result: unknown },
+  run: {
+    tenantId: string;
+    runId: string;
+    stormId: string;
+    mode: string;
+    version: number;
+    seed: number;
+    shadow: boolean;
+    params: PolicyParams;
+    result: unknown;
+  },
 ): Promise<Date> {
-  const r = await sql<{ created_at: Date }>`insert into policy_run (tenant_id, run_id, storm_id, mode, version, seed, shadow, params, result)
+  const r = await sql<{
+    created_at: Date;
+  }>`insert into policy_run (tenant_id, run_id, storm_id, mode, version, seed, shadow, params, result)
     values (${run.tenantId}, ${run.runId}, ${run.stormId}, ${run.mode}, ${run.version}, ${run.seed}, ${run.shadow},
       ${JSON.stringify(run.params)}::jsonb, ${JSON.stringify(run.result)}::jsonb) returning created_at`.execute(trx);
   return r.rows[0]!.created_at;
 }
 
 export async function listRuns(trx: Trx, stormId: string, limit: number) {
-  const r = await sql<{ run_id: string; mode: string; version: number; seed: string; shadow: boolean; result: Record<string, unknown>; created_at: Date }>`
+  const r = await sql<{
+    run_id: string;
+    mode: string;
+    version: number;
+    seed: string;
+    shadow: boolean;
+    result: Record<string, unknown>;
+    created_at: Date;
+  }>`
     select run_id, mode, version, seed, shadow, result, created_at from policy_run where storm_id = ${stormId}
     order by created_at desc, seq desc limit ${limit}`.execute(trx);
   return r.rows;

@@ -56,12 +56,18 @@ export function registerPolicyRoutes(root: FastifyInstance, db: Database): void 
     {
       schema: {
         tags,
-        summary: 'Apply a policy: pick properties within capacity, randomize a stratified hold group (shadow: record only)',
+        summary:
+          'Apply a policy: pick properties within capacity, randomize a stratified hold group (shadow: record only)',
         params,
         body: z.object({
           mode: policyMode.default('moderate'),
           version: z.number().int().min(1).optional(),
-          seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+          seed: z
+            .number()
+            .int()
+            .min(0)
+            .max(2 ** 31 - 1)
+            .optional(),
           shadow: z.boolean().default(false),
         }),
       },
@@ -78,9 +84,13 @@ export function registerPolicyRoutes(root: FastifyInstance, db: Database): void 
     },
   );
 
-  app.get('/storms/:storm_id/policy/runs', { schema: { tags, summary: 'Policy runs of a storm, newest first', params } }, async (request) => ({
-    runs: await service.listPolicyRuns(contextOf(request, db), { stormId: request.params.storm_id }),
-  }));
+  app.get(
+    '/storms/:storm_id/policy/runs',
+    { schema: { tags, summary: 'Policy runs of a storm, newest first', params } },
+    async (request) => ({
+      runs: await service.listPolicyRuns(contextOf(request, db), { stormId: request.params.storm_id }),
+    }),
+  );
 
   app.get(
     '/storms/:storm_id/contamination',
@@ -95,10 +105,19 @@ export function registerPolicyRoutes(root: FastifyInstance, db: Database): void 
         tags,
         summary: 'Split the treat list among canvassers by geography and store each walking order',
         params,
-        body: z.object({ canvassers: z.union([z.array(z.string().min(1).max(100)).min(1).max(1000), z.number().int().min(1).max(1000)]) }),
+        body: z.object({
+          canvassers: z.union([
+            z.array(z.string().min(1).max(100)).min(1).max(1000),
+            z.number().int().min(1).max(1000),
+          ]),
+        }),
       },
     },
-    async (request) => crew.planTerritories(contextOf(request, db), { stormId: request.params.storm_id, canvassers: request.body.canvassers }),
+    async (request) =>
+      crew.planTerritories(contextOf(request, db), {
+        stormId: request.params.storm_id,
+        canvassers: request.body.canvassers,
+      }),
   );
 
   app.get(
@@ -108,13 +127,22 @@ export function registerPolicyRoutes(root: FastifyInstance, db: Database): void 
         tags,
         summary: 'Walk list in walking order: CSV (text/csv) or GeoJSON',
         params,
-        querystring: z.object({ format: z.enum(['csv', 'geojson']).default('geojson'), territory: z.coerce.number().int().min(1).optional() }),
+        querystring: z.object({
+          format: z.enum(['csv', 'geojson']).default('geojson'),
+          territory: z.coerce.number().int().min(1).optional(),
+        }),
       },
     },
     async (request, reply) => {
       const q = request.query;
-      const out = await crew.exportWalkList(contextOf(request, db), { stormId: request.params.storm_id, format: q.format, ...(q.territory ? { territory: q.territory } : {}) });
-      return q.format === 'csv' ? reply.type('text/csv; charset=utf-8').send(out) : reply.type('application/geo+json').send(JSON.stringify(out));
+      const out = await crew.exportWalkList(contextOf(request, db), {
+        stormId: request.params.storm_id,
+        format: q.format,
+        ...(q.territory ? { territory: q.territory } : {}),
+      });
+      return q.format === 'csv'
+        ? reply.type('text/csv; charset=utf-8').send(out)
+        : reply.type('application/geo+json').send(JSON.stringify(out));
     },
   );
 

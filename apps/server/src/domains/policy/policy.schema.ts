@@ -72,7 +72,11 @@ export const DEFAULT_PARAMS: Record<PolicyMode, PolicyParams> = {
 };
 
 export const policyMode = z.enum(POLICY_MODES, { error: () => `mode must be one of ${POLICY_MODES.join(', ')}` });
-const seed = z.number().int().min(0).max(2 ** 31 - 1);
+const seed = z
+  .number()
+  .int()
+  .min(0)
+  .max(2 ** 31 - 1);
 
 export const applyPolicyInput = z.object({
   stormId: z.string(),

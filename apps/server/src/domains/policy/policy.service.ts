@@ -42,7 +42,12 @@ function configView(row: repo.ConfigRow): PolicyConfigView {
 }
 
 /** The latest (or a given) version of a mode; version 1 is the built-in default, written on first use. */
-export async function resolveConfig(trx: Trx, tenantId: string, mode: PolicyMode, version?: number): Promise<repo.ConfigRow> {
+export async function resolveConfig(
+  trx: Trx,
+  tenantId: string,
+  mode: PolicyMode,
+  version?: number,
+): Promise<repo.ConfigRow> {
   let row = await repo.latestConfig(trx, mode, version);
   if (!row && (version === undefined || version === 1)) {
     await repo.insertConfig(trx, tenantId, mode, 1, DEFAULT_PARAMS[mode]);
@@ -52,10 +57,15 @@ export async function resolveConfig(trx: Trx, tenantId: string, mode: PolicyMode
   return row;
 }
 
-export async function getPolicy(ctx: ServiceContext, input: { tenantId?: string; mode: PolicyMode; version?: number }): Promise<PolicyConfigView> {
+export async function getPolicy(
+  ctx: ServiceContext,
+  input: { tenantId?: string; mode: PolicyMode; version?: number },
+): Promise<PolicyConfigView> {
   const tenantId = actingTenant(ctx, input.tenantId);
   const mode = parse(policyMode, input.mode, 'mode');
-  return ctx.db.withTenant(tenantId, async (trx) => configView(await resolveConfig(trx, tenantId, mode, input.version)));
+  return ctx.db.withTenant(tenantId, async (trx) =>
+    configView(await resolveConfig(trx, tenantId, mode, input.version)),
+  );
 }
 
 /** Changes parameters of a mode: a new version when anything differs, the latest one unchanged otherwise. */
@@ -67,7 +77,9 @@ export async function configurePolicy(ctx: ServiceContext, input: ConfigurePolic
     const next = parse(policyParams, { ...latest.params, ...c.params }, 'params');
     if (JSON.stringify(next) === JSON.stringify(parse(policyParams, latest.params))) return configView(latest);
     if (!(await repo.insertConfig(trx, tenantId, c.mode, latest.version + 1, next))) {
-      throw new AppError('CONFLICT', `policy ${c.mode} version ${latest.version + 1} was written concurrently; retry`, { mode: c.mode });
+      throw new AppError('CONFLICT', `policy ${c.mode} version ${latest.version + 1} was written concurrently; retry`, {
+        mode: c.mode,
+      });
     }
     return configView((await repo.latestConfig(trx, c.mode))!);
   });
@@ -98,7 +110,10 @@ export async function applyPolicy(ctx: ServiceContext, input: ApplyPolicyInput):
     a.stormId,
     async (trx, storm) => {
       if (!a.shadow && (storm.status === 'closed' || storm.status === 'cancelled')) {
-        throw new AppError('CONFLICT', `storm ${storm.event_id} is ${storm.status}: a policy can no longer be applied (use shadow mode to compare)`);
+        throw new AppError(
+          'CONFLICT',
+          `storm ${storm.event_id} is ${storm.status}: a policy can no longer be applied (use shadow mode to compare)`,
+        );
       }
       const config = await resolveConfig(trx, storm.tenant_id, a.mode, a.version);
       const params = parse(policyParams, config.params, 'params');
@@ -107,7 +122,10 @@ export async function applyPolicy(ctx: ServiceContext, input: ApplyPolicyInput):
       const capacity = capacityOf(params);
       const u = offsetOf(seed);
       const room = (c: repo.StormCounts) =>
-        Math.min(Math.floor(params.top_share * c.scored_total) - c.treat - c.hold, maxTargets(capacity - c.treat, params.hold_share, u));
+        Math.min(
+          Math.floor(params.top_share * c.scored_total) - c.treat - c.hold,
+          maxTargets(capacity - c.treat, params.hold_share, u),
+        );
       const counts = await repo.stormCounts(trx, storm.storm_id, params, (c) => room(c) > 0);
       refuseUnscored(counts, storm.storm_id);
       const k = Math.max(0, Math.min(counts.eligible_unassigned, room(counts)));
@@ -125,11 +143,33 @@ export async function applyPolicy(ctx: ServiceContext, input: ApplyPolicyInput):
       const excluded = counts.scored_total - treat - hold;
       const upliftSum = counts.treat_uplift + pick.treat_uplift;
       const newly = a.shadow ? pick.treat + pick.hold : pick.written;
-      const view = runView({ storm, a, config, params, seed, runId, counts, treat, hold, excluded, newly, upliftSum, capacity });
+      const view = runView({
+        storm,
+        a,
+        config,
+        params,
+        seed,
+        runId,
+        counts,
+        treat,
+        hold,
+        excluded,
+        newly,
+        upliftSum,
+        capacity,
+      });
       view.contamination = await contamination(trx, storm.storm_id);
       const { contamination: _c, created_at: _t, ...result } = view;
       const created = await repo.insertRun(trx, {
-        tenantId: storm.tenant_id, runId, stormId: storm.storm_id, mode: a.mode, version: config.version, seed, shadow: a.shadow, params, result,
+        tenantId: storm.tenant_id,
+        runId,
+        stormId: storm.storm_id,
+        mode: a.mode,
+        version: config.version,
+        seed,
+        shadow: a.shadow,
+        params,
+        result,
       });
       view.created_at = new Date(created).toISOString();
       return view;
@@ -139,7 +179,11 @@ export async function applyPolicy(ctx: ServiceContext, input: ApplyPolicyInput):
 }
 
 function refuseUnscored(c: repo.StormCounts, stormId: string): void {
-  if (c.properties === 0) throw new AppError('VALIDATION', `storm ${stormId} has no properties: import them first (stormops property import)`);
+  if (c.properties === 0)
+    throw new AppError(
+      'VALIDATION',
+      `storm ${stormId} has no properties: import them first (stormops property import)`,
+    );
   if (c.scored_total === 0) {
     throw new AppError(
       'VALIDATION',
@@ -197,7 +241,14 @@ function runView(r: RunParts): PolicyRunView {
     expected_incremental_revenue_cents: revenue,
     expected_incremental_revenue: revenue / 100,
     expected_incremental_profit_cents: Math.round(revenue * r.params.margin - r.treat * r.params.cost_per_knock_cents),
-    contamination: { storm_id: r.storm.storm_id, hold: 0, hold_knocked: 0, contamination_knocks: 0, contamination_rate: 0, property_ids: [] },
+    contamination: {
+      storm_id: r.storm.storm_id,
+      hold: 0,
+      hold_knocked: 0,
+      contamination_knocks: 0,
+      contamination_rate: 0,
+      property_ids: [],
+    },
     warnings,
     created_at: '',
   };
@@ -207,7 +258,12 @@ function runView(r: RunParts): PolicyRunView {
 export async function listPolicyRuns(ctx: ServiceContext, input: { stormId: string; limit?: number }) {
   return withStorm(ctx, input.stormId, async (trx, storm) => {
     const rows = await repo.listRuns(trx, storm.storm_id, Math.min(input.limit ?? 50, 500));
-    return rows.map((r) => ({ ...r.result, run_id: r.run_id, seed: Number(r.seed), created_at: new Date(r.created_at).toISOString() }));
+    return rows.map((r) => ({
+      ...r.result,
+      run_id: r.run_id,
+      seed: Number(r.seed),
+      created_at: new Date(r.created_at).toISOString(),
+    }));
   });
 }
 

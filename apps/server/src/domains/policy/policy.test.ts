@@ -10,7 +10,9 @@ import type { Database } from '../../db/database.ts';
 async function arms(db: Database, tenantId: string, stormId: string) {
   return db.withTenant(tenantId, async (trx) => {
     const r = await sql<{ property_id: string; arm: string; stratum: string | null; uplift: number }>`
-      select property_id, arm, stratum, uplift from assignment where storm_id = ${stormId} order by property_id`.execute(trx);
+      select property_id, arm, stratum, uplift from assignment where storm_id = ${stormId} order by property_id`.execute(
+      trx,
+    );
     return r.rows;
   });
 }
@@ -46,8 +48,12 @@ describeEachDatabase('policy apply', (t) => {
     expect(rows).toHaveLength(r.treat + r.hold); // only the arms are rows; excluded is the complement
     const minTarget = Math.min(...rows.map((x) => x.uplift));
     const maxExcluded = await t().db.withTenant(storm.tenant_id, async (trx) =>
-      Number((await sql<{ m: number }>`select max(uplift) as m from property_score s where storm_id = ${storm.storm_id}
-        and not exists (select 1 from assignment a where a.property_id = s.property_id)`.execute(trx)).rows[0]!.m),
+      Number(
+        (
+          await sql<{ m: number }>`select max(uplift) as m from property_score s where storm_id = ${storm.storm_id}
+        and not exists (select 1 from assignment a where a.property_id = s.property_id)`.execute(trx)
+        ).rows[0]!.m,
+      ),
     );
     expect(minTarget).toBeGreaterThanOrEqual(maxExcluded); // the best are targeted
   });
@@ -97,10 +103,14 @@ describeEachDatabase('policy apply', (t) => {
     expect(await arms(db, tenant.tenantId, s1.storm_id)).toHaveLength(0);
     const applied1 = await applyPolicy(ctx, { stormId: s1.storm_id, seed: 3 });
     const rows1 = await arms(db, tenant.tenantId, s1.storm_id);
-    await db.withTenant(tenant.tenantId, (trx) => sql`delete from assignment where storm_id = ${s1.storm_id}`.execute(trx));
+    await db.withTenant(tenant.tenantId, (trx) =>
+      sql`delete from assignment where storm_id = ${s1.storm_id}`.execute(trx),
+    );
     await applyPolicy(ctx, { stormId: s1.storm_id, seed: 3 });
     expect(await arms(db, tenant.tenantId, s1.storm_id)).toEqual(rows1);
-    await db.withTenant(tenant.tenantId, (trx) => sql`delete from assignment where storm_id = ${s1.storm_id}`.execute(trx));
+    await db.withTenant(tenant.tenantId, (trx) =>
+      sql`delete from assignment where storm_id = ${s1.storm_id}`.execute(trx),
+    );
     await applyPolicy(ctx, { stormId: s1.storm_id, seed: 4 });
     const rows4 = await arms(db, tenant.tenantId, s1.storm_id);
     expect(rows4.map((r) => r.arm)).not.toEqual(rows1.map((r) => r.arm));
@@ -114,7 +124,10 @@ describeEachDatabase('policy apply', (t) => {
     const storm = await createStorm(ctx, { eventId: 'TIES', name: 'ties' });
     await importInto(db, storm.storm_id, 400, 41);
     await scoreStorm(db, tenant.tenantId, storm.storm_id, () => 0.1); // every score equal
-    const cfg = await configurePolicy(ctx, { mode: 'custom', params: { crews: 1, doors_per_day: 10, days: 3, top_share: 1 } });
+    const cfg = await configurePolicy(ctx, {
+      mode: 'custom',
+      params: { crews: 1, doors_per_day: 10, days: 3, top_share: 1 },
+    });
     expect(cfg.version).toBe(2);
     expect(cfg.capacity).toBe(30);
     expect((await configurePolicy(ctx, { mode: 'custom', params: { crews: 1 } })).version).toBe(2); // no change, no version
@@ -124,7 +137,11 @@ describeEachDatabase('policy apply', (t) => {
     expect(r.treat).toBeGreaterThanOrEqual(29);
     const targeted = (await arms(db, tenant.tenantId, storm.storm_id)).map((x) => x.property_id).sort();
     const all = await db.withTenant(tenant.tenantId, async (trx) =>
-      (await sql<{ property_id: string }>`select property_id from property where storm_id = ${storm.storm_id}`.execute(trx)).rows.map((x) => x.property_id),
+      (
+        await sql<{ property_id: string }>`select property_id from property where storm_id = ${storm.storm_id}`.execute(
+          trx,
+        )
+      ).rows.map((x) => x.property_id),
     );
     expect(targeted).toEqual(all.sort().slice(0, targeted.length));
     expect((await getPolicy(ctx, { mode: 'custom', version: 1 })).params.crews).toBe(4);
@@ -159,7 +176,9 @@ describeEachDatabase('policy apply', (t) => {
     });
     let i = 0;
     await scoreStorm(db, tenant.tenantId, storm.storm_id, () => (i++ % 2 ? 0.2 : Number.NaN)); // NaN rows dropped below
-    await db.withTenant(tenant.tenantId, (trx) => sql`delete from property_score where uplift = 'NaN'::float8`.execute(trx));
+    await db.withTenant(tenant.tenantId, (trx) =>
+      sql`delete from property_score where uplift = 'NaN'::float8`.execute(trx),
+    );
     const r = await applyPolicy(ctx, { stormId: storm.storm_id });
     expect(r.unscored).toBe(25);
     expect(r.warnings[0]).toMatch(/25 properties have no uplift score/);
@@ -169,6 +188,8 @@ describeEachDatabase('policy apply', (t) => {
   it('another tenant cannot apply to a storm it does not own', async () => {
     const { storm } = await scoredStorm(t().db, 20, 71);
     const other = await newTenant(t().db);
-    await expect(applyPolicy(tenantCtx(t().db, other.tenantId), { stormId: storm.storm_id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(applyPolicy(tenantCtx(t().db, other.tenantId), { stormId: storm.storm_id })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
   });
 });

@@ -21,7 +21,10 @@ function byKey(a: Door, b: Door, key: 'lat' | 'lon'): number {
 /** Splits doors into `k` compact groups whose sizes differ by at most one (k >= 1). */
 export function splitTerritories(doors: readonly Door[], k: number): Door[][] {
   if (k <= 1 || doors.length === 0) return [doors.slice()].concat(Array.from({ length: Math.max(0, k - 1) }, () => []));
-  let minLat = Infinity, maxLat = -Infinity, minLon = Infinity, maxLon = -Infinity;
+  let minLat = Infinity,
+    maxLat = -Infinity,
+    minLon = Infinity,
+    maxLon = -Infinity;
   for (const d of doors) {
     minLat = Math.min(minLat, d.lat);
     maxLat = Math.max(maxLat, d.lat);
@@ -61,7 +64,10 @@ function hilbertIndex(n: number, x: number, y: number): number {
 
 function hilbertOrder(doors: readonly Door[]): Door[] {
   const n = 1 << 16;
-  let minLat = Infinity, maxLat = -Infinity, minLon = Infinity, maxLon = -Infinity;
+  let minLat = Infinity,
+    maxLat = -Infinity,
+    minLon = Infinity,
+    maxLon = -Infinity;
   for (const d of doors) {
     minLat = Math.min(minLat, d.lat);
     maxLat = Math.max(maxLat, d.lat);
@@ -71,7 +77,11 @@ function hilbertOrder(doors: readonly Door[]): Door[] {
   const span = Math.max(maxLat - minLat, maxLon - minLon) || 1;
   const keyed = doors.map((d) => ({
     d,
-    h: hilbertIndex(n, Math.floor(((d.lon - minLon) / span) * (n - 1)), Math.floor(((d.lat - minLat) / span) * (n - 1))),
+    h: hilbertIndex(
+      n,
+      Math.floor(((d.lon - minLon) / span) * (n - 1)),
+      Math.floor(((d.lat - minLat) / span) * (n - 1)),
+    ),
   }));
   keyed.sort((a, b) => a.h - b.h || (a.d.property_id < b.d.property_id ? -1 : 1));
   return keyed.map((k) => k.d);
@@ -80,7 +90,9 @@ function hilbertOrder(doors: readonly Door[]): Door[] {
 /** A walking order: start at the south-west-most door, then always the nearest unvisited one (ties by id). */
 export function walkingOrder(doors: readonly Door[]): Door[] {
   if (doors.length > NEAREST_NEIGHBOUR_MAX) return hilbertOrder(doors);
-  const left = doors.slice().sort((a, b) => a.lat + a.lon - (b.lat + b.lon) || (a.property_id < b.property_id ? -1 : 1));
+  const left = doors
+    .slice()
+    .sort((a, b) => a.lat + a.lon - (b.lat + b.lon) || (a.property_id < b.property_id ? -1 : 1));
   const route: Door[] = [];
   let current = left.shift();
   while (current) {

@@ -8,7 +8,10 @@ import { importProperties } from '../properties/properties.service.ts';
 import { createStorm } from '../storms/storms.service.ts';
 
 /** The generated CSV as Buffer chunks (in memory, no file). */
-export async function csvChunks(properties: number, seed: number): Promise<{ chunks: Buffer[]; uplift: Map<string, number> }> {
+export async function csvChunks(
+  properties: number,
+  seed: number,
+): Promise<{ chunks: Buffer[]; uplift: Map<string, number> }> {
   const chunks: Buffer[] = [];
   const uplift = new Map<string, number>();
   const out = new PassThrough();
@@ -18,28 +21,55 @@ export async function csvChunks(properties: number, seed: number): Promise<{ chu
   return { chunks, uplift };
 }
 
-export async function importInto(db: Database, stormId: string, properties: number, seed: number): Promise<Map<string, number>> {
+export async function importInto(
+  db: Database,
+  stormId: string,
+  properties: number,
+  seed: number,
+): Promise<Map<string, number>> {
   const { chunks, uplift } = await csvChunks(properties, seed);
   await importProperties(operator(db), { stormId, source: chunks, sourceName: `test-${seed}.csv` });
   return uplift;
 }
 
 /** A production model row and scores for every unscored property of the storm (uplift from `score(external_id)`). */
-export async function scoreStorm(db: Database, tenantId: string, stormId: string, score: (externalId: string) => number): Promise<number> {
+export async function scoreStorm(
+  db: Database,
+  tenantId: string,
+  stormId: string,
+  score: (externalId: string) => number,
+): Promise<number> {
   return db.withTenant(tenantId, async (trx) => {
-    let model = await trx.selectFrom('uplift_model').select('model_id').where('stage', '=', 'production').executeTakeFirst();
+    let model = await trx
+      .selectFrom('uplift_model')
+      .select('model_id')
+      .where('stage', '=', 'production')
+      .executeTakeFirst();
     if (!model) {
       model = await trx
         .insertInto('uplift_model')
         .values({
-          tenant_id: tenantId, version: 1, learner: 'test', feature_schema: '{}', training_source: '{}', training_fingerprint: 'test',
-          training_rows: 0, artifact: '{}', stage: 'production',
+          tenant_id: tenantId,
+          version: 1,
+          learner: 'test',
+          feature_schema: '{}',
+          training_source: '{}',
+          training_fingerprint: 'test',
+          training_rows: 0,
+          artifact: '{}',
+          stage: 'production',
         })
         .returning('model_id')
         .executeTakeFirstOrThrow();
     }
-    const rows = await sql<{ property_id: string; external_id: string; zip: string | null }>`select p.property_id, p.external_id, p.zip from property p
-      where p.storm_id = ${stormId} and not exists (select 1 from property_score s where s.property_id = p.property_id)`.execute(trx);
+    const rows = await sql<{
+      property_id: string;
+      external_id: string;
+      zip: string | null;
+    }>`select p.property_id, p.external_id, p.zip from property p
+      where p.storm_id = ${stormId} and not exists (select 1 from property_score s where s.property_id = p.property_id)`.execute(
+      trx,
+    );
     const ids = rows.rows.map((r) => r.property_id);
     const uplifts = rows.rows.map((r) => score(r.external_id));
     const zips = rows.rows.map((r) => r.zip);
@@ -53,7 +83,10 @@ export async function scoreStorm(db: Database, tenantId: string, stormId: string
 /** A tenant and a storm in it with `n` scored properties (uplift = the generator's hidden true uplift). */
 export async function scoredStorm(db: Database, n: number, seed = 7) {
   const tenant = await newTenant(db);
-  const storm = await createStorm(tenantCtx(db, tenant.tenantId), { eventId: `OKC_${seed}_${Date.now()}`, name: 'Test storm' });
+  const storm = await createStorm(tenantCtx(db, tenant.tenantId), {
+    eventId: `OKC_${seed}_${Date.now()}`,
+    name: 'Test storm',
+  });
   const uplift = await importInto(db, storm.storm_id, n, seed);
   await scoreStorm(db, tenant.tenantId, storm.storm_id, (id) => uplift.get(id) ?? 0);
   return { tenant, storm, ctx: tenantCtx(db, tenant.tenantId), uplift };

@@ -1,9 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { addressKey, addressKeyFromNormalized, normalizeAddressLine, normalizedLineOfKey } from './address-normalize.ts';
+import {
+  addressKey,
+  addressKeyFromNormalized,
+  normalizeAddressLine,
+  normalizedLineOfKey,
+} from './address-normalize.ts';
 
 describe('normalizeAddressLine', () => {
   const collide: string[][] = [
-    ['123 North Main Street, Apt. 4-B', '123 n main st #4b', '123 N. Main St. Unit 4B', '123 N MAIN ST APT #4-B', '123  North  MAIN st  suite 4b', '123 N Main Str # 4B'],
+    [
+      '123 North Main Street, Apt. 4-B',
+      '123 n main st #4b',
+      '123 N. Main St. Unit 4B',
+      '123 N MAIN ST APT #4-B',
+      '123  North  MAIN st  suite 4b',
+      '123 N Main Str # 4B',
+    ],
     ['1200 SW 89th Street', '1200 S.W. 89 St', '1200 Southwest 89th St.', '1200 sw 89TH ST'],
     ['500 First Avenue', '500 1st Ave', '500 FIRST AV', '500 1st Avenue'],
     ['42 Country Club Boulevard', '42 Country Club Blvd.', '42 country club boul'],
@@ -45,11 +57,15 @@ describe('normalizeAddressLine', () => {
 
 describe('addressKey', () => {
   it('uses zip5 when there is a zip (zip+4 and city spelling do not matter)', () => {
-    expect(addressKey('1 Main Street', '73160-1234', 'Moore', 'OK')).toBe(addressKey('1 main st', '73160', 'MOORE CITY', null));
+    expect(addressKey('1 Main Street', '73160-1234', 'Moore', 'OK')).toBe(
+      addressKey('1 main st', '73160', 'MOORE CITY', null),
+    );
     expect(addressKey('1 Main St', '73160', null, null)).not.toBe(addressKey('1 Main St', '73165', null, null));
   });
   it('uses city + state without a zip', () => {
-    expect(addressKey('1 Main St', null, 'Oklahoma  City', 'ok')).toBe(addressKey('1 MAIN STREET', null, 'oklahoma city', 'OK'));
+    expect(addressKey('1 Main St', null, 'Oklahoma  City', 'ok')).toBe(
+      addressKey('1 MAIN STREET', null, 'oklahoma city', 'OK'),
+    );
     expect(addressKey('1 Main St', null, 'Moore', 'OK')).not.toBe(addressKey('1 Main St', null, 'Norman', 'OK'));
   });
 });

@@ -75,7 +75,8 @@ function isDigitCode(c: number): boolean {
 
 /** Upper-case words of letters, digits, '/', '&', '-'; '#' is a word of its own; apostrophes vanish. */
 function tokenize(line: string): string[] {
-  const s = line.indexOf("'") === -1 && line.indexOf('’') === -1 ? line.toUpperCase() : line.toUpperCase().replace(/['’]/g, '');
+  const s =
+    line.indexOf("'") === -1 && line.indexOf('’') === -1 ? line.toUpperCase() : line.toUpperCase().replace(/['’]/g, '');
   const tokens: string[] = [];
   let start = -1;
   for (let i = 0; i < s.length; i++) {
@@ -117,7 +118,12 @@ export function addressKey(line: string, zip: string | null, city: string | null
   return addressKeyFromNormalized(normalized, zip, city, state);
 }
 
-export function addressKeyFromNormalized(normalized: string, zip: string | null, city: string | null, state: string | null): string {
+export function addressKeyFromNormalized(
+  normalized: string,
+  zip: string | null,
+  city: string | null,
+  state: string | null,
+): string {
   if (zip) return `${normalized}|${zip.slice(0, 5)}`;
   return `${normalized}|${normalizeCity(city ?? '')}|${(state ?? '').toUpperCase()}`;
 }

@@ -88,7 +88,12 @@ describe('bad imports corpus (apps/server/test/fixtures/bad-imports)', () => {
   for (const c of fileErrors) {
     for (const chunkSize of [undefined, 7]) {
       it(`${c.file} -> ${c.code}${chunkSize ? ' (7-byte chunks)' : ''}`, async () => {
-        const out = await runImport(join(dir, c.file), { fileName: c.file, currentYear: 2025, ...c.options, ...(chunkSize ? { chunkSize } : {}) });
+        const out = await runImport(join(dir, c.file), {
+          fileName: c.file,
+          currentYear: 2025,
+          ...c.options,
+          ...(chunkSize ? { chunkSize } : {}),
+        });
         expect(out.error?.code, out.error?.message ?? 'no error').toBe(c.code);
         if (c.row !== undefined) expect(out.error?.row).toBe(c.row);
         if (c.column !== undefined) expect(out.error?.column).toBe(c.column);

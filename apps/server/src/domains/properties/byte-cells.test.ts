@@ -34,7 +34,19 @@ const at = (s: string): [Buffer, number, number] => {
 
 describe('byte-cells: each byte form answers as its string twin for what it takes', () => {
   it('decimalOf and parseNumber', () => {
-    const cases = values('0123456789.-e, +', 20_000, 1, ['-0', '.5', '5.', '00012', '1e5', '123456789012345', '1234567890123456', '35.123456789012345', '-', '.', '--1']);
+    const cases = values('0123456789.-e, +', 20_000, 1, [
+      '-0',
+      '.5',
+      '5.',
+      '00012',
+      '1e5',
+      '123456789012345',
+      '1234567890123456',
+      '35.123456789012345',
+      '-',
+      '.',
+      '--1',
+    ]);
     let taken = 0;
     for (const s of cases) {
       const n = decimalOf(...at(s));
@@ -46,12 +58,34 @@ describe('byte-cells: each byte form answers as its string twin for what it take
   });
 
   it('moneyCentsOf and parseMoneyCents (it refuses nothing the string form takes)', () => {
-    const cases = values('0123456789.,$ USDk-', 20_000, 2, ['USD', 'USD.', '$', '.', '.5', '5.', '1.999', '$1,000,000,000.01', '99999999999999999']);
+    const cases = values('0123456789.,$ USDk-', 20_000, 2, [
+      'USD',
+      'USD.',
+      '$',
+      '.',
+      '.5',
+      '5.',
+      '1.999',
+      '$1,000,000,000.01',
+      '99999999999999999',
+    ]);
     for (const s of cases) expect(Object.is(moneyCentsOf(...at(s)), parseMoneyCents(s)), s).toBe(true);
   });
 
   it('booleanOf and parseBoolean', () => {
-    for (const s of values('YyNnTtFfRrUuEeSsOoAaLl01', 20_000, 3, ['Y', 'N', '1', '0', 'yes', 'no', 'true', 'false', 'YES', 'True', 't'])) {
+    for (const s of values('YyNnTtFfRrUuEeSsOoAaLl01', 20_000, 3, [
+      'Y',
+      'N',
+      '1',
+      '0',
+      'yes',
+      'no',
+      'true',
+      'false',
+      'YES',
+      'True',
+      't',
+    ])) {
       const b = booleanOf(...at(s));
       if (b !== -1) expect(b === 1, s).toBe(parseBoolean(s));
     }
@@ -61,7 +95,16 @@ describe('byte-cells: each byte form answers as its string twin for what it take
     for (const s of values('0123456789-() x.', 20_000, 4, ['405-555-0101', '405-555-010', '405-5550-101'])) {
       if (isPlainPhone(...at(s))) expect(parsePhone(s), s).toBe(`+1${s.replace(/-/g, '')}`);
     }
-    for (const s of values('aB@.,; x-', 20_000, 5, ['a@b.co', 'A.Person@Example.COM', 'a@b', 'a@.b', 'a@b.', '@b.co', 'a@@b.co', 'a@b..c'])) {
+    for (const s of values('aB@.,; x-', 20_000, 5, [
+      'a@b.co',
+      'A.Person@Example.COM',
+      'a@b',
+      'a@.b',
+      'a@b.',
+      '@b.co',
+      'a@@b.co',
+      'a@b..c',
+    ])) {
       expect(isPlainEmail(...at(s)), s).toBe(parseEmail(s) !== null);
     }
     for (const s of values('OKTXAZokDC. ', 20_000, 6, ['OK', 'ok', 'ZZ', 'DC', 'PR', 'AA'])) {

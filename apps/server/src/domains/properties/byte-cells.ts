@@ -83,7 +83,8 @@ export function booleanOf(buf: Buffer, a: number, b: number): number {
   if (n === 2) return x === 110 && buf[a + 1] === 111 ? 0 : -1;
   if (n === 3) return x === 121 && buf[a + 1] === 101 && buf[a + 2] === 115 ? 1 : -1;
   if (n === 4) return x === 116 && buf[a + 1] === 114 && buf[a + 2] === 117 && buf[a + 3] === 101 ? 1 : -1;
-  if (n === 5) return x === 102 && buf[a + 1] === 97 && buf[a + 2] === 108 && buf[a + 3] === 115 && buf[a + 4] === 101 ? 0 : -1;
+  if (n === 5)
+    return x === 102 && buf[a + 1] === 97 && buf[a + 2] === 108 && buf[a + 3] === 115 && buf[a + 4] === 101 ? 0 : -1;
   return -1;
 }
 

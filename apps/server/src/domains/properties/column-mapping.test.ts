@@ -5,14 +5,41 @@ import { ImportError } from './import-error.ts';
 describe('column mapping', () => {
   it('recognizes common headers regardless of case, spacing and punctuation', () => {
     const header = [
-      'Street Address', 'CITY', 'St', 'Zip Code', 'Latitude', 'LNG', 'Year Built', 'Roof Age', 'Roof-Material',
-      'Assessed Value', 'Sq. Ft.', 'Owner Occupied?', 'Prior Customer', 'Phone #', 'E-mail', 'Parcel ID', 'Notes',
+      'Street Address',
+      'CITY',
+      'St',
+      'Zip Code',
+      'Latitude',
+      'LNG',
+      'Year Built',
+      'Roof Age',
+      'Roof-Material',
+      'Assessed Value',
+      'Sq. Ft.',
+      'Owner Occupied?',
+      'Prior Customer',
+      'Phone #',
+      'E-mail',
+      'Parcel ID',
+      'Notes',
     ];
     expect(detectMapping(header)).toEqual({
-      address_line: 'Street Address', city: 'CITY', state: 'St', zip: 'Zip Code', lat: 'Latitude', lon: 'LNG',
-      year_built: 'Year Built', roof_age_years: 'Roof Age', roof_material: 'Roof-Material', home_value_cents: 'Assessed Value',
-      square_feet: 'Sq. Ft.', owner_occupied: 'Owner Occupied?', prior_customer: 'Prior Customer', phone: 'Phone #',
-      email: 'E-mail', external_id: 'Parcel ID',
+      address_line: 'Street Address',
+      city: 'CITY',
+      state: 'St',
+      zip: 'Zip Code',
+      lat: 'Latitude',
+      lon: 'LNG',
+      year_built: 'Year Built',
+      roof_age_years: 'Roof Age',
+      roof_material: 'Roof-Material',
+      home_value_cents: 'Assessed Value',
+      square_feet: 'Sq. Ft.',
+      owner_occupied: 'Owner Occupied?',
+      prior_customer: 'Prior Customer',
+      phone: 'Phone #',
+      email: 'E-mail',
+      external_id: 'Parcel ID',
     });
     const m = resolveMapping(header);
     expect(m.attributeColumns.map((i) => header[i])).toEqual(['Notes']);

@@ -22,9 +22,15 @@ describe('binary COPY fields of a property', () => {
   const m = resolveMapping(['address', 'city', 'state', 'zip', 'lat', 'lon', 'home value', 'owner occupied', 'notes']);
 
   it('writes each column in its binary form, null as -1, in PROPERTY_COPY_COLUMNS order', () => {
-    const p = validatePropertyRow(['1 Main St', 'Tulsa', 'OK', '74101', '36.15', '-95.99', '$999,999,999.99', 'no', 'tab\there "ü"'], 7, m, [], {
-      currentYear: 2025,
-    })!;
+    const p = validatePropertyRow(
+      ['1 Main St', 'Tulsa', 'OK', '74101', '36.15', '-95.99', '$999,999,999.99', 'no', 'tab\there "ü"'],
+      7,
+      m,
+      [],
+      {
+        currentYear: 2025,
+      },
+    )!;
     const w = new PropertyFieldWriter(16); // grows as it goes
     w.write(p);
     const f = fields(w.buf.subarray(0, w.used), PROPERTY_COPY_COLUMNS.length);
@@ -46,7 +52,9 @@ describe('binary COPY fields of a property', () => {
   it('writes non-ASCII and long text as UTF-8, and refuses a number its column cannot hold', () => {
     const w = new PropertyFieldWriter(8);
     const street = `${'9'.repeat(70)} Calle Peñasco ✓`;
-    const p = validatePropertyRow([street, 'Española', 'NM', '87532', '', '', '', '', ''], 2, m, [], { currentYear: 2025 })!;
+    const p = validatePropertyRow([street, 'Española', 'NM', '87532', '', '', '', '', ''], 2, m, [], {
+      currentYear: 2025,
+    })!;
     w.write(p);
     const f = fields(w.buf.subarray(0, w.used), PROPERTY_COPY_COLUMNS.length);
     expect(f[1]?.toString('utf8')).toBe(street);

@@ -13,7 +13,13 @@
 import { isUtf8 } from 'node:buffer';
 import { splitPlain, type CsvTokenizer, type RawRecord } from './csv-tokenizer.ts';
 import { ImportError } from './import-error.ts';
-import { completeUtf8Length, invalidUtf8In, MAX_SLICE_BYTES, type TextLocation, type Utf8Stream } from './utf8-stream.ts';
+import {
+  completeUtf8Length,
+  invalidUtf8In,
+  MAX_SLICE_BYTES,
+  type TextLocation,
+  type Utf8Stream,
+} from './utf8-stream.ts';
 
 export interface CsvLineSink {
   /**

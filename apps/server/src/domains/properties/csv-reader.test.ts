@@ -4,7 +4,10 @@ import { tokenizeCsv } from './csv-tokenizer.ts';
 import { chunked, enc } from './import-test-helpers.ts';
 import type { RawRecord } from './tabular.ts';
 
-async function readAll(bytes: Uint8Array, chunkSize: number): Promise<{ header: string[]; delimiter: string | null; rows: RawRecord[] }> {
+async function readAll(
+  bytes: Uint8Array,
+  chunkSize: number,
+): Promise<{ header: string[]; delimiter: string | null; rows: RawRecord[] }> {
   const src = await openCsv(chunked(bytes, chunkSize));
   const rows: RawRecord[] = [];
   for await (const batch of src.batches) rows.push(...batch);
@@ -15,14 +18,19 @@ async function readAll(bytes: Uint8Array, chunkSize: number): Promise<{ header: 
  * The same file through `feed`, with a sink that takes the lines `take` picks (as their plain split) and leaves the
  * rest: every choice must give the records `batches` gives, in the same order.
  */
-async function feedAll(bytes: Uint8Array, chunkSize: number, take: (line: string, row: number) => boolean): Promise<RawRecord[]> {
+async function feedAll(
+  bytes: Uint8Array,
+  chunkSize: number,
+  take: (line: string, row: number) => boolean,
+): Promise<RawRecord[]> {
   const src = await openCsv(chunked(bytes, chunkSize));
   const rows: RawRecord[] = [];
   const sink = {
     line(buf: Buffer, start: number, end: number, row: number) {
       const text = buf.toString('latin1', start, end);
       // as the byte lane does: only printable ASCII without quotes, never a blank row
-      if (/[^\x20-\x7e\t]|"/.test(text) || text.split(src.delimiter).every((f) => f.trim() === '') || !take(text, row)) return false;
+      if (/[^\x20-\x7e\t]|"/.test(text) || text.split(src.delimiter).every((f) => f.trim() === '') || !take(text, row))
+        return false;
       rows.push({ rowNumber: row, fields: text.split(src.delimiter) });
       return true;
     },
@@ -44,7 +52,8 @@ const TAKERS: Record<string, (line: string, row: number) => boolean> = {
 
 async function expectFeedMatches(bytes: Uint8Array, chunkSize: number): Promise<void> {
   const { rows } = await readAll(bytes, chunkSize);
-  for (const [name, take] of Object.entries(TAKERS)) expect(await feedAll(bytes, chunkSize, take), `${name}, ${chunkSize}-byte chunks`).toEqual(rows);
+  for (const [name, take] of Object.entries(TAKERS))
+    expect(await feedAll(bytes, chunkSize, take), `${name}, ${chunkSize}-byte chunks`).toEqual(rows);
 }
 
 const expected = [
@@ -82,7 +91,9 @@ describe('openCsv: good-file variants', () => {
         expect(out.delimiter).toBe(v.d);
         expect(out.header).toEqual(['address', 'city', 'zip']);
         // the quoted newline keeps its own line ending; the rows after it keep their line numbers
-        expect(out.rows.map((r) => ({ ...r, fields: r.fields.map((f) => f.replace(/\r\n/g, '\n')) }))).toEqual(expected);
+        expect(out.rows.map((r) => ({ ...r, fields: r.fields.map((f) => f.replace(/\r\n/g, '\n')) }))).toEqual(
+          expected,
+        );
         await expectFeedMatches(bytes, chunk);
       }
     });
@@ -120,7 +131,13 @@ describe('openCsv: feed', () => {
   it('splits long files at every slice boundary as batches does, quoted records spanning slices included', async () => {
     const lines = ['address,city,zip'];
     for (let i = 0; i < 3000; i++) {
-      lines.push(i % 97 === 0 ? `"${i} Long\nRoad, Apt ""${i}""",Moore,73160` : i % 89 === 0 ? `${i} Peña St,Norman,73069` : `${i} Main St,Moore,73160`);
+      lines.push(
+        i % 97 === 0
+          ? `"${i} Long\nRoad, Apt ""${i}""",Moore,73160`
+          : i % 89 === 0
+            ? `${i} Peña St,Norman,73069`
+            : `${i} Main St,Moore,73160`,
+      );
       if (i % 501 === 0) lines.push('');
     }
     const bytes = enc(lines.join('\r\n'));
@@ -135,7 +152,10 @@ describe('openCsv: feed', () => {
         const read = async (viaFeed: boolean): Promise<unknown> => {
           try {
             const src = await openCsv(chunked(bytes, chunk), { maxRecordChars: 1000 });
-            const sink = { line: (buf: Buffer, a: number, b: number) => !buf.subarray(a, b).some((c) => c > 126), record: () => {} };
+            const sink = {
+              line: (buf: Buffer, a: number, b: number) => !buf.subarray(a, b).some((c) => c > 126),
+              record: () => {},
+            };
             if (viaFeed) for await (const _ of src.feed(sink)) continue;
             else for await (const _ of src.batches) continue;
             return undefined;
@@ -145,7 +165,10 @@ describe('openCsv: feed', () => {
         };
         const [batches, feed] = [await read(false), await read(true)];
         expect(feed).toBeInstanceOf(Error);
-        expect({ ...(feed as object), message: (feed as Error).message }, `${chunk}-byte chunks`).toEqual({ ...(batches as object), message: (batches as Error).message });
+        expect({ ...(feed as object), message: (feed as Error).message }, `${chunk}-byte chunks`).toEqual({
+          ...(batches as object),
+          message: (batches as Error).message,
+        });
       }
     }
   });

@@ -72,11 +72,18 @@ class CsvChunkReader {
     while (!this.done && text.indexOf('\n') === -1) {
       text += await this.nextText(text);
       if (text.length > this.max) {
-        throw new ImportError({ code: 'LINE_TOO_LONG', message: `the header line is longer than ${this.max} characters`, row: 1 });
+        throw new ImportError({
+          code: 'LINE_TOO_LONG',
+          message: `the header line is longer than ${this.max} characters`,
+          row: 1,
+        });
       }
     }
     if (text.trim() === '') {
-      throw new ImportError({ code: 'EMPTY_FILE', message: this.stream.bytesSeen === 0 ? 'the file is empty' : 'the file holds only blank lines' });
+      throw new ImportError({
+        code: 'EMPTY_FILE',
+        message: this.stream.bytesSeen === 0 ? 'the file is empty' : 'the file holds only blank lines',
+      });
     }
     const firstLine = text.slice(0, text.indexOf('\n') === -1 ? text.length : text.indexOf('\n'));
     this.delimiter = this.options.delimiter ?? detectDelimiter(firstLine);
@@ -180,7 +187,6 @@ class CsvChunkReader {
     });
   }
 
-
   /** Next decoded text ('' at the end); `pendingHeader` is text read before the tokenizer exists, for locating. */
   private nextText(pendingHeader: string): Promise<string> {
     return this.stream.next((prefix) => this.locate(pendingHeader, prefix), this.tokenizer?.pendingLine ?? 1);
@@ -197,7 +203,8 @@ class CsvChunkReader {
       } catch {
         // a tie: keep the comma guess, the location is best effort
       }
-      const column = lines.length > 1 ? first.split(delimiter)[(lines.at(-1) ?? '').split(delimiter).length - 1]?.trim() : undefined;
+      const column =
+        lines.length > 1 ? first.split(delimiter)[(lines.at(-1) ?? '').split(delimiter).length - 1]?.trim() : undefined;
       return { row: lines.length, column };
     }
     try {

@@ -41,7 +41,11 @@ export function detectDelimiter(headerLine: string): Delimiter {
  * For a row whose field count differs from the header's: the other delimiter that would have given the header's
  * count, if any (the row was written with a different delimiter).
  */
-export function otherDelimiterFitting(fields: readonly string[], delimiter: string, expected: number): Delimiter | undefined {
+export function otherDelimiterFitting(
+  fields: readonly string[],
+  delimiter: string,
+  expected: number,
+): Delimiter | undefined {
   const line = fields.join(delimiter);
   for (const d of CANDIDATE_DELIMITERS) {
     if (d === delimiter) continue;

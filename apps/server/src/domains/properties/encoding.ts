@@ -16,7 +16,11 @@ export function assertTextStart(chunk: Uint8Array): void {
   }
   const magic = sniffMagic(chunk);
   if (magic) {
-    throw new ImportError({ code: 'BINARY_FILE', message: `the file is a ${magic}, not a CSV or JSON Lines text file`, row: 1 });
+    throw new ImportError({
+      code: 'BINARY_FILE',
+      message: `the file is a ${magic}, not a CSV or JSON Lines text file`,
+      row: 1,
+    });
   }
   const n = Math.min(chunk.length, SNIFF_BYTES);
   let control = 0;

@@ -6,7 +6,8 @@ import { importIdPrefix } from './property-ids.ts';
 import { validatePropertyRow, type ImportedProperty } from './property-row.ts';
 
 const m = resolveMapping(['address', 'zip']);
-const property = (street: string, row: number) => validatePropertyRow([street, '73160'], row, m, [], { currentYear: 2025 }) as ImportedProperty;
+const property = (street: string, row: number) =>
+  validatePropertyRow([street, '73160'], row, m, [], { currentYear: 2025 }) as ImportedProperty;
 
 /** Packs the streets; returns every chunk. */
 function pack(packer: ChunkPacker, streets: string[]): Buffer[] {
@@ -50,7 +51,18 @@ describe('ChunkPacker', () => {
   it('writes whole binary COPY streams of the rows in order, each led by an id that grows in that order', () => {
     const prefix = importIdPrefix();
     const packer = new ChunkPacker(prefix, 700);
-    const streets = ['9 Oak St', '2 Elm St', '5 Ash Ave', '1 Fir Ln', '8 Yew Ct', '3 Bay Rd', '7 Ivy Way', '4 Elm Pl', '6 Main St', '10 Pine Dr'];
+    const streets = [
+      '9 Oak St',
+      '2 Elm St',
+      '5 Ash Ave',
+      '1 Fir Ln',
+      '8 Yew Ct',
+      '3 Bay Rd',
+      '7 Ivy Way',
+      '4 Elm Pl',
+      '6 Main St',
+      '10 Pine Dr',
+    ];
     const chunks = pack(packer, streets);
     expect(packer.end()).toBeUndefined();
     expect(chunks.length).toBeGreaterThan(1);
@@ -68,7 +80,12 @@ describe('ChunkPacker', () => {
     const long = `1 ${'Long '.repeat(39)}St`;
     const chunks = pack(packer, ['1 Elm St', long, '2 Elm St']);
     expect(chunks.length).toBe(3);
-    expect(chunks.map(rows).flat().map((r) => r.key)).toEqual(['1 Elm St', long, '2 Elm St'].map((s) => property(s, 0).address_key));
+    expect(
+      chunks
+        .map(rows)
+        .flat()
+        .map((r) => r.key),
+    ).toEqual(['1 Elm St', long, '2 Elm St'].map((s) => property(s, 0).address_key));
   });
 });
 
@@ -97,7 +114,10 @@ describe('ChunkPacker.recycle', () => {
   it('leaves alone a chunk it did not make', () => {
     const packer = new ChunkPacker(importIdPrefix(), 2048);
     packer.recycle(Buffer.alloc(4096));
-    const chunks = pack(packer, Array.from({ length: 100 }, (_, i) => `${i} Elm St`));
+    const chunks = pack(
+      packer,
+      Array.from({ length: 100 }, (_, i) => `${i} Elm St`),
+    );
     expect(chunks.every((c) => c.length > 0)).toBe(true);
   });
 });

@@ -20,7 +20,11 @@ export type ImportJobInput = Omit<ImportPropertiesInput, 'source' | 'importId' |
   path: string;
 };
 
-export async function startImportJob(ctx: ServiceContext, jobs: JobRegistry, input: ImportJobInput): Promise<{ import_id: string; status: 'running' }> {
+export async function startImportJob(
+  ctx: ServiceContext,
+  jobs: JobRegistry,
+  input: ImportJobInput,
+): Promise<{ import_id: string; status: 'running' }> {
   const { tenantId, status } = await stormTenant(ctx, input.stormId);
   if (status === 'closed' || status === 'cancelled') {
     await rm(input.path, { force: true });
@@ -30,7 +34,14 @@ export async function startImportJob(ctx: ServiceContext, jobs: JobRegistry, inp
   await ctx.db.withTenant(tenantId, (trx) =>
     trx
       .insertInto('property_import')
-      .values({ tenant_id: tenantId, import_id: importId, storm_id: input.stormId, status: 'running', source_name: input.sourceName ?? null, skip_invalid: Boolean(input.skipInvalid) })
+      .values({
+        tenant_id: tenantId,
+        import_id: importId,
+        storm_id: input.stormId,
+        status: 'running',
+        source_name: input.sourceName ?? null,
+        skip_invalid: Boolean(input.skipInvalid),
+      })
       .execute(),
   );
   const size = (await stat(input.path)).size;
@@ -45,7 +56,11 @@ export async function startImportJob(ctx: ServiceContext, jobs: JobRegistry, inp
     } catch (err) {
       const body = err instanceof AppError ? err.toBody().error : { code: 'INTERNAL', message: (err as Error).message };
       await ctx.db.withTenant(tenantId, (trx) =>
-        trx.updateTable('property_import').set({ status: 'failed', error: JSON.stringify(body), finished_at: new Date() }).where('import_id', '=', importId).execute(),
+        trx
+          .updateTable('property_import')
+          .set({ status: 'failed', error: JSON.stringify(body), finished_at: new Date() })
+          .where('import_id', '=', importId)
+          .execute(),
       );
     } finally {
       await rm(input.path, { force: true });
@@ -66,13 +81,25 @@ export async function getImportJob(ctx: ServiceContext, jobs: JobRegistry, impor
 }
 
 async function findImport(ctx: ServiceContext, importId: string) {
-  if (!/^[0-9a-f-]{36}$/i.test(importId)) throw new AppError('VALIDATION', `import_id: ${JSON.stringify(importId)} is not a valid UUID`);
+  if (!/^[0-9a-f-]{36}$/i.test(importId))
+    throw new AppError('VALIDATION', `import_id: ${JSON.stringify(importId)} is not a valid UUID`);
   const tenantId =
     ctx.principal.kind === 'tenant'
       ? ctx.principal.tenantId
-      : await ctx.db.withPlatform(async (trx) => (await trx.selectFrom('property_import').select('tenant_id').where('import_id', '=', importId).executeTakeFirst())?.tenant_id);
+      : await ctx.db.withPlatform(
+          async (trx) =>
+            (
+              await trx
+                .selectFrom('property_import')
+                .select('tenant_id')
+                .where('import_id', '=', importId)
+                .executeTakeFirst()
+            )?.tenant_id,
+        );
   const row = tenantId
-    ? await ctx.db.withTenant(tenantId, (trx) => trx.selectFrom('property_import').select(IMPORT_COLUMNS).where('import_id', '=', importId).executeTakeFirst())
+    ? await ctx.db.withTenant(tenantId, (trx) =>
+        trx.selectFrom('property_import').select(IMPORT_COLUMNS).where('import_id', '=', importId).executeTakeFirst(),
+      )
     : undefined;
   if (!row) throw new AppError('NOT_FOUND', `import ${importId} not found`, { import_id: importId });
   return row;
@@ -88,7 +115,12 @@ export async function importErrorsCsv(ctx: ServiceContext, importId: string): Pr
     const s = v === null || v === undefined ? '' : String(v);
     return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
-  return ['row,column,value,code,reason', ...errors.map((e) => [e.row_number, e.column_name, e.value, e.code, e.reason].map(cell).join(','))].join('\n') + '\n';
+  return (
+    [
+      'row,column,value,code,reason',
+      ...errors.map((e) => [e.row_number, e.column_name, e.value, e.code, e.reason].map(cell).join(',')),
+    ].join('\n') + '\n'
+  );
 }
 
 /** At start-up: imports left 'running' by a process that is gone did not commit; say so. */
@@ -96,7 +128,14 @@ export async function markInterruptedImports(db: Database): Promise<number> {
   const result = await db.withPlatform((trx) =>
     trx
       .updateTable('property_import')
-      .set({ status: 'interrupted', finished_at: new Date(), error: JSON.stringify({ code: 'INTERRUPTED', message: 'the process stopped during the import; nothing was written: upload the file again' }) })
+      .set({
+        status: 'interrupted',
+        finished_at: new Date(),
+        error: JSON.stringify({
+          code: 'INTERRUPTED',
+          message: 'the process stopped during the import; nothing was written: upload the file again',
+        }),
+      })
       .where('status', '=', 'running')
       .executeTakeFirst(),
   );

@@ -30,14 +30,18 @@ export async function runImport(
 ): Promise<ImportOutcome> {
   const objects = await runObjects(input, options);
   const packed = await runPacked(input, options);
-  expect(describeError(packed.error), 'the packed import fails as the object import does').toEqual(describeError(objects.error));
+  expect(describeError(packed.error), 'the packed import fails as the object import does').toEqual(
+    describeError(objects.error),
+  );
   expect(packed.rowErrors, 'the packed import reports the rows the object import does').toEqual(objects.rowErrors);
   if (objects.error === undefined) {
     const packer = new ChunkPacker(TEST_ID_PREFIX, TEST_CHUNK_BYTES);
     const chunks = objects.properties.map((p) => packer.add(p)).filter((c): c is Buffer => c !== undefined);
     const last = packer.end();
     if (last) chunks.push(last);
-    expect(Buffer.concat(packed.chunks).equals(Buffer.concat(chunks)), 'the packed rows are the object rows').toBe(true);
+    expect(Buffer.concat(packed.chunks).equals(Buffer.concat(chunks)), 'the packed rows are the object rows').toBe(
+      true,
+    );
   }
   return objects;
 }
@@ -77,7 +81,10 @@ async function collect<B extends { errors: RowError[] }>(
   }
 }
 
-async function runObjects(input: ImportInput, options: PropertyImportOptions & { chunkSize?: number }): Promise<ImportOutcome> {
+async function runObjects(
+  input: ImportInput,
+  options: PropertyImportOptions & { chunkSize?: number },
+): Promise<ImportOutcome> {
   const { chunkSize, ...importOptions } = options;
   const properties: ImportedProperty[] = [];
   const run = await collect(

@@ -4,7 +4,8 @@ import { openJsonl } from './jsonl-reader.ts';
 
 describe('openJsonl', () => {
   it('turns keys into columns, values into strings, and appends keys seen later', async () => {
-    const text = '{"address":"1 Main St","zip":73160,"owner_occupied":true}\n\n{"address":"2 Main St","zip":"73160","pool":{"size":3}}\n';
+    const text =
+      '{"address":"1 Main St","zip":73160,"owner_occupied":true}\n\n{"address":"2 Main St","zip":"73160","pool":{"size":3}}\n';
     const src = await openJsonl([enc(text)]);
     const rows = [];
     for await (const b of src.batches) rows.push(...b);

@@ -47,7 +47,10 @@ export async function openJsonl(source: ByteSource, options: JsonlReadOptions = 
     first = parseLines(stream.done);
   }
   if (first.length === 0) {
-    throw new ImportError({ code: 'EMPTY_FILE', message: stream.bytesSeen === 0 ? 'the file is empty' : 'the file holds only blank lines' });
+    throw new ImportError({
+      code: 'EMPTY_FILE',
+      message: stream.bytesSeen === 0 ? 'the file is empty' : 'the file holds only blank lines',
+    });
   }
   async function* batches(): AsyncGenerator<RawRecord[]> {
     yield first;
@@ -65,7 +68,12 @@ function toFields(text: string, row: number, header: string[], columns: Map<stri
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new ImportError({ code: 'INVALID_JSON', message: `not valid JSON: ${(err as Error).message}`, row, value: text });
+    throw new ImportError({
+      code: 'INVALID_JSON',
+      message: `not valid JSON: ${(err as Error).message}`,
+      row,
+      value: text,
+    });
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ImportError({ code: 'INVALID_JSON', message: 'each line must be a JSON object', row, value: text });

@@ -58,7 +58,10 @@ function rowHex(w: PropertyFieldWriter): string {
 }
 
 function generated(count: number, seed: number): { header: string[]; lines: string[] } {
-  const [head, ...lines] = propertiesCsv(count, seed).toString('utf8').split('\n').filter((l) => l !== '');
+  const [head, ...lines] = propertiesCsv(count, seed)
+    .toString('utf8')
+    .split('\n')
+    .filter((l) => l !== '');
   return { header: head!.split(','), lines: lines };
 }
 
@@ -81,9 +84,55 @@ describe('PlainRowLane', () => {
   });
 
   it('declines what it cannot decide exactly, and the string lane decides it', () => {
-    const header = ['address', 'city', 'state', 'zip', 'lat', 'lon', 'year_built', 'roof_age', 'roof_material', 'home_value', 'square_feet', 'owner_occupied', 'prior_customer', 'phone', 'email', 'external_id', 'notes', 'gate code'];
+    const header = [
+      'address',
+      'city',
+      'state',
+      'zip',
+      'lat',
+      'lon',
+      'year_built',
+      'roof_age',
+      'roof_material',
+      'home_value',
+      'square_feet',
+      'owner_occupied',
+      'prior_customer',
+      'phone',
+      'email',
+      'external_id',
+      'notes',
+      'gate code',
+    ];
     const row = (over: Partial<Record<string, string>>) =>
-      header.map((h) => over[h] ?? ({ address: '12 NW 5th St', city: 'Moore', state: 'OK', zip: '73160', lat: '35.3', lon: '-97.5', year_built: '1990', roof_age: '4', roof_material: 'Metal', home_value: '250000', square_feet: '1800', owner_occupied: 'Y', prior_customer: 'no', phone: '405-555-0101', email: 'a@b.co', external_id: 'X1', notes: 'back gate', 'gate code': '' } as Record<string, string>)[h]!).join(',');
+      header
+        .map(
+          (h) =>
+            over[h] ??
+            (
+              {
+                address: '12 NW 5th St',
+                city: 'Moore',
+                state: 'OK',
+                zip: '73160',
+                lat: '35.3',
+                lon: '-97.5',
+                year_built: '1990',
+                roof_age: '4',
+                roof_material: 'Metal',
+                home_value: '250000',
+                square_feet: '1800',
+                owner_occupied: 'Y',
+                prior_customer: 'no',
+                phone: '405-555-0101',
+                email: 'a@b.co',
+                external_id: 'X1',
+                notes: 'back gate',
+                'gate code': '',
+              } as Record<string, string>
+            )[h]!,
+        )
+        .join(',');
     const cases: [Partial<Record<string, string>>, 'bytes' | 'strings' | 'rejected'][] = [
       [{}, 'bytes'],
       [{ state: 'ok' }, 'strings'],
@@ -97,7 +146,7 @@ describe('PlainRowLane', () => {
       [{ zip: '73160-1234' }, 'strings'],
       [{ zip: '' }, 'strings'],
       [{ zip: '7316' }, 'strings'],
-      [{ lat: '' , lon: '' }, 'bytes'],
+      [{ lat: '', lon: '' }, 'bytes'],
       [{ lat: '' }, 'rejected'],
       [{ lat: '0', lon: '0' }, 'rejected'],
       [{ lat: '-0', lon: '0' }, 'rejected'],
@@ -147,7 +196,12 @@ describe('PlainRowLane', () => {
         const at = Math.floor(next() * (line.length + 1));
         const ch = alphabet[Math.floor(next() * alphabet.length)]!;
         const op = next();
-        line = op < 0.4 ? line.slice(0, at) + ch + line.slice(at) : op < 0.7 ? line.slice(0, at) + ch + line.slice(at + 1) : line.slice(0, at) + line.slice(at + 1);
+        line =
+          op < 0.4
+            ? line.slice(0, at) + ch + line.slice(at)
+            : op < 0.7
+              ? line.slice(0, at) + ch + line.slice(at + 1)
+              : line.slice(0, at) + line.slice(at + 1);
       }
       seen[bothLanes(header, line)]++;
     }
@@ -168,8 +222,18 @@ describe('PlainRowLane', () => {
   it('reads semicolon and tab files the same way', () => {
     const { header, lines } = generated(200, 3);
     for (const d of [';', '\t']) {
-      for (const l of lines.filter((x) => !x.includes('"')).slice(0, 100)) expect(bothLanes(header, l.split(',').join(d), d)).toBe('bytes');
-      expect(bothLanes(header, lines[0]!.split(',').map((f) => `"${f}"`).join(d), d)).toBe('bytes');
+      for (const l of lines.filter((x) => !x.includes('"')).slice(0, 100))
+        expect(bothLanes(header, l.split(',').join(d), d)).toBe('bytes');
+      expect(
+        bothLanes(
+          header,
+          lines[0]!
+            .split(',')
+            .map((f) => `"${f}"`)
+            .join(d),
+          d,
+        ),
+      ).toBe('bytes');
     }
   });
 });

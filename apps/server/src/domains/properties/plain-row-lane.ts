@@ -84,7 +84,8 @@ export class PlainRowLane {
     const addressAt = idx.address_line;
     const a0 = cuts[addressAt]!;
     const a1 = ends[addressAt]!;
-    if (a1 === a0 || a1 - a0 > LIMITS.addressMaxChars || !isTrimmed(buf, a0, a1) || hasDoubleSpace(buf, a0, a1)) return false;
+    if (a1 === a0 || a1 - a0 > LIMITS.addressMaxChars || !isTrimmed(buf, a0, a1) || hasDoubleSpace(buf, a0, a1))
+      return false;
     if (this.width(idx.city) > 0 && !this.cleanCell(buf, idx.city, true)) return false;
     if (this.width(idx.state) > 0 && !isStateCode(buf, cuts[idx.state]!, ends[idx.state]!)) return false;
     if (!isZip5(buf, cuts[idx.zip]!, ends[idx.zip]!)) return false;
@@ -94,13 +95,18 @@ export class PlainRowLane {
     if (Number.isNaN(lat) || Number.isNaN(lon) || (lat === null) !== (lon === null)) return false;
     if (lat !== null && (lat < -90 || lat > 90 || lon! < -180 || lon! > 180 || (lat === 0 && lon === 0))) return false;
     const yearBuilt = this.decimal(buf, idx.year_built);
-    if (Number.isNaN(yearBuilt) || (yearBuilt !== null && (yearBuilt < LIMITS.yearBuiltMin || yearBuilt > this.ctx.currentYear || !Number.isInteger(yearBuilt)))) {
+    if (
+      Number.isNaN(yearBuilt) ||
+      (yearBuilt !== null &&
+        (yearBuilt < LIMITS.yearBuiltMin || yearBuilt > this.ctx.currentYear || !Number.isInteger(yearBuilt)))
+    ) {
       return false;
     }
     const roofAge = this.decimal(buf, idx.roof_age_years);
     if (Number.isNaN(roofAge) || (roofAge !== null && (roofAge < 0 || roofAge > LIMITS.roofAgeMax))) return false;
     const sqft = this.decimal(buf, idx.square_feet);
-    if (Number.isNaN(sqft) || (sqft !== null && (sqft < LIMITS.squareFeetMin || sqft > LIMITS.squareFeetMax))) return false;
+    if (Number.isNaN(sqft) || (sqft !== null && (sqft < LIMITS.squareFeetMin || sqft > LIMITS.squareFeetMax)))
+      return false;
     const homeValue = this.money(buf, idx.home_value_cents);
     if (Number.isNaN(homeValue) || (homeValue !== null && homeValue > LIMITS.homeValueMaxCents)) return false;
     const owner = this.bool(buf, idx.owner_occupied);
@@ -109,7 +115,8 @@ export class PlainRowLane {
     if (this.width(idx.phone) > 0 && !isPlainPhone(buf, cuts[idx.phone]!, ends[idx.phone]!)) return false;
     if (this.width(idx.email) > 0 && !isPlainEmail(buf, cuts[idx.email]!, ends[idx.email]!)) return false;
     const externalWidth = this.width(idx.external_id);
-    if (externalWidth > 0 && (externalWidth > LIMITS.textMaxChars || !this.cleanCell(buf, idx.external_id, false))) return false;
+    if (externalWidth > 0 && (externalWidth > LIMITS.textMaxChars || !this.cleanCell(buf, idx.external_id, false)))
+      return false;
     const attributeColumns = this.attributeColumns;
     for (let k = 0; k < attributeColumns.length; k++) {
       const c = attributeColumns[k]!;
@@ -123,9 +130,12 @@ export class PlainRowLane {
     let number = a0;
     while (number < a1 && buf[number]! >= 48 && buf[number]! <= 57) number++;
     const numbered = number > a0 && number < a1 - 1 && buf[number] === 32;
-    const normalized = numbered ? this.streets.get(buf, number + 1, a1) : normalizeAddressLine(buf.toString('latin1', a0, a1));
+    const normalized = numbered
+      ? this.streets.get(buf, number + 1, a1)
+      : normalizeAddressLine(buf.toString('latin1', a0, a1));
     const keyPrefix = numbered ? number - a0 : 0;
-    const material = materialWidth > 0 ? this.materials.get(buf, cuts[idx.roof_material]!, ends[idx.roof_material]!) : null;
+    const material =
+      materialWidth > 0 ? this.materials.get(buf, cuts[idx.roof_material]!, ends[idx.roof_material]!) : null;
     w.reserve(ROW_FIXED_BYTES + (end - start) * 2 + normalized.length * 3 + 16 + this.attributeBytes());
     w.head();
     w.int4(row, 'source_row');

@@ -12,7 +12,16 @@ import type { RowError } from './import-error.ts';
 import * as service from './properties.service.ts';
 import type { ImportSummary } from './properties.schema.ts';
 
-const DELIMITERS: Record<string, Delimiter> = { ',': ',', comma: ',', ';': ';', semicolon: ';', tab: '\t', '\\t': '\t', '|': '|', pipe: '|' };
+const DELIMITERS: Record<string, Delimiter> = {
+  ',': ',',
+  comma: ',',
+  ';': ';',
+  semicolon: ';',
+  tab: '\t',
+  '\\t': '\t',
+  '|': '|',
+  pipe: '|',
+};
 
 /** `--mapping` is a JSON file when one exists at that path, else the name of a saved mapping. */
 function mappingArg(value: string | undefined): string | ColumnMapping | undefined {
@@ -20,7 +29,10 @@ function mappingArg(value: string | undefined): string | ColumnMapping | undefin
   try {
     return JSON.parse(readFileSync(value, 'utf8')) as ColumnMapping;
   } catch (err) {
-    throw new AppError('VALIDATION', `--mapping ${value}: not a JSON object of field -> column (${(err as Error).message})`);
+    throw new AppError(
+      'VALIDATION',
+      `--mapping ${value}: not a JSON object of field -> column (${(err as Error).message})`,
+    );
   }
 }
 
@@ -61,39 +73,59 @@ export function registerPropertyCommands(program: Command, rt: CliRuntime): void
     .option('--delimiter <d>', 'comma | semicolon | tab | pipe (default: detected)')
     .option('--format <f>', 'csv | jsonl (default: from the name or content)')
     .option('--json', 'print JSON, no progress')
-    .action(async (file: string, o: { storm: string; mapping?: string; skipInvalid?: boolean; errorsOut?: string; delimiter?: string; format?: string; json?: boolean }) => {
-      if (!existsSync(file)) throw new AppError('VALIDATION', `${file}: no such file`);
-      if (o.format && o.format !== 'csv' && o.format !== 'jsonl') throw new AppError('VALIDATION', '--format must be csv or jsonl');
-      const delimiter = o.delimiter === undefined ? undefined : DELIMITERS[o.delimiter];
-      if (o.delimiter !== undefined && !delimiter) throw new AppError('VALIDATION', '--delimiter must be comma, semicolon, tab or pipe');
-      const errorsFile = o.skipInvalid ? (o.errorsOut ?? `${file}.errors.csv`) : undefined;
-      const errorsOut = errorsFile ? createWriteStream(errorsFile) : undefined;
-      errorsOut?.write('row,column,value,code,reason\n');
-      const bar = progressBar(process.stderr, { label: basename(file), totalBytes: statSync(file).size, enabled: !o.json });
-      try {
-        await rt.run(
-          o,
-          (ctx) =>
-            service.importProperties(ctx, {
-              stormId: o.storm,
-              source: createReadStream(file),
-              sourceName: basename(file),
-              ...(o.format ? { format: o.format as 'csv' | 'jsonl' } : {}),
-              ...(delimiter ? { delimiter } : {}),
-              ...(o.mapping ? { mapping: mappingArg(o.mapping) as string | ColumnMapping } : {}),
-              skipInvalid: Boolean(o.skipInvalid),
-              onProgress: (p) => bar.update({ rows: p.rows_read, bytes: p.bytes_read, elapsedMs: p.elapsed_ms }),
-              onRejected: (errors: readonly RowError[]) => {
-                for (const e of errors) errorsOut?.write([e.row, e.column, e.value, e.code, e.reason].map(csvCell).join(',') + '\n');
-              },
-            }),
-          (r) => summaryText(r, errorsFile),
-        );
-      } finally {
-        bar.done();
-        errorsOut?.end();
-      }
-    });
+    .action(
+      async (
+        file: string,
+        o: {
+          storm: string;
+          mapping?: string;
+          skipInvalid?: boolean;
+          errorsOut?: string;
+          delimiter?: string;
+          format?: string;
+          json?: boolean;
+        },
+      ) => {
+        if (!existsSync(file)) throw new AppError('VALIDATION', `${file}: no such file`);
+        if (o.format && o.format !== 'csv' && o.format !== 'jsonl')
+          throw new AppError('VALIDATION', '--format must be csv or jsonl');
+        const delimiter = o.delimiter === undefined ? undefined : DELIMITERS[o.delimiter];
+        if (o.delimiter !== undefined && !delimiter)
+          throw new AppError('VALIDATION', '--delimiter must be comma, semicolon, tab or pipe');
+        const errorsFile = o.skipInvalid ? (o.errorsOut ?? `${file}.errors.csv`) : undefined;
+        const errorsOut = errorsFile ? createWriteStream(errorsFile) : undefined;
+        errorsOut?.write('row,column,value,code,reason\n');
+        const bar = progressBar(process.stderr, {
+          label: basename(file),
+          totalBytes: statSync(file).size,
+          enabled: !o.json,
+        });
+        try {
+          await rt.run(
+            o,
+            (ctx) =>
+              service.importProperties(ctx, {
+                stormId: o.storm,
+                source: createReadStream(file),
+                sourceName: basename(file),
+                ...(o.format ? { format: o.format as 'csv' | 'jsonl' } : {}),
+                ...(delimiter ? { delimiter } : {}),
+                ...(o.mapping ? { mapping: mappingArg(o.mapping) as string | ColumnMapping } : {}),
+                skipInvalid: Boolean(o.skipInvalid),
+                onProgress: (p) => bar.update({ rows: p.rows_read, bytes: p.bytes_read, elapsedMs: p.elapsed_ms }),
+                onRejected: (errors: readonly RowError[]) => {
+                  for (const e of errors)
+                    errorsOut?.write([e.row, e.column, e.value, e.code, e.reason].map(csvCell).join(',') + '\n');
+                },
+              }),
+            (r) => summaryText(r, errorsFile),
+          );
+        } finally {
+          bar.done();
+          errorsOut?.end();
+        }
+      },
+    );
 
   props
     .command('list')
@@ -105,10 +137,19 @@ export function registerPropertyCommands(program: Command, rt: CliRuntime): void
     .action((o: { storm: string; limit: string; after?: string; json?: boolean }) =>
       rt.run(
         o,
-        (ctx) => service.listProperties(ctx, o.storm, { limit: Number(o.limit), ...(o.after ? { after: o.after } : {}) }),
+        (ctx) =>
+          service.listProperties(ctx, o.storm, { limit: Number(o.limit), ...(o.after ? { after: o.after } : {}) }),
         (r) =>
           `${r.total} properties\n` +
-          table(r.properties as unknown as Record<string, unknown>[], ['property_id', 'address_line', 'city', 'zip', 'roof_age_years', 'max_hail_in', 'nearest_hail_mi']),
+          table(r.properties as unknown as Record<string, unknown>[], [
+            'property_id',
+            'address_line',
+            'city',
+            'zip',
+            'roof_age_years',
+            'max_hail_in',
+            'nearest_hail_mi',
+          ]),
       ),
     );
 

@@ -35,7 +35,8 @@ const chunks = (text: string, size = 4096): Buffer[] => {
 describeEachDatabase('property import', (t) => {
   let tenantId: string;
   let count: (stormId: string) => Promise<number>;
-  const newStorm = async (eventId: string) => (await createStorm(tenantCtx(t().db, tenantId), { eventId, name: eventId })).storm_id;
+  const newStorm = async (eventId: string) =>
+    (await createStorm(tenantCtx(t().db, tenantId), { eventId, name: eventId })).storm_id;
 
   beforeAll(async () => {
     tenantId = (await newTenant(t().db)).tenantId;
@@ -55,12 +56,16 @@ describeEachDatabase('property import', (t) => {
     const third = await importProperties(ctx, { stormId, source: chunks(edited), sourceName: 'b.csv' });
     expect(third).toMatchObject({ inserted: 0, updated: 10, unchanged: 1490 });
     expect(await count(stormId)).toBe(1500);
-    await expect(listProperties(ctx, stormId, { limit: Number('all') })).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringContaining('limit') });
+    await expect(listProperties(ctx, stormId, { limit: Number('all') })).rejects.toMatchObject({
+      code: 'VALIDATION',
+      message: expect.stringContaining('limit'),
+    });
   });
 
   it('dedupes addresses written differently within a file', async () => {
     const stormId = await newStorm('DEDUPE_1');
-    const csv = 'address,city,state,zip\n12 North Main Street Apt 4,Moore,OK,73160\n12 N. MAIN ST #4,Moore,OK,73160\n14 Main St,Moore,OK,73160\n';
+    const csv =
+      'address,city,state,zip\n12 North Main Street Apt 4,Moore,OK,73160\n12 N. MAIN ST #4,Moore,OK,73160\n14 Main St,Moore,OK,73160\n';
     const r = await importProperties(tenantCtx(t().db, tenantId), { stormId, source: [Buffer.from(csv)] });
     expect(r).toMatchObject({ inserted: 2, duplicates: 1, invalid: 0 });
   });
@@ -68,12 +73,16 @@ describeEachDatabase('property import', (t) => {
   it('rejects the whole file on one invalid row, naming row and column, and writes nothing', async () => {
     const stormId = await newStorm('STRICT_1');
     const csv = demoCsv(200, 12, (line, i) => (i === 150 ? line.replace(/,35\.\d+,/, ',200,') : line));
-    await expect(importProperties(tenantCtx(t().db, tenantId), { stormId, source: chunks(csv), sourceName: 'bad.csv' })).rejects.toMatchObject({
+    await expect(
+      importProperties(tenantCtx(t().db, tenantId), { stormId, source: chunks(csv), sourceName: 'bad.csv' }),
+    ).rejects.toMatchObject({
       code: 'VALIDATION',
       message: expect.stringMatching(/bad\.csv: 1 invalid row.*row 152, column latitude/),
     });
     expect(await count(stormId)).toBe(0);
-    const imports = await t().db.withTenant(tenantId, (trx) => trx.selectFrom('property_import').select('import_id').where('storm_id', '=', stormId).execute());
+    const imports = await t().db.withTenant(tenantId, (trx) =>
+      trx.selectFrom('property_import').select('import_id').where('storm_id', '=', stormId).execute(),
+    );
     expect(imports).toEqual([]);
   });
 
@@ -90,7 +99,12 @@ describeEachDatabase('property import', (t) => {
     expect(r).toMatchObject({ inserted: 96, invalid: 4 });
     expect(seen).toEqual([2, 27, 52, 77]);
     const stored = await t().db.withTenant(tenantId, (trx) =>
-      trx.selectFrom('property_import_error').select(['row_number', 'column_name', 'code']).where('import_id', '=', r.import_id).orderBy('seq').execute(),
+      trx
+        .selectFrom('property_import_error')
+        .select(['row_number', 'column_name', 'code'])
+        .where('import_id', '=', r.import_id)
+        .orderBy('seq')
+        .execute(),
     );
     expect(stored).toEqual(seen.map((row) => ({ row_number: row, column_name: 'state', code: 'INVALID_STATE' })));
   });
@@ -103,7 +117,9 @@ describeEachDatabase('property import', (t) => {
       for (let i = 0; i < parts.length / 2; i++) yield parts[i] as Buffer;
       throw new Error('connection reset by peer');
     }
-    await expect(importProperties(tenantCtx(t().db, tenantId), { stormId, source: dying() })).rejects.toThrow('connection reset');
+    await expect(importProperties(tenantCtx(t().db, tenantId), { stormId, source: dying() })).rejects.toThrow(
+      'connection reset',
+    );
     expect(await count(stormId)).toBe(0);
     const r = await importProperties(tenantCtx(t().db, tenantId), { stormId, source: parts });
     expect(r.inserted).toBe(3000);
@@ -115,22 +131,34 @@ describeEachDatabase('property import', (t) => {
     expect(files.length).toBeGreaterThanOrEqual(20);
     for (const file of files) {
       const mapping = file.startsWith('14-') ? { mapping: { address_line: 'Street Address' } } : {};
-      const attempt = importProperties(tenantCtx(t().db, tenantId), { stormId, source: [readFileSync(join(CORPUS, file))], sourceName: file, ...mapping });
+      const attempt = importProperties(tenantCtx(t().db, tenantId), {
+        stormId,
+        source: [readFileSync(join(CORPUS, file))],
+        sourceName: file,
+        ...mapping,
+      });
       await expect(attempt, file).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringContaining(file) });
     }
     expect(await count(stormId)).toBe(0);
     // Exact duplicate rows are not an error: they are merged and counted.
-    const dup = await importProperties(tenantCtx(t().db, tenantId), { stormId, source: [readFileSync(join(CORPUS, '08-duplicate-rows.csv'))] });
+    const dup = await importProperties(tenantCtx(t().db, tenantId), {
+      stormId,
+      source: [readFileSync(join(CORPUS, '08-duplicate-rows.csv'))],
+    });
     expect(dup.duplicates).toBeGreaterThan(0);
   });
 
   it("cannot import into another tenant's storm, nor into a closed one", async () => {
     const other = await newTenant(t().db);
     const theirs = (await createStorm(tenantCtx(t().db, other.tenantId), { eventId: 'THEIRS', name: 'x' })).storm_id;
-    await expect(importProperties(tenantCtx(t().db, tenantId), { stormId: theirs, source: [Buffer.from(demoCsv(5, 1))] })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(
+      importProperties(tenantCtx(t().db, tenantId), { stormId: theirs, source: [Buffer.from(demoCsv(5, 1))] }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
     const closed = await newStorm('CLOSED_1');
     await setStormStatus(operator(t().db), closed, { status: 'cancelled' });
-    await expect(importProperties(tenantCtx(t().db, tenantId), { stormId: closed, source: [Buffer.from(demoCsv(5, 1))] })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(
+      importProperties(tenantCtx(t().db, tenantId), { stormId: closed, source: [Buffer.from(demoCsv(5, 1))] }),
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 
   it('uses a saved mapping by name and keeps unknown columns as attributes', async () => {
@@ -138,11 +166,17 @@ describeEachDatabase('property import', (t) => {
     await saveMapping(ctx, { name: 'crm-export', mapping: { address_line: 'Street', zip: 'Postal' } });
     const stormId = await newStorm('MAPPED_1');
     const csv = 'Street,Postal,Canvass Notes\n10 Elm St,73160,dog in yard\n';
-    await expect(importProperties(ctx, { stormId, source: [Buffer.from(csv)], mapping: 'no-such' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(
+      importProperties(ctx, { stormId, source: [Buffer.from(csv)], mapping: 'no-such' }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
     const r = await importProperties(ctx, { stormId, source: [Buffer.from(csv)], mapping: 'crm-export' });
     expect(r.inserted).toBe(1);
     const page = await listProperties(ctx, stormId);
-    expect(page.properties[0]).toMatchObject({ address_line: '10 Elm St', zip: '73160', attributes: { 'Canvass Notes': 'dog in yard' } });
+    expect(page.properties[0]).toMatchObject({
+      address_line: '10 Elm St',
+      zip: '73160',
+      attributes: { 'Canvass Notes': 'dog in yard' },
+    });
   });
 
   it('runs an HTTP upload as a job that can be polled, with its rejected rows as CSV', async () => {
@@ -164,11 +198,23 @@ describeEachDatabase('property import', (t) => {
     expect(job).toMatchObject({ status: 'completed', inserted: 299, invalid: 1, source_name: 'leads.csv' });
     const errors = await app.inject({ method: 'GET', url: `/v1/imports/${import_id}/errors`, headers: auth });
     expect(errors.body.split('\n')[1]).toMatch(/^9,state,XX,INVALID_STATE,/);
-    const strict = await app.inject({ method: 'POST', url: `/v1/storms/${stormId}/properties/import`, headers: { ...auth, 'content-type': 'text/csv' }, payload: csv });
+    const strict = await app.inject({
+      method: 'POST',
+      url: `/v1/storms/${stormId}/properties/import`,
+      headers: { ...auth, 'content-type': 'text/csv' },
+      payload: csv,
+    });
     await app.jobs.drain();
-    const failed = (await app.inject({ method: 'GET', url: `/v1/imports/${strict.json().import_id}`, headers: auth })).json();
+    const failed = (
+      await app.inject({ method: 'GET', url: `/v1/imports/${strict.json().import_id}`, headers: auth })
+    ).json();
     expect(failed).toMatchObject({ status: 'failed', error: { code: 'VALIDATION' } });
-    const json = await app.inject({ method: 'POST', url: `/v1/storms/${stormId}/properties/import`, headers: { ...auth, 'content-type': 'application/json' }, payload: '{}' });
+    const json = await app.inject({
+      method: 'POST',
+      url: `/v1/storms/${stormId}/properties/import`,
+      headers: { ...auth, 'content-type': 'application/json' },
+      payload: '{}',
+    });
     expect(json.statusCode).toBe(415);
     await app.close();
   });
@@ -176,11 +222,15 @@ describeEachDatabase('property import', (t) => {
   it('never shows a running import from a process that died as running', async () => {
     const stormId = await newStorm('INTERRUPTED_1');
     await t().db.withTenant(tenantId, (trx) =>
-      sql`insert into property_import (tenant_id, import_id, storm_id, status) values (${tenantId}, gen_random_uuid(), ${stormId}, 'running')`.execute(trx),
+      sql`insert into property_import (tenant_id, import_id, storm_id, status) values (${tenantId}, gen_random_uuid(), ${stormId}, 'running')`.execute(
+        trx,
+      ),
     );
     const { markInterruptedImports } = await import('./import-jobs.service.ts');
     expect(await markInterruptedImports(t().db)).toBeGreaterThanOrEqual(1);
-    const left = await t().db.withTenant(tenantId, (trx) => trx.selectFrom('property_import').select('status').where('storm_id', '=', stormId).execute());
+    const left = await t().db.withTenant(tenantId, (trx) =>
+      trx.selectFrom('property_import').select('status').where('storm_id', '=', stormId).execute(),
+    );
     expect(left).toEqual([{ status: 'interrupted' }]);
   });
 

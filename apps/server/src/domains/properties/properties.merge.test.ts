@@ -28,11 +28,18 @@ function demoCsv(count: number, seed: number, edit?: (line: string, i: number) =
 
 describeEachDatabase('property merge', (t) => {
   let tenantId: string;
-  const newStorm = async (eventId: string) => (await createStorm(tenantCtx(t().db, tenantId), { eventId, name: eventId })).storm_id;
+  const newStorm = async (eventId: string) =>
+    (await createStorm(tenantCtx(t().db, tenantId), { eventId, name: eventId })).storm_id;
   const rows = (stormId: string) =>
-    t().db.withTenant(tenantId, async (trx) =>
-      (await sql<{ property_id: string; address_key: string; source_row: number }>`
-        select property_id, address_key, source_row from property where storm_id = ${stormId} order by property_id`.execute(trx)).rows,
+    t().db.withTenant(
+      tenantId,
+      async (trx) =>
+        (
+          await sql<{ property_id: string; address_key: string; source_row: number }>`
+        select property_id, address_key, source_row from property where storm_id = ${stormId} order by property_id`.execute(
+            trx,
+          )
+        ).rows,
     );
 
   /** The service's packing with a small chunk size, so a few hundred rows take many chunks. */
@@ -56,11 +63,14 @@ describeEachDatabase('property merge', (t) => {
   });
 
   const tableState = (stormId: string) =>
-    t().db.withPlatform(async (trx) =>
-      (await sql<{ attached: boolean; tenant_rights: boolean }>`
+    t().db.withPlatform(
+      async (trx) =>
+        (
+          await sql<{ attached: boolean; tenant_rights: boolean }>`
         select c.relispartition as attached,
           has_table_privilege('stormops_tenant', c.oid, 'SELECT, INSERT, UPDATE, DELETE') as tenant_rights
-        from pg_class c where c.oid = to_regclass(stormops_property_partition(${stormId}::uuid))`.execute(trx)).rows[0],
+        from pg_class c where c.oid = to_regclass(stormops_property_partition(${stormId}::uuid))`.execute(trx)
+        ).rows[0],
     );
 
   it("loads a storm's first import into its own table chunk by chunk, ids growing in insertion order, then attaches it", async () => {
@@ -80,10 +90,17 @@ describeEachDatabase('property merge', (t) => {
     expect(new Set(stored.map((r) => r.address_key)).size).toBe(400);
     // In id order, address keys rise within a chunk and fall back at each new chunk: several chunks, each sorted.
     let runs = 1;
-    for (let i = 1; i < stored.length; i++) if ((stored[i]?.address_key as string) < (stored[i - 1]?.address_key as string)) runs++;
+    for (let i = 1; i < stored.length; i++)
+      if ((stored[i]?.address_key as string) < (stored[i - 1]?.address_key as string)) runs++;
     expect(runs).toBeGreaterThan(5);
-    expect(await t().db.withTenant(tenantId, (trx) => sql<{ n: number }>`
-      select count(*)::int as n from property where storm_id = ${stormId} and tenant_id = ${tenantId} and import_id = ${ids.importId}`.execute(trx))).toMatchObject({ rows: [{ n: 400 }] });
+    expect(
+      await t().db.withTenant(tenantId, (trx) =>
+        sql<{ n: number }>`
+      select count(*)::int as n from property where storm_id = ${stormId} and tenant_id = ${tenantId} and import_id = ${ids.importId}`.execute(
+          trx,
+        ),
+      ),
+    ).toMatchObject({ rows: [{ n: 400 }] });
   });
 
   it('leaves nothing when the file dies after some chunks went in', async () => {
@@ -102,7 +119,10 @@ describeEachDatabase('property merge', (t) => {
     const ctx = tenantCtx(t().db, tenantId);
     const stormId = await newStorm('MERGE_1');
     // The first import holds rows 0-199 but 150-199; the second all 200, with rows 0-9 changed.
-    const first = await importProperties(ctx, { stormId, source: [Buffer.from(demoCsv(200, 23, (l, i) => (i >= 150 ? null : l)))] });
+    const first = await importProperties(ctx, {
+      stormId,
+      source: [Buffer.from(demoCsv(200, 23, (l, i) => (i >= 150 ? null : l)))],
+    });
     expect(first).toMatchObject({ inserted: 150, updated: 0, unchanged: 0 });
     const before = new Map((await rows(stormId)).map((r) => [r.address_key, r.property_id]));
     const edited = demoCsv(200, 23, (line, i) => (i < 10 ? line.replace(/^((?:[^,]*,){11})\d+/, '$19999') : line));

@@ -47,7 +47,10 @@ export const STAGE_COPY = `COPY property_stage (property_id, ${PROPERTY_COPY_COL
  * into a storm loads a new table instead (beginLoad); the storm row is locked first, so no other import races it.
  */
 export async function stormHasTable(tx: BulkTx, stormId: string): Promise<boolean> {
-  const rows = await tx.query<{ found: boolean }>('select to_regclass(stormops_property_partition($1)) is not null as found', [stormId]);
+  const rows = await tx.query<{ found: boolean }>(
+    'select to_regclass(stormops_property_partition($1)) is not null as found',
+    [stormId],
+  );
   return rows[0]?.found === true;
 }
 
@@ -63,9 +66,13 @@ export interface StormLoad {
  * the storm. Same binary rows as the stage (ChunkPacker).
  */
 export async function beginLoad(tx: BulkTx, ids: MergeIds): Promise<StormLoad> {
-  const rows = await tx.query<{ name: string }>('select stormops_begin_property_load($1, $2) as name', [ids.stormId, ids.importId]);
+  const rows = await tx.query<{ name: string }>('select stormops_begin_property_load($1, $2) as name', [
+    ids.stormId,
+    ids.importId,
+  ]);
   const name = rows[0]?.name;
-  if (!name || !/^property_[0-9a-f]{32}$/.test(name)) throw new Error(`no property table was created for storm ${ids.stormId}`);
+  if (!name || !/^property_[0-9a-f]{32}$/.test(name))
+    throw new Error(`no property table was created for storm ${ids.stormId}`);
   const cols = `property_id, ${PROPERTY_COPY_COLUMNS.join(', ')}`;
   return {
     // FREEZE: the table was created in this transaction, so its rows can be written frozen and marked all-visible,
@@ -130,7 +137,10 @@ export async function countProperties(trx: Trx, stormId: string): Promise<number
 }
 
 export async function hasStormReports(tx: BulkTx, stormId: string): Promise<boolean> {
-  const rows = await tx.query<{ found: boolean }>('select exists (select 1 from storm_report where storm_id = $1) as found', [stormId]);
+  const rows = await tx.query<{ found: boolean }>(
+    'select exists (select 1 from storm_report where storm_id = $1) as found',
+    [stormId],
+  );
   return rows[0]?.found === true;
 }
 

@@ -22,7 +22,13 @@ import { getImportJob, importErrorsCsv, startImportJob } from './import-jobs.ser
 import { listImports, listProperties, saveMapping } from './properties.service.ts';
 import { mappingName } from './properties.schema.ts';
 
-const UPLOAD_TYPES = ['text/csv', 'text/tab-separated-values', 'application/x-ndjson', 'application/jsonl', 'application/octet-stream'];
+const UPLOAD_TYPES = [
+  'text/csv',
+  'text/tab-separated-values',
+  'application/x-ndjson',
+  'application/jsonl',
+  'application/octet-stream',
+];
 const DELIMITERS = { comma: ',', semicolon: ';', tab: '\t', pipe: '|' } as const;
 const tags = ['properties'];
 const params = z.object({ storm_id: stormId });
@@ -37,7 +43,8 @@ export function registerPropertyRoutes(root: FastifyInstance, db: Database, jobs
       {
         schema: {
           tags,
-          summary: 'Upload a CSV or JSON Lines file of properties (streamed); answers 202 with a job to poll at /v1/imports/{import_id}',
+          summary:
+            'Upload a CSV or JSON Lines file of properties (streamed); answers 202 with a job to poll at /v1/imports/{import_id}',
           params,
           querystring: z.object({
             file_name: z.string().max(200).optional(),
@@ -51,7 +58,10 @@ export function registerPropertyRoutes(root: FastifyInstance, db: Database, jobs
       async (request, reply) => {
         const body = request.body as Readable | undefined;
         if (!body || typeof (body as Readable).pipe !== 'function') {
-          throw new AppError('UNSUPPORTED_MEDIA_TYPE', `send the file as the body with content-type ${UPLOAD_TYPES.slice(0, 3).join(', ')}`);
+          throw new AppError(
+            'UNSUPPORTED_MEDIA_TYPE',
+            `send the file as the body with content-type ${UPLOAD_TYPES.slice(0, 3).join(', ')}`,
+          );
         }
         const dir = join(tmpdir(), 'stormops-uploads');
         await mkdir(dir, { recursive: true });
@@ -73,15 +83,26 @@ export function registerPropertyRoutes(root: FastifyInstance, db: Database, jobs
   });
 
   const app = root.withTypeProvider<ZodTypeProvider>();
-  app.get('/imports/:import_id', { schema: { tags, summary: 'An import job: status, counts, live progress while running', params: importParams } }, async (request) =>
-    getImportJob(contextOf(request, db), jobs, request.params.import_id),
+  app.get(
+    '/imports/:import_id',
+    { schema: { tags, summary: 'An import job: status, counts, live progress while running', params: importParams } },
+    async (request) => getImportJob(contextOf(request, db), jobs, request.params.import_id),
   );
-  app.get('/imports/:import_id/errors', { schema: { tags, summary: 'Rows an import rejected, as CSV', params: importParams } }, async (request, reply) =>
-    reply.type('text/csv; charset=utf-8').send(await importErrorsCsv(contextOf(request, db), request.params.import_id)),
+  app.get(
+    '/imports/:import_id/errors',
+    { schema: { tags, summary: 'Rows an import rejected, as CSV', params: importParams } },
+    async (request, reply) =>
+      reply
+        .type('text/csv; charset=utf-8')
+        .send(await importErrorsCsv(contextOf(request, db), request.params.import_id)),
   );
-  app.get('/storms/:storm_id/imports', { schema: { tags, summary: "A storm's imports, newest first", params } }, async (request) => ({
-    imports: await listImports(contextOf(request, db), request.params.storm_id),
-  }));
+  app.get(
+    '/storms/:storm_id/imports',
+    { schema: { tags, summary: "A storm's imports, newest first", params } },
+    async (request) => ({
+      imports: await listImports(contextOf(request, db), request.params.storm_id),
+    }),
+  );
   app.get(
     '/storms/:storm_id/properties',
     {
@@ -89,7 +110,10 @@ export function registerPropertyRoutes(root: FastifyInstance, db: Database, jobs
         tags,
         summary: "A page of a storm's properties with exposure (keyset: pass next_after as after)",
         params,
-        querystring: z.object({ limit: z.coerce.number().int().min(1).max(1000).optional(), after: z.uuid().optional() }),
+        querystring: z.object({
+          limit: z.coerce.number().int().min(1).max(1000).optional(),
+          after: z.uuid().optional(),
+        }),
       },
     },
     async (request) =>
@@ -105,7 +129,10 @@ export function registerPropertyRoutes(root: FastifyInstance, db: Database, jobs
         tags,
         summary: 'Save a column mapping { field: header } under a name, for imports with ?mapping=NAME',
         params: z.object({ name: mappingName }),
-        body: z.object({ tenant_id: z.uuid().optional(), mapping: z.partialRecord(z.enum(PROPERTY_FIELDS), z.string().min(1)) }),
+        body: z.object({
+          tenant_id: z.uuid().optional(),
+          mapping: z.partialRecord(z.enum(PROPERTY_FIELDS), z.string().min(1)),
+        }),
       },
     },
     async (request) =>

@@ -5,7 +5,9 @@ import type { Delimiter } from './delimiter.ts';
 import type { RowError } from './import-error.ts';
 import type { ByteSource } from './tabular.ts';
 
-export const mappingName = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'a mapping name holds 1-64 letters, digits, _ . -');
+export const mappingName = z
+  .string()
+  .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'a mapping name holds 1-64 letters, digits, _ . -');
 
 export interface ImportProgress {
   rows_read: number;

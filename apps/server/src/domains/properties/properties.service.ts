@@ -49,7 +49,11 @@ function counted(source: ByteSource, counter: { bytes: number }): AsyncIterable<
 }
 
 function fileError(err: ImportError, sourceName: string | undefined): AppError {
-  const where = [sourceName, err.row !== undefined ? `row ${err.row}` : undefined, err.column ? `column ${err.column}` : undefined]
+  const where = [
+    sourceName,
+    err.row !== undefined ? `row ${err.row}` : undefined,
+    err.column ? `column ${err.column}` : undefined,
+  ]
     .filter(Boolean)
     .join(', ');
   return new AppError('VALIDATION', `${where ? `${where}: ` : ''}${err.message.replace(/^row \d+: /, '')}`, {
@@ -85,7 +89,9 @@ export async function importProperties(ctx: ServiceContext, input: ImportPropert
   }
   try {
     const summary = await timeJob('properties.import', () =>
-      ctx.db.withTenantBulk(tenantId, (tx) => runImport(tx, { ...input, tenantId, importId, packer, pipeline, counter, started, mapping })),
+      ctx.db.withTenantBulk(tenantId, (tx) =>
+        runImport(tx, { ...input, tenantId, importId, packer, pipeline, counter, started, mapping }),
+      ),
     );
     metrics.propertiesImported.inc(summary.inserted + summary.updated);
     return summary;
@@ -120,7 +126,11 @@ async function runImport(tx: BulkTx, s: ImportPropertiesInput & RunState): Promi
       }
       // Without skip-invalid one bad row rejects the file: keep reading to report every bad row, write nothing.
       if (invalid === 0 || s.skipInvalid) yield* batch.chunks;
-      s.onProgress?.({ rows_read: s.pipeline.stats.rowsRead, bytes_read: s.counter.bytes, elapsed_ms: performance.now() - s.started });
+      s.onProgress?.({
+        rows_read: s.pipeline.stats.rowsRead,
+        bytes_read: s.counter.bytes,
+        elapsed_ms: performance.now() - s.started,
+      });
       // A batch is a few milliseconds of parsing, but the next ones may already be in memory, and awaiting them does
       // not give the event loop a turn: let it send the rows read ahead to the database in between.
       await new Promise<void>((resolve) => setImmediate(resolve));
@@ -192,12 +202,29 @@ async function recordImport(
      on conflict (tenant_id, import_id) do update set status = 'completed', rows_read = excluded.rows_read, id_prefix = excluded.id_prefix,
        inserted = excluded.inserted, updated = excluded.updated, unchanged = excluded.unchanged,
        duplicates = excluded.duplicates, invalid = excluded.invalid, elapsed_ms = excluded.elapsed_ms, finished_at = now()`,
-    [s.tenantId, s.importId, s.stormId, r.source_name, s.format ?? null, JSON.stringify(s.pipeline.mapping.mapping),
-      Boolean(s.skipInvalid), r.rows_read, r.inserted, r.updated, r.unchanged, r.duplicates, r.invalid, r.elapsed_ms, s.idPrefix],
+    [
+      s.tenantId,
+      s.importId,
+      s.stormId,
+      r.source_name,
+      s.format ?? null,
+      JSON.stringify(s.pipeline.mapping.mapping),
+      Boolean(s.skipInvalid),
+      r.rows_read,
+      r.inserted,
+      r.updated,
+      r.unchanged,
+      r.duplicates,
+      r.invalid,
+      r.elapsed_ms,
+      s.idPrefix,
+    ],
   );
   if (rejected.length) {
     // COPY is refused on tables under row-level security: stage, then INSERT ... SELECT (which RLS checks).
-    await tx.query('create temp table import_error_stage (seq integer, row_number integer, column_name text, value text, code text, reason text) on commit drop');
+    await tx.query(
+      'create temp table import_error_stage (seq integer, row_number integer, column_name text, value text, code text, reason text) on commit drop',
+    );
     const lines = (async function* () {
       let seq = 0;
       for (const e of rejected) yield copyLine([++seq, e.row, e.column, e.value, e.code, e.reason]);
@@ -212,12 +239,19 @@ async function recordImport(
 }
 
 /** Saves (or replaces) a named column mapping for the tenant. */
-export async function saveMapping(ctx: ServiceContext, input: { tenantId?: string; name: string; mapping: ColumnMapping }) {
+export async function saveMapping(
+  ctx: ServiceContext,
+  input: { tenantId?: string; name: string; mapping: ColumnMapping },
+) {
   const tenantId = actingTenant(ctx, input.tenantId);
-  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(input.name)) throw new AppError('VALIDATION', 'name: a mapping name holds 1-64 letters, digits, _ . -');
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(input.name))
+    throw new AppError('VALIDATION', 'name: a mapping name holds 1-64 letters, digits, _ . -');
   try {
     // Checks the field names; the headers are the mapping's own values, so only unknown fields can fail.
-    checkMapping(Object.values(input.mapping).filter((v): v is string => typeof v === 'string'), input.mapping);
+    checkMapping(
+      Object.values(input.mapping).filter((v): v is string => typeof v === 'string'),
+      input.mapping,
+    );
   } catch (err) {
     throw err instanceof ImportError ? fileError(err, undefined) : err;
   }
@@ -225,13 +259,20 @@ export async function saveMapping(ctx: ServiceContext, input: { tenantId?: strin
     trx
       .insertInto('column_mapping')
       .values({ tenant_id: tenantId, name: input.name, mapping: JSON.stringify(input.mapping) })
-      .onConflict((oc) => oc.columns(['tenant_id', 'name']).doUpdateSet({ mapping: JSON.stringify(input.mapping), updated_at: new Date() }))
+      .onConflict((oc) =>
+        oc
+          .columns(['tenant_id', 'name'])
+          .doUpdateSet({ mapping: JSON.stringify(input.mapping), updated_at: new Date() }),
+      )
       .execute(),
   );
   return { name: input.name, mapping: input.mapping };
 }
 
-export type PropertyView = Omit<Selectable<PropertyTable>, 'home_value_cents' | 'created_at' | 'updated_at' | 'exposure_at'> & {
+export type PropertyView = Omit<
+  Selectable<PropertyTable>,
+  'home_value_cents' | 'created_at' | 'updated_at' | 'exposure_at'
+> & {
   /** The street line as the dedupe reads it (kept in the key, 0014). */
   address_normalized: string;
   home_value_cents: number | null;
@@ -259,13 +300,18 @@ export async function listProperties(
   page: { limit?: number; after?: string } = {},
 ): Promise<{ properties: PropertyView[]; total: number; next_after: string | null }> {
   const limit = page.limit ?? 100;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new AppError('VALIDATION', `limit: must be a whole number from 1 to 1000, got ${limit}`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+    throw new AppError('VALIDATION', `limit: must be a whole number from 1 to 1000, got ${limit}`);
   return withStorm(ctx, stormId, async (trx) => {
     let q = trx.selectFrom('property').selectAll().where('storm_id', '=', stormId).orderBy('property_id').limit(limit);
     if (page.after) q = q.where('property_id', '>', page.after);
     const rows = await q.execute();
     const total = await repo.countProperties(trx, stormId);
-    return { properties: rows.map(toView), total, next_after: rows.length === limit ? (rows[rows.length - 1]?.property_id ?? null) : null };
+    return {
+      properties: rows.map(toView),
+      total,
+      next_after: rows.length === limit ? (rows[rows.length - 1]?.property_id ?? null) : null,
+    };
   });
 }
 

@@ -54,7 +54,10 @@ export interface PropertyImport {
 }
 
 /** Opens the file, reads the header, resolves the mapping (throwing early on a bad one) and returns the batches. */
-export async function openPropertyImport(input: ByteSource, options: PropertyImportOptions = {}): Promise<PropertyImport> {
+export async function openPropertyImport(
+  input: ByteSource,
+  options: PropertyImportOptions = {},
+): Promise<PropertyImport> {
   const { source, mapping, stats, intake } = await open(input, options);
   async function* batches(): AsyncGenerator<PropertyBatch> {
     for await (const records of source.batches) {
@@ -88,7 +91,11 @@ export interface PropertyLoad extends Omit<PropertyImport, 'batches'> {
  * when they can: straight from the file's bytes into the chunk; the rest, and JSON Lines, go through
  * `PropertyRowValidator` and `ChunkPacker.add`, in file order either way.
  */
-export async function openPropertyLoad(input: ByteSource, options: PropertyImportOptions, packer: ChunkPacker): Promise<PropertyLoad> {
+export async function openPropertyLoad(
+  input: ByteSource,
+  options: PropertyImportOptions,
+  packer: ChunkPacker,
+): Promise<PropertyLoad> {
   const { source, csv, mapping, stats, intake, seen, currentYear } = await open(input, options);
   const lane = csv === null ? null : PlainRowLane.for(mapping, { currentYear }, csv.delimiter);
   const sink = new PackingSink(intake, packer, lane, seen, stats);
@@ -110,13 +117,21 @@ export async function openPropertyLoad(input: ByteSource, options: PropertyImpor
 async function open(input: ByteSource, options: PropertyImportOptions) {
   const { format, source: bytes } = await chooseFormat(input, options);
   const readOptions = options.maxRecordChars === undefined ? {} : { maxRecordChars: options.maxRecordChars };
-  const csv = format === 'csv' ? await openCsv(bytes, { ...readOptions, ...(options.delimiter ? { delimiter: options.delimiter } : {}) }) : null;
+  const csv =
+    format === 'csv'
+      ? await openCsv(bytes, { ...readOptions, ...(options.delimiter ? { delimiter: options.delimiter } : {}) })
+      : null;
   const source: TabularSource = csv ?? (await openJsonl(bytes, readOptions));
   const mapping = resolveMapping(source.header, options.mapping);
   const stats: ImportStats = { rowsRead: 0, imported: 0, rejectedRows: 0, duplicates: 0 };
   const currentYear = options.currentYear ?? new Date().getUTCFullYear();
   const seen = options.dedupe === false ? null : new AddressKeySet();
-  const intake = new RowIntake(new PropertyRowValidator(mapping, { currentYear }), seen, mapping.mapping.address_line ?? 'address_line', stats);
+  const intake = new RowIntake(
+    new PropertyRowValidator(mapping, { currentYear }),
+    seen,
+    mapping.mapping.address_line ?? 'address_line',
+    stats,
+  );
   return { source, csv, mapping, stats, intake, seen, currentYear };
 }
 
@@ -204,7 +219,10 @@ class PackingSink implements CsvLineSink {
   }
 }
 
-async function chooseFormat(input: ByteSource, options: PropertyImportOptions): Promise<{ format: 'csv' | 'jsonl'; source: ByteSource }> {
+async function chooseFormat(
+  input: ByteSource,
+  options: PropertyImportOptions,
+): Promise<{ format: 'csv' | 'jsonl'; source: ByteSource }> {
   if (options.format) return { format: options.format, source: input };
   if (options.fileName && /\.(jsonl|ndjson)$/i.test(options.fileName)) return { format: 'jsonl', source: input };
   if (options.fileName && /\.(csv|tsv|txt)$/i.test(options.fileName)) return { format: 'csv', source: input };

@@ -7,8 +7,23 @@ import { toRoofMaterial } from './roof-material.ts';
 import { toStateCode } from './us-states.ts';
 
 const header = [
-  'address', 'city', 'state', 'zip', 'lat', 'lon', 'year_built', 'roof_age', 'roof_material', 'home_value', 'sqft',
-  'owner_occupied', 'prior_customer', 'phone', 'email', 'parcel_id', 'notes',
+  'address',
+  'city',
+  'state',
+  'zip',
+  'lat',
+  'lon',
+  'year_built',
+  'roof_age',
+  'roof_material',
+  'home_value',
+  'sqft',
+  'owner_occupied',
+  'prior_customer',
+  'phone',
+  'email',
+  'parcel_id',
+  'notes',
 ];
 const mapping = resolveMapping(header);
 const ctx = { currentYear: 2025 };
@@ -17,25 +32,81 @@ describe('validatePropertyRow', () => {
   it('builds a typed PropertyInput with a dedupe key and attributes', () => {
     const errors: RowError[] = [];
     const p = validatePropertyRow(
-      [' 1200 S.W. 89th Street ', 'Oklahoma City', 'ok', '73159-1234', '35.3811', '-97.5502', '1984', '12',
-        'Architectural Shingles', '$185,000.50', '1,850', 'Yes', 'n', '(405) 555-0123', 'Pat@Example.com', 'P-77', 'corner lot'],
-      2, mapping, errors, ctx,
+      [
+        ' 1200 S.W. 89th Street ',
+        'Oklahoma City',
+        'ok',
+        '73159-1234',
+        '35.3811',
+        '-97.5502',
+        '1984',
+        '12',
+        'Architectural Shingles',
+        '$185,000.50',
+        '1,850',
+        'Yes',
+        'n',
+        '(405) 555-0123',
+        'Pat@Example.com',
+        'P-77',
+        'corner lot',
+      ],
+      2,
+      mapping,
+      errors,
+      ctx,
     );
     expect(errors).toEqual([]);
     expect(p).toMatchObject({
-      row: 2, address_line: '1200 S.W. 89th Street', city: 'Oklahoma City', state: 'OK', zip: '73159-1234',
-      lat: 35.3811, lon: -97.5502, year_built: 1984, roof_age_years: 12, roof_material: 'asphalt_shingle',
-      home_value_cents: 18_500_050, square_feet: 1850, owner_occupied: true, prior_customer: false,
-      phone: '+14055550123', email: 'pat@example.com', external_id: 'P-77', attributes: { notes: 'corner lot' },
-      address_normalized: '1200 SW 89TH ST', address_key: '1200 SW 89TH ST|73159',
+      row: 2,
+      address_line: '1200 S.W. 89th Street',
+      city: 'Oklahoma City',
+      state: 'OK',
+      zip: '73159-1234',
+      lat: 35.3811,
+      lon: -97.5502,
+      year_built: 1984,
+      roof_age_years: 12,
+      roof_material: 'asphalt_shingle',
+      home_value_cents: 18_500_050,
+      square_feet: 1850,
+      owner_occupied: true,
+      prior_customer: false,
+      phone: '+14055550123',
+      email: 'pat@example.com',
+      external_id: 'P-77',
+      attributes: { notes: 'corner lot' },
+      address_normalized: '1200 SW 89TH ST',
+      address_key: '1200 SW 89TH ST|73159',
     });
   });
 
   it('reports every problem of a row with its column and value', () => {
     const errors: RowError[] = [];
     const p = validatePropertyRow(
-      ['', 'Moore', 'Oklahoma', '7316', '95', '-97.5', '1799', '-1', 'metal', '-5', '12', 'maybe', 'x', '12', 'nope', '', ''],
-      9, mapping, errors, ctx,
+      [
+        '',
+        'Moore',
+        'Oklahoma',
+        '7316',
+        '95',
+        '-97.5',
+        '1799',
+        '-1',
+        'metal',
+        '-5',
+        '12',
+        'maybe',
+        'x',
+        '12',
+        'nope',
+        '',
+        '',
+      ],
+      9,
+      mapping,
+      errors,
+      ctx,
     );
     expect(p).toBeNull();
     expect(errors.map((e) => [e.code, e.column, e.value])).toEqual([
@@ -58,7 +129,9 @@ describe('validatePropertyRow', () => {
     const errors: RowError[] = [];
     expect(validatePropertyRow(['1 Main St', 'Moore', '', ''], 3, m, errors, ctx)).toBeNull();
     expect(errors[0]).toMatchObject({ code: 'REQUIRED', column: 'zip' });
-    expect(validatePropertyRow(['1 Main St', 'Moore', 'OK', ''], 4, m, [], ctx)?.address_key).toBe('1 MAIN ST|MOORE|OK');
+    expect(validatePropertyRow(['1 Main St', 'Moore', 'OK', ''], 4, m, [], ctx)?.address_key).toBe(
+      '1 MAIN ST|MOORE|OK',
+    );
   });
 });
 

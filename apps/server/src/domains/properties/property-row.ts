@@ -93,7 +93,8 @@ export class PropertyRowValidator {
     let address = this.cell(idx.address_line);
     if (needsSpaceCollapse(address)) address = address.replace(/\s+/g, ' ');
     if (address === '') this.fail(idx.address_line, address, 'REQUIRED', 'the street address is required');
-    else if (address.length > LIMITS.addressMaxChars) this.fail(idx.address_line, address, 'TOO_LONG', `longer than ${LIMITS.addressMaxChars} characters`);
+    else if (address.length > LIMITS.addressMaxChars)
+      this.fail(idx.address_line, address, 'TOO_LONG', `longer than ${LIMITS.addressMaxChars} characters`);
 
     const cityText = this.cell(idx.city);
     const city = cityText === '' ? null : cityText.indexOf('  ') === -1 ? cityText : cityText.replace(/\s+/g, ' ');
@@ -101,7 +102,8 @@ export class PropertyRowValidator {
     let state: string | null = null;
     if (stateText !== '') {
       state = toStateCode(stateText);
-      if (state === null) this.fail(idx.state, stateText, 'INVALID_STATE', 'not a US state (2-letter code or full name)');
+      if (state === null)
+        this.fail(idx.state, stateText, 'INVALID_STATE', 'not a US state (2-letter code or full name)');
     }
     const zipText = this.cell(idx.zip);
     let zip: string | null = null;
@@ -118,7 +120,12 @@ export class PropertyRowValidator {
     const lon = this.numberIn(idx.lon, -180, 180, 'longitude');
     if ((lat === null) !== (lon === null) && errors.length === beforeCoordinates) {
       const missing = lat === null ? idx.lat : idx.lon;
-      this.fail(missing >= 0 ? missing : lat === null ? 'lat' : 'lon', '', 'INCOMPLETE_COORDINATES', 'give both latitude and longitude, or neither');
+      this.fail(
+        missing >= 0 ? missing : lat === null ? 'lat' : 'lon',
+        '',
+        'INCOMPLETE_COORDINATES',
+        'give both latitude and longitude, or neither',
+      );
     } else if (lat === 0 && lon === 0) {
       this.fail(idx.lat, '0', 'OUT_OF_RANGE', '0,0 is a failed geocode, not a US address');
     }
@@ -132,8 +139,15 @@ export class PropertyRowValidator {
     let homeValue: number | null = null;
     if (valueText !== '') {
       const cents = parseMoneyCents(valueText);
-      if (Number.isNaN(cents)) this.fail(idx.home_value_cents, valueText, 'INVALID_MONEY', 'not an amount of dollars ("$350,000" or 350000.00)');
-      else if (cents > LIMITS.homeValueMaxCents) this.fail(idx.home_value_cents, valueText, 'OUT_OF_RANGE', 'more than $1,000,000,000');
+      if (Number.isNaN(cents))
+        this.fail(
+          idx.home_value_cents,
+          valueText,
+          'INVALID_MONEY',
+          'not an amount of dollars ("$350,000" or 350000.00)',
+        );
+      else if (cents > LIMITS.homeValueMaxCents)
+        this.fail(idx.home_value_cents, valueText, 'OUT_OF_RANGE', 'more than $1,000,000,000');
       else homeValue = cents;
     }
     const sqft = this.numberIn(idx.square_feet, LIMITS.squareFeetMin, LIMITS.squareFeetMax, 'square feet');
@@ -153,7 +167,8 @@ export class PropertyRowValidator {
       if (email === null) this.fail(idx.email, emailText, 'INVALID_EMAIL', 'not an e-mail address');
     }
     const externalText = this.cell(idx.external_id);
-    if (externalText.length > LIMITS.textMaxChars) this.fail(idx.external_id, externalText, 'TOO_LONG', `longer than ${LIMITS.textMaxChars} characters`);
+    if (externalText.length > LIMITS.textMaxChars)
+      this.fail(idx.external_id, externalText, 'TOO_LONG', `longer than ${LIMITS.textMaxChars} characters`);
 
     const attributes: Record<string, string> = {};
     const attributeColumns = m.attributeColumns;
@@ -161,7 +176,8 @@ export class PropertyRowValidator {
       const i = attributeColumns[k]!;
       addAttribute(attributes, m.header[i]!, fields[i]);
     }
-    for (let i = m.columnCount; i < fields.length; i++) addAttribute(attributes, m.header[i] ?? `column_${i + 1}`, fields[i]);
+    for (let i = m.columnCount; i < fields.length; i++)
+      addAttribute(attributes, m.header[i] ?? `column_${i + 1}`, fields[i]);
 
     if (errors.length > before) return null;
     const normalized = normalizeAddressLine(address);
@@ -253,6 +269,7 @@ function addAttribute(attributes: Record<string, string>, name: string, value: s
   const v = value.trim();
   if (v === '') return;
   // a column named "__proto__" is a column like any other, not the object's prototype
-  if (name === '__proto__') Object.defineProperty(attributes, name, { value: v, enumerable: true, writable: true, configurable: true });
+  if (name === '__proto__')
+    Object.defineProperty(attributes, name, { value: v, enumerable: true, writable: true, configurable: true });
   else attributes[name] = v;
 }

@@ -106,7 +106,16 @@ export function completeUtf8Length(chunk: Uint8Array): number {
   while (i >= 0 && n - i < 4 && (chunk[i]! & 0xc0) === 0x80) i--;
   if (i < 0) return n;
   const lead = chunk[i]!;
-  const len = lead < 0x80 ? 1 : lead >= 0xc0 && lead < 0xe0 ? 2 : lead >= 0xe0 && lead < 0xf0 ? 3 : lead >= 0xf0 && lead < 0xf8 ? 4 : 1;
+  const len =
+    lead < 0x80
+      ? 1
+      : lead >= 0xc0 && lead < 0xe0
+        ? 2
+        : lead >= 0xe0 && lead < 0xf0
+          ? 3
+          : lead >= 0xf0 && lead < 0xf8
+            ? 4
+            : 1;
   return i + len > n ? i : n;
 }
 

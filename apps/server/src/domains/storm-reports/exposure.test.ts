@@ -6,7 +6,9 @@ import { haversineMiles } from './geo.ts';
 
 function randomReports(n: number, seed: number, box: [number, number, number, number]): ReportPoints {
   const rng = mulberry32(seed);
-  const lat = new Float64Array(n), lon = new Float64Array(n), magnitude = new Float64Array(n);
+  const lat = new Float64Array(n),
+    lon = new Float64Array(n),
+    magnitude = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     lat[i] = box[0] + rng() * (box[1] - box[0]);
     lon[i] = box[2] + rng() * (box[3] - box[2]);
@@ -24,9 +26,15 @@ describe('computeExposure', () => {
     (props.lat as Float64Array).set([47, 25, 35.5], 0);
     (props.lon as Float64Array).set([-70, -120, -97.5], 0);
     const radius = 5;
-    const got = computeExposure({ lat: props.lat as Float64Array, lon: props.lon as Float64Array }, hail, wind, { radiusMiles: radius });
+    const got = computeExposure({ lat: props.lat as Float64Array, lon: props.lon as Float64Array }, hail, wind, {
+      radiusMiles: radius,
+    });
     for (let i = 0; i < props.lat.length; i++) {
-      let maxHail = 0, count = 0, nearest = Infinity, maxWind = 0, windCount = 0;
+      let maxHail = 0,
+        count = 0,
+        nearest = Infinity,
+        maxWind = 0,
+        windCount = 0;
       for (let k = 0; k < hail.lat.length; k++) {
         const d = haversineMiles(props.lat[i]!, props.lon[i]!, hail.lat[k]!, hail.lon[k]!);
         if (d < nearest) nearest = d;
@@ -67,7 +75,11 @@ describe('computeExposure', () => {
 
   it('works from parsed reports: a Moore home under the 2.50 in report, a Norman home beyond 5 miles', () => {
     const hail = toReportPoints(OKC_2013_05_20_REPORTS, 'hail');
-    const homes = toPropertyPoints([{ lat: 35.35, lon: -97.49 }, { lat: 35.22, lon: -97.44 }, { lat: null, lon: null }]);
+    const homes = toPropertyPoints([
+      { lat: 35.35, lon: -97.49 },
+      { lat: 35.22, lon: -97.44 },
+      { lat: null, lon: null },
+    ]);
     const got = computeExposure(homes, hail, toReportPoints(OKC_2013_05_20_REPORTS, 'wind'));
     expect(got.maxHailInches[0]).toBe(2.5);
     expect(got.maxHailInches[1]).toBe(0);

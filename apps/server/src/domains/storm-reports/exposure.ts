@@ -98,14 +98,18 @@ export function computeExposure(
       }
       const nearest = hailGrid.nearest(q);
       out.nearestHailIndex[i] = nearest;
-      out.nearestHailMiles[i] = nearest === -1 ? Infinity : 2 * EARTH_RADIUS_MILES * Math.asin(Math.min(1, Math.sqrt(q.bestA)));
+      out.nearestHailMiles[i] =
+        nearest === -1 ? Infinity : 2 * EARTH_RADIUS_MILES * Math.asin(Math.min(1, Math.sqrt(q.bestA)));
     }
   }
   return out;
 }
 
 /** Properties with coordinates (and their original indexes); the others get NaN results here. */
-function locatedProperties(properties: PropertyPoints, out: Exposure): { lat: Float64Array; lon: Float64Array; index: Int32Array } {
+function locatedProperties(
+  properties: PropertyPoints,
+  out: Exposure,
+): { lat: Float64Array; lon: Float64Array; index: Int32Array } {
   const n = properties.lat.length;
   const index = new Int32Array(n);
   let m = 0;
@@ -146,10 +150,15 @@ class Candidates {
   within(q: Query, limit: number): void {
     const xyz = this.xyz;
     const values = this.values;
-    const qx = q.x, qy = q.y, qz = q.z;
-    let max = 0, count = 0;
+    const qx = q.x,
+      qy = q.y,
+      qz = q.z;
+    let max = 0,
+      count = 0;
     for (let k = 0; k < this.size; k++) {
-      const dx = xyz[3 * k]! - qx, dy = xyz[3 * k + 1]! - qy, dz = xyz[3 * k + 2]! - qz;
+      const dx = xyz[3 * k]! - qx,
+        dy = xyz[3 * k + 1]! - qy,
+        dz = xyz[3 * k + 2]! - qz;
       if (dx * dx + dy * dy + dz * dz <= limit) {
         count++;
         const v = values[k]!;
@@ -211,21 +220,30 @@ class GridWithValues {
     if (q.lat + dLat < g.lat0 || q.lat - dLat > g.latEnd) return;
     const dLon = maxLonDeltaDeg(radius, Math.min(90, Math.abs(q.lat) + dLat));
     if (dLon < 180 && (q.lon + dLon < g.lon0 || q.lon - dLon > g.lonEnd)) return;
-    const r0 = g.cellRow(q.lat - dLat), r1 = g.cellRow(q.lat + dLat);
-    const c0 = dLon >= 180 ? 0 : g.cellCol(q.lon - dLon), c1 = dLon >= 180 ? g.cols - 1 : g.cellCol(q.lon + dLon);
+    const r0 = g.cellRow(q.lat - dLat),
+      r1 = g.cellRow(q.lat + dLat);
+    const c0 = dLon >= 180 ? 0 : g.cellCol(q.lon - dLon),
+      c1 = dLon >= 180 ? g.cols - 1 : g.cellCol(q.lon + dLon);
     const limit = 4 * haversineA(radius);
     const xyz = g.xyz;
     const values = this.values;
-    const qx = q.x, qy = q.y, qz = q.z;
+    const qx = q.x,
+      qy = q.y,
+      qz = q.z;
     const cols = g.cols;
     const cellStart = g.cellStart;
-    const cx = out.xyz, cv = out.values;
+    const cx = out.xyz,
+      cv = out.values;
     let m = 0;
     for (let r = r0; r <= r1; r++) {
       const end = cellStart[r * cols + c1 + 1]!;
       for (let k = cellStart[r * cols + c0]!; k < end; k++) {
-        const x = xyz[3 * k]!, y = xyz[3 * k + 1]!, z = xyz[3 * k + 2]!;
-        const dx = x - qx, dy = y - qy, dz = z - qz;
+        const x = xyz[3 * k]!,
+          y = xyz[3 * k + 1]!,
+          z = xyz[3 * k + 2]!;
+        const dx = x - qx,
+          dy = y - qy,
+          dz = z - qz;
         if (dx * dx + dy * dy + dz * dz <= limit) {
           cx[3 * m] = x;
           cx[3 * m + 1] = y;
@@ -244,7 +262,8 @@ class GridWithValues {
     q.best = -1;
     if (g.size === 0) return -1;
     // Expanding rings around the property's (clamped) cell find a first candidate...
-    const pr = g.cellRow(q.lat), pc = g.cellCol(q.lon);
+    const pr = g.cellRow(q.lat),
+      pc = g.cellCol(q.lon);
     const maxRing = Math.max(g.rows, g.cols);
     for (let ring = 0; ring <= maxRing && q.best === -1; ring++) {
       for (let r = pr - ring; r <= pr + ring; r++) {
@@ -260,8 +279,10 @@ class GridWithValues {
     const miles = 2 * EARTH_RADIUS_MILES * Math.asin(Math.min(1, Math.sqrt(q.bestA))) * (1 + 1e-9) + 1e-9;
     const dLat = miles / MILES_PER_DEG_LAT;
     const dLon = maxLonDeltaDeg(miles, Math.min(90, Math.abs(q.lat) + dLat));
-    const r0 = g.cellRow(q.lat - dLat), r1 = g.cellRow(q.lat + dLat);
-    const c0 = dLon >= 180 ? 0 : g.cellCol(q.lon - dLon), c1 = dLon >= 180 ? g.cols - 1 : g.cellCol(q.lon + dLon);
+    const r0 = g.cellRow(q.lat - dLat),
+      r1 = g.cellRow(q.lat + dLat);
+    const c0 = dLon >= 180 ? 0 : g.cellCol(q.lon - dLon),
+      c1 = dLon >= 180 ? g.cols - 1 : g.cellCol(q.lon + dLon);
     for (let r = r0; r <= r1; r++) this.scan(q, r, c0, c1);
     return g.order[q.best]!;
   }
@@ -273,10 +294,15 @@ class GridWithValues {
     if (from > to) return;
     const end = g.cellStart[r * g.cols + to + 1]!;
     const xyz = g.xyz;
-    const qx = q.x, qy = q.y, qz = q.z;
-    let bestA = q.bestA, best = q.best;
+    const qx = q.x,
+      qy = q.y,
+      qz = q.z;
+    let bestA = q.bestA,
+      best = q.best;
     for (let k = g.cellStart[r * g.cols + from]!; k < end; k++) {
-      const dx = xyz[3 * k]! - qx, dy = xyz[3 * k + 1]! - qy, dz = xyz[3 * k + 2]! - qz;
+      const dx = xyz[3 * k]! - qx,
+        dy = xyz[3 * k + 1]! - qy,
+        dz = xyz[3 * k + 2]! - qz;
       const a = (dx * dx + dy * dy + dz * dz) / 4;
       if (a < bestA) {
         bestA = a;

@@ -24,9 +24,13 @@ export class SpatialGrid {
     readonly cellDeg: number,
   ) {
     const n = lat.length;
-    let minLat = Infinity, maxLat = -Infinity, minLon = Infinity, maxLon = -Infinity;
+    let minLat = Infinity,
+      maxLat = -Infinity,
+      minLon = Infinity,
+      maxLon = -Infinity;
     for (let i = 0; i < n; i++) {
-      const a = lat[i]!, o = lon[i]!;
+      const a = lat[i]!,
+        o = lon[i]!;
       if (a < minLat) minLat = a;
       if (a > maxLat) maxLat = a;
       if (o < minLon) minLon = o;

@@ -29,7 +29,16 @@ describe.skipIf(!haveData)('parseSpcReports on the real May 2013 files', () => {
   it('hail: size in inches, the convective day, office and comments', () => {
     const { reports } = parseSpcReports(read('130520_rpts_hail.csv'), { fileName: '130520_rpts_hail.csv' });
     const yukon = reports.find((r) => r.location === 'YUKON')!;
-    expect(yukon).toMatchObject({ kind: 'hail', magnitude: 3.25, county: 'CANADIAN', state: 'OK', lat: 35.51, lon: -97.75, office: 'OUN', comments: '' });
+    expect(yukon).toMatchObject({
+      kind: 'hail',
+      magnitude: 3.25,
+      county: 'CANADIAN',
+      state: 'OK',
+      lat: 35.51,
+      lon: -97.75,
+      office: 'OUN',
+      comments: '',
+    });
     expect(yukon.occurredAt.toISOString()).toBe('2013-05-20T19:27:00.000Z');
     // 0000-1159 belongs to the next UTC date: 28 of the 99 rows
     const zephyr = reports.find((r) => r.location === '2 E ZEPHYR')!;
@@ -53,7 +62,11 @@ describe.skipIf(!haveData)('parseSpcReports on the real May 2013 files', () => {
     expect(reports.filter((r) => r.magnitude === null)).toHaveLength(110);
     const may31 = parseSpcReports(read('130531_rpts_wind.csv'), { fileName: '130531_rpts_wind.csv' }).reports;
     const mountAyr = may31.find((r) => r.location === 'MOUNT AYR')!;
-    expect(mountAyr).toMatchObject({ magnitude: 65, office: 'LOT', comments: 'NUMEROUS BRANCHES DOWN,POWER POLES LEANING.' });
+    expect(mountAyr).toMatchObject({
+      magnitude: 65,
+      office: 'LOT',
+      comments: 'NUMEROUS BRANCHES DOWN,POWER POLES LEANING.',
+    });
   });
 
   it('the combined three-section YYMMDD_rpts.csv form', () => {
@@ -68,7 +81,8 @@ describe.skipIf(!haveData)('parseSpcReports on the real May 2013 files', () => {
 
 describe('parseSpcReports: bad rows and dates', () => {
   it('names file and row of each bad row and keeps the good ones', () => {
-    const text = 'Time,Size,Location,County,State,Lat,Lon,Comments\n1900,175,A,B,OK,35,-97,(OUN)\n2500,175,A,B,OK,35,-97,(OUN)\n1900,big,A,B,OK,35,-97,(OUN)\n1900,100,A,B,OK,135,-97,(OUN)\n1900,100,A,B\n';
+    const text =
+      'Time,Size,Location,County,State,Lat,Lon,Comments\n1900,175,A,B,OK,35,-97,(OUN)\n2500,175,A,B,OK,35,-97,(OUN)\n1900,big,A,B,OK,35,-97,(OUN)\n1900,100,A,B,OK,135,-97,(OUN)\n1900,100,A,B\n';
     const { reports, errors } = parseSpcReports(text, { date: '2013-05-20', fileName: 'x.csv' });
     expect(reports).toHaveLength(1);
     expect(errors.map((e) => [e.file, e.row, e.column])).toEqual([
@@ -83,7 +97,10 @@ describe('parseSpcReports: bad rows and dates', () => {
     expect(convectiveDay({ fileName: '/data/130531_rpts_hail.csv' }).toISOString()).toBe('2013-05-31T00:00:00.000Z');
     expect(convectiveDay({ date: '2024-04-26' }).toISOString()).toBe('2024-04-26T00:00:00.000Z');
     expect(() => convectiveDay({ fileName: 'hail.csv' })).toThrow(/convective day/);
-    const { reports } = parseSpcReports('Time,Speed,Location,County,State,Lat,Lon,Comments\n1159,65,A,B,OK,35,-97,no office\n', { date: '2013-12-31' });
+    const { reports } = parseSpcReports(
+      'Time,Speed,Location,County,State,Lat,Lon,Comments\n1159,65,A,B,OK,35,-97,no office\n',
+      { date: '2013-12-31' },
+    );
     expect(reports[0]!.occurredAt.toISOString()).toBe('2014-01-01T11:59:00.000Z');
     expect(reports[0]!.office).toBeNull();
   });

@@ -63,11 +63,24 @@ export function parseSpcReports(text: string, options: SpcParseOptions = {}): Sp
   for (const { rowNumber, fields } of tokenizeCsv(text)) {
     if (fields[0]?.trim() === 'Time') {
       kind = MAGNITUDE_COLUMN[fields[1]?.trim() ?? ''];
-      if (!kind) errors.push({ file, row: rowNumber, column: 'header', value: fields.join(','), reason: 'unknown SPC section header' });
+      if (!kind)
+        errors.push({
+          file,
+          row: rowNumber,
+          column: 'header',
+          value: fields.join(','),
+          reason: 'unknown SPC section header',
+        });
       continue;
     }
     if (!kind) {
-      errors.push({ file, row: rowNumber, column: 'header', value: fields.join(','), reason: 'data before any SPC header line' });
+      errors.push({
+        file,
+        row: rowNumber,
+        column: 'header',
+        value: fields.join(','),
+        reason: 'data before any SPC header line',
+      });
       continue;
     }
     const report = parseRow(fields, rowNumber, kind, day, file, errors);
@@ -78,7 +91,8 @@ export function parseSpcReports(text: string, options: SpcParseOptions = {}): Sp
 
 /** The convective day's UTC date at 00:00, from options.date or the file name's YYMMDD. */
 export function convectiveDay(options: SpcParseOptions): Date {
-  if (options.date instanceof Date) return new Date(Date.UTC(options.date.getUTCFullYear(), options.date.getUTCMonth(), options.date.getUTCDate()));
+  if (options.date instanceof Date)
+    return new Date(Date.UTC(options.date.getUTCFullYear(), options.date.getUTCMonth(), options.date.getUTCDate()));
   if (typeof options.date === 'string') {
     const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(options.date);
     if (!m) throw new Error(`date must be YYYY-MM-DD, got "${options.date}"`);
@@ -86,12 +100,20 @@ export function convectiveDay(options: SpcParseOptions): Date {
   }
   const name = (options.fileName ?? '').split(/[\\/]/).pop() ?? '';
   const m = /^(\d{2})(\d{2})(\d{2})_rpts/.exec(name);
-  if (!m) throw new Error(`cannot tell the convective day: pass { date } or a file named YYMMDD_rpts*.csv (got "${name}")`);
+  if (!m)
+    throw new Error(`cannot tell the convective day: pass { date } or a file named YYMMDD_rpts*.csv (got "${name}")`);
   const yy = Number(m[1]);
   return new Date(Date.UTC(yy < 50 ? 2000 + yy : 1900 + yy, Number(m[2]) - 1, Number(m[3])));
 }
 
-function parseRow(fields: string[], row: number, kind: StormReportKind, day: Date, file: string, errors: SpcRowError[]): StormReport | null {
+function parseRow(
+  fields: string[],
+  row: number,
+  kind: StormReportKind,
+  day: Date,
+  file: string,
+  errors: SpcRowError[],
+): StormReport | null {
   const fail = (column: string, value: string, reason: string): null => {
     errors.push({ file, row, column, value, reason });
     return null;
@@ -107,8 +129,10 @@ function parseRow(fields: string[], row: number, kind: StormReportKind, day: Dat
   if (magnitude === undefined) return fail(magnitudeColumn(kind), mag, `not a valid ${magnitudeColumn(kind)}`);
   const lat = Number(latText);
   const lon = Number(lonText);
-  if (latText.trim() === '' || !Number.isFinite(lat) || lat < -90 || lat > 90) return fail('Lat', latText, 'latitude must be -90..90');
-  if (lonText.trim() === '' || !Number.isFinite(lon) || lon < -180 || lon > 180) return fail('Lon', lonText, 'longitude must be -180..180');
+  if (latText.trim() === '' || !Number.isFinite(lat) || lat < -90 || lat > 90)
+    return fail('Lat', latText, 'latitude must be -90..90');
+  if (lonText.trim() === '' || !Number.isFinite(lon) || lon < -180 || lon > 180)
+    return fail('Lon', lonText, 'longitude must be -180..180');
   const office = OFFICE.exec(comment);
   return {
     kind,

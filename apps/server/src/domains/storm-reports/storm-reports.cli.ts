@@ -11,7 +11,9 @@ export function registerStormReportCommands(storm: Command, rt: CliRuntime): voi
   const reports = storm.command('reports').description('NOAA SPC storm reports and property exposure');
   reports
     .command('import')
-    .description('import an SPC daily report file (hail, wind, tornado or the combined YYMMDD_rpts.csv) and update exposure')
+    .description(
+      'import an SPC daily report file (hail, wind, tornado or the combined YYMMDD_rpts.csv) and update exposure',
+    )
     .requiredOption('--storm <id>', 'storm id')
     .argument('<file>', 'SPC CSV, e.g. 130520_rpts_hail.csv')
     .option('--date <yyyy-mm-dd>', 'convective day, when the file name does not start with YYMMDD')
@@ -29,7 +31,8 @@ export function registerStormReportCommands(storm: Command, rt: CliRuntime): voi
             radiusMiles: Number(o.radius),
             ...(o.date ? { date: o.date } : {}),
           }),
-        (r) => `${keyValues({ file: r.file, ...r.read, inserted: r.inserted, already_present: r.already_present })}\nexposure: ${keyValues(r.exposure as unknown as Record<string, unknown>).replace(/\n/g, '; ')}`,
+        (r) =>
+          `${keyValues({ file: r.file, ...r.read, inserted: r.inserted, already_present: r.already_present })}\nexposure: ${keyValues(r.exposure as unknown as Record<string, unknown>).replace(/\n/g, '; ')}`,
       );
     });
   reports
@@ -38,5 +41,7 @@ export function registerStormReportCommands(storm: Command, rt: CliRuntime): voi
     .requiredOption('--storm <id>', 'storm id')
     .option('--radius <miles>', 'radius in miles', '5')
     .option('--json', 'print JSON')
-    .action((o: { storm: string; radius: string; json?: boolean }) => rt.run(o, (ctx) => service.recomputeExposure(ctx, o.storm, Number(o.radius))));
+    .action((o: { storm: string; radius: string; json?: boolean }) =>
+      rt.run(o, (ctx) => service.recomputeExposure(ctx, o.storm, Number(o.radius))),
+    );
 }

@@ -18,16 +18,27 @@ describeEachDatabase('storm reports and exposure', (t) => {
     const ctx = tenantCtx(t().db, tenantId);
     const stormId = (await createStorm(ctx, { eventId: 'OKC', name: 'okc' })).storm_id;
     // Four homes: two in Moore near the hail swath, one in Tulsa, one without coordinates.
-    const csv = 'address,city,state,zip,lat,lon\n1 A St,Moore,OK,73160,35.33,-97.49\n2 B St,Moore,OK,73160,35.34,-97.45\n3 C St,Tulsa,OK,74103,36.15,-95.99\n4 D St,Norman,OK,73069,,\n';
+    const csv =
+      'address,city,state,zip,lat,lon\n1 A St,Moore,OK,73160,35.33,-97.49\n2 B St,Moore,OK,73160,35.34,-97.45\n3 C St,Tulsa,OK,74103,36.15,-95.99\n4 D St,Norman,OK,73069,,\n';
     await importProperties(ctx, { stormId, source: [Buffer.from(csv)] });
-    const hail = await importStormReports(ctx, { stormId, text: read('130520_rpts_hail.csv'), fileName: '130520_rpts_hail.csv' });
+    const hail = await importStormReports(ctx, {
+      stormId,
+      text: read('130520_rpts_hail.csv'),
+      fileName: '130520_rpts_hail.csv',
+    });
     expect(hail.read).toEqual({ hail: 99, wind: 0, tornado: 0 });
     expect(hail.inserted).toBe(99);
-    const again = await importStormReports(ctx, { stormId, text: read('130520_rpts_hail.csv'), fileName: '130520_rpts_hail.csv' });
+    const again = await importStormReports(ctx, {
+      stormId,
+      text: read('130520_rpts_hail.csv'),
+      fileName: '130520_rpts_hail.csv',
+    });
     expect(again).toMatchObject({ inserted: 0, already_present: 99 });
     await importStormReports(ctx, { stormId, text: read('130520_rpts_wind.csv'), fileName: '130520_rpts_wind.csv' });
 
-    const reports = await t().db.withTenant(tenantId, (trx) => trx.selectFrom('storm_report').selectAll().where('storm_id', '=', stormId).execute());
+    const reports = await t().db.withTenant(tenantId, (trx) =>
+      trx.selectFrom('storm_report').selectAll().where('storm_id', '=', stormId).execute(),
+    );
     const { properties } = await listProperties(ctx, stormId, { limit: 10 });
     for (const p of properties) {
       if (p.lat === null || p.lon === null) {
@@ -37,8 +48,12 @@ describeEachDatabase('storm reports and exposure', (t) => {
       const lat = p.lat;
       const lon = p.lon;
       const hailNear = reports.filter((r) => r.kind === 'hail' && haversineMiles(lat, lon, r.lat, r.lon) <= 5);
-      const windNear = reports.filter((r) => r.kind === 'wind' && r.magnitude !== null && haversineMiles(lat, lon, r.lat, r.lon) <= 5);
-      const nearest = Math.min(...reports.filter((r) => r.kind === 'hail').map((r) => haversineMiles(lat, lon, r.lat, r.lon)));
+      const windNear = reports.filter(
+        (r) => r.kind === 'wind' && r.magnitude !== null && haversineMiles(lat, lon, r.lat, r.lon) <= 5,
+      );
+      const nearest = Math.min(
+        ...reports.filter((r) => r.kind === 'hail').map((r) => haversineMiles(lat, lon, r.lat, r.lon)),
+      );
       expect(p.max_hail_in, p.address_line).toBe(Math.max(0, ...hailNear.map((r) => r.magnitude ?? 0)));
       expect(p.hail_reports_within).toBe(hailNear.length);
       expect(p.max_wind_kt).toBe(Math.max(0, ...windNear.map((r) => r.magnitude ?? 0)));
@@ -57,15 +72,26 @@ describeEachDatabase('storm reports and exposure', (t) => {
       code: 'VALIDATION',
       message: expect.stringMatching(/130520_rpts_hail\.csv, row 2, column Lat/),
     });
-    await expect(importStormReports(ctx, { stormId, text: read('130520_rpts_hail.csv'), fileName: 'hail.csv' })).rejects.toMatchObject({
+    await expect(
+      importStormReports(ctx, { stormId, text: read('130520_rpts_hail.csv'), fileName: 'hail.csv' }),
+    ).rejects.toMatchObject({
       code: 'VALIDATION',
       message: expect.stringContaining('convective day'),
     });
-    await expect(importStormReports(ctx, { stormId, text: read('130520_rpts_hail.csv'), fileName: '130520_rpts_hail.csv', radiusMiles: Number('five') })).rejects.toMatchObject({
+    await expect(
+      importStormReports(ctx, {
+        stormId,
+        text: read('130520_rpts_hail.csv'),
+        fileName: '130520_rpts_hail.csv',
+        radiusMiles: Number('five'),
+      }),
+    ).rejects.toMatchObject({
       code: 'VALIDATION',
       message: expect.stringContaining('radius'),
     });
-    const n = await t().db.withTenant(tenantId, (trx) => trx.selectFrom('storm_report').select('report_id').where('storm_id', '=', stormId).execute());
+    const n = await t().db.withTenant(tenantId, (trx) =>
+      trx.selectFrom('storm_report').select('report_id').where('storm_id', '=', stormId).execute(),
+    );
     expect(n).toEqual([]);
   });
 });

@@ -13,7 +13,9 @@ const params = z.object({ storm_id: stormId });
 
 export function registerStormReportRoutes(root: FastifyInstance, db: Database): void {
   void root.register(async (scope) => {
-    scope.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: 20 * 1024 * 1024 }, (_r, body, done) => done(null, body));
+    scope.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: 20 * 1024 * 1024 }, (_r, body, done) =>
+      done(null, body),
+    );
     scope.withTypeProvider<ZodTypeProvider>().post(
       '/storms/:storm_id/reports',
       {
@@ -29,7 +31,8 @@ export function registerStormReportRoutes(root: FastifyInstance, db: Database): 
         },
       },
       async (request) => {
-        if (typeof request.body !== 'string') throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'send the SPC file as a text/csv body');
+        if (typeof request.body !== 'string')
+          throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'send the SPC file as a text/csv body');
         const q = request.query;
         return importStormReports(contextOf(request, db), {
           stormId: request.params.storm_id,
@@ -43,7 +46,14 @@ export function registerStormReportRoutes(root: FastifyInstance, db: Database): 
   });
   root.withTypeProvider<ZodTypeProvider>().post(
     '/storms/:storm_id/exposure',
-    { schema: { tags, summary: 'Recompute exposure with a radius', params, body: z.object({ radius: z.number().positive().max(100).default(5) }) } },
+    {
+      schema: {
+        tags,
+        summary: 'Recompute exposure with a radius',
+        params,
+        body: z.object({ radius: z.number().positive().max(100).default(5) }),
+      },
+    },
     async (request) => recomputeExposure(contextOf(request, db), request.params.storm_id, request.body.radius),
   );
 }

@@ -40,11 +40,15 @@ export interface ImportReportsSummary {
 
 /** Exposure radius in miles: a positive distance up to 100 (beyond that every home is "exposed"). */
 function checkRadius(radiusMiles: number): number {
-  if (!(radiusMiles > 0 && radiusMiles <= 100)) throw new AppError('VALIDATION', `radius: must be between 0 and 100 miles, got ${radiusMiles}`);
+  if (!(radiusMiles > 0 && radiusMiles <= 100))
+    throw new AppError('VALIDATION', `radius: must be between 0 and 100 miles, got ${radiusMiles}`);
   return radiusMiles;
 }
 
-export async function importStormReports(ctx: ServiceContext, input: ImportReportsInput): Promise<ImportReportsSummary> {
+export async function importStormReports(
+  ctx: ServiceContext,
+  input: ImportReportsInput,
+): Promise<ImportReportsSummary> {
   const radius = checkRadius(input.radiusMiles ?? DEFAULT_EXPOSURE_RADIUS_MILES);
   let parsed: ReturnType<typeof parseSpcReports>;
   try {
@@ -54,31 +58,61 @@ export async function importStormReports(ctx: ServiceContext, input: ImportRepor
   }
   const first = parsed.errors[0];
   if (first) {
-    throw new AppError('VALIDATION', `${first.file}, row ${first.row}, column ${first.column}: ${first.reason} (value ${JSON.stringify(first.value)}); nothing imported`, {
-      file: first.file,
-      errors: parsed.errors.slice(0, 100),
-      invalid: parsed.errors.length,
-    });
+    throw new AppError(
+      'VALIDATION',
+      `${first.file}, row ${first.row}, column ${first.column}: ${first.reason} (value ${JSON.stringify(first.value)}); nothing imported`,
+      {
+        file: first.file,
+        errors: parsed.errors.slice(0, 100),
+        invalid: parsed.errors.length,
+      },
+    );
   }
-  if (parsed.reports.length === 0) throw new AppError('VALIDATION', `${input.fileName}: no storm reports in the file`, { file: input.fileName });
+  if (parsed.reports.length === 0)
+    throw new AppError('VALIDATION', `${input.fileName}: no storm reports in the file`, { file: input.fileName });
   const tenantId = await withStorm(ctx, input.stormId, async (_trx, storm) => storm.tenant_id);
   return ctx.db.withTenantBulk(tenantId, async (tx) => {
     const inserted = await insertReports(tx, tenantId, input.stormId, parsed.reports);
     const exposure = await updateExposure(tx, tenantId, input.stormId, radius);
     const read = { hail: 0, wind: 0, tornado: 0 };
     for (const r of parsed.reports) read[r.kind]++;
-    return { storm_id: input.stormId, file: input.fileName, read, inserted, already_present: parsed.reports.length - inserted, exposure };
+    return {
+      storm_id: input.stormId,
+      file: input.fileName,
+      read,
+      inserted,
+      already_present: parsed.reports.length - inserted,
+      exposure,
+    };
   });
 }
 
-async function insertReports(tx: BulkTx, tenantId: string, stormId: string, reports: readonly StormReport[]): Promise<number> {
+async function insertReports(
+  tx: BulkTx,
+  tenantId: string,
+  stormId: string,
+  reports: readonly StormReport[],
+): Promise<number> {
   await tx.query(
     `create temp table report_stage (kind text, occurred_at timestamptz, magnitude double precision, location text, county text,
        state text, lat double precision, lon double precision, office text, comments text, source_file text, source_row integer) on commit drop`,
   );
   const lines = (async function* () {
     for (const r of reports) {
-      yield copyLine([r.kind, r.occurredAt.toISOString(), r.magnitude, r.location, r.county, r.state, r.lat, r.lon, r.office, r.comments, r.source.file, r.source.row]);
+      yield copyLine([
+        r.kind,
+        r.occurredAt.toISOString(),
+        r.magnitude,
+        r.location,
+        r.county,
+        r.state,
+        r.lat,
+        r.lon,
+        r.office,
+        r.comments,
+        r.source.file,
+        r.source.row,
+      ]);
     }
   })();
   await tx.copy('COPY report_stage FROM STDIN', lines);
@@ -97,7 +131,10 @@ async function insertReports(tx: BulkTx, tenantId: string, stormId: string, repo
 const PAGE = 50_000;
 
 /** Loads the storm's property coordinates page by page into typed arrays (never one object per row for all rows). */
-async function loadPoints(tx: BulkTx, stormId: string): Promise<{ ids: string[]; lat: Float64Array; lon: Float64Array }> {
+async function loadPoints(
+  tx: BulkTx,
+  stormId: string,
+): Promise<{ ids: string[]; lat: Float64Array; lon: Float64Array }> {
   const ids: string[] = [];
   const lats: number[] = [];
   const lons: number[] = [];
@@ -131,7 +168,12 @@ async function loadReports(tx: BulkTx, stormId: string, kind: 'hail' | 'wind'): 
 }
 
 /** Recomputes and stores the exposure of every property of the storm (inside the caller's transaction). */
-export async function updateExposure(tx: BulkTx, tenantId: string, stormId: string, radiusMiles: number): Promise<ExposureSummary> {
+export async function updateExposure(
+  tx: BulkTx,
+  tenantId: string,
+  stormId: string,
+  radiusMiles: number,
+): Promise<ExposureSummary> {
   const started = performance.now();
   const points = await loadPoints(tx, stormId);
   const hail = await loadReports(tx, stormId, 'hail');
@@ -149,7 +191,13 @@ export async function updateExposure(tx: BulkTx, tenantId: string, stormId: stri
       if ((e.hailReportsWithin[i] ?? 0) > 0) withHail++;
       if (h > maxHail) maxHail = h;
       const nearest = e.nearestHailMiles[i] ?? Infinity;
-      yield copyLine([points.ids[i], h, e.hailReportsWithin[i], Number.isFinite(nearest) ? nearest : null, e.maxWindKnots[i]]);
+      yield copyLine([
+        points.ids[i],
+        h,
+        e.hailReportsWithin[i],
+        Number.isFinite(nearest) ? nearest : null,
+        e.maxWindKnots[i],
+      ]);
     }
   })();
   await tx.copy('COPY exposure_stage FROM STDIN', lines);
@@ -169,7 +217,11 @@ export async function updateExposure(tx: BulkTx, tenantId: string, stormId: stri
 }
 
 /** Recomputes exposure for a storm on demand (e.g. after more properties were imported, or with another radius). */
-export async function recomputeExposure(ctx: ServiceContext, stormId: string, radiusMiles = DEFAULT_EXPOSURE_RADIUS_MILES): Promise<ExposureSummary> {
+export async function recomputeExposure(
+  ctx: ServiceContext,
+  stormId: string,
+  radiusMiles = DEFAULT_EXPOSURE_RADIUS_MILES,
+): Promise<ExposureSummary> {
   checkRadius(radiusMiles);
   const tenantId = await withStorm(ctx, stormId, async (_trx, storm) => storm.tenant_id);
   return ctx.db.withTenantBulk(tenantId, (tx) => updateExposure(tx, tenantId, stormId, radiusMiles));

@@ -18,17 +18,26 @@ export function registerStormCommands(program: Command, rt: CliRuntime): Command
     .option('--ends-at <iso>', 'end date or date-time (UTC)')
     .option('--region <text>', 'region, e.g. "Oklahoma City metro, OK"')
     .option('--json', 'print JSON')
-    .action((o: { tenant: string; eventId: string; name: string; startsAt?: string; endsAt?: string; region?: string; json?: boolean }) =>
-      rt.run(o, (ctx) =>
-        service.createStorm(ctx, {
-          tenantId: o.tenant,
-          eventId: o.eventId,
-          name: o.name,
-          ...(o.startsAt ? { startsAt: o.startsAt } : {}),
-          ...(o.endsAt ? { endsAt: o.endsAt } : {}),
-          ...(o.region ? { region: o.region } : {}),
-        }),
-      ),
+    .action(
+      (o: {
+        tenant: string;
+        eventId: string;
+        name: string;
+        startsAt?: string;
+        endsAt?: string;
+        region?: string;
+        json?: boolean;
+      }) =>
+        rt.run(o, (ctx) =>
+          service.createStorm(ctx, {
+            tenantId: o.tenant,
+            eventId: o.eventId,
+            name: o.name,
+            ...(o.startsAt ? { startsAt: o.startsAt } : {}),
+            ...(o.endsAt ? { endsAt: o.endsAt } : {}),
+            ...(o.region ? { region: o.region } : {}),
+          }),
+        ),
     );
 
   storm
@@ -41,7 +50,8 @@ export function registerStormCommands(program: Command, rt: CliRuntime): Command
       rt.run(
         o,
         (ctx) => service.listStorms(ctx, { tenantId: o.tenant, ...(o.status ? { status: o.status } : {}) }),
-        (rows) => table(rows as unknown as Record<string, unknown>[], ['storm_id', 'event_id', 'name', 'status', 'created_at']),
+        (rows) =>
+          table(rows as unknown as Record<string, unknown>[], ['storm_id', 'event_id', 'name', 'status', 'created_at']),
       ),
     );
 
@@ -51,7 +61,11 @@ export function registerStormCommands(program: Command, rt: CliRuntime): Command
     .requiredOption('--storm <id>', 'storm id')
     .option('--json', 'print JSON')
     .action((o: { storm: string; json?: boolean }) =>
-      rt.run(o, (ctx) => service.getStorm(ctx, o.storm), (r) => keyValues(r as unknown as Record<string, unknown>)),
+      rt.run(
+        o,
+        (ctx) => service.getStorm(ctx, o.storm),
+        (r) => keyValues(r as unknown as Record<string, unknown>),
+      ),
     );
 
   storm

@@ -34,7 +34,13 @@ export async function updateStatus(
 ): Promise<StormRow> {
   await trx
     .insertInto('storm_status_change')
-    .values({ tenant_id: storm.tenant_id, storm_id: storm.storm_id, from_status: storm.status, to_status: to, reason: reason ?? null })
+    .values({
+      tenant_id: storm.tenant_id,
+      storm_id: storm.storm_id,
+      from_status: storm.status,
+      to_status: to,
+      reason: reason ?? null,
+    })
     .execute();
   return trx
     .updateTable('storm')

@@ -68,8 +68,10 @@ export function registerStormRoutes(root: FastifyInstance, db: Database): void {
     },
   );
 
-  app.get('/storms/:storm_id', { schema: { tags, summary: 'Show a storm with its status history', params } }, async (request) =>
-    service.getStorm(contextOf(request, db), request.params.storm_id),
+  app.get(
+    '/storms/:storm_id',
+    { schema: { tags, summary: 'Show a storm with its status history', params } },
+    async (request) => service.getStorm(contextOf(request, db), request.params.storm_id),
   );
 
   app.post(

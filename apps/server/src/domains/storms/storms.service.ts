@@ -52,9 +52,12 @@ export async function createStorm(ctx: ServiceContext, input: CreateStormInput):
   } catch (err) {
     const mapped = fromDatabaseError(err);
     if (mapped?.code === 'CONFLICT') {
-      throw new AppError('CONFLICT', `event id ${s.eventId} already names a storm of this tenant`, { event_id: s.eventId });
+      throw new AppError('CONFLICT', `event id ${s.eventId} already names a storm of this tenant`, {
+        event_id: s.eventId,
+      });
     }
-    if (mapped?.code === 'NOT_FOUND') throw new AppError('NOT_FOUND', `tenant ${tenantId} not found`, { tenant_id: tenantId });
+    if (mapped?.code === 'NOT_FOUND')
+      throw new AppError('NOT_FOUND', `tenant ${tenantId} not found`, { tenant_id: tenantId });
     throw mapped ?? err;
   }
 }
@@ -65,7 +68,8 @@ export async function listStorms(
 ): Promise<StormView[]> {
   const tenantId = actingTenant(ctx, filter.tenantId);
   const limit = filter.limit ?? 100;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new AppError('VALIDATION', `limit: must be a whole number from 1 to 1000, got ${limit}`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+    throw new AppError('VALIDATION', `limit: must be a whole number from 1 to 1000, got ${limit}`);
   const rows = await ctx.db.withTenant(tenantId, (trx) =>
     repo.listStorms(trx, { ...(filter.status ? { status: filter.status } : {}), limit }),
   );
@@ -84,7 +88,9 @@ export async function withStorm<T>(
 ): Promise<T> {
   const id = parse(stormIdSchema, stormId, 'storm_id');
   const tenantId =
-    ctx.principal.kind === 'tenant' ? ctx.principal.tenantId : await ctx.db.withPlatform((trx) => repo.tenantOfStorm(trx, id));
+    ctx.principal.kind === 'tenant'
+      ? ctx.principal.tenantId
+      : await ctx.db.withPlatform((trx) => repo.tenantOfStorm(trx, id));
   const missing = () => new AppError('NOT_FOUND', `storm ${id} not found`, { storm_id: id });
   if (!tenantId) throw missing();
   return ctx.db.withTenant(tenantId, async (trx) => {
@@ -94,7 +100,10 @@ export async function withStorm<T>(
   });
 }
 
-export async function getStorm(ctx: ServiceContext, stormId: string): Promise<StormView & { status_history: unknown[] }> {
+export async function getStorm(
+  ctx: ServiceContext,
+  stormId: string,
+): Promise<StormView & { status_history: unknown[] }> {
   return withStorm(ctx, stormId, async (trx, storm) => {
     const history = await repo.statusHistory(trx, storm.storm_id);
     return {
@@ -119,11 +128,15 @@ export async function setStormStatus(
       const allowed = TRANSITIONS[from];
       if (!allowed.includes(status)) {
         const next = allowed.length ? `it can move to ${allowed.join(' or ')}` : `${from} is final`;
-        throw new AppError('INVALID_TRANSITION', `storm ${storm.event_id} is ${from} and cannot become ${status}: ${next}`, {
-          from,
-          to: status,
-          allowed,
-        });
+        throw new AppError(
+          'INVALID_TRANSITION',
+          `storm ${storm.event_id} is ${from} and cannot become ${status}: ${next}`,
+          {
+            from,
+            to: status,
+            allowed,
+          },
+        );
       }
       return toView(await repo.updateStatus(trx, storm, status, reason));
     },

@@ -19,7 +19,12 @@ describeEachDatabase('storms', (t) => {
       endsAt: '2026-02-12T06:00:00Z',
       region: 'Dallas-Fort Worth, TX',
     });
-    expect(s).toMatchObject({ tenant_id: tenantId, status: 'planning', starts_at: '2026-02-10T00:00:00.000Z', region: 'Dallas-Fort Worth, TX' });
+    expect(s).toMatchObject({
+      tenant_id: tenantId,
+      status: 'planning',
+      starts_at: '2026-02-10T00:00:00.000Z',
+      region: 'Dallas-Fort Worth, TX',
+    });
   });
 
   it('keeps event ids unique per tenant only', async () => {
@@ -31,7 +36,9 @@ describeEachDatabase('storms', (t) => {
       code: 'CONFLICT',
       message: expect.stringContaining('E1'),
     });
-    await expect(storms.createStorm(tenantCtx(db, b.tenantId), { eventId: 'E1', name: 'theirs' })).resolves.toMatchObject({ event_id: 'E1' });
+    await expect(
+      storms.createStorm(tenantCtx(db, b.tenantId), { eventId: 'E1', name: 'theirs' }),
+    ).resolves.toMatchObject({ event_id: 'E1' });
   });
 
   it.each([
@@ -81,10 +88,14 @@ describeEachDatabase('storms', (t) => {
     expect((await storms.getStorm(operator(db), s1.storm_id)).status).toBe('cancelled');
     const all = await storms.listStorms(operator(db), { tenantId });
     expect(all.map((s) => s.event_id)).toEqual([s2.event_id, s1.event_id]);
-    expect((await storms.listStorms(operator(db), { tenantId, status: 'planning' })).map((s) => s.storm_id)).toEqual([s2.storm_id]);
+    expect((await storms.listStorms(operator(db), { tenantId, status: 'planning' })).map((s) => s.storm_id)).toEqual([
+      s2.storm_id,
+    ]);
     await expect(storms.listStorms(operator(db))).rejects.toMatchObject({ code: 'VALIDATION' });
     await expect(storms.getStorm(operator(db), 'nope')).rejects.toMatchObject({ code: 'VALIDATION' });
-    await expect(storms.getStorm(operator(db), '6f1c7a2e-3b4d-4e5f-8a9b-0c1d2e3f4a5b')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(storms.getStorm(operator(db), '6f1c7a2e-3b4d-4e5f-8a9b-0c1d2e3f4a5b')).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
   });
 
   it('lists storms and status history in the order they happened when their timestamps are equal', async () => {
@@ -94,14 +105,21 @@ describeEachDatabase('storms', (t) => {
     // One transaction: now() is constant inside it, so every row gets the same created_at / changed_at.
     const events = Array.from({ length: 8 }, (_, i) => `TIE_${i}`);
     const stormId = await db.withTenant(tenantId, async (trx) => {
-      for (const eventId of events) await repo.insertStorm(trx, { tenant_id: tenantId, event_id: eventId, name: eventId });
-      const first = await trx.selectFrom('storm').selectAll().where('event_id', '=', events[0]!).executeTakeFirstOrThrow();
+      for (const eventId of events)
+        await repo.insertStorm(trx, { tenant_id: tenantId, event_id: eventId, name: eventId });
+      const first = await trx
+        .selectFrom('storm')
+        .selectAll()
+        .where('event_id', '=', events[0]!)
+        .executeTakeFirstOrThrow();
       const active = await repo.updateStatus(trx, first, 'active', 'one');
       await repo.updateStatus(trx, active, 'closed', 'two');
       return first.storm_id;
     });
     // A row's place in the table is not its age (an update or a reused slot moves it): put the first change last.
-    await sql`update storm_status_change set reason = reason where storm_id = ${stormId} and to_status = 'active'`.execute(db.owner);
+    await sql`update storm_status_change set reason = reason where storm_id = ${stormId} and to_status = 'active'`.execute(
+      db.owner,
+    );
     const read = await underBothPlans(db, tenantId, async (trx) => ({
       storms: (await repo.listStorms(trx, { limit: 100 })).map((s) => s.event_id),
       history: (await repo.statusHistory(trx, stormId)).map((h) => h.reason),
@@ -112,25 +130,35 @@ describeEachDatabase('storms', (t) => {
   });
 });
 
-it.skipIf(!SERVER_URL)('reads a date-only start as midnight UTC whatever the server time zone [server Postgres]', async () => {
-  const scratch = await createScratchDatabase(SERVER_URL as string);
-  const name = new URL(scratch.url).pathname.slice(1);
-  try {
-    const admin = new pg.Client({ connectionString: SERVER_URL });
-    await admin.connect();
-    await admin.query(`alter database ${name} set timezone to 'America/Chicago'`);
-    await admin.end();
-    const db = await openDatabase({ kind: 'postgres', url: scratch.url });
+it.skipIf(!SERVER_URL)(
+  'reads a date-only start as midnight UTC whatever the server time zone [server Postgres]',
+  async () => {
+    const scratch = await createScratchDatabase(SERVER_URL as string);
+    const name = new URL(scratch.url).pathname.slice(1);
     try {
-      await migrate(db);
-      expect((await sql<{ tz: string }>`select current_setting('TimeZone') as tz`.execute(db.owner)).rows[0]?.tz).toBe('UTC');
-      const { tenantId } = await newTenant(db);
-      const s = await storms.createStorm(tenantCtx(db, tenantId), { eventId: 'TZ_1', name: 'tz', startsAt: '2026-02-10', endsAt: '2026-02-12' });
-      expect([s.starts_at, s.ends_at]).toEqual(['2026-02-10T00:00:00.000Z', '2026-02-12T00:00:00.000Z']);
+      const admin = new pg.Client({ connectionString: SERVER_URL });
+      await admin.connect();
+      await admin.query(`alter database ${name} set timezone to 'America/Chicago'`);
+      await admin.end();
+      const db = await openDatabase({ kind: 'postgres', url: scratch.url });
+      try {
+        await migrate(db);
+        expect(
+          (await sql<{ tz: string }>`select current_setting('TimeZone') as tz`.execute(db.owner)).rows[0]?.tz,
+        ).toBe('UTC');
+        const { tenantId } = await newTenant(db);
+        const s = await storms.createStorm(tenantCtx(db, tenantId), {
+          eventId: 'TZ_1',
+          name: 'tz',
+          startsAt: '2026-02-10',
+          endsAt: '2026-02-12',
+        });
+        expect([s.starts_at, s.ends_at]).toEqual(['2026-02-10T00:00:00.000Z', '2026-02-12T00:00:00.000Z']);
+      } finally {
+        await db.close();
+      }
     } finally {
-      await db.close();
+      await scratch.drop();
     }
-  } finally {
-    await scratch.drop();
-  }
-});
+  },
+);

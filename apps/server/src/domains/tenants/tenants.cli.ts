@@ -27,18 +27,28 @@ export function registerTenantCommands(program: Command, rt: CliRuntime): void {
 
   tenant
     .command('provision')
-    .description('create a tenant with its admin user and credential; repeating the same request returns the same tenant')
+    .description(
+      'create a tenant with its admin user and credential; repeating the same request returns the same tenant',
+    )
     .requiredOption('--org <name>', 'organisation name')
     .requiredOption('--tier <tier>', 'trial | standard | enterprise')
     .requiredOption('--admin-email <email>', "the admin's e-mail")
     .option('--json', 'print JSON')
     .action((o: { org: string; tier: Tier; adminEmail: string; json?: boolean }) =>
-      rt.run(o, (ctx) => service.provisionTenant(ctx, { orgName: o.org, tier: o.tier, adminEmail: o.adminEmail }), (r) =>
-        [
-          r.created ? `Provisioned ${r.org_name}` : `${r.org_name} was already provisioned (same tier and admin)`,
-          keyValues({ tenant_id: r.tenant_id, tier: r.tier, admin_email: r.admin_email, ...(r.admin_token ? { admin_token: r.admin_token } : {}) }),
-          ...(r.admin_token ? ['The admin token is shown once: keep it.'] : []),
-        ].join('\n'),
+      rt.run(
+        o,
+        (ctx) => service.provisionTenant(ctx, { orgName: o.org, tier: o.tier, adminEmail: o.adminEmail }),
+        (r) =>
+          [
+            r.created ? `Provisioned ${r.org_name}` : `${r.org_name} was already provisioned (same tier and admin)`,
+            keyValues({
+              tenant_id: r.tenant_id,
+              tier: r.tier,
+              admin_email: r.admin_email,
+              ...(r.admin_token ? { admin_token: r.admin_token } : {}),
+            }),
+            ...(r.admin_token ? ['The admin token is shown once: keep it.'] : []),
+          ].join('\n'),
       ),
     );
 
@@ -48,7 +58,11 @@ export function registerTenantCommands(program: Command, rt: CliRuntime): void {
     .option('--status <status>', 'active | suspended')
     .option('--json', 'print JSON')
     .action((o: { status?: 'active' | 'suspended'; json?: boolean }) =>
-      rt.run(o, (ctx) => service.listTenants(ctx, o.status ? { status: o.status } : {}), (rows) => table(rows as unknown as Record<string, unknown>[], listColumns)),
+      rt.run(
+        o,
+        (ctx) => service.listTenants(ctx, o.status ? { status: o.status } : {}),
+        (rows) => table(rows as unknown as Record<string, unknown>[], listColumns),
+      ),
     );
 
   const show = (r: TenantView) => keyValues(r as unknown as Record<string, unknown>);
@@ -65,7 +79,9 @@ export function registerTenantCommands(program: Command, rt: CliRuntime): void {
     .requiredOption('--tenant <id>', 'tenant id')
     .requiredOption('--tier <tier>', 'trial | standard | enterprise')
     .option('--json', 'print JSON')
-    .action((o: { tenant: string; tier: Tier; json?: boolean }) => rt.run(o, (ctx) => service.setTier(ctx, o.tenant, o.tier), show));
+    .action((o: { tenant: string; tier: Tier; json?: boolean }) =>
+      rt.run(o, (ctx) => service.setTier(ctx, o.tenant, o.tier), show),
+    );
 
   tenant
     .command('flags')
@@ -77,13 +93,20 @@ export function registerTenantCommands(program: Command, rt: CliRuntime): void {
       rt.run(o, (ctx) => service.setFeatureFlags(ctx, o.tenant, parseFlags(o.flag)), show),
     );
 
-  for (const [name, status] of [['suspend', 'suspended'], ['reactivate', 'active']] as const) {
+  for (const [name, status] of [
+    ['suspend', 'suspended'],
+    ['reactivate', 'active'],
+  ] as const) {
     tenant
       .command(name)
-      .description(status === 'suspended' ? 'suspend a tenant: its credentials stop working' : 'reactivate a suspended tenant')
+      .description(
+        status === 'suspended' ? 'suspend a tenant: its credentials stop working' : 'reactivate a suspended tenant',
+      )
       .requiredOption('--tenant <id>', 'tenant id')
       .option('--json', 'print JSON')
-      .action((o: { tenant: string; json?: boolean }) => rt.run(o, (ctx) => service.setStatus(ctx, o.tenant, status), show));
+      .action((o: { tenant: string; json?: boolean }) =>
+        rt.run(o, (ctx) => service.setStatus(ctx, o.tenant, status), show),
+      );
   }
 
   tenant
@@ -94,7 +117,8 @@ export function registerTenantCommands(program: Command, rt: CliRuntime): void {
     .option('--role <role>', USER_ROLES.join(' | '), 'admin')
     .option('--json', 'print JSON')
     .action((o: { tenant: string; email: string; role: UserRole; json?: boolean }) => {
-      if (!USER_ROLES.includes(o.role)) throw new AppError('VALIDATION', `--role must be one of ${USER_ROLES.join(', ')}`);
+      if (!USER_ROLES.includes(o.role))
+        throw new AppError('VALIDATION', `--role must be one of ${USER_ROLES.join(', ')}`);
       return rt.run(o, (ctx) => service.createCredential(ctx, { tenantId: o.tenant, email: o.email, role: o.role }));
     });
 }

@@ -44,11 +44,18 @@ export function updateTenant(
     .executeTakeFirst();
 }
 
-export function insertUser(trx: Trx, row: { tenant_id: string; email: string; role: string }): Promise<{ user_id: string }> {
+export function insertUser(
+  trx: Trx,
+  row: { tenant_id: string; email: string; role: string },
+): Promise<{ user_id: string }> {
   return trx.insertInto('app_user').values(row).returning('user_id').executeTakeFirstOrThrow();
 }
 
-export function findUserByEmail(trx: Trx, tenantId: string, email: string): Promise<{ user_id: string; role: string } | undefined> {
+export function findUserByEmail(
+  trx: Trx,
+  tenantId: string,
+  email: string,
+): Promise<{ user_id: string; role: string } | undefined> {
   return trx
     .selectFrom('app_user')
     .select(['user_id', 'role'])

@@ -25,19 +25,31 @@ export function registerTenantRoutes(root: FastifyInstance, db: Database): void 
     },
     async (request, reply) => {
       const b = request.body;
-      const result = await service.provisionTenant(contextOf(request, db), { orgName: b.org_name, tier: b.tier, adminEmail: b.admin_email });
+      const result = await service.provisionTenant(contextOf(request, db), {
+        orgName: b.org_name,
+        tier: b.tier,
+        adminEmail: b.admin_email,
+      });
       return reply.status(result.created ? 201 : 200).send(result);
     },
   );
 
   app.get(
     '/tenants',
-    { schema: { tags, summary: 'List tenants (operator)', querystring: z.object({ status: z.enum(['active', 'suspended']).optional() }) } },
+    {
+      schema: {
+        tags,
+        summary: 'List tenants (operator)',
+        querystring: z.object({ status: z.enum(['active', 'suspended']).optional() }),
+      },
+    },
     async (request) => ({ tenants: await service.listTenants(contextOf(request, db), request.query) }),
   );
 
-  app.get('/tenants/:tenant_id', { schema: { tags, summary: 'Show a tenant (operator, or the tenant itself)', params } }, async (request) =>
-    service.getTenant(contextOf(request, db), request.params.tenant_id),
+  app.get(
+    '/tenants/:tenant_id',
+    { schema: { tags, summary: 'Show a tenant (operator, or the tenant itself)', params } },
+    async (request) => service.getTenant(contextOf(request, db), request.params.tenant_id),
   );
 
   app.patch(

@@ -20,7 +20,15 @@ export type Feature = (typeof FEATURES)[number];
 
 export const TIER_FEATURES: Record<Tier, readonly Feature[]> = {
   trial: ['uplift_scoring', 'policy_control', 'pilot_reports', 'api_access'],
-  standard: ['uplift_scoring', 'policy_control', 'pilot_reports', 'api_access', 'pdf_reports', 'shadow_models', 'crm_export'],
+  standard: [
+    'uplift_scoring',
+    'policy_control',
+    'pilot_reports',
+    'api_access',
+    'pdf_reports',
+    'shadow_models',
+    'crm_export',
+  ],
   enterprise: FEATURES,
 };
 

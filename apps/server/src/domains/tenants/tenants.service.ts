@@ -62,9 +62,20 @@ export async function provisionTenant(ctx: ServiceContext, input: ProvisionInput
     return await ctx.db.withPlatform(async (trx) => {
       const existing = await repo.findTenantByOrgKey(trx, key);
       if (existing) return sameRequestOrConflict(trx, existing, tier, adminEmail);
-      const tenant = await repo.insertTenant(trx, { tenant_id: randomUUID(), org_name: orgName, org_key: key, tier, admin_email: adminEmail });
+      const tenant = await repo.insertTenant(trx, {
+        tenant_id: randomUUID(),
+        org_name: orgName,
+        org_key: key,
+        tier,
+        admin_email: adminEmail,
+      });
       const admin = await repo.insertUser(trx, { tenant_id: tenant.tenant_id, email: adminEmail, role: 'admin' });
-      const { token } = await issueToken(trx, { tenantId: tenant.tenant_id, userId: admin.user_id, role: 'admin', name: 'admin (provisioning)' });
+      const { token } = await issueToken(trx, {
+        tenantId: tenant.tenant_id,
+        userId: admin.user_id,
+        role: 'admin',
+        name: 'admin (provisioning)',
+      });
       return { ...toView(tenant), created: true, admin_user_id: admin.user_id, admin_token: token };
     });
   } catch (err) {
@@ -97,7 +108,10 @@ async function sameRequestOrConflict(
   return { ...toView(existing), created: false, admin_user_id: admin?.user_id ?? '' };
 }
 
-export async function listTenants(ctx: ServiceContext, filter: { status?: 'active' | 'suspended' } = {}): Promise<TenantView[]> {
+export async function listTenants(
+  ctx: ServiceContext,
+  filter: { status?: 'active' | 'suspended' } = {},
+): Promise<TenantView[]> {
   requirePlatform(ctx, 'listing tenants');
   const rows = await ctx.db.withPlatform((trx) => repo.listTenants(trx, filter));
   return rows.map(toView);
@@ -122,15 +136,21 @@ export async function updateTenant(ctx: ServiceContext, tenantId: string, change
   requirePlatform(ctx, 'changing a tenant');
   const id = parse(tenantIdSchema, tenantId, 'tenant_id');
   const tier = change.tier === undefined ? undefined : parse(tierSchema, change.tier, 'tier');
-  const status = change.status === undefined ? undefined : parse(z.enum(['active', 'suspended']), change.status, 'status');
+  const status =
+    change.status === undefined ? undefined : parse(z.enum(['active', 'suspended']), change.status, 'status');
   const flags = change.featureFlags;
-  const sets = flags && parse(featureFlagsSchema, Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== null)), 'feature_flags');
+  const sets =
+    flags &&
+    parse(featureFlagsSchema, Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== null)), 'feature_flags');
   const row = await ctx.db.withPlatform(async (trx) => {
     const current = await repo.findTenantForUpdate(trx, id);
     if (!current) return undefined;
     const patch: Parameters<typeof repo.updateTenant>[2] = { ...(tier ? { tier } : {}), ...(status ? { status } : {}) };
     if (flags) {
-      const merged: Partial<Record<Feature, boolean>> = { ...(current.feature_flags as Partial<Record<Feature, boolean>>), ...sets };
+      const merged: Partial<Record<Feature, boolean>> = {
+        ...(current.feature_flags as Partial<Record<Feature, boolean>>),
+        ...sets,
+      };
       for (const [k, v] of Object.entries(flags)) if (v === null) delete merged[k as Feature];
       patch.feature_flags = JSON.stringify(merged);
     }
@@ -145,7 +165,11 @@ export function setTier(ctx: ServiceContext, tenantId: string, tier: Tier): Prom
   return updateTenant(ctx, tenantId, { tier });
 }
 
-export function setFeatureFlags(ctx: ServiceContext, tenantId: string, flags: Partial<Record<Feature, boolean | null>>): Promise<TenantView> {
+export function setFeatureFlags(
+  ctx: ServiceContext,
+  tenantId: string,
+  flags: Partial<Record<Feature, boolean | null>>,
+): Promise<TenantView> {
   return updateTenant(ctx, tenantId, { featureFlags: flags });
 }
 
@@ -161,10 +185,15 @@ export async function createCredential(
   requirePlatform(ctx, 'issuing credentials');
   const id = parse(tenantIdSchema, input.tenantId, 'tenant_id');
   const email = parse(emailSchema, input.email, 'email');
-  const role = parse(z.enum(USER_ROLES, { error: () => `must be one of ${USER_ROLES.join(', ')}` }), input.role, 'role');
+  const role = parse(
+    z.enum(USER_ROLES, { error: () => `must be one of ${USER_ROLES.join(', ')}` }),
+    input.role,
+    'role',
+  );
   await getTenant(ctx, id);
   return ctx.db.withTenant(id, async (trx) => {
-    const user = (await repo.findUserByEmail(trx, id, email)) ?? (await repo.insertUser(trx, { tenant_id: id, email, role }));
+    const user =
+      (await repo.findUserByEmail(trx, id, email)) ?? (await repo.insertUser(trx, { tenant_id: id, email, role }));
     const issued = await issueToken(trx, { tenantId: id, userId: user.user_id, role, name: input.name ?? role });
     return { ...issued, user_id: user.user_id, role };
   });

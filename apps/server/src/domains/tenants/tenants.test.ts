@@ -12,7 +12,11 @@ function tamper(token: string): string {
 describeEachDatabase('tenants', (t) => {
   it('provisions a tenant with its admin, a working credential and tier flags', async () => {
     const { db } = t();
-    const r = await tenants.provisionTenant(operator(db), { orgName: 'DFW Elite Roofing', tier: 'standard', adminEmail: 'Admin@DFWElite.com' });
+    const r = await tenants.provisionTenant(operator(db), {
+      orgName: 'DFW Elite Roofing',
+      tier: 'standard',
+      adminEmail: 'Admin@DFWElite.com',
+    });
     expect(r).toMatchObject({ created: true, tier: 'standard', status: 'active', admin_email: 'admin@dfwelite.com' });
     expect(r.tenant_id).toMatch(/^[0-9a-f-]{36}$/);
     expect(r.feature_flags).toMatchObject({ pdf_reports: true, sso: false, uplift_scoring: true });
@@ -22,12 +26,24 @@ describeEachDatabase('tenants', (t) => {
 
   it('returns the same tenant for the same org (case and punctuation aside), and refuses a conflicting request', async () => {
     const { db } = t();
-    const first = await tenants.provisionTenant(operator(db), { orgName: 'Hail Pros LLC', tier: 'trial', adminEmail: 'a@hailpros.com' });
-    const again = await tenants.provisionTenant(operator(db), { orgName: '  hail pros, llc ', tier: 'trial', adminEmail: 'A@hailpros.com' });
+    const first = await tenants.provisionTenant(operator(db), {
+      orgName: 'Hail Pros LLC',
+      tier: 'trial',
+      adminEmail: 'a@hailpros.com',
+    });
+    const again = await tenants.provisionTenant(operator(db), {
+      orgName: '  hail pros, llc ',
+      tier: 'trial',
+      adminEmail: 'A@hailpros.com',
+    });
     expect(again).toMatchObject({ created: false, tenant_id: first.tenant_id, admin_user_id: first.admin_user_id });
     expect(again.admin_token).toBeUndefined();
     await expect(
-      tenants.provisionTenant(operator(db), { orgName: 'Hail Pros LLC', tier: 'enterprise', adminEmail: 'a@hailpros.com' }),
+      tenants.provisionTenant(operator(db), {
+        orgName: 'Hail Pros LLC',
+        tier: 'enterprise',
+        adminEmail: 'a@hailpros.com',
+      }),
     ).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining(first.tenant_id) });
   });
 
@@ -59,7 +75,9 @@ describeEachDatabase('tenants', (t) => {
     expect(off.feature_flags.sso).toBe(false);
     expect(off.feature_overrides).toEqual({ sso: false });
     expect((await tenants.setFeatureFlags(operator(db), tenantId, { sso: null })).feature_flags.sso).toBe(true);
-    await expect(tenants.setFeatureFlags(operator(db), tenantId, { teleport: true } as never)).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(tenants.setFeatureFlags(operator(db), tenantId, { teleport: true } as never)).rejects.toMatchObject({
+      code: 'VALIDATION',
+    });
     await authenticate(db, undefined, token); // now cached: suspension must still take effect at once
     await tenants.setStatus(operator(db), tenantId, 'suspended');
     await expect(authenticate(db, undefined, token)).rejects.toMatchObject({ code: 'TENANT_SUSPENDED' });
@@ -70,12 +88,18 @@ describeEachDatabase('tenants', (t) => {
   it('applies a combined change all or nothing', async () => {
     const { db } = t();
     const { tenantId } = await newTenant(db, 'trial');
-    await expect(tenants.updateTenant(operator(db), tenantId, { tier: 'enterprise', status: 'closed' as never })).rejects.toMatchObject({
+    await expect(
+      tenants.updateTenant(operator(db), tenantId, { tier: 'enterprise', status: 'closed' as never }),
+    ).rejects.toMatchObject({
       code: 'VALIDATION',
       message: expect.stringContaining('status'),
     });
     expect((await tenants.getTenant(operator(db), tenantId)).tier).toBe('trial');
-    const both = await tenants.updateTenant(operator(db), tenantId, { tier: 'enterprise', featureFlags: { sso: false }, status: 'suspended' });
+    const both = await tenants.updateTenant(operator(db), tenantId, {
+      tier: 'enterprise',
+      featureFlags: { sso: false },
+      status: 'suspended',
+    });
     expect(both).toMatchObject({ tier: 'enterprise', status: 'suspended', feature_overrides: { sso: false } });
   });
 
@@ -86,23 +110,35 @@ describeEachDatabase('tenants', (t) => {
     expect((await tenants.listTenants(operator(db))).map((x) => x.tenant_id)).toContain(tenantId);
     await expect(tenants.listTenants(tenantCtx(db, tenantId))).rejects.toMatchObject({ code: 'FORBIDDEN' });
     expect((await tenants.getTenant(tenantCtx(db, tenantId), tenantId)).tenant_id).toBe(tenantId);
-    await expect(tenants.getTenant(tenantCtx(db, tenantId), other.tenantId)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(tenants.getTenant(tenantCtx(db, tenantId), other.tenantId)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
     await expect(tenants.getTenant(operator(db), 'not-a-uuid')).rejects.toMatchObject({ code: 'VALIDATION' });
-    await expect(tenants.getTenant(operator(db), '6f1c7a2e-3b4d-4e5f-8a9b-0c1d2e3f4a5b')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(tenants.getTenant(operator(db), '6f1c7a2e-3b4d-4e5f-8a9b-0c1d2e3f4a5b')).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
   });
 
   it('issues further credentials and rejects unknown or malformed tokens', async () => {
     const { db } = t();
     const { tenantId } = await newTenant(db);
-    const cred = await tenants.createCredential(operator(db), { tenantId, email: 'csm@x.com', role: 'customer_success' });
+    const cred = await tenants.createCredential(operator(db), {
+      tenantId,
+      email: 'csm@x.com',
+      role: 'customer_success',
+    });
     await expect(authenticate(db, undefined, cred.token)).resolves.toMatchObject({ role: 'customer_success' });
     await expect(authenticate(db, undefined, tamper(cred.token))).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
     await expect(authenticate(db, undefined, 'garbage')).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
-    await expect(tenants.createCredential(operator(db), { tenantId, email: 'not-an-email', role: 'analyst' })).rejects.toMatchObject({
+    await expect(
+      tenants.createCredential(operator(db), { tenantId, email: 'not-an-email', role: 'analyst' }),
+    ).rejects.toMatchObject({
       code: 'VALIDATION',
       message: expect.stringContaining('email'),
     });
-    await expect(tenants.createCredential(operator(db), { tenantId, email: 'x@y.com', role: 'wizard' as never })).rejects.toMatchObject({
+    await expect(
+      tenants.createCredential(operator(db), { tenantId, email: 'x@y.com', role: 'wizard' as never }),
+    ).rejects.toMatchObject({
       code: 'VALIDATION',
       message: expect.stringContaining('role'),
     });

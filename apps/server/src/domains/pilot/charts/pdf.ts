@@ -17,7 +17,13 @@ function paint(doc: Doc, p: Primitive): void {
       return;
     }
     case 'polygon':
-      doc.save().polygon(...p.points).fillColor(p.fill).fillOpacity(p.opacity).fill().restore();
+      doc
+        .save()
+        .polygon(...p.points)
+        .fillColor(p.fill)
+        .fillOpacity(p.opacity)
+        .fill()
+        .restore();
       return;
     case 'rect':
       doc.save().rect(p.x, p.y, Math.max(0, p.w), Math.max(0, p.h)).fillColor(p.fill).fill().restore();
@@ -26,7 +32,11 @@ function paint(doc: Doc, p: Primitive): void {
       doc.save().circle(p.x, p.y, p.r).fillColor(p.fill).fill().restore();
       return;
     case 'text': {
-      doc.save().font(p.bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(p.size).fillColor(p.color);
+      doc
+        .save()
+        .font(p.bold ? 'Helvetica-Bold' : 'Helvetica')
+        .fontSize(p.size)
+        .fillColor(p.color);
       const w = doc.widthOfString(p.text);
       const dx = p.anchor === 'middle' ? -w / 2 : p.anchor === 'end' ? -w : 0;
       // SVG places text on its baseline; pdfkit at its top: shift up by the ascent (~0.75 em for Helvetica).

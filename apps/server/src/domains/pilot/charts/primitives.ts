@@ -9,7 +9,17 @@ export type Primitive =
   | { kind: 'polygon'; points: Point[]; fill: string; opacity: number }
   | { kind: 'rect'; x: number; y: number; w: number; h: number; fill: string }
   | { kind: 'circle'; x: number; y: number; r: number; fill: string }
-  | { kind: 'text'; x: number; y: number; text: string; size: number; color: string; anchor: 'start' | 'middle' | 'end'; bold?: boolean; rotate?: number };
+  | {
+      kind: 'text';
+      x: number;
+      y: number;
+      text: string;
+      size: number;
+      color: string;
+      anchor: 'start' | 'middle' | 'end';
+      bold?: boolean;
+      rotate?: number;
+    };
 
 export interface Chart {
   title: string;
@@ -49,7 +59,8 @@ export function niceTicks(lo: number, hi: number, count = 5): number[] {
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
   const ticks: number[] = [];
-  for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) ticks.push(Math.round(v / step) * step + 0); // + 0: no -0
+  for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step)
+    ticks.push(Math.round(v / step) * step + 0); // + 0: no -0
   return ticks;
 }
 
@@ -73,15 +84,45 @@ export interface Frame {
 }
 
 /** Horizontal grid lines with y labels, and the x axis line. */
-export function yAxis(frame: Frame, domain: [number, number], format: (v: number) => string, label: string): Primitive[] {
+export function yAxis(
+  frame: Frame,
+  domain: [number, number],
+  format: (v: number) => string,
+  label: string,
+): Primitive[] {
   const y = linear(domain, [frame.bottom, frame.top]);
   const out: Primitive[] = [];
   for (const t of niceTicks(domain[0], domain[1])) {
     const py = y(t);
-    out.push({ kind: 'line', points: [[frame.left, py], [frame.right, py]], color: t === 0 ? COLORS.axis : COLORS.grid, width: t === 0 ? 1 : 0.6 });
-    out.push({ kind: 'text', x: frame.left - 5, y: py + 3, text: format(t), size: 8, color: COLORS.muted, anchor: 'end' });
+    out.push({
+      kind: 'line',
+      points: [
+        [frame.left, py],
+        [frame.right, py],
+      ],
+      color: t === 0 ? COLORS.axis : COLORS.grid,
+      width: t === 0 ? 1 : 0.6,
+    });
+    out.push({
+      kind: 'text',
+      x: frame.left - 5,
+      y: py + 3,
+      text: format(t),
+      size: 8,
+      color: COLORS.muted,
+      anchor: 'end',
+    });
   }
-  out.push({ kind: 'text', x: 12, y: (frame.top + frame.bottom) / 2, text: label, size: 8, color: COLORS.muted, anchor: 'middle', rotate: -90 });
+  out.push({
+    kind: 'text',
+    x: 12,
+    y: (frame.top + frame.bottom) / 2,
+    text: label,
+    size: 8,
+    color: COLORS.muted,
+    anchor: 'middle',
+    rotate: -90,
+  });
   return out;
 }
 
@@ -90,7 +131,16 @@ export function legend(x: number, y: number, items: { label: string; color: stri
   const out: Primitive[] = [];
   let cx = x;
   for (const it of items) {
-    out.push({ kind: 'line', points: [[cx, y - 3], [cx + 14, y - 3]], color: it.color, width: 2.5, ...(it.dash ? { dash: [3, 2] } : {}) });
+    out.push({
+      kind: 'line',
+      points: [
+        [cx, y - 3],
+        [cx + 14, y - 3],
+      ],
+      color: it.color,
+      width: 2.5,
+      ...(it.dash ? { dash: [3, 2] } : {}),
+    });
     out.push({ kind: 'text', x: cx + 18, y, text: it.label, size: 8, color: COLORS.text, anchor: 'start' });
     cx += 26 + it.label.length * 4.4;
   }
