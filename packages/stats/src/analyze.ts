@@ -7,12 +7,17 @@ import { proportionVarianceOfMean, relativeLiftDelta } from './lift.ts';
 import { newcombeInterval, twoProportionZTest } from './proportions.ts';
 import { srmTest } from './srm.ts';
 import { assertFinite, assertNonNegative, assertOpenUnit, assertSuccesses } from './validate.ts';
-import { summarizeSums, welchTTest } from './welch.ts';
+import { summarizeSums, welchTTest, type MeanSummary } from './welch.ts';
 
-/** Sufficient statistics for one arm. valueSum / valueSumSq (e.g. revenue per unit) are optional, but together. */
+/**
+ * Sufficient statistics for one arm. A value per unit (e.g. revenue) is optional, given either as `valueMoments`
+ * (mean and unbiased variance, e.g. from `RunningMoments`: exact wherever values sit) or as `valueSum` and
+ * `valueSumSq` together (from a database aggregate; exact only for values near zero or integer cents).
+ */
 export interface ArmCounts {
   n: number;
   conversions: number;
+  valueMoments?: { mean: number; variance: number };
   valueSum?: number;
   valueSumSq?: number;
 }
@@ -55,7 +60,7 @@ export interface TwoArmAnalysis {
  * - `lift.p_value`: pooled two-proportion z-test (two-sided), = prop.test(correct = FALSE).
  * - `lift.relative_ci`: delta-method interval for p_treat / p_control - 1.
  * - `srm`: chi-square test of arm sizes against `controlShare`; flagged when p < 0.001 and both arms >= 8 units.
- * - `value`: Welch t-test and interval for mean value per unit, from sums and sums of squares.
+ * - `value`: Welch t-test and interval for mean value per unit, from moments or from sums and sums of squares.
  *
  * @example
  * analyzeTwoArms({ n: 21387, conversions: 3238 }, { n: 21306, conversions: 2262 });
@@ -85,7 +90,14 @@ function assertArm(name: string, arm: ArmCounts): void {
   if ((arm.valueSum === undefined) !== (arm.valueSumSq === undefined)) {
     throw new RangeError(`${name}.valueSum and ${name}.valueSumSq must be given together`);
   }
-  if (arm.valueSum !== undefined && arm.n < 2) {
+  if (arm.valueMoments !== undefined && arm.valueSum !== undefined) {
+    throw new RangeError(`${name}: give valueMoments or valueSum and valueSumSq, not both`);
+  }
+  if (arm.valueMoments !== undefined) {
+    assertFinite(`${name}.valueMoments.mean`, arm.valueMoments.mean);
+    assertNonNegative(`${name}.valueMoments.variance`, arm.valueMoments.variance);
+  }
+  if ((arm.valueSum !== undefined || arm.valueMoments !== undefined) && arm.n < 2) {
     throw new RangeError(`${name}.n must be at least 2 when value sums are given, got ${arm.n}`);
   }
   if (arm.valueSum !== undefined) assertFinite(`${name}.valueSum`, arm.valueSum);
@@ -127,17 +139,21 @@ function srmReport(nTreat: number, nControl: number, controlShare: number): TwoA
   return { p_value: srm.pValue, flagged: srm.flagged, expected_control_share: controlShare };
 }
 
+/** The arm's value summary, or undefined when it carries no value. */
+function valueSummary(arm: ArmCounts): MeanSummary | undefined {
+  if (arm.valueMoments !== undefined) return { n: arm.n, ...arm.valueMoments };
+  if (arm.valueSum === undefined || arm.valueSumSq === undefined) return undefined;
+  return summarizeSums(arm.n, arm.valueSum, arm.valueSumSq);
+}
+
 function valueReport(treat: ArmCounts, control: ArmCounts, alpha: number): TwoArmAnalysis['value'] | undefined {
-  if (treat.valueSum === undefined || treat.valueSumSq === undefined) return undefined;
-  if (control.valueSum === undefined || control.valueSumSq === undefined) return undefined;
-  const welch = welchTTest(
-    summarizeSums(treat.n, treat.valueSum, treat.valueSumSq),
-    summarizeSums(control.n, control.valueSum, control.valueSumSq),
-    alpha,
-  );
+  const t = valueSummary(treat);
+  const c = valueSummary(control);
+  if (t === undefined || c === undefined) return undefined;
+  const welch = welchTTest(t, c, alpha);
   return {
-    treat_mean: treat.valueSum / treat.n,
-    control_mean: control.valueSum / control.n,
+    treat_mean: t.mean,
+    control_mean: c.mean,
     diff: welch.difference,
     diff_ci: [welch.lower, welch.upper],
     p_value: welch.pValue,

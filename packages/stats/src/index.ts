@@ -23,7 +23,7 @@ export {
   type ZTestResult,
 } from './proportions.ts';
 export { fisherExactTest, logChoose, type FisherResult } from './fisher.ts';
-export { summarizeSums, welchTTest, type MeanSummary, type WelchResult } from './welch.ts';
+export { RunningMoments, summarizeSums, welchTTest, type MeanSummary, type WelchResult } from './welch.ts';
 export {
   absoluteLift,
   relativeLiftDelta,
@@ -31,7 +31,7 @@ export {
   proportionVarianceOfMean,
   type ArmEstimate,
 } from './lift.ts';
-export { srmTest, type SrmResult, type SrmOptions } from './srm.ts';
+export { srmTest, srmTestK, type SrmResult, type SrmKResult, type SrmOptions } from './srm.ts';
 export {
   normalMixtureHalfWidth,
   alwaysValidPValue,

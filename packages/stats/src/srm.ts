@@ -24,6 +24,61 @@ export interface SrmOptions {
   minUnitsPerArm?: number;
 }
 
+/** Outcome of the SRM check over k arms. */
+export interface SrmKResult {
+  chiSquare: number;
+  df: number;
+  pValue: number;
+  flagged: boolean;
+  expectedShares: number[];
+  reason: string | null;
+}
+
+/**
+ * Sample-ratio mismatch over k arms (or k policy batches): Pearson chi-square goodness-of-fit of the observed counts
+ * against the intended shares, k - 1 degrees of freedom. Shares must be positive and sum to 1. Same thresholds as
+ * `srmTest`: flags when p < 0.001 and every arm has at least 8 units.
+ *
+ * @example
+ * srmTestK([1000, 1100, 900], [1 / 3, 1 / 3, 1 / 3]).pValue; // 4.54e-5 (scipy.stats.chisquare)
+ */
+export function srmTestK(
+  counts: readonly number[],
+  expectedShares: readonly number[],
+  options: SrmOptions = {},
+): SrmKResult {
+  if (counts.length < 2) throw new RangeError(`counts needs at least 2 arms, got ${counts.length}`);
+  if (expectedShares.length !== counts.length) {
+    throw new RangeError(`expectedShares has ${expectedShares.length} entries for ${counts.length} arms`);
+  }
+  counts.forEach((c, i) => assertCount(`counts[${i}]`, c));
+  expectedShares.forEach((s, i) => assertOpenUnit(`expectedShares[${i}]`, s));
+  const shareSum = expectedShares.reduce((a, b) => a + b, 0);
+  if (Math.abs(shareSum - 1) > 1e-9) throw new RangeError(`expectedShares must sum to 1, got ${shareSum}`);
+  const threshold = options.threshold ?? SRM_P_THRESHOLD;
+  const minUnits = options.minUnitsPerArm ?? SRM_MIN_UNITS_PER_ARM;
+  assertOpenUnit('options.threshold', threshold);
+  assertPositiveCount('options.minUnitsPerArm', minUnits);
+  const total = counts.reduce((a, b) => a + b, 0);
+  let chiSquare = 0;
+  if (total > 0) {
+    for (let i = 0; i < counts.length; i++) {
+      const expected = total * (expectedShares[i] as number);
+      chiSquare += ((counts[i] as number) - expected) ** 2 / expected;
+    }
+  }
+  const df = counts.length - 1;
+  const pValue = chiSquareSf(chiSquare, df);
+  const base = { chiSquare, df, pValue, expectedShares: [...expectedShares] };
+  if (counts.some((c) => c < minUnits)) {
+    return { ...base, flagged: false, reason: `not tested: each arm needs at least ${minUnits} units` };
+  }
+  if (pValue < threshold) {
+    return { ...base, flagged: true, reason: `sample ratio mismatch: p = ${pValue.toPrecision(3)} < ${threshold}` };
+  }
+  return { ...base, flagged: false, reason: null };
+}
+
 /**
  * Pearson chi-square goodness-of-fit test (1 df) of the arm sizes against the intended control share.
  * Flags when p < 0.001 and each arm has at least 8 units; with fewer units it never flags and says why.
@@ -40,24 +95,6 @@ export function srmTest(
   assertCount('nTreat', nTreat);
   assertCount('nControl', nControl);
   assertOpenUnit('expectedControlShare', expectedControlShare);
-  const threshold = options.threshold ?? SRM_P_THRESHOLD;
-  const minUnits = options.minUnitsPerArm ?? SRM_MIN_UNITS_PER_ARM;
-  assertOpenUnit('options.threshold', threshold);
-  assertPositiveCount('options.minUnitsPerArm', minUnits);
-  const total = nTreat + nControl;
-  const expectedControl = total * expectedControlShare;
-  const expectedTreat = total - expectedControl;
-  const chiSquare =
-    total === 0
-      ? 0
-      : (nControl - expectedControl) ** 2 / expectedControl + (nTreat - expectedTreat) ** 2 / expectedTreat;
-  const pValue = chiSquareSf(chiSquare, 1);
-  const base = { chiSquare, pValue, expectedControlShare };
-  if (nTreat < minUnits || nControl < minUnits) {
-    return { ...base, flagged: false, reason: `not tested: each arm needs at least ${minUnits} units` };
-  }
-  if (pValue < threshold) {
-    return { ...base, flagged: true, reason: `sample ratio mismatch: p = ${pValue.toPrecision(3)} < ${threshold}` };
-  }
-  return { ...base, flagged: false, reason: null };
+  const k = srmTestK([nTreat, nControl], [1 - expectedControlShare, expectedControlShare], options);
+  return { chiSquare: k.chiSquare, pValue: k.pValue, flagged: k.flagged, expectedControlShare, reason: k.reason };
 }

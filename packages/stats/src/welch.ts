@@ -1,6 +1,7 @@
 /**
  * Welch's unequal-variance t-test and interval for a difference in means, from sufficient statistics only
- * (the API never ships raw rows): either (n, mean, variance) or (n, sum, sum of squares).
+ * (the API never ships raw rows): either (n, mean, variance), from `RunningMoments` when the values are streamed, or
+ * (n, sum, sum of squares) when a database aggregated them.
  */
 import { DEFAULT_ALPHA } from './constants.ts';
 import { studentTQuantile, studentTSf } from './distributions/student-t.ts';
@@ -14,7 +15,38 @@ export interface MeanSummary {
 }
 
 /**
- * Mean and unbiased variance from n, sum and sum of squares (variance clamped at 0 against rounding).
+ * Streaming mean and variance by Welford's update: exact to rounding wherever the values sit. The one-pass
+ * `sumSq - sum * mean` loses every digit of the variance when values are far from zero (near 1e8 a spread of 0.3 is
+ * below the rounding of sumSq), so streamed values go through this instead.
+ *
+ * @example
+ * const m = new RunningMoments();
+ * for (const x of [1e8 + 1, 1e8 + 2, 1e8 + 3]) m.add(x);
+ * m.summary(); // { n: 3, mean: 100000002, variance: 1 }
+ */
+export class RunningMoments {
+  n = 0;
+  mean = 0;
+  /** Sum of squared deviations from the running mean. */
+  private m2 = 0;
+
+  add(x: number): void {
+    this.n++;
+    const delta = x - this.mean;
+    this.mean += delta / this.n;
+    this.m2 += delta * (x - this.mean);
+  }
+
+  /** n, mean and unbiased variance; needs at least 2 values. */
+  summary(): MeanSummary {
+    if (this.n < 2) throw new RangeError(`n must be at least 2 to estimate a variance, got ${this.n}`);
+    return { n: this.n, mean: this.mean, variance: Math.max(0, this.m2 / (this.n - 1)) };
+  }
+}
+
+/**
+ * Mean and unbiased variance from n, sum and sum of squares (variance clamped at 0 against rounding). Exact only
+ * while sumSq keeps the variance's digits: values near zero, or integer cents whose sums stay below 2^53.
  *
  * @example
  * summarizeSums(3, 6, 14); // { n: 3, mean: 2, variance: 1 }

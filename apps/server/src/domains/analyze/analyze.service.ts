@@ -1,12 +1,12 @@
 /**
  * Analyze any past two-arm campaign from a CSV, one row per unit, without loading it: the file is streamed through
  * the properties CSV reader (quotes, BOM, CRLF, delimiters) and folded into sufficient statistics per arm (n,
- * conversions, value sum and sum of squares); `analyzeTwoArms` from @stormops/stats does the statistics.
+ * conversions, running mean and variance of the value); `analyzeTwoArms` from @stormops/stats does the statistics.
  * Every bad value is refused with the file, row and column named.
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { analyzeTwoArms, type ArmCounts } from '@stormops/stats';
+import { analyzeTwoArms, RunningMoments, type ArmCounts } from '@stormops/stats';
 import { AppError } from '../../errors.ts';
 import type { ServiceContext } from '../auth/principal.ts';
 import { openCsv } from '../properties/csv-reader.ts';
@@ -19,25 +19,23 @@ const MAX_IGNORED_VALUES = 20;
 const TRUE_WORDS = new Set(['1', 'true', 'yes', 't', 'y']);
 const FALSE_WORDS = new Set(['0', 'false', 'no', 'f', 'n']);
 
-/** Running sufficient statistics of one arm. */
+/** Running sufficient statistics of one arm (values by Welford's update: exact far from zero too). */
 class ArmAccumulator {
   n = 0;
   conversions = 0;
-  valueSum = 0;
-  valueSumSq = 0;
+  readonly values = new RunningMoments();
 
   add(converted: boolean, value: number | undefined): void {
     this.n++;
     if (converted) this.conversions++;
-    if (value !== undefined) {
-      this.valueSum += value;
-      this.valueSumSq += value * value;
-    }
+    if (value !== undefined) this.values.add(value);
   }
 
   counts(withValue: boolean): ArmCounts {
     const base = { n: this.n, conversions: this.conversions };
-    return withValue ? { ...base, valueSum: this.valueSum, valueSumSq: this.valueSumSq } : base;
+    if (!withValue) return base;
+    const { mean, variance } = this.values.summary();
+    return { ...base, valueMoments: { mean, variance } };
   }
 }
 

@@ -124,6 +124,19 @@ describe('analyze: bad input names the file, row and column', () => {
     );
   });
 
+  it('compares values far from zero as scipy does (values near 1e8, a difference of 0.03)', async () => {
+    // scipy 1.17.1 ttest_ind(t, c, equal_var=False) on the same values: p 0.0008435339661927914.
+    const phi = 0.6180339887498949;
+    const frac = (x: number): number => x - Math.floor(x);
+    const lines = ['arm,y,v'];
+    for (let i = 1; i <= 2000; i++) {
+      lines.push(`C,0,${1e8 + frac(i * phi)}`, `T,0,${1e8 + 0.03 + frac(i * phi + 0.25)}`);
+    }
+    const r = await analyzeText(lines.join('\n'), { value: 'v' });
+    expect(r.value?.p_value).toBeCloseTo(0.0008435339661927914, 6);
+    expect(r.value?.diff).toBeCloseTo(0.030500009655952454, 6);
+  });
+
   it('value comparison needs two rows per arm', async () => {
     const e = await failure(analyzeText('arm,y,v\nT,1,1\nT,0,2\nC,0,3\n', { value: 'v' }));
     expect(e.message).toMatch(/control arm needs at least 2 rows/);
