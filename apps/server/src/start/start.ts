@@ -6,6 +6,8 @@ import { openDatabase, type Database } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 import { AppError } from '../errors.ts';
 import { buildApp } from '../http/app.ts';
+import { AdvisoryLeader, soleLeader, type Leader } from '../jobs/leader.ts';
+import { setLeading } from '../telemetry/metrics.ts';
 import { notifierFromConfig } from '../domains/notify/notify.notifier.ts';
 import { markInterruptedImports } from '../domains/properties/import-jobs.service.ts';
 import { seedDemo, type DemoSeed } from './demo-seed.ts';
@@ -15,6 +17,8 @@ export interface Started {
   url: string;
   app: FastifyInstance;
   db: Database;
+  /** Whether this process runs the periodic work (several processes may share one server Postgres). */
+  leader: Leader;
   demo: DemoSeed | undefined;
   platformToken: string;
   stop(): Promise<void>;
@@ -30,17 +34,20 @@ export async function startPlatform(
   opts: { demo?: boolean; log?: (message: string) => void } = {},
 ): Promise<Started> {
   const db = await openDatabase(config.database);
+  let leader: Leader | undefined;
   try {
     await migrate(db);
     await markInterruptedImports(db);
     const dir = secretsDir(config);
     const platformToken = platformTokenFor(dir, config.platformToken);
     const demo = opts.demo === false ? undefined : await seedDemo(db, dir, opts.log);
+    leader = startLeader(config, opts.log);
     const app = await buildApp({
       db,
       platformToken,
       logLevel: config.logLevel,
       telemetry: {
+        leader,
         sloEvaluateEveryMs: config.sloEvaluateSeconds * 1000,
         notifier: notifierFromConfig(config),
         ...(config.otlpEndpoint ? { otlpEndpoint: config.otlpEndpoint } : {}),
@@ -60,19 +67,38 @@ export async function startPlatform(
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = `http://${config.host}:${port}`;
+    const lead = leader;
     return {
       url,
       app,
       db,
+      leader: lead,
       demo,
       platformToken,
       stop: async () => {
         await app.close();
+        await lead.stop();
         await db.close();
       },
     };
   } catch (err) {
+    await leader?.stop();
     await db.close();
     throw err;
   }
+}
+
+/** Server Postgres: compete for leadership of the periodic work (jobs/leader.ts). Embedded: this process leads. */
+function startLeader(config: Config, log?: (message: string) => void): Leader {
+  if (config.database.kind !== 'postgres') {
+    setLeading(true);
+    return soleLeader;
+  }
+  return new AdvisoryLeader({
+    url: config.database.url,
+    onChange: (leading) => {
+      setLeading(leading);
+      log?.(leading ? 'this process now leads the periodic work' : 'this process no longer leads the periodic work');
+    },
+  }).start();
 }

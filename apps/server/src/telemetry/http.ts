@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../db/database.ts';
+import type { Leader } from '../jobs/leader.ts';
 import type { Notifier } from '../domains/notify/notify.types.ts';
 import { SloMonitor } from '../domains/slo/slo.monitor.ts';
 import { MetricRecorder, type RecorderOptions } from '../domains/slo/slo.recorder.ts';
@@ -21,6 +22,8 @@ export interface TelemetryOptions {
   /** Run the SLO evaluation loop this often (default 0: off; `npm start` passes STORMOPS_SLO_EVALUATE_SECONDS). */
   sloEvaluateEveryMs?: number;
   notifier?: Notifier;
+  /** Who runs the SLO loop when several processes share the database (default: this process). */
+  leader?: Leader;
   slos?: readonly SloDefinition[];
   /** OTLP/HTTP base endpoint (OTEL_EXPORTER_OTLP_ENDPOINT). */
   otlpEndpoint?: string;
@@ -59,6 +62,7 @@ export function installTelemetry(app: FastifyInstance, db: Database, opts: Telem
     ? new SloMonitor(db, {
         ...sloDeps,
         everyMs: opts.sloEvaluateEveryMs,
+        ...(opts.leader ? { leader: opts.leader } : {}),
         ...(recorder ? { recorder } : {}),
         onError: (err) => app.log.error({ err }, 'SLO evaluation failed'),
         onEvaluated: (r) => {

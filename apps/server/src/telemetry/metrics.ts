@@ -6,7 +6,7 @@
  *   call directly (e.g. `metrics.propertiesImported.inc(n)`); every app's /metrics includes them.
  * Each record also goes to the registered sinks (the OTLP exporter when OTEL_EXPORTER_OTLP_ENDPOINT is set).
  */
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** OpenTelemetry's recommended HTTP server duration buckets, in seconds. */
 export const HTTP_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
@@ -67,6 +67,26 @@ export const metrics: Record<BusinessCounter, CounterHandle> = {
   outcomesLogged: businessCounter('outcomesLogged'),
   billableEvents: businessCounter('billableEvents'),
 };
+
+const periodicRuns = new Counter({
+  name: 'stormops_periodic_runs_total',
+  help: 'Passes of periodic work (SLO evaluation) this process ran, by task and outcome; only the leader runs them.',
+  labelNames: ['task', 'outcome'] as const,
+  registers: [processRegistry],
+});
+const leaderGauge = new Gauge({
+  name: 'stormops_leader',
+  help: '1 while this process leads the periodic work (advisory lock on server Postgres; always 1 embedded).',
+  registers: [processRegistry],
+});
+
+export function recordPeriodicRun(task: string, outcome: 'ok' | 'error'): void {
+  periodicRuns.labels(task, outcome).inc();
+}
+
+export function setLeading(leading: boolean): void {
+  leaderGauge.set(leading ? 1 : 0);
+}
 
 /** Records one job's duration. */
 export function recordJob(job: string, outcome: 'ok' | 'error', seconds: number): void {

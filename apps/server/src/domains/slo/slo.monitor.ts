@@ -1,8 +1,11 @@
 /**
  * The server's SLO loop: every interval, flush the request recorder, evaluate the burn-rate rules and deliver
- * pending notifications. A failed pass is logged and the next one tries again; the timer never keeps the process up.
+ * pending notifications (on the leader only, when several processes share the database: jobs/leader.ts; every process
+ * still flushes its own recorder). A failed pass is logged and the next one tries again; the timer never keeps the process up.
  */
 import type { Database } from '../../db/database.ts';
+import type { Leader } from '../../jobs/leader.ts';
+import { recordPeriodicRun } from '../../telemetry/metrics.ts';
 import { PLATFORM } from '../auth/principal.ts';
 import type { MetricRecorder } from './slo.recorder.ts';
 import { pruneBuckets } from './slo.repo.ts';
@@ -18,6 +21,8 @@ export interface MonitorOptions extends SloDeps {
   onEvaluated?: (r: EvaluationView) => void;
   /** Buckets older than this are deleted, at most hourly (default: the longest SLO window plus 5 days). */
   retentionDays?: number;
+  /** With several processes on one database, only the leader evaluates and prunes (default: this process alone). */
+  leader?: Leader;
 }
 
 const PRUNE_EVERY_MS = 3_600_000;
@@ -45,11 +50,14 @@ export class SloMonitor {
     const pass = this.running.then(async () => {
       try {
         await this.opts.recorder?.flush();
+        if (this.opts.leader && !(await this.opts.leader.confirm())) return undefined;
         const r = await evaluateSlos({ db: this.db, principal: PLATFORM }, this.opts);
         this.opts.onEvaluated?.(r);
         await this.prune(new Date(r.evaluated_at));
+        recordPeriodicRun('slo_evaluate', 'ok');
         return r;
       } catch (err) {
+        recordPeriodicRun('slo_evaluate', 'error');
         this.opts.onError?.(err);
         return undefined;
       }
