@@ -26,7 +26,7 @@ export async function ensureTemplate(): Promise<void> {
   try {
     await migrate(db);
     const tmp = `${path}.${process.pid}.tmp`;
-    await db.backupTo(tmp);
+    await db.backupTo(tmp, async () => undefined);
     await rename(tmp, path);
   } finally {
     await db.close();

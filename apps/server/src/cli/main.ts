@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { loadConfig } from '../config.ts';
 import { registerDbCommands } from '../db/db.cli.ts';
+import { registerBackupCommands } from '../db/backup.cli.ts';
 import { registerStormCommands } from '../domains/storms/storms.cli.ts';
 import { registerPropertyCommands } from '../domains/properties/properties.cli.ts';
 import { registerStormReportCommands } from '../domains/storm-reports/storm-reports.cli.ts';
@@ -29,6 +30,7 @@ export function buildProgram(rt: CliRuntime): Command {
     .configureOutput({ writeOut: (s) => rt.out.write(s), writeErr: (s) => rt.err.write(s) });
   registerStartCommand(program, rt);
   registerDbCommands(program, rt);
+  registerBackupCommands(program, rt);
   registerTenantCommands(program, rt);
   const storm = registerStormCommands(program, rt);
   registerStormReportCommands(storm, rt);

@@ -19,6 +19,9 @@ import { pgliteBulk, postgresBulk, type BulkRunner, type BulkTx } from './bulk.t
 import type { DB } from './schema.ts';
 
 export type Trx = Transaction<DB>;
+/** A raw query on one connection (backups' table checksums). */
+export type RawQuery = (text: string) => Promise<{ rows: Record<string, unknown>[] }>;
+type BackupTo = Database['backupTo'];
 
 export interface Database {
   readonly kind: 'pglite' | 'postgres';
@@ -28,8 +31,14 @@ export interface Database {
   withPlatform<T>(fn: (trx: Trx) => Promise<T>): Promise<T>;
   /** A tenant transaction on the raw client, for COPY-based bulk work (see bulk.ts). Same role and context. */
   withTenantBulk<T>(tenantId: string, fn: (tx: BulkTx) => Promise<T>): Promise<T>;
-  /** Writes a full backup of the database to `path` (PGlite: a gzipped data-folder dump; server: pg_dump -Fc). */
-  backupTo(path: string): Promise<number>;
+  /**
+   * Writes a full backup of the database to `path` (PGlite: a gzipped data-folder dump; server: pg_dump -Fc) and runs
+   * `inSnapshot` on a connection that sees exactly the data backed up (PGlite: under the connection's lock; server: in
+   * the repeatable-read transaction whose exported snapshot pg_dump uses). See backup.ts.
+   */
+  backupTo<T>(path: string, inSnapshot: (query: RawQuery) => Promise<T>): Promise<{ bytes: number; seen: T }>;
+  /** Server Postgres: the URL it was opened with (backups run pg_dump/pg_restore against it). */
+  readonly url: string | undefined;
   /** Throws DATABASE_UNAVAILABLE unless a trivial query answers. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -48,8 +57,13 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   switch (target.kind) {
     case 'postgres': {
       const pool = makePool(target.url);
-      return wrap('postgres', new Kysely<DB>({ dialect: new PostgresDialect({ pool }) }), postgresBulk(pool), (path) =>
-        pgDump(target.url, path),
+      return wrap(
+        'postgres',
+        new Kysely<DB>({ dialect: new PostgresDialect({ pool }) }),
+        postgresBulk(pool),
+        (path, inSnapshot) => pgDumpSnapshot(pool, target.url, path, inSnapshot),
+        undefined,
+        target.url,
       );
     }
     case 'pglite':
@@ -80,12 +94,14 @@ async function openPGlite(dataDir: string | undefined, template?: Blob): Promise
       ...(dataDir ? { dataDir: join(dataDir, 'pgdata') } : template ? { loadDataDir: template } : {}),
     });
     const mutex = new Mutex();
-    const dump = async (path: string) => {
+    const dump: BackupTo = async (path, inSnapshot) => {
       const release = await mutex.lock();
       try {
+        // Holding the connection's lock: no transaction runs between the checksums and the dump.
+        const seen = await inSnapshot((text) => pglite.query<Record<string, unknown>>(text));
         const blob = await pglite.dumpDataDir('gzip');
         await writeFile(path, Buffer.from(await blob.arrayBuffer()));
-        return blob.size;
+        return { bytes: blob.size, seen };
       } finally {
         release();
       }
@@ -108,10 +124,36 @@ async function openPGlite(dataDir: string | undefined, template?: Blob): Promise
 
 const TENANT_SETUP = "select set_config('role', 'stormops_tenant', true), set_config('app.tenant_id', $1, true)";
 
-/** pg_dump of the server database in custom format (restore with pg_restore). */
-function pgDump(url: string, path: string): Promise<number> {
+/**
+ * pg_dump of the server database in custom format (restore with pg_restore), from the snapshot of a repeatable-read
+ * transaction in which `inSnapshot` also runs, so its checksums describe exactly what the dump holds.
+ */
+async function pgDumpSnapshot<T>(
+  pool: pg.Pool,
+  url: string,
+  path: string,
+  inSnapshot: (query: RawQuery) => Promise<T>,
+): Promise<{ bytes: number; seen: T }> {
+  const client = await pool.connect();
+  try {
+    await client.query('begin isolation level repeatable read read only');
+    const snap = await client.query<{ id: string }>('select pg_export_snapshot() as id');
+    const seen = await inSnapshot((text) => client.query<Record<string, unknown>>(text));
+    const bytes = await pgDump(url, path, snap.rows[0]?.id);
+    await client.query('commit');
+    return { bytes, seen };
+  } catch (err) {
+    await client.query('rollback').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+function pgDump(url: string, path: string, snapshot: string | undefined): Promise<number> {
+  const args = ['--format=custom', `--file=${path}`, ...(snapshot ? [`--snapshot=${snapshot}`] : []), url];
   return new Promise((ok, fail) => {
-    const child = spawn('pg_dump', ['--format=custom', `--file=${path}`, url], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn('pg_dump', args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', (e) =>
@@ -134,12 +176,14 @@ function wrap(
   kind: Database['kind'],
   owner: Kysely<DB>,
   bulk: BulkRunner,
-  backupTo: (path: string) => Promise<number>,
+  backupTo: BackupTo,
   onClose?: () => Promise<void>,
+  url?: string,
 ): Database {
   return {
     kind,
     owner,
+    url,
     backupTo,
     withTenantBulk(tenantId, fn) {
       if (!isUuid(tenantId)) throw new AppError('VALIDATION', `tenant id ${JSON.stringify(tenantId)} is not a UUID`);

@@ -4,7 +4,7 @@ import type { CliRuntime } from '../cli/runtime.ts';
 import { table } from '../cli/output.ts';
 import { resolve } from 'node:path';
 import { migrate, migrationStatus } from './migrate.ts';
-import { recordBackup } from './backup.ts';
+import { createBackup } from './backup.ts';
 
 export function registerDbCommands(program: Command, rt: CliRuntime): void {
   const db = program.command('db').description('database migrations');
@@ -20,13 +20,13 @@ export function registerDbCommands(program: Command, rt: CliRuntime): void {
       ),
     );
   db.command('backup')
-    .description('write a full backup of the database and record it (the storm health check reads its age)')
+    .description('same as `stormops backup create` (kept for scripts written before it)')
     .requiredOption('--out <file>', 'where the backup goes')
     .option('--json', 'print JSON')
     .action((o: { out: string; json?: boolean }) =>
       rt.runRaw(o, async (database) => {
         await migrate(database);
-        return recordBackup(database, resolve(o.out));
+        return createBackup(database, resolve(o.out));
       }),
     );
   db.command('status')

@@ -349,4 +349,6 @@ export interface BackupLogTable {
   location: string;
   bytes: ColumnType<string, number | string, number | string>;
   completed_at: Timestamp;
+  sha256: string | null;
+  verified_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }

@@ -8,6 +8,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Database } from '../db/database.ts';
 import { isCurrent } from '../db/migrate.ts';
+import { backupStatus } from '../db/backup.ts';
 import { registerStormRoutes } from '../domains/storms/storms.routes.ts';
 import { registerPolicyRoutes } from '../domains/policy/policy.routes.ts';
 import { registerOutcomeRoutes } from '../domains/outcomes/outcomes.routes.ts';
@@ -78,9 +79,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     try {
       await opts.db.ping();
       const current = await isCurrent(opts.db);
+      // A stale backup is reported, not a reason to take the instance out of the load balancer.
+      const backup = current ? await backupStatus(opts.db) : undefined;
       return reply
         .status(current ? 200 : 503)
-        .send({ status: current ? 'ready' : 'migrations pending', database: opts.db.kind });
+        .send({ status: current ? 'ready' : 'migrations pending', database: opts.db.kind, details: { backup } });
     } catch (err) {
       return reply
         .status(503)

@@ -182,8 +182,8 @@ export function backupIssues(lastBackup: Date | null, now: Date): Issue[] {
       severity: 'warning',
       message:
         age === null
-          ? 'no backup recorded: run stormops db backup'
-          : `the last backup is ${age.toFixed(0)} h old (more than 24 h)`,
+          ? 'no verified backup recorded: run stormops backup create --out FILE'
+          : `the last verified backup is ${age.toFixed(0)} h old (more than 24 h)`,
       numbers: { age_hours: age },
     },
   ];

@@ -122,8 +122,11 @@ export async function outcomeTiming(trx: Trx, stormId: string) {
   };
 }
 
+/** When the newest backup whose restore was verified was taken (an unverified backup does not count). */
 export async function lastBackup(trx: Trx): Promise<Date | null> {
-  const r = await sql<{ at: Date | null }>`select max(completed_at) as at from backup_log`.execute(trx);
+  const r = await sql<{
+    at: Date | null;
+  }>`select max(completed_at) as at from backup_log where verified_at is not null`.execute(trx);
   return r.rows[0]?.at ?? null;
 }
 

@@ -10,7 +10,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../../../test/databases.ts';
 import { newTenant, tenantCtx } from '../../../test/helpers.ts';
-import { recordBackup } from '../../db/backup.ts';
+import { createBackup } from '../../db/backup.ts';
 import type { ServiceContext } from '../auth/principal.ts';
 import { historyCsv } from '../demo/properties-csv.ts';
 import { promoteModel, trainModel } from '../models/models.service.ts';
@@ -119,7 +119,7 @@ describeEachDatabase('data health', (t) => {
     const later = new Date(Date.now() + 3 * 86_400_000);
     const silent = await health.getHealthDashboard(ctx, stormId, { now: later });
     expect(silent.issues.map((i) => i.check)).toContain('outcome_freshness');
-    await recordBackup(t().db, join(dir, 'backup.bin'));
+    await createBackup(t().db, join(dir, 'backup.bin'));
     const after = await health.getHealthDashboard(ctx, stormId);
     expect(after.issues.map((i) => i.check)).not.toContain('backup_age');
     const history = await health.getHealthHistory(ctx, stormId, { kind: 'dashboard' });
