@@ -21,6 +21,9 @@ const envSchema = z.object({
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
 });
 
+/** Every variable the platform reads (the deployment files are checked against it: apps/server/test/infra.test.ts). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+
 export interface Config {
   /** `pglite` (embedded, the default) or `postgres` (server, when DATABASE_URL is set). */
   readonly database:

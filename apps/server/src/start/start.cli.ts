@@ -7,9 +7,10 @@ export function registerStartCommand(program: Command, rt: CliRuntime): void {
   program
     .command('start')
     .description('migrate, seed the demo tenant and storm (once), and serve the HTTP API and its docs')
+    .option('--demo', 'seed the demo tenant and storm (the default, except with STORMOPS_PROFILE=prod)')
     .option('--no-demo', 'do not seed the demo tenant')
     .option('--json', 'print the start-up facts as one JSON line')
-    .action(async (o: { demo: boolean; json?: boolean }) => {
+    .action(async (o: { demo?: boolean; json?: boolean }) => {
       const started = await startPlatform(rt.config, {
         demo: o.demo,
         log: (m) => (o.json ? undefined : rt.err.write(m + '\n')),

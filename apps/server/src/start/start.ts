@@ -33,6 +33,9 @@ export async function startPlatform(
   config: Config,
   opts: { demo?: boolean; log?: (message: string) => void } = {},
 ): Promise<Started> {
+  // The prod profile runs no demo and keeps no generated operator token in a local file (docs/operations.md).
+  if (config.profile === 'prod' && !config.platformToken)
+    throw new AppError('CONFIG_INVALID', 'STORMOPS_PROFILE=prod needs STORMOPS_PLATFORM_TOKEN (the operator token)');
   const db = await openDatabase(config.database);
   let leader: Leader | undefined;
   try {
@@ -40,7 +43,8 @@ export async function startPlatform(
     await markInterruptedImports(db);
     const dir = secretsDir(config);
     const platformToken = platformTokenFor(dir, config.platformToken);
-    const demo = opts.demo === false ? undefined : await seedDemo(db, dir, opts.log);
+    const seed = opts.demo ?? config.profile !== 'prod';
+    const demo = seed ? await seedDemo(db, dir, opts.log) : undefined;
     leader = startLeader(config, opts.log);
     const app = await buildApp({
       db,

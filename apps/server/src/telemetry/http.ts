@@ -13,6 +13,7 @@ import type { SloDefinition } from '../domains/slo/slo.schema.ts';
 import type { SloDeps } from '../domains/slo/slo.service.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { createHttpMetrics, type HttpMetrics } from './metrics.ts';
+import { registerPlatformGauges } from './gauges.ts';
 import { startOtlpExport, type OtlpExport } from './otlp.ts';
 
 export interface TelemetryOptions {
@@ -45,6 +46,7 @@ const UNMATCHED = 'unmatched';
 export function installTelemetry(app: FastifyInstance, db: Database, opts: TelemetryOptions = {}): Telemetry {
   const clock = opts.clock ?? systemClock;
   const http = createHttpMetrics();
+  registerPlatformGauges(http.registry, db);
   const recorder =
     opts.recorder === false
       ? undefined

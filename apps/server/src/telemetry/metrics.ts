@@ -6,7 +6,7 @@
  *   call directly (e.g. `metrics.propertiesImported.inc(n)`); every app's /metrics includes them.
  * Each record also goes to the registered sinks (the OTLP exporter when OTEL_EXPORTER_OTLP_ENDPOINT is set).
  */
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** OpenTelemetry's recommended HTTP server duration buckets, in seconds. */
 export const HTTP_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
@@ -26,6 +26,8 @@ export function addSink(sink: MetricSink): () => void {
 
 /** The process registry: business counters and job durations. */
 export const processRegistry = new Registry();
+// Memory, CPU, event-loop lag and GC of this process (the storm operations dashboard, the soak bench).
+collectDefaultMetrics({ register: processRegistry });
 
 const jobDuration = new Histogram({
   name: 'stormops_job_duration_seconds',
@@ -79,6 +81,25 @@ const leaderGauge = new Gauge({
   help: '1 while this process leads the periodic work (advisory lock on server Postgres; always 1 embedded).',
   registers: [processRegistry],
 });
+
+const sliEvents = new Counter({
+  name: 'stormops_slo_events_total',
+  help: 'SLI events jobs recorded in this process (e.g. scoring freshness), by series; the Prometheus SLO rules read them.',
+  labelNames: ['series'] as const,
+  registers: [processRegistry],
+});
+const sliGood = new Counter({
+  name: 'stormops_slo_good_events_total',
+  help: 'Good SLI events jobs recorded in this process, by series.',
+  labelNames: ['series'] as const,
+  registers: [processRegistry],
+});
+
+/** Counts job SLI events for Prometheus as well (slo.events.ts writes them to the database for the built-in monitor). */
+export function recordSliEvents(series: string, good: number, total: number): void {
+  sliEvents.labels(series).inc(total);
+  sliGood.labels(series).inc(good);
+}
 
 export function recordPeriodicRun(task: string, outcome: 'ok' | 'error'): void {
   periodicRuns.labels(task, outcome).inc();

@@ -5,6 +5,7 @@
  */
 import type { Database } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
+import { recordSliEvents } from '../../telemetry/metrics.ts';
 import { addToBuckets } from './slo.repo.ts';
 import { BUCKET_MS } from './slo.recorder.ts';
 
@@ -36,4 +37,5 @@ export async function recordJobEvent(db: Database, event: JobEvent): Promise<voi
   await db.withPlatform((trx) =>
     addToBuckets(trx, [{ series: event.series, bucketStart, good: c.good, total: c.total }]),
   );
+  recordSliEvents(event.series, c.good, c.total);
 }
