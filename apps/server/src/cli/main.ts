@@ -18,6 +18,7 @@ import { registerModelCommands } from '../domains/models/models.cli.ts';
 import { registerHealthCommands } from '../domains/observability/data-health.cli.ts';
 import { registerPilotCommands } from '../domains/pilot/pilot.cli.ts';
 import { registerSloCommands } from '../domains/slo/slo.cli.ts';
+import { registerOpsCommands } from '../domains/ops/ops.cli.ts';
 import { registerStartCommand } from '../start/start.cli.ts';
 import { createRuntime, reportError, type CliRuntime } from './runtime.ts';
 
@@ -43,6 +44,7 @@ export function buildProgram(rt: CliRuntime): Command {
   registerOutcomeCommands(program, rt);
   registerAnalyzeCommands(program, rt);
   registerSloCommands(program, rt);
+  registerOpsCommands(program, rt);
   for (const cmd of program.commands) propagate(cmd);
   return program;
 }
