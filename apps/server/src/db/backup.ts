@@ -6,12 +6,11 @@
  * data-folder tarball, pg_dump's custom format): both carry the whole database (roles' grants, row-level security,
  * functions, per-storm tables) without a second description of the schema to keep in step with the migrations.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import pg from 'pg';
 import type { Config } from '../config.ts';
 import { AppError } from '../errors.ts';
 import {
@@ -27,7 +26,7 @@ import {
 } from './backup-file.ts';
 import type { Database, RawQuery } from './database.ts';
 import { lockDataDir } from './data-dir-lock.ts';
-import { ensureRoles, pgRestore } from './pg-tools.ts';
+import { ensureRoles, pgRestore, requireEmpty, withClient, withScratchDatabase } from './pg-tools.ts';
 
 export interface BackupView {
   backup_id: string;
@@ -236,48 +235,8 @@ async function withRestoredPGlite<T>(
   }
 }
 
-async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: url, options: '-c TimeZone=UTC' });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
-
 function sumsAt(url: string): Promise<Record<string, TableSum>> {
   return withClient(url, (c) => tableSums((text) => c.query<Record<string, unknown>>(text)));
-}
-
-async function requireEmpty(url: string): Promise<void> {
-  const n = await withClient(url, async (c) => {
-    const r = await c.query<{ n: string }>(
-      "select count(*) as n from pg_class c join pg_namespace s on s.oid = c.relnamespace where s.nspname = 'public' and c.relkind in ('r', 'p')",
-    );
-    return Number(r.rows[0]?.n);
-  });
-  if (n > 0)
-    throw new AppError(
-      'CONFLICT',
-      `database ${new URL(url).pathname.slice(1)} is not empty (${n} tables): restore into a new database`,
-    );
-}
-
-/** Creates a scratch database beside `serverUrl`'s, runs `fn` with its URL, drops it. */
-async function withScratchDatabase<T>(serverUrl: string, fn: (url: string) => Promise<T>): Promise<T> {
-  const name = `stormops_verify_${randomBytes(6).toString('hex')}`;
-  await withClient(serverUrl, async (c) => {
-    await c.query(`create database ${name}`);
-    await ensureRoles(c);
-  });
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  try {
-    return await fn(url.toString());
-  } finally {
-    await withClient(serverUrl, (c) => c.query(`drop database if exists ${name} with (force)`));
-  }
 }
 
 export interface BackupStatus {

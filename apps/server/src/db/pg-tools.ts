@@ -1,6 +1,7 @@
 /** The PostgreSQL client tools a server-Postgres backup needs (pg_dump is in database.ts), and the cluster's roles. */
 import { spawn } from 'node:child_process';
-import type pg from 'pg';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { AppError } from '../errors.ts';
 import { payloadStream } from './backup-file.ts';
 
@@ -45,4 +46,44 @@ export function pgRestore(url: string, path: string, start: number): Promise<voi
     child.stdin.on('error', () => {}); // pg_restore stopped reading: its exit code says why
     input.pipe(child.stdin);
   });
+}
+
+export async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: url, options: '-c TimeZone=UTC' });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+export async function requireEmpty(url: string): Promise<void> {
+  const n = await withClient(url, async (c) => {
+    const r = await c.query<{ n: string }>(
+      "select count(*) as n from pg_class c join pg_namespace s on s.oid = c.relnamespace where s.nspname = 'public' and c.relkind in ('r', 'p')",
+    );
+    return Number(r.rows[0]?.n);
+  });
+  if (n > 0)
+    throw new AppError(
+      'CONFLICT',
+      `database ${new URL(url).pathname.slice(1)} is not empty (${n} tables): restore into a new database`,
+    );
+}
+
+/** Creates a scratch database beside `serverUrl`'s, runs `fn` with its URL, drops it. */
+export async function withScratchDatabase<T>(serverUrl: string, fn: (url: string) => Promise<T>): Promise<T> {
+  const name = `stormops_verify_${randomBytes(6).toString('hex')}`;
+  await withClient(serverUrl, async (c) => {
+    await c.query(`create database ${name}`);
+    await ensureRoles(c);
+  });
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  try {
+    return await fn(url.toString());
+  } finally {
+    await withClient(serverUrl, (c) => c.query(`drop database if exists ${name} with (force)`));
+  }
 }

@@ -65,7 +65,9 @@ describeEachDatabase('telemetry', (t) => {
     const b = await buildApp({ db, platformToken: TOKEN, telemetry: { recorder: false } });
     await a.inject({ method: 'GET', url: '/healthz' });
     const count = async (app: typeof a) =>
-      /http_route="\/healthz"[^}]*\} (\d+)/.exec((await app.inject({ method: 'GET', url: '/metrics' })).body)?.[1];
+      /_count\{[^}]*http_route="\/healthz"[^}]*\} (\d+)/.exec(
+        (await app.inject({ method: 'GET', url: '/metrics' })).body,
+      )?.[1];
     // onResponse runs once the reply is sent, which may be after inject() resolves: wait for the count.
     await vi.waitFor(async () => expect(await count(a)).toBe('1'));
     expect(await count(b)).toBeUndefined();
