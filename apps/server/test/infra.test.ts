@@ -19,6 +19,8 @@ const ROOT = resolve(import.meta.dirname, '../../..');
 const has = (tool: string) => spawnSync(tool, ['--version'], { stdio: 'ignore' }).status === 0;
 const COMPOSE = has('docker-compose');
 const PROMTOOL = has('promtool');
+const noCompose = COMPOSE ? '' : ' [skipped: docker-compose not installed]';
+const noPromtool = PROMTOOL ? '' : ' [skipped: promtool not installed]';
 if (!COMPOSE)
   console.warn('infra.test: docker-compose not installed (apt-get install docker-compose): compose checks skipped');
 if (!PROMTOOL) console.warn('infra.test: promtool not installed (apt-get install prometheus): rule unit tests skipped');
@@ -68,7 +70,7 @@ async function composeConfig(profile: string): Promise<Record<string, ComposeSer
 
 describe('deployment profiles', () => {
   it.skipIf(!COMPOSE)(
-    'docker-compose parses both profiles; dev runs StormOps and Postgres, prod adds the telemetry stack',
+    `docker-compose parses both profiles; dev runs StormOps and Postgres, prod adds the telemetry stack${noCompose}`,
     async () => {
       for (const profile of ['dev', 'prod']) {
         const r = spawnSync(
@@ -92,19 +94,22 @@ describe('deployment profiles', () => {
     },
   );
 
-  it.skipIf(!COMPOSE)('gives the stormops service only variables the config accepts, in both profiles', async () => {
-    for (const profile of ['dev', 'prod']) {
-      const env = (await composeConfig(profile))['stormops']?.environment ?? {};
-      // The postgres and Grafana images read their own variables from the same profile file.
-      const ours = Object.keys(env).filter((k) => !/^(POSTGRES_|GF_)/.test(k));
-      expect(ours.length).toBeGreaterThan(3);
-      expect(
-        ours.filter((k) => !CONFIG_VARIABLES.includes(k)),
-        `${profile}: variables the config does not accept`,
-      ).toEqual([]);
-      expect(env['STORMOPS_PROFILE']).toBe(profile);
-    }
-  });
+  it.skipIf(!COMPOSE)(
+    `gives the stormops service only variables the config accepts, in both profiles${noCompose}`,
+    async () => {
+      for (const profile of ['dev', 'prod']) {
+        const env = (await composeConfig(profile))['stormops']?.environment ?? {};
+        // The postgres and Grafana images read their own variables from the same profile file.
+        const ours = Object.keys(env).filter((k) => !/^(POSTGRES_|GF_)/.test(k));
+        expect(ours.length).toBeGreaterThan(3);
+        expect(
+          ours.filter((k) => !CONFIG_VARIABLES.includes(k)),
+          `${profile}: variables the config does not accept`,
+        ).toEqual([]);
+        expect(env['STORMOPS_PROFILE']).toBe(profile);
+      }
+    },
+  );
 
   it('has profile files whose variables the config accepts and parses, or another service reads', async () => {
     const compose = await readFile(join(ROOT, 'docker-compose.yml'), 'utf8');
@@ -129,7 +134,7 @@ describe('Prometheus rules', () => {
     expect(committed, 'infra/prometheus/slo-rules.yml is stale: run npm run infra:rules').toBe(renderSloRules());
   });
 
-  it.skipIf(!PROMTOOL)('pass promtool check and their unit tests', () => {
+  it.skipIf(!PROMTOOL)(`pass promtool check and their unit tests${noPromtool}`, () => {
     const dir = join(ROOT, 'infra/prometheus');
     const check = spawnSync('promtool', ['check', 'config', 'prometheus.yml'], { cwd: dir, encoding: 'utf8' });
     expect(check.status, check.stdout + check.stderr).toBe(0);
