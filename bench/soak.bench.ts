@@ -47,14 +47,27 @@ interface Acked {
 
 class Recorder {
   latencies: number[] = [];
+  /** Per step ('create storm', 'upload', ...), to say where the time goes. */
+  byStep = new Map<string, number[]>();
+  /** Upload accepted to import completed, per import. */
+  importMs: number[] = [];
   errors = 0;
   firstError: string | undefined;
-  async call(url: string, init: RequestInit, expect: number): Promise<Record<string, unknown> | undefined> {
+  async call(
+    step: string,
+    url: string,
+    init: RequestInit,
+    expect: number,
+  ): Promise<Record<string, unknown> | undefined> {
     const started = performance.now();
     try {
       const res = await fetch(url, init);
       const body = (await res.json()) as Record<string, unknown>;
-      this.latencies.push(performance.now() - started);
+      const ms = performance.now() - started;
+      this.latencies.push(ms);
+      const list = this.byStep.get(step) ?? [];
+      list.push(ms);
+      this.byStep.set(step, list);
       if (res.status !== expect) {
         this.errors++;
         this.firstError ??= `${init.method ?? 'GET'} ${url}: ${res.status} ${JSON.stringify(body).slice(0, 200)}`;
@@ -82,6 +95,7 @@ async function contractor(
   const json = { ...auth, 'content-type': 'application/json' };
   for (let i = 0; performance.now() < until; i++) {
     const storm = await rec.call(
+      'create storm',
       `${api.url}/v1/storms`,
       { method: 'POST', headers: json, body: JSON.stringify({ event_id: `SOAK_${vu}_${i}`, name: `soak ${vu}/${i}` }) },
       201,
@@ -90,6 +104,7 @@ async function contractor(
     const ack: Acked = { tenantId, stormId: String(storm['storm_id']) };
     acked.push(ack);
     const job = await rec.call(
+      'upload properties',
       `${api.url}/v1/storms/${ack.stormId}/properties/import`,
       {
         method: 'POST',
@@ -99,17 +114,29 @@ async function contractor(
       202,
     );
     if (!job) continue;
+    const accepted = performance.now();
     for (;;) {
-      const s = await rec.call(`${api.url}/v1/imports/${String(job['import_id'])}`, { headers: auth }, 200);
+      const s = await rec.call(
+        'poll import',
+        `${api.url}/v1/imports/${String(job['import_id'])}`,
+        { headers: auth },
+        200,
+      );
       if (!s || s['status'] === 'failed' || s['status'] === 'interrupted') break;
       if (s['status'] === 'completed') {
         ack.inserted = Number(s['inserted']);
+        rec.importMs.push(performance.now() - accepted);
         break;
       }
       await new Promise((r) => setTimeout(r, 50));
     }
-    await rec.call(`${api.url}/v1/storms/${ack.stormId}/properties?limit=100`, { headers: auth }, 200);
-    await rec.call(`${api.url}/v1/storms?limit=20`, { headers: auth }, 200);
+    await rec.call(
+      'list properties',
+      `${api.url}/v1/storms/${ack.stormId}/properties?limit=100`,
+      { headers: auth },
+      200,
+    );
+    await rec.call('list storms', `${api.url}/v1/storms?limit=20`, { headers: auth }, 200);
   }
 }
 
@@ -168,6 +195,16 @@ export async function run(ctx: BenchContext): Promise<BenchFigure[]> {
       const sorted = [...rec.latencies].sort((a, b) => a - b);
       const missing = await lost(url, acked);
       const imports = acked.filter((a) => a.inserted !== undefined);
+      for (const [step, ms] of rec.byStep) {
+        const st = [...ms].sort((a, b) => a - b);
+        ctx.log(
+          `${step}: ${st.length} calls, p50 ${percentile(st, 0.5).toFixed(0)} ms, p99 ${percentile(st, 0.99).toFixed(0)} ms`,
+        );
+      }
+      const imp = [...rec.importMs].sort((a, b) => a - b);
+      ctx.log(
+        `import accepted -> completed: p50 ${percentile(imp, 0.5).toFixed(0)} ms, p99 ${percentile(imp, 0.99).toFixed(0)} ms`,
+      );
       for (const m of memory) ctx.log(`t=${m.at_s}s rss ${m.rss_mb.join(' / ')} MB`);
       if (rec.firstError) ctx.log(`first error: ${rec.firstError}`);
       const first = memory[0]?.rss_mb ?? [];
@@ -180,6 +217,16 @@ export async function run(ctx: BenchContext): Promise<BenchFigure[]> {
         { name: 'latency p99', value: percentile(sorted, 0.99), unit: 'ms' },
         { name: 'storms created', value: acked.length, unit: 'storms' },
         { name: 'imports completed', value: imports.length, unit: 'imports', notes: `${ROWS_PER_IMPORT} rows each` },
+        { name: 'import accepted to completed p50', value: percentile(imp, 0.5), unit: 'ms' },
+        ...[...rec.byStep].map(([step, ms]) => {
+          const st = [...ms].sort((a, b) => a - b);
+          return {
+            name: `${step} p50`,
+            value: percentile(st, 0.5),
+            unit: 'ms',
+            notes: `p99 ${percentile(st, 0.99).toFixed(0)} ms over ${st.length} calls`,
+          };
+        }),
         {
           name: 'errors',
           value: rec.errors,
