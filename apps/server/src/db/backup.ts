@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import type { Config } from '../config.ts';
@@ -65,7 +65,7 @@ export async function createBackup(db: Database, path: string, opts: { verify?: 
       backup_id: randomUUID(),
       database_kind: db.kind,
       created_at: new Date().toISOString(),
-      payload_bytes: (await readFile(payload)).byteLength,
+      payload_bytes: (await stat(payload)).size,
       payload_sha256: await sha256OfFile(payload),
       migrations: seen.migrations,
       tables: seen.tables,
