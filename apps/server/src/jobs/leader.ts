@@ -79,7 +79,10 @@ export class AdvisoryLeader implements Leader {
   private async connect(): Promise<pg.Client> {
     const client = new pg.Client({ connectionString: this.opts.url, application_name: 'stormops-leader' });
     // A dropped session surfaces here between steps; the lock went with it.
-    client.on('error', (err) => this.lost(err));
+    // Only the current client's loss counts: a client already given up may still report its end late.
+    client.on('error', (err) => {
+      if (this.client === client) this.lost(err);
+    });
     client.on('end', () => {
       if (this.client === client) this.lost(new Error('leader connection ended'));
     });
