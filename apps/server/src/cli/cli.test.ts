@@ -1,9 +1,15 @@
 /** The CLI in-process: the script shapes of the playbook, one-line errors and exit codes. */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { loadConfig } from '../config.ts';
 import { describeEachDatabase } from '../../test/databases.ts';
 import { main } from './main.ts';
 import { createRuntime } from './runtime.ts';
+import { scoredStorm } from '../domains/policy/test-fixtures.ts';
+import { applyPolicy } from '../domains/policy/policy.service.ts';
 
 describeEachDatabase('CLI', (t) => {
   async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -54,8 +60,65 @@ describeEachDatabase('CLI', (t) => {
     expect(listed.out).toContain('Cli Roofing');
     const storms = await cli('storm', 'list', '--tenant', tenant.tenant_id, '--json');
     expect(JSON.parse(storms.out)).toHaveLength(1);
+    // A group's option and its sub-commands' own: `health rates --storm X` reaches the sub-command.
+    for (const sub of ['rates', 'drift', 'history']) {
+      const r = await cli('health', sub, '--storm', storm.storm_id, '--json');
+      expect({ sub, code: r.code, err: r.err }).toEqual({ sub, code: 0, err: '' });
+    }
+    expect((await cli('health')).err).toContain("required option '--storm <id>'");
     const flags = await cli('tenant', 'flags', '--tenant', tenant.tenant_id, '--flag', 'sso=true', '--json');
     expect(JSON.parse(flags.out).feature_flags.sso).toBe(true);
+  });
+
+  it("logs an outcome by the storm's event id, as the playbook's log_outcome passes it", async () => {
+    const { tenant, storm } = await scoredStorm(t().db, 20, 7);
+    const [propertyId] = await t().db.withTenant(tenant.tenantId, async (trx) =>
+      (
+        await sql<{ property_id: string }>`select property_id from property where storm_id = ${storm.storm_id}`.execute(
+          trx,
+        )
+      ).rows.map((r) => r.property_id),
+    );
+    const log = (eventId: string) =>
+      cli(
+        'outcome',
+        'log',
+        '--event-id',
+        eventId,
+        '--tenant',
+        tenant.tenantId,
+        '--property',
+        propertyId!,
+        '--converted',
+        'true',
+        '--value',
+        '12000',
+        '--json',
+      );
+    const ok = await log(storm.event_id);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.out)).toMatchObject({ event_id: storm.event_id, property_id: propertyId, converted: true });
+    const wrong = await log('SOME_OTHER_EVENT');
+    expect(wrong.code).toBe(2);
+    expect(wrong.err).toContain(`belongs to storm ${storm.event_id}, not SOME_OTHER_EVENT`);
+  });
+
+  it('writes a PDF report to pilot-<storm>.pdf when no --out is given', async () => {
+    const { storm, ctx } = await scoredStorm(t().db, 200, 8);
+    await applyPolicy(ctx, { stormId: storm.storm_id, mode: 'moderate', seed: 3 });
+    const dir = await mkdtemp(join(tmpdir(), 'stormops-pdf-'));
+    const cwd = process.cwd();
+    process.chdir(dir); // tests run in forks, so the working folder is this file's own
+    try {
+      const r = await cli('pilot', 'run', '--storm', storm.storm_id, '--format', 'pdf', '--json');
+      expect(r.err).toBe('');
+      expect(JSON.parse(r.out)).toMatchObject({ file: `pilot-${storm.storm_id}.pdf`, format: 'pdf' });
+      const pdf = await readFile(join(dir, `pilot-${storm.storm_id}.pdf`));
+      expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    } finally {
+      process.chdir(cwd);
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it.each([

@@ -27,6 +27,9 @@ export function buildProgram(rt: CliRuntime): Command {
     .description('StormOps: which doors to knock after a hail storm, and proof that knocking paid.')
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
+    // Options belong to the command they follow, so a group and its sub-commands can share one (`health --storm`,
+    // `health rates --storm`); each group that does so enables it too.
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeOut: (s) => rt.out.write(s), writeErr: (s) => rt.err.write(s) });
   registerStartCommand(program, rt);

@@ -1,7 +1,13 @@
 /** Human-readable output for the CLI: objects as aligned `key: value` lines, arrays of objects as tables. */
 
+/** A number as a person reads it: six significant digits at most (13.900000000000002 reads 13.9); JSON stays exact. */
+export function humanNumber(value: number): string {
+  return Number.isInteger(value) || !Number.isFinite(value) ? String(value) : String(Number(value.toPrecision(6)));
+}
+
 function cell(value: unknown): string {
   if (value === null || value === undefined) return '-';
+  if (typeof value === 'number') return humanNumber(value);
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
 }

@@ -8,20 +8,25 @@ export function registerHealthCommands(program: Command, rt: CliRuntime): void {
   const health = program
     .command('health')
     .description("a storm's data health: status and issues (run with a sub-command for rates, drift or history)")
-    .requiredOption('--storm <id>', 'storm id')
+    // The storm option belongs to whichever command it follows, and is checked here rather than by commander: a
+    // required option on this parent was demanded of `health rates --storm X` too, whose X went to the parent.
+    .enablePositionalOptions()
+    .option('--storm <id>', 'storm id (required)')
     .option('--json', 'print JSON')
-    .action((o: { storm: string; json?: boolean }) =>
-      rt.run(
-        o,
-        (ctx) => service.getHealthDashboard(ctx, o.storm),
-        (r) =>
-          [
-            `Health: ${r.health_status}`,
-            r.issues.length
-              ? table(r.issues.map((i) => ({ severity: i.severity, check: i.check, message: i.message })))
-              : 'No issues.',
-          ].join('\n'),
-      ),
+    .action((o: { storm?: string; json?: boolean }) =>
+      o.storm === undefined
+        ? health.error("error: required option '--storm <id>' not specified")
+        : rt.run(
+            o,
+            (ctx) => service.getHealthDashboard(ctx, o.storm!),
+            (r) =>
+              [
+                `Health: ${r.health_status}`,
+                r.issues.length
+                  ? table(r.issues.map((i) => ({ severity: i.severity, check: i.check, message: i.message })))
+                  : 'No issues.',
+              ].join('\n'),
+          ),
     );
   health
     .command('rates')

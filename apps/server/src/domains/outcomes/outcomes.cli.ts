@@ -26,7 +26,9 @@ export function registerOutcomeCommands(program: Command, rt: CliRuntime): Comma
   outcome
     .command('log')
     .description('log one outcome (a later one for the same property supersedes it; both are kept)')
-    .requiredOption('--storm <id>', 'storm id')
+    .option('--storm <id>', 'storm id (or --event-id with --tenant)')
+    .option('--event-id <id>', "the storm's event id, as the playbook's log_outcome takes it")
+    .option('--tenant <id>', 'tenant id (with --event-id)')
     .requiredOption('--property <id>', 'property id')
     .requiredOption('--converted <bool>', 'true | false')
     .option('--value <dollars>', 'job value in dollars')
@@ -34,7 +36,9 @@ export function registerOutcomeCommands(program: Command, rt: CliRuntime): Comma
     .option('--json', 'print JSON')
     .action(
       (o: {
-        storm: string;
+        storm?: string;
+        eventId?: string;
+        tenant?: string;
         property: string;
         converted: string;
         value?: string;
@@ -46,7 +50,9 @@ export function registerOutcomeCommands(program: Command, rt: CliRuntime): Comma
           throw new AppError('VALIDATION', '--value must be a number of dollars');
         return rt.run(o, (ctx) =>
           service.logOutcome(ctx, {
-            stormId: o.storm,
+            ...(o.storm ? { stormId: o.storm } : {}),
+            ...(o.eventId ? { eventId: o.eventId } : {}),
+            ...(o.tenant ? { tenantId: o.tenant } : {}),
             propertyId: o.property,
             converted: bool(o.converted),
             ...(value !== undefined ? { value } : {}),

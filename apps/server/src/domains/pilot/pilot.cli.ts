@@ -18,7 +18,7 @@ export function registerPilotCommands(program: Command, rt: CliRuntime): void {
     .requiredOption('--storm <id>', 'storm id')
     .option('--mode <mode>', "the policy mode the arms were assigned with (checked against the storm's)")
     .option('--format <format>', PILOT_FORMATS.join(' | '))
-    .option('--out <file>', 'write the report here (required for pdf)')
+    .option('--out <file>', 'write the report here (pdf: pilot-<storm>.pdf by default)')
     .option('--alpha <alpha>', 'significance level for intervals and tests', '0.05')
     .option('--json', 'print JSON')
     .action(
@@ -33,22 +33,23 @@ export function registerPilotCommands(program: Command, rt: CliRuntime): void {
         const format = (o.format ?? 'json') as PilotFormat;
         if (!PILOT_FORMATS.includes(format))
           throw new AppError('VALIDATION', `--format must be one of ${PILOT_FORMATS.join(', ')}`);
-        if (format === 'pdf' && !o.out) throw new AppError('VALIDATION', '--format pdf needs --out FILE');
+        // A PDF is never printed to a terminal: it goes to a file named for the storm unless --out says where.
+        const out = o.out ?? (format === 'pdf' ? `pilot-${o.storm}.pdf` : undefined);
         const input: RunPilotInput = {
           stormId: o.storm,
           alpha: Number(o.alpha),
           ...(o.mode ? { policyMode: o.mode } : {}),
         };
-        if (o.out || (o.format && o.format !== 'json')) {
+        if (out || (o.format && o.format !== 'json')) {
           await rt.run(
             o,
             async (ctx) => {
               const results = await runPilot(ctx, input);
               const body = await renderPilotReport(results, format);
-              if (!o.out) return { body };
-              await writeFile(o.out, body);
+              if (!out) return { body };
+              await writeFile(out, body);
               return {
-                file: o.out,
+                file: out,
                 format,
                 bytes: Buffer.byteLength(body),
                 outcome: results.summary.outcome,
