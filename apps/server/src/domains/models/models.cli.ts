@@ -16,6 +16,11 @@ function existing(file: string): string {
   return file;
 }
 
+function leftOut(m: ModelView): string {
+  const n = Number(m.training_source['left_out'] ?? 0);
+  return n > 0 ? ` (${n.toLocaleString('en-US')} rows of other arms left out)` : '';
+}
+
 function summary(m: ModelView): string {
   const metrics = m.holdout_metrics as Record<string, number>;
   return [
@@ -40,11 +45,12 @@ export function registerModelCommands(program: Command, rt: CliRuntime): void {
       "train a model from a past storm's arms and outcomes (--storm) or a property file (--csv); it lands in staging",
     )
     .option('--storm <id>', 'a past storm with treat/hold arms and outcomes')
-    .option('--csv <file>', 'a property file with an arm column and an outcome column')
+    .option('--csv <file>', 'a property file or a plain experiment table with an arm column and an outcome column')
     .option('--tenant <id>', 'tenant (with --csv)')
     .option('--treatment-col <name>', 'arm column of the file', 'arm')
     .option('--outcome-col <name>', 'outcome column of the file (0/1)', 'converted')
-    .option('--treat-value <value>', 'the arm value meaning treated (default: treat/1/true/yes)')
+    .option('--treat-value <value>', 'the arm value meaning treated (default: treat/1/true/yes), with --control-value')
+    .option('--control-value <value>', 'the arm value meaning control; rows of other arms are left out')
     .option('--learner <name>', LEARNERS.join(' | '), 'x-learner')
     .option('--features <list>', 'comma-separated feature names (default: the standard set present in the data)')
     .option('--seed <n>', 'random seed', '1')
@@ -58,6 +64,7 @@ export function registerModelCommands(program: Command, rt: CliRuntime): void {
         treatmentCol: string;
         outcomeCol: string;
         treatValue?: string;
+        controlValue?: string;
         learner: string;
         features?: string;
         seed: string;
@@ -77,7 +84,8 @@ export function registerModelCommands(program: Command, rt: CliRuntime): void {
                       sourceName: basename(o.csv),
                       treatmentCol: o.treatmentCol,
                       outcomeCol: o.outcomeCol,
-                      ...(o.treatValue ? { treatValue: o.treatValue } : {}),
+                      ...(o.treatValue !== undefined ? { treatValue: o.treatValue } : {}),
+                      ...(o.controlValue !== undefined ? { controlValue: o.controlValue } : {}),
                     },
                   }
                 : {}),
@@ -94,7 +102,7 @@ export function registerModelCommands(program: Command, rt: CliRuntime): void {
               holdoutShare: Number(o.holdout),
             }),
           (m) =>
-            `${summary(m)}\ntook ${(m.elapsed_ms / 1000).toFixed(1)} s. Promote it: stormops model promote --model ${m.model_id} --stage production`,
+            `${summary(m)}\nrows used: ${m.rows.treat.toLocaleString('en-US')} treated, ${m.rows.control.toLocaleString('en-US')} control${leftOut(m)}\ntook ${(m.elapsed_ms / 1000).toFixed(1)} s. Promote it: stormops model promote --model ${m.model_id} --stage production`,
         ),
     );
 

@@ -1,6 +1,6 @@
 /** Model registry inputs and views, shared by the SDK, the CLI and the HTTP routes. */
-import type { ByteSource } from '../properties/tabular.ts';
 import type { FeatureSpec } from './features.ts';
+import type { TrainingFile } from './training-data.ts';
 import type { HoldoutMetrics, LearnerName, ScoreReference } from './training.ts';
 
 export const STAGES = ['staging', 'production', 'shadow', 'archived'] as const;
@@ -12,8 +12,8 @@ export interface TrainInput {
   name?: string;
   /** Learn from a past storm of the tenant: its treat/hold arms and logged outcomes. */
   stormId?: string;
-  /** Or from a property file with an arm column and an outcome column. */
-  csv?: { source: ByteSource; sourceName: string; treatmentCol: string; outcomeCol: string; treatValue?: string };
+  /** Or from a file with an arm column and an outcome column: a property file or a plain experiment table. */
+  csv?: TrainingFile;
   learner?: LearnerName;
   features?: string[];
   seed?: number;
@@ -41,6 +41,8 @@ export interface ModelView {
 }
 
 export interface TrainResult extends ModelView {
+  /** Rows used per arm; rows of other arms left out of a plain table are counted in `training_source.left_out`. */
+  rows: { treat: number; control: number };
   elapsed_ms: number;
 }
 

@@ -67,9 +67,14 @@ export async function trainModel(ctx: ServiceContext, input: TrainInput): Promis
     source = {
       kind: 'csv',
       file: input.csv.sourceName,
+      file_kind: labelled.kind,
       treatment_col: input.csv.treatmentCol,
       outcome_col: input.csv.outcomeCol,
+      ...(input.csv.treatValue !== undefined
+        ? { treat_value: input.csv.treatValue, control_value: input.csv.controlValue }
+        : {}),
       skipped_rows: labelled.skipped,
+      left_out: labelled.leftOut,
     };
   } else {
     const fromStorm = await loadStormTraining(ctx, input.stormId as string);
@@ -77,6 +82,12 @@ export async function trainModel(ctx: ServiceContext, input: TrainInput): Promis
     labelled = fromStorm.labelled;
     source = { kind: 'storm', storm_id: input.stormId };
   }
+  if (labelled.kind === 'plain_table' && !input.features)
+    throw new AppError(
+      'VALIDATION',
+      `${input.csv?.sourceName}: a plain table has no standard property features; name the feature columns with --features (leave out anything measured after treatment, such as other outcomes)`,
+      { field: 'features' },
+    );
   const specs = inferSpecs(labelled.rows, input.features ?? DEFAULT_FEATURES);
   const data: TrainingData = {
     dataset: toDataset(labelled.rows, specs),
@@ -100,7 +111,12 @@ export async function trainModel(ctx: ServiceContext, input: TrainInput): Promis
     score_reference: JSON.stringify(reference),
     artifact: JSON.stringify(model.toJSON()),
   });
-  return { ...toView(row), elapsed_ms: Math.round(performance.now() - started) };
+  const treated = labelled.treatment.reduce((n, t) => n + t, 0);
+  return {
+    ...toView(row),
+    rows: { treat: treated, control: labelled.treatment.length - treated },
+    elapsed_ms: Math.round(performance.now() - started),
+  };
 }
 
 /** A trained model as stored (JSON columns as text). */

@@ -3,6 +3,8 @@
  * stages with audit, rollback, scoring a storm bit-identically to the stored artifact, shadow scores, evaluate,
  * and isolation between tenants.
  */
+import { createReadStream } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { loadModel } from '@stormops/uplift';
 import { beforeAll, expect, it } from 'vitest';
@@ -16,6 +18,8 @@ import { toDataset, type FeatureSpec } from './features.ts';
 import * as repo from './models.repo.ts';
 import * as models from './models.service.ts';
 import { scoreStorm } from './scoring.service.ts';
+
+const HILLSTROM = fileURLToPath(new URL('../../../../../../shared/data/hillstrom.csv', import.meta.url));
 
 const csvInput = (count: number, seed: number) => ({
   source: [historyCsv(count, seed)],
@@ -87,6 +91,41 @@ describeEachDatabase('model registry', (t) => {
       code: 'VALIDATION',
       message: expect.stringContaining('seed'),
     });
+  });
+
+  it('trains from a plain experiment table: only the two named arms, rows used per arm, others counted', async () => {
+    const ctx = tenantCtx(t().db, tenantId);
+    const file = {
+      source: createReadStream(HILLSTROM),
+      sourceName: 'hillstrom.csv',
+      treatmentCol: 'segment',
+      treatValue: 'Womens E-Mail',
+      controlValue: 'No E-Mail',
+      outcomeCol: 'visit',
+    };
+    const m = await models.trainModel(ctx, {
+      csv: file,
+      features: ['recency', 'history', 'mens', 'womens', 'zip_code', 'newbie', 'channel'],
+      learner: 't-learner',
+    });
+    expect(m.training_rows).toBe(42_693);
+    expect(m.rows.treat + m.rows.control).toBe(42_693);
+    expect(m.training_source).toMatchObject({ file_kind: 'plain_table', left_out: 64_000 - 42_693 });
+    // zip_code is a label column of the table, not a ZIP: it is kept as a feature with its categories.
+    expect(m.feature_schema.features.find((f) => f.name === 'zip_code')).toMatchObject({
+      kind: 'categorical',
+      categories: ['Rural', 'Surburban', 'Urban'],
+    });
+    // One arm alone would pool the other two into control: refused, as are unnamed features (the table also
+    // holds outcomes measured after treatment).
+    const { controlValue: _, ...oneArm } = { ...file, source: createReadStream(HILLSTROM) };
+    await expect(models.trainModel(ctx, { csv: oneArm, features: ['recency'] })).rejects.toMatchObject({
+      code: 'VALIDATION',
+      message: expect.stringContaining('--control-value'),
+    });
+    await expect(
+      models.trainModel(ctx, { csv: { ...file, source: createReadStream(HILLSTROM) } }),
+    ).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringContaining('--features') });
   });
 
   it('promotes with an audit trail, keeps one production model, and rolls back', async () => {

@@ -6,7 +6,7 @@
 import { sql } from 'kysely';
 import type { ServiceContext } from '../auth/principal.ts';
 import { withStorm } from '../storms/storms.service.ts';
-import type { ImportedProperty } from '../properties/property-row.ts';
+import type { PropertyLike } from './features.ts';
 import type { LabelledRows } from './training-data.ts';
 
 export async function loadStormTraining(
@@ -25,10 +25,12 @@ export async function loadStormTraining(
     return {
       tenantId: storm.tenant_id,
       labelled: {
-        rows: rows as unknown as ImportedProperty[],
+        rows: rows as PropertyLike[],
         treatment: Float64Array.from(rows, (r) => (r.arm === 'treat' ? 1 : 0)),
         outcome: Float64Array.from(rows, (r) => (r.converted ? 1 : 0)),
         skipped: 0,
+        leftOut: 0,
+        kind: 'storm',
       },
     };
   });
