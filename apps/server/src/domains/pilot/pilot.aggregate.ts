@@ -17,6 +17,8 @@ interface BucketRow {
   revenue_cents: number;
   revenue_sq_cents2: number;
   knocked: number;
+  /** Homes with an outcome logged (coverage). */
+  logged: number;
   score_sum: number;
 }
 
@@ -33,6 +35,7 @@ export async function bucketRows(trx: Trx, stormId: string): Promise<BucketRow[]
       coalesce(sum(o.value_cents), 0)::float8 as revenue_cents,
       coalesce(sum(o.value_cents::float8 * o.value_cents), 0)::float8 as revenue_sq_cents2,
       (count(k.property_id))::int as knocked,
+      (count(o.property_id))::int as logged,
       coalesce(sum(a.uplift), 0)::float8 as score_sum
     from a
     left join outcome o on o.property_id = a.property_id and o.is_current and o.storm_id = ${stormId}
@@ -51,6 +54,7 @@ export function armTotals(rows: readonly BucketRow[], arm: 'treat' | 'hold') {
     revenue_cents: Math.round(sum('revenue_cents')),
     revenue_sq_cents2: sum('revenue_sq_cents2'),
     knocked,
+    logged: sum('logged'),
     // A knocked hold home is contamination; treat homes cannot be contaminated.
     contaminated: arm === 'hold' ? knocked : 0,
   };

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import type { CliRuntime } from '../../cli/runtime.ts';
 import { table } from '../../cli/output.ts';
 import { AppError } from '../../errors.ts';
-import { pilotVerdict } from './pilot.format.ts';
+import { pilotVerdict, statusText } from './pilot.format.ts';
 import { PILOT_FORMATS, type PilotFormat } from './pilot.render.ts';
 import { renderPilotReport, runPilot, type RunPilotInput } from './pilot.service.ts';
 
@@ -76,7 +76,7 @@ export function registerPilotCommands(program: Command, rt: CliRuntime): void {
                   criterion: c.name,
                   target: c.target,
                   actual: c.actual,
-                  result: c.pass ? 'PASS' : 'FAIL',
+                  result: statusText(c),
                 })),
               ),
             ].join('\n'),

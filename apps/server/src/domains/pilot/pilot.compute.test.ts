@@ -1,7 +1,9 @@
 import { newcombeInterval, twoProportionZTest } from '@stormops/stats';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../errors.ts';
+import { overTimeChart, overTimeGap } from './charts/pilot-charts.ts';
 import { computePilotResults } from './pilot.compute.ts';
+import { pilotVerdict } from './pilot.format.ts';
 import type { PilotInputs, ScoreBucket } from './pilot.schema.ts';
 
 /**
@@ -315,5 +317,42 @@ describe('computePilotResults: validation', () => {
 
   it('refuses alpha outside (0, 0.5)', () => {
     expect(() => computePilotResults(handInputs(), { alpha: 0.7 })).toThrow(/alpha/);
+  });
+});
+
+describe('a report that cannot mislead', () => {
+  it('gives no verdict below the outcome coverage minimum, and says so first', () => {
+    const inputs = handInputs();
+    inputs.arms.treat.logged = 1000;
+    inputs.arms.hold.logged = 1; // 1 of 250 held-out homes has an outcome
+    const r = computePilotResults(inputs);
+    expect(r.coverage).toMatchObject({ hold: { logged: 1, assigned: 250, share: 0.004 }, sufficient: false });
+    expect(r.summary.outcome).toBe('not_enough_data');
+    expect(r.success_criteria.find((c) => c.key === 'lift')).toMatchObject({ status: 'no_data', pass: false });
+    const verdict = pilotVerdict(r);
+    expect(verdict.startsWith('Warning: Outcomes are logged for 1,000 of 1,000 (100.0%)')).toBe(true);
+    expect(verdict).toContain('not enough data for a verdict');
+    // Full coverage: a verdict as before.
+    inputs.arms.hold.logged = 250;
+    expect(computePilotResults(inputs).summary.outcome).not.toBe('not_enough_data');
+  });
+
+  it('reads "no data" for ROI and CAC when no canvassing cost was recorded, never PASS', () => {
+    const inputs = handInputs();
+    inputs.policy.cost_per_knock_cents = 0;
+    const r = computePilotResults(inputs);
+    for (const key of ['roi', 'cac'] as const)
+      expect(r.success_criteria.find((c) => c.key === key)).toMatchObject({ status: 'no_data', pass: false });
+    expect(r.summary.outcome).not.toBe('success');
+    expect(pilotVerdict(r)).toContain('no data: return on investment; cost per incremental job (cac)');
+  });
+
+  it('says the lift-over-time line needs two days when all outcomes fall on one', () => {
+    const inputs = handInputs();
+    inputs.daily = inputs.daily.slice(-1);
+    const r = computePilotResults(inputs);
+    expect(overTimeGap(r)).toBe('All outcomes so far were logged on 3 Feb 2026: a line needs two days.');
+    expect(overTimeChart(r).primitives).toContainEqual(expect.objectContaining({ kind: 'text', text: overTimeGap(r) }));
+    expect(overTimeGap(computePilotResults(handInputs()))).toBeNull();
   });
 });

@@ -11,6 +11,7 @@ import { overTime } from './pilot.over-time.ts';
 import type {
   ArmOutcome,
   PilotContamination,
+  PilotCoverage,
   PilotMonitor,
   PilotOutcomes,
   PilotResults,
@@ -53,6 +54,7 @@ export function computePilotResults(inputs: PilotInputs, options: PilotOptions =
       crew_hour_cost: dollars(p.policy.crew_hour_cost_cents),
       gross_margin: p.policy.gross_margin,
     },
+    coverage: coverageOf(treat, hold),
     outcomes,
     roi: roiOf(p, analysis),
     srm: srmOf(treat.n, hold.n, p.policy.hold_share),
@@ -64,6 +66,20 @@ export function computePilotResults(inputs: PilotInputs, options: PilotOptions =
   };
   const criteria = successCriteria(judged, p.targets);
   return { ...judged, success_criteria: criteria, summary: summarize(criteria, judged) };
+}
+
+/** Outcome coverage below which (in either arm) the report gives no verdict: documented in docs/roi-methodology.md. */
+export const MIN_OUTCOME_COVERAGE = 0.5;
+
+function coverageOf(treat: ArmInputs, hold: ArmInputs): PilotCoverage | null {
+  if (treat.logged === undefined || hold.logged === undefined) return null;
+  const arm = (a: ArmInputs, logged: number) => ({ logged, assigned: a.n, share: a.n > 0 ? logged / a.n : 0 });
+  const c = { treat: arm(treat, treat.logged), hold: arm(hold, hold.logged) };
+  return {
+    ...c,
+    minimum: MIN_OUTCOME_COVERAGE,
+    sufficient: Math.min(c.treat.share, c.hold.share) >= MIN_OUTCOME_COVERAGE,
+  };
 }
 
 function armCounts(a: ArmInputs) {

@@ -11,21 +11,24 @@ function criterion(
   comparator: SuccessCriterion['comparator'],
   target: number,
   actual: number | null,
+  noData = false,
 ): SuccessCriterion {
-  const pass =
-    actual !== null &&
-    (comparator === '>' ? actual > target : comparator === '<' ? actual < target : actual === target);
-  return { key, name, unit, comparator, target, actual, pass };
+  if (noData || actual === null) return { key, name, unit, comparator, target, actual, pass: false, status: 'no_data' };
+  const pass = comparator === '>' ? actual > target : comparator === '<' ? actual < target : actual === target;
+  return { key, name, unit, comparator, target, actual, pass, status: pass ? 'pass' : 'fail' };
 }
 
 /** The eight criteria in the playbook's order: technical, then business. */
 export function successCriteria(r: Judged, t: SuccessTargets): SuccessCriterion[] {
   const sloCount = Math.max(r.slo.breaches, r.slo.issues.length);
+  // Outcomes too sparse to judge, and no canvassing cost recorded, are "no data": a CAC of $0 is not a pass.
+  const sparse = r.coverage !== null && !r.coverage.sufficient;
+  const noCost = r.roi.cost <= 0;
   return [
-    criterion('lift', 'Treatment beats hold-out by', 'pts', '>', t.lift_pts, r.outcomes.lift.absolute * 100),
-    criterion('roi', 'Return on investment', 'pct', '>', t.roi_pct, r.roi.roi_pct),
+    criterion('lift', 'Treatment beats hold-out by', 'pts', '>', t.lift_pts, r.outcomes.lift.absolute * 100, sparse),
+    criterion('roi', 'Return on investment', 'pct', '>', t.roi_pct, r.roi.roi_pct, sparse || noCost),
     criterion('data_quality', 'Data-quality issues', 'count', '=', 0, r.data_quality.issues.length),
-    criterion('slo', 'SLO breaches', 'count', '=', 0, sloCount),
+    criterion('slo', 'SLO breaches', 'count', '=', 0, sloCount, r.slo.status === 'no_data'),
     criterion('contamination', 'Hold-out properties knocked', 'count', '=', 0, r.contamination.hold_contaminated),
     criterion(
       'incremental_revenue',
@@ -34,8 +37,9 @@ export function successCriteria(r: Judged, t: SuccessTargets): SuccessCriterion[
       '>',
       t.incremental_revenue_cents / 100,
       r.roi.incremental_revenue,
+      sparse,
     ),
-    criterion('cac', 'Cost per incremental job (CAC)', 'usd', '<', t.cac_cents / 100, r.roi.cac),
+    criterion('cac', 'Cost per incremental job (CAC)', 'usd', '<', t.cac_cents / 100, r.roi.cac, sparse || noCost),
     criterion(
       'revenue_per_crew_hour',
       'Incremental revenue per crew hour',
@@ -43,6 +47,7 @@ export function successCriteria(r: Judged, t: SuccessTargets): SuccessCriterion[
       '>',
       t.revenue_per_crew_hour_cents / 100,
       r.roi.revenue_per_crew_hour,
+      sparse,
     ),
   ];
 }
@@ -54,13 +59,17 @@ export function successCriteria(r: Judged, t: SuccessTargets): SuccessCriterion[
  */
 export function summarize(criteria: SuccessCriterion[], r: Judged): PilotResults['summary'] {
   const passed = criteria.filter((c) => c.pass).length;
-  const redLine = r.outcomes.lift.absolute * 100 < 5 || r.roi.roi_pct === null || r.roi.roi_pct < 100;
-  const outcome: PilotOutcome = redLine
-    ? 'unsuccessful'
-    : !r.outcomes.lift.significant
-      ? 'inconclusive'
-      : passed === criteria.length
-        ? 'success'
-        : 'mixed';
+  // An ROI that cannot be computed (no cost recorded) is no red line: its criterion reads "no data" instead.
+  const redLine = r.outcomes.lift.absolute * 100 < 5 || (r.roi.roi_pct !== null && r.roi.roi_pct < 100);
+  const outcome: PilotOutcome =
+    r.coverage !== null && !r.coverage.sufficient
+      ? 'not_enough_data'
+      : redLine
+        ? 'unsuccessful'
+        : !r.outcomes.lift.significant
+          ? 'inconclusive'
+          : passed === criteria.length
+            ? 'success'
+            : 'mixed';
   return { passed, total: criteria.length, outcome };
 }

@@ -53,22 +53,34 @@ export function criterionTarget(c: SuccessCriterion): string {
 }
 
 export const passText = (pass: boolean): string => (pass ? 'PASS' : 'FAIL');
+/** A criterion's cell: PASS, FAIL or NO DATA (nothing to judge is never a pass). */
+export const statusText = (c: SuccessCriterion): string => (c.status === 'no_data' ? 'NO DATA' : passText(c.pass));
 
 /** The call, with how many criteria pass and which do not. */
 function barSentence(r: PilotResults): string {
   const s = r.summary;
-  const failing = r.success_criteria.filter((c) => !c.pass).map((c) => c.name.toLowerCase());
+  const named = (status: SuccessCriterion['status']) =>
+    r.success_criteria.filter((c) => c.status === status).map((c) => c.name.toLowerCase());
+  const [failing, missing] = [named('fail'), named('no_data')];
   const tally = `${s.passed} of ${s.total} success criteria pass`;
-  const notMet = failing.length ? ` (not met: ${failing.join('; ')})` : '';
+  const notMet = [
+    failing.length ? `not met: ${failing.join('; ')}` : '',
+    missing.length ? `no data: ${missing.join('; ')}` : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
+  const notMetText = notMet ? ` (${notMet})` : '';
   switch (s.outcome) {
+    case 'not_enough_data':
+      return `There is not enough data for a verdict yet: log the outcomes of at least ${pct(r.coverage?.minimum ?? 0)} of the homes in each arm (a home with no outcome counts as not signed).`;
     case 'success':
       return `The pilot is a success: ${tally}.`;
     case 'mixed':
-      return `The pilot is a partial success: ${tally}${notMet}.`;
+      return `The pilot is a partial success: ${tally}${notMetText}.`;
     case 'inconclusive':
       return `The pilot is inconclusive: ${tally} on the point estimates${notMet}, but the lift is not statistically significant, so run a larger pilot before deciding.`;
     case 'unsuccessful':
-      return `The pilot did not succeed: ${tally}${notMet}.`;
+      return `The pilot did not succeed: ${tally}${notMetText}.`;
   }
 }
 
@@ -120,9 +132,21 @@ function cautions(r: PilotResults): string[] {
   return out;
 }
 
+/** Outcome coverage, stated first: every number after it stands on these homes. */
+function coverageSentence(r: PilotResults): string {
+  const c = r.coverage;
+  if (!c) return '';
+  const arm = (a: { logged: number; assigned: number; share: number }) =>
+    `${count(a.logged)} of ${count(a.assigned)} (${pct(a.share)})`;
+  const text = `Outcomes are logged for ${arm(c.treat)} homes on the knock list and ${arm(c.hold)} held out.`;
+  return c.sufficient ? text : `Warning: ${text} Below ${pct(c.minimum)} in either arm the figures below mislead.`;
+}
+
 /** The opening paragraph: what happened, in money, and whether it met the bar. */
 export function pilotVerdict(r: PilotResults): string {
-  return [liftSentence(r), moneySentence(r), barSentence(r), ...cautions(r)].join(' ');
+  return [coverageSentence(r), liftSentence(r), moneySentence(r), barSentence(r), ...cautions(r)]
+    .filter(Boolean)
+    .join(' ');
 }
 
 /** Title line, e.g. "Pilot report: DFW Storm Feb 2026 (DFW_STORM_001)". */

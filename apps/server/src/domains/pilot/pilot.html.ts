@@ -24,7 +24,7 @@ h1{font-size:26px;margin:0 0 4px}h2{font-size:18px;margin:32px 0 8px;border-bott
 table{border-collapse:collapse;width:100%;margin:4px 0 6px;font-size:14px}
 th,td{padding:6px 8px;border-bottom:1px solid var(--line);vertical-align:top}th{background:#f6f8fa;text-align:left}
 td.right,th.right{text-align:right}td.center,th.center{text-align:center}
-.PASS{color:var(--pass);font-weight:700}.FAIL{color:var(--fail);font-weight:700}
+.PASS{color:var(--pass);font-weight:700}.FAIL{color:var(--fail);font-weight:700}.DATA{color:var(--muted);font-weight:700}
 .note{color:var(--muted);font-size:12.5px;margin:2px 0 14px}
 figure{margin:12px 0 22px}figure svg{width:100%;height:auto;display:block}
 figcaption{color:var(--muted);font-size:12.5px}

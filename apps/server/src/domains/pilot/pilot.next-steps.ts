@@ -38,6 +38,11 @@ export function pilotNextSteps(r: PilotResults): string[] {
       'Explain the sample-ratio mismatch first (lost outcomes or a broken assignment); until then no figure here can be trusted.',
     );
   switch (r.summary.outcome) {
+    case 'not_enough_data':
+      steps.push(
+        'Log the missing outcomes (stormops outcome import, or the CRM export): signed or not, for every home of both arms that has an answer.',
+      );
+      break;
     case 'success':
       steps.push(
         'Send this report to the contractor and schedule the review call.',
@@ -61,6 +66,10 @@ export function pilotNextSteps(r: PilotResults): string[] {
         );
       break;
   }
-  for (const c of r.success_criteria) if (!c.pass) steps.push(FIXES[c.key](r));
+  for (const c of r.success_criteria) if (c.status === 'fail') steps.push(FIXES[c.key](r));
+  if (r.success_criteria.some((c) => c.key === 'cac' && c.status === 'no_data') && r.roi.cost <= 0)
+    steps.push(
+      'Record the canvassing cost (cost per knock and crew hour cost in the policy parameters): without it ROI and CAC cannot be judged.',
+    );
   return steps.slice(0, 6);
 }

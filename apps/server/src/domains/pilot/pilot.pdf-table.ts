@@ -46,8 +46,14 @@ function drawRow(doc: Doc, t: Table, cells: string[], widths: number[], x: numbe
   let cx = x;
   cells.forEach((c, i) => {
     const w = widths[i] ?? 10;
-    const status = !head && i === t.statusColumn && (c === 'PASS' || c === 'FAIL');
-    const color = status ? (c === 'PASS' ? PDF_COLORS.pass : PDF_COLORS.fail) : PDF_COLORS.ink;
+    const status = !head && i === t.statusColumn && (c === 'PASS' || c === 'FAIL' || c === 'NO DATA');
+    const color = !status
+      ? PDF_COLORS.ink
+      : c === 'PASS'
+        ? PDF_COLORS.pass
+        : c === 'FAIL'
+          ? PDF_COLORS.fail
+          : PDF_COLORS.muted;
     doc
       .font(head || status ? 'Helvetica-Bold' : 'Helvetica')
       .fontSize(SIZE)

@@ -23,6 +23,7 @@ const VERDICT_COLORS = {
   mixed: '#bf8700',
   inconclusive: '#bf8700',
   unsuccessful: '#d1242f',
+  not_enough_data: '#57606a',
 } as const;
 
 function header(doc: Doc, r: PilotResults): number {

@@ -140,6 +140,22 @@ export interface PilotOverTime {
   conclusive_since: string | null;
 }
 
+export interface ArmCoverage {
+  logged: number;
+  assigned: number;
+  /** logged / assigned. */
+  share: number;
+}
+
+/** How many assigned homes have an outcome logged: a home with none counts as not signed, so low coverage misleads. */
+export interface PilotCoverage {
+  treat: ArmCoverage;
+  hold: ArmCoverage;
+  /** Below this share in either arm the report gives no verdict ('not_enough_data'). */
+  minimum: number;
+  sufficient: boolean;
+}
+
 export interface PilotMonitor {
   status: string;
   issues: string[];
@@ -160,9 +176,14 @@ export interface SuccessCriterion {
   /** null when it cannot be computed (e.g. CAC with no incremental job): then pass is false. */
   actual: number | null;
   pass: boolean;
+  /**
+   * 'no_data' when there is nothing to judge (no canvassing cost recorded, no crew hours, no SLO data, outcomes
+   * below the coverage minimum): never a pass.
+   */
+  status: 'pass' | 'fail' | 'no_data';
 }
 
-export type PilotOutcome = 'success' | 'mixed' | 'inconclusive' | 'unsuccessful';
+export type PilotOutcome = 'success' | 'mixed' | 'inconclusive' | 'unsuccessful' | 'not_enough_data';
 
 export interface PilotResults {
   report: 'stormops.pilot';
@@ -184,6 +205,8 @@ export interface PilotResults {
     crew_hour_cost: number;
     gross_margin: number | null;
   };
+  /** null when the inputs did not say how many outcomes were logged. */
+  coverage: PilotCoverage | null;
   outcomes: PilotOutcomes;
   roi: PilotRoi;
   srm: PilotSrm;
@@ -195,7 +218,7 @@ export interface PilotResults {
   slo: PilotMonitor;
   success_criteria: SuccessCriterion[];
   /**
-   * passed / total and the call: 'unsuccessful' when lift < 5 pts or ROI < 100% (the playbook's "If Unsuccessful");
+   * passed / total and the call: 'not_enough_data' when outcome coverage is below its minimum; 'unsuccessful' when lift < 5 pts or ROI < 100% (the playbook's "If Unsuccessful");
    * else 'inconclusive' when the lift is not statistically significant (point estimates alone prove nothing);
    * else 'success' when every criterion passes; otherwise 'mixed'.
    */

@@ -33,6 +33,8 @@ export const armInputs = z.object({
    * equal to hold.knocked). treat: 0 today (reserved, e.g. a treat property later flagged do-not-knock).
    */
   contaminated: count,
+  /** Units with an outcome logged, signed or not (coverage); absent when the source does not know. */
+  logged: count.optional(),
 });
 export type ArmInputs = z.infer<typeof armInputs>;
 

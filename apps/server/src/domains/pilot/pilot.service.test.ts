@@ -83,6 +83,13 @@ describeEachDatabase('pilot runner', (t) => {
     expect(inputs.arms.hold.contaminated).toBe(0);
     expect(inputs.score_buckets.reduce((s, b) => s + b.treat.n + b.hold.n, 0)).toBe(arms.length);
     expect(inputs.daily.at(-1)?.treat.n).toBe(inputs.arms.treat.n);
+    // Every assigned home has an outcome here: full coverage.
+    expect(inputs.arms.treat.logged).toBe(inputs.arms.treat.n);
+    expect(inputs.arms.hold.logged).toBe(inputs.arms.hold.n);
+    // The period: the storm's start, and (no end date) the last day outcomes were logged.
+    expect(inputs.storm).toMatchObject({ starts_on: '2026-02-10', ends_on: inputs.daily.at(-1)?.date });
+    // Platform chores are not the contractor's data quality (no backup was ever recorded in this database).
+    expect(inputs.data_quality.issues.map((i) => i.check)).not.toContain('backup_age');
 
     const results = await runPilot(ctx, { stormId, policyMode: 'moderate' });
     expect(results.outcomes.lift.absolute).toBeCloseTo(
@@ -90,6 +97,7 @@ describeEachDatabase('pilot runner', (t) => {
       12,
     );
     expect(results.roi.roi_pct).toEqual(expect.any(Number));
+    expect(results.coverage).toMatchObject({ sufficient: true, treat: { share: 1 }, hold: { share: 1 } });
     expect(results.success_criteria).toHaveLength(8);
     await expect(runPilot(ctx, { stormId, policyMode: 'aggressive' })).rejects.toMatchObject({ code: 'VALIDATION' });
     const pdf = await renderPilotReport(results, 'pdf');

@@ -5,6 +5,7 @@
  */
 import { AppError } from '../../errors.ts';
 import { PLATFORM, type ServiceContext } from '../auth/principal.ts';
+import { statusOf } from '../observability/data-health.checks.ts';
 import { getHealthDashboard } from '../observability/data-health.service.ts';
 import { getSloDashboard } from '../slo/slo.service.ts';
 import { withStorm } from '../storms/storms.service.ts';
@@ -70,15 +71,20 @@ export async function gatherPilotInputs(ctx: ServiceContext, input: RunPilotInpu
     getHealthDashboard(ctx, input.stormId, { now }),
     gathering.then(({ storm: s }) => sloStatus(ctx, new Date(s.starts_at ?? s.created_at), now)),
   ]);
-  const startsAt = storm.starts_at ?? storm.created_at;
+  // The campaign's period: the storm's own dates, else the days its outcomes were logged (a May 2013 storm does not
+  // read "today to today"), else the day it was created.
+  const startsOn = storm.starts_at
+    ? day(new Date(storm.starts_at))
+    : (daily[0]?.date ?? day(new Date(storm.created_at)));
+  const endsOn = storm.ends_at ? day(new Date(storm.ends_at)) : (daily.at(-1)?.date ?? startsOn);
   const p = run.params;
   return {
     storm: {
       storm_id: storm.storm_id,
       event_id: storm.event_id,
       name: storm.name,
-      starts_on: day(new Date(startsAt)),
-      ends_on: day(new Date(storm.ends_at ?? now)),
+      starts_on: startsOn,
+      ends_on: endsOn < startsOn ? startsOn : endsOn,
     },
     policy: {
       mode: run.mode as 'moderate',
@@ -90,12 +96,19 @@ export async function gatherPilotInputs(ctx: ServiceContext, input: RunPilotInpu
     arms: { treat: armTotals(buckets, 'treat'), hold: armTotals(buckets, 'hold') },
     daily,
     score_buckets: scoreBuckets(buckets),
-    data_quality: {
-      status: health.health_status,
-      issues: health.issues.map((i) => ({ message: i.message, severity: i.severity, check: i.check })),
-    },
+    // The contractor's data only: platform chores (a backup not recorded) are the operator's health, not a reason
+    // for a contractor's pilot to fail its data-quality criterion.
+    data_quality: contractorDataQuality(health),
     slo,
   };
+}
+
+const OPERATOR_CHECKS = new Set(['backup_age']);
+
+function contractorDataQuality(health: Awaited<ReturnType<typeof getHealthDashboard>>): PilotInputs['data_quality'] {
+  const issues = health.issues.filter((i) => !OPERATOR_CHECKS.has(i.check));
+  const status = statusOf(issues);
+  return { status, issues: issues.map((i) => ({ message: i.message, severity: i.severity, check: i.check })) };
 }
 
 export async function runPilot(ctx: ServiceContext, input: RunPilotInput): Promise<PilotResults> {

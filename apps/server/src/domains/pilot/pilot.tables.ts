@@ -2,6 +2,7 @@
  * The report's tables as plain cells (strings), built once and laid out by each renderer: Markdown pipes, HTML
  * <table>, PDF grid. Keeps the three formats saying exactly the same numbers.
  */
+import { overTimeGap } from './charts/pilot-charts.ts';
 import {
   count,
   criterionTarget,
@@ -9,6 +10,7 @@ import {
   day,
   level,
   passText,
+  statusText,
   pct,
   pctValue,
   pts,
@@ -35,7 +37,7 @@ export function criteriaTable(r: PilotResults): Table {
   return {
     title: 'Success criteria',
     header: ['Criterion', 'Target', 'Actual', 'Result'],
-    rows: r.success_criteria.map((c) => [c.name, criterionTarget(c), criterionValue(c, c.actual), passText(c.pass)]),
+    rows: r.success_criteria.map((c) => [c.name, criterionTarget(c), criterionValue(c, c.actual), statusText(c)]),
     align: ['left', 'right', 'right', 'center'],
     statusColumn: 3,
     note: 'Targets from the production pilot playbook; every threshold is strict. Lift is judged on the point estimate; its interval is below.',
@@ -113,9 +115,11 @@ export function overTimeTable(r: PilotResults): Table {
       pValue(q.p_value),
     ]),
     align: ['left', 'right', 'right', 'right'],
-    note: r.over_time.conclusive_since
-      ? `Conclusive (interval excludes 0) from ${day(r.over_time.conclusive_since)}.`
-      : 'The always-valid interval has not excluded 0 yet.',
+    note:
+      overTimeGap(r) ??
+      (r.over_time.conclusive_since
+        ? `Conclusive (interval excludes 0) from ${day(r.over_time.conclusive_since)}.`
+        : 'The always-valid interval has not excluded 0 yet.'),
   };
 }
 

@@ -97,6 +97,14 @@ export function conversionChart(r: PilotResults): Chart {
   };
 }
 
+/** Why the lift-over-time line cannot be drawn (no outcomes, or all on one day), or null when it can. */
+export function overTimeGap(r: PilotResults): string | null {
+  const pts = r.over_time.points;
+  if (pts.length === 0) return 'No outcomes logged yet: the line starts with the first day of outcomes.';
+  if (pts.length === 1) return `All outcomes so far were logged on ${day(pts[0]!.date)}: a line needs two days.`;
+  return null;
+}
+
 /** Cumulative lift by day with the always-valid band; a marker where it first excludes 0. */
 export function overTimeChart(r: PilotResults): Chart {
   const pts = r.over_time.points;
@@ -148,6 +156,18 @@ export function overTimeChart(r: PilotResults): Chart {
       });
     }
   }
+  const gap = overTimeGap(r);
+  if (gap) {
+    p.push({
+      kind: 'text',
+      x: (FRAME.left + FRAME.right) / 2,
+      y: (FRAME.top + FRAME.bottom) / 2,
+      text: gap,
+      size: 10,
+      color: COLORS.muted,
+      anchor: 'middle',
+    });
+  }
   p.push(
     ...legend(FRAME.left, 14, [
       { label: 'cumulative lift', color: COLORS.treat },
@@ -162,9 +182,11 @@ export function overTimeChart(r: PilotResults): Chart {
     width: W,
     height: H,
     primitives: p,
-    alt: r.over_time.conclusive_since
-      ? `Lift conclusive from ${r.over_time.conclusive_since}.`
-      : 'Lift not yet conclusive.',
+    alt:
+      gap ??
+      (r.over_time.conclusive_since
+        ? `Lift conclusive from ${r.over_time.conclusive_since}.`
+        : 'Lift not yet conclusive.'),
   };
 }
 
