@@ -101,6 +101,25 @@ export async function dailySeries(trx: Trx, stormId: string) {
   });
 }
 
+/**
+ * Crew hours measured from the knock log: per canvasser and UTC day, the span from the first knock to the last plus
+ * one door's time. Null when the log cannot measure time: no knocks, or knocks logged in bulk (the measured pace is
+ * over three times the planned one), so the report falls back to the planned pace and says it estimated.
+ */
+export async function knockLogCrewHours(trx: Trx, stormId: string, doorsPerHour: number): Promise<number | null> {
+  const r = await sql<{ hours: number | null; knocks: number }>`
+    select sum(extract(epoch from last_at - first_at) / 3600 + ${1 / doorsPerHour}::float8)::float8 as hours,
+      coalesce(sum(n), 0)::int as knocks
+    from (
+      select canvasser, (knocked_at at time zone 'UTC')::date, min(knocked_at) as first_at, max(knocked_at) as last_at,
+        count(*) as n
+      from knock where storm_id = ${stormId} group by 1, 2
+    ) per_day`.execute(trx);
+  const { hours, knocks } = r.rows[0] ?? { hours: null, knocks: 0 };
+  if (!hours || knocks === 0 || knocks / hours > 3 * doorsPerHour) return null;
+  return hours;
+}
+
 /** The policy run that assigned the storm's arms (the latest applied, not shadow). */
 export async function appliedRun(trx: Trx, stormId: string) {
   const r = await sql<{ mode: string; version: number; params: Record<string, number> }>`

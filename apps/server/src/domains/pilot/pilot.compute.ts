@@ -135,6 +135,7 @@ function roiOf(p: ParsedPilotInputs, an: TwoArmAnalysis): PilotRoi {
     incremental_conversions_ci: [an.lift.absolute_ci[0] * treat.n, an.lift.absolute_ci[1] * treat.n],
     knocks,
     crew_hours: crewHours,
+    crew_hours_source: pol.crew_hours === undefined ? 'estimated' : (pol.crew_hours_source ?? 'given'),
     cost: dollars(cost),
     cac: incConversions > 0 ? dollars(cost / incConversions) : null,
     revenue_per_crew_hour: crewHours > 0 ? dollars(incRevenue / crewHours) : null,

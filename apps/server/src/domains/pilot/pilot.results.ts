@@ -61,6 +61,8 @@ export interface PilotRoi {
   /** Knocks of both arms (a contaminating knock costs too). */
   knocks: number;
   crew_hours: number;
+  /** 'knock_log' when measured from the knock times, 'estimated' from the planned pace, 'given' when supplied. */
+  crew_hours_source: 'knock_log' | 'estimated' | 'given';
   /** knocks x cost per knock + crew hours x crew hour cost, dollars. */
   cost: number;
   /** cost / incremental conversions, dollars; null when incremental conversions <= 0. */

@@ -113,8 +113,10 @@ export const policyInputs = z
     hold_share: z.number().gt(0).lt(1),
     /** Direct cost of one knock in cents (canvasser pay, travel, materials). */
     cost_per_knock_cents: cents.min(0),
-    /** Crew hours spent knocking; give this or doors_per_crew_hour. */
+    /** Crew hours spent knocking (from the knock log); give this or doors_per_crew_hour. */
     crew_hours: z.number().positive().optional(),
+    /** Where crew_hours came from; 'estimated' (knocks / doors_per_crew_hour) when crew_hours is not given. */
+    crew_hours_source: z.enum(['knock_log', 'given']).optional(),
     /** Doors a crew knocks per hour; crew hours = knocks / this when crew_hours is not given. */
     doors_per_crew_hour: z.number().positive().optional(),
     /** Loaded cost of one crew hour in cents, added to the cost when given (default 0: already in cost per knock). */

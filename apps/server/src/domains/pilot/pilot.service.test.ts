@@ -14,6 +14,7 @@ import { scoreStorm } from '../models/scoring.service.ts';
 import { logOutcomes } from '../outcomes/outcomes.service.ts';
 import { logKnocks } from '../policy/crew.service.ts';
 import { applyPolicy } from '../policy/policy.service.ts';
+import { scoredStorm } from '../policy/test-fixtures.ts';
 import { importProperties } from '../properties/properties.service.ts';
 import { createStorm } from '../storms/storms.service.ts';
 import { gatherPilotInputs, renderPilotReport, runPilot } from './pilot.service.ts';
@@ -89,7 +90,7 @@ describeEachDatabase('pilot runner', (t) => {
     // The period: the storm's start, and (no end date) the last day outcomes were logged.
     expect(inputs.storm).toMatchObject({ starts_on: '2026-02-10', ends_on: inputs.daily.at(-1)?.date });
     // Platform chores are not the contractor's data quality (no backup was ever recorded in this database).
-    expect(inputs.data_quality.issues.map((i) => i.check)).not.toContain('backup_age');
+    expect(inputs.data_quality.issues.map((i) => (typeof i === 'string' ? i : i.check))).not.toContain('backup_age');
 
     const results = await runPilot(ctx, { stormId, policyMode: 'moderate' });
     expect(results.outcomes.lift.absolute).toBeCloseTo(
@@ -97,12 +98,46 @@ describeEachDatabase('pilot runner', (t) => {
       12,
     );
     expect(results.roi.roi_pct).toEqual(expect.any(Number));
+    // Knocks logged in one instant cannot measure time: crew hours are estimated from the pace, and labelled so;
+    // labour is costed at the default $25 a crew hour.
+    expect(results.roi).toMatchObject({ crew_hours_source: 'estimated' });
+    expect(results.policy.crew_hour_cost).toBe(25);
     expect(results.coverage).toMatchObject({ sufficient: true, treat: { share: 1 }, hold: { share: 1 } });
     expect(results.success_criteria).toHaveLength(8);
     await expect(runPilot(ctx, { stormId, policyMode: 'aggressive' })).rejects.toMatchObject({ code: 'VALIDATION' });
     const pdf = await renderPilotReport(results, 'pdf');
     expect(Buffer.from(pdf).subarray(0, 5).toString()).toBe('%PDF-');
     expect(String(await renderPilotReport(results, 'md'))).toContain('# Pilot report: pilot (PILOT_1)');
+  });
+
+  it('measures crew hours from the knock log when the knocks are spread over the day', async () => {
+    const { storm, ctx: c, tenant } = await scoredStorm(t().db, 400, 12);
+    await applyPolicy(c, { stormId: storm.storm_id, mode: 'moderate', seed: 2 });
+    const treat = await t().db.withTenant(tenant.tenantId, (trx) =>
+      trx
+        .selectFrom('assignment')
+        .select('property_id')
+        .where('storm_id', '=', storm.storm_id)
+        .where('arm', '=', 'treat')
+        .orderBy('property_id')
+        .execute(),
+    );
+    // Two canvassers, one knock every 3 minutes each, from 14:00 UTC on one day.
+    const start = Date.parse('2026-05-21T14:00:00Z');
+    await logKnocks(c, {
+      stormId: storm.storm_id,
+      knocks: treat.map((a, i) => ({
+        propertyId: a.property_id,
+        canvasser: i % 2 ? 'ann' : 'bob',
+        result: 'no_answer' as const,
+        knockedAt: new Date(start + Math.floor(i / 2) * 180_000).toISOString(),
+      })),
+    });
+    const perCanvasser = Math.ceil(treat.length / 2);
+    const expected = 2 * (((perCanvasser - 1) * 3) / 60 + 8 / 60); // span + one door at 60 doors a day / 8 h
+    const inputs = await gatherPilotInputs(c, { stormId: storm.storm_id });
+    expect(inputs.policy).toMatchObject({ crew_hours_source: 'knock_log' });
+    expect(inputs.policy.crew_hours).toBeCloseTo(expected - (treat.length % 2 ? 3 / 60 : 0), 6);
   });
 
   it('serves the report over HTTP in each format, and never another tenant’s', async () => {

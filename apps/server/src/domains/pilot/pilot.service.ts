@@ -9,7 +9,8 @@ import { statusOf } from '../observability/data-health.checks.ts';
 import { getHealthDashboard } from '../observability/data-health.service.ts';
 import { getSloDashboard } from '../slo/slo.service.ts';
 import { withStorm } from '../storms/storms.service.ts';
-import { appliedRun, armTotals, bucketRows, dailySeries, scoreBuckets } from './pilot.aggregate.ts';
+import { DEFAULT_CREW_HOUR_COST_CENTS } from '../policy/policy.schema.ts';
+import { appliedRun, armTotals, bucketRows, dailySeries, knockLogCrewHours, scoreBuckets } from './pilot.aggregate.ts';
 import { computePilotResults } from './pilot.compute.ts';
 import { renderPilot, type PilotFormat } from './pilot.render.ts';
 import type { PilotInputs, PilotResults } from './pilot.schema.ts';
@@ -63,9 +64,15 @@ export async function gatherPilotInputs(ctx: ServiceContext, input: RunPilotInpu
         `policy_mode: the storm's arms were assigned by the ${run.mode} policy, not ${input.policyMode}`,
       );
     }
-    return { storm, run, buckets: await bucketRows(trx, input.stormId) };
+    const doorsPerHour = Number(run.params['doors_per_day'] ?? 60) / CREW_DAY_HOURS;
+    return {
+      storm,
+      run,
+      buckets: await bucketRows(trx, input.stormId),
+      crewHours: await knockLogCrewHours(trx, input.stormId, doorsPerHour),
+    };
   });
-  const [{ storm, run, buckets }, daily, health, slo] = await Promise.all([
+  const [{ storm, run, buckets, crewHours }, daily, health, slo] = await Promise.all([
     gathering,
     withStorm(ctx, input.stormId, (trx) => dailySeries(trx, input.stormId)),
     getHealthDashboard(ctx, input.stormId, { now }),
@@ -91,6 +98,8 @@ export async function gatherPilotInputs(ctx: ServiceContext, input: RunPilotInpu
       hold_share: Number(p['hold_share']),
       cost_per_knock_cents: Number(p['cost_per_knock_cents'] ?? 0),
       doors_per_crew_hour: Number(p['doors_per_day'] ?? 60) / CREW_DAY_HOURS,
+      ...(crewHours !== null ? { crew_hours: crewHours, crew_hours_source: 'knock_log' as const } : {}),
+      crew_hour_cost_cents: Number(p['crew_hour_cost_cents'] ?? DEFAULT_CREW_HOUR_COST_CENTS),
       gross_margin: p['margin'] === undefined ? null : Number(p['margin']),
     },
     arms: { treat: armTotals(buckets, 'treat'), hold: armTotals(buckets, 'hold') },

@@ -85,7 +85,15 @@ export function roiTable(r: PilotResults): Table {
       ['Incremental signed jobs', count(o.incremental_conversions), range(o.incremental_conversions_ci, count)],
       ['Incremental revenue', usd(o.incremental_revenue), range(o.incremental_revenue_ci, usd)],
       ['Knocks (both arms)', count(o.knocks), ''],
-      ['Crew hours', count(o.crew_hours), ''],
+      [
+        'Crew hours',
+        count(o.crew_hours),
+        o.crew_hours_source === 'knock_log'
+          ? 'from the knock log'
+          : o.crew_hours_source === 'estimated'
+            ? 'estimated from the planned pace'
+            : 'as given',
+      ],
       ['Canvassing cost', usd(o.cost), ''],
       [
         `ROI (${o.basis === 'gross_margin' ? `on ${pct(o.gross_margin ?? 1)} gross margin` : 'on revenue'})`,

@@ -17,11 +17,19 @@ export const policyParams = z
     doors_per_day: z.number().int().min(1).max(1_000),
     days: z.number().int().min(1).max(365),
     cost_per_knock_cents: z.number().int().min(0).max(10_000_000),
+    /**
+     * Loaded labour cost of one crew hour (pay, payroll taxes, vehicle), counted in the pilot's ROI beside the cost
+     * per knock. Default $25 (DEFAULT_CREW_HOUR_COST_CENTS); parameters stored before it existed read the default.
+     */
+    crew_hour_cost_cents: z.number().int().min(0).max(10_000_000).default(2_500),
     job_value_cents: z.number().int().min(1).max(1_000_000_000),
     margin: z.number().gt(0).max(1),
   })
   .strict();
-export type PolicyParams = z.infer<typeof policyParams>;
+export type PolicyParams = z.output<typeof policyParams>;
+
+/** $25 a crew hour: a canvasser's loaded cost (see docs/policy.md for the planning ranges behind it). */
+export const DEFAULT_CREW_HOUR_COST_CENTS = 2_500;
 
 /** Built-in version 1 of each mode (docs/policy.md explains every number). */
 export const DEFAULT_PARAMS: Record<PolicyMode, PolicyParams> = {
@@ -33,6 +41,7 @@ export const DEFAULT_PARAMS: Record<PolicyMode, PolicyParams> = {
     doors_per_day: 60,
     days: 7,
     cost_per_knock_cents: 1_500,
+    crew_hour_cost_cents: 2_500,
     job_value_cents: 1_200_000,
     margin: 0.3,
   },
@@ -44,6 +53,7 @@ export const DEFAULT_PARAMS: Record<PolicyMode, PolicyParams> = {
     doors_per_day: 60,
     days: 10,
     cost_per_knock_cents: 1_500,
+    crew_hour_cost_cents: 2_500,
     job_value_cents: 1_200_000,
     margin: 0.3,
   },
@@ -55,6 +65,7 @@ export const DEFAULT_PARAMS: Record<PolicyMode, PolicyParams> = {
     doors_per_day: 70,
     days: 14,
     cost_per_knock_cents: 1_500,
+    crew_hour_cost_cents: 2_500,
     job_value_cents: 1_200_000,
     margin: 0.3,
   },
@@ -66,6 +77,7 @@ export const DEFAULT_PARAMS: Record<PolicyMode, PolicyParams> = {
     doors_per_day: 60,
     days: 10,
     cost_per_knock_cents: 1_500,
+    crew_hour_cost_cents: 2_500,
     job_value_cents: 1_200_000,
     margin: 0.3,
   },
