@@ -19,6 +19,7 @@ import * as properties from './domains/properties/properties.service.ts';
 import * as stormReports from './domains/storm-reports/storm-reports.service.ts';
 import * as models from './domains/models/models.service.ts';
 import * as dataHealth from './domains/observability/data-health.service.ts';
+import * as pilotFeedback from './domains/pilot/pilot-feedback.service.ts';
 import * as pilot from './domains/pilot/pilot.service.ts';
 import { scoreStorm } from './domains/models/scoring.service.ts';
 import { evaluateScores } from './domains/models/evaluate.service.ts';
@@ -116,6 +117,8 @@ export function clientFor(db: Database, principal: Principal) {
     pilot: {
       runPilot: bind(ctx, pilot.runPilot),
       generateReport: pilot.renderPilotReport,
+      /** Contractor satisfaction (1-10) after the review call: `recordFeedback(stormId, { score, comment })`. */
+      recordFeedback: bind(ctx, pilotFeedback.recordPilotFeedback),
     },
     /** The playbook's `DataObservability(tenant_id)`. */
     observability: {

@@ -85,6 +85,7 @@ export interface DB {
   model_stage_change: ModelStageChangeTable;
   property_score: PropertyScoreTable;
   storm_health_check: StormHealthCheckTable;
+  pilot_feedback: PilotFeedbackTable;
   backup_log: BackupLogTable;
   policy_config: PolicyConfigTable;
   policy_run: PolicyRunTable;
@@ -341,6 +342,16 @@ export interface StormHealthCheckTable {
   status: string;
   result: JsonObject;
   checked_at: Timestamp;
+}
+
+export interface PilotFeedbackTable {
+  tenant_id: string;
+  feedback_id: Generated<string>;
+  storm_id: string;
+  score: number;
+  comment: string | null;
+  recorded_by: string;
+  recorded_at: Generated<Timestamp>;
 }
 
 export interface BackupLogTable {

@@ -7,6 +7,7 @@ import { AppError } from '../../errors.ts';
 import { pilotVerdict, statusText } from './pilot.format.ts';
 import { PILOT_FORMATS, type PilotFormat } from './pilot.render.ts';
 import { renderPilotReport, runPilot, type RunPilotInput } from './pilot.service.ts';
+import { recordPilotFeedback } from './pilot-feedback.service.ts';
 
 export function registerPilotCommands(program: Command, rt: CliRuntime): void {
   const pilot = program
@@ -82,5 +83,23 @@ export function registerPilotCommands(program: Command, rt: CliRuntime): void {
             ].join('\n'),
         );
       },
+    );
+  pilot
+    .command('feedback')
+    .description('record how satisfied the contractor is with the pilot (1-10), after the review call')
+    .requiredOption('--storm <id>', 'storm id')
+    .requiredOption('--score <n>', 'satisfaction from 1 (not at all) to 10 (fully)')
+    .option('--comment <text>', 'what the contractor said')
+    .option('--json', 'print JSON')
+    .action((o: { storm: string; score: string; comment?: string; json?: boolean }) =>
+      rt.run(
+        o,
+        (ctx) =>
+          recordPilotFeedback(ctx, o.storm, {
+            score: Number(o.score),
+            ...(o.comment !== undefined ? { comment: o.comment } : {}),
+          }),
+        (f) => `recorded satisfaction ${f.score}/10 for storm ${f.storm_id}`,
+      ),
     );
 }

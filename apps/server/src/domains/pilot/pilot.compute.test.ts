@@ -66,6 +66,7 @@ function handInputs(): PilotInputs {
     score_buckets: [],
     data_quality: { status: 'healthy', issues: [] },
     slo: { status: 'ok', issues: [], breaches: 0 },
+    satisfaction: { score: 9, comment: null },
   };
 }
 
@@ -149,7 +150,7 @@ describe('computePilotResults: ROI (by hand)', () => {
 });
 
 describe('computePilotResults: checks and criteria', () => {
-  it('all eight criteria pass on the hand campaign', () => {
+  it('the nine criteria pass on the hand campaign', () => {
     const r = computePilotResults(handInputs());
     expect(r.success_criteria.map((c) => [c.key, c.pass])).toEqual([
       ['lift', false], // exactly 10 pts is not "10+ pts" strictly above: the playbook says > 10
@@ -157,11 +158,12 @@ describe('computePilotResults: checks and criteria', () => {
       ['data_quality', true],
       ['slo', true],
       ['contamination', true],
+      ['satisfaction', true],
       ['incremental_revenue', true],
       ['cac', true],
       ['revenue_per_crew_hour', true],
     ]);
-    expect(r.summary).toEqual({ passed: 7, total: 8, outcome: 'mixed' });
+    expect(r.summary).toEqual({ passed: 8, total: 9, outcome: 'mixed' });
   });
 
   it('flags sample-ratio mismatch against the intended hold share', () => {
@@ -220,7 +222,7 @@ describe('computePilotResults: checks and criteria', () => {
     };
     const r = computePilotResults(inputs);
     expect(r.outcomes.lift.significant).toBe(false);
-    expect(r.summary).toEqual({ passed: 8, total: 8, outcome: 'inconclusive' });
+    expect(r.summary).toEqual({ passed: 9, total: 9, outcome: 'inconclusive' });
     expect(r.over_time).toMatchObject({ points: [], conclusive_since: null });
   });
 

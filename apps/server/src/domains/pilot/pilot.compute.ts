@@ -63,6 +63,7 @@ export function computePilotResults(inputs: PilotInputs, options: PilotOptions =
     over_time: overTime(p.daily, treat.n, hold.n, alpha),
     data_quality: monitor(p.data_quality),
     slo: monitor(p.slo),
+    satisfaction: p.satisfaction ?? null,
   };
   const criteria = successCriteria(judged, p.targets);
   return { ...judged, success_criteria: criteria, summary: summarize(criteria, judged) };

@@ -18,7 +18,7 @@ function criterion(
   return { key, name, unit, comparator, target, actual, pass, status: pass ? 'pass' : 'fail' };
 }
 
-/** The eight criteria in the playbook's order: technical, then business. */
+/** The nine criteria in the playbook's order: technical, then business. */
 export function successCriteria(r: Judged, t: SuccessTargets): SuccessCriterion[] {
   const sloCount = Math.max(r.slo.breaches, r.slo.issues.length);
   // Outcomes too sparse to judge, and no canvassing cost recorded, are "no data": a CAC of $0 is not a pass.
@@ -30,6 +30,14 @@ export function successCriteria(r: Judged, t: SuccessTargets): SuccessCriterion[
     criterion('data_quality', 'Data-quality issues', 'count', '=', 0, r.data_quality.issues.length),
     criterion('slo', 'SLO breaches', 'count', '=', 0, sloCount, r.slo.status === 'no_data'),
     criterion('contamination', 'Hold-out properties knocked', 'count', '=', 0, r.contamination.hold_contaminated),
+    criterion(
+      'satisfaction',
+      'Contractor satisfaction (1-10)',
+      'score',
+      '>',
+      t.satisfaction_score,
+      r.satisfaction?.score ?? null,
+    ),
     criterion(
       'incremental_revenue',
       'Incremental revenue',

@@ -44,6 +44,8 @@ export function criterionValue(c: SuccessCriterion, value: number | null): strin
       return usd(value);
     case 'count':
       return count(value);
+    case 'score':
+      return `${count(value)}/10`;
   }
 }
 
@@ -102,9 +104,15 @@ function moneySentence(r: PilotResults): string {
   const jobs = `${count(roi.incremental_conversions)} extra jobs (${count(roi.incremental_conversions_ci[0])} to ${count(roi.incremental_conversions_ci[1])})`;
   const basis = roi.basis === 'gross_margin' ? ` on a ${pct(roi.gross_margin ?? 1)} gross margin` : ' on revenue';
   const parts = [
-    `That is about ${jobs} and ${usd(roi.incremental_revenue)} of incremental revenue for ${usd(roi.cost)} of canvassing`,
+    roi.cost > 0
+      ? `That is about ${jobs} and ${usd(roi.incremental_revenue)} of incremental revenue for ${usd(roi.cost)} of canvassing`
+      : `That is about ${jobs} and ${usd(roi.incremental_revenue)} of incremental revenue; no canvassing cost was recorded, so ROI and cost per job cannot be judged`,
     roi.roi_pct === null ? '' : `: an ROI of ${pctValue(roi.roi_pct)}${basis}`,
-    roi.cac === null ? ', with no extra job to spread the cost over' : `, ${usd(roi.cac)} per extra job`,
+    roi.cost <= 0
+      ? ''
+      : roi.cac === null
+        ? ', with no extra job to spread the cost over'
+        : `, ${usd(roi.cac)} per extra job`,
     roi.revenue_per_crew_hour === null
       ? ''
       : ` and ${usd(roi.revenue_per_crew_hour)} of incremental revenue per crew hour`,

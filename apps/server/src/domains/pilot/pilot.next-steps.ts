@@ -17,6 +17,10 @@ const FIXES: Record<CriterionKey, (r: PilotResults) => string> = {
   data_quality: (r) =>
     `Resolve the ${r.data_quality.issues.length} data-quality issue(s) listed under Checks before the next storm.`,
   slo: () => 'Review the SLO breaches with the platform team: outcomes logged late or lost weaken the report.',
+  satisfaction: (r) =>
+    r.satisfaction === null
+      ? 'Hold the review call and record how satisfied the contractor is: stormops pilot feedback --storm ID --score 1-10.'
+      : `The contractor scored the pilot ${r.satisfaction.score}/10: go through their concerns before the next storm.`,
   contamination: (r) =>
     `Re-brief crews on the hold-out: ${count(r.contamination.hold_contaminated)} held-out properties were knocked.`,
 };

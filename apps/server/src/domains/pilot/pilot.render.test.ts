@@ -22,7 +22,7 @@ describe('the example campaign', () => {
   it('has about 12 points of lift, clearly significant, and passes every criterion', () => {
     expect(results.outcomes.lift.absolute).toBeGreaterThan(0.1);
     expect(results.outcomes.lift.absolute).toBeLessThan(0.14);
-    expect(results.summary).toEqual({ passed: 8, total: 8, outcome: 'success' });
+    expect(results.summary).toEqual({ passed: 9, total: 9, outcome: 'success' });
     expect(results.uplift_accuracy!.qini_coefficient).toBeGreaterThan(0.05);
   });
 });
@@ -32,7 +32,7 @@ describe('verdict', () => {
     const v = pilotVerdict(results);
     expect(v).toMatch(/^Knocking raised signed jobs by 11\.6 points \(95% CI 9\.7 to 13\.3; p < 0\.001\)/);
     expect(v).toMatch(/incremental revenue for \$115,525 of canvassing: an ROI of 2,056%/);
-    expect(v).toMatch(/The pilot is a success: 8 of 8 success criteria pass\./);
+    expect(v).toMatch(/The pilot is a success: 9 of 9 success criteria pass\./);
   });
 
   it('says plainly when the lift cannot be told from zero, and names what failed', () => {
@@ -50,7 +50,7 @@ describe('verdict', () => {
     const v = pilotVerdict(r);
     expect(v).toMatch(/^Knocking changed signed jobs by \+\d\.\d pts .* which cannot be told apart from no effect/);
     expect(v).toMatch(
-      /The pilot did not succeed: \d of 8 success criteria pass \(not met: treatment beats hold-out by/,
+      /The pilot did not succeed: \d of 9 success criteria pass \(not met: treatment beats hold-out by/,
     );
   });
 

@@ -166,13 +166,21 @@ export interface PilotMonitor {
 }
 
 export type CriterionKey =
-  'lift' | 'roi' | 'incremental_revenue' | 'cac' | 'revenue_per_crew_hour' | 'data_quality' | 'slo' | 'contamination';
+  | 'lift'
+  | 'roi'
+  | 'incremental_revenue'
+  | 'cac'
+  | 'revenue_per_crew_hour'
+  | 'data_quality'
+  | 'slo'
+  | 'contamination'
+  | 'satisfaction';
 
 export interface SuccessCriterion {
   key: CriterionKey;
   name: string;
   /** 'pts' | 'pct' | 'usd' | 'count': how renderers format target and actual. */
-  unit: 'pts' | 'pct' | 'usd' | 'count';
+  unit: 'pts' | 'pct' | 'usd' | 'count' | 'score';
   comparator: '>' | '<' | '=';
   target: number;
   /** null when it cannot be computed (e.g. CAC with no incremental job): then pass is false. */
@@ -218,6 +226,8 @@ export interface PilotResults {
   over_time: PilotOverTime;
   data_quality: PilotMonitor;
   slo: PilotMonitor;
+  /** The contractor's latest satisfaction score (1-10) and comment; null when none was recorded. */
+  satisfaction: { score: number; comment: string | null } | null;
   success_criteria: SuccessCriterion[];
   /**
    * passed / total and the call: 'not_enough_data' when outcome coverage is below its minimum; 'unsuccessful' when lift < 5 pts or ROI < 100% (the playbook's "If Unsuccessful");

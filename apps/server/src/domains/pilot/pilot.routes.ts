@@ -7,6 +7,7 @@ import { contextOf } from '../../http/auth.ts';
 import { stormId } from '../storms/storms.schema.ts';
 import { PILOT_FORMATS, PILOT_MEDIA } from './pilot.render.ts';
 import { renderPilotReport, runPilot } from './pilot.service.ts';
+import { pilotFeedbackInput, recordPilotFeedback } from './pilot-feedback.service.ts';
 
 export function registerPilotRoutes(root: FastifyInstance, db: Database): void {
   root.withTypeProvider<ZodTypeProvider>().get(
@@ -37,5 +38,18 @@ export function registerPilotRoutes(root: FastifyInstance, db: Database): void {
         .header('content-disposition', `inline; filename="pilot-${request.params.storm_id}.${media.ext}"`)
         .send(await renderPilotReport(results, q.format));
     },
+  );
+  root.withTypeProvider<ZodTypeProvider>().post(
+    '/storms/:storm_id/pilot/feedback',
+    {
+      schema: {
+        tags: ['pilot'],
+        summary: "Record the contractor's satisfaction with the pilot (1-10); the report's criterion reads the latest",
+        params: z.object({ storm_id: stormId }),
+        body: pilotFeedbackInput,
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await recordPilotFeedback(contextOf(request, db), request.params.storm_id, request.body)),
   );
 }

@@ -92,6 +92,8 @@ export type MonitorStatus = z.output<typeof monitorStatus>;
 export const successTargets = z.object({
   /** Absolute lift must exceed this many percentage points. */
   lift_pts: z.number().default(10),
+  /** The contractor's latest satisfaction score (1-10) must exceed this: 8 or more reads "satisfied". */
+  satisfaction_score: z.number().min(0).max(10).default(7),
   /** ROI (percent) must exceed this. */
   roi_pct: z.number().default(300),
   /** Incremental revenue must exceed this, in cents ($5,000). */
@@ -150,6 +152,10 @@ export const pilotInputsSchema = z.object({
   score_buckets: z.array(scoreBucket).max(1000),
   data_quality: monitorStatus,
   slo: monitorStatus,
+  /** The contractor's latest satisfaction score (1-10); null or absent when none was recorded. */
+  satisfaction: z
+    .object({ score: z.number().int().min(1).max(10), comment: z.string().max(2000).nullable() })
+    .nullish(),
   targets: successTargets.default(successTargets.parse({})),
 });
 export type PilotInputs = z.input<typeof pilotInputsSchema>;

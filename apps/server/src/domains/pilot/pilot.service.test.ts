@@ -103,7 +103,8 @@ describeEachDatabase('pilot runner', (t) => {
     expect(results.roi).toMatchObject({ crew_hours_source: 'estimated' });
     expect(results.policy.crew_hour_cost).toBe(25);
     expect(results.coverage).toMatchObject({ sufficient: true, treat: { share: 1 }, hold: { share: 1 } });
-    expect(results.success_criteria).toHaveLength(8);
+    expect(results.success_criteria).toHaveLength(9);
+    expect(results.success_criteria.find((c) => c.key === 'satisfaction')).toMatchObject({ status: 'no_data' });
     await expect(runPilot(ctx, { stormId, policyMode: 'aggressive' })).rejects.toMatchObject({ code: 'VALIDATION' });
     const pdf = await renderPilotReport(results, 'pdf');
     expect(Buffer.from(pdf).subarray(0, 5).toString()).toBe('%PDF-');
@@ -144,7 +145,21 @@ describeEachDatabase('pilot runner', (t) => {
     const app = await buildApp({ db: t().db, platformToken: undefined });
     const auth = { authorization: `Bearer ${token}` };
     const json = await app.inject({ method: 'GET', url: `/v1/storms/${stormId}/pilot`, headers: auth });
-    expect(json.json().summary).toMatchObject({ total: 8 });
+    expect(json.json().summary).toMatchObject({ total: 9 });
+    // Contractor satisfaction, recorded after the review call: the criterion reads the latest score.
+    const feedback = (body: unknown) =>
+      app.inject({ method: 'POST', url: `/v1/storms/${stormId}/pilot/feedback`, headers: auth, payload: body });
+    expect((await feedback({ score: 11 })).statusCode).toBe(400);
+    expect((await feedback({ score: 9, dry_run: true })).statusCode).toBe(400);
+    expect((await feedback({ score: 6, comment: 'slow start' })).statusCode).toBe(201);
+    const scored = await feedback({ score: 9, comment: 'we signed 12 extra roofs' });
+    expect(scored.statusCode).toBe(201);
+    expect(scored.json()).toMatchObject({ score: 9, comment: 'we signed 12 extra roofs', storm_id: stormId });
+    const after = await app.inject({ method: 'GET', url: `/v1/storms/${stormId}/pilot`, headers: auth });
+    expect(after.json().success_criteria.find((c: { key: string }) => c.key === 'satisfaction')).toMatchObject({
+      actual: 9,
+      status: 'pass',
+    });
     const pdf = await app.inject({ method: 'GET', url: `/v1/storms/${stormId}/pilot?format=pdf`, headers: auth });
     expect(pdf.headers['content-type']).toBe('application/pdf');
     const html = await app.inject({ method: 'GET', url: `/v1/storms/${stormId}/pilot?format=html`, headers: auth });

@@ -11,6 +11,7 @@ import { getSloDashboard } from '../slo/slo.service.ts';
 import { withStorm } from '../storms/storms.service.ts';
 import { DEFAULT_CREW_HOUR_COST_CENTS } from '../policy/policy.schema.ts';
 import { appliedRun, armTotals, bucketRows, dailySeries, knockLogCrewHours, scoreBuckets } from './pilot.aggregate.ts';
+import { latestFeedback } from './pilot-feedback.repo.ts';
 import { computePilotResults } from './pilot.compute.ts';
 import { renderPilot, type PilotFormat } from './pilot.render.ts';
 import type { PilotInputs, PilotResults } from './pilot.schema.ts';
@@ -70,9 +71,10 @@ export async function gatherPilotInputs(ctx: ServiceContext, input: RunPilotInpu
       run,
       buckets: await bucketRows(trx, input.stormId),
       crewHours: await knockLogCrewHours(trx, input.stormId, doorsPerHour),
+      feedback: await latestFeedback(trx, input.stormId),
     };
   });
-  const [{ storm, run, buckets, crewHours }, daily, health, slo] = await Promise.all([
+  const [{ storm, run, buckets, crewHours, feedback }, daily, health, slo] = await Promise.all([
     gathering,
     withStorm(ctx, input.stormId, (trx) => dailySeries(trx, input.stormId)),
     getHealthDashboard(ctx, input.stormId, { now }),
@@ -108,6 +110,7 @@ export async function gatherPilotInputs(ctx: ServiceContext, input: RunPilotInpu
     // The contractor's data only: platform chores (a backup not recorded) are the operator's health, not a reason
     // for a contractor's pilot to fail its data-quality criterion.
     data_quality: contractorDataQuality(health),
+    satisfaction: feedback ? { score: feedback.score, comment: feedback.comment } : null,
     slo,
   };
 }

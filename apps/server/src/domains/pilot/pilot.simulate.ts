@@ -163,5 +163,6 @@ export function simulatePilotInputs(options: SimulationOptions = {}): PilotInput
     score_buckets: buckets(units, o.buckets),
     data_quality: { status: 'healthy', issues: [] },
     slo: { status: 'ok', issues: [], breaches: 0 },
+    satisfaction: { score: 9, comment: 'the crews liked the walk lists' },
   };
 }
