@@ -147,7 +147,7 @@ describeEachDatabase('pilot runner', (t) => {
     const json = await app.inject({ method: 'GET', url: `/v1/storms/${stormId}/pilot`, headers: auth });
     expect(json.json().summary).toMatchObject({ total: 9 });
     // Contractor satisfaction, recorded after the review call: the criterion reads the latest score.
-    const feedback = (body: unknown) =>
+    const feedback = (body: Record<string, unknown>) =>
       app.inject({ method: 'POST', url: `/v1/storms/${stormId}/pilot/feedback`, headers: auth, payload: body });
     expect((await feedback({ score: 11 })).statusCode).toBe(400);
     expect((await feedback({ score: 9, dry_run: true })).statusCode).toBe(400);
