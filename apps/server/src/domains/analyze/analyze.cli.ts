@@ -15,6 +15,7 @@ interface AnalyzeFlags {
   control: string;
   outcome: string;
   value?: string;
+  by?: string;
   alpha?: string;
   controlShare?: string;
   json?: boolean;
@@ -38,6 +39,7 @@ export function registerAnalyzeCommands(program: Command, rt: CliRuntime): Comma
     .requiredOption('--control <value>', 'arm value of control (hold-out) rows')
     .requiredOption('--outcome <column>', '0/1 outcome column (true/false, yes/no accepted)')
     .option('--value <column>', 'numeric value per row (revenue, spend): adds a Welch comparison of means')
+    .option('--by <column>', 'also lift per value of this column (ZIP, persona), Holm-adjusted across segments')
     .option('--alpha <a>', 'two-sided significance level (default 0.05)')
     .option('--control-share <s>', 'intended control share, for the sample-ratio check (default 0.5)')
     .option('--json', 'print JSON')
@@ -54,6 +56,7 @@ export function registerAnalyzeCommands(program: Command, rt: CliRuntime): Comma
         control: o.control,
         outcome: o.outcome,
         ...(o.value !== undefined ? { value: o.value } : {}),
+        ...(o.by !== undefined ? { by: o.by } : {}),
         ...(alpha !== undefined ? { alpha } : {}),
         ...(controlShare !== undefined ? { controlShare } : {}),
       });

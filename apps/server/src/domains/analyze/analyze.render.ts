@@ -78,6 +78,26 @@ export function renderAnalyzeHuman(r: AnalyzeView): string {
     })`,
     '',
     analyzeVerdict(r),
+    ...segmentLines(r),
   ];
   return lines.join('\n');
+}
+
+/** The segment table: counts always, lift only where both arms reach the minimum size. */
+function segmentLines(r: AnalyzeView): string[] {
+  if (!r.segments || !r.segment_rule) return [];
+  const rows = r.segments.map((s) => ({
+    [r.segment_rule!.by]: s.value === '' ? '(blank)' : s.value,
+    treat_n: s.treat.n,
+    control_n: s.control.n,
+    lift: s.lift ? pts(s.lift.absolute, 1) : '-',
+    interval: s.lift ? `${pts(s.lift.absolute_ci[0], 1)} to ${pts(s.lift.absolute_ci[1], 1)}` : 'too small',
+    p: s.lift ? formatP(s.lift.p_value) : '-',
+    'p (Holm)': s.lift ? formatP(s.lift.p_value_adjusted) : '-',
+  }));
+  return [
+    '',
+    `By ${r.segment_rule.by} (lift shown where each arm has at least ${r.segment_rule.min_per_arm} rows; p-values Holm-adjusted across the segments shown):`,
+    table(rows),
+  ];
 }

@@ -19,6 +19,7 @@ const querystring = z.object({
   control: z.string().max(200).describe('arm value of control rows'),
   outcome: z.string().min(1).max(200).describe('0/1 outcome column'),
   value: z.string().min(1).max(200).optional().describe('numeric value column (Welch comparison)'),
+  by: z.string().min(1).max(200).optional().describe('segment column: lift per value, Holm-adjusted'),
   alpha: z.coerce.number().gt(0).lt(0.5).optional(),
   control_share: z.coerce.number().gt(0).lt(1).optional(),
   file_name: z.string().max(200).optional(),
@@ -54,6 +55,7 @@ export function registerAnalyzeRoutes(root: FastifyInstance, db: Database): void
           outcome: q.outcome,
           fileName: q.file_name ?? 'upload',
           ...(q.value ? { value: q.value } : {}),
+          ...(q.by ? { by: q.by } : {}),
           ...(q.alpha !== undefined ? { alpha: q.alpha } : {}),
           ...(q.control_share !== undefined ? { controlShare: q.control_share } : {}),
         });

@@ -1,6 +1,7 @@
 /** Inputs and the view of `stormops analyze` / `POST /v1/analyze` / `sdk.analyze.csv`: a past campaign, one row per unit. */
 import { z } from 'zod';
 import type { TwoArmAnalysis } from '@stormops/stats';
+import type { SegmentLift } from './segments.ts';
 
 const columnName = z.string().trim().min(1, 'must not be empty').max(200);
 const armValue = z.string().max(200);
@@ -18,6 +19,8 @@ export const analyzeInput = z
     outcome: columnName,
     /** Optional numeric value per unit (revenue, spend) for a Welch comparison of means. */
     value: columnName.optional(),
+    /** Also analyze lift per value of this column (ZIP, persona...), Holm-adjusted across segments. */
+    by: columnName.optional(),
     alpha: z.number().gt(0).lt(0.5).default(0.05),
     /** Intended control share for the sample-ratio-mismatch check. */
     controlShare: z.number().gt(0).lt(1).default(0.5),
@@ -39,5 +42,8 @@ export interface AnalyzeView extends TwoArmAnalysis {
   ignored_rows: number;
   /** Counts of those other arm values (up to 20 distinct values). */
   ignored_arm_values: Record<string, number>;
-  columns: { arm: string; outcome: string; value: string | null };
+  columns: { arm: string; outcome: string; value: string | null; by?: string };
+  /** With `by`: lift per segment value (see segments.ts for the minimum-size rule). */
+  segments?: SegmentLift[];
+  segment_rule?: { by: string; min_per_arm: number };
 }

@@ -13,6 +13,7 @@ import { openCsv } from '../properties/csv-reader.ts';
 import { ImportError } from '../properties/import-error.ts';
 import type { ByteSource, TabularSource } from '../properties/tabular.ts';
 import { parse } from '../validate.ts';
+import { MAX_SEGMENTS, segmentLifts, type SegmentCounts } from './segments.ts';
 import { analyzeInput, type AnalyzeInput, type AnalyzeOptions, type AnalyzeView } from './analyze.schema.ts';
 
 const MAX_IGNORED_VALUES = 20;
@@ -101,6 +102,11 @@ async function accumulate(table: TabularSource, o: AnalyzeOptions) {
   const armIdx = columnIndex(table.header, o.armColumn, o.fileName, '--arm-col');
   const outIdx = columnIndex(table.header, o.outcome, o.fileName, '--outcome');
   const valIdx = o.value === undefined ? -1 : columnIndex(table.header, o.value, o.fileName, '--value');
+  const byIdx = o.by === undefined ? -1 : columnIndex(table.header, o.by, o.fileName, '--by');
+  const segments = new Map<
+    string,
+    { treat: { n: number; conversions: number }; control: { n: number; conversions: number } }
+  >();
   const [armName, outName, valName] = [armIdx, outIdx, valIdx].map((i) => table.header[i] ?? '');
   const treat = new ArmAccumulator();
   const control = new ArmAccumulator();
@@ -123,7 +129,25 @@ async function accumulate(table: TabularSource, o: AnalyzeOptions) {
       const at = { file: o.fileName, row: record.rowNumber };
       const converted = parseOutcome(f[outIdx] ?? '', { ...at, column: outName! });
       acc.add(converted, valIdx === -1 ? undefined : parseValue(f[valIdx] ?? '', { ...at, column: valName! }));
+      if (byIdx !== -1) {
+        const key = (f[byIdx] ?? '').trim();
+        let seg = segments.get(key);
+        if (!seg) {
+          if (segments.size >= MAX_SEGMENTS)
+            throw invalid(
+              `more than ${MAX_SEGMENTS} distinct values: a segment column groups units (ZIP, persona), it does not name them`,
+              { ...at, column: table.header[byIdx]! },
+              key,
+            );
+          seg = { treat: { n: 0, conversions: 0 }, control: { n: 0, conversions: 0 } };
+          segments.set(key, seg);
+        }
+        const arm = acc === treat ? seg.treat : seg.control;
+        arm.n++;
+        if (converted) arm.conversions++;
+      }
     }
+    await new Promise<void>((resolve) => setImmediate(resolve)); // a batch at a time: the event loop stays free
   }
   return {
     treat,
@@ -131,7 +155,13 @@ async function accumulate(table: TabularSource, o: AnalyzeOptions) {
     ignored,
     rows,
     ignoredRows,
-    columns: { arm: armName!, outcome: outName!, value: valIdx === -1 ? null : valName! },
+    columns: {
+      arm: armName!,
+      outcome: outName!,
+      value: valIdx === -1 ? null : valName!,
+      ...(byIdx === -1 ? {} : { by: table.header[byIdx]! }),
+    },
+    segments,
   };
 }
 
@@ -187,7 +217,19 @@ export async function analyzeCsvStream(
     ignored_rows: acc.ignoredRows,
     ignored_arm_values: Object.fromEntries(acc.ignored),
     columns: acc.columns,
+    ...(acc.columns.by === undefined ? {} : segmentsView(acc.columns.by, acc.segments, o.alpha)),
   };
+}
+
+function segmentsView(
+  by: string,
+  segments: Map<string, Omit<SegmentCounts, 'value'>>,
+  alpha: number,
+): Pick<AnalyzeView, 'segments' | 'segment_rule'> {
+  const counts = [...segments].map(([value, s]) => ({ value, ...s }));
+  counts.sort((a, b) => a.value.localeCompare(b.value, 'en', { numeric: true }));
+  const r = segmentLifts(by, counts, alpha);
+  return { segments: r.segments, segment_rule: { by: r.by, min_per_arm: r.min_per_arm } };
 }
 
 /** Analyzes a CSV file on disk (the CLI's `--csv FILE`). */

@@ -45,6 +45,38 @@ describe('analyze: the Hillstrom experiment', () => {
     expect(r.value!.diff_ci[1]).toBeCloseTo(0.679867642, 8);
     expect(Object.keys(r)).toEqual(expect.arrayContaining(['treat', 'control', 'lift', 'srm', 'value']));
   });
+
+  it('lift by segment (zip_code): counts, z-test p-values and Holm-adjusted p-values as scipy gives them', async () => {
+    const r = await analyzeCsvFile(null, HILLSTROM, { ...WOMENS, by: 'zip_code' });
+    expect(r.segment_rule).toEqual({ by: 'zip_code', min_per_arm: 30 });
+    expect(
+      r.segments!.map((s) => [s.value, s.treat.n, s.treat.conversions, s.control.n, s.control.conversions]),
+    ).toEqual([
+      ['Rural', 3181, 581, 3139, 482],
+      ['Surburban', 9650, 1427, 9625, 953],
+      ['Urban', 8556, 1230, 8542, 827],
+    ]);
+    // scipy 1.17.1: 2 * stats.norm.sf(|z|) of the pooled two-proportion z, then Holm's step-down by hand.
+    const [rural, suburban, urban] = r.segments!.map((s) => s.lift!);
+    expect(rural!.p_value).toBeCloseTo(0.0019892020093237083, 15);
+    expect(rural!.p_value_adjusted).toBeCloseTo(0.0019892020093237083, 15);
+    expect(suburban!.p_value_adjusted / 1.8993593412429482e-24).toBeCloseTo(1, 9);
+    expect(urban!.p_value_adjusted / 7.8824260149869e-21).toBeCloseTo(1, 9);
+    expect(rural!.absolute).toBeCloseTo(581 / 3181 - 482 / 3139, 12);
+    // The segments add up to the whole.
+    expect(r.segments!.reduce((n, s) => n + s.treat.n + s.control.n, 0)).toBe(r.treat.n + r.control.n);
+  });
+
+  it('segments below the minimum size are listed without a lift, and an id-like column is refused', async () => {
+    const rows = ['arm,y,grp'];
+    for (let i = 0; i < 200; i++) rows.push(`${i % 2 ? 'T' : 'C'},${i % 3 === 0 ? 1 : 0},${i < 180 ? 'big' : 'small'}`);
+    const r = await analyzeText(rows.join('\n'), { by: 'grp' });
+    expect(r.segments!.find((s) => s.value === 'small')).toMatchObject({ treat: { n: 10 }, lift: null });
+    expect(r.segments!.find((s) => s.value === 'big')!.lift).not.toBeNull();
+    const ids = ['arm,y,id', ...Array.from({ length: 300 }, (_, i) => `${i % 2 ? 'T' : 'C'},0,${i}`)];
+    const e = await failure(analyzeText(ids.join('\n'), { by: 'id' }));
+    expect(e.message).toContain('more than 200 distinct values');
+  });
 });
 
 describe('analyze: reading', () => {
