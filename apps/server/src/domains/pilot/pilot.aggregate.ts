@@ -120,6 +120,49 @@ export async function knockLogCrewHours(trx: Trx, stormId: string, doorsPerHour:
   return hours;
 }
 
+/** The report's segment dimensions and the order of their bands (null: ZIPs, ordered by size); the SQL names them. */
+export const SEGMENT_DIMENSIONS = {
+  zip: null,
+  roof_age: ['under 10 years', '10-19 years', '20+ years', 'unknown'],
+  hail_size: ['under 1 in', '1-1.74 in', '1.75-2.49 in', '2.5+ in', 'unknown'],
+  home_value: ['under $200k', '$200k-$399k', '$400k+', 'unknown'],
+} as const;
+export type SegmentDimension = keyof typeof SEGMENT_DIMENSIONS;
+/** ZIPs beyond the largest this many are pooled as "other ZIPs". */
+export const MAX_ZIP_SEGMENTS = 15;
+
+/** Counts per (dimension, value, arm) over the assigned homes, one pass with grouping sets. */
+export async function segmentRows(trx: Trx, stormId: string) {
+  const r = await sql<{
+    dimension: SegmentDimension;
+    value: string;
+    arm: 'treat' | 'hold';
+    n: number;
+    conversions: number;
+  }>`
+    with u as (
+      select a.arm, coalesce(p.zip, 'unknown') as zip,
+        case when p.roof_age_years is null then 'unknown' when p.roof_age_years < 10 then 'under 10 years'
+          when p.roof_age_years < 20 then '10-19 years' else '20+ years' end as roof_age,
+        case when p.max_hail_in is null then 'unknown' when p.max_hail_in < 1 then 'under 1 in'
+          when p.max_hail_in < 1.75 then '1-1.74 in' when p.max_hail_in < 2.5 then '1.75-2.49 in' else '2.5+ in' end as hail_size,
+        case when p.home_value_cents is null then 'unknown' when p.home_value_cents < 20000000 then 'under $200k'
+          when p.home_value_cents < 40000000 then '$200k-$399k' else '$400k+' end as home_value,
+        coalesce(o.converted, false) as converted
+      from assignment a
+      join property p on p.tenant_id = a.tenant_id and p.storm_id = a.storm_id and p.property_id = a.property_id
+      left join outcome o on o.property_id = a.property_id and o.is_current and o.storm_id = ${stormId}
+      where a.storm_id = ${stormId} and a.arm in ('treat', 'hold')
+    )
+    select case when grouping(zip) = 0 then 'zip' when grouping(roof_age) = 0 then 'roof_age'
+        when grouping(hail_size) = 0 then 'hail_size' else 'home_value' end as dimension,
+      coalesce(zip, roof_age, hail_size, home_value) as value, arm,
+      count(*)::int as n, (count(*) filter (where converted))::int as conversions
+    from u
+    group by grouping sets ((arm, zip), (arm, roof_age), (arm, hail_size), (arm, home_value))`.execute(trx);
+  return r.rows;
+}
+
 /** The policy run that assigned the storm's arms (the latest applied, not shadow). */
 export async function appliedRun(trx: Trx, stormId: string) {
   const r = await sql<{ mode: string; version: number; params: Record<string, number> }>`

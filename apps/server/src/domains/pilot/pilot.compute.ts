@@ -4,6 +4,7 @@
  */
 import { analyzeTwoArms, DEFAULT_ALPHA, srmTest, wilsonInterval, type TwoArmAnalysis } from '@stormops/stats';
 import { AppError } from '../../errors.ts';
+import { segmentLifts } from '../analyze/segments.ts';
 import { dollarRange, dollars } from './money.ts';
 import { upliftAccuracy } from './pilot.accuracy.ts';
 import { successCriteria, summarize } from './pilot.criteria.ts';
@@ -12,6 +13,7 @@ import type {
   ArmOutcome,
   PilotContamination,
   PilotCoverage,
+  PilotSegments,
   PilotMonitor,
   PilotOutcomes,
   PilotResults,
@@ -63,6 +65,7 @@ export function computePilotResults(inputs: PilotInputs, options: PilotOptions =
     over_time: overTime(p.daily, treat.n, hold.n, alpha),
     data_quality: monitor(p.data_quality),
     slo: monitor(p.slo),
+    segments: segmentsOf(p.segments ?? [], alpha),
     satisfaction: p.satisfaction ?? null,
   };
   const criteria = successCriteria(judged, p.targets);
@@ -81,6 +84,22 @@ function coverageOf(treat: ArmInputs, hold: ArmInputs): PilotCoverage | null {
     minimum: MIN_OUTCOME_COVERAGE,
     sufficient: Math.min(c.treat.share, c.hold.share) >= MIN_OUTCOME_COVERAGE,
   };
+}
+
+const SEGMENT_LABELS = { zip: 'ZIP', roof_age: 'Roof age', hail_size: 'Hail size', home_value: 'Home value' } as const;
+
+/** Lift per segment value within each dimension, in the order the inputs give (Holm across a dimension's values). */
+function segmentsOf(rows: NonNullable<ParsedPilotInputs['segments']>, alpha: number): PilotSegments[] {
+  return (Object.keys(SEGMENT_LABELS) as PilotSegments['dimension'][]).flatMap((dimension) => {
+    const mine = rows.filter((s) => s.dimension === dimension);
+    if (mine.length === 0) return [];
+    const r = segmentLifts(
+      dimension,
+      mine.map((s) => ({ value: s.value, treat: s.treat, control: s.hold })),
+      alpha,
+    );
+    return [{ dimension, label: SEGMENT_LABELS[dimension], min_per_arm: r.min_per_arm, segments: r.segments }];
+  });
 }
 
 function armCounts(a: ArmInputs) {

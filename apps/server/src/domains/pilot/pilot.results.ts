@@ -9,6 +9,8 @@
  * - intervals are `[lower, upper]` at level 1 - alpha (`alpha` at the top), two-sided.
  */
 
+import type { SegmentLift } from '../analyze/segments.ts';
+
 /** [lower, upper] */
 export type Range = [number, number];
 
@@ -158,6 +160,14 @@ export interface PilotCoverage {
   sufficient: boolean;
 }
 
+export interface PilotSegments {
+  dimension: 'zip' | 'roof_age' | 'hail_size' | 'home_value';
+  label: string;
+  /** A segment is tested only when each arm has at least this many homes. */
+  min_per_arm: number;
+  segments: SegmentLift[];
+}
+
 export interface PilotMonitor {
   status: string;
   issues: string[];
@@ -226,6 +236,8 @@ export interface PilotResults {
   over_time: PilotOverTime;
   data_quality: PilotMonitor;
   slo: PilotMonitor;
+  /** Lift by ZIP and by roof-age, hail-size and home-value band (Holm-adjusted within each); empty when not given. */
+  segments: PilotSegments[];
   /** The contractor's latest satisfaction score (1-10) and comment; null when none was recorded. */
   satisfaction: { score: number; comment: string | null } | null;
   success_criteria: SuccessCriterion[];

@@ -152,6 +152,18 @@ export const pilotInputsSchema = z.object({
   score_buckets: z.array(scoreBucket).max(1000),
   data_quality: monitorStatus,
   slo: monitorStatus,
+  /** Per segment value, both arms' counts (ZIP, roof-age, hail-size and home-value bands); absent: no section. */
+  segments: z
+    .array(
+      z.object({
+        dimension: z.enum(['zip', 'roof_age', 'hail_size', 'home_value']),
+        value: z.string().max(200),
+        treat: z.object({ n: count, conversions: count }),
+        hold: z.object({ n: count, conversions: count }),
+      }),
+    )
+    .max(2000)
+    .optional(),
   /** The contractor's latest satisfaction score (1-10); null or absent when none was recorded. */
   satisfaction: z
     .object({ score: z.number().int().min(1).max(10), comment: z.string().max(2000).nullable() })

@@ -102,6 +102,27 @@ describeEachDatabase('pilot runner', (t) => {
     // labour is costed at the default $25 a crew hour.
     expect(results.roi).toMatchObject({ crew_hours_source: 'estimated' });
     expect(results.policy.crew_hour_cost).toBe(25);
+    // Segments: each dimension partitions both arms; the JSON shape the issue names.
+    expect(results.segments.map((d) => d.dimension)).toEqual(['zip', 'roof_age', 'hail_size', 'home_value']);
+    for (const d of results.segments) {
+      expect(
+        d.segments.reduce((n, s) => n + s.treat.n, 0),
+        d.dimension,
+      ).toBe(results.outcomes.treat.n);
+      expect(
+        d.segments.reduce((n, s) => n + s.control.n, 0),
+        d.dimension,
+      ).toBe(results.outcomes.hold.n);
+      expect(d.segments.reduce((n, s) => n + s.treat.conversions, 0)).toBe(results.outcomes.treat.conversions);
+    }
+    const tested = results.segments.flatMap((d) => d.segments).find((s) => s.lift !== null);
+    expect(tested?.lift).toEqual({
+      absolute: expect.any(Number),
+      absolute_ci: [expect.any(Number), expect.any(Number)],
+      p_value: expect.any(Number),
+      p_value_adjusted: expect.any(Number),
+    });
+    expect(String(await renderPilotReport(results, 'md'))).toContain('## Lift by segment');
     expect(results.coverage).toMatchObject({ sufficient: true, treat: { share: 1 }, hold: { share: 1 } });
     expect(results.success_criteria).toHaveLength(9);
     expect(results.success_criteria.find((c) => c.key === 'satisfaction')).toMatchObject({ status: 'no_data' });

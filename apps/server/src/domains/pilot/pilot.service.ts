@@ -10,7 +10,17 @@ import { getHealthDashboard } from '../observability/data-health.service.ts';
 import { getSloDashboard } from '../slo/slo.service.ts';
 import { withStorm } from '../storms/storms.service.ts';
 import { DEFAULT_CREW_HOUR_COST_CENTS } from '../policy/policy.schema.ts';
-import { appliedRun, armTotals, bucketRows, dailySeries, knockLogCrewHours, scoreBuckets } from './pilot.aggregate.ts';
+import {
+  appliedRun,
+  armTotals,
+  bucketRows,
+  dailySeries,
+  knockLogCrewHours,
+  MAX_ZIP_SEGMENTS,
+  scoreBuckets,
+  SEGMENT_DIMENSIONS,
+  segmentRows,
+} from './pilot.aggregate.ts';
 import { latestFeedback } from './pilot-feedback.repo.ts';
 import { computePilotResults } from './pilot.compute.ts';
 import { renderPilot, type PilotFormat } from './pilot.render.ts';
@@ -72,9 +82,10 @@ export async function gatherPilotInputs(ctx: ServiceContext, input: RunPilotInpu
       buckets: await bucketRows(trx, input.stormId),
       crewHours: await knockLogCrewHours(trx, input.stormId, doorsPerHour),
       feedback: await latestFeedback(trx, input.stormId),
+      segments: segmentInputs(await segmentRows(trx, input.stormId)),
     };
   });
-  const [{ storm, run, buckets, crewHours, feedback }, daily, health, slo] = await Promise.all([
+  const [{ storm, run, buckets, crewHours, feedback, segments }, daily, health, slo] = await Promise.all([
     gathering,
     withStorm(ctx, input.stormId, (trx) => dailySeries(trx, input.stormId)),
     getHealthDashboard(ctx, input.stormId, { now }),
@@ -110,9 +121,49 @@ export async function gatherPilotInputs(ctx: ServiceContext, input: RunPilotInpu
     // The contractor's data only: platform chores (a backup not recorded) are the operator's health, not a reason
     // for a contractor's pilot to fail its data-quality criterion.
     data_quality: contractorDataQuality(health),
+    segments,
     satisfaction: feedback ? { score: feedback.score, comment: feedback.comment } : null,
     slo,
   };
+}
+
+type SegmentInput = NonNullable<PilotInputs['segments']>[number];
+
+/**
+ * Rows per (dimension, value, arm) into the report's segments: bands in their natural order; ZIPs by size, the
+ * largest MAX_ZIP_SEGMENTS kept and the rest pooled as "other ZIPs" (a storm can touch hundreds).
+ */
+function segmentInputs(rows: Awaited<ReturnType<typeof segmentRows>>): SegmentInput[] {
+  const out: SegmentInput[] = [];
+  const empty = () => ({ n: 0, conversions: 0 });
+  for (const [dimension, order] of Object.entries(SEGMENT_DIMENSIONS) as [
+    SegmentInput['dimension'],
+    readonly string[] | null,
+  ][]) {
+    const byValue = new Map<string, SegmentInput>();
+    for (const r of rows.filter((x) => x.dimension === dimension)) {
+      const s = byValue.get(r.value) ?? { dimension, value: r.value, treat: empty(), hold: empty() };
+      s[r.arm] = { n: r.n, conversions: r.conversions };
+      byValue.set(r.value, s);
+    }
+    let list = [...byValue.values()];
+    if (order) list.sort((a, b) => order.indexOf(a.value) - order.indexOf(b.value));
+    else {
+      list.sort((a, b) => b.treat.n + b.hold.n - (a.treat.n + a.hold.n) || a.value.localeCompare(b.value));
+      if (list.length > MAX_ZIP_SEGMENTS) {
+        const rest = list.slice(MAX_ZIP_SEGMENTS);
+        const other: SegmentInput = { dimension, value: `other ZIPs (${rest.length})`, treat: empty(), hold: empty() };
+        for (const s of rest)
+          for (const arm of ['treat', 'hold'] as const) {
+            other[arm].n += s[arm].n;
+            other[arm].conversions += s[arm].conversions;
+          }
+        list = [...list.slice(0, MAX_ZIP_SEGMENTS), other];
+      }
+    }
+    out.push(...list);
+  }
+  return out;
 }
 
 const OPERATOR_CHECKS = new Set(['backup_age']);

@@ -177,9 +177,37 @@ export function checksTable(r: PilotResults): Table {
 }
 
 /** Every table, in report order. */
+/** Lift by segment: every dimension in one table; lift only where both arms reach the minimum size. */
+export function segmentsTable(r: PilotResults): Table | null {
+  if (r.segments.length === 0) return null;
+  const min = r.segments[0]!.min_per_arm;
+  return {
+    title: 'Lift by segment',
+    header: ['Segment', 'Value', 'Knock list', 'Held out', 'Lift', 'Interval', 'p (Holm)'],
+    rows: r.segments.flatMap((d) =>
+      d.segments.map((s) => [
+        d.label,
+        s.value,
+        count(s.treat.n),
+        count(s.control.n),
+        s.lift ? pts(s.lift.absolute) : '-',
+        s.lift ? `${ptsNum(s.lift.absolute_ci[0])} to ${ptsNum(s.lift.absolute_ci[1])} pts` : 'too few homes',
+        s.lift ? pValue(s.lift.p_value_adjusted) : '-',
+      ]),
+    ),
+    align: ['left', 'left', 'right', 'right', 'right', 'right', 'right'],
+    note: `A segment's lift is shown when each arm has at least ${min} homes. p-values are Holm-adjusted across the values of each segment: testing many segments at once finds some "significant" by chance, and the adjustment takes that into account.`,
+  };
+}
+
 export function pilotTables(r: PilotResults): { criteria: Table; details: Table[] } {
-  const details = [armsTable(r), roiTable(r), checksTable(r), decilesTable(r), overTimeTable(r)].filter(
-    (t): t is Table => t !== null,
-  );
+  const details = [
+    armsTable(r),
+    roiTable(r),
+    checksTable(r),
+    decilesTable(r),
+    overTimeTable(r),
+    segmentsTable(r),
+  ].filter((t): t is Table => t !== null);
   return { criteria: criteriaTable(r), details };
 }
