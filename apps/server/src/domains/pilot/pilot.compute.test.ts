@@ -358,3 +358,12 @@ describe('a report that cannot mislead', () => {
     expect(overTimeGap(computePilotResults(handInputs()))).toBeNull();
   });
 });
+
+it('states the smallest lift the arms could detect, from the observed hold rate (10% of 250 here)', () => {
+  const r = computePilotResults(handInputs());
+  expect(r.detectable_lift).toMatchObject({ pts: 6.901, base_rate: 0.1, underpowered: false });
+  expect(pilotVerdict(r)).not.toContain('smallest lift detectable');
+  const strict = handInputs();
+  strict.targets = { lift_pts: 5 };
+  expect(pilotVerdict(computePilotResults(strict))).toContain('above the 5-pt target');
+});

@@ -5,6 +5,7 @@
 import { analyzeTwoArms, DEFAULT_ALPHA, srmTest, wilsonInterval, type TwoArmAnalysis } from '@stormops/stats';
 import { AppError } from '../../errors.ts';
 import { segmentLifts } from '../analyze/segments.ts';
+import { detectableLift, PLANNING_HOLD_RATE } from '../policy/detectable-lift.ts';
 import { dollarRange, dollars } from './money.ts';
 import { upliftAccuracy } from './pilot.accuracy.ts';
 import { successCriteria, summarize } from './pilot.criteria.ts';
@@ -57,6 +58,11 @@ export function computePilotResults(inputs: PilotInputs, options: PilotOptions =
       gross_margin: p.policy.gross_margin,
     },
     coverage: coverageOf(treat, hold),
+    detectable_lift: detectableLift(treat.n, hold.n, {
+      baseRate: hold.n > 0 ? hold.conversions / hold.n : PLANNING_HOLD_RATE,
+      alpha,
+      targetPts: p.targets.lift_pts,
+    }),
     outcomes,
     roi: roiOf(p, analysis),
     srm: srmOf(treat.n, hold.n, p.policy.hold_share),

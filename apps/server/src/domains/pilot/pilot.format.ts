@@ -3,7 +3,10 @@
  * thing: number formats, the plain-English verdict, and the success-criteria cells. ASCII only (PDF built-in
  * fonts are WinAnsi): no check marks, no minus sign glyph, no non-breaking tricks.
  */
+import { detectableLiftWarning } from '../policy/detectable-lift.ts';
 import type { PilotResults, SuccessCriterion } from './pilot.results.ts';
+
+const targetLiftPts = (r: PilotResults): number => r.success_criteria.find((c) => c.key === 'lift')?.target ?? 10;
 
 const int = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 const one = new Intl.NumberFormat('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
@@ -125,6 +128,8 @@ function cautions(r: PilotResults): string[] {
   if (r.over_time.conclusive_since) {
     out.push(`Watching daily, the always-valid interval excluded zero from ${day(r.over_time.conclusive_since)} on.`);
   }
+  const detectable = detectableLiftWarning(r.detectable_lift, targetLiftPts(r));
+  if (detectable) out.push(`Caution: ${detectable}.`);
   if (r.srm.flagged) {
     out.push(
       `Caution: the hold-out is ${pct(r.srm.observed_hold_share)} of properties, not the intended ${pct(r.srm.expected_hold_share)} (sample-ratio mismatch, p = ${r.srm.p_value.toPrecision(2)}); check the assignment before trusting the lift.`,

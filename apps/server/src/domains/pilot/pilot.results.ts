@@ -10,6 +10,7 @@
  */
 
 import type { SegmentLift } from '../analyze/segments.ts';
+import type { DetectableLift } from '../policy/detectable-lift.ts';
 
 /** [lower, upper] */
 export type Range = [number, number];
@@ -227,6 +228,8 @@ export interface PilotResults {
   };
   /** null when the inputs did not say how many outcomes were logged. */
   coverage: PilotCoverage | null;
+  /** The smallest lift these arms could detect (80% power, observed hold-out rate), against the lift target. */
+  detectable_lift: DetectableLift;
   outcomes: PilotOutcomes;
   roi: PilotRoi;
   srm: PilotSrm;

@@ -1,5 +1,6 @@
 /** Policy modes, their parameters and defaults, apply inputs and the views returned by all three faces. */
 import { z } from 'zod';
+import type { DetectableLift } from './detectable-lift.ts';
 
 export const POLICY_MODES = ['conservative', 'moderate', 'aggressive', 'custom'] as const;
 export type PolicyMode = (typeof POLICY_MODES)[number];
@@ -158,6 +159,8 @@ export interface PolicyRunView {
   /** The same in dollars, as the playbook prints it. */
   expected_incremental_revenue: number;
   expected_incremental_profit_cents: number;
+  /** The smallest lift these arms can detect (80% power, planning hold-out rate); see detectable-lift.ts. */
+  detectable_lift: DetectableLift;
   contamination: ContaminationView;
   warnings: string[];
   created_at: string;

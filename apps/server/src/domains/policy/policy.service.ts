@@ -3,6 +3,7 @@
  * knock within crew capacity and holds out a stratified, seeded random control group among them. Arms are written
  * once and never change; a repeated apply assigns only properties that have no arm yet (randomized on their own).
  */
+import { detectableLift, detectableLiftWarning } from './detectable-lift.ts';
 import { randomUUID } from 'node:crypto';
 import type { Trx } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
@@ -219,6 +220,9 @@ function runView(r: RunParts): PolicyRunView {
     );
   }
   if (r.a.shadow) warnings.push('shadow run: recorded for comparison, no arms written');
+  const detectable = detectableLift(r.treat, r.hold);
+  const underpowered = detectableLiftWarning(detectable);
+  if (underpowered && r.treat + r.hold > 0) warnings.push(underpowered);
   return {
     run_id: r.runId,
     storm_id: r.storm.storm_id,
@@ -241,6 +245,7 @@ function runView(r: RunParts): PolicyRunView {
     expected_incremental_revenue_cents: revenue,
     expected_incremental_revenue: revenue / 100,
     expected_incremental_profit_cents: Math.round(revenue * r.params.margin - r.treat * r.params.cost_per_knock_cents),
+    detectable_lift: detectable,
     contamination: {
       storm_id: r.storm.storm_id,
       hold: 0,

@@ -44,6 +44,9 @@ describeEachDatabase('policy apply', (t) => {
     expect(r.expected_incremental_conversions).toBeGreaterThan(0);
     expect(r.expected_incremental_revenue_cents).toBe(Math.round(r.expected_incremental_revenue * 100));
     expect(r.contamination.hold_knocked).toBe(0);
+    // About 200 on the knock list and 50 held out cannot detect a 10-pt lift: said before anyone knocks.
+    expect(r.detectable_lift).toMatchObject({ base_rate_source: 'planning', underpowered: true });
+    expect(r.warnings.join(' ')).toContain('smallest lift detectable at 80% power');
     const rows = await arms(t().db, storm.tenant_id, storm.storm_id);
     expect(rows).toHaveLength(r.treat + r.hold); // only the arms are rows; excluded is the complement
     const minTarget = Math.min(...rows.map((x) => x.uplift));
