@@ -86,6 +86,7 @@ export interface DB {
   property_score: PropertyScoreTable;
   storm_health_check: StormHealthCheckTable;
   pilot_feedback: PilotFeedbackTable;
+  uplift_band_setting: UpliftBandSettingTable;
   backup_log: BackupLogTable;
   policy_config: PolicyConfigTable;
   policy_run: PolicyRunTable;
@@ -342,6 +343,14 @@ export interface StormHealthCheckTable {
   status: string;
   result: JsonObject;
   checked_at: Timestamp;
+}
+
+export interface UpliftBandSettingTable {
+  tenant_id: string;
+  low: number;
+  high: number;
+  updated_by: string;
+  updated_at: Generated<Timestamp>;
 }
 
 export interface PilotFeedbackTable {

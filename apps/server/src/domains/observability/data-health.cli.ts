@@ -70,4 +70,21 @@ export function registerHealthCommands(program: Command, rt: CliRuntime): void {
         (rows) => table(rows.map((h) => ({ checked_at: h.checked_at, kind: h.kind, status: h.status }))),
       ),
     );
+  health
+    .command('band')
+    .description("show or set the tenant's band for mean predicted uplift (outside it: an issue and an alert)")
+    .requiredOption('--tenant <id>', 'tenant id')
+    .option('--low <x>', 'lowest plausible mean uplift (e.g. 0.01)')
+    .option('--high <x>', 'highest plausible mean uplift (e.g. 0.08)')
+    .option('--json', 'print JSON')
+    .action((o: { tenant: string; low?: string; high?: string; json?: boolean }) =>
+      rt.run(
+        o,
+        (ctx) =>
+          o.low === undefined && o.high === undefined
+            ? service.getUpliftBand(ctx, o.tenant)
+            : service.setUpliftBand(ctx, { low: Number(o.low), high: Number(o.high) }, o.tenant),
+        (b) => `uplift band ${b.low} to ${b.high}${b.default ? ' (the playbook default)' : ''}`,
+      ),
+    );
 }

@@ -156,3 +156,21 @@ export function history(trx: Trx, stormId: string, kind: string | undefined, lim
   if (kind) q = q.where('kind', '=', kind);
   return q.execute();
 }
+
+/** The tenant's band for mean predicted uplift, or undefined when it keeps the playbook's. */
+export function upliftBand(trx: Trx): Promise<{ low: number; high: number } | undefined> {
+  return trx.selectFrom('uplift_band_setting').select(['low', 'high']).executeTakeFirst();
+}
+
+export async function setUpliftBand(
+  trx: Trx,
+  b: { tenantId: string; low: number; high: number; updatedBy: string },
+): Promise<void> {
+  await trx
+    .insertInto('uplift_band_setting')
+    .values({ tenant_id: b.tenantId, low: b.low, high: b.high, updated_by: b.updatedBy })
+    .onConflict((oc) =>
+      oc.column('tenant_id').doUpdateSet({ low: b.low, high: b.high, updated_by: b.updatedBy, updated_at: new Date() }),
+    )
+    .execute();
+}

@@ -28,6 +28,23 @@ export function registerHealthRoutes(root: FastifyInstance, db: Database): void 
     async (request) => service.checkUpliftDistribution(contextOf(request, db), request.params.storm_id),
   );
   app.get(
+    '/health/uplift-band',
+    { schema: { tags, summary: "The tenant's band for mean predicted uplift (default: the playbook's 0.10 to 0.30)" } },
+    async (request) => service.getUpliftBand(contextOf(request, db)),
+  );
+  app.put(
+    '/health/uplift-band',
+    {
+      schema: {
+        tags,
+        summary:
+          "Set the tenant's band for mean predicted uplift: outside it the drift check raises an issue and an alert",
+        body: service.upliftBandInput,
+      },
+    },
+    async (request) => service.setUpliftBand(contextOf(request, db), request.body),
+  );
+  app.get(
     '/storms/:storm_id/health/history',
     {
       schema: {

@@ -6,7 +6,9 @@
  */
 import { newcombeInterval, twoProportionZTest } from '@stormops/stats';
 import type { Trx } from '../../db/database.ts';
-import type { ServiceContext } from '../auth/principal.ts';
+import { z } from 'zod';
+import { actingTenant, requireRole, type ServiceContext } from '../auth/principal.ts';
+import { parse } from '../validate.ts';
 import { withStorm } from '../storms/storms.service.ts';
 import { syncAlerts } from '../notify/alerts.service.ts';
 import * as checks from './data-health.checks.ts';
@@ -183,6 +185,7 @@ export async function checkUpliftDistribution(ctx: ServiceContext, stormId: stri
   return withStorm(ctx, stormId, async (trx, storm) => {
     const scores = await repo.upliftScores(trx, stormId);
     const production = await repo.productionModel(trx);
+    const band = (await repo.upliftBand(trx)) ?? UPLIFT_MEAN_BAND;
     const ref = production?.score_reference as Reference | undefined;
     const n = scores.length;
     let mean = 0;
@@ -190,7 +193,18 @@ export async function checkUpliftDistribution(ctx: ServiceContext, stormId: stri
     let ss = 0;
     for (const s of scores) ss += (s - mean) ** 2;
     const d: DriftResult | null = n > 0 && ref?.percentiles ? drift(scores, ref) : null;
-    const inBand = n > 0 && mean >= UPLIFT_MEAN_BAND.low && mean <= UPLIFT_MEAN_BAND.high;
+    const inBand = n > 0 && mean >= band.low && mean <= band.high;
+    const issues: checks.Issue[] =
+      n > 0 && !inBand
+        ? [
+            {
+              check: 'uplift_band',
+              severity: 'warning',
+              message: `mean predicted uplift ${mean.toFixed(3)} is outside the band ${band.low} to ${band.high}: check the model and the storm's data (stormops health band sets the band)`,
+              numbers: { mean, low: band.low, high: band.high },
+            },
+          ]
+        : [];
     const result = {
       storm_id: stormId,
       n,
@@ -200,7 +214,8 @@ export async function checkUpliftDistribution(ctx: ServiceContext, stormId: stri
       psi_level: d?.psi_level ?? null,
       test: d?.test ?? null,
       drift_detected: d?.drift_detected ?? false,
-      mean_band: { ...UPLIFT_MEAN_BAND, in_band: inBand },
+      mean_band: { low: band.low, high: band.high, in_band: inBand },
+      issues,
       reference: ref
         ? { model_id: production?.model_id, version: production?.version, mean: ref.mean, stddev: ref.stddev, n: ref.n }
         : null,
@@ -210,15 +225,48 @@ export async function checkUpliftDistribution(ctx: ServiceContext, stormId: stri
       storm.tenant_id,
       stormId,
       'uplift_distribution',
-      n === 0 ? 'no_data' : result.drift_detected ? 'drift' : 'ok',
+      n === 0 ? 'no_data' : result.drift_detected ? 'drift' : inBand ? 'ok' : 'out_of_band',
       result,
     );
     return result;
   }).then(async (result) => {
     const message = `predicted uplift drifted (PSI ${result.psi?.toFixed(3)}): see the uplift drift runbook`;
-    await raiseAlerts(ctx, stormId, new Date(), [{ check: 'uplift_drift', firing: result.drift_detected, message }]);
+    const outside = result.issues[0];
+    await raiseAlerts(ctx, stormId, new Date(), [
+      { check: 'uplift_drift', firing: result.drift_detected, message },
+      { check: 'uplift_band', firing: outside !== undefined, message: outside?.message ?? 'uplift band' },
+    ]);
     return result;
   });
+}
+
+export const upliftBandInput = z
+  .strictObject({ low: z.number().min(-1).max(1), high: z.number().min(-1).max(1) })
+  .refine((b) => b.low < b.high, { message: 'low must be below high', path: ['low'] });
+export type UpliftBandInput = z.input<typeof upliftBandInput>;
+
+/** The tenant's band for mean predicted uplift (the playbook's 0.10 to 0.30 unless set), and whether it was set. */
+export async function getUpliftBand(ctx: ServiceContext, tenantId?: string) {
+  const id = actingTenant(ctx, tenantId);
+  const band = await ctx.db.withTenant(id, (trx) => repo.upliftBand(trx));
+  return {
+    tenant_id: id,
+    low: band?.low ?? UPLIFT_MEAN_BAND.low,
+    high: band?.high ?? UPLIFT_MEAN_BAND.high,
+    default: !band,
+  };
+}
+
+/** Sets the band; outside it the uplift-distribution check raises an issue and an alert. Admins and analysts. */
+export async function setUpliftBand(ctx: ServiceContext, input: UpliftBandInput, tenantId?: string) {
+  requireRole(ctx, ['admin', 'analyst'], 'setting the uplift band');
+  const b = parse(upliftBandInput, input);
+  const id = actingTenant(ctx, tenantId);
+  const by = ctx.principal.kind === 'tenant' ? `user:${ctx.principal.userId}` : 'operator';
+  await ctx.db.withTenant(id, (trx) =>
+    repo.setUpliftBand(trx, { tenantId: id, low: b.low, high: b.high, updatedBy: by }),
+  );
+  return getUpliftBand(ctx, id);
 }
 
 export async function getHealthHistory(

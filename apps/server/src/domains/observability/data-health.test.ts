@@ -95,6 +95,29 @@ describeEachDatabase('data health', (t) => {
     expect(dist).toMatchObject({ n: 2000, drift_detected: false, test: { method: 'wasserstein' } });
   });
 
+  it("raises an issue and an alert when mean predicted uplift leaves the tenant's band, which the tenant sets", async () => {
+    const before = await health.checkUpliftDistribution(ctx, stormId);
+    expect(await health.getUpliftBand(ctx)).toMatchObject({ low: 0.1, high: 0.3, default: true });
+    // A band that excludes this storm's mean: an issue, and an alert keyed by the storm.
+    const low = Math.round((before.mean! + 0.05) * 1000) / 1000;
+    expect(await health.setUpliftBand(ctx, { low, high: low + 0.1 })).toMatchObject({ low, default: false });
+    const out = await health.checkUpliftDistribution(ctx, stormId);
+    expect(out.mean_band).toMatchObject({ low, in_band: false });
+    expect(out.issues[0]).toMatchObject({ check: 'uplift_band', severity: 'warning' });
+    const open = (await activeAlerts(t().db, 'data_health')).map((a) => a.alert_key);
+    expect(open).toContain(`data_health:${stormId}:uplift_band`);
+    // Back inside: the issue goes and the alert resolves.
+    await health.setUpliftBand(ctx, { low: before.mean! - 0.05, high: before.mean! + 0.05 });
+    expect((await health.checkUpliftDistribution(ctx, stormId)).issues).toEqual([]);
+    expect((await activeAlerts(t().db, 'data_health')).map((a) => a.alert_key)).not.toContain(
+      `data_health:${stormId}:uplift_band`,
+    );
+    await expect(health.setUpliftBand(ctx, { low: 0.3, high: 0.1 })).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(health.setUpliftBand(ctx, { low: 0, high: 0.1, x: 1 } as never)).rejects.toMatchObject({
+      code: 'VALIDATION',
+    });
+  });
+
   it('detects a synthetic shift in scores, and a sample-ratio mismatch', async () => {
     await t().db.withTenant(tenantId, (trx) =>
       sql`update property_score set uplift = uplift + 0.2 where storm_id = ${stormId}`.execute(trx),
