@@ -287,6 +287,8 @@ export interface PolicyRunTable {
   shadow: boolean;
   params: JsonObject;
   result: JsonObject;
+  /** The design batch the run belongs to (migration 0024). */
+  batch: Generated<number>;
   created_at: Timestamp;
   seq: Seq;
 }

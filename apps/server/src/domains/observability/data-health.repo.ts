@@ -76,10 +76,12 @@ export async function armOutcomes(trx: Trx, stormId: string) {
 }
 
 /** The hold-out share the storm's applied policy intended (among treated and held-out properties). */
+/** The hold share the storm's homes were assigned under: each home's own run's share, averaged (batches differ). */
 export async function intendedHoldShare(trx: Trx, stormId: string): Promise<number | null> {
   const r = await sql<{ share: string | null }>`
-    select params->>'hold_share' as share from policy_run
-    where storm_id = ${stormId} and not shadow order by created_at desc, seq desc limit 1`.execute(trx);
+    select avg((r.params->>'hold_share')::float8) as share
+    from assignment a join policy_run r on r.tenant_id = a.tenant_id and r.run_id = a.run_id
+    where a.storm_id = ${stormId} and a.arm in ('treat', 'hold')`.execute(trx);
   const v = r.rows[0]?.share;
   return v === undefined || v === null ? null : Number(v);
 }

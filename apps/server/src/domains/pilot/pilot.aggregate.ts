@@ -163,6 +163,33 @@ export async function segmentRows(trx: Trx, stormId: string) {
   return r.rows;
 }
 
+/** Per policy batch and arm: the batch's design (its latest run) and counts over the assigned homes. */
+export async function batchRows(trx: Trx, stormId: string) {
+  const r = await sql<{
+    batch: number;
+    arm: 'treat' | 'hold';
+    n: number;
+    conversions: number;
+  }>`
+    select r.batch, a.arm, count(*)::int as n, (count(*) filter (where o.converted))::int as conversions
+    from assignment a
+    join policy_run r on r.tenant_id = a.tenant_id and r.run_id = a.run_id
+    left join outcome o on o.property_id = a.property_id and o.is_current and o.storm_id = ${stormId}
+    where a.storm_id = ${stormId} and a.arm in ('treat', 'hold')
+    group by r.batch, a.arm order by r.batch, a.arm`.execute(trx);
+  const designs = await sql<{ batch: number; mode: string; version: number; hold_share: number }>`
+    select distinct on (batch) batch, mode, version, (params->>'hold_share')::float8 as hold_share
+    from policy_run where storm_id = ${stormId} and not shadow
+    order by batch, created_at desc, seq desc`.execute(trx);
+  return designs.rows.map((d) => {
+    const arm = (a: 'treat' | 'hold') => {
+      const row = r.rows.find((x) => x.batch === d.batch && x.arm === a);
+      return { n: row?.n ?? 0, conversions: row?.conversions ?? 0 };
+    };
+    return { ...d, mode: d.mode as 'moderate', treat: arm('treat'), hold: arm('hold') };
+  });
+}
+
 /** The policy run that assigned the storm's arms (the latest applied, not shadow). */
 export async function appliedRun(trx: Trx, stormId: string) {
   const r = await sql<{ mode: string; version: number; params: Record<string, number> }>`

@@ -5,6 +5,7 @@
 import { analyzeTwoArms, DEFAULT_ALPHA, srmTest, wilsonInterval, type TwoArmAnalysis } from '@stormops/stats';
 import { AppError } from '../../errors.ts';
 import { segmentLifts } from '../analyze/segments.ts';
+import { batchesOf, stratifiedLift } from './pilot.batches.ts';
 import { detectableLift, PLANNING_HOLD_RATE } from '../policy/detectable-lift.ts';
 import { dollarRange, dollars } from './money.ts';
 import { upliftAccuracy } from './pilot.accuracy.ts';
@@ -42,7 +43,20 @@ export function computePilotResults(inputs: PilotInputs, options: PilotOptions =
   if (!(alpha > 0 && alpha < 0.5)) throw new AppError('VALIDATION', `alpha: must be in (0, 0.5), got ${alpha}`);
   const p = parsePilotInputs(inputs);
   const { treat, hold } = p.arms;
-  const analysis = analyzeTwoArms(armCounts(treat), armCounts(hold), { alpha, controlShare: p.policy.hold_share });
+  const pooled = analyzeTwoArms(armCounts(treat), armCounts(hold), { alpha, controlShare: p.policy.hold_share });
+  // Two or more design batches: the lift is each batch's lift weighted by its share of homes (pilot.batches.ts).
+  const stratified = stratifiedLift(p.batches ?? [], alpha);
+  const analysis: TwoArmAnalysis = stratified
+    ? {
+        ...pooled,
+        lift: {
+          ...pooled.lift,
+          ...stratified,
+          relative: hold.conversions > 0 ? stratified.absolute / (hold.conversions / hold.n) : null,
+          relative_ci: null,
+        },
+      }
+    : pooled;
   const outcomes = outcomesOf(analysis, treat, hold, alpha);
   const judged = {
     report: 'stormops.pilot' as const,
@@ -64,6 +78,8 @@ export function computePilotResults(inputs: PilotInputs, options: PilotOptions =
       targetPts: p.targets.lift_pts,
     }),
     outcomes,
+    batches: batchesOf(p.batches ?? [], alpha),
+    lift_method: stratified ? ('stratified_by_batch' as const) : ('pooled' as const),
     roi: roiOf(p, analysis),
     srm: srmOf(treat.n, hold.n, p.policy.hold_share),
     contamination: contaminationOf(treat, hold),

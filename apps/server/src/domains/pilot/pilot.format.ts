@@ -170,5 +170,9 @@ export function pilotTitle(r: PilotResults): string {
 /** Subtitle: contractor, dates, policy. */
 export function pilotSubtitle(r: PilotResults): string {
   const who = r.storm.contractor ? `${r.storm.contractor}, ` : '';
-  return `${who}${day(r.storm.starts_on)} to ${day(r.storm.ends_on)}, ${r.policy.mode} policy, ${pct(r.policy.hold_share)} held out`;
+  const policy =
+    r.batches.length > 1
+      ? r.batches.map((b) => `batch ${b.batch} ${b.mode} (${pct(b.intended_hold_share)} held out)`).join(', ')
+      : `${r.policy.mode} policy, ${pct(r.policy.hold_share)} held out`;
+  return `${who}${day(r.storm.starts_on)} to ${day(r.storm.ends_on)}, ${policy}`;
 }

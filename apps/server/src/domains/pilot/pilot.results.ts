@@ -161,6 +161,20 @@ export interface PilotCoverage {
   sufficient: boolean;
 }
 
+export interface PilotBatch {
+  batch: number;
+  mode: string;
+  version: number;
+  intended_hold_share: number;
+  observed_hold_share: number;
+  treat: { n: number; conversions: number };
+  hold: { n: number; conversions: number };
+  /** This batch's sample-ratio check against its own intended share. */
+  srm: { p_value: number; flagged: boolean } | null;
+  /** null when an arm of the batch is empty. */
+  lift: { absolute: number; absolute_ci: Range; p_value: number } | null;
+}
+
 export interface PilotSegments {
   dimension: 'zip' | 'roof_age' | 'hail_size' | 'home_value';
   label: string;
@@ -231,6 +245,12 @@ export interface PilotResults {
   /** The smallest lift these arms could detect (80% power, observed hold-out rate), against the lift target. */
   detectable_lift: DetectableLift;
   outcomes: PilotOutcomes;
+  /**
+   * The storm's policy batches; with two or more, `outcomes.lift` is the stratified lift pooled across them and
+   * `lift_method` says so.
+   */
+  batches: PilotBatch[];
+  lift_method: 'pooled' | 'stratified_by_batch';
   roi: PilotRoi;
   srm: PilotSrm;
   contamination: PilotContamination;

@@ -107,6 +107,18 @@ export type SuccessTargets = z.output<typeof successTargets>;
 
 export const POLICY_MODES = ['conservative', 'moderate', 'aggressive', 'custom'] as const;
 
+/** One policy batch: its design and both arms' counts. */
+export const batchInputs = z.object({
+  batch: z.number().int().min(1),
+  mode: z.enum(['conservative', 'moderate', 'aggressive', 'custom']),
+  version: z.number().int().min(1),
+  /** The batch's intended hold share. */
+  hold_share: z.number().gt(0).lt(1),
+  treat: z.object({ n: count, conversions: count }),
+  hold: z.object({ n: count, conversions: count }),
+});
+export type BatchInputs = z.infer<typeof batchInputs>;
+
 /** The policy as run: what a knock costs and how crew time is counted. */
 export const policyInputs = z
   .object({
@@ -152,6 +164,8 @@ export const pilotInputsSchema = z.object({
   score_buckets: z.array(scoreBucket).max(1000),
   data_quality: monitorStatus,
   slo: monitorStatus,
+  /** The storm's policy batches (design and counts); absent or one: a single design. See pilot.batches.ts. */
+  batches: z.array(batchInputs).max(100).optional(),
   /** Per segment value, both arms' counts (ZIP, roof-age, hail-size and home-value bands); absent: no section. */
   segments: z
     .array(

@@ -162,6 +162,49 @@ describeEachDatabase('pilot runner', (t) => {
     expect(inputs.policy.crew_hours).toBeCloseTo(expected - (treat.length % 2 ? 3 / 60 : 0), 6);
   });
 
+  it('analyses each policy batch against its own hold share and pools lift across batches', async () => {
+    const { storm, ctx: c, tenant } = await scoredStorm(t().db, 3000, 14);
+    await applyPolicy(c, { stormId: storm.storm_id, mode: 'moderate', seed: 4 });
+    await applyPolicy(c, { stormId: storm.storm_id, mode: 'aggressive', seed: 4, new_batch: true });
+    const assigned = await t().db.withTenant(tenant.tenantId, (trx) =>
+      trx
+        .selectFrom('assignment')
+        .select(['property_id', 'arm'])
+        .where('storm_id', '=', storm.storm_id)
+        .where('arm', 'in', ['treat', 'hold'])
+        .orderBy('property_id')
+        .execute(),
+    );
+    await logOutcomes(c, {
+      stormId: storm.storm_id,
+      outcomes: assigned.map((a, i) => ({
+        propertyId: a.property_id,
+        converted: a.arm === 'treat' ? i % 5 === 0 : i % 12 === 0,
+      })),
+      idempotencyKey: 'batches',
+    });
+    const r = await runPilot(c, { stormId: storm.storm_id });
+    expect(r.batches.map((b) => [b.batch, b.mode, b.intended_hold_share])).toEqual([
+      [1, 'moderate', 0.2],
+      [2, 'aggressive', 0.1],
+    ]);
+    for (const b of r.batches) expect(b.srm?.flagged, `batch ${b.batch}`).toBe(false);
+    // The storm's SRM check expects each home's own batch share: no false alarm from the mix.
+    const n = (b: (typeof r.batches)[number]) => b.treat.n + b.hold.n;
+    const expected = (0.2 * n(r.batches[0]!) + 0.1 * n(r.batches[1]!)) / (n(r.batches[0]!) + n(r.batches[1]!));
+    expect(r.srm.expected_hold_share).toBeCloseTo(expected, 12);
+    expect(r.srm.flagged).toBe(false);
+    expect(r.lift_method).toBe('stratified_by_batch');
+    const w = r.batches.map((b) => n(b) / (n(r.batches[0]!) + n(r.batches[1]!)));
+    expect(r.outcomes.lift.absolute).toBeCloseTo(
+      r.batches.reduce((s, b, i) => s + w[i]! * b.lift!.absolute, 0),
+      12,
+    );
+    const md = String(await renderPilotReport(r, 'md'));
+    expect(md).toContain('## Policy batches');
+    expect(md).toContain('batch 1 moderate (20.0% held out), batch 2 aggressive (10.0% held out)');
+  });
+
   it('serves the report over HTTP in each format, and never another tenant’s', async () => {
     const app = await buildApp({ db: t().db, platformToken: undefined });
     const auth = { authorization: `Bearer ${token}` };

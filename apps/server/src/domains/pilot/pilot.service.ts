@@ -13,6 +13,7 @@ import { DEFAULT_CREW_HOUR_COST_CENTS } from '../policy/policy.schema.ts';
 import {
   appliedRun,
   armTotals,
+  batchRows,
   bucketRows,
   dailySeries,
   knockLogCrewHours,
@@ -22,6 +23,7 @@ import {
   segmentRows,
 } from './pilot.aggregate.ts';
 import { latestFeedback } from './pilot-feedback.repo.ts';
+import { expectedHoldShare } from './pilot.batches.ts';
 import { computePilotResults } from './pilot.compute.ts';
 import { renderPilot, type PilotFormat } from './pilot.render.ts';
 import type { PilotInputs, PilotResults } from './pilot.schema.ts';
@@ -83,9 +85,10 @@ export async function gatherPilotInputs(ctx: ServiceContext, input: RunPilotInpu
       crewHours: await knockLogCrewHours(trx, input.stormId, doorsPerHour),
       feedback: await latestFeedback(trx, input.stormId),
       segments: segmentInputs(await segmentRows(trx, input.stormId)),
+      batches: await batchRows(trx, input.stormId),
     };
   });
-  const [{ storm, run, buckets, crewHours, feedback, segments }, daily, health, slo] = await Promise.all([
+  const [{ storm, run, buckets, crewHours, feedback, segments, batches }, daily, health, slo] = await Promise.all([
     gathering,
     withStorm(ctx, input.stormId, (trx) => dailySeries(trx, input.stormId)),
     getHealthDashboard(ctx, input.stormId, { now }),
@@ -108,7 +111,8 @@ export async function gatherPilotInputs(ctx: ServiceContext, input: RunPilotInpu
     },
     policy: {
       mode: run.mode as 'moderate',
-      hold_share: Number(p['hold_share']),
+      // Each home's own batch share, averaged: the SRM check must not judge a moderate batch by an aggressive one.
+      hold_share: expectedHoldShare(batches) ?? Number(p['hold_share']),
       cost_per_knock_cents: Number(p['cost_per_knock_cents'] ?? 0),
       doors_per_crew_hour: Number(p['doors_per_day'] ?? 60) / CREW_DAY_HOURS,
       ...(crewHours !== null ? { crew_hours: crewHours, crew_hours_source: 'knock_log' as const } : {}),
@@ -122,6 +126,7 @@ export async function gatherPilotInputs(ctx: ServiceContext, input: RunPilotInpu
     // for a contractor's pilot to fail its data-quality criterion.
     data_quality: contractorDataQuality(health),
     segments,
+    batches,
     satisfaction: feedback ? { score: feedback.score, comment: feedback.comment } : null,
     slo,
   };

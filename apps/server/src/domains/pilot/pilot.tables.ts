@@ -177,6 +177,27 @@ export function checksTable(r: PilotResults): Table {
 }
 
 /** Every table, in report order. */
+/** Policy batches, when there is more than one: each against its own hold share, then the pooled lift. */
+export function batchesTable(r: PilotResults): Table | null {
+  if (r.batches.length < 2) return null;
+  return {
+    title: 'Policy batches',
+    header: ['Batch', 'Policy', 'Knock list', 'Held out', 'Hold share (intended)', 'Lift', 'SRM'],
+    rows: r.batches.map((b) => [
+      String(b.batch),
+      `${b.mode} v${b.version}`,
+      count(b.treat.n),
+      count(b.hold.n),
+      `${pct(b.observed_hold_share)} (${pct(b.intended_hold_share)})`,
+      b.lift ? `${pts(b.lift.absolute)} (${ptsNum(b.lift.absolute_ci[0])} to ${ptsNum(b.lift.absolute_ci[1])})` : '-',
+      b.srm ? passText(!b.srm.flagged) : '',
+    ]),
+    align: ['left', 'left', 'right', 'right', 'right', 'right', 'center'],
+    statusColumn: 6,
+    note: "Each batch is checked against its own intended hold share. The lift in this report pools the batches: each batch's lift weighted by its share of homes (a stratified estimator), so a second design never dilutes the first.",
+  };
+}
+
 /** Lift by segment: every dimension in one table; lift only where both arms reach the minimum size. */
 export function segmentsTable(r: PilotResults): Table | null {
   if (r.segments.length === 0) return null;
@@ -207,6 +228,7 @@ export function pilotTables(r: PilotResults): { criteria: Table; details: Table[
     checksTable(r),
     decilesTable(r),
     overTimeTable(r),
+    batchesTable(r),
     segmentsTable(r),
   ].filter((t): t is Table => t !== null);
   return { criteria: criteriaTable(r), details };

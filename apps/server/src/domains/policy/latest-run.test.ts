@@ -37,6 +37,7 @@ describeEachDatabase('latest applied policy run', (t) => {
           shadow,
           params: DEFAULT_PARAMS[mode],
           result: {},
+          batch: i + 1,
         });
       }
     });
@@ -50,7 +51,7 @@ describeEachDatabase('latest applied policy run', (t) => {
     const expected = {
       applied: last,
       inputs: last,
-      hold: DEFAULT_PARAMS[last].hold_share,
+      hold: null, // the share homes were assigned under: these runs assigned none
       listed: [...runIds].reverse(),
     };
     expect(read).toEqual({ index: expected, scan: expected });

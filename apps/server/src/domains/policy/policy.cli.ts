@@ -48,23 +48,35 @@ export function registerPolicyCommands(program: Command, rt: CliRuntime): Comman
     .option('--version <n>', 'a specific version of the mode (default: latest)')
     .option('--seed <n>', 'randomization seed (default: derived from the storm id)')
     .option('--dry-run', 'shadow mode: compute and record the run, write no arms')
+    .option('--new-batch', 'another mode or version on a storm with arms: assign the rest as a new numbered batch')
     .option('--json', 'print JSON')
-    .action((o: { storm: string; mode: string; version?: string; seed?: string; dryRun?: boolean; json?: boolean }) => {
-      const version = int(o.version, '--version');
-      const seed = int(o.seed, '--seed');
-      return rt.run(
-        o,
-        (ctx) =>
-          service.applyPolicy(ctx, {
-            stormId: o.storm,
-            mode: mode(o.mode),
-            shadow: Boolean(o.dryRun),
-            ...(version !== undefined ? { version } : {}),
-            ...(seed !== undefined ? { seed } : {}),
-          }),
-        human,
-      );
-    });
+    .action(
+      (o: {
+        storm: string;
+        mode: string;
+        version?: string;
+        seed?: string;
+        dryRun?: boolean;
+        newBatch?: boolean;
+        json?: boolean;
+      }) => {
+        const version = int(o.version, '--version');
+        const seed = int(o.seed, '--seed');
+        return rt.run(
+          o,
+          (ctx) =>
+            service.applyPolicy(ctx, {
+              stormId: o.storm,
+              mode: mode(o.mode),
+              shadow: Boolean(o.dryRun),
+              new_batch: Boolean(o.newBatch),
+              ...(version !== undefined ? { version } : {}),
+              ...(seed !== undefined ? { seed } : {}),
+            }),
+          human,
+        );
+      },
+    );
 
   policy
     .command('show')

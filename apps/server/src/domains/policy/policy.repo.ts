@@ -201,14 +201,25 @@ export async function insertRun(
     shadow: boolean;
     params: PolicyParams;
     result: unknown;
+    batch: number;
   },
 ): Promise<Date> {
   const r = await sql<{
     created_at: Date;
-  }>`insert into policy_run (tenant_id, run_id, storm_id, mode, version, seed, shadow, params, result)
+  }>`insert into policy_run (tenant_id, run_id, storm_id, mode, version, seed, shadow, params, result, batch)
     values (${run.tenantId}, ${run.runId}, ${run.stormId}, ${run.mode}, ${run.version}, ${run.seed}, ${run.shadow},
-      ${JSON.stringify(run.params)}::jsonb, ${JSON.stringify(run.result)}::jsonb) returning created_at`.execute(trx);
+      ${JSON.stringify(run.params)}::jsonb, ${JSON.stringify(run.result)}::jsonb, ${run.batch}) returning created_at`.execute(
+    trx,
+  );
   return r.rows[0]!.created_at;
+}
+
+/** The latest applied (not shadow) run of a storm: its design and batch. */
+export async function latestAppliedRun(trx: Trx, stormId: string) {
+  const r = await sql<{ mode: string; version: number; batch: number }>`
+    select mode, version, batch from policy_run where storm_id = ${stormId} and not shadow
+    order by created_at desc, seq desc limit 1`.execute(trx);
+  return r.rows[0];
 }
 
 export async function listRuns(trx: Trx, stormId: string, limit: number) {

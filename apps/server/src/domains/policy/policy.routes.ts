@@ -69,6 +69,10 @@ export function registerPolicyRoutes(root: FastifyInstance, db: Database): void 
             .max(2 ** 31 - 1)
             .optional(),
           shadow: z.boolean().default(false),
+          new_batch: z
+            .boolean()
+            .default(false)
+            .describe('assign with another mode or version on a storm that has arms, as a new numbered batch'),
         }),
       },
     },
@@ -78,6 +82,7 @@ export function registerPolicyRoutes(root: FastifyInstance, db: Database): void 
         stormId: request.params.storm_id,
         mode: b.mode,
         shadow: b.shadow,
+        new_batch: b.new_batch,
         ...(b.version ? { version: b.version } : {}),
         ...(b.seed !== undefined ? { seed: b.seed } : {}),
       });

@@ -100,6 +100,11 @@ export const applyPolicyInput = z.object({
   seed: seed.optional(),
   /** Compute and record the run without writing arms (compare policies). */
   shadow: z.boolean().default(false),
+  /**
+   * Assign with another design (mode or version) on a storm that already has arms, as a new numbered batch. Without
+   * it such an apply is refused: mixing designs in one batch would break the report's hold share and SRM check.
+   */
+  new_batch: z.boolean().default(false),
 });
 export type ApplyPolicyInput = z.input<typeof applyPolicyInput>;
 
@@ -137,6 +142,8 @@ export interface PolicyRunView {
   storm_id: string;
   mode: PolicyMode;
   policy_version: number;
+  /** The design batch the run's arms belong to (1 unless a new batch was asked for). */
+  batch: number;
   seed: number;
   shadow: boolean;
   properties: number;

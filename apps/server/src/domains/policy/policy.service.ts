@@ -118,6 +118,7 @@ export async function applyPolicy(ctx: ServiceContext, input: ApplyPolicyInput):
       }
       const config = await resolveConfig(trx, storm.tenant_id, a.mode, a.version);
       const params = parse(policyParams, config.params, 'params');
+      const batch = await batchOf(trx, storm, { mode: a.mode, version: config.version, newBatch: a.new_batch });
       const seed = a.seed ?? defaultSeed(storm.storm_id);
       await repo.tuneApply(trx);
       const capacity = capacityOf(params);
@@ -146,6 +147,7 @@ export async function applyPolicy(ctx: ServiceContext, input: ApplyPolicyInput):
       const newly = a.shadow ? pick.treat + pick.hold : pick.written;
       const view = runView({
         storm,
+        batch,
         a,
         config,
         params,
@@ -171,11 +173,33 @@ export async function applyPolicy(ctx: ServiceContext, input: ApplyPolicyInput):
         shadow: a.shadow,
         params,
         result,
+        batch,
       });
       view.created_at = new Date(created).toISOString();
       return view;
     },
     { forUpdate: true },
+  );
+}
+
+/**
+ * The batch an apply writes into: the storm's current one for the same design (mode and version), the next one when a
+ * new batch is asked for. Another design without asking is refused with the reason: its arms would be analysed
+ * against the wrong hold share.
+ */
+async function batchOf(
+  trx: Trx,
+  storm: { storm_id: string; event_id: string },
+  d: { mode: PolicyMode; version: number; newBatch: boolean },
+): Promise<number> {
+  const latest = await repo.latestAppliedRun(trx, storm.storm_id);
+  if (!latest) return 1;
+  if (d.newBatch) return latest.batch + 1;
+  if (latest.mode === d.mode && latest.version === d.version) return latest.batch;
+  throw new AppError(
+    'CONFLICT',
+    `storm ${storm.event_id} has arms from batch ${latest.batch} under ${latest.mode} v${latest.version}: applying ${d.mode} v${d.version} would mix two designs in one batch, and the report would judge its hold-out against the wrong share. Apply it as a new batch (--new-batch, "new_batch": true) to assign the remaining properties as batch ${latest.batch + 1}, analysed on its own and pooled with the others`,
+    { batch: latest.batch, mode: latest.mode, version: latest.version },
   );
 }
 
@@ -196,6 +220,7 @@ function refuseUnscored(c: repo.StormCounts, stormId: string): void {
 
 interface RunParts {
   storm: { storm_id: string };
+  batch: number;
   a: { mode: PolicyMode; shadow: boolean };
   config: repo.ConfigRow;
   params: PolicyParams;
@@ -228,6 +253,7 @@ function runView(r: RunParts): PolicyRunView {
     storm_id: r.storm.storm_id,
     mode: r.a.mode,
     policy_version: r.config.version,
+    batch: r.batch,
     seed: r.seed,
     shadow: r.a.shadow,
     properties: r.counts.properties,

@@ -70,8 +70,20 @@ describeEachDatabase('policy apply', (t) => {
     const again = await applyPolicy(a.ctx, { stormId: a.storm.storm_id, seed: 12345 });
     expect(again.newly_assigned).toBe(0);
     expect(await arms(db, a.tenant.tenantId, a.storm.storm_id)).toEqual(armsA);
-    // A wider policy adds a batch of its own; the arms already written stay as they were.
-    const wider = await applyPolicy(a.ctx, { stormId: a.storm.storm_id, seed: 12345, mode: 'aggressive' });
+    // Another design on a storm with arms is refused unless asked for as a new batch, which then has its own
+    // number; the arms already written stay as they were.
+    await expect(
+      applyPolicy(a.ctx, { stormId: a.storm.storm_id, seed: 12345, mode: 'aggressive' }),
+    ).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('--new-batch') });
+    expect(await arms(db, a.tenant.tenantId, a.storm.storm_id)).toEqual(armsA);
+    const wider = await applyPolicy(a.ctx, {
+      stormId: a.storm.storm_id,
+      seed: 12345,
+      mode: 'aggressive',
+      new_batch: true,
+    });
+    expect(wider).toMatchObject({ batch: 2, mode: 'aggressive' });
+    expect(again.batch).toBe(1);
     expect(wider.newly_assigned).toBeGreaterThan(0);
     const widened = await arms(db, a.tenant.tenantId, a.storm.storm_id);
     const before = new Map(armsA.map((r) => [r.property_id, r.arm]));
@@ -80,7 +92,8 @@ describeEachDatabase('policy apply', (t) => {
     // Later properties: imported and scored after the first apply, randomized among themselves.
     const uplift = await importInto(db, a.storm.storm_id, 900, 22);
     await scoreStorm(db, a.tenant.tenantId, a.storm.storm_id, (id) => uplift.get(id) ?? 0);
-    const third = await applyPolicy(a.ctx, { stormId: a.storm.storm_id, seed: 99 });
+    const third = await applyPolicy(a.ctx, { stormId: a.storm.storm_id, seed: 99, mode: 'aggressive' });
+    expect(third.batch).toBe(2); // the same design: the current batch
     expect(third.newly_assigned).toBeGreaterThan(0);
     expect(third.newly_assigned).toBe(third.treat + third.hold - armsW.length);
     const after = await arms(db, a.tenant.tenantId, a.storm.storm_id);
