@@ -9,7 +9,7 @@ import type { Leader } from '../jobs/leader.ts';
 import type { Notifier } from '../domains/notify/notify.types.ts';
 import { SloMonitor } from '../domains/slo/slo.monitor.ts';
 import { MetricRecorder, type RecorderOptions } from '../domains/slo/slo.recorder.ts';
-import type { SloDefinition } from '../domains/slo/slo.schema.ts';
+import { workKindOf, type SloDefinition } from '../domains/slo/slo.schema.ts';
 import type { SloDeps } from '../domains/slo/slo.service.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { createHttpMetrics, type HttpMetrics } from './metrics.ts';
@@ -91,7 +91,13 @@ export function installTelemetry(app: FastifyInstance, db: Database, opts: Telem
     const route = request.routeOptions.url ?? UNMATCHED;
     const seconds = reply.elapsedTime / 1000;
     http.observe(route, request.method, reply.statusCode, seconds);
-    if (route.startsWith('/v1/')) recorder?.recordRequest(reply.statusCode, seconds, clock());
+    if (route.startsWith('/v1/')) {
+      const p = request.principal;
+      recorder?.recordRequest(reply.statusCode, seconds, clock(), {
+        kind: workKindOf(route),
+        tenantId: p?.kind === 'tenant' ? p.tenantId : undefined,
+      });
+    }
   });
   // Unauthenticated on the listen address, like most Prometheus targets: it holds counts and route templates only,
   // never ids or tenant names. Keep the API on a private address or filter /metrics at the proxy (docs/observability.md).

@@ -83,6 +83,7 @@ describeEachDatabase('telemetry', (t) => {
     expect(Object.keys(r.json())).toEqual([
       'api-availability',
       'api-latency',
+      'report-latency',
       'scoring-freshness',
       'outcome-ingestion-lag',
     ]);

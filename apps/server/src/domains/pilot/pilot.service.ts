@@ -7,7 +7,7 @@ import { AppError } from '../../errors.ts';
 import { PLATFORM, type ServiceContext } from '../auth/principal.ts';
 import { statusOf } from '../observability/data-health.checks.ts';
 import { getHealthDashboard } from '../observability/data-health.service.ts';
-import { getSloDashboard } from '../slo/slo.service.ts';
+import { tenantSloStatus } from '../slo/slo.service.ts';
 import { withStorm } from '../storms/storms.service.ts';
 import { DEFAULT_CREW_HOUR_COST_CENTS } from '../policy/policy.schema.ts';
 import {
@@ -42,24 +42,6 @@ export interface RunPilotInput {
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
-async function sloStatus(ctx: ServiceContext, from: Date, now: Date): Promise<PilotInputs['slo']> {
-  const hours = Math.min(Math.max(Math.ceil((now.getTime() - from.getTime()) / 3_600_000), 1), 24 * 90);
-  const dashboard = await getSloDashboard({ db: ctx.db, principal: PLATFORM }, { hours });
-  const views = Object.values(dashboard);
-  const breaches = views.reduce((s, v) => s + v.breaches, 0);
-  const issues = views
-    .filter((v) => v.status === 'breaching' || v.breaches > 0)
-    .map((v) => `${v.name}: ${v.status}, ${v.breaches} breach(es)`);
-  const status = views.some((v) => v.status === 'breaching')
-    ? 'breaching'
-    : breaches > 0
-      ? 'breached'
-      : views.every((v) => v.status === 'no_data')
-        ? 'no_data'
-        : 'ok';
-  return { status, issues, breaches };
-}
-
 export async function gatherPilotInputs(ctx: ServiceContext, input: RunPilotInput): Promise<PilotInputs> {
   const now = input.now ?? new Date();
   // The aggregates, the health checks and the SLO status are independent: on server Postgres they run on separate
@@ -92,7 +74,9 @@ export async function gatherPilotInputs(ctx: ServiceContext, input: RunPilotInpu
     gathering,
     withStorm(ctx, input.stormId, (trx) => dailySeries(trx, input.stormId)),
     getHealthDashboard(ctx, input.stormId, { now }),
-    gathering.then(({ storm: s }) => sloStatus(ctx, new Date(s.starts_at ?? s.created_at), now)),
+    gathering.then(({ storm: s }) =>
+      tenantSloStatus({ db: ctx.db, principal: PLATFORM }, s.tenant_id, new Date(s.starts_at ?? s.created_at), now),
+    ),
   ]);
   // The campaign's period: the storm's own dates, else the days its outcomes were logged (a May 2013 storm does not
   // read "today to today"), else the day it was created.

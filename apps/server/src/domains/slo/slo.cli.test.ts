@@ -27,6 +27,7 @@ describeEachDatabase('slo CLI', (t) => {
     expect(Object.entries(dash).map(([name, m]) => [name, m.status, m.breaches])).toEqual([
       ['api-availability', 'no_data', 0],
       ['api-latency', 'no_data', 0],
+      ['report-latency', 'no_data', 0],
       ['scoring-freshness', 'no_data', 0],
       ['outcome-ingestion-lag', 'no_data', 0],
     ]);

@@ -5,7 +5,14 @@
 import type { Database } from '../../db/database.ts';
 import { systemClock, type Clock } from '../../telemetry/clock.ts';
 import { addToBuckets, type BucketDelta } from './slo.repo.ts';
-import { HTTP_SERIES, LATENCY_BOUNDS_MS, latencySeries } from './slo.schema.ts';
+import {
+  HTTP_SERIES,
+  LATENCY_BOUNDS_MS,
+  latencySeries,
+  reportLatencySeries,
+  tenantSeries,
+  type WorkKind,
+} from './slo.schema.ts';
 
 export interface RecorderOptions {
   clock?: Clock;
@@ -19,6 +26,7 @@ export interface RecorderOptions {
 export const BUCKET_MS = 60_000;
 
 const LATENCY = LATENCY_BOUNDS_MS.map((ms) => ({ ms, series: latencySeries(ms) }));
+const REPORT_LATENCY = LATENCY_BOUNDS_MS.map((ms) => ({ ms, series: reportLatencySeries(ms) }));
 
 interface Cell {
   good: number;
@@ -45,13 +53,29 @@ export class MetricRecorder {
     this.maxCells = opts.maxPendingCells ?? 100_000;
   }
 
-  /** One API request: `http.requests` (good unless 5xx) and each latency bucket (good when at or under its bound). */
-  recordRequest(statusCode: number, durationSeconds: number, at: Date = this.clock()): void {
+  /**
+   * One API request: `http.requests` (good unless 5xx) and each latency bucket of its kind of work (interactive or
+   * report; bulk uploads stream and have none), good when at or under its bound. With a tenant, the same again on the
+   * tenant's own series.
+   */
+  recordRequest(
+    statusCode: number,
+    durationSeconds: number,
+    at: Date = this.clock(),
+    opts: { kind?: WorkKind; tenantId?: string | undefined } = {},
+  ): void {
     const minute = this.minute(at);
     if (!minute) return;
-    this.bump(minute, HTTP_SERIES, statusCode < 500 ? 1 : 0, 1);
     const ms = durationSeconds * 1000;
-    for (const b of LATENCY) this.bump(minute, b.series, ms <= b.ms ? 1 : 0, 1);
+    const kind = opts.kind ?? 'interactive';
+    const latency = kind === 'interactive' ? LATENCY : kind === 'report' ? REPORT_LATENCY : [];
+    const count = (name: (series: string) => string) => {
+      this.bump(minute, name(HTTP_SERIES), statusCode < 500 ? 1 : 0, 1);
+      for (const b of latency) this.bump(minute, name(b.series), ms <= b.ms ? 1 : 0, 1);
+    };
+    count((s) => s);
+    const tenant = opts.tenantId;
+    if (tenant) count((s) => tenantSeries(tenant, s));
   }
 
   /** Good and total events on any series (jobs use recordJobEvent, which writes at once). */

@@ -62,3 +62,11 @@ export async function pruneBuckets(trx: Trx, before: Date): Promise<number> {
   const r = await trx.deleteFrom('metric_bucket').where('bucket_start', '<', before).executeTakeFirst();
   return Number(r.numDeletedRows);
 }
+
+/** Bad events (total - good) on a series in [from, to): did this series see failures in that span. */
+export async function badEvents(trx: Trx, series: string, from: Date, to: Date): Promise<number> {
+  const r = await sql<{ bad: number }>`
+    select coalesce(sum(total - good), 0)::float8 as bad from metric_bucket
+    where series = ${series} and bucket_start >= ${from} and bucket_start < ${to}`.execute(trx);
+  return Number(r.rows[0]?.bad ?? 0);
+}

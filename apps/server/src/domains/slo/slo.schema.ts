@@ -13,6 +13,21 @@ export type { AlertView };
 export const LATENCY_BOUNDS_MS = [100, 250, 500, 1000, 2500] as const;
 export const HTTP_SERIES = 'http.requests';
 export const latencySeries = (ms: number): string => `http.latency.le_${ms}ms`;
+/** Report and PDF generation: a latency SLO of its own, outside the interactive API's. */
+export const reportLatencySeries = (ms: number): string => `http.report_latency.le_${ms}ms`;
+
+/** The kinds of API work: interactive requests, report generation, and bulk uploads (no latency SLO: they stream). */
+export type WorkKind = 'interactive' | 'report' | 'bulk';
+
+/** A route template's kind of work. */
+export function workKindOf(route: string): WorkKind {
+  if (/\/pilot$/.test(route)) return 'report';
+  if (/\/(import|analyze)$/.test(route)) return 'bulk';
+  return 'interactive';
+}
+
+/** A tenant's own copy of a series: what a pilot's "no SLO breaches" reads, so one tenant's incident is not another's. */
+export const tenantSeries = (tenantId: string, series: string): string => `tenant.${tenantId}.${series}`;
 
 const seriesName = z.string().regex(/^[a-z0-9_.:-]{1,100}$/, 'series names hold a-z 0-9 _ . : - (at most 100)');
 
@@ -22,6 +37,8 @@ const indicator = z.discriminatedUnion('kind', [
   /** Share of API requests faster than a threshold, read from the recorder's histogram buckets. */
   z.object({
     kind: z.literal('latency'),
+    /** Which requests: the interactive API (default) or report generation. */
+    work: z.enum(['interactive', 'report']).default('interactive'),
     threshold_ms: z.number().refine((ms) => (LATENCY_BOUNDS_MS as readonly number[]).includes(ms), {
       message: `threshold_ms must be one of the recorded histogram bounds ${LATENCY_BOUNDS_MS.join(', ')}`,
     }),
@@ -54,7 +71,10 @@ export const sloFile = z
 
 /** The series an SLO reads. */
 export function sloSeries(slo: SloDefinition): string {
-  return slo.indicator.kind === 'latency' ? latencySeries(slo.indicator.threshold_ms) : slo.indicator.series;
+  if (slo.indicator.kind === 'events') return slo.indicator.series;
+  return slo.indicator.work === 'report'
+    ? reportLatencySeries(slo.indicator.threshold_ms)
+    : latencySeries(slo.indicator.threshold_ms);
 }
 
 export function windowMinutes(slo: SloDefinition): number {

@@ -24,12 +24,14 @@ import {
   type Counts,
   type RuleVerdict,
 } from './slo.burn.ts';
-import { windowSums } from './slo.repo.ts';
+import { badEvents, windowSums } from './slo.repo.ts';
 import {
   BURN_WINDOWS,
   dashboardInput,
   defaultSlos,
+  HTTP_SERIES,
   sloSeries,
+  tenantSeries,
   windowMinutes,
   type BurnWindow,
   type DashboardInput,
@@ -194,6 +196,67 @@ export async function getSloDashboard(
     out[m.slo.name] = statusView(m, hoursMinutes, breaches);
   }
   return out;
+}
+
+/** How far before an incident opened its cause is looked for: the longest burn-rate window that can open one. */
+const INCIDENT_LOOKBACK_MS = 6 * 3_600_000;
+
+export interface TenantSloStatus {
+  status: 'ok' | 'breached' | 'no_data';
+  /** One line per SLO incident that touched the tenant. */
+  issues: string[];
+  /** SLO incidents in the window during which the tenant's own requests or jobs failed the SLO. */
+  breaches: number;
+  /** SLO incidents in the window that did not touch the tenant (another tenant's, or the platform's alone). */
+  other_incidents: number;
+}
+
+/**
+ * A tenant's SLO record over [from, now]: the platform's SLO incidents in the window, each counted against the tenant
+ * only when the tenant's own series (tenant.<id>.<series>) had bad events between the incident's look-back and its
+ * resolution. So one tenant's incident does not fail every tenant's pilot.
+ */
+export async function tenantSloStatus(
+  ctx: ServiceContext,
+  tenantId: string,
+  from: Date,
+  now: Date,
+  deps: SloDeps = {},
+): Promise<TenantSloStatus> {
+  requirePlatform(ctx, 'reading SLOs');
+  const slos = new Map((deps.slos ?? defaultSlos()).map((s) => [s.name, s]));
+  return ctx.db.withPlatform(async (trx) => {
+    const incidents = await incidentsInRange(trx, from, now, 'slo:');
+    const issues: string[] = [];
+    let other = 0;
+    for (const i of incidents) {
+      const slo = slos.get(i.alert_key.split(':')[1] ?? '');
+      if (!slo) continue;
+      const opened = new Date(i.opened_at);
+      const until = i.resolved_at ? new Date(i.resolved_at) : now;
+      const bad = await badEvents(
+        trx,
+        tenantSeries(tenantId, sloSeries(slo)),
+        new Date(opened.getTime() - INCIDENT_LOOKBACK_MS),
+        new Date(until.getTime() + 60_000),
+      );
+      if (bad > 0)
+        issues.push(
+          `${slo.name}: ${i.severity} incident from ${opened.toISOString()}, ${bad} of this tenant's events failed`,
+        );
+      else other++;
+    }
+    const seen = await windowSums(trx, [tenantSeries(tenantId, HTTP_SERIES)], now, [
+      Math.max(1, Math.ceil((now.getTime() - from.getTime()) / 60_000)),
+    ]);
+    const any = [...(seen.values().next().value?.values() ?? [])].some((c) => c.total > 0);
+    return {
+      status: issues.length ? 'breached' : any || incidents.length ? 'ok' : 'no_data',
+      issues,
+      breaches: issues.length,
+      other_incidents: other,
+    };
+  });
 }
 
 /** The playbook's `get_active_alerts()`: open incidents of every source, oldest first. */

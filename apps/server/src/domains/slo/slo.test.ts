@@ -5,8 +5,8 @@ import { operator } from '../../../test/helpers.ts';
 import type { Database } from '../../db/database.ts';
 import { manualClock } from '../../telemetry/clock.ts';
 import { addToBuckets, type BucketDelta } from './slo.repo.ts';
-import { breachPeriods, evaluateSlos, getActiveAlerts, getSloDashboard } from './slo.service.ts';
-import { defaultSlos, parseSloFile, type SloDefinition } from './slo.schema.ts';
+import { breachPeriods, evaluateSlos, getActiveAlerts, getSloDashboard, tenantSloStatus } from './slo.service.ts';
+import { defaultSlos, parseSloFile, tenantSeries, workKindOf, type SloDefinition } from './slo.schema.ts';
 import { recordJobEvent } from './slo.events.ts';
 import { burnRate } from './slo.burn.ts';
 import { MetricRecorder } from './slo.recorder.ts';
@@ -71,6 +71,7 @@ describe('SLO file', () => {
     expect(defaultSlos().map((s) => s.name)).toEqual([
       'api-availability',
       'api-latency',
+      'report-latency',
       'scoring-freshness',
       'outcome-ingestion-lag',
     ]);
@@ -104,6 +105,15 @@ describe('SLO file', () => {
         { opened_at: at(7), resolved_at: at(8) },
       ]),
     ).toBe(2);
+  });
+
+  it('sorts routes by kind of work: reports and bulk uploads stay out of the interactive latency SLO', () => {
+    expect(workKindOf('/v1/storms/:storm_id/pilot')).toBe('report');
+    expect(workKindOf('/v1/storms/:storm_id/pilot/feedback')).toBe('interactive');
+    expect(workKindOf('/v1/storms/:storm_id/properties/import')).toBe('bulk');
+    expect(workKindOf('/v1/analyze')).toBe('bulk');
+    expect(workKindOf('/v1/storms/:storm_id/imports')).toBe('interactive');
+    expect(workKindOf('/v1/imports/:import_id')).toBe('interactive');
   });
 
   it('burn rate is the bad share over the allowed bad share', () => {
@@ -147,6 +157,32 @@ describeEachDatabase('SLO monitor', (t) => {
     expect(active).toHaveLength(1);
     expect(active[0]).toMatchObject({ severity: 'ticket', since: now.toISOString(), source: 'slo' });
     expect(active[0]?.message).toMatch(/burning error budget at 9\.5x over 1d and 5\.0x over 2h/);
+  });
+
+  it("counts an incident against a tenant only when that tenant's own events failed", async () => {
+    const { db } = t();
+    const s = slo(0.999);
+    const [a, b] = [crypto.randomUUID(), crypto.randomUUID()];
+    const burst = new Date('2031-05-10T00:00:00Z');
+    // Tenant a's requests fail for 10 minutes; tenant b's all succeed; the platform series is their sum.
+    const perA = (i: number) => (i >= 60 && i < 70 ? { good: 0, total: 100 } : { good: 100, total: 100 });
+    const perB = () => ({ good: 100, total: 100 });
+    const start = new Date(burst.getTime() - 60 * MIN);
+    await seed(db, tenantSeries(a, seriesOf(s)), start, 70, perA);
+    await seed(db, tenantSeries(b, seriesOf(s)), start, 70, perB);
+    await seed(db, seriesOf(s), start, 70, (i) => {
+      const x = perA(i);
+      return { good: x.good + 100, total: x.total + 100 };
+    });
+    const now = new Date(burst.getTime() + 10 * MIN);
+    const r = await evaluateSlos(operator(db), { clock: manualClock(now), slos: [s] });
+    expect(r.opened.length).toBeGreaterThan(0);
+    const from = new Date(burst.getTime() - 120 * MIN);
+    const forA = await tenantSloStatus(operator(db), a, from, now, { slos: [s] });
+    const forB = await tenantSloStatus(operator(db), b, from, now, { slos: [s] });
+    expect(forA).toMatchObject({ status: 'breached', breaches: r.opened.length });
+    expect(forA.issues[0]).toContain(`${s.name}:`);
+    expect(forB).toMatchObject({ status: 'ok', breaches: 0, other_incidents: r.opened.length });
   });
 
   it('a 10-minute burst of errors pages at once, opens a ticket, and each resolves once when traffic recovers', async () => {
