@@ -61,3 +61,28 @@ export async function lockStorm(
     where ${ref.stormId ? sql`s.storm_id = ${ref.stormId}` : sql`s.event_id = ${ref.eventId ?? ''}`}`.execute(trx);
   return r.rows[0];
 }
+
+/** The database clock now (outcomes are stamped with clock_timestamp()). */
+export async function databaseNow(trx: Trx): Promise<Date> {
+  return (await sql<{ now: Date }>`select clock_timestamp() as now`.execute(trx)).rows[0]!.now;
+}
+
+/**
+ * Ingestion lag of the outcomes written since `since` in this storm: good when logged within `targetHours` of the
+ * home's first knock (when it happened, as far as the platform knows); outcomes of homes never knocked are not counted.
+ */
+export async function ingestionLag(
+  trx: Trx,
+  stormId: string,
+  since: Date,
+  targetHours: number,
+): Promise<{ good: number; total: number }> {
+  const r = await sql<{ good: number; total: number }>`
+    select (count(*) filter (where o.recorded_at - k.at <= make_interval(hours => ${targetHours})))::int as good,
+      count(*)::int as total
+    from outcome o
+    join (select property_id, min(knocked_at) as at from knock where storm_id = ${stormId} group by property_id) k
+      on k.property_id = o.property_id
+    where o.storm_id = ${stormId} and o.recorded_at >= ${since}`.execute(trx);
+  return r.rows[0] ?? { good: 0, total: 0 };
+}

@@ -4,6 +4,7 @@
  * kept; unknown or other tenants' properties and negative values are refused with the reason; outcomes after the
  * storm closed are accepted within a grace window and flagged late.
  */
+import { recordJobEvent } from '../slo/slo.events.ts';
 import { createHash, randomUUID } from 'node:crypto';
 import { AppError } from '../../errors.ts';
 import { metrics } from '../../telemetry/metrics.ts';
@@ -95,6 +96,9 @@ export function stormGate(
 function centsOf(o: { value?: number | undefined; valueCents?: number | undefined }): number {
   return o.valueCents ?? (o.value !== undefined ? Math.round(o.value * 100) : 0);
 }
+
+/** An outcome logged within this many hours of the home's first knock counts as ingested on time (data health's p90). */
+export const INGESTION_LAG_TARGET_HOURS = 48;
 
 /** Records one outcome (playbook: log_outcome(property_id, event_id, converted, value)). */
 export async function logOutcome(ctx: ServiceContext, input: LogOutcomeInput): Promise<OutcomeView> {
@@ -201,7 +205,8 @@ async function batchInStorm(
   b: { rows: StagedOutcome[]; refused: RefusedRow[]; received: number; source: string; started: number },
 ): Promise<BatchResult> {
   const tenantId = await tenantFor(ctx, ref);
-  return ctx.db.withTenant(tenantId, async (trx) => {
+  const written = await ctx.db.withTenant(tenantId, async (trx) => {
+    const since = await repo.databaseNow(trx);
     const storm = await repo.lockStorm(trx, ref);
     if (!storm)
       throw new AppError('NOT_FOUND', `storm ${ref.stormId ?? ref.eventId} not found`, {
@@ -211,7 +216,8 @@ async function batchInStorm(
     const late = stormGate(storm);
     const c = await writeBatch(trx, { tenantId, stormId: storm.storm_id, late, source: b.source, rows: b.rows });
     const refusedAll = [...b.refused, ...c.refused].sort((x, y) => x.row - y.row).slice(0, 1000);
-    return {
+    const lag = await repo.ingestionLag(trx, storm.storm_id, since, INGESTION_LAG_TARGET_HOURS);
+    const result = {
       storm_id: storm.storm_id,
       received: b.received,
       accepted: c.accepted,
@@ -221,7 +227,14 @@ async function batchInStorm(
       refused: refusedAll,
       elapsed_ms: Math.round(performance.now() - b.started),
     };
+    return { result, lag };
   });
+  // The outcome-ingestion-lag SLO, fed once the batch has committed.
+  // Best effort: the outcomes are already written, so a failure to count them must not fail the call.
+  await recordJobEvent(ctx.db, { series: 'job.outcomes.ingestion_lag', counts: written.lag, at: new Date() }).catch(
+    () => {},
+  );
+  return written.result;
 }
 
 /** A CSV of outcomes into a storm; rows are keyed `<key>:<line>` (key default: SHA-256 of the file). */

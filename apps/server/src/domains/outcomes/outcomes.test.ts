@@ -5,6 +5,7 @@ import { newTenant, operator, tenantCtx } from '../../../test/helpers.ts';
 import type { ServiceContext } from '../auth/principal.ts';
 import { setStormStatus } from '../storms/storms.service.ts';
 import { scoredStorm } from '../policy/test-fixtures.ts';
+import { logKnocks } from '../policy/crew.service.ts';
 import { importOutcomes, logOutcome, logOutcomes, outcomeHistory } from './outcomes.service.ts';
 
 describeEachDatabase('outcomes', (t) => {
@@ -245,6 +246,53 @@ describeEachDatabase('outcomes', (t) => {
     ).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });
+  });
+
+  it('feeds the outcome-ingestion-lag SLO: outcomes logged within 48 h of the first knock are on time', async () => {
+    const series = () =>
+      t().db.withPlatform(
+        async (trx) =>
+          (
+            await sql<{
+              good: number;
+              total: number;
+            }>`select coalesce(sum(good), 0)::int as good, coalesce(sum(total), 0)::int as total
+            from metric_bucket where series = 'job.outcomes.ingestion_lag'`.execute(trx)
+          ).rows[0]!,
+      );
+    const before = await series();
+    const now = Date.now();
+    // Two homes knocked an hour ago, one knocked three days ago, one never knocked (not counted).
+    await logKnocks(ctx, {
+      stormId,
+      knocks: [
+        {
+          propertyId: ids[280]!,
+          canvasser: 'c',
+          result: 'no_answer',
+          knockedAt: new Date(now - 3_600_000).toISOString(),
+        },
+        {
+          propertyId: ids[281]!,
+          canvasser: 'c',
+          result: 'no_answer',
+          knockedAt: new Date(now - 3_600_000).toISOString(),
+        },
+        {
+          propertyId: ids[282]!,
+          canvasser: 'c',
+          result: 'no_answer',
+          knockedAt: new Date(now - 72 * 3_600_000).toISOString(),
+        },
+      ],
+    });
+    await logOutcomes(ctx, {
+      stormId,
+      idempotencyKey: 'lag-slo',
+      outcomes: [280, 281, 282, 283].map((i) => ({ propertyId: ids[i]!, converted: false })),
+    });
+    const after = await series();
+    expect([after.good - before.good, after.total - before.total]).toEqual([2, 3]);
   });
 
   it('batch: accepted, replayed and refused rows with reasons; retrying the batch writes nothing new', async () => {
