@@ -8,6 +8,7 @@ export const ERROR_CODES = {
   UNAUTHENTICATED: { http: 401, exit: 2 },
   FORBIDDEN: { http: 403, exit: 2 },
   TENANT_SUSPENDED: { http: 403, exit: 2 },
+  FEATURE_DISABLED: { http: 403, exit: 2 },
   NOT_FOUND: { http: 404, exit: 2 },
   CONFLICT: { http: 409, exit: 2 },
   INVALID_TRANSITION: { http: 409, exit: 2 },

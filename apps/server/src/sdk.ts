@@ -12,7 +12,7 @@
 import { loadConfig } from './config.ts';
 import { openDatabase, type Database, type DatabaseTarget } from './db/database.ts';
 import { migrate, migrationStatus } from './db/migrate.ts';
-import { PLATFORM, requirePlatform, type Principal, type ServiceContext } from './domains/auth/principal.ts';
+import { PLATFORM, authorize, type Principal, type ServiceContext } from './domains/auth/principal.ts';
 import { authenticate } from './domains/auth/tokens.ts';
 import * as storms from './domains/storms/storms.service.ts';
 import * as properties from './domains/properties/properties.service.ts';
@@ -24,6 +24,8 @@ import * as pilot from './domains/pilot/pilot.service.ts';
 import { scoreStorm } from './domains/models/scoring.service.ts';
 import { evaluateScores } from './domains/models/evaluate.service.ts';
 import * as tenants from './domains/tenants/tenants.service.ts';
+import * as staff from './domains/auth/staff.service.ts';
+import * as audit from './domains/audit/audit.service.ts';
 import * as analyze from './domains/analyze/analyze.service.ts';
 import * as policy from './domains/policy/policy.service.ts';
 import * as crew from './domains/policy/crew.service.ts';
@@ -67,7 +69,17 @@ export function clientFor(db: Database, principal: Principal) {
       suspend: (tenantId: string) => tenants.setStatus(ctx, tenantId, 'suspended'),
       reactivate: (tenantId: string) => tenants.setStatus(ctx, tenantId, 'active'),
       createCredential: bind(ctx, tenants.createCredential),
+      listCredentials: bind(ctx, tenants.listCredentials),
+      revokeCredential: bind(ctx, tenants.revokeCredential),
     },
+    /** Platform staff credentials (operator): `createCredential({ email, role: 'customer_success_manager', scopes })`. */
+    staff: {
+      createCredential: bind(ctx, staff.createStaffCredential),
+      listCredentials: bind(ctx, staff.listStaffCredentials),
+      revokeCredential: bind(ctx, staff.revokeStaffCredential),
+    },
+    /** The append-only audit log: `list({ tenantId, since })`. */
+    audit: { list: bind(ctx, audit.listAudit) },
     storms: {
       create: bind(ctx, storms.createStorm),
       list: bind(ctx, storms.listStorms),
@@ -145,7 +157,7 @@ export function clientFor(db: Database, principal: Principal) {
       definitions: bind(ctx, slo.listSlos),
       /** For jobs: good/total events on an SLI series, e.g. { series: 'job.scoring.freshness', good: true, at }. */
       recordJobEvent: async (event: JobEvent) => {
-        requirePlatform(ctx, 'recording SLI events');
+        authorize(ctx, 'platform:admin');
         await recordJobEvent(db, event);
       },
     },

@@ -19,6 +19,8 @@ import { registerHealthCommands } from '../domains/observability/data-health.cli
 import { registerPilotCommands } from '../domains/pilot/pilot.cli.ts';
 import { registerSloCommands } from '../domains/slo/slo.cli.ts';
 import { registerOpsCommands } from '../domains/ops/ops.cli.ts';
+import { registerAuditCommands } from '../domains/audit/audit.cli.ts';
+import { registerStaffCommands } from '../domains/auth/staff.cli.ts';
 import { registerStartCommand } from '../start/start.cli.ts';
 import { createRuntime, reportError, type CliRuntime } from './runtime.ts';
 
@@ -48,6 +50,8 @@ export function buildProgram(rt: CliRuntime): Command {
   registerAnalyzeCommands(program, rt);
   registerSloCommands(program, rt);
   registerOpsCommands(program, rt);
+  registerAuditCommands(program, rt);
+  registerStaffCommands(program, rt);
   for (const cmd of program.commands) propagate(cmd);
   return program;
 }

@@ -3,6 +3,7 @@
  * pending migrations, run one service call, print the result (`--json` for scripts), close. A failure prints one
  * line and exits with the code of its error (2 for bad input).
  */
+import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.ts';
 import { openDatabase, type Database } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
@@ -55,7 +56,9 @@ export function createRuntime(
     config,
     out: io.out,
     err: io.err,
-    run: (opts, fn, human) => withDb(opts, true, (db) => fn({ db, principal: PLATFORM }), human),
+    // Each run has an id, written into audit rows as the HTTP API writes its request id.
+    run: (opts, fn, human) =>
+      withDb(opts, true, (db) => fn({ db, principal: PLATFORM, requestId: `cli:${randomUUID()}` }), human),
     runRaw: (opts, fn, human) => withDb(opts, false, fn, human),
   };
 }

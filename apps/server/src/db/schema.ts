@@ -35,7 +35,50 @@ export interface ApiTokenTable {
   role: string;
   created_at: Timestamp;
   revoked_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  scopes: ColumnType<string[] | null, string[] | null | undefined, string[] | null>;
+  grants: ColumnType<string[] | null, string[] | null | undefined, string[] | null>;
+  expires_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  last_used_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
+
+/** Platform staff (migration 0020): customer_success_manager, support. */
+export interface StaffMemberTable {
+  staff_id: Generated<string>;
+  email: string;
+  role: string;
+  created_at: Generated<Date>;
+}
+
+export interface StaffTokenTable {
+  token_id: Generated<string>;
+  staff_id: string;
+  token_hash: string;
+  name: string;
+  role: string;
+  scopes: ColumnType<string[] | null, string[] | null | undefined, string[] | null>;
+  created_at: Generated<Date>;
+  expires_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  last_used_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  revoked_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+/** One administrative action (append-only; migration 0020). platform_audit_event has the same shape, no tenant. */
+export interface AuditEventTable {
+  tenant_id: string;
+  event_id: Generated<string>;
+  at: Generated<Date>;
+  actor_kind: string;
+  actor_id: string | null;
+  actor_role: string;
+  action: string;
+  target_type: string;
+  target_id: string | null;
+  before: ColumnType<unknown, string | null | undefined, never>;
+  after: ColumnType<unknown, string | null | undefined, never>;
+  request_id: string | null;
+}
+
+export type PlatformAuditEventTable = Omit<AuditEventTable, 'tenant_id'>;
 
 export interface StormTable {
   tenant_id: string;
@@ -73,6 +116,10 @@ export interface DB {
   tenant: TenantTable;
   app_user: AppUserTable;
   api_token: ApiTokenTable;
+  staff_member: StaffMemberTable;
+  staff_token: StaffTokenTable;
+  audit_event: AuditEventTable;
+  platform_audit_event: PlatformAuditEventTable;
   storm: StormTable;
   storm_status_change: StormStatusChangeTable;
   schema_migration: SchemaMigrationTable;

@@ -5,7 +5,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Database } from '../db/database.ts';
 import { isCurrent } from '../db/migrate.ts';
 import { backupStatus } from '../db/backup.ts';
@@ -21,9 +21,13 @@ import { registerAnalyzeRoutes } from '../domains/analyze/analyze.routes.ts';
 import { registerStormReportRoutes } from '../domains/storm-reports/storm-reports.routes.ts';
 import { JobRegistry } from '../jobs/job-registry.ts';
 import { registerSloRoutes } from '../domains/slo/slo.routes.ts';
+import { registerAuditRoutes } from '../domains/audit/audit.routes.ts';
+import { registerStaffRoutes } from '../domains/auth/staff.routes.ts';
+import { registerOpsRoutes } from '../domains/ops/ops.routes.ts';
 import { installTelemetry, type TelemetryOptions } from '../telemetry/http.ts';
-import { installAuth } from './auth.ts';
+import { installAuth, withPermission } from './auth.ts';
 import { installErrorHandling } from './errors.ts';
+import { installStrictInputs } from './strict-inputs.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -69,7 +73,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
-    transform: jsonSchemaTransform,
+    transform: withPermission,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
@@ -96,6 +100,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.addHook('onClose', () => jobs.drain());
   const telemetry = installTelemetry(app, opts.db, opts.telemetry);
   installAuth(app, opts.db, opts.platformToken);
+  installStrictInputs(app);
   await app.register(
     async (v1) => {
       registerSloRoutes(v1, opts.db, telemetry.sloDeps);
@@ -109,6 +114,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       registerModelRoutes(v1, opts.db);
       registerHealthRoutes(v1, opts.db);
       registerPilotRoutes(v1, opts.db);
+      registerAuditRoutes(v1, opts.db);
+      registerStaffRoutes(v1, opts.db);
+      registerOpsRoutes(v1, opts.db);
     },
     { prefix: '/v1' },
   );

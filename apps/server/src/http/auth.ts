@@ -1,7 +1,13 @@
-/** Bearer authentication: resolves `Authorization: Bearer <token>` to a principal on every /v1 request. */
+/**
+ * Bearer authentication and the central permission check: resolves `Authorization: Bearer <token>` to a principal on
+ * every /v1 request, then enforces the permission the matched route declares (`config.permission`). A /v1 route
+ * without one cannot be registered.
+ */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import type { Database } from '../db/database.ts';
-import type { Principal, ServiceContext } from '../domains/auth/principal.ts';
+import { authorize, type Principal, type ServiceContext } from '../domains/auth/principal.ts';
+import { PERMISSIONS, PUBLIC, isAction, type RoutePermission } from '../domains/auth/permissions.ts';
 import { authenticate } from '../domains/auth/tokens.ts';
 import { AppError } from '../errors.ts';
 
@@ -9,25 +15,72 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | undefined;
   }
+  interface FastifyContextConfig {
+    /** The action of the permission table this route needs (docs/access-control.md). */
+    permission?: RoutePermission;
+  }
 }
 
 export function installAuth(app: FastifyInstance, db: Database, platformToken: string | undefined): void {
   app.decorateRequest('principal', undefined);
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/v1/')) return;
+    const permission = (route.config as { permission?: string } | undefined)?.permission;
+    if (!permission || (permission !== PUBLIC && !isAction(permission)))
+      throw new Error(`${String(route.method)} ${route.url} declares no permission of the table (config.permission)`);
+  });
   app.addHook('onRequest', async (request) => {
     if (!request.url.startsWith('/v1/')) return;
+    if (request.routeOptions.config.permission === PUBLIC) return;
     const header = request.headers.authorization;
     const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
     if (!match?.[1]) throw new AppError('UNAUTHENTICATED', 'send a credential as "Authorization: Bearer <token>"');
     request.principal = await authenticate(db, platformToken, match[1]);
     const p = request.principal;
     request.log = request.log.child(
-      p.kind === 'tenant' ? { tenant_id: p.tenantId, user_id: p.userId } : { principal: 'platform' },
+      p.kind === 'tenant'
+        ? { tenant_id: p.tenantId, user_id: p.userId }
+        : p.kind === 'staff'
+          ? { staff_id: p.staffId }
+          : { principal: 'platform' },
     );
+    // No matched route: the 404 handler answers. Otherwise the route's declared permission, enforced here for all.
+    const permission = request.routeOptions.config.permission;
+    if (request.routeOptions.url !== undefined) {
+      if (!permission) throw new AppError('FORBIDDEN', 'this route declares no permission');
+      authorize({ principal: p }, permission);
+    }
   });
 }
 
 /** The service context of an authenticated request. */
 export function contextOf(request: FastifyRequest, db: Database): ServiceContext {
   if (!request.principal) throw new AppError('UNAUTHENTICATED', 'no credential');
-  return { db, principal: request.principal };
+  return { db, principal: request.principal, requestId: request.id };
+}
+
+/**
+ * The OpenAPI transform: zod schemas to JSON Schema, plus each operation's bearer security and its permission as
+ * `x-permission` (with the roles holding it as `x-roles`), read from the route's declared config.
+ */
+export function withPermission(
+  args: Parameters<typeof jsonSchemaTransform>[0] & { route: { config?: unknown } },
+): ReturnType<typeof jsonSchemaTransform> {
+  const out = jsonSchemaTransform(args);
+  const permission = (args.route.config as { permission?: string } | undefined)?.permission;
+  const schema = out.schema as Record<string, unknown>;
+  if (permission === PUBLIC)
+    return { ...out, schema: { ...schema, security: [], 'x-permission': PUBLIC } } as ReturnType<
+      typeof jsonSchemaTransform
+    >;
+  if (!permission || !isAction(permission)) return out;
+  return {
+    ...out,
+    schema: {
+      ...schema,
+      security: [{ bearer: [] }],
+      'x-permission': permission,
+      'x-roles': [...PERMISSIONS[permission].roles],
+    },
+  } as ReturnType<typeof jsonSchemaTransform>;
 }

@@ -1,9 +1,11 @@
 /**
  * The demo `npm start` seeds once: a tenant and the 20 May 2013 Oklahoma City storm, played out (demo-campaign.ts).
- * Idempotent: a second start finds everything and only re-issues the demo credential if its file was lost.
+ * Idempotent: a second start finds everything and only re-issues the demo credential if its file was lost or the
+ * credential no longer works (expired or revoked).
  */
 import type { Database } from '../db/database.ts';
 import { PLATFORM, type ServiceContext } from '../domains/auth/principal.ts';
+import { authenticate } from '../domains/auth/tokens.ts';
 import { createStorm, listStorms } from '../domains/storms/storms.service.ts';
 import type { StormView } from '../domains/storms/storms.schema.ts';
 import { createCredential, provisionTenant } from '../domains/tenants/tenants.service.ts';
@@ -34,6 +36,15 @@ export async function seedDemo(
   const tenant = await provisionTenant(ctx, { orgName: DEMO.orgName, tier: DEMO.tier, adminEmail: DEMO.adminEmail });
   if (tenant.admin_token) writeSecret(secretsDir, 'demo-token', tenant.admin_token);
   let token = readSecret(secretsDir, 'demo-token');
+  // A kept credential expires (90 days) or may have been revoked: re-issue one rather than show a dead token.
+  if (
+    token &&
+    !(await authenticate(db, undefined, token).then(
+      () => true,
+      () => false,
+    ))
+  )
+    token = undefined;
   if (!token) {
     token = (
       await createCredential(ctx, { tenantId: tenant.tenant_id, email: DEMO.adminEmail, role: 'admin', name: 'demo' })

@@ -17,7 +17,7 @@ describeEachDatabase('telemetry', (t) => {
     const { db } = t();
     const clock = manualClock('2032-01-05T10:00:10Z');
     const app = await buildApp({ db, platformToken: TOKEN, telemetry: { clock, recorder: { flushEveryMs: 0 } } });
-    app.get('/v1/test-boom', async () => {
+    app.get('/v1/test-boom', { config: { permission: 'storms:read' } }, async () => {
       throw new Error('boom');
     });
     const id = crypto.randomUUID();

@@ -32,6 +32,7 @@ export function registerAnalyzeRoutes(root: FastifyInstance, db: Database): void
     scope.withTypeProvider<ZodTypeProvider>().post(
       '/analyze',
       {
+        config: { permission: 'analysis:run' },
         schema: {
           tags: ['analyze'],
           summary:

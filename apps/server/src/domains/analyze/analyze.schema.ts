@@ -27,6 +27,7 @@ export const analyzeInput = z
     /** Name used in messages (the path on the CLI, `upload` over HTTP). */
     fileName: z.string().max(500).default('input'),
   })
+  .strict()
   .refine((o) => o.treat.trim() !== o.control.trim(), { message: 'treat and control must differ', path: ['control'] });
 
 export type AnalyzeInput = z.input<typeof analyzeInput>;

@@ -8,7 +8,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { analyzeTwoArms, RunningMoments, type ArmCounts } from '@stormops/stats';
 import { AppError } from '../../errors.ts';
-import type { ServiceContext } from '../auth/principal.ts';
+import { authorize, type ServiceContext } from '../auth/principal.ts';
 import { openCsv } from '../properties/csv-reader.ts';
 import { ImportError } from '../properties/import-error.ts';
 import type { ByteSource, TabularSource } from '../properties/tabular.ts';
@@ -172,11 +172,12 @@ async function accumulate(table: TabularSource, o: AnalyzeOptions) {
  * await analyzeCsvStream(ctx, createReadStream('hillstrom.csv'), { armColumn: 'segment', treat: 'Womens E-Mail', control: 'No E-Mail', outcome: 'visit' });
  */
 export async function analyzeCsvStream(
-  _ctx: ServiceContext | null,
+  ctx: ServiceContext | null,
   source: ByteSource,
   input: AnalyzeInput,
 ): Promise<AnalyzeView> {
-  // No access check: the caller's own file is analyzed and nothing is read from or written to the database.
+  // The caller's own file is analyzed and nothing is read from or written to the database; null: a local caller.
+  if (ctx) authorize(ctx, 'analysis:run');
   const o = parse(analyzeInput, input);
   let acc: Awaited<ReturnType<typeof accumulate>>;
   try {
@@ -238,6 +239,7 @@ export async function analyzeCsvFile(
   path: string,
   input: Omit<AnalyzeInput, 'fileName'>,
 ): Promise<AnalyzeView> {
+  if (ctx) authorize(ctx, 'analysis:run');
   try {
     const s = await stat(path);
     if (!s.isFile()) throw new Error('not a regular file');

@@ -18,6 +18,7 @@ export function registerModelRoutes(root: FastifyInstance, db: Database): void {
   app.post(
     '/models/train',
     {
+      config: { permission: 'models:write' },
       schema: {
         tags,
         summary: "Train an uplift model from a past storm's arms and outcomes; it lands in staging",
@@ -44,7 +45,10 @@ export function registerModelRoutes(root: FastifyInstance, db: Database): void {
   );
   app.get(
     '/models',
-    { schema: { tags, summary: 'List models', querystring: z.object({ tenant_id: z.uuid().optional() }) } },
+    {
+      config: { permission: 'models:read' },
+      schema: { tags, summary: 'List models', querystring: z.object({ tenant_id: z.uuid().optional() }) },
+    },
     async (request) => ({
       models: await service.listModels(
         contextOf(request, db),
@@ -55,6 +59,7 @@ export function registerModelRoutes(root: FastifyInstance, db: Database): void {
   app.get(
     '/models/active',
     {
+      config: { permission: 'models:read' },
       schema: {
         tags,
         summary: 'The model in production (or shadow)',
@@ -69,12 +74,16 @@ export function registerModelRoutes(root: FastifyInstance, db: Database): void {
   );
   app.get(
     '/models/:model_id',
-    { schema: { tags, summary: 'A model with metrics and stage history', params: modelParams } },
+    {
+      config: { permission: 'models:read' },
+      schema: { tags, summary: 'A model with metrics and stage history', params: modelParams },
+    },
     async (request) => service.getModel(contextOf(request, db), request.params.model_id),
   );
   app.post(
     '/models/:model_id/stage',
     {
+      config: { permission: 'models:promote' },
       schema: {
         tags,
         summary: 'Promote a model to a stage (audited)',
@@ -92,6 +101,7 @@ export function registerModelRoutes(root: FastifyInstance, db: Database): void {
   app.post(
     '/models/rollback',
     {
+      config: { permission: 'models:promote' },
       schema: {
         tags,
         summary: 'Put back the previous production model',
@@ -107,6 +117,7 @@ export function registerModelRoutes(root: FastifyInstance, db: Database): void {
   app.post(
     '/storms/:storm_id/score',
     {
+      config: { permission: 'scoring:run' },
       schema: {
         tags,
         summary: "Score a storm's properties with the production (and shadow) model",

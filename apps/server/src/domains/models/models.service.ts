@@ -9,7 +9,9 @@ import type { Dataset } from '@stormops/uplift';
 import { AppError, fromDatabaseError } from '../../errors.ts';
 import type { Trx } from '../../db/database.ts';
 import type { UpliftModelTable } from '../../db/schema.ts';
-import { actingTenant, requireRole, type ServiceContext } from '../auth/principal.ts';
+import { actingTenant, authorize, type ServiceContext } from '../auth/principal.ts';
+import { requireFeature } from '../tenants/tenant-flags.ts';
+import { recordAudit } from '../audit/audit.service.ts';
 import { DEFAULT_FEATURES, inferSpecs, toDataset } from './features.ts';
 import * as repo from './models.repo.ts';
 import { STAGES, type ModelView, type Stage, type TrainInput, type TrainResult } from './models.schema.ts';
@@ -29,7 +31,8 @@ export function toView(row: ModelRow): ModelView {
 }
 
 function actor(ctx: ServiceContext): string {
-  return ctx.principal.kind === 'platform' ? 'operator' : `user:${ctx.principal.userId}`;
+  const p = ctx.principal;
+  return p.kind === 'platform' ? 'operator' : p.kind === 'staff' ? `staff:${p.staffId}` : `user:${p.userId}`;
 }
 
 /** SHA-256 over every training value (features, arms, outcomes): same data, same fingerprint. */
@@ -45,7 +48,7 @@ function fingerprint(data: TrainingData): string {
 }
 
 export async function trainModel(ctx: ServiceContext, input: TrainInput): Promise<TrainResult> {
-  requireRole(ctx, ['admin', 'analyst'], 'training a model');
+  authorize(ctx, 'models:write');
   const started = performance.now();
   const learner: LearnerName = input.learner ?? 'x-learner';
   if (!LEARNERS.includes(learner)) throw new AppError('VALIDATION', `learner: must be one of ${LEARNERS.join(', ')}`);
@@ -63,6 +66,7 @@ export async function trainModel(ctx: ServiceContext, input: TrainInput): Promis
   let source: Record<string, unknown>;
   if (input.csv) {
     tenantId = actingTenant(ctx, input.tenantId);
+    await requireFeature(ctx, tenantId, 'uplift_scoring');
     labelled = await readTrainingCsv(input.csv);
     source = {
       kind: 'csv',
@@ -79,6 +83,7 @@ export async function trainModel(ctx: ServiceContext, input: TrainInput): Promis
   } else {
     const fromStorm = await loadStormTraining(ctx, input.stormId as string);
     tenantId = fromStorm.tenantId;
+    await requireFeature(ctx, tenantId, 'uplift_scoring');
     labelled = fromStorm.labelled;
     source = { kind: 'storm', storm_id: input.stormId };
   }
@@ -198,6 +203,7 @@ export async function getModel(
   ctx: ServiceContext,
   modelId: string,
 ): Promise<ModelView & { stage_history: unknown[] }> {
+  authorize(ctx, 'models:read');
   return withModel(ctx, modelId, async (trx, m) => ({
     ...toView(m),
     stage_history: (await repo.stageHistory(trx, modelId)).map((h) => ({
@@ -211,6 +217,7 @@ export async function listModels(
   ctx: ServiceContext,
   filter: { tenantId?: string; name?: string } = {},
 ): Promise<ModelView[]> {
+  authorize(ctx, 'models:read');
   const tenantId = actingTenant(ctx, filter.tenantId);
   return (await ctx.db.withTenant(tenantId, (trx) => repo.listModels(trx, filter.name))).map(toView);
 }
@@ -220,6 +227,7 @@ export async function getActiveModel(
   ctx: ServiceContext,
   input: { tenantId?: string; name?: string; stage?: 'production' | 'shadow' } = {},
 ): Promise<ModelView> {
+  authorize(ctx, 'models:read');
   const tenantId = actingTenant(ctx, input.tenantId);
   const name = input.name ?? 'uplift';
   const stage = input.stage ?? 'production';
@@ -238,10 +246,11 @@ export async function promoteModel(
   ctx: ServiceContext,
   input: { modelId: string; stage: Stage; reason?: string },
 ): Promise<ModelView> {
-  requireRole(ctx, ['admin'], 'promoting a model');
+  authorize(ctx, 'models:promote');
   if (!STAGES.includes(input.stage)) throw new AppError('VALIDATION', `stage: must be one of ${STAGES.join(', ')}`);
   const audit = { actor: actor(ctx), reason: input.reason ?? null };
   return withModel(ctx, input.modelId, async (trx, m) => {
+    if (input.stage === 'shadow') await requireFeature(ctx, m.tenant_id, 'shadow_models', trx);
     if (m.stage === input.stage) return toView(m);
     if (input.stage === 'production' || input.stage === 'shadow') {
       const holder = await repo.findByStage(trx, m.name, input.stage);
@@ -249,6 +258,13 @@ export async function promoteModel(
         await repo.setStage(trx, holder, 'archived', { ...audit, reason: `replaced by version ${m.version}` });
     }
     await repo.setStage(trx, m, input.stage, audit);
+    await recordAudit(trx, ctx, m.tenant_id, {
+      action: 'model.stage',
+      targetType: 'model',
+      targetId: m.model_id,
+      before: { stage: m.stage },
+      after: { stage: input.stage, reason: audit.reason },
+    });
     return toView({ ...m, stage: input.stage });
   });
 }
@@ -258,7 +274,7 @@ export async function rollbackModel(
   ctx: ServiceContext,
   input: { tenantId?: string; name?: string; reason?: string } = {},
 ): Promise<ModelView> {
-  requireRole(ctx, ['admin'], 'rolling back a model');
+  authorize(ctx, 'models:promote');
   const tenantId = actingTenant(ctx, input.tenantId);
   const name = input.name ?? 'uplift';
   const target = await ctx.db.withTenant(tenantId, async (trx) => {

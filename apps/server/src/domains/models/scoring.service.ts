@@ -9,7 +9,8 @@ import { metrics, timeJob } from '../../telemetry/metrics.ts';
 import { recordJobEvent } from '../slo/slo.events.ts';
 import type { BulkTx } from '../../db/bulk.ts';
 import { copyLine } from '../../db/bulk.ts';
-import type { ServiceContext } from '../auth/principal.ts';
+import { authorize, type ServiceContext } from '../auth/principal.ts';
+import { requireFeature } from '../tenants/tenant-flags.ts';
 import { withStorm } from '../storms/storms.service.ts';
 import { scoringRead, type FeatureSpec } from './features.ts';
 import type { ScoreResult } from './models.schema.ts';
@@ -44,7 +45,11 @@ async function loadStage(tx: BulkTx, stage: 'production' | 'shadow'): Promise<Lo
 export const SCORING_FRESHNESS_TARGET_MS = 60 * 60 * 1000;
 
 export async function scoreStorm(ctx: ServiceContext, input: { stormId: string; now?: Date }): Promise<ScoreResult> {
-  const tenantId = await withStorm(ctx, input.stormId, async (_trx, storm) => storm.tenant_id);
+  authorize(ctx, 'scoring:run');
+  const tenantId = await withStorm(ctx, input.stormId, async (trx, storm) => {
+    await requireFeature(ctx, storm.tenant_id, 'uplift_scoring', trx);
+    return storm.tenant_id;
+  });
   const { result, lastChange } = await timeJob('model.score', () => scoreInTenant(ctx, tenantId, input.stormId));
   metrics.propertiesScored.inc(result.scored);
   const at = input.now ?? new Date();

@@ -14,39 +14,59 @@ export function registerHealthRoutes(root: FastifyInstance, db: Database): void 
   const app = root.withTypeProvider<ZodTypeProvider>();
   app.get(
     '/storms/:storm_id/health',
-    { schema: { tags, summary: 'Health status and issues of a storm’s data', params } },
+    {
+      config: { permission: 'health:read' },
+      schema: { tags, summary: 'Health status and issues of a storm’s data', params },
+    },
     async (request) => service.getHealthDashboard(contextOf(request, db), request.params.storm_id),
   );
   app.get(
     '/storms/:storm_id/health/conversion-rates',
-    { schema: { tags, summary: 'Treat vs hold conversion, lift, anomaly', params } },
+    {
+      config: { permission: 'health:read' },
+      schema: { tags, summary: 'Treat vs hold conversion, lift, anomaly', params },
+    },
     async (request) => service.checkConversionRates(contextOf(request, db), request.params.storm_id),
   );
   app.get(
     '/storms/:storm_id/health/uplift-distribution',
-    { schema: { tags, summary: 'Predicted uplift drift (PSI, KS / Wasserstein, mean band)', params } },
+    {
+      config: { permission: 'health:read' },
+      schema: { tags, summary: 'Predicted uplift drift (PSI, KS / Wasserstein, mean band)', params },
+    },
     async (request) => service.checkUpliftDistribution(contextOf(request, db), request.params.storm_id),
   );
+  const bandQuery = z.object({ tenant_id: z.uuid().optional().describe('operator only: the tenant to act in') });
   app.get(
     '/health/uplift-band',
-    { schema: { tags, summary: "The tenant's band for mean predicted uplift (default: the playbook's 0.10 to 0.30)" } },
-    async (request) => service.getUpliftBand(contextOf(request, db)),
+    {
+      config: { permission: 'health:read' },
+      schema: {
+        tags,
+        summary: "The tenant's band for mean predicted uplift (default: the playbook's 0.10 to 0.30)",
+        querystring: bandQuery,
+      },
+    },
+    async (request) => service.getUpliftBand(contextOf(request, db), request.query.tenant_id),
   );
   app.put(
     '/health/uplift-band',
     {
+      config: { permission: 'health:write' },
       schema: {
         tags,
         summary:
           "Set the tenant's band for mean predicted uplift: outside it the drift check raises an issue and an alert",
+        querystring: bandQuery,
         body: service.upliftBandInput,
       },
     },
-    async (request) => service.setUpliftBand(contextOf(request, db), request.body),
+    async (request) => service.setUpliftBand(contextOf(request, db), request.body, request.query.tenant_id),
   );
   app.get(
     '/storms/:storm_id/health/history',
     {
+      config: { permission: 'health:read' },
       schema: {
         tags,
         summary: 'Earlier check results, newest first',

@@ -7,8 +7,9 @@
 import { newcombeInterval, twoProportionZTest } from '@stormops/stats';
 import type { Trx } from '../../db/database.ts';
 import { z } from 'zod';
-import { actingTenant, requireRole, type ServiceContext } from '../auth/principal.ts';
+import { actingTenant, authorize, type ServiceContext } from '../auth/principal.ts';
 import { parse } from '../validate.ts';
+import { audit } from '../audit/audit.service.ts';
 import { withStorm } from '../storms/storms.service.ts';
 import { syncAlerts } from '../notify/alerts.service.ts';
 import * as checks from './data-health.checks.ts';
@@ -25,6 +26,7 @@ export interface Clock {
 }
 
 export async function getHealthDashboard(ctx: ServiceContext, stormId: string, clock: Clock = {}) {
+  authorize(ctx, 'health:read');
   const now = clock.now ?? new Date();
   // Two independent read transactions, concurrent on server Postgres (PGlite runs them one after the other).
   const [a, b] = await Promise.all([
@@ -129,6 +131,7 @@ async function raiseAlerts(
 }
 
 export async function checkConversionRates(ctx: ServiceContext, stormId: string, opts: { alpha?: number } = {}) {
+  authorize(ctx, 'health:read');
   const alpha = opts.alpha ?? 0.05;
   return withStorm(ctx, stormId, async (trx, storm) => {
     const arms = await repo.armOutcomes(trx, stormId);
@@ -182,6 +185,7 @@ export async function checkConversionRates(ctx: ServiceContext, stormId: string,
 }
 
 export async function checkUpliftDistribution(ctx: ServiceContext, stormId: string) {
+  authorize(ctx, 'health:read');
   return withStorm(ctx, stormId, async (trx, storm) => {
     const scores = await repo.upliftScores(trx, stormId);
     const production = await repo.productionModel(trx);
@@ -247,6 +251,7 @@ export type UpliftBandInput = z.input<typeof upliftBandInput>;
 
 /** The tenant's band for mean predicted uplift (the playbook's 0.10 to 0.30 unless set), and whether it was set. */
 export async function getUpliftBand(ctx: ServiceContext, tenantId?: string) {
+  authorize(ctx, 'health:read');
   const id = actingTenant(ctx, tenantId);
   const band = await ctx.db.withTenant(id, (trx) => repo.upliftBand(trx));
   return {
@@ -259,13 +264,15 @@ export async function getUpliftBand(ctx: ServiceContext, tenantId?: string) {
 
 /** Sets the band; outside it the uplift-distribution check raises an issue and an alert. Admins and analysts. */
 export async function setUpliftBand(ctx: ServiceContext, input: UpliftBandInput, tenantId?: string) {
-  requireRole(ctx, ['admin', 'analyst'], 'setting the uplift band');
+  authorize(ctx, 'health:write');
   const b = parse(upliftBandInput, input);
   const id = actingTenant(ctx, tenantId);
-  const by = ctx.principal.kind === 'tenant' ? `user:${ctx.principal.userId}` : 'operator';
-  await ctx.db.withTenant(id, (trx) =>
-    repo.setUpliftBand(trx, { tenantId: id, low: b.low, high: b.high, updatedBy: by }),
-  );
+  const p = ctx.principal;
+  const by = p.kind === 'tenant' ? `user:${p.userId}` : p.kind === 'staff' ? `staff:${p.staffId}` : 'operator';
+  await ctx.db.withTenant(id, async (trx) => {
+    await repo.setUpliftBand(trx, { tenantId: id, low: b.low, high: b.high, updatedBy: by });
+    await audit(trx, ctx, id, 'health.uplift_band', ['tenant', id], undefined, { low: b.low, high: b.high });
+  });
   return getUpliftBand(ctx, id);
 }
 
@@ -274,6 +281,7 @@ export async function getHealthHistory(
   stormId: string,
   opts: { kind?: 'dashboard' | 'conversion_rates' | 'uplift_distribution'; limit?: number } = {},
 ) {
+  authorize(ctx, 'health:read');
   return withStorm(ctx, stormId, async (trx) =>
     (await repo.history(trx, stormId, opts.kind, Math.min(opts.limit ?? 50, 500))).map((h) => ({
       ...h,

@@ -7,7 +7,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { z } from 'zod';
 import { AppError } from '../../errors.ts';
-import { requirePlatform, type ServiceContext } from '../auth/principal.ts';
+import { authorize, type ServiceContext } from '../auth/principal.ts';
 import { defaultSlos, windowMinutes } from '../slo/slo.schema.ts';
 import * as repo from './ops.repo.ts';
 import {
@@ -31,7 +31,7 @@ function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
 const DAY = 86_400_000;
 
 export async function exportKpis(ctx: ServiceContext, input: KpisInput = {}, now = new Date()) {
-  requirePlatform(ctx, 'exporting KPIs');
+  authorize(ctx, 'billing:read');
   const o = parse(kpisInput, input);
   const from = new Date(now.getTime() - o.days * DAY);
   const rows = await ctx.db.withPlatform((trx) => repo.tenantKpis(trx, from, now));
@@ -75,7 +75,7 @@ const ACTIONS: Record<string, string> = {
 };
 
 export async function retentionAudit(ctx: ServiceContext, input: RetentionInput = {}, now = new Date()) {
-  requirePlatform(ctx, 'auditing retention');
+  authorize(ctx, 'platform:admin');
   const o = parse(retentionInput, input);
   const cutoff = new Date(now.getTime() - o.days * DAY);
   // The SLO monitor keeps buckets for the longest SLO window plus 5 days (slo.monitor.ts); an hour of slack.
@@ -101,7 +101,7 @@ export async function retentionAudit(ctx: ServiceContext, input: RetentionInput 
 }
 
 export async function slaReport(ctx: ServiceContext, input: SlaInput = {}, now = new Date()) {
-  requirePlatform(ctx, 'reading the SLA report');
+  authorize(ctx, 'platform:health');
   const o = parse(slaInput, input);
   const from = new Date(now.getTime() - o.days * DAY);
   const incidents = await ctx.db.withPlatform((trx) => repo.incidentsOpenedIn(trx, from, now));

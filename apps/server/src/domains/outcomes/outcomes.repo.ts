@@ -40,6 +40,15 @@ export async function outcomeHistory(trx: Trx, propertyId: string): Promise<Outc
   return r.rows;
 }
 
+export async function propertyExists(trx: Trx, propertyId: string): Promise<boolean> {
+  const row = await trx
+    .selectFrom('property')
+    .select('property_id')
+    .where('property_id', '=', propertyId)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 export async function eventOfStorm(trx: Trx, stormId: string): Promise<string | undefined> {
   const r = await sql<{ event_id: string }>`select event_id from storm where storm_id = ${stormId}`.execute(trx);
   return r.rows[0]?.event_id;

@@ -47,6 +47,7 @@ export function registerOutcomeRoutes(root: FastifyInstance, db: Database): void
   app.post(
     '/outcomes',
     {
+      config: { permission: 'outcomes:write' },
       schema: {
         tags,
         summary: 'Log one outcome (201 new, 200 replay of the same key and payload, 409 key reused)',
@@ -71,6 +72,7 @@ export function registerOutcomeRoutes(root: FastifyInstance, db: Database): void
   app.post(
     '/outcomes/batch',
     {
+      config: { permission: 'outcomes:write' },
       schema: {
         tags,
         summary: 'Log many outcomes of one storm; each row is accepted, replayed or refused with its reason',
@@ -103,14 +105,19 @@ export function registerOutcomeRoutes(root: FastifyInstance, db: Database): void
   app.get(
     '/properties/:property_id/outcomes',
     {
+      config: { permission: 'outcomes:read' },
       schema: {
         tags,
         summary: "Every version of a property's outcome, oldest first",
         params: z.object({ property_id: z.uuid() }),
+        querystring: z.object({ tenant_id: z.uuid().optional().describe('operator only: the tenant to look in') }),
       },
     },
     async (request) => ({
-      outcomes: await service.outcomeHistory(contextOf(request, db), { propertyId: request.params.property_id }),
+      outcomes: await service.outcomeHistory(contextOf(request, db), {
+        propertyId: request.params.property_id,
+        ...(request.query.tenant_id ? { tenantId: request.query.tenant_id } : {}),
+      }),
     }),
   );
 
@@ -121,6 +128,7 @@ export function registerOutcomeRoutes(root: FastifyInstance, db: Database): void
     scope.withTypeProvider<ZodTypeProvider>().post(
       '/storms/:storm_id/outcomes/import',
       {
+        config: { permission: 'outcomes:write' },
         schema: {
           tags,
           summary: 'Import outcomes from a CSV body (property_id, converted, value)',

@@ -20,36 +20,44 @@ export const groupIdempotencyKey = storable(
 );
 
 /** One outcome as the playbook passes it: log_outcome(property_id, event_id, converted, value=15000). */
+const outcomeShape = {
+  propertyId: uuid,
+  converted: z.boolean({ error: 'converted must be true or false' }),
+  /** Job value in dollars (cents kept: 15000.5 -> 1500050). */
+  value: z.number().min(0, 'value must not be negative').max(100_000_000).optional(),
+  /** Or the job value already in cents. */
+  valueCents: z.number().int().min(0, 'value must not be negative').max(10_000_000_000).optional(),
+  idempotencyKey: idempotencyKey.optional(),
+};
+type ValueFields = { converted: boolean; value?: number | undefined; valueCents?: number | undefined };
+const oneValue = (o: ValueFields) => o.value === undefined || o.valueCents === undefined;
+const oneValueError = { message: 'give value or value_cents, not both', path: ['value'] };
+const valueOnlyIfConverted = (o: ValueFields) => o.converted || !(o.value || o.valueCents);
+const valueOnlyIfConvertedError = { message: 'a value was given for an outcome that did not convert', path: ['value'] };
+
 export const outcomeFields = z
-  .object({
-    propertyId: uuid,
-    converted: z.boolean({ error: 'converted must be true or false' }),
-    /** Job value in dollars (cents kept: 15000.5 -> 1500050). */
-    value: z.number().min(0, 'value must not be negative').max(100_000_000).optional(),
-    /** Or the job value already in cents. */
-    valueCents: z.number().int().min(0, 'value must not be negative').max(10_000_000_000).optional(),
-    idempotencyKey: idempotencyKey.optional(),
-  })
-  .refine((o) => o.value === undefined || o.valueCents === undefined, {
-    message: 'give value or value_cents, not both',
-    path: ['value'],
-  })
-  .refine((o) => o.converted || !(o.value || o.valueCents), {
-    message: 'a value was given for an outcome that did not convert',
-    path: ['value'],
-  });
+  .object(outcomeShape)
+  .strict()
+  .refine(oneValue, oneValueError)
+  .refine(valueOnlyIfConverted, valueOnlyIfConvertedError);
 export type OutcomeFields = z.input<typeof outcomeFields>;
 
 /** Where an outcome belongs: a storm id, or the storm's event id (as the playbook), within a tenant. */
-export const stormRef = z
-  .object({
-    stormId: uuid.optional(),
-    eventId: storable(z.string().trim().min(1).max(100)).optional(),
-    tenantId: uuid.optional(),
-  })
-  .refine((s) => s.stormId || s.eventId, { message: 'give storm_id or event_id', path: ['eventId'] });
+const refShape = {
+  stormId: uuid.optional(),
+  eventId: storable(z.string().trim().min(1).max(100)).optional(),
+  tenantId: uuid.optional(),
+};
+const refGiven = (s: { stormId?: string | undefined; eventId?: string | undefined }) => Boolean(s.stormId || s.eventId);
+const refGivenError = { message: 'give storm_id or event_id', path: ['eventId'] };
+export const stormRef = z.object(refShape).strict().refine(refGiven, refGivenError);
 
-export const logOutcomeInput = z.intersection(outcomeFields, stormRef);
+export const logOutcomeInput = z
+  .object({ ...outcomeShape, ...refShape })
+  .strict()
+  .refine(oneValue, oneValueError)
+  .refine(valueOnlyIfConverted, valueOnlyIfConvertedError)
+  .refine(refGiven, refGivenError);
 export type LogOutcomeInput = z.input<typeof logOutcomeInput>;
 
 export interface LogOutcomesInput {

@@ -8,7 +8,7 @@ import { recordJobEvent } from '../slo/slo.events.ts';
 import { createHash, randomUUID } from 'node:crypto';
 import { AppError } from '../../errors.ts';
 import { metrics } from '../../telemetry/metrics.ts';
-import { actingTenant, type ServiceContext } from '../auth/principal.ts';
+import { authorize, actingTenant, type ServiceContext } from '../auth/principal.ts';
 import { tenantOfStorm } from '../storms/storms.repo.ts';
 import { parse } from '../validate.ts';
 import { writeBatch, type StagedOutcome } from './outcomes.batch.ts';
@@ -102,6 +102,7 @@ export const INGESTION_LAG_TARGET_HOURS = 48;
 
 /** Records one outcome (playbook: log_outcome(property_id, event_id, converted, value)). */
 export async function logOutcome(ctx: ServiceContext, input: LogOutcomeInput): Promise<OutcomeView> {
+  authorize(ctx, 'outcomes:write');
   const o = parse(logOutcomeInput, input);
   const tenantId = await tenantFor(ctx, o);
   const key = o.idempotencyKey ?? randomUUID();
@@ -143,9 +144,13 @@ export async function outcomeHistory(
   ctx: ServiceContext,
   input: { propertyId: string; tenantId?: string },
 ): Promise<OutcomeView[]> {
+  authorize(ctx, 'outcomes:read');
   const tenantId = actingTenant(ctx, input.tenantId);
   return ctx.db.withTenant(tenantId, async (trx) => {
     const rows = chainOrder(await repo.outcomeHistory(trx, input.propertyId));
+    // No outcome yet: an unknown property (or another tenant's) is not found, a known one has an empty history.
+    if (!rows.length && !(await repo.propertyExists(trx, input.propertyId)))
+      throw new AppError('NOT_FOUND', `property ${input.propertyId} not found`, { property_id: input.propertyId });
     const event = rows[0] ? ((await repo.eventOfStorm(trx, rows[0].storm_id)) ?? '') : '';
     return rows.map((r) => view(r, event, false));
   });
@@ -153,6 +158,7 @@ export async function outcomeHistory(
 
 /** Many outcomes of one storm in one transaction, set-based; each row answered (accepted, replayed, or refused). */
 export async function logOutcomes(ctx: ServiceContext, input: LogOutcomesInput): Promise<BatchResult> {
+  authorize(ctx, 'outcomes:write');
   const started = performance.now();
   const ref = parse(stormRef, { stormId: input.stormId, eventId: input.eventId, tenantId: input.tenantId });
   if (!Array.isArray(input.outcomes))
@@ -239,6 +245,7 @@ async function batchInStorm(
 
 /** A CSV of outcomes into a storm; rows are keyed `<key>:<line>` (key default: SHA-256 of the file). */
 export async function importOutcomes(ctx: ServiceContext, input: ImportOutcomesInput): Promise<BatchResult> {
+  authorize(ctx, 'outcomes:write');
   const started = performance.now();
   if (typeof input.text !== 'string') throw new AppError('VALIDATION', 'send the CSV as text', { field: 'text' });
   const fileKey =

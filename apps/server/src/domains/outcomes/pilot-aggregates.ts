@@ -6,7 +6,7 @@
 import { sql } from 'kysely';
 import type { Trx } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
-import type { ServiceContext } from '../auth/principal.ts';
+import { authorize, type ServiceContext } from '../auth/principal.ts';
 import { withStorm } from '../storms/storms.service.ts';
 import type { ArmInputs, DailyPoint, PolicyInputs, ScoreBucket } from '../pilot/pilot.schema.ts';
 import type { PolicyMode } from '../policy/policy.schema.ts';
@@ -114,6 +114,7 @@ export async function policyInputs(trx: Trx, stormId: string): Promise<PolicyInp
 
 /** Everything the pilot report reads from this domain, for one storm (data quality and SLO come from elsewhere). */
 export async function pilotAggregates(ctx: ServiceContext, input: { stormId: string; buckets?: number }) {
+  authorize(ctx, 'reports:read');
   return withStorm(ctx, input.stormId, async (trx, storm) => {
     const policy = await policyInputs(trx, storm.storm_id);
     if (!policy)

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { ServiceContext } from '../auth/principal.ts';
-import { requireRole } from '../auth/principal.ts';
+import { authorize } from '../auth/principal.ts';
 import { withStorm } from '../storms/storms.service.ts';
 import { parse } from '../validate.ts';
 import * as repo from './pilot-feedback.repo.ts';
@@ -38,9 +38,10 @@ export async function recordPilotFeedback(
   stormId: string,
   input: PilotFeedbackInput,
 ): Promise<PilotFeedbackView> {
-  requireRole(ctx, ['admin', 'customer_success'], 'recording contractor satisfaction');
+  authorize(ctx, 'feedback:write');
   const f = parse(pilotFeedbackInput, input);
-  const by = ctx.principal.kind === 'tenant' ? `user:${ctx.principal.userId}` : 'operator';
+  const p = ctx.principal;
+  const by = p.kind === 'tenant' ? `user:${p.userId}` : p.kind === 'staff' ? `staff:${p.staffId}` : 'operator';
   return withStorm(ctx, stormId, async (trx, storm) =>
     feedbackView(
       await repo.insertFeedback(trx, {

@@ -39,6 +39,7 @@ export function registerPilotCommands(program: Command, rt: CliRuntime): void {
         const input: RunPilotInput = {
           stormId: o.storm,
           alpha: Number(o.alpha),
+          format,
           ...(o.mode ? { policyMode: o.mode } : {}),
         };
         if (out || (o.format && o.format !== 'json')) {

@@ -13,6 +13,7 @@ export function registerPilotRoutes(root: FastifyInstance, db: Database): void {
   root.withTypeProvider<ZodTypeProvider>().get(
     '/storms/:storm_id/pilot',
     {
+      config: { permission: 'reports:read' },
       schema: {
         tags: ['pilot'],
         summary: 'The pilot report of a storm: lift, ROI, SRM, contamination, uplift accuracy, success criteria',
@@ -28,6 +29,7 @@ export function registerPilotRoutes(root: FastifyInstance, db: Database): void {
       const q = request.query;
       const results = await runPilot(contextOf(request, db), {
         stormId: request.params.storm_id,
+        format: q.format,
         ...(q.mode ? { policyMode: q.mode } : {}),
         ...(q.alpha !== undefined ? { alpha: q.alpha } : {}),
       });
@@ -42,6 +44,7 @@ export function registerPilotRoutes(root: FastifyInstance, db: Database): void {
   root.withTypeProvider<ZodTypeProvider>().post(
     '/storms/:storm_id/pilot/feedback',
     {
+      config: { permission: 'feedback:write' },
       schema: {
         tags: ['pilot'],
         summary: "Record the contractor's satisfaction with the pilot (1-10); the report's criterion reads the latest",

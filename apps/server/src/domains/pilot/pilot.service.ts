@@ -4,10 +4,11 @@
  * sufficient statistics, and renders them as JSON, Markdown, HTML or PDF.
  */
 import { AppError } from '../../errors.ts';
-import { PLATFORM, type ServiceContext } from '../auth/principal.ts';
+import { authorize, PLATFORM, type ServiceContext } from '../auth/principal.ts';
 import { statusOf } from '../observability/data-health.checks.ts';
 import { getHealthDashboard } from '../observability/data-health.service.ts';
 import { tenantSloStatus } from '../slo/slo.service.ts';
+import { requireFeature } from '../tenants/tenant-flags.ts';
 import { withStorm } from '../storms/storms.service.ts';
 import { DEFAULT_CREW_HOUR_COST_CENTS } from '../policy/policy.schema.ts';
 import {
@@ -36,6 +37,8 @@ export interface RunPilotInput {
   /** The mode the arms were assigned with; when given it must match the storm's applied policy. */
   policyMode?: 'conservative' | 'moderate' | 'aggressive' | 'custom';
   alpha?: number;
+  /** The format the results will be rendered in: `pdf` needs the pdf_reports feature. */
+  format?: PilotFormat;
   /** The report's clock (tests). */
   now?: Date;
 }
@@ -43,10 +46,13 @@ export interface RunPilotInput {
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
 export async function gatherPilotInputs(ctx: ServiceContext, input: RunPilotInput): Promise<PilotInputs> {
+  authorize(ctx, 'reports:read');
   const now = input.now ?? new Date();
   // The aggregates, the health checks and the SLO status are independent: on server Postgres they run on separate
   // pooled connections at once (PGlite serializes them on its one connection).
   const gathering = withStorm(ctx, input.stormId, async (trx, storm) => {
+    await requireFeature(ctx, storm.tenant_id, 'pilot_reports', trx);
+    if (input.format === 'pdf') await requireFeature(ctx, storm.tenant_id, 'pdf_reports', trx);
     const run = await appliedRun(trx, input.stormId);
     if (!run)
       throw new AppError(
@@ -164,6 +170,7 @@ function contractorDataQuality(health: Awaited<ReturnType<typeof getHealthDashbo
 }
 
 export async function runPilot(ctx: ServiceContext, input: RunPilotInput): Promise<PilotResults> {
+  authorize(ctx, 'reports:read');
   return computePilotResults(
     await gatherPilotInputs(ctx, input),
     input.alpha !== undefined ? { alpha: input.alpha } : {},

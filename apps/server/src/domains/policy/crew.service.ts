@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { AppError } from '../../errors.ts';
-import type { ServiceContext } from '../auth/principal.ts';
+import { authorize, type ServiceContext } from '../auth/principal.ts';
 import { withStorm } from '../storms/storms.service.ts';
 import { parse } from '../validate.ts';
 import { contamination, insertKnocks, knockByKey, type KnockRow } from './knocks.repo.ts';
@@ -17,11 +17,13 @@ import type { ContaminationView } from './policy.schema.ts';
 export const KNOCK_RESULTS = ['no_answer', 'not_interested', 'inspection_booked', 'signed'] as const;
 const canvasserName = z.string().trim().min(1, 'must not be empty').max(100);
 
-export const planInput = z.object({
-  stormId: z.string(),
-  /** Canvasser names, or a count (names become canvasser-1..n). */
-  canvassers: z.union([z.array(canvasserName).min(1).max(1000), z.number().int().min(1).max(1000)]),
-});
+export const planInput = z
+  .object({
+    stormId: z.string(),
+    /** Canvasser names, or a count (names become canvasser-1..n). */
+    canvassers: z.union([z.array(canvasserName).min(1).max(1000), z.number().int().min(1).max(1000)]),
+  })
+  .strict();
 
 export interface TerritoryView {
   territory: number;
@@ -33,6 +35,7 @@ export interface TerritoryView {
 
 /** Splits the treat list into territories (recursive bisection) and stores each door's canvasser and walk order. */
 export async function planTerritories(ctx: ServiceContext, input: z.input<typeof planInput>) {
+  authorize(ctx, 'territories:write');
   const p = parse(planInput, input);
   const names =
     typeof p.canvassers === 'number'
@@ -100,6 +103,7 @@ export async function exportWalkList(
   ctx: ServiceContext,
   input: { stormId: string; territory?: number; format: 'csv' | 'geojson' },
 ) {
+  authorize(ctx, 'walklists:read');
   if (input.format !== 'csv' && input.format !== 'geojson')
     throw new AppError('VALIDATION', 'format must be csv or geojson', { field: 'format' });
   return withStorm(ctx, input.stormId, async (trx, storm) => {
@@ -148,14 +152,16 @@ export async function exportWalkList(
   });
 }
 
-export const knockInput = z.object({
-  stormId: z.string(),
-  propertyId: z.uuid({ error: (i) => `${JSON.stringify(i.input)} is not a valid UUID` }),
-  canvasser: canvasserName,
-  result: z.enum(KNOCK_RESULTS, { error: () => `result must be one of ${KNOCK_RESULTS.join(', ')}` }),
-  knockedAt: z.iso.datetime({ offset: true }).optional(),
-  idempotencyKey: z.string().trim().min(1).max(200).optional(),
-});
+export const knockInput = z
+  .object({
+    stormId: z.string(),
+    propertyId: z.uuid({ error: (i) => `${JSON.stringify(i.input)} is not a valid UUID` }),
+    canvasser: canvasserName,
+    result: z.enum(KNOCK_RESULTS, { error: () => `result must be one of ${KNOCK_RESULTS.join(', ')}` }),
+    knockedAt: z.iso.datetime({ offset: true }).optional(),
+    idempotencyKey: z.string().trim().min(1).max(200).optional(),
+  })
+  .strict();
 
 export interface KnockView extends Omit<KnockRow, 'knocked_at' | 'recorded_at'> {
   knocked_at: string;
@@ -178,6 +184,7 @@ function knockView(k: KnockRow, c: ContaminationView): KnockView {
 
 /** Logs one knock; a hold property's knock is recorded and flagged as contamination (never refused: it happened). */
 export async function logKnock(ctx: ServiceContext, input: z.input<typeof knockInput>): Promise<KnockView> {
+  authorize(ctx, 'knocks:write');
   const k = parse(knockInput, input);
   return withStorm(ctx, k.stormId, async (trx, storm) => {
     const rows = await insertKnocks(trx, {
@@ -212,6 +219,7 @@ export async function logKnocks(
     }[];
   },
 ) {
+  authorize(ctx, 'knocks:write');
   return withStorm(ctx, input.stormId, async (trx, storm) => {
     const ks = input.knocks;
     const rows = await insertKnocks(trx, {

@@ -11,6 +11,18 @@ import { policyMode, policyParams } from './policy.schema.ts';
 
 const params = z.object({ storm_id: stormId });
 const tags = ['policy'];
+const applyBody = z
+  .object({
+    mode: policyMode.default('moderate'),
+    version: z.number().int().min(1).optional(),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .optional(),
+  })
+  .strict();
 
 export function registerPolicyRoutes(root: FastifyInstance, db: Database): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
@@ -18,6 +30,7 @@ export function registerPolicyRoutes(root: FastifyInstance, db: Database): void 
   app.get(
     '/policies/:mode',
     {
+      config: { permission: 'policy:read' },
       schema: {
         tags,
         summary: 'The latest (or ?version=) version of a policy mode with its capacity',
@@ -36,6 +49,7 @@ export function registerPolicyRoutes(root: FastifyInstance, db: Database): void 
   app.put(
     '/policies/:mode',
     {
+      config: { permission: 'policy:write' },
       schema: {
         tags,
         summary: 'Change parameters of a mode: a new version when anything differs',
@@ -54,26 +68,21 @@ export function registerPolicyRoutes(root: FastifyInstance, db: Database): void 
   app.post(
     '/storms/:storm_id/policy/apply',
     {
+      config: { permission: 'policy:apply' },
       schema: {
         tags,
         summary:
           'Apply a policy: pick properties within capacity, randomize a stratified hold group (shadow: record only)',
         params,
-        body: z.object({
-          mode: policyMode.default('moderate'),
-          version: z.number().int().min(1).optional(),
-          seed: z
-            .number()
-            .int()
-            .min(0)
-            .max(2 ** 31 - 1)
-            .optional(),
-          shadow: z.boolean().default(false),
-          new_batch: z
-            .boolean()
-            .default(false)
-            .describe('assign with another mode or version on a storm that has arms, as a new numbered batch'),
-        }),
+        body: applyBody
+          .extend({
+            shadow: z.boolean().default(false),
+            new_batch: z
+              .boolean()
+              .default(false)
+              .describe('assign with another mode or version on a storm that has arms, as a new numbered batch'),
+          })
+          .strict(),
       },
     },
     async (request) => {
@@ -89,9 +98,35 @@ export function registerPolicyRoutes(root: FastifyInstance, db: Database): void 
     },
   );
 
+  app.post(
+    '/storms/:storm_id/policy/preview',
+    {
+      config: { permission: 'policy:preview' },
+      schema: {
+        tags,
+        summary: 'Preview a policy: a shadow run that records what it would pick and assigns no arms',
+        params,
+        body: applyBody,
+      },
+    },
+    async (request) => {
+      const b = request.body;
+      return service.applyPolicy(contextOf(request, db), {
+        stormId: request.params.storm_id,
+        mode: b.mode,
+        shadow: true,
+        ...(b.version ? { version: b.version } : {}),
+        ...(b.seed !== undefined ? { seed: b.seed } : {}),
+      });
+    },
+  );
+
   app.get(
     '/storms/:storm_id/policy/runs',
-    { schema: { tags, summary: 'Policy runs of a storm, newest first', params } },
+    {
+      config: { permission: 'policy:read' },
+      schema: { tags, summary: 'Policy runs of a storm, newest first', params },
+    },
     async (request) => ({
       runs: await service.listPolicyRuns(contextOf(request, db), { stormId: request.params.storm_id }),
     }),
@@ -99,13 +134,17 @@ export function registerPolicyRoutes(root: FastifyInstance, db: Database): void 
 
   app.get(
     '/storms/:storm_id/contamination',
-    { schema: { tags, summary: 'Hold properties knocked anyway (control contamination)', params } },
+    {
+      config: { permission: 'policy:read' },
+      schema: { tags, summary: 'Hold properties knocked anyway (control contamination)', params },
+    },
     async (request) => service.getContamination(contextOf(request, db), { stormId: request.params.storm_id }),
   );
 
   app.post(
     '/storms/:storm_id/territories',
     {
+      config: { permission: 'territories:write' },
       schema: {
         tags,
         summary: 'Split the treat list among canvassers by geography and store each walking order',
@@ -128,6 +167,7 @@ export function registerPolicyRoutes(root: FastifyInstance, db: Database): void 
   app.get(
     '/storms/:storm_id/walk-list',
     {
+      config: { permission: 'walklists:read' },
       schema: {
         tags,
         summary: 'Walk list in walking order: CSV (text/csv) or GeoJSON',
@@ -154,6 +194,7 @@ export function registerPolicyRoutes(root: FastifyInstance, db: Database): void 
   app.post(
     '/knocks',
     {
+      config: { permission: 'knocks:write' },
       schema: {
         tags,
         summary: 'Log a knock (a knock on a hold property is recorded and flagged as contamination)',

@@ -91,29 +91,33 @@ const seed = z
   .min(0)
   .max(2 ** 31 - 1);
 
-export const applyPolicyInput = z.object({
-  stormId: z.string(),
-  mode: policyMode.default('moderate'),
-  /** A specific version of the mode (default: the latest). */
-  version: z.number().int().min(1).optional(),
-  /** Randomization seed (default: derived from the storm id, so a storm always gets the same seed). */
-  seed: seed.optional(),
-  /** Compute and record the run without writing arms (compare policies). */
-  shadow: z.boolean().default(false),
-  /**
-   * Assign with another design (mode or version) on a storm that already has arms, as a new numbered batch. Without
-   * it such an apply is refused: mixing designs in one batch would break the report's hold share and SRM check.
-   */
-  new_batch: z.boolean().default(false),
-});
+export const applyPolicyInput = z
+  .object({
+    stormId: z.string(),
+    mode: policyMode.default('moderate'),
+    /** A specific version of the mode (default: the latest). */
+    version: z.number().int().min(1).optional(),
+    /** Randomization seed (default: derived from the storm id, so a storm always gets the same seed). */
+    seed: seed.optional(),
+    /** Compute and record the run without writing arms (compare policies). */
+    shadow: z.boolean().default(false),
+    /**
+     * Assign with another design (mode or version) on a storm that already has arms, as a new numbered batch. Without
+     * it such an apply is refused: mixing designs in one batch would break the report's hold share and SRM check.
+     */
+    new_batch: z.boolean().default(false),
+  })
+  .strict();
 export type ApplyPolicyInput = z.input<typeof applyPolicyInput>;
 
-export const configurePolicyInput = z.object({
-  tenantId: z.uuid().optional(),
-  mode: policyMode,
-  /** Changed parameters; the rest come from the latest version. */
-  params: policyParams.partial(),
-});
+export const configurePolicyInput = z
+  .object({
+    tenantId: z.uuid().optional(),
+    mode: policyMode,
+    /** Changed parameters; the rest come from the latest version. */
+    params: policyParams.partial(),
+  })
+  .strict();
 export type ConfigurePolicyInput = z.input<typeof configurePolicyInput>;
 
 export interface PolicyConfigView {

@@ -7,8 +7,10 @@ import { detectableLift, detectableLiftWarning } from './detectable-lift.ts';
 import { randomUUID } from 'node:crypto';
 import type { Trx } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
-import { actingTenant, type ServiceContext } from '../auth/principal.ts';
+import { authorize, actingTenant, type ServiceContext } from '../auth/principal.ts';
 import { withStorm } from '../storms/storms.service.ts';
+import { requireFeature } from '../tenants/tenant-flags.ts';
+import { audit } from '../audit/audit.service.ts';
 import { parse } from '../validate.ts';
 import { contamination } from './knocks.repo.ts';
 import * as repo from './policy.repo.ts';
@@ -62,6 +64,7 @@ export async function getPolicy(
   ctx: ServiceContext,
   input: { tenantId?: string; mode: PolicyMode; version?: number },
 ): Promise<PolicyConfigView> {
+  authorize(ctx, 'policy:read');
   const tenantId = actingTenant(ctx, input.tenantId);
   const mode = parse(policyMode, input.mode, 'mode');
   return ctx.db.withTenant(tenantId, async (trx) =>
@@ -71,9 +74,12 @@ export async function getPolicy(
 
 /** Changes parameters of a mode: a new version when anything differs, the latest one unchanged otherwise. */
 export async function configurePolicy(ctx: ServiceContext, input: ConfigurePolicyInput): Promise<PolicyConfigView> {
+  authorize(ctx, 'policy:write');
   const c = parse(configurePolicyInput, input);
   const tenantId = actingTenant(ctx, c.tenantId);
   return ctx.db.withTenant(tenantId, async (trx) => {
+    await requireFeature(ctx, tenantId, 'policy_control', trx);
+    if (c.mode === 'custom') await requireFeature(ctx, tenantId, 'custom_policies', trx);
     const latest = await resolveConfig(trx, tenantId, c.mode);
     const next = parse(policyParams, { ...latest.params, ...c.params }, 'params');
     if (JSON.stringify(next) === JSON.stringify(parse(policyParams, latest.params))) return configView(latest);
@@ -82,7 +88,20 @@ export async function configurePolicy(ctx: ServiceContext, input: ConfigurePolic
         mode: c.mode,
       });
     }
-    return configView((await repo.latestConfig(trx, c.mode))!);
+    const saved = configView((await repo.latestConfig(trx, c.mode))!);
+    await audit(
+      trx,
+      ctx,
+      tenantId,
+      'policy.configure',
+      ['policy', c.mode],
+      { version: latest.version, params: latest.params },
+      {
+        version: saved.version,
+        params: next,
+      },
+    );
+    return saved;
   });
 }
 
@@ -106,10 +125,14 @@ export function maxTargets(capacity: number, holdShare: number, u: number): numb
 
 export async function applyPolicy(ctx: ServiceContext, input: ApplyPolicyInput): Promise<PolicyRunView> {
   const a = parse(applyPolicyInput, input);
+  // A shadow run records what the policy would do and assigns no arms: an analyst's preview.
+  authorize(ctx, a.shadow ? 'policy:preview' : 'policy:apply');
   return withStorm(
     ctx,
     a.stormId,
     async (trx, storm) => {
+      await requireFeature(ctx, storm.tenant_id, 'policy_control', trx);
+      if (a.mode === 'custom') await requireFeature(ctx, storm.tenant_id, 'custom_policies', trx);
       if (!a.shadow && (storm.status === 'closed' || storm.status === 'cancelled')) {
         throw new AppError(
           'CONFLICT',
@@ -176,6 +199,25 @@ export async function applyPolicy(ctx: ServiceContext, input: ApplyPolicyInput):
         batch,
       });
       view.created_at = new Date(created).toISOString();
+      await audit(
+        trx,
+        ctx,
+        storm.tenant_id,
+        a.shadow ? 'policy.preview' : 'policy.apply',
+        ['storm', storm.storm_id],
+        {
+          status: storm.status,
+        },
+        {
+          run_id: runId,
+          mode: a.mode,
+          version: config.version,
+          seed,
+          treat: view.treat,
+          hold: view.hold,
+          newly_assigned: view.newly_assigned,
+        },
+      );
       return view;
     },
     { forUpdate: true },
@@ -287,6 +329,7 @@ function runView(r: RunParts): PolicyRunView {
 
 /** Recorded runs of a storm (applied and shadow), newest first: compare policies side by side. */
 export async function listPolicyRuns(ctx: ServiceContext, input: { stormId: string; limit?: number }) {
+  authorize(ctx, 'policy:read');
   return withStorm(ctx, input.stormId, async (trx, storm) => {
     const rows = await repo.listRuns(trx, storm.storm_id, Math.min(input.limit ?? 50, 500));
     return rows.map((r) => ({
@@ -300,5 +343,6 @@ export async function listPolicyRuns(ctx: ServiceContext, input: { stormId: stri
 
 /** Contamination summary of a storm (hold properties knocked anyway); the pilot report calls this. */
 export async function getContamination(ctx: ServiceContext, input: { stormId: string }) {
+  authorize(ctx, 'policy:read');
   return withStorm(ctx, input.stormId, (trx, storm) => contamination(trx, storm.storm_id));
 }

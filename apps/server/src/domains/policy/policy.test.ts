@@ -135,7 +135,7 @@ describeEachDatabase('policy apply', (t) => {
 
   it('respects crew capacity, breaks ties by property id, and balances hold within strata', async () => {
     const db = t().db;
-    const tenant = await newTenant(db);
+    const tenant = await newTenant(db, 'enterprise');
     const ctx = tenantCtx(db, tenant.tenantId);
     const storm = await createStorm(ctx, { eventId: 'TIES', name: 'ties' });
     await importInto(db, storm.storm_id, 400, 41);

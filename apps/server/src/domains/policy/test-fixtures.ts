@@ -82,7 +82,7 @@ export async function scoreStorm(
 
 /** A tenant and a storm in it with `n` scored properties (uplift = the generator's hidden true uplift). */
 export async function scoredStorm(db: Database, n: number, seed = 7) {
-  const tenant = await newTenant(db);
+  const tenant = await newTenant(db, 'enterprise');
   const storm = await createStorm(tenantCtx(db, tenant.tenantId), {
     eventId: `OKC_${seed}_${Date.now()}`,
     name: 'Test storm',

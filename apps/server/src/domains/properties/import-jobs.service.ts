@@ -10,7 +10,7 @@ import { rm, stat } from 'node:fs/promises';
 import { AppError } from '../../errors.ts';
 import type { Database } from '../../db/database.ts';
 import type { JobProgress, JobRegistry } from '../../jobs/job-registry.ts';
-import type { ServiceContext } from '../auth/principal.ts';
+import { authorize, type ServiceContext } from '../auth/principal.ts';
 import { IMPORT_COLUMNS } from './properties.repo.ts';
 import { importProperties, stormTenant } from './properties.service.ts';
 import type { ImportPropertiesInput } from './properties.schema.ts';
@@ -25,6 +25,7 @@ export async function startImportJob(
   jobs: JobRegistry,
   input: ImportJobInput,
 ): Promise<{ import_id: string; status: 'running' }> {
+  authorize(ctx, 'properties:write');
   const { tenantId, status } = await stormTenant(ctx, input.stormId);
   if (status === 'closed' || status === 'cancelled') {
     await rm(input.path, { force: true });
@@ -70,6 +71,7 @@ export async function startImportJob(
 }
 
 export async function getImportJob(ctx: ServiceContext, jobs: JobRegistry, importId: string) {
+  authorize(ctx, 'properties:read');
   const row = await findImport(ctx, importId);
   const live: JobProgress | undefined = row.status === 'running' ? jobs.progress(importId) : undefined;
   return {
@@ -107,6 +109,7 @@ async function findImport(ctx: ServiceContext, importId: string) {
 
 /** The rows an import rejected, as CSV text (row, column, value, code, reason). */
 export async function importErrorsCsv(ctx: ServiceContext, importId: string): Promise<string> {
+  authorize(ctx, 'properties:read');
   const row = await findImport(ctx, importId);
   const errors = await ctx.db.withTenant(row.tenant_id, (trx) =>
     trx.selectFrom('property_import_error').selectAll().where('import_id', '=', importId).orderBy('seq').execute(),

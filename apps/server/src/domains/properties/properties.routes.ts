@@ -41,6 +41,7 @@ export function registerPropertyRoutes(root: FastifyInstance, db: Database, jobs
     scope.withTypeProvider<ZodTypeProvider>().post(
       '/storms/:storm_id/properties/import',
       {
+        config: { permission: 'properties:write' },
         schema: {
           tags,
           summary:
@@ -85,12 +86,18 @@ export function registerPropertyRoutes(root: FastifyInstance, db: Database, jobs
   const app = root.withTypeProvider<ZodTypeProvider>();
   app.get(
     '/imports/:import_id',
-    { schema: { tags, summary: 'An import job: status, counts, live progress while running', params: importParams } },
+    {
+      config: { permission: 'properties:read' },
+      schema: { tags, summary: 'An import job: status, counts, live progress while running', params: importParams },
+    },
     async (request) => getImportJob(contextOf(request, db), jobs, request.params.import_id),
   );
   app.get(
     '/imports/:import_id/errors',
-    { schema: { tags, summary: 'Rows an import rejected, as CSV', params: importParams } },
+    {
+      config: { permission: 'properties:read' },
+      schema: { tags, summary: 'Rows an import rejected, as CSV', params: importParams },
+    },
     async (request, reply) =>
       reply
         .type('text/csv; charset=utf-8')
@@ -98,7 +105,7 @@ export function registerPropertyRoutes(root: FastifyInstance, db: Database, jobs
   );
   app.get(
     '/storms/:storm_id/imports',
-    { schema: { tags, summary: "A storm's imports, newest first", params } },
+    { config: { permission: 'properties:read' }, schema: { tags, summary: "A storm's imports, newest first", params } },
     async (request) => ({
       imports: await listImports(contextOf(request, db), request.params.storm_id),
     }),
@@ -106,6 +113,7 @@ export function registerPropertyRoutes(root: FastifyInstance, db: Database, jobs
   app.get(
     '/storms/:storm_id/properties',
     {
+      config: { permission: 'properties:read' },
       schema: {
         tags,
         summary: "A page of a storm's properties with exposure (keyset: pass next_after as after)",
@@ -125,6 +133,7 @@ export function registerPropertyRoutes(root: FastifyInstance, db: Database, jobs
   app.put(
     '/mappings/:name',
     {
+      config: { permission: 'properties:write' },
       schema: {
         tags,
         summary: 'Save a column mapping { field: header } under a name, for imports with ?mapping=NAME',

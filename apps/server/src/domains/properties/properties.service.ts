@@ -10,7 +10,7 @@ import { metrics, timeJob } from '../../telemetry/metrics.ts';
 import type { PropertyTable } from '../../db/schema.ts';
 import type { BulkTx } from '../../db/bulk.ts';
 import { copyLine } from '../../db/bulk.ts';
-import { actingTenant, type ServiceContext } from '../auth/principal.ts';
+import { authorize, actingTenant, type ServiceContext } from '../auth/principal.ts';
 import { withStorm } from '../storms/storms.service.ts';
 import { DEFAULT_EXPOSURE_RADIUS_MILES } from '../storm-reports/exposure.ts';
 import { updateExposure } from '../storm-reports/storm-reports.service.ts';
@@ -66,6 +66,7 @@ function fileError(err: ImportError, sourceName: string | undefined): AppError {
 }
 
 export async function importProperties(ctx: ServiceContext, input: ImportPropertiesInput): Promise<ImportSummary> {
+  authorize(ctx, 'properties:write');
   const started = performance.now();
   const { tenantId, status } = await stormTenant(ctx, input.stormId);
   if (status === 'closed' || status === 'cancelled') {
@@ -243,6 +244,7 @@ export async function saveMapping(
   ctx: ServiceContext,
   input: { tenantId?: string; name: string; mapping: ColumnMapping },
 ) {
+  authorize(ctx, 'properties:write');
   const tenantId = actingTenant(ctx, input.tenantId);
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(input.name))
     throw new AppError('VALIDATION', 'name: a mapping name holds 1-64 letters, digits, _ . -');
@@ -299,6 +301,7 @@ export async function listProperties(
   stormId: string,
   page: { limit?: number; after?: string } = {},
 ): Promise<{ properties: PropertyView[]; total: number; next_after: string | null }> {
+  authorize(ctx, 'properties:read');
   const limit = page.limit ?? 100;
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
     throw new AppError('VALIDATION', `limit: must be a whole number from 1 to 1000, got ${limit}`);
@@ -317,6 +320,7 @@ export async function listProperties(
 
 /** Imports recorded for a storm, newest first. */
 export async function listImports(ctx: ServiceContext, stormId: string) {
+  authorize(ctx, 'properties:read');
   return withStorm(ctx, stormId, async (trx) =>
     trx
       .selectFrom('property_import')

@@ -14,6 +14,7 @@ export function registerSloRoutes(root: FastifyInstance, db: Database, deps: ser
   app.get(
     '/slo/status',
     {
+      config: { permission: 'platform:health' },
       schema: {
         tags,
         summary: 'SLO dashboard: per SLO status, SLI over the last hours, error budget left, burn rates, breaches',
@@ -26,6 +27,7 @@ export function registerSloRoutes(root: FastifyInstance, db: Database, deps: ser
   app.get(
     '/slo/alerts',
     {
+      config: { permission: 'platform:health' },
       schema: {
         tags,
         summary: 'Open alert incidents (page or ticket) of every source, oldest first',
@@ -40,13 +42,20 @@ export function registerSloRoutes(root: FastifyInstance, db: Database, deps: ser
     }),
   );
 
-  app.get('/slo/definitions', { schema: { tags, summary: 'The SLOs in force (slos.json)' } }, async (request) => ({
-    slos: await service.listSlos(contextOf(request, db), deps),
-  }));
+  app.get(
+    '/slo/definitions',
+    { config: { permission: 'platform:health' }, schema: { tags, summary: 'The SLOs in force (slos.json)' } },
+    async (request) => ({
+      slos: await service.listSlos(contextOf(request, db), deps),
+    }),
+  );
 
   app.post(
     '/slo/evaluate',
-    { schema: { tags, summary: 'Run one evaluation pass now: open/resolve incidents, deliver alerts' } },
+    {
+      config: { permission: 'platform:admin' },
+      schema: { tags, summary: 'Run one evaluation pass now: open/resolve incidents, deliver alerts' },
+    },
     async (request) => service.evaluateSlos(contextOf(request, db), deps),
   );
 }

@@ -122,14 +122,16 @@ export const BURN_RULES: readonly (BurnRule & { long: BurnWindow; short: BurnWin
   { severity: 'ticket', long: '3d', short: '6h', factor: 1 },
 ];
 
-export const dashboardInput = z.object({
-  hours: z
-    .number()
-    .int()
-    .min(1)
-    .max(24 * 90)
-    .default(24),
-});
+export const dashboardInput = z
+  .object({
+    hours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 90)
+      .default(24),
+  })
+  .strict();
 export type DashboardInput = z.input<typeof dashboardInput>;
 
 export type SloStatus = 'ok' | 'warning' | 'breaching' | 'no_data';

@@ -3,7 +3,7 @@
  * one evaluation pass (rules -> incidents -> notifications). Platform-only: SLOs describe the whole service.
  */
 import type { Trx } from '../../db/database.ts';
-import { requirePlatform, type ServiceContext } from '../auth/principal.ts';
+import { authorize, type ServiceContext } from '../auth/principal.ts';
 import { systemClock, type Clock } from '../../telemetry/clock.ts';
 import {
   activeAlerts,
@@ -109,7 +109,7 @@ function conditionsOf(m: Measured): AlertCondition[] {
  * per SLO and severity), then delivers pending notifications when a notifier is given.
  */
 export async function evaluateSlos(ctx: ServiceContext, deps: SloDeps = {}): Promise<EvaluationView> {
-  requirePlatform(ctx, 'evaluating SLOs');
+  authorize(ctx, 'platform:admin');
   const now = (deps.clock ?? systemClock)();
   const measured = await ctx.db.withPlatform((trx) => measure(trx, deps.slos ?? defaultSlos(), now, []));
   const conditions = measured.flatMap(conditionsOf);
@@ -176,7 +176,7 @@ export async function getSloDashboard(
   input: DashboardInput = {},
   deps: SloDeps = {},
 ): Promise<Record<string, SloStatusView>> {
-  requirePlatform(ctx, 'reading SLOs');
+  authorize(ctx, 'platform:health');
   const parsed = dashboardInput.safeParse(input);
   if (!parsed.success) {
     const i = parsed.error.issues[0];
@@ -223,7 +223,7 @@ export async function tenantSloStatus(
   now: Date,
   deps: SloDeps = {},
 ): Promise<TenantSloStatus> {
-  requirePlatform(ctx, 'reading SLOs');
+  authorize(ctx, 'platform:health');
   const slos = new Map((deps.slos ?? defaultSlos()).map((s) => [s.name, s]));
   return ctx.db.withPlatform(async (trx) => {
     const incidents = await incidentsInRange(trx, from, now, 'slo:');
@@ -261,12 +261,12 @@ export async function tenantSloStatus(
 
 /** The playbook's `get_active_alerts()`: open incidents of every source, oldest first. */
 export async function getActiveAlerts(ctx: ServiceContext, input: { source?: string } = {}): Promise<AlertView[]> {
-  requirePlatform(ctx, 'reading alerts');
+  authorize(ctx, 'platform:health');
   return activeAlerts(ctx.db, input.source);
 }
 
 /** The SLO definitions in force. */
 export function listSlos(ctx: ServiceContext, deps: SloDeps = {}): Promise<SloDefinition[]> {
-  requirePlatform(ctx, 'reading SLOs');
+  authorize(ctx, 'platform:health');
   return Promise.resolve([...(deps.slos ?? defaultSlos())]);
 }

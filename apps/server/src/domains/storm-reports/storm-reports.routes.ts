@@ -19,6 +19,7 @@ export function registerStormReportRoutes(root: FastifyInstance, db: Database): 
     scope.withTypeProvider<ZodTypeProvider>().post(
       '/storms/:storm_id/reports',
       {
+        config: { permission: 'properties:write' },
         schema: {
           tags,
           summary: "Import an SPC daily report file (text/csv body) and update every property's exposure",
@@ -47,6 +48,7 @@ export function registerStormReportRoutes(root: FastifyInstance, db: Database): 
   root.withTypeProvider<ZodTypeProvider>().post(
     '/storms/:storm_id/exposure',
     {
+      config: { permission: 'properties:write' },
       schema: {
         tags,
         summary: 'Recompute exposure with a radius',

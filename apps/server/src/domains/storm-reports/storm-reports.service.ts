@@ -6,7 +6,7 @@
 import { AppError } from '../../errors.ts';
 import type { BulkTx } from '../../db/bulk.ts';
 import { copyLine } from '../../db/bulk.ts';
-import type { ServiceContext } from '../auth/principal.ts';
+import { authorize, type ServiceContext } from '../auth/principal.ts';
 import { withStorm } from '../storms/storms.service.ts';
 import { DEFAULT_EXPOSURE_RADIUS_MILES, computeExposure, type ReportPoints } from './exposure.ts';
 import { parseSpcReports, type StormReport } from './spc-parser.ts';
@@ -49,6 +49,7 @@ export async function importStormReports(
   ctx: ServiceContext,
   input: ImportReportsInput,
 ): Promise<ImportReportsSummary> {
+  authorize(ctx, 'properties:write');
   const radius = checkRadius(input.radiusMiles ?? DEFAULT_EXPOSURE_RADIUS_MILES);
   let parsed: ReturnType<typeof parseSpcReports>;
   try {
@@ -222,6 +223,7 @@ export async function recomputeExposure(
   stormId: string,
   radiusMiles = DEFAULT_EXPOSURE_RADIUS_MILES,
 ): Promise<ExposureSummary> {
+  authorize(ctx, 'properties:write');
   checkRadius(radiusMiles);
   const tenantId = await withStorm(ctx, stormId, async (_trx, storm) => storm.tenant_id);
   return ctx.db.withTenantBulk(tenantId, (tx) => updateExposure(tx, tenantId, stormId, radiusMiles));

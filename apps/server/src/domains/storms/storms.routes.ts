@@ -17,6 +17,7 @@ export function registerStormRoutes(root: FastifyInstance, db: Database): void {
   app.post(
     '/storms',
     {
+      config: { permission: 'storms:write' },
       schema: {
         tags,
         summary: 'Create a storm (event id unique per tenant); it starts in planning',
@@ -47,6 +48,7 @@ export function registerStormRoutes(root: FastifyInstance, db: Database): void {
   app.get(
     '/storms',
     {
+      config: { permission: 'storms:read' },
       schema: {
         tags,
         summary: 'List storms, newest first',
@@ -70,13 +72,17 @@ export function registerStormRoutes(root: FastifyInstance, db: Database): void {
 
   app.get(
     '/storms/:storm_id',
-    { schema: { tags, summary: 'Show a storm with its status history', params } },
+    {
+      config: { permission: 'storms:read' },
+      schema: { tags, summary: 'Show a storm with its status history', params },
+    },
     async (request) => service.getStorm(contextOf(request, db), request.params.storm_id),
   );
 
   app.post(
     '/storms/:storm_id/status',
     {
+      config: { permission: 'storms:write' },
       schema: {
         tags,
         summary: 'Move a storm: planning -> active -> closed, or cancelled; other moves are refused with the reason',

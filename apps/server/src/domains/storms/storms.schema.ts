@@ -40,16 +40,19 @@ export const createStormInput = z
     endsAt: isoDate.optional(),
     region: stormFields.region.optional(),
   })
+  .strict()
   .refine((s) => !s.startsAt || !s.endsAt || new Date(s.endsAt) >= new Date(s.startsAt), {
     message: 'ends_at is before starts_at',
     path: ['endsAt'],
   });
 export type CreateStormInput = z.input<typeof createStormInput>;
 
-export const statusChangeInput = z.object({
-  status: z.enum(STORM_STATUSES, { error: () => `must be one of ${STORM_STATUSES.join(', ')}` }),
-  reason: z.string().trim().max(500).optional(),
-});
+export const statusChangeInput = z
+  .object({
+    status: z.enum(STORM_STATUSES, { error: () => `must be one of ${STORM_STATUSES.join(', ')}` }),
+    reason: z.string().trim().max(500).optional(),
+  })
+  .strict();
 
 export interface StormView {
   storm_id: string;

@@ -5,8 +5,9 @@
 import { AppError, fromDatabaseError } from '../../errors.ts';
 import type { StormRow } from '../../db/schema.ts';
 import type { Trx } from '../../db/database.ts';
-import { actingTenant, type ServiceContext } from '../auth/principal.ts';
+import { authorize, actingTenant, type ServiceContext } from '../auth/principal.ts';
 import { parse } from '../validate.ts';
+import { audit } from '../audit/audit.service.ts';
 import * as repo from './storms.repo.ts';
 import {
   TRANSITIONS,
@@ -35,6 +36,7 @@ export function toView(row: StormRow): StormView {
 }
 
 export async function createStorm(ctx: ServiceContext, input: CreateStormInput): Promise<StormView> {
+  authorize(ctx, 'storms:write');
   const s = parse(createStormInput, input);
   const tenantId = actingTenant(ctx, s.tenantId);
   try {
@@ -66,6 +68,7 @@ export async function listStorms(
   ctx: ServiceContext,
   filter: { tenantId?: string; status?: StormStatus; limit?: number } = {},
 ): Promise<StormView[]> {
+  authorize(ctx, 'storms:read');
   const tenantId = actingTenant(ctx, filter.tenantId);
   const limit = filter.limit ?? 100;
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
@@ -104,6 +107,7 @@ export async function getStorm(
   ctx: ServiceContext,
   stormId: string,
 ): Promise<StormView & { status_history: unknown[] }> {
+  authorize(ctx, 'storms:read');
   return withStorm(ctx, stormId, async (trx, storm) => {
     const history = await repo.statusHistory(trx, storm.storm_id);
     return {
@@ -118,6 +122,7 @@ export async function setStormStatus(
   stormId: string,
   input: { status: StormStatus; reason?: string },
 ): Promise<StormView> {
+  authorize(ctx, 'storms:write');
   const { status, reason } = parse(statusChangeInput, input);
   return withStorm(
     ctx,
@@ -138,7 +143,20 @@ export async function setStormStatus(
           },
         );
       }
-      return toView(await repo.updateStatus(trx, storm, status, reason));
+      const updated = toView(await repo.updateStatus(trx, storm, status, reason));
+      await audit(
+        trx,
+        ctx,
+        storm.tenant_id,
+        'storm.status',
+        ['storm', storm.storm_id],
+        { status: from },
+        {
+          status,
+          reason: reason ?? null,
+        },
+      );
+      return updated;
     },
     { forUpdate: true },
   );

@@ -5,6 +5,7 @@ import { keyValues, table } from '../../cli/output.ts';
 import { AppError } from '../../errors.ts';
 import { USER_ROLES, type UserRole } from '../auth/principal.ts';
 import * as service from './tenants.service.ts';
+import { DEFAULT_EXPIRY_DAYS, MAX_EXPIRY_DAYS } from '../auth/tokens.ts';
 import type { Feature, TenantView, Tier } from './tenants.schema.ts';
 
 const listColumns = ['tenant_id', 'org_name', 'tier', 'status', 'admin_email', 'created_at'];
@@ -109,16 +110,77 @@ export function registerTenantCommands(program: Command, rt: CliRuntime): void {
       );
   }
 
-  tenant
+  const credential = tenant
     .command('credential')
-    .description('issue a bearer credential for a user of the tenant (shown once)')
-    .requiredOption('--tenant <id>', 'tenant id')
-    .requiredOption('--email <email>', "the user's e-mail (created if new)")
+    .description('issue a bearer credential for a user of the tenant (shown once); `credential revoke` revokes one')
+    .option('--tenant <id>', 'tenant id')
+    .option('--email <email>', "the user's e-mail (created if new)")
     .option('--role <role>', USER_ROLES.join(' | '), 'admin')
+    .option('--scope <action>', 'limit the credential to this action (repeatable; a subset of the role)', collect)
+    .option('--grant <action>', 'an action beyond the role (only policy:apply for an analyst)', collect)
+    .option('--expires-in-days <n>', `lifetime in days (default ${DEFAULT_EXPIRY_DAYS}, at most ${MAX_EXPIRY_DAYS})`)
     .option('--json', 'print JSON')
-    .action((o: { tenant: string; email: string; role: UserRole; json?: boolean }) => {
-      if (!USER_ROLES.includes(o.role))
-        throw new AppError('VALIDATION', `--role must be one of ${USER_ROLES.join(', ')}`);
-      return rt.run(o, (ctx) => service.createCredential(ctx, { tenantId: o.tenant, email: o.email, role: o.role }));
-    });
+    .action(
+      (o: {
+        tenant?: string;
+        email?: string;
+        role: UserRole;
+        scope?: string[];
+        grant?: string[];
+        expiresInDays?: string;
+        json?: boolean;
+      }) => {
+        if (!o.tenant || !o.email) throw new AppError('VALIDATION', 'tenant credential needs --tenant and --email');
+        if (!USER_ROLES.includes(o.role))
+          throw new AppError('VALIDATION', `--role must be one of ${USER_ROLES.join(', ')}`);
+        const days = o.expiresInDays === undefined ? undefined : Number(o.expiresInDays);
+        if (days !== undefined && !Number.isInteger(days))
+          throw new AppError('VALIDATION', `--expires-in-days must be a whole number, got ${o.expiresInDays}`);
+        return rt.run(
+          o,
+          (ctx) =>
+            service.createCredential(ctx, {
+              tenantId: o.tenant as string,
+              email: o.email as string,
+              role: o.role,
+              ...(o.scope ? { scopes: o.scope } : {}),
+              ...(o.grant ? { grants: o.grant } : {}),
+              ...(days !== undefined ? { expiresInDays: days } : {}),
+            }),
+          (r) => `${keyValues(r as unknown as Record<string, unknown>)}\nThe token is shown once: keep it.`,
+        );
+      },
+    );
+
+  credential
+    .command('revoke')
+    .description('revoke a credential: it answers 401 from then on')
+    .requiredOption('--tenant <id>', 'tenant id')
+    .requiredOption('--token-id <id>', 'the credential id (tenant credentials lists them)')
+    .option('--json', 'print JSON')
+    .action((o: { tenant: string; tokenId: string; json?: boolean }) =>
+      rt.run(o, (ctx) => service.revokeCredential(ctx, { tenantId: o.tenant, tokenId: o.tokenId })),
+    );
+
+  tenant
+    .command('credentials')
+    .description("list a tenant's credentials with status and last use (never the tokens)")
+    .requiredOption('--tenant <id>', 'tenant id')
+    .option('--json', 'print JSON')
+    .action((o: { tenant: string; json?: boolean }) =>
+      rt.run(
+        o,
+        (ctx) => service.listCredentials(ctx, { tenantId: o.tenant }),
+        (rows) =>
+          table(rows as unknown as Record<string, unknown>[], [
+            'token_id',
+            'email',
+            'role',
+            'status',
+            'scopes',
+            'expires_at',
+            'last_used_at',
+          ]),
+      ),
+    );
 }

@@ -5,6 +5,8 @@ import { z } from 'zod';
 import type { Database } from '../../db/database.ts';
 import { contextOf } from '../../http/auth.ts';
 import { USER_ROLES } from '../auth/principal.ts';
+import { ACTIONS } from '../auth/permissions.ts';
+import { MAX_EXPIRY_DAYS } from '../auth/tokens.ts';
 import * as service from './tenants.service.ts';
 import { FEATURES, email, orgName, tenantId, tier } from './tenants.schema.ts';
 
@@ -17,6 +19,7 @@ export function registerTenantRoutes(root: FastifyInstance, db: Database): void 
   app.post(
     '/tenants',
     {
+      config: { permission: 'tenant:admin' },
       schema: {
         tags,
         summary: 'Provision a tenant (operator). Idempotent per organisation: a repeat returns the same tenant.',
@@ -37,9 +40,10 @@ export function registerTenantRoutes(root: FastifyInstance, db: Database): void 
   app.get(
     '/tenants',
     {
+      config: { permission: 'tenants:list' },
       schema: {
         tags,
-        summary: 'List tenants (operator)',
+        summary: 'List tenants (the operator and staff)',
         querystring: z.object({ status: z.enum(['active', 'suspended']).optional() }),
       },
     },
@@ -48,13 +52,21 @@ export function registerTenantRoutes(root: FastifyInstance, db: Database): void 
 
   app.get(
     '/tenants/:tenant_id',
-    { schema: { tags, summary: 'Show a tenant (operator, or the tenant itself)', params } },
+    {
+      config: { permission: 'tenant:read' },
+      schema: {
+        tags,
+        summary: 'Show a tenant: tier, flags, status (the operator and staff; a tenant: itself)',
+        params,
+      },
+    },
     async (request) => service.getTenant(contextOf(request, db), request.params.tenant_id),
   );
 
   app.patch(
     '/tenants/:tenant_id',
     {
+      config: { permission: 'tenant:admin' },
       schema: {
         tags,
         summary: 'Change tier, feature flags (null returns a flag to its tier default) or status (operator)',
@@ -81,11 +93,22 @@ export function registerTenantRoutes(root: FastifyInstance, db: Database): void 
   app.post(
     '/tenants/:tenant_id/credentials',
     {
+      config: { permission: 'credentials:admin' },
       schema: {
         tags,
-        summary: 'Issue a bearer credential for a user of the tenant (operator); the token is shown once',
+        summary:
+          'Issue a bearer credential for a user of the tenant (operator, or its admin); the token is shown once. Scopes: a subset of the role; expiry: 90 days by default',
         params,
-        body: z.object({ email, role: z.enum(USER_ROLES), name: z.string().trim().min(1).max(100).optional() }),
+        body: z
+          .object({
+            email,
+            role: z.enum(USER_ROLES),
+            name: z.string().trim().min(1).max(100).optional(),
+            scopes: z.array(z.enum(ACTIONS)).min(1).max(64).optional(),
+            grants: z.array(z.enum(ACTIONS)).max(16).optional(),
+            expires_in_days: z.number().int().min(1).max(MAX_EXPIRY_DAYS).optional(),
+          })
+          .strict(),
       },
     },
     async (request, reply) => {
@@ -95,8 +118,39 @@ export function registerTenantRoutes(root: FastifyInstance, db: Database): void 
         email: b.email,
         role: b.role,
         ...(b.name ? { name: b.name } : {}),
+        ...(b.scopes ? { scopes: b.scopes } : {}),
+        ...(b.grants ? { grants: b.grants } : {}),
+        ...(b.expires_in_days ? { expiresInDays: b.expires_in_days } : {}),
       });
       return reply.status(201).send(result);
     },
+  );
+
+  app.get(
+    '/tenants/:tenant_id/credentials',
+    {
+      config: { permission: 'credentials:admin' },
+      schema: { tags, summary: "The tenant's credentials with status and last use (never the tokens)", params },
+    },
+    async (request) => ({
+      credentials: await service.listCredentials(contextOf(request, db), { tenantId: request.params.tenant_id }),
+    }),
+  );
+
+  app.delete(
+    '/tenants/:tenant_id/credentials/:token_id',
+    {
+      config: { permission: 'credentials:admin' },
+      schema: {
+        tags,
+        summary: 'Revoke a credential: it answers 401 from then on (repeating is harmless)',
+        params: z.object({ tenant_id: tenantId, token_id: z.uuid() }).strict(),
+      },
+    },
+    async (request) =>
+      service.revokeCredential(contextOf(request, db), {
+        tenantId: request.params.tenant_id,
+        tokenId: request.params.token_id,
+      }),
   );
 }

@@ -43,7 +43,7 @@ export const featureFlags = z.partialRecord(
   z.boolean(),
 );
 
-export const provisionInput = z.object({ orgName, tier, adminEmail: email });
+export const provisionInput = z.object({ orgName, tier, adminEmail: email }).strict();
 export type ProvisionInput = z.input<typeof provisionInput>;
 
 export interface TenantView {

@@ -6,13 +6,14 @@ import { randomUUID } from 'node:crypto';
 import { AppError, fromDatabaseError } from '../../errors.ts';
 import type { TenantRow } from '../../db/schema.ts';
 import { z } from 'zod';
-import { USER_ROLES, actingTenant, requirePlatform, type ServiceContext, type UserRole } from '../auth/principal.ts';
+import { authorize, actingTenant, type ServiceContext } from '../auth/principal.ts';
 import { forgetTenantCredentials, issueToken } from '../auth/tokens.ts';
+import { audit } from '../audit/audit.service.ts';
 import * as repo from './tenants.repo.ts';
+import { effectiveFlags } from './tenant-flags.ts';
+
+export { effectiveFlags };
 import {
-  FEATURES,
-  TIER_FEATURES,
-  email as emailSchema,
   featureFlags as featureFlagsSchema,
   provisionInput,
   tenantId as tenantIdSchema,
@@ -33,11 +34,6 @@ export function orgKey(name: string): string {
     .trim();
 }
 
-export function effectiveFlags(tier: Tier, overrides: Partial<Record<Feature, boolean>>): Record<Feature, boolean> {
-  const on = new Set(TIER_FEATURES[tier]);
-  return Object.fromEntries(FEATURES.map((f) => [f, overrides[f] ?? on.has(f)])) as Record<Feature, boolean>;
-}
-
 export function toView(row: TenantRow): TenantView {
   const tier = row.tier as Tier;
   const overrides = row.feature_flags as Partial<Record<Feature, boolean>>;
@@ -55,7 +51,7 @@ export function toView(row: TenantRow): TenantView {
 }
 
 export async function provisionTenant(ctx: ServiceContext, input: ProvisionInput): Promise<ProvisionResult> {
-  requirePlatform(ctx, 'provisioning a tenant');
+  authorize(ctx, 'tenant:admin');
   const { orgName, tier, adminEmail } = parse(provisionInput, input);
   const key = orgKey(orgName);
   try {
@@ -70,12 +66,23 @@ export async function provisionTenant(ctx: ServiceContext, input: ProvisionInput
         admin_email: adminEmail,
       });
       const admin = await repo.insertUser(trx, { tenant_id: tenant.tenant_id, email: adminEmail, role: 'admin' });
-      const { token } = await issueToken(trx, {
+      const { token, token_id, expires_at } = await issueToken(trx, {
         tenantId: tenant.tenant_id,
         userId: admin.user_id,
         role: 'admin',
         name: 'admin (provisioning)',
       });
+      const id = tenant.tenant_id;
+      await audit(trx, ctx, id, 'tenant.provision', ['tenant', id], undefined, {
+        org_name: orgName,
+        tier,
+        admin_email: adminEmail,
+      });
+      await audit(trx, ctx, id, 'user.create', ['user', admin.user_id], undefined, {
+        email: adminEmail,
+        role: 'admin',
+      });
+      await audit(trx, ctx, id, 'credential.issue', ['credential', token_id], undefined, { role: 'admin', expires_at });
       return { ...toView(tenant), created: true, admin_user_id: admin.user_id, admin_token: token };
     });
   } catch (err) {
@@ -112,12 +119,13 @@ export async function listTenants(
   ctx: ServiceContext,
   filter: { status?: 'active' | 'suspended' } = {},
 ): Promise<TenantView[]> {
-  requirePlatform(ctx, 'listing tenants');
+  authorize(ctx, 'tenants:list');
   const rows = await ctx.db.withPlatform((trx) => repo.listTenants(trx, filter));
   return rows.map(toView);
 }
 
 export async function getTenant(ctx: ServiceContext, tenantId: string): Promise<TenantView> {
+  authorize(ctx, 'tenant:read');
   const id = actingTenant(ctx, parse(tenantIdSchema, tenantId, 'tenant_id'));
   const row = await ctx.db.withTenant(id, (trx) => repo.findTenant(trx, id));
   if (!row) throw new AppError('NOT_FOUND', `tenant ${id} not found`, { tenant_id: id });
@@ -133,7 +141,7 @@ export interface TenantChange {
 
 /** Changes tier, flag overrides and status together: all validated first, then written in one transaction. */
 export async function updateTenant(ctx: ServiceContext, tenantId: string, change: TenantChange): Promise<TenantView> {
-  requirePlatform(ctx, 'changing a tenant');
+  authorize(ctx, 'tenant:admin');
   const id = parse(tenantIdSchema, tenantId, 'tenant_id');
   const tier = change.tier === undefined ? undefined : parse(tierSchema, change.tier, 'tier');
   const status =
@@ -154,10 +162,15 @@ export async function updateTenant(ctx: ServiceContext, tenantId: string, change
       for (const [k, v] of Object.entries(flags)) if (v === null) delete merged[k as Feature];
       patch.feature_flags = JSON.stringify(merged);
     }
-    return repo.updateTenant(trx, id, patch);
+    const updated = await repo.updateTenant(trx, id, patch);
+    const before = { tier: current.tier, status: current.status, feature_flags: current.feature_flags };
+    const after = updated && { tier: updated.tier, status: updated.status, feature_flags: updated.feature_flags };
+    if (updated) await audit(trx, ctx, id, 'tenant.update', ['tenant', id], before, after);
+    return updated;
   });
   if (!row) throw new AppError('NOT_FOUND', `tenant ${id} not found`, { tenant_id: id });
-  if (status) forgetTenantCredentials(ctx.db, id);
+  // Credentials carry the tenant's status and flags: forget them, so the change holds from the next request.
+  if (status || flags) forgetTenantCredentials(ctx.db, id);
   return toView(row);
 }
 
@@ -177,24 +190,4 @@ export function setStatus(ctx: ServiceContext, tenantId: string, status: 'active
   return updateTenant(ctx, tenantId, { status });
 }
 
-/** A new bearer credential for a user of the tenant (created with the role if the e-mail is new). */
-export async function createCredential(
-  ctx: ServiceContext,
-  input: { tenantId: string; email: string; role: UserRole; name?: string },
-): Promise<{ token: string; token_id: string; user_id: string; role: UserRole }> {
-  requirePlatform(ctx, 'issuing credentials');
-  const id = parse(tenantIdSchema, input.tenantId, 'tenant_id');
-  const email = parse(emailSchema, input.email, 'email');
-  const role = parse(
-    z.enum(USER_ROLES, { error: () => `must be one of ${USER_ROLES.join(', ')}` }),
-    input.role,
-    'role',
-  );
-  await getTenant(ctx, id);
-  return ctx.db.withTenant(id, async (trx) => {
-    const user =
-      (await repo.findUserByEmail(trx, id, email)) ?? (await repo.insertUser(trx, { tenant_id: id, email, role }));
-    const issued = await issueToken(trx, { tenantId: id, userId: user.user_id, role, name: input.name ?? role });
-    return { ...issued, user_id: user.user_id, role };
-  });
-}
+export { createCredential, listCredentials, revokeCredential } from './credentials.service.ts';

@@ -1,0 +1,66 @@
+/** `stormops staff ...`: platform staff credentials (operator only). */
+import type { Command } from 'commander';
+import type { CliRuntime } from '../../cli/runtime.ts';
+import { keyValues, table } from '../../cli/output.ts';
+import { AppError } from '../../errors.ts';
+import { DEFAULT_EXPIRY_DAYS, MAX_EXPIRY_DAYS } from './tokens.ts';
+import * as service from './staff.service.ts';
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function registerStaffCommands(program: Command, rt: CliRuntime): void {
+  const staff = program.command('staff').description('platform staff: Customer Success and Support credentials');
+  const credential = staff
+    .command('credential')
+    .description('issue a staff credential (shown once); `staff credential revoke` revokes one')
+    .option('--email <email>', "the staff member's e-mail (created if new)")
+    .option('--role <role>', 'customer_success_manager (or CustomerSuccessManager) | support')
+    .option('--scope <action>', 'limit the credential to this action (repeatable; a subset of the role)', collect)
+    .option('--expires-in-days <n>', `lifetime in days (default ${DEFAULT_EXPIRY_DAYS}, at most ${MAX_EXPIRY_DAYS})`)
+    .option('--json', 'print JSON')
+    .action((o: { email?: string; role?: string; scope?: string[]; expiresInDays?: string; json?: boolean }) => {
+      if (!o.email || !o.role) throw new AppError('VALIDATION', 'staff credential needs --email and --role');
+      const days = o.expiresInDays === undefined ? undefined : Number(o.expiresInDays);
+      if (days !== undefined && !Number.isInteger(days))
+        throw new AppError('VALIDATION', `--expires-in-days must be a whole number, got ${o.expiresInDays}`);
+      return rt.run(
+        o,
+        (ctx) =>
+          service.createStaffCredential(ctx, {
+            email: o.email as string,
+            role: o.role as string,
+            ...(o.scope ? { scopes: o.scope } : {}),
+            ...(days !== undefined ? { expiresInDays: days } : {}),
+          }),
+        (r) => `${keyValues(r as unknown as Record<string, unknown>)}\nThe token is shown once: keep it.`,
+      );
+    });
+  credential
+    .command('revoke')
+    .description('revoke a staff credential: it answers 401 from then on')
+    .requiredOption('--token-id <id>', 'the credential id (staff credentials lists them)')
+    .option('--json', 'print JSON')
+    .action((o: { tokenId: string; json?: boolean }) =>
+      rt.run(o, (ctx) => service.revokeStaffCredential(ctx, { tokenId: o.tokenId })),
+    );
+  staff
+    .command('credentials')
+    .description('list staff credentials with status and last use (never the tokens)')
+    .option('--json', 'print JSON')
+    .action((o: { json?: boolean }) =>
+      rt.run(
+        o,
+        (ctx) => service.listStaffCredentials(ctx),
+        (rows) =>
+          table(rows as unknown as Record<string, unknown>[], [
+            'token_id',
+            'email',
+            'role',
+            'status',
+            'scopes',
+            'expires_at',
+            'last_used_at',
+          ]),
+      ),
+    );
+}
