@@ -8,13 +8,14 @@ import { contextOf } from '../../http/auth.ts';
 import { stormId } from '../storms/storms.schema.ts';
 import * as service from './outcomes.service.ts';
 import { MAX_BATCH, idempotencyKey } from './outcomes.schema.ts';
+import { text, safeInt } from '../fields.ts';
 
 const tags = ['outcomes'];
 const outcomeBody = z.object({
   property_id: z.uuid(),
   converted: z.boolean(),
   value: z.number().optional().describe('job value in dollars (negative values are refused)'),
-  value_cents: z.number().int().optional(),
+  value_cents: safeInt().optional(),
   idempotency_key: idempotencyKey.optional(),
 });
 const keyHeader = z.object({ 'idempotency-key': idempotencyKey.optional() });
@@ -40,7 +41,7 @@ export function registerOutcomeRoutes(root: FastifyInstance, db: Database): void
   const app = root.withTypeProvider<ZodTypeProvider>();
   const ref = {
     storm_id: stormId.optional(),
-    event_id: z.string().min(1).max(100).optional(),
+    event_id: text().min(1).max(100).optional(),
     tenant_id: z.uuid().optional(),
   };
 

@@ -21,6 +21,7 @@ import { PROPERTY_FIELDS } from './column-mapping.ts';
 import { getImportJob, importErrorsCsv, startImportJob } from './import-jobs.service.ts';
 import { listImports, listProperties, saveMapping } from './properties.service.ts';
 import { mappingName } from './properties.schema.ts';
+import { text, queryInt4 } from '../fields.ts';
 
 const UPLOAD_TYPES = [
   'text/csv',
@@ -48,7 +49,7 @@ export function registerPropertyRoutes(root: FastifyInstance, db: Database, jobs
             'Upload a CSV or JSON Lines file of properties (streamed); answers 202 with a job to poll at /v1/imports/{import_id}',
           params,
           querystring: z.object({
-            file_name: z.string().max(200).optional(),
+            file_name: text().max(200).optional(),
             mapping: mappingName.optional().describe('a saved mapping name'),
             skip_invalid: z.enum(['true', 'false']).optional(),
             format: z.enum(['csv', 'jsonl']).optional(),
@@ -119,7 +120,7 @@ export function registerPropertyRoutes(root: FastifyInstance, db: Database, jobs
         summary: "A page of a storm's properties with exposure (keyset: pass next_after as after)",
         params,
         querystring: z.object({
-          limit: z.coerce.number().int().min(1).max(1000).optional(),
+          limit: queryInt4().min(1).max(1000).optional(),
           after: z.uuid().optional(),
         }),
       },
@@ -140,7 +141,7 @@ export function registerPropertyRoutes(root: FastifyInstance, db: Database, jobs
         params: z.object({ name: mappingName }),
         body: z.object({
           tenant_id: z.uuid().optional(),
-          mapping: z.partialRecord(z.enum(PROPERTY_FIELDS), z.string().min(1)),
+          mapping: z.partialRecord(z.enum(PROPERTY_FIELDS), text().min(1)),
         }),
       },
     },

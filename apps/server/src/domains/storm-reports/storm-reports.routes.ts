@@ -7,6 +7,7 @@ import { AppError } from '../../errors.ts';
 import { contextOf } from '../../http/auth.ts';
 import { stormId } from '../storms/storms.schema.ts';
 import { recomputeExposure, importStormReports } from './storm-reports.service.ts';
+import { text } from '../fields.ts';
 
 const tags = ['storm reports'];
 const params = z.object({ storm_id: stormId });
@@ -25,7 +26,7 @@ export function registerStormReportRoutes(root: FastifyInstance, db: Database): 
           summary: "Import an SPC daily report file (text/csv body) and update every property's exposure",
           params,
           querystring: z.object({
-            file_name: z.string().min(1).max(200).describe('e.g. 130520_rpts_hail.csv (gives the convective day)'),
+            file_name: text().min(1).max(200).describe('e.g. 130520_rpts_hail.csv (gives the convective day)'),
             date: z.iso.date().optional(),
             radius: z.coerce.number().positive().max(100).optional(),
           }),
