@@ -28,6 +28,9 @@ import { installTelemetry, type TelemetryOptions } from '../telemetry/http.ts';
 import { installAuth, withPermission } from './auth.ts';
 import { installErrorHandling } from './errors.ts';
 import { installStrictInputs } from './strict-inputs.ts';
+import { installReadRetry } from './read-retry.ts';
+import { DEFAULT_LIMITS, type BodyLimits } from '../config.ts';
+import { UploadDir, defaultUploadRoot } from '../lib/upload-dir.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -44,12 +47,17 @@ export interface AppOptions {
   version?: string;
   /** Request metrics, the SLO recorder and evaluation loop, /metrics, OTLP (docs/observability.md). */
   telemetry?: TelemetryOptions;
+  /** Body limits per kind of route (default DEFAULT_LIMITS). */
+  limits?: Partial<BodyLimits>;
+  /** Parent of this process' private upload folder (default: per user under TMPDIR). */
+  uploadRoot?: string;
 }
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const limits: BodyLimits = { ...DEFAULT_LIMITS, ...opts.limits };
   const app = Fastify({
     logger: { level: opts.logLevel ?? 'silent' },
-    bodyLimit: 10 * 1024 * 1024,
+    bodyLimit: limits.json,
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
     ajv: { customOptions: { coerceTypes: false } },
@@ -97,20 +105,25 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   const jobs = opts.jobs ?? new JobRegistry();
   app.decorate('jobs', jobs);
-  app.addHook('onClose', () => jobs.drain());
+  const uploads = await UploadDir.open(opts.uploadRoot ?? defaultUploadRoot());
+  app.addHook('onClose', async () => {
+    await jobs.drain();
+    await uploads.close();
+  });
   const telemetry = installTelemetry(app, opts.db, opts.telemetry);
   installAuth(app, opts.db, opts.platformToken);
   installStrictInputs(app);
+  installReadRetry(app);
   await app.register(
     async (v1) => {
       registerSloRoutes(v1, opts.db, telemetry.sloDeps);
       registerTenantRoutes(v1, opts.db);
       registerStormRoutes(v1, opts.db);
       registerPolicyRoutes(v1, opts.db);
-      registerOutcomeRoutes(v1, opts.db);
-      registerPropertyRoutes(v1, opts.db, jobs);
-      registerAnalyzeRoutes(v1, opts.db);
-      registerStormReportRoutes(v1, opts.db);
+      registerOutcomeRoutes(v1, opts.db, limits.csv);
+      registerPropertyRoutes(v1, opts.db, jobs, { uploads, limit: limits.upload });
+      registerAnalyzeRoutes(v1, opts.db, limits.csv);
+      registerStormReportRoutes(v1, opts.db, limits.csv);
       registerModelRoutes(v1, opts.db);
       registerHealthRoutes(v1, opts.db);
       registerPilotRoutes(v1, opts.db);

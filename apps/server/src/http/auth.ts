@@ -30,7 +30,11 @@ export function installAuth(app: FastifyInstance, db: Database, platformToken: s
       throw new Error(`${String(route.method)} ${route.url} declares no permission of the table (config.permission)`);
   });
   app.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith('/v1/')) return;
+    // Decided on the route the router matched, never on the raw URL: `/%76%31/...` routes to a /v1 route too.
+    // An unmatched /v1-looking URL still needs a credential (the 404 must not tell strangers which routes exist).
+    const route = request.routeOptions.url;
+    const v1 = route !== undefined ? route.startsWith('/v1/') : isV1Path(request.url);
+    if (!v1) return;
     if (request.routeOptions.config.permission === PUBLIC) return;
     const header = request.headers.authorization;
     const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
@@ -51,6 +55,16 @@ export function installAuth(app: FastifyInstance, db: Database, platformToken: s
       authorize({ principal: p }, permission);
     }
   });
+}
+
+/** The raw URL's path, percent-decoded, under /v1/ (for requests no route matched). */
+function isV1Path(url: string): boolean {
+  const path = url.split('?')[0] ?? '';
+  try {
+    return decodeURIComponent(path).toLowerCase().startsWith('/v1/');
+  } catch {
+    return true; // undecodable: treat as ours, so it needs a credential like any /v1 request
+  }
 }
 
 /** The service context of an authenticated request. */

@@ -10,6 +10,7 @@ import { AdvisoryLeader, soleLeader, type Leader } from '../jobs/leader.ts';
 import { setLeading } from '../telemetry/metrics.ts';
 import { notifierFromConfig } from '../domains/notify/notify.notifier.ts';
 import { markInterruptedImports } from '../domains/properties/import-jobs.service.ts';
+import { defaultUploadRoot } from '../lib/upload-dir.ts';
 import { seedDemo, type DemoSeed } from './demo-seed.ts';
 import { platformTokenFor } from './local-secrets.ts';
 
@@ -50,6 +51,10 @@ export async function startPlatform(
       db,
       platformToken,
       logLevel: config.logLevel,
+      limits: config.limits,
+      uploadRoot:
+        config.uploadRoot ??
+        (config.database.kind === 'pglite' ? join(config.database.dataDir, 'uploads') : defaultUploadRoot()),
       telemetry: {
         leader,
         sloEvaluateEveryMs: config.sloEvaluateSeconds * 1000,

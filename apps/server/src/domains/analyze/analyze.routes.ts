@@ -8,6 +8,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import { contextOf } from '../../http/auth.ts';
+import { byteLimit, checkDeclaredLength } from '../../lib/byte-limit.ts';
 import type { Database } from '../../db/database.ts';
 import { analyzeCsvStream } from './analyze.service.ts';
 import { text } from '../fields.ts';
@@ -26,7 +27,7 @@ const querystring = z.object({
   file_name: text().max(200).optional(),
 });
 
-export function registerAnalyzeRoutes(root: FastifyInstance, db: Database): void {
+export function registerAnalyzeRoutes(root: FastifyInstance, db: Database, csvLimit: number): void {
   // Own scope: only this route takes a raw CSV body, passed on as the request stream.
   void root.register(async (scope) => {
     scope.addContentTypeParser(CSV_TYPES, (_request, payload, done) => done(null, payload));
@@ -50,7 +51,10 @@ export function registerAnalyzeRoutes(root: FastifyInstance, db: Database): void
           );
         }
         const q = request.query;
-        return analyzeCsvStream(contextOf(request, db), body, {
+        checkDeclaredLength(request.headers['content-length'], csvLimit);
+        const limited = body.pipe(byteLimit(csvLimit));
+        body.on('error', (err) => limited.destroy(err));
+        return analyzeCsvStream(contextOf(request, db), limited, {
           armColumn: q.arm_col,
           treat: q.treat,
           control: q.control,

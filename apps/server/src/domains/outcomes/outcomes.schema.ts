@@ -72,8 +72,11 @@ export interface LogOutcomesInput {
 
 export interface ImportOutcomesInput {
   stormId: string;
-  /** The CSV text (header: property_id, converted, value or value_cents, optional idempotency_key). */
-  text: string;
+  /**
+   * The CSV (header: property_id, converted, value or value_cents, optional idempotency_key): its text, or a stream
+   * of it (the HTTP body as it arrives).
+   */
+  text: string | AsyncIterable<string | Uint8Array>;
   /** Keys rows without their own: `<key>:<line>`; default: SHA-256 of the file, so re-importing it is a no-op. */
   idempotencyKey?: string;
   sourceName?: string;

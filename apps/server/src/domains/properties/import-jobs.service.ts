@@ -20,32 +20,51 @@ export type ImportJobInput = Omit<ImportPropertiesInput, 'source' | 'importId' |
   path: string;
 };
 
+/**
+ * Whether the caller may import into the storm now (permission, the storm exists in the caller's tenant and is
+ * open); answers its tenant. The upload route calls it before it stores a byte of the file.
+ */
+export async function checkImportTarget(ctx: ServiceContext, stormId: string): Promise<{ tenantId: string }> {
+  authorize(ctx, 'properties:write');
+  const { tenantId, status } = await stormTenant(ctx, stormId);
+  if (status === 'closed' || status === 'cancelled')
+    throw new AppError('CONFLICT', `storm ${stormId} is ${status}: properties can no longer be imported`);
+  return { tenantId };
+}
+
 export async function startImportJob(
   ctx: ServiceContext,
   jobs: JobRegistry,
   input: ImportJobInput,
 ): Promise<{ import_id: string; status: 'running' }> {
-  authorize(ctx, 'properties:write');
-  const { tenantId, status } = await stormTenant(ctx, input.stormId);
-  if (status === 'closed' || status === 'cancelled') {
+  let tenantId: string;
+  try {
+    ({ tenantId } = await checkImportTarget(ctx, input.stormId));
+  } catch (err) {
     await rm(input.path, { force: true });
-    throw new AppError('CONFLICT', `storm ${input.stormId} is ${status}: properties can no longer be imported`);
+    throw err;
   }
   const importId = randomUUID();
-  await ctx.db.withTenant(tenantId, (trx) =>
-    trx
-      .insertInto('property_import')
-      .values({
-        tenant_id: tenantId,
-        import_id: importId,
-        storm_id: input.stormId,
-        status: 'running',
-        source_name: input.sourceName ?? null,
-        skip_invalid: Boolean(input.skipInvalid),
-      })
-      .execute(),
-  );
-  const size = (await stat(input.path)).size;
+  let size: number;
+  try {
+    await ctx.db.withTenant(tenantId, (trx) =>
+      trx
+        .insertInto('property_import')
+        .values({
+          tenant_id: tenantId,
+          import_id: importId,
+          storm_id: input.stormId,
+          status: 'running',
+          source_name: input.sourceName ?? null,
+          skip_invalid: Boolean(input.skipInvalid),
+        })
+        .execute(),
+    );
+    size = (await stat(input.path)).size;
+  } catch (err) {
+    await rm(input.path, { force: true });
+    throw err;
+  }
   jobs.start(importId, size, async (report) => {
     try {
       await importProperties(ctx, {

@@ -12,11 +12,16 @@ import { text } from '../fields.ts';
 const tags = ['storm reports'];
 const params = z.object({ storm_id: stormId });
 
-export function registerStormReportRoutes(root: FastifyInstance, db: Database): void {
+/**
+ * An SPC daily report file is small (a busy day is about a thousand reports, ~150 KB) and is parsed whole: a few MB
+ * at most, so a junk body cannot hold the event loop for long.
+ */
+export const REPORTS_BODY_LIMIT = 2 * 1024 * 1024;
+
+export function registerStormReportRoutes(root: FastifyInstance, db: Database, csvLimit: number): void {
   void root.register(async (scope) => {
-    scope.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: 20 * 1024 * 1024 }, (_r, body, done) =>
-      done(null, body),
-    );
+    const bodyLimit = Math.min(csvLimit, REPORTS_BODY_LIMIT);
+    scope.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit }, (_r, body, done) => done(null, body));
     scope.withTypeProvider<ZodTypeProvider>().post(
       '/storms/:storm_id/reports',
       {
