@@ -20,6 +20,7 @@ import { registerPropertyRoutes } from '../domains/properties/properties.routes.
 import { registerAnalyzeRoutes } from '../domains/analyze/analyze.routes.ts';
 import { registerStormReportRoutes } from '../domains/storm-reports/storm-reports.routes.ts';
 import { JobRegistry } from '../jobs/job-registry.ts';
+import { startJobHeartbeat } from '../jobs/job-heartbeat.ts';
 import { registerSloRoutes } from '../domains/slo/slo.routes.ts';
 import { registerAuditRoutes } from '../domains/audit/audit.routes.ts';
 import { registerStaffRoutes } from '../domains/auth/staff.routes.ts';
@@ -106,7 +107,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const jobs = opts.jobs ?? new JobRegistry();
   app.decorate('jobs', jobs);
   const uploads = await UploadDir.open(opts.uploadRoot ?? defaultUploadRoot());
+  // Server Postgres may be shared by several API processes: jobs carry their owner's heartbeat (jobs/job-heartbeat.ts).
+  const heartbeat =
+    opts.db.kind === 'postgres'
+      ? startJobHeartbeat(opts.db, jobs, { onError: (err) => app.log.warn({ err }, 'job heartbeat failed') })
+      : undefined;
   app.addHook('onClose', async () => {
+    heartbeat?.stop();
     await jobs.drain();
     await uploads.close();
   });
