@@ -3,6 +3,7 @@
  * GeoJSON), and the canvassing log. A knock on a hold property is contamination: it is flagged when written and
  * reported in the knock's answer and in the storm's contamination summary.
  */
+import { csvRow } from '../../lib/csv-writer.ts';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { z } from 'zod';
@@ -136,18 +137,10 @@ export async function exportWalkList(
         })),
       };
     }
-    const q = (v: unknown) =>
-      v === null || v === undefined
-        ? ''
-        : /[",\n]/.test(String(v))
-          ? `"${String(v).replaceAll('"', '""')}"`
-          : String(v);
     const lines = ['territory,canvasser,walk_seq,property_id,address,city,zip,lat,lon'];
     for (const w of r.rows)
       lines.push(
-        [w.territory, w.canvasser, w.walk_seq, w.property_id, w.address_line, w.city, w.zip, w.lat, w.lon]
-          .map(q)
-          .join(','),
+        csvRow([w.territory, w.canvasser, w.walk_seq, w.property_id, w.address_line, w.city, w.zip, w.lat, w.lon]),
       );
     return lines.join('\n') + '\n';
   });

@@ -10,6 +10,7 @@ import { sql } from 'kysely';
 import { createReadStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import { AppError } from '../../errors.ts';
+import { csvRow } from '../../lib/csv-writer.ts';
 import type { Database } from '../../db/database.ts';
 import type { JobProgress, JobRegistry } from '../../jobs/job-registry.ts';
 import { authorize, type ServiceContext } from '../auth/principal.ts';
@@ -157,14 +158,10 @@ export async function importErrorsCsv(ctx: ServiceContext, importId: string): Pr
   const errors = await ctx.db.withTenant(row.tenant_id, (trx) =>
     trx.selectFrom('property_import_error').selectAll().where('import_id', '=', importId).orderBy('seq').execute(),
   );
-  const cell = (v: unknown) => {
-    const s = v === null || v === undefined ? '' : String(v);
-    return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
   return (
     [
       'row,column,value,code,reason',
-      ...errors.map((e) => [e.row_number, e.column_name, e.value, e.code, e.reason].map(cell).join(',')),
+      ...errors.map((e) => csvRow([e.row_number, e.column_name, e.value, e.code, e.reason])),
     ].join('\n') + '\n'
   );
 }
