@@ -77,13 +77,15 @@ const DATA_ERRORS: Record<string, string> = {
 export function isConnectionError(err: unknown): boolean {
   if (typeof err !== 'object' || err === null) return false;
   const code = (err as { code?: unknown }).code;
-  if (typeof code === 'string' && (/^08/.test(code) || /^57P0[1-3]$/.test(code))) return true;
+  if (typeof code === 'string' && (/^08/.test(code) || /^57P0[1-3]$/.test(code) || code === '53300')) return true;
   if (typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND'].includes(code))
     return true;
   const message = (err as { message?: unknown }).message;
   return (
     typeof message === 'string' &&
-    /Connection terminated|connection is closed|Client has encountered a connection error|not queryable/i.test(message)
+    /Connection terminated|connection is closed|Client has encountered a connection error|not queryable|not currently accepting connections|database system is (starting up|shutting down)/i.test(
+      message,
+    )
   );
 }
 

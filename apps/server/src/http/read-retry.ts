@@ -7,6 +7,8 @@
 import type { FastifyInstance, RouteHandlerMethod } from 'fastify';
 import { isConnectionError } from '../errors.ts';
 
+const RETRY_DELAY_MS = 50;
+
 export function installReadRetry(app: FastifyInstance): void {
   app.addHook('onRoute', (route) => {
     const methods = [route.method].flat().map(String);
@@ -18,6 +20,8 @@ export function installReadRetry(app: FastifyInstance): void {
       } catch (err) {
         if (!isConnectionError(err) || reply.sent) throw err;
         request.log.warn({ err }, 'database connection lost during a read; retrying once');
+        // A moment for the pool to see its other connections' ends (a terminated backend usually takes its siblings).
+        await new Promise((r) => setTimeout(r, RETRY_DELAY_MS));
         return handler.call(this, request, reply);
       }
     } as RouteHandlerMethod;
