@@ -150,6 +150,7 @@ export interface DB {
   invoice: InvoiceTable;
   billing_invoice_counter: BillingInvoiceCounterTable;
   customer_health_snapshot: CustomerHealthSnapshotTable;
+  onboarding_submission: OnboardingSubmissionTable;
 }
 
 export type TenantRow = Selectable<TenantTable>;
@@ -516,4 +517,12 @@ export interface CustomerHealthSnapshotTable {
   components: Json<Record<string, unknown>>;
   flags: ColumnType<string[], string[] | undefined, string[]>;
   taken_at: Generated<Date>;
+}
+
+export interface OnboardingSubmissionTable {
+  tenant_id: string;
+  submission_id: Generated<string>;
+  intake: Json<Record<string, unknown>>;
+  recommended_plan: string;
+  submitted_at: Generated<Date>;
 }

@@ -24,6 +24,7 @@ import { registerSloRoutes } from '../domains/slo/slo.routes.ts';
 import { registerAuditRoutes } from '../domains/audit/audit.routes.ts';
 import { registerStaffRoutes } from '../domains/auth/staff.routes.ts';
 import { registerOpsRoutes } from '../domains/ops/ops.routes.ts';
+import { registerOnboardingRoutes } from '../domains/onboarding/onboarding.routes.ts';
 import { installApiCallMetering } from '../domains/billing/api-calls.ts';
 import { registerBillingRootRoutes, registerBillingRoutes } from '../domains/billing/billing.routes.ts';
 import { installTelemetry, type TelemetryOptions } from '../telemetry/http.ts';
@@ -105,6 +106,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   installApiCallMetering(app, opts.db);
   installStrictInputs(app);
   registerBillingRootRoutes(app, opts.db);
+  registerOnboardingRoutes(app, opts.db);
   await app.register(
     async (v1) => {
       registerSloRoutes(v1, opts.db, telemetry.sloDeps);
@@ -122,6 +124,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       registerStaffRoutes(v1, opts.db);
       registerOpsRoutes(v1, opts.db);
       registerBillingRoutes(v1, opts.db);
+      registerOnboardingRoutes(v1, opts.db);
     },
     { prefix: '/v1' },
   );

@@ -194,3 +194,17 @@ create table customer_health_snapshot (
   constraint customer_health_snapshot_score_check check (score between 0 and 1)
 );
 select stormops_isolate_tenant_table('customer_health_snapshot');
+
+-- Self-serve signups (POST /onboarding): the intake as submitted and the plan recommended, for Customer Success and
+-- the CRM (departments, ROI assumptions, go-live date). One row per submission; a repeat of the same organization and
+-- email is recorded too.
+create table onboarding_submission (
+  tenant_id uuid not null,
+  submission_id uuid not null default gen_random_uuid(),
+  intake jsonb not null,
+  recommended_plan text not null,
+  submitted_at timestamptz not null default now(),
+  constraint onboarding_submission_pkey primary key (tenant_id, submission_id),
+  constraint onboarding_submission_tenant_fkey foreign key (tenant_id) references tenant (tenant_id) on delete cascade
+);
+select stormops_isolate_tenant_table('onboarding_submission');
