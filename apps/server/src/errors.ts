@@ -9,6 +9,7 @@ export const ERROR_CODES = {
   FORBIDDEN: { http: 403, exit: 2 },
   TENANT_SUSPENDED: { http: 403, exit: 2 },
   FEATURE_DISABLED: { http: 403, exit: 2 },
+  QUOTA_EXCEEDED: { http: 402, exit: 2 },
   NOT_FOUND: { http: 404, exit: 2 },
   CONFLICT: { http: 409, exit: 2 },
   INVALID_TRANSITION: { http: 409, exit: 2 },
@@ -108,6 +109,8 @@ export function fromDatabaseError(err: unknown): AppError | undefined {
   const message = typeof e.message === 'string' ? e.message : '';
   const where = { sqlstate, ...(constraint ? { constraint } : {}), ...(column ? { field: column } : {}) };
   if (sqlstate === '42501') return new AppError('FORBIDDEN', 'not permitted by tenant isolation');
+  // A state a trigger refuses to leave (billing: a closed period's records are immutable).
+  if (sqlstate === '55000') return new AppError('INVALID_TRANSITION', message);
   if (sqlstate.startsWith('23')) {
     const known = INTEGRITY[sqlstate] ?? { code: 'VALIDATION' as const, what: 'violates a data rule' };
     const said = known.code === 'CONFLICT' ? (detail ?? known.what) : message || known.what;

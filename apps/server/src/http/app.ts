@@ -25,6 +25,9 @@ import { registerSloRoutes } from '../domains/slo/slo.routes.ts';
 import { registerAuditRoutes } from '../domains/audit/audit.routes.ts';
 import { registerStaffRoutes } from '../domains/auth/staff.routes.ts';
 import { registerOpsRoutes } from '../domains/ops/ops.routes.ts';
+import { registerOnboardingRoutes } from '../domains/onboarding/onboarding.routes.ts';
+import { installApiCallMetering } from '../domains/billing/api-calls.ts';
+import { registerBillingRootRoutes, registerBillingRoutes } from '../domains/billing/billing.routes.ts';
 import { installTelemetry, type TelemetryOptions } from '../telemetry/http.ts';
 import { installAuth, withPermission } from './auth.ts';
 import { installErrorHandling } from './errors.ts';
@@ -119,8 +122,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
   const telemetry = installTelemetry(app, opts.db, opts.telemetry);
   installAuth(app, opts.db, opts.platformToken);
+  installApiCallMetering(app, opts.db);
   installStrictInputs(app);
   installReadRetry(app);
+  registerBillingRootRoutes(app, opts.db);
+  registerOnboardingRoutes(app, opts.db);
   await app.register(
     async (v1) => {
       registerSloRoutes(v1, opts.db, telemetry.sloDeps);
@@ -137,6 +143,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       registerAuditRoutes(v1, opts.db);
       registerStaffRoutes(v1, opts.db);
       registerOpsRoutes(v1, opts.db);
+      registerBillingRoutes(v1, opts.db);
+      registerOnboardingRoutes(v1, opts.db);
     },
     { prefix: '/v1' },
   );

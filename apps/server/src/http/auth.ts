@@ -24,18 +24,19 @@ declare module 'fastify' {
 export function installAuth(app: FastifyInstance, db: Database, platformToken: string | undefined): void {
   app.decorateRequest('principal', undefined);
   app.addHook('onRoute', (route) => {
-    if (!route.url.startsWith('/v1/')) return;
     const permission = (route.config as { permission?: string } | undefined)?.permission;
+    // Every /v1 route declares a permission; a route outside /v1 that declares one (the playbook's /billing/*) is
+    // held to it the same way.
+    if (!route.url.startsWith('/v1/') && permission === undefined) return;
     if (!permission || (permission !== PUBLIC && !isAction(permission)))
       throw new Error(`${String(route.method)} ${route.url} declares no permission of the table (config.permission)`);
   });
   app.addHook('onRequest', async (request) => {
-    // Decided on the route the router matched, never on the raw URL: `/%76%31/...` routes to a /v1 route too.
-    // An unmatched /v1-looking URL still needs a credential (the 404 must not tell strangers which routes exist).
-    const route = request.routeOptions.url;
-    const v1 = route !== undefined ? route.startsWith('/v1/') : isV1Path(request.url);
-    if (!v1) return;
-    if (request.routeOptions.config.permission === PUBLIC) return;
+    // Decided on the matched route, never on the raw URL: `/%76%31/...` routes to a /v1 route and needs its
+    // credential. An unmatched URL that is /v1/... once decoded needs one too (a 404 tells a stranger nothing).
+    const declared = request.routeOptions.config?.permission;
+    if (declared === undefined && !isV1Path(request.url)) return;
+    if (declared === PUBLIC) return;
     const header = request.headers.authorization;
     const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
     if (!match?.[1]) throw new AppError('UNAUTHENTICATED', 'send a credential as "Authorization: Bearer <token>"');
@@ -49,10 +50,9 @@ export function installAuth(app: FastifyInstance, db: Database, platformToken: s
           : { principal: 'platform' },
     );
     // No matched route: the 404 handler answers. Otherwise the route's declared permission, enforced here for all.
-    const permission = request.routeOptions.config.permission;
     if (request.routeOptions.url !== undefined) {
-      if (!permission) throw new AppError('FORBIDDEN', 'this route declares no permission');
-      authorize({ principal: p }, permission);
+      if (!declared) throw new AppError('FORBIDDEN', 'this route declares no permission');
+      authorize({ principal: p }, declared);
     }
   });
 }
