@@ -25,7 +25,8 @@ export interface SignInOptions {
   limits?: { perAccount?: number; perIp?: number; windowMs?: number };
 }
 
-export const LOGIN_LIMITS = { perAccount: 5, perIp: 100, windowMs: 15 * 60_000 } as const;
+/** Every attempt counts (a success too): 10 per account and 100 per address in 15 minutes. */
+export const LOGIN_LIMITS = { perAccount: 10, perIp: 100, windowMs: 15 * 60_000 } as const;
 
 const tags = ['sign-in'];
 
