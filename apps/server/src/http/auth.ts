@@ -57,7 +57,9 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** A bearer credential when the request sends one; otherwise a session cookie, CSRF-checked for state changes. */
 async function principalOf(request: FastifyRequest, db: Database, platformToken: string | undefined) {
   const header = request.headers.authorization;
-  const session = request.cookies[SESSION_COOKIE];
+  // Cookies are parsed by @fastify/cookie, registered before this hook (app.ts); without it, bearer only.
+  const cookies = request.cookies as Record<string, string | undefined> | undefined;
+  const session = cookies?.[SESSION_COOKIE];
   if (header === undefined && session) {
     const principal = await authenticateSession(db, session);
     const csrf = request.headers[CSRF_HEADER];
