@@ -13,6 +13,7 @@ import { loadConfig } from '../../config.ts';
 import { main } from '../../cli/main.ts';
 import { createRuntime } from '../../cli/runtime.ts';
 import { buildApp } from '../../http/app.ts';
+import { createStormOps } from '../../sdk.ts';
 import { smtpMailer } from './mailer.ts';
 import { inviteUser, sendPasswordReset } from './users.service.ts';
 
@@ -274,5 +275,30 @@ describeEachDatabase('sign-in for people', (t) => {
     const audit = await send('GET', '/v1/audit', { token: tenant.token });
     const actions = audit.body['events'].map((e: any) => e.action);
     expect(actions).toEqual(expect.arrayContaining(['user.role', 'user.remove']));
+  });
+
+  it('the SDK does the same: invite (e-mailed), accept, login, change role, who am I', async () => {
+    const ops = await createStormOps({
+      database: t().db,
+      migrate: false,
+      signIn: {
+        mailer: smtpMailer(smtp.url, 'StormOps <no-reply@stormops.test>'),
+        publicUrl: 'https://app.stormops.test',
+      },
+    });
+    const inv = await ops.users.invite({ tenantId: tenant.tenantId, email: 'sdk@signin.example', role: 'analyst' });
+    expect([inv.delivery, inv.link]).toEqual(['email', undefined]);
+    const token = tokenIn(await smtp.next('sdk@signin.example'));
+    const accepted = await ops.auth.acceptInvitation({ token, password: PASSWORD });
+    expect(accepted.user).toMatchObject({ email: 'sdk@signin.example', role: 'analyst' });
+    const login = await ops.auth.login({ email: 'sdk@signin.example', password: PASSWORD });
+    expect(login.session.token).toMatch(/^ses_/);
+    const changed = await ops.users.setRole({ tenantId: tenant.tenantId, userId: login.user.user_id, role: 'viewer' });
+    expect(changed.role).toBe('viewer');
+    const me = await send('GET', '/v1/auth/session', { cookie: login.session.token });
+    expect(me.body).toMatchObject({ role: 'viewer', via: 'session', csrf_token: login.session.csrf_token });
+    const listed = await ops.users.list({ tenantId: tenant.tenantId });
+    expect(listed.users.map((u) => u.email)).toContain('sdk@signin.example');
+    await ops.close();
   });
 });
