@@ -10,6 +10,7 @@ export const ERROR_CODES = {
   TENANT_SUSPENDED: { http: 403, exit: 2 },
   FEATURE_DISABLED: { http: 403, exit: 2 },
   CSRF_FAILED: { http: 403, exit: 2 },
+  QUOTA_EXCEEDED: { http: 402, exit: 2 },
   NOT_FOUND: { http: 404, exit: 2 },
   CONFLICT: { http: 409, exit: 2 },
   INVALID_TRANSITION: { http: 409, exit: 2 },
@@ -68,6 +69,8 @@ export function fromDatabaseError(err: unknown): AppError | undefined {
     case '22007':
     case '22008':
       return new AppError('VALIDATION', String(e.message), { constraint });
+    case '55000':
+      return new AppError('INVALID_TRANSITION', String(e.message));
     case '42501':
       return new AppError('FORBIDDEN', 'not permitted by tenant isolation');
     default:

@@ -31,6 +31,11 @@ import * as signIn from './domains/users/sign-in.service.ts';
 import * as sso from './domains/users/sso.service.ts';
 import { NO_MAIL, type SignInDeps } from './domains/users/mailer.ts';
 import type { ListUsersInput, SsoConfigInput } from './domains/users/users.schema.ts';
+import * as billingUsage from './domains/billing/usage.service.ts';
+import * as invoices from './domains/billing/invoices.service.ts';
+import { getBillingDashboard } from './domains/billing/dashboard.service.ts';
+import { customerHealth, triage } from './domains/billing/health.service.ts';
+import { listPlans } from './domains/billing/plans.service.ts';
 import * as analyze from './domains/analyze/analyze.service.ts';
 import * as policy from './domains/policy/policy.service.ts';
 import * as crew from './domains/policy/crew.service.ts';
@@ -109,6 +114,29 @@ export function clientFor(db: Database, principal: Principal, deps: SignInDeps =
       logout: () => signIn.logout(ctx),
       getSsoConfig: (input: ListUsersInput = {}) => sso.getSsoConfig(ctx, input, publicUrl),
       setSsoConfig: (input: SsoConfigInput) => sso.setSsoConfig(ctx, input, publicUrl),
+    },
+    /**
+     * Billing: `billing.getBillingDashboard(tenantId)` (the playbook's), usage events, overrides, quota alerts,
+     * invoices, period close and customer health. Inputs use the API's snake_case names.
+     */
+    billing: {
+      plans: () => listPlans(db),
+      getBillingDashboard: (tenantId?: string, period?: string) =>
+        getBillingDashboard(ctx, { ...(tenantId ? { tenant_id: tenantId } : {}), ...(period ? { period } : {}) }),
+      recordEvents: bind(ctx, billingUsage.recordUsageEvents),
+      exportUsage: bind(ctx, billingUsage.exportUsage),
+      setOverride: bind(ctx, billingUsage.setOverride),
+      alerts: bind(ctx, billingUsage.listQuotaAlerts),
+      createInvoice: bind(ctx, invoices.createInvoice),
+      finalizeInvoice: bind(ctx, invoices.finalizeInvoice),
+      voidInvoice: bind(ctx, invoices.voidInvoice),
+      payInvoice: bind(ctx, invoices.payInvoice),
+      getInvoice: bind(ctx, invoices.getInvoice),
+      listInvoices: bind(ctx, invoices.listInvoices),
+      invoicePdf: bind(ctx, invoices.invoicePdf),
+      closePeriod: bind(ctx, invoices.closePeriod),
+      customerHealth: bind(ctx, customerHealth),
+      triage: bind(ctx, triage),
     },
     /** The append-only audit log: `list({ tenantId, since })`. */
     audit: { list: bind(ctx, audit.listAudit) },

@@ -22,6 +22,7 @@ import { registerOpsCommands } from '../domains/ops/ops.cli.ts';
 import { registerAuditCommands } from '../domains/audit/audit.cli.ts';
 import { registerStaffCommands } from '../domains/auth/staff.cli.ts';
 import { registerUserCommands } from '../domains/users/users.cli.ts';
+import { registerBillingCommands } from '../domains/billing/billing.cli.ts';
 import { registerStartCommand } from '../start/start.cli.ts';
 import { createRuntime, reportError, type CliRuntime } from './runtime.ts';
 
@@ -54,6 +55,7 @@ export function buildProgram(rt: CliRuntime): Command {
   registerAuditCommands(program, rt);
   registerStaffCommands(program, rt);
   registerUserCommands(program, rt);
+  registerBillingCommands(program, rt);
   for (const cmd of program.commands) propagate(cmd);
   return program;
 }

@@ -29,6 +29,9 @@ import { registerOpsRoutes } from '../domains/ops/ops.routes.ts';
 import { registerSignInRoutes, type SignInOptions } from '../domains/users/sign-in.routes.ts';
 import { registerUserRoutes } from '../domains/users/users.routes.ts';
 import { registerSsoRoutes } from '../domains/users/sso.routes.ts';
+import { registerOnboardingRoutes } from '../domains/onboarding/onboarding.routes.ts';
+import { installApiCallMetering } from '../domains/billing/api-calls.ts';
+import { registerBillingRootRoutes, registerBillingRoutes } from '../domains/billing/billing.routes.ts';
 import { installTelemetry, type TelemetryOptions } from '../telemetry/http.ts';
 import { installAuth, withPermission } from './auth.ts';
 import { installErrorHandling } from './errors.ts';
@@ -115,7 +118,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // Limits are declared per route (sign-in); nothing else is limited by this plugin.
   await app.register(rateLimit, { global: false });
   installAuth(app, opts.db, opts.platformToken);
+  installApiCallMetering(app, opts.db);
   installStrictInputs(app);
+  registerBillingRootRoutes(app, opts.db);
+  registerOnboardingRoutes(app, opts.db);
   await app.register(
     async (v1) => {
       registerSloRoutes(v1, opts.db, telemetry.sloDeps);
@@ -135,6 +141,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       registerSignInRoutes(v1, opts.db, opts.signIn);
       registerUserRoutes(v1, opts.db, opts.signIn);
       registerSsoRoutes(v1, opts.db, opts.signIn);
+      registerBillingRoutes(v1, opts.db);
+      registerOnboardingRoutes(v1, opts.db);
     },
     { prefix: '/v1' },
   );

@@ -26,14 +26,18 @@ declare module 'fastify' {
 export function installAuth(app: FastifyInstance, db: Database, platformToken: string | undefined): void {
   app.decorateRequest('principal', undefined);
   app.addHook('onRoute', (route) => {
-    if (!route.url.startsWith('/v1/')) return;
     const permission = (route.config as { permission?: string } | undefined)?.permission;
+    // Every /v1 route declares a permission; a route outside /v1 that declares one (the playbook's /billing/*) is
+    // held to it the same way.
+    if (!route.url.startsWith('/v1/') && permission === undefined) return;
     if (!permission || (permission !== PUBLIC && !isAction(permission)))
       throw new Error(`${String(route.method)} ${route.url} declares no permission of the table (config.permission)`);
   });
   app.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith('/v1/')) return;
-    if (request.routeOptions.config.permission === PUBLIC) return;
+    // Decided on the matched route, not on the raw URL (which may be percent-encoded).
+    const declared = request.routeOptions.config?.permission;
+    if (declared === undefined && !request.url.startsWith('/v1/')) return;
+    if (declared === PUBLIC) return;
     request.principal = await principalOf(request, db, platformToken);
     const p = request.principal;
     request.log = request.log.child(
@@ -44,10 +48,9 @@ export function installAuth(app: FastifyInstance, db: Database, platformToken: s
           : { principal: 'platform' },
     );
     // No matched route: the 404 handler answers. Otherwise the route's declared permission, enforced here for all.
-    const permission = request.routeOptions.config.permission;
     if (request.routeOptions.url !== undefined) {
-      if (!permission) throw new AppError('FORBIDDEN', 'this route declares no permission');
-      authorize({ principal: p }, permission);
+      if (!declared) throw new AppError('FORBIDDEN', 'this route declares no permission');
+      authorize({ principal: p }, declared);
     }
   });
 }

@@ -57,7 +57,15 @@ export const PERMISSIONS = {
   'tenant:admin': { roles: [OP], what: 'provision tenants; change tier, feature flags, status' },
   'tenants:list': { roles: [OP, CSM, 'support'], what: 'list every tenant' },
   'tenant:read': { roles: [OP, CSM, 'support', ...ALL_TENANT], what: "read a tenant's settings (a tenant: itself)" },
-  'billing:read': { roles: [OP, CSM], what: 'usage, plans and health of every tenant' },
+  'billing:read': {
+    roles: [OP, CSM],
+    what: 'usage, plans, invoices, dashboards and customer health of every tenant',
+  },
+  'billing:own': { roles: [OP, 'admin'], what: "the tenant's own billing dashboard, quota alerts and invoices" },
+  'billing:write': {
+    roles: [OP],
+    what: 'record usage events, set contract overrides, create, finalize, void and settle invoices, close a period',
+  },
   'platform:health': { roles: [OP, 'support'], what: "the platform's SLOs and open alerts" },
   'platform:admin': { roles: [OP], what: 'evaluate SLOs, retention audit, staff credentials' },
   'credentials:admin': { roles: [OP, 'admin'], what: 'issue, list and revoke credentials of the tenant' },

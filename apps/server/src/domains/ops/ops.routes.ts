@@ -1,4 +1,4 @@
-/** HTTP adapter for the platform's usage view: per-tenant usage and plans (Customer Success and the operator). */
+/** HTTP adapter for the operator's KPI export: per-tenant activity counts (Customer Success and the operator). */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -8,11 +8,11 @@ import { exportKpis } from './ops.service.ts';
 
 export function registerOpsRoutes(root: FastifyInstance, db: Database): void {
   root.withTypeProvider<ZodTypeProvider>().get(
-    '/billing/usage',
+    '/ops/kpis',
     {
       config: { permission: 'billing:read' },
       schema: {
-        tags: ['billing'],
+        tags: ['ops'],
         summary:
           'Usage of every tenant over the last days (tier, status, storms, properties, knocks, outcomes): counts, never the data',
         querystring: z
