@@ -11,6 +11,7 @@ import { setLeading } from '../telemetry/metrics.ts';
 import { notifierFromConfig } from '../domains/notify/notify.notifier.ts';
 import { JOB_STALE_MS, markInterruptedImports } from '../domains/properties/import-jobs.service.ts';
 import { defaultUploadRoot } from '../lib/upload-dir.ts';
+import { signInDepsFrom } from '../domains/users/mailer.ts';
 import { seedDemo, type DemoSeed } from './demo-seed.ts';
 import { platformTokenFor } from './local-secrets.ts';
 
@@ -57,6 +58,10 @@ export async function startPlatform(
       uploadRoot:
         config.uploadRoot ??
         (config.database.kind === 'pglite' ? join(config.database.dataDir, 'uploads') : defaultUploadRoot()),
+      signIn: {
+        deps: signInDepsFrom({ smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, publicUrl: config.publicUrl }),
+        secureCookies: config.profile === 'prod',
+      },
       telemetry: {
         leader,
         sloEvaluateEveryMs: config.sloEvaluateSeconds * 1000,
