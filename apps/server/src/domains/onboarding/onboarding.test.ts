@@ -87,6 +87,30 @@ describeEachDatabase('onboarding', (t) => {
     expect(tokenIn(mail)).toMatch(/^rst_/);
   });
 
+  it('e-mails quota alerts to the tenant admin when SMTP is configured', async () => {
+    const { recordUsageEvents } = await import('../billing/usage.service.ts');
+    const { mailQuotaAlertsWith } = await import('../billing/metering.ts');
+    const { PLATFORM } = await import('../auth/principal.ts');
+    const r = await app.inject({
+      method: 'POST',
+      url: '/onboarding',
+      payload: intake('Quota Mail Roofing', 'owner@quotamail.example'),
+    });
+    mailQuotaAlertsWith(smtpMailer(smtp.url, 'StormOps <no-reply@stormops.test>'));
+    try {
+      await recordUsageEvents(
+        { db: t().db, principal: PLATFORM },
+        {
+          events: [{ tenant_id: r.json().tenant_id, metric: 'api_calls', quantity: 8_000, idempotency_key: 'qm-1' }],
+        },
+      );
+    } finally {
+      mailQuotaAlertsWith(undefined);
+    }
+    const mail = await smtp.next('owner@quotamail.example');
+    expect(textOf(mail)).toContain('8000 of the 10000 api calls');
+  });
+
   it('limits signups per address with a clear 429, across both spellings of the path', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 5; i++) {
