@@ -23,6 +23,9 @@ const envSchema = z.object({
   STORMOPS_UPLOAD_LIMIT_MB: z.coerce.number().positive().max(65536).default(512),
   STORMOPS_CSV_BODY_LIMIT_MB: z.coerce.number().positive().max(4096).default(50),
   STORMOPS_UPLOAD_DIR: z.string().min(1).optional(),
+  SMTP_URL: z.url().optional(),
+  SMTP_FROM: z.string().min(3).default('StormOps <no-reply@localhost>'),
+  STORMOPS_PUBLIC_URL: z.url().optional(),
 });
 
 /** Every variable the platform reads (the deployment files are checked against it: apps/server/test/infra.test.ts). */
@@ -52,6 +55,11 @@ export interface Config {
   readonly limits: BodyLimits;
   /** Parent of this process' private upload folder (default: `<data folder>/uploads`, or TMPDIR for server Postgres). */
   readonly uploadRoot: string | undefined;
+  /** Sign-in e-mail (invitations, password resets): sent through SMTP when set, shown to the admin otherwise. */
+  readonly smtpUrl: string | undefined;
+  readonly mailFrom: string;
+  /** Where people open links and where SSO providers send them back (unset: the origin a request came to). */
+  readonly publicUrl: string | undefined;
 }
 
 export interface BodyLimits {
@@ -99,5 +107,8 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
       csv: Math.round(e.STORMOPS_CSV_BODY_LIMIT_MB * MB),
     }),
     uploadRoot: e.STORMOPS_UPLOAD_DIR ? resolve(cwd, e.STORMOPS_UPLOAD_DIR) : undefined,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.SMTP_FROM,
+    publicUrl: e.STORMOPS_PUBLIC_URL?.replace(/\/+$/, ''),
   });
 }

@@ -2,6 +2,8 @@
  * Assembles the HTTP API: JSON logging with request ids, bearer auth, zod validation, one error body, OpenAPI at
  * /openapi.json and a docs page at /docs, health and readiness, and each domain's routes.
  */
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -25,7 +27,10 @@ import { registerSloRoutes } from '../domains/slo/slo.routes.ts';
 import { registerAuditRoutes } from '../domains/audit/audit.routes.ts';
 import { registerStaffRoutes } from '../domains/auth/staff.routes.ts';
 import { registerOpsRoutes } from '../domains/ops/ops.routes.ts';
-import { registerOnboardingRoutes } from '../domains/onboarding/onboarding.routes.ts';
+import { registerSignInRoutes, type SignInOptions } from '../domains/users/sign-in.routes.ts';
+import { registerUserRoutes } from '../domains/users/users.routes.ts';
+import { registerSsoRoutes } from '../domains/users/sso.routes.ts';
+import { onboardingLimit, registerOnboardingRoutes } from '../domains/onboarding/onboarding.routes.ts';
 import { installApiCallMetering } from '../domains/billing/api-calls.ts';
 import { registerBillingRootRoutes, registerBillingRoutes } from '../domains/billing/billing.routes.ts';
 import { installTelemetry, type TelemetryOptions } from '../telemetry/http.ts';
@@ -55,6 +60,10 @@ export interface AppOptions {
   limits?: Partial<BodyLimits>;
   /** Parent of this process' private upload folder (default: per user under TMPDIR). */
   uploadRoot?: string;
+  /** Sign-in for people: mail, public URL, secure cookies, login rate limits (docs/sign-in.md). */
+  signIn?: SignInOptions;
+  /** Self-serve signups one address may submit an hour (default ONBOARDING_PER_IP_PER_HOUR). */
+  onboardingPerIpPerHour?: number;
 }
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
@@ -82,7 +91,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         version: opts.version ?? '0.1.0',
         description: 'Uplift targeting and proof of lift for storm-restoration contractors.',
       },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          session: { type: 'apiKey', in: 'cookie', name: 'stormops_session' },
+        },
+      },
       security: [{ bearer: [] }],
     },
     transform: withPermission,
@@ -121,12 +135,16 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await uploads.close();
   });
   const telemetry = installTelemetry(app, opts.db, opts.telemetry);
+  await app.register(cookie);
+  // Limits are declared per route (sign-in); nothing else is limited by this plugin.
+  await app.register(rateLimit, { global: false });
   installAuth(app, opts.db, opts.platformToken);
   installApiCallMetering(app, opts.db);
   installStrictInputs(app);
   installReadRetry(app);
   registerBillingRootRoutes(app, opts.db);
-  registerOnboardingRoutes(app, opts.db);
+  const signupLimit = onboardingLimit(app, opts.onboardingPerIpPerHour);
+  registerOnboardingRoutes(app, opts.db, signupLimit, opts.signIn);
   await app.register(
     async (v1) => {
       registerSloRoutes(v1, opts.db, telemetry.sloDeps);
@@ -143,8 +161,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       registerAuditRoutes(v1, opts.db);
       registerStaffRoutes(v1, opts.db);
       registerOpsRoutes(v1, opts.db);
+      registerSignInRoutes(v1, opts.db, opts.signIn);
+      registerUserRoutes(v1, opts.db, opts.signIn);
+      registerSsoRoutes(v1, opts.db, opts.signIn);
       registerBillingRoutes(v1, opts.db);
-      registerOnboardingRoutes(v1, opts.db);
+      registerOnboardingRoutes(v1, opts.db, signupLimit, opts.signIn);
     },
     { prefix: '/v1' },
   );
