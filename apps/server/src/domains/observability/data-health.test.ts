@@ -136,6 +136,10 @@ describeEachDatabase('data health', (t) => {
     const open = (await activeAlerts(t().db, 'data_health')).map((a) => a.alert_key);
     expect(open.join(' ')).toContain(`data_health:${stormId}:treat_hold_balance`);
     expect(open.join(' ')).toContain(`data_health:${stormId}:uplift_drift`);
+    // The storm id as typed (upper case) is the same storm: the same alert, not a second one (issue 13).
+    await health.getHealthDashboard(ctx, stormId.toUpperCase());
+    const again = (await activeAlerts(t().db, 'data_health')).map((a) => a.alert_key);
+    expect(again.filter((k) => k.toLowerCase() === `data_health:${stormId}:treat_hold_balance`)).toHaveLength(1);
   });
 
   it('notices silence on an active storm, forgets the backup warning after a backup, and keeps history', async () => {

@@ -15,6 +15,7 @@ import { PASSWORD_MAX } from './passwords.ts';
 import { SESSION_COOKIE, csrfFor, type NewSession } from './sessions.ts';
 import * as service from './sign-in.service.ts';
 import { password } from './users.schema.ts';
+import { text } from '../fields.ts';
 
 export interface SignInOptions {
   /** Mail and the public URL of links; without a mailer links are shown to the admin. */
@@ -97,7 +98,7 @@ export function registerSignInRoutes(root: FastifyInstance, db: Database, opts?:
           'Sign in with e-mail and password: sets the session cookie, answers the user and the CSRF token (rate-limited: 429)',
         body: z.object({
           email,
-          password: z.string().min(1).max(PASSWORD_MAX),
+          password: text().min(1).max(PASSWORD_MAX),
           tenant_id: tenantId.optional().describe('needed only when the e-mail belongs to several organisations'),
         }),
       },
@@ -121,7 +122,7 @@ export function registerSignInRoutes(root: FastifyInstance, db: Database, opts?:
       schema: {
         tags,
         summary: 'Accept an invitation: choose a password, become a user with the invited role, signed in (once)',
-        body: z.object({ token: z.string().min(1).max(200), password }),
+        body: z.object({ token: text().min(1).max(200), password }),
       },
     },
     async (request, reply) => {
@@ -161,7 +162,7 @@ export function registerSignInRoutes(root: FastifyInstance, db: Database, opts?:
       schema: {
         tags,
         summary: "Set a new password from a reset link (once); the user's sessions end",
-        body: z.object({ token: z.string().min(1).max(200), password }),
+        body: z.object({ token: text().min(1).max(200), password }),
       },
     },
     async (request) => service.resetPassword(db, request.body, request.id),

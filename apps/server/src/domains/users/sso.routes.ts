@@ -12,6 +12,7 @@ import { tenantId } from '../tenants/tenants.schema.ts';
 import { publicUrlOf, setSessionCookie, type SignInOptions } from './sign-in.routes.ts';
 import * as service from './sso.service.ts';
 import { returnTo, role } from './users.schema.ts';
+import { text } from '../fields.ts';
 
 const tags = ['sign-in'];
 const SSO_COOKIE = 'stormops_sso';
@@ -49,8 +50,8 @@ export function registerSsoRoutes(root: FastifyInstance, db: Database, opts?: Si
         querystring: tenantQuery,
         body: z.object({
           issuer: z.url().max(500),
-          client_id: z.string().min(1).max(300),
-          client_secret: z.string().min(1).max(500),
+          client_id: text().min(1).max(300),
+          client_secret: text().min(1).max(500),
           default_role: role,
         }),
       },

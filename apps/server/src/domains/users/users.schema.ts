@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { TENANT_ROLES } from '../auth/permissions.ts';
 import { email, tenantId } from '../tenants/tenants.schema.ts';
 import { PASSWORD_MAX, PASSWORD_MIN } from './passwords.ts';
+import { text } from '../fields.ts';
 
 export const role = z.enum(TENANT_ROLES, { error: () => `must be one of ${TENANT_ROLES.join(', ')}` });
 export const userId = z.uuid({ error: (i) => `${JSON.stringify(i.input)} is not a valid UUID` });
@@ -11,7 +12,7 @@ export const password = z
   .min(PASSWORD_MIN, `must be at least ${PASSWORD_MIN} characters`)
   .max(PASSWORD_MAX, `must be at most ${PASSWORD_MAX} characters`);
 /** A link secret as handed out (inv_/rst_...); its shape is checked when it is looked up. */
-const secret = z.string().min(1, 'must not be empty').max(200);
+const secret = text().min(1, 'must not be empty').max(200);
 
 export const inviteInput = z.object({ tenantId: tenantId.optional(), email, role }).strict();
 export type InviteInput = z.input<typeof inviteInput>;
@@ -29,7 +30,7 @@ export const adminResetInput = z.object({ tenantId: tenantId.optional(), userId 
 export type AdminResetInput = z.input<typeof adminResetInput>;
 
 export const loginInput = z
-  .object({ email, password: z.string().min(1).max(PASSWORD_MAX), tenantId: tenantId.optional() })
+  .object({ email, password: text().min(1).max(PASSWORD_MAX), tenantId: tenantId.optional() })
   .strict();
 export type LoginInput = z.input<typeof loginInput>;
 
@@ -52,8 +53,8 @@ export const ssoConfigInput = z
   .object({
     tenantId: tenantId.optional(),
     issuer: z.url({ error: () => 'must be the provider issuer URL' }).max(500),
-    clientId: z.string().min(1).max(300),
-    clientSecret: z.string().min(1).max(500),
+    clientId: text().min(1).max(300),
+    clientSecret: text().min(1).max(500),
     defaultRole: role,
   })
   .strict();
