@@ -19,6 +19,8 @@ const envSchema = z.object({
   STORMOPS_PAGERDUTY_URL: z.url().default('https://events.pagerduty.com/v2/enqueue'),
   STORMOPS_SLO_EVALUATE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  STORMOPS_URL: z.url().optional(),
+  STORMOPS_TOKEN: z.string().min(1).optional(),
 });
 
 /** Every variable the platform reads (the deployment files are checked against it: apps/server/test/infra.test.ts). */
@@ -44,6 +46,8 @@ export interface Config {
   readonly sloEvaluateSeconds: number;
   /** OTLP/HTTP metrics export, when set (e.g. http://collector:4318). */
   readonly otlpEndpoint: string | undefined;
+  /** The CLI as a client: a StormOps server to speak to (`STORMOPS_URL`) and the token it acts with (`STORMOPS_TOKEN`). */
+  readonly server: { readonly url: string | undefined; readonly token: string | undefined };
 }
 
 export function loadConfig(env: Record<string, string | undefined>, cwd: string = process.cwd()): Config {
@@ -73,5 +77,6 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
     }),
     sloEvaluateSeconds: e.STORMOPS_SLO_EVALUATE_SECONDS,
     otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
+    server: Object.freeze({ url: e.STORMOPS_URL, token: e.STORMOPS_TOKEN }),
   });
 }

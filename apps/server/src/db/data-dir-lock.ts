@@ -3,21 +3,38 @@
  * silently lose writes; so the first process writes `stormops.lock` (pid, command, start time) with O_EXCL and every
  * later one is refused with the holder named. A lock whose process is gone is stale and taken over.
  */
-import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { AppError } from '../errors.ts';
 
-interface LockInfo {
+export interface LockInfo {
   pid: number;
   host: string;
   command: string;
   started_at: string;
+  /** Where the holder serves the HTTP API, once it listens (`stormops start`); the CLI then speaks to it. */
+  url?: string;
 }
 
 export interface DataDirLock {
   readonly path: string;
   release(): void;
+}
+
+/** Records in the lock where this process (its holder) listens, so a CLI on the same folder can use the API. */
+export function recordListenUrl(dataDir: string, url: string): void {
+  const path = join(dataDir, 'stormops.lock');
+  const holder = readHolder(path);
+  if (holder?.pid !== process.pid) return;
+  writeFileSync(`${path}.tmp`, JSON.stringify({ ...holder, url }));
+  renameSync(`${path}.tmp`, path);
+}
+
+/** The live process holding the data folder, if any (a stale lock reads as none). */
+export function liveHolder(dataDir: string): LockInfo | undefined {
+  const holder = readHolder(join(dataDir, 'stormops.lock'));
+  return holder && isAlive(holder) ? holder : undefined;
 }
 
 export function lockDataDir(dataDir: string): DataDirLock {

@@ -8,8 +8,6 @@ import type { Command } from 'commander';
 import type { CliRuntime } from '../../cli/runtime.ts';
 import { progressBar } from '../../cli/progress.ts';
 import { AppError } from '../../errors.ts';
-import { importProperties } from '../properties/properties.service.ts';
-import { demoOutcomes } from '../outcomes/demo-outcomes.ts';
 import {
   SCENARIOS,
   generateHistory,
@@ -128,8 +126,8 @@ export function registerDemoCommands(program: Command, rt: CliRuntime): void {
       }
       const bar = progressBar(process.stderr, { label: 'importing', enabled: !o.json });
       try {
-        await rt.run(o, (ctx) =>
-          importProperties(ctx, {
+        await rt.call(o, (ops) =>
+          ops.properties.import({
             stormId: o.storm as string,
             source: (function* () {
               for (const chunk of csvChunks({ ...spec, history: false, truth: false })) yield Buffer.from(chunk.text);
@@ -153,8 +151,8 @@ export function registerDemoCommands(program: Command, rt: CliRuntime): void {
     .option('--contaminate <n>', 'also knock this many hold properties (contamination)', '0')
     .option('--json', 'print JSON')
     .action((o: { storm: string; seed: string; contaminate: string; json?: boolean }) =>
-      rt.run(o, (ctx) =>
-        demoOutcomes(ctx, {
+      rt.run(o, async (ctx) =>
+        (await import('../outcomes/demo-outcomes.ts')).demoOutcomes(ctx, {
           stormId: o.storm,
           seed: parseCount(o.seed, '--seed', 2 ** 31 - 1),
           contaminate: Number(o.contaminate) || 0,

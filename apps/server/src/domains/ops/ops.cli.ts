@@ -3,7 +3,6 @@ import type { Command } from 'commander';
 import type { CliRuntime } from '../../cli/runtime.ts';
 import { table } from '../../cli/output.ts';
 import { AppError } from '../../errors.ts';
-import * as service from './ops.service.ts';
 
 function num(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -26,7 +25,7 @@ export function registerOpsCommands(program: Command, rt: CliRuntime): void {
       const input = { days: num('days', o.days), anonymize: o.anonymize === true, ...(o.salt ? { salt: o.salt } : {}) };
       return rt.run(
         o,
-        (ctx) => service.exportKpis(ctx, input),
+        async (ctx) => (await import('./ops.service.ts')).exportKpis(ctx, input),
         (r) => `${r.from} .. ${r.to}\n${table(r.tenants)}`,
       );
     });
@@ -38,7 +37,7 @@ export function registerOpsCommands(program: Command, rt: CliRuntime): void {
     .action((o: { days: string; json?: boolean }) =>
       rt.run(
         o,
-        (ctx) => service.retentionAudit(ctx, { days: num('days', o.days) }),
+        async (ctx) => (await import('./ops.service.ts')).retentionAudit(ctx, { days: num('days', o.days) }),
         (r) =>
           `older than ${r.cutoff}\n${table(r.categories)}\nmissing backup files: ${r.missing_backup_files.length ? r.missing_backup_files.map((b) => b.location).join(', ') : 'none'}`,
       ),
@@ -58,7 +57,7 @@ export function registerOpsCommands(program: Command, rt: CliRuntime): void {
       };
       return rt.run(
         o,
-        (ctx) => service.slaReport(ctx, input),
+        async (ctx) => (await import('./ops.service.ts')).slaReport(ctx, input),
         (r) => `${r.from} .. ${r.to}\n${table(r.severities)}`,
       );
     });

@@ -14,7 +14,8 @@ import { contamination, insertKnocks, knockByKey, type KnockRow } from './knocks
 import { routeKm, splitTerritories, walkingOrder, type Door } from './territories.ts';
 import type { ContaminationView } from './policy.schema.ts';
 
-export const KNOCK_RESULTS = ['no_answer', 'not_interested', 'inspection_booked', 'signed'] as const;
+export { KNOCK_RESULTS } from './knock-results.ts';
+import { KNOCK_RESULTS } from './knock-results.ts';
 const canvasserName = z.string().trim().min(1, 'must not be empty').max(100);
 
 export const planInput = z
