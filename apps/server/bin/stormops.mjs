@@ -13,7 +13,7 @@ function newestSource() {
   for (const root of [join(app, 'src'), join(app, '../../packages')]) {
     if (!existsSync(root)) continue;
     for (const name of readdirSync(root, { recursive: true })) {
-      if (name.includes('node_modules')) continue;
+      if (name.includes('node_modules') || name.endsWith('.test.ts')) continue;
       const t = statSync(join(root, name)).mtimeMs;
       if (t > newest) newest = t;
     }
