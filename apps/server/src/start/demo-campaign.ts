@@ -30,9 +30,10 @@ const CANVASSERS = 10;
 
 /**
  * The demo tenant's moderate policy: a roofer's planning numbers (docs/demo.md). Ten canvassers blitz the storm at 20
- * doors an hour for 8 hours (160 doors a day) over 3 days; $6 a door on top of $25 an hour of labour (with about one lead in ten
- * doors, $73 a lead: inside $54-127); a $10,000 re-roof at a 30% gross margin; a knock is worth it from 0.5 points of
- * predicted uplift; the best 30% of scored homes enter the experiment, a fifth of them held out.
+ * doors an hour for 8 hours (160 doors a day) over 3 days; $12 a door (commission, materials, lead handling) on top
+ * of $25 an hour of labour (about one door in five gives a lead: about $70 a lead, inside $54-127); a $10,000
+ * re-roof at a 30% gross margin; a knock is worth it from 0.5 points of predicted uplift; the best 30% of scored
+ * homes enter the experiment, a fifth of them held out.
  */
 export const DEMO_POLICY = {
   min_uplift: 0.005,
@@ -41,7 +42,7 @@ export const DEMO_POLICY = {
   crews: CANVASSERS,
   doors_per_day: 160,
   days: 3,
-  cost_per_knock_cents: 600,
+  cost_per_knock_cents: 1_200,
   crew_hour_cost_cents: 2_500,
   job_value_cents: 1_000_000,
   margin: 0.3,

@@ -51,13 +51,13 @@ function regenerate(rows: ArmRow[]): Map<string, SyntheticProperty> {
 }
 
 /**
- * A door's result: signed, or (about the planning ranges' 30% contact rate) no answer at 7 in 10 doors, not
- * interested at 2, an inspection booked at 1.
+ * A door's result: signed, or (the planning ranges' 30% contact rate) no answer at 70% of the other doors, not
+ * interested at 15%, an inspection booked at 15%: leads (inspections and signatures) then close at about 25%.
  */
 function knockResult(converted: boolean, index: number): (typeof KNOCK_RESULTS)[number] {
   if (converted) return 'signed';
-  const tenth = index % 10;
-  return tenth < 7 ? 'no_answer' : tenth < 9 ? 'not_interested' : 'inspection_booked';
+  const twentieth = index % 20;
+  return twentieth < 14 ? 'no_answer' : twentieth < 17 ? 'not_interested' : 'inspection_booked';
 }
 
 /** A canvasser's pace in the demo: 20 doors an hour (the planning range is 18-23), 8-hour days from 14:00 UTC. */
