@@ -39,10 +39,10 @@ export interface CliRuntime {
   prepare(url: string | undefined): Promise<void>;
   /** Where results go; tests capture it. */
   readonly out: { write(text: string): void };
-  readonly err: { write(text: string): void };
+  readonly err: { write(text: string): void; isTTY?: boolean };
 }
 
-type Io = { out: { write(text: string): void }; err: { write(text: string): void } };
+type Io = { out: { write(text: string): void }; err: { write(text: string): void; isTTY?: boolean } };
 
 /** Works out where commands go (see the header). */
 export async function resolveTarget(config: Config, urlFlag: string | undefined): Promise<Target> {

@@ -25,7 +25,7 @@ describeEachDatabase('the demo storm', (t) => {
     dir = await mkdtemp(join(tmpdir(), 'stormops-demo-'));
     seed = await seedDemo(t().db, dir);
     report = await runPilot({ db: t().db, principal: PLATFORM }, { stormId: seed.storm.storm_id });
-  }, 240_000);
+  }, 600_000);
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
   });

@@ -4,6 +4,7 @@ import { basename } from 'node:path';
 import type { Command } from 'commander';
 import type { CliRuntime } from '../../cli/runtime.ts';
 import { keyValues, table } from '../../cli/output.ts';
+import { stepProgress } from '../../cli/progress.ts';
 import { AppError } from '../../errors.ts';
 import type { ModelView, Stage } from './models.schema.ts';
 import type { LearnerName } from './training.ts';
@@ -174,13 +175,18 @@ export function registerModelCommands(program: Command, rt: CliRuntime): void {
     .description('score every property of a storm with the production model (and the shadow model beside it)')
     .requiredOption('--storm <id>', 'storm id')
     .option('--json', 'print JSON')
-    .action((o: { storm: string; json?: boolean }) =>
-      rt.call(
-        o,
-        (ops) => ops.models.score({ stormId: o.storm }),
-        (r) => keyValues(r as unknown as Record<string, unknown>),
-      ),
-    );
+    .action(async (o: { storm: string; json?: boolean }) => {
+      const bar = stepProgress(rt.err, 'scoring');
+      try {
+        await rt.call(
+          o,
+          (ops) => ops.models.score({ stormId: o.storm, onProgress: (p) => bar.update(p) }),
+          (r) => keyValues(r as unknown as Record<string, unknown>),
+        );
+      } finally {
+        bar.done();
+      }
+    });
 
   model
     .command('evaluate')

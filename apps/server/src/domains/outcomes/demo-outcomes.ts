@@ -52,12 +52,12 @@ function regenerate(rows: ArmRow[]): Map<string, SyntheticProperty> {
 
 /**
  * A door's result: signed, or (the planning ranges' 30% contact rate) no answer at 70% of the other doors, not
- * interested at 15%, an inspection booked at 15%: leads (inspections and signatures) then close at about 25%.
+ * interested at 17%, an inspection booked at 13%: leads (inspections and signatures) then close at about 25%.
  */
 function knockResult(converted: boolean, index: number): (typeof KNOCK_RESULTS)[number] {
   if (converted) return 'signed';
-  const twentieth = index % 20;
-  return twentieth < 14 ? 'no_answer' : twentieth < 17 ? 'not_interested' : 'inspection_booked';
+  const percent = index % 100;
+  return percent < 70 ? 'no_answer' : percent < 87 ? 'not_interested' : 'inspection_booked';
 }
 
 /** A canvasser's pace in the demo: 20 doors an hour (the planning range is 18-23), 8-hour days from 14:00 UTC. */

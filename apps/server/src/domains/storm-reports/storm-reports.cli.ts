@@ -4,6 +4,7 @@ import { basename } from 'node:path';
 import type { Command } from 'commander';
 import type { CliRuntime } from '../../cli/runtime.ts';
 import { keyValues } from '../../cli/output.ts';
+import { stepProgress } from '../../cli/progress.ts';
 import { AppError } from '../../errors.ts';
 
 export function registerStormReportCommands(storm: Command, rt: CliRuntime): void {
@@ -40,7 +41,12 @@ export function registerStormReportCommands(storm: Command, rt: CliRuntime): voi
     .requiredOption('--storm <id>', 'storm id')
     .option('--radius <miles>', 'radius in miles', '5')
     .option('--json', 'print JSON')
-    .action((o: { storm: string; radius: string; json?: boolean }) =>
-      rt.call(o, (ops) => ops.stormReports.recomputeExposure(o.storm, Number(o.radius))),
-    );
+    .action(async (o: { storm: string; radius: string; json?: boolean }) => {
+      const bar = stepProgress(rt.err, 'exposure');
+      try {
+        await rt.call(o, (ops) => ops.stormReports.recomputeExposure(o.storm, Number(o.radius), (p) => bar.update(p)));
+      } finally {
+        bar.done();
+      }
+    });
 }
