@@ -58,6 +58,7 @@ export async function scoreStorm(
     scoreInTenant(ctx, tenantId, input.stormId, input.onProgress),
   );
   metrics.propertiesScored.inc(result.scored);
+  await ctx.db.analyze(['property', 'property_score']);
   const at = input.now ?? new Date();
   const fresh = lastChange === null || at.getTime() - lastChange.getTime() <= SCORING_FRESHNESS_TARGET_MS;
   await recordJobEvent(ctx.db, { series: 'job.scoring.freshness', good: fresh, at });

@@ -221,7 +221,7 @@ export async function logKnocks(
   },
 ) {
   authorize(ctx, 'knocks:write');
-  return withStorm(ctx, input.stormId, async (trx, storm) => {
+  const logged = await withStorm(ctx, input.stormId, async (trx, storm) => {
     const ks = input.knocks;
     const rows = await insertKnocks(trx, {
       tenantId: storm.tenant_id,
@@ -239,4 +239,6 @@ export async function logKnocks(
       contamination: await contamination(trx, storm.storm_id),
     };
   });
+  if (logged.written > 0) await ctx.db.analyze(['knock']);
+  return logged;
 }
