@@ -84,6 +84,7 @@ async function scoreInTenant(
         'no production uplift model: train one (stormops model train) and promote it (stormops model promote)',
       );
     const shadow = await loadStage(tx, 'shadow');
+    onProgress?.({ step: 'predicting', done: 0, total: null });
     const scores = await predictAll(tx, stormId, production, shadow, rowTicker(onProgress, 'predicting', null));
     const scored = scores.ids.length;
     await tx.query(
