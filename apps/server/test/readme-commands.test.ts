@@ -2,8 +2,10 @@
  * Every command block of README.md, run against a scratch database: each `npx stormops ...` line (and each
  * `X=$(npx stormops ... --json | jq -r .field)`) runs through the CLI in order and must exit 0, so the README cannot
  * drift from the CLI. Placeholders resolve to what earlier lines made (TENANT_ID, STORM_ID, MODEL_ID, PROPERTY_ID,
- * TOKEN_ID); `homes.csv` and `past-campaign.csv` are generated. Lines that are not the CLI (npm, curl) must be in the
- * list below, so a new kind of line cannot slip by untested.
+ * TOKEN_ID); `homes.csv` and `past-campaign.csv` are generated. The client examples (`STORMOPS_URL=... STORMOPS_TOKEN=...
+ * npx stormops ...`, `--url`) speak over loopback HTTP to the API serving the same database, with the README's tenant
+ * credential. Lines that are not the CLI (npm, curl) must be in the list below, so a new kind of line cannot slip by
+ * untested.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,6 +16,7 @@ import { main } from '../src/cli/main.ts';
 import { createRuntime } from '../src/cli/runtime.ts';
 import { loadConfig } from '../src/config.ts';
 import { historyCsv, propertiesCsv } from '../src/domains/demo/properties-csv.ts';
+import { buildApp } from '../src/http/app.ts';
 import { describeEachDatabase } from './databases.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
@@ -54,7 +57,12 @@ function words(text: string): string[] {
 describeEachDatabase('README command blocks', (t) => {
   let dir: string;
   let cwd: string;
+  let server: Awaited<ReturnType<typeof buildApp>>;
+  let url: string;
+  const PLATFORM_TOKEN = 'readme-test-operator-token-0123456789';
   beforeAll(async () => {
+    server = await buildApp({ db: t().db, platformToken: PLATFORM_TOKEN });
+    url = await server.listen({ host: '127.0.0.1', port: 0 });
     dir = await mkdtemp(join(tmpdir(), 'stormops-readme-'));
     await writeFile(join(dir, 'homes.csv'), propertiesCsv(600, 16, 'planning'));
     await writeFile(join(dir, 'past-campaign.csv'), historyCsv(1500, 17));
@@ -63,6 +71,7 @@ describeEachDatabase('README command blocks', (t) => {
   });
   afterAll(async () => {
     process.chdir(cwd);
+    await server.close();
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -104,7 +113,14 @@ describeEachDatabase('README command blocks', (t) => {
     let ran = 0;
     for (const command of commands) {
       const line = parse(command);
-      if (!line.text.startsWith('npx stormops')) {
+      // Leading VAR=value words are the command's environment (the client examples).
+      const env: Record<string, string> = {};
+      let text = line.text;
+      for (let m = /^([A-Z_]+)=(\S+)\s+/.exec(text); m; m = /^([A-Z_]+)=(\S+)\s+/.exec(text)) {
+        env[m[1]!] = m[1] === 'STORMOPS_URL' ? url : m[1] === 'STORMOPS_TOKEN' ? vars['TOKEN']! : m[2]!;
+        text = text.slice(m[0].length);
+      }
+      if (!text.startsWith('npx stormops')) {
         expect(
           NOT_CLI.some((re) => re.test(command)),
           `a README line that is not the CLI: ${command}`,
@@ -112,24 +128,28 @@ describeEachDatabase('README command blocks', (t) => {
         continue;
       }
       const argv: string[] = [];
-      for (const w of words(line.text).slice(2)) {
+      const remote = 'STORMOPS_URL' in env || words(text).includes('--url');
+      if (remote) env['STORMOPS_TOKEN'] ??= vars['TOKEN']!;
+      for (const w of words(text).slice(2)) {
         let word = w.replace(/\$([A-Z]+)/g, (_, v: string) => vars[v] ?? `$${v}`);
         for (const p of word.match(/\b[A-Z]+_ID\b/g) ?? []) word = word.replace(p, await placeholder(p));
         if (word.startsWith('../shared/')) word = resolve(ROOT, word);
+        if (/^https?:\/\/[^/]+$/.test(word)) word = url; // --url: the server under test
         argv.push(word);
       }
       let out = '';
       let err = '';
       const rt = createRuntime(
-        loadConfig({ STORMOPS_DATA_DIR: join(dir, 'unused') }),
+        loadConfig({ ...env, STORMOPS_DATA_DIR: join(dir, 'unused') }),
         { out: { write: (s) => void (out += s) }, err: { write: (s) => void (err += s) } },
-        db,
+        remote ? undefined : db,
       );
-      const code = await main(argv, {}, rt);
-      expect({ command, code, err }).toMatchObject({ code: 0 });
+      const code = await main(argv, env, rt);
+      expect(code, `${command}\n${err}`).toBe(0);
       ran++;
-      const json = argv.includes('--json') ? (JSON.parse(out) as Record<string, unknown>) : undefined;
+      const json = argv.includes('--json') || line.capture ? (JSON.parse(out) as Record<string, unknown>) : undefined;
       if (line.capture) vars[line.capture.name] = String(json?.[line.capture.field]);
+      if (json?.['admin_token']) vars['TOKEN'] ??= String(json['admin_token']);
       if (json && argv[0] === 'tenant' && argv[1] === 'provision') vars['TENANT_ID'] ??= String(json['tenant_id']);
       if (json && argv[0] === 'storm' && argv[1] === 'create') vars['STORM_ID'] ??= String(json['storm_id']);
     }
