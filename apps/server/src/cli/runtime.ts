@@ -14,7 +14,7 @@
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import type { ServiceContext } from '../domains/auth/principal.ts';
-import { AppError } from '../errors.ts';
+import { AppError, fromDatabaseError } from '../errors.ts';
 import type { StormOpsClient } from '../sdk.ts';
 import { render } from './output.ts';
 
@@ -130,7 +130,7 @@ export function createRuntime(
         const { clientFor } = await import('../sdk.ts');
         const { PLATFORM } = await import('../domains/auth/principal.ts');
         const id = await runId();
-        result = await withDb(true, (db) => fn(clientFor(db, PLATFORM, id)));
+        result = await withDb(true, (db) => fn(clientFor(db, PLATFORM, undefined, id)));
       }
       print(opts, result, human);
     },
@@ -150,7 +150,7 @@ export function createRuntime(
 
 /** Prints an error as one line (and its JSON body on stdout under --json); returns the exit code. */
 export function reportError(err: unknown, json: boolean, io: Pick<CliRuntime, 'out' | 'err'>): number {
-  const appError = err instanceof AppError ? err : undefined;
+  const appError = err instanceof AppError ? err : fromDatabaseError(err);
   const code = appError?.exitCode ?? 1;
   const message = appError
     ? `${appError.code}: ${appError.message}`

@@ -1,5 +1,12 @@
 /** Kysely table types. Column names are the database's (snake_case); keep in step with migrations/*.sql. */
 import type { ColumnType, Generated, GeneratedAlways, Insertable, Selectable } from 'kysely';
+import type {
+  PasswordResetTable,
+  SsoConfigTable,
+  SsoLoginTable,
+  UserInvitationTable,
+  UserSessionTable,
+} from './schema.sign-in.ts';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json<T> = ColumnType<T, string | undefined, string>;
@@ -24,6 +31,10 @@ export interface AppUserTable {
   email: string;
   role: string;
   created_at: Timestamp;
+  /** scrypt hash (users/passwords.ts); null until the user sets a password (invitation, reset) or for SSO-only users. */
+  password_hash: ColumnType<string | null, string | null | undefined, string | null>;
+  last_login_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  updated_at: Timestamp;
 }
 
 export interface ApiTokenTable {
@@ -115,6 +126,11 @@ export interface SchemaMigrationTable {
 export interface DB {
   tenant: TenantTable;
   app_user: AppUserTable;
+  user_invitation: UserInvitationTable;
+  password_reset: PasswordResetTable;
+  user_session: UserSessionTable;
+  sso_config: SsoConfigTable;
+  sso_login: SsoLoginTable;
   api_token: ApiTokenTable;
   staff_member: StaffMemberTable;
   staff_token: StaffTokenTable;
@@ -142,6 +158,15 @@ export interface DB {
   outcome: OutcomeTable;
   metric_bucket: MetricBucketTable;
   alert_incident: AlertIncidentTable;
+  billing_plan: BillingPlanTable;
+  billing_plan_assignment: BillingPlanAssignmentTable;
+  usage_event: UsageEventTable;
+  billing_override: BillingOverrideTable;
+  quota_alert: QuotaAlertTable;
+  invoice: InvoiceTable;
+  billing_invoice_counter: BillingInvoiceCounterTable;
+  customer_health_snapshot: CustomerHealthSnapshotTable;
+  onboarding_submission: OnboardingSubmissionTable;
 }
 
 export type TenantRow = Selectable<TenantTable>;
@@ -178,6 +203,9 @@ export interface PropertyImportTable {
   started_at: Timestamp;
   finished_at: Nullable<Date>;
   seq: Seq;
+  /** The process running the import (host:pid:random) and its last heartbeat (0025). */
+  owner_id: Nullable<string>;
+  heartbeat_at: Nullable<Date>;
 }
 
 export interface PropertyImportErrorTable {
@@ -420,4 +448,100 @@ export interface BackupLogTable {
   completed_at: Timestamp;
   sha256: string | null;
   verified_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+type Bigint = ColumnType<string | number, string | number | bigint, string | number | bigint>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+
+/** Billing (migration 0028, docs/billing.md). Bigints arrive as text from pg and as numbers from PGlite. */
+export interface BillingPlanTable {
+  plan_code: string;
+  version: number;
+  name: string;
+  base_price_cents: Bigint;
+  support_tier: string;
+  support_response_sla_hours: number;
+  metrics: Json<Record<string, unknown>>;
+  hard_quota: Generated<boolean>;
+  published_at: Generated<Date>;
+}
+
+export interface BillingPlanAssignmentTable {
+  tenant_id: string;
+  assignment_id: Generated<string>;
+  plan_code: string;
+  plan_version: number;
+  starts_at: Timestamp;
+}
+
+export interface UsageEventTable {
+  tenant_id: string;
+  event_id: Generated<string>;
+  metric: string;
+  quantity: Bigint;
+  idempotency_key: string;
+  payload_hash: string;
+  occurred_at: Timestamp;
+  period: string;
+  late: Generated<boolean>;
+  source: string;
+  recorded_at: Generated<Date>;
+}
+
+export interface BillingOverrideTable {
+  tenant_id: string;
+  metric: string;
+  included: Bigint;
+  set_at: Timestamp;
+}
+
+export interface QuotaAlertTable {
+  tenant_id: string;
+  period: string;
+  metric: string;
+  level: string;
+  ratio: number;
+  at: Generated<Date>;
+}
+
+export interface InvoiceTable {
+  tenant_id: string;
+  invoice_id: Generated<string>;
+  kind: Generated<string>;
+  period: string;
+  status: Generated<string>;
+  number: ColumnType<string | number | null, string | number | null | undefined, string | number | null>;
+  currency: Generated<string>;
+  lines: Json<unknown[]>;
+  subtotal_cents: Bigint;
+  total_cents: Bigint;
+  credit_note_for: string | null;
+  created_at: Generated<Date>;
+  updated_at: Timestamp;
+  finalized_at: NullableTimestamp;
+  due_at: NullableTimestamp;
+  paid_at: NullableTimestamp;
+  voided_at: NullableTimestamp;
+}
+
+export interface BillingInvoiceCounterTable {
+  singleton: Generated<boolean>;
+  last_number: Bigint;
+}
+
+export interface CustomerHealthSnapshotTable {
+  tenant_id: string;
+  day: ColumnType<Date | string, string, string>;
+  score: number;
+  components: Json<Record<string, unknown>>;
+  flags: ColumnType<string[], string[] | undefined, string[]>;
+  taken_at: Generated<Date>;
+}
+
+export interface OnboardingSubmissionTable {
+  tenant_id: string;
+  submission_id: Generated<string>;
+  intake: Json<Record<string, unknown>>;
+  recommended_plan: string;
+  submitted_at: Generated<Date>;
 }

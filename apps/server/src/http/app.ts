@@ -2,6 +2,8 @@
  * Assembles the HTTP API: JSON logging with request ids, bearer auth, zod validation, one error body, OpenAPI at
  * /openapi.json and a docs page at /docs, health and readiness, and each domain's routes.
  */
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -20,14 +22,24 @@ import { registerPropertyRoutes } from '../domains/properties/properties.routes.
 import { registerAnalyzeRoutes } from '../domains/analyze/analyze.routes.ts';
 import { registerStormReportRoutes } from '../domains/storm-reports/storm-reports.routes.ts';
 import { JobRegistry } from '../jobs/job-registry.ts';
+import { startJobHeartbeat } from '../jobs/job-heartbeat.ts';
 import { registerSloRoutes } from '../domains/slo/slo.routes.ts';
 import { registerAuditRoutes } from '../domains/audit/audit.routes.ts';
 import { registerStaffRoutes } from '../domains/auth/staff.routes.ts';
 import { registerOpsRoutes } from '../domains/ops/ops.routes.ts';
+import { registerSignInRoutes, type SignInOptions } from '../domains/users/sign-in.routes.ts';
+import { registerUserRoutes } from '../domains/users/users.routes.ts';
+import { registerSsoRoutes } from '../domains/users/sso.routes.ts';
+import { registerOnboardingRoutes } from '../domains/onboarding/onboarding.routes.ts';
+import { installApiCallMetering } from '../domains/billing/api-calls.ts';
+import { registerBillingRootRoutes, registerBillingRoutes } from '../domains/billing/billing.routes.ts';
 import { installTelemetry, type TelemetryOptions } from '../telemetry/http.ts';
 import { installAuth, withPermission } from './auth.ts';
 import { installErrorHandling } from './errors.ts';
 import { installStrictInputs } from './strict-inputs.ts';
+import { installReadRetry } from './read-retry.ts';
+import { DEFAULT_LIMITS, type BodyLimits } from '../config.ts';
+import { UploadDir, defaultUploadRoot } from '../lib/upload-dir.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -44,12 +56,19 @@ export interface AppOptions {
   version?: string;
   /** Request metrics, the SLO recorder and evaluation loop, /metrics, OTLP (docs/observability.md). */
   telemetry?: TelemetryOptions;
+  /** Body limits per kind of route (default DEFAULT_LIMITS). */
+  limits?: Partial<BodyLimits>;
+  /** Parent of this process' private upload folder (default: per user under TMPDIR). */
+  uploadRoot?: string;
+  /** Sign-in for people: mail, public URL, secure cookies, login rate limits (docs/sign-in.md). */
+  signIn?: SignInOptions;
 }
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const limits: BodyLimits = { ...DEFAULT_LIMITS, ...opts.limits };
   const app = Fastify({
     logger: { level: opts.logLevel ?? 'silent' },
-    bodyLimit: 10 * 1024 * 1024,
+    bodyLimit: limits.json,
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
     ajv: { customOptions: { coerceTypes: false } },
@@ -70,7 +89,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         version: opts.version ?? '0.1.0',
         description: 'Uplift targeting and proof of lift for storm-restoration contractors.',
       },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          session: { type: 'apiKey', in: 'cookie', name: 'stormops_session' },
+        },
+      },
       security: [{ bearer: [] }],
     },
     transform: withPermission,
@@ -97,26 +121,48 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   const jobs = opts.jobs ?? new JobRegistry();
   app.decorate('jobs', jobs);
-  app.addHook('onClose', () => jobs.drain());
+  const uploads = await UploadDir.open(opts.uploadRoot ?? defaultUploadRoot());
+  // Server Postgres may be shared by several API processes: jobs carry their owner's heartbeat (jobs/job-heartbeat.ts).
+  const heartbeat =
+    opts.db.kind === 'postgres'
+      ? startJobHeartbeat(opts.db, jobs, { onError: (err) => app.log.warn({ err }, 'job heartbeat failed') })
+      : undefined;
+  app.addHook('onClose', async () => {
+    heartbeat?.stop();
+    await jobs.drain();
+    await uploads.close();
+  });
   const telemetry = installTelemetry(app, opts.db, opts.telemetry);
+  await app.register(cookie);
+  // Limits are declared per route (sign-in); nothing else is limited by this plugin.
+  await app.register(rateLimit, { global: false });
   installAuth(app, opts.db, opts.platformToken);
+  installApiCallMetering(app, opts.db);
   installStrictInputs(app);
+  installReadRetry(app);
+  registerBillingRootRoutes(app, opts.db);
+  registerOnboardingRoutes(app, opts.db);
   await app.register(
     async (v1) => {
       registerSloRoutes(v1, opts.db, telemetry.sloDeps);
       registerTenantRoutes(v1, opts.db);
       registerStormRoutes(v1, opts.db);
       registerPolicyRoutes(v1, opts.db);
-      registerOutcomeRoutes(v1, opts.db);
-      registerPropertyRoutes(v1, opts.db, jobs);
-      registerAnalyzeRoutes(v1, opts.db);
-      registerStormReportRoutes(v1, opts.db);
+      registerOutcomeRoutes(v1, opts.db, limits.csv);
+      registerPropertyRoutes(v1, opts.db, jobs, { uploads, limit: limits.upload });
+      registerAnalyzeRoutes(v1, opts.db, limits.csv);
+      registerStormReportRoutes(v1, opts.db, limits.csv);
       registerModelRoutes(v1, opts.db);
       registerHealthRoutes(v1, opts.db);
       registerPilotRoutes(v1, opts.db);
       registerAuditRoutes(v1, opts.db);
       registerStaffRoutes(v1, opts.db);
       registerOpsRoutes(v1, opts.db);
+      registerSignInRoutes(v1, opts.db, opts.signIn);
+      registerUserRoutes(v1, opts.db, opts.signIn);
+      registerSsoRoutes(v1, opts.db, opts.signIn);
+      registerBillingRoutes(v1, opts.db);
+      registerOnboardingRoutes(v1, opts.db);
     },
     { prefix: '/v1' },
   );

@@ -3,6 +3,9 @@
  * Properties are read page by page in id order, predicted, and staged with COPY; one INSERT ... ON CONFLICT then
  * writes the scores, so a rescore is atomic and a storm is never half-scored.
  */
+import { randomUUID } from 'node:crypto';
+import { kyselyIn } from '../../db/bulk-kysely.ts';
+import { announceQuotaAlerts, checkQuota, meterInTx, type QuotaAlert } from '../billing/metering.ts';
 import { rowTicker, type StepProgress } from '../../jobs/progress.ts';
 import { loadModel, type UpliftModel } from '@stormops/uplift';
 import { AppError } from '../../errors.ts';
@@ -54,11 +57,12 @@ export async function scoreStorm(
     await requireFeature(ctx, storm.tenant_id, 'uplift_scoring', trx);
     return storm.tenant_id;
   });
-  const { result, lastChange } = await timeJob('model.score', () =>
+  const { result, lastChange, alerts } = await timeJob('model.score', () =>
     scoreInTenant(ctx, tenantId, input.stormId, input.onProgress),
   );
   metrics.propertiesScored.inc(result.scored);
   await ctx.db.analyze(['property', 'property_score']);
+  await announceQuotaAlerts(ctx.db, alerts).catch(() => {});
   const at = input.now ?? new Date();
   const fresh = lastChange === null || at.getTime() - lastChange.getTime() <= SCORING_FRESHNESS_TARGET_MS;
   await recordJobEvent(ctx.db, { series: 'job.scoring.freshness', good: fresh, at });
@@ -70,7 +74,7 @@ async function scoreInTenant(
   tenantId: string,
   stormId: string,
   onProgress?: StepProgress,
-): Promise<{ result: ScoreResult; lastChange: Date | null }> {
+): Promise<{ result: ScoreResult; lastChange: Date | null; alerts: QuotaAlert[] }> {
   const started = performance.now();
   return ctx.db.withTenantBulk(tenantId, async (tx) => {
     const changed = await tx.query<{ at: Date | null }>(
@@ -84,9 +88,13 @@ async function scoreInTenant(
         'no production uplift model: train one (stormops model train) and promote it (stormops model promote)',
       );
     const shadow = await loadStage(tx, 'shadow');
+    const kx = kyselyIn(tx);
+    await checkQuota(kx, tenantId, 'properties_scored', 1);
     onProgress?.({ step: 'predicting', done: 0, total: null });
     const scores = await predictAll(tx, stormId, production, shadow, rowTicker(onProgress, 'predicting', null));
     const scored = scores.ids.length;
+    // A trial whose quota cannot hold this storm's scores is refused before any score is written.
+    await checkQuota(kx, tenantId, 'properties_scored', scored);
     await tx.query(
       'create temp table score_stage (property_id uuid, zip text, uplift double precision, shadow_uplift double precision) on commit drop',
     );
@@ -118,8 +126,12 @@ async function scoreInTenant(
       shadow_version: shadow?.version ?? null,
       elapsed_ms: Math.round(performance.now() - started),
     };
+    const metered =
+      scored > 0
+        ? await meterInTx(kx, { tenantId, metric: 'properties_scored', quantity: scored, key: `score:${randomUUID()}` })
+        : undefined;
     const lastChange = changed[0]?.at ?? null;
-    return { result, lastChange: lastChange ? new Date(lastChange) : null };
+    return { result, lastChange: lastChange ? new Date(lastChange) : null, alerts: metered?.alerts ?? [] };
   });
 }
 

@@ -13,7 +13,9 @@ function num(flag: string, value: string | undefined): number | undefined {
 }
 
 export function registerOpsCommands(program: Command, rt: CliRuntime): void {
-  const ops = program.command('ops').description("the operator's routines: KPI export, retention audit, SLA report");
+  const ops = program
+    .command('ops')
+    .description("the operator's routines: KPI export, retention audit, Customer Success triage, SLA report");
   ops
     .command('kpis')
     .description('per-tenant KPIs (storms, properties, knocks, outcomes, conversions, revenue) for exec reporting')
@@ -40,6 +42,29 @@ export function registerOpsCommands(program: Command, rt: CliRuntime): void {
         async (ctx) => (await import('./ops.service.ts')).retentionAudit(ctx, { days: num('days', o.days) }),
         (r) =>
           `older than ${r.cutoff}\n${table(r.categories)}\nmissing backup files: ${r.missing_backup_files.length ? r.missing_backup_files.map((b) => b.location).join(', ') : 'none'}`,
+      ),
+    );
+  ops
+    .command('triage')
+    .description("Customer Success's daily routine: tenants flagged for low health, high usage or an overdue invoice")
+    .option('--json', 'print JSON')
+    .action((o: { json?: boolean }) =>
+      rt.run(
+        o,
+        async (ctx) => (await import('../billing/health.service.ts')).triage(ctx),
+        (list) =>
+          list.length === 0
+            ? 'no tenant is flagged'
+            : table(
+                list.map((h) => ({
+                  tenant_id: h.tenant_id,
+                  org_name: h.org_name,
+                  tier: h.tier,
+                  health: h.health_score,
+                  usage_ratio: h.usage_ratio,
+                  flags: h.flags.join(','),
+                })),
+              ),
       ),
     );
   ops

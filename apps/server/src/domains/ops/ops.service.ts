@@ -1,7 +1,6 @@
 /**
  * The operator's routines as commands (docs/operations.md): anonymized KPI export, retention audit, and the alert
- * response SLA report. Platform-only. Plans, quotas, usage ratios and the billing ledger do not exist yet (issue 17):
- * the KPIs carry the tier in their place.
+ * response SLA report. Platform-only. Plans, usage ratios and customer health are billing's (domains/billing).
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';

@@ -2,6 +2,7 @@
  * `computePilotResults`: the pilot report from aggregated inputs. Pure (no I/O, no clock): the same inputs give the
  * same results. Every statistic comes from @stormops/stats; formulas and reasons are in docs/roi-methodology.md.
  */
+import { canvassingCostCents, roiPct as roiPercent } from '@stormops/plans';
 import { analyzeTwoArms, DEFAULT_ALPHA, srmTest, wilsonInterval, type TwoArmAnalysis } from '@stormops/stats';
 import { AppError } from '../../errors.ts';
 import { segmentLifts } from '../analyze/segments.ts';
@@ -160,9 +161,14 @@ function roiOf(p: ParsedPilotInputs, an: TwoArmAnalysis): PilotRoi {
   const incConversions = an.lift.absolute * treat.n;
   const knocks = treat.knocked + hold.knocked;
   const crewHours = pol.crew_hours ?? knocks / pol.doors_per_crew_hour!;
-  const cost = knocks * pol.cost_per_knock_cents + crewHours * pol.crew_hour_cost_cents;
+  const cost = canvassingCostCents({
+    knocks,
+    crewHours,
+    costPerKnockCents: pol.cost_per_knock_cents,
+    crewHourCostCents: pol.crew_hour_cost_cents,
+  });
   const margin = pol.gross_margin ?? 1;
-  const roi = (revenue: number) => (cost > 0 ? ((revenue * margin - cost) / cost) * 100 : null);
+  const roi = (revenue: number) => roiPercent(revenue, cost, margin);
   const roiPct = roi(incRevenue);
   const lo = roi(incRevenueCi[0]);
   const hi = roi(incRevenueCi[1]);

@@ -3,6 +3,8 @@
  * storm in SQL, adds its data health and the platform's SLO status over the storm, computes the results on
  * sufficient statistics, and renders them as JSON, Markdown, HTML or PDF.
  */
+import { randomUUID } from 'node:crypto';
+import { announceQuotaAlerts, checkQuota, meterInTx } from '../billing/metering.ts';
 import { AppError } from '../../errors.ts';
 import { authorize, PLATFORM, type ServiceContext } from '../auth/principal.ts';
 import { statusOf } from '../observability/data-health.checks.ts';
@@ -53,6 +55,7 @@ export async function gatherPilotInputs(ctx: ServiceContext, input: RunPilotInpu
   const gathering = withStorm(ctx, input.stormId, async (trx, storm) => {
     await requireFeature(ctx, storm.tenant_id, 'pilot_reports', trx);
     if (input.format === 'pdf') await requireFeature(ctx, storm.tenant_id, 'pdf_reports', trx);
+    await checkQuota(trx, storm.tenant_id, 'reports_generated', 1);
     const run = await appliedRun(trx, input.stormId);
     if (!run)
       throw new AppError(
@@ -171,10 +174,19 @@ function contractorDataQuality(health: Awaited<ReturnType<typeof getHealthDashbo
 
 export async function runPilot(ctx: ServiceContext, input: RunPilotInput): Promise<PilotResults> {
   authorize(ctx, 'reports:read');
-  return computePilotResults(
-    await gatherPilotInputs(ctx, input),
-    input.alpha !== undefined ? { alpha: input.alpha } : {},
+  const inputs = await gatherPilotInputs(ctx, input);
+  const results = computePilotResults(inputs, input.alpha !== undefined ? { alpha: input.alpha } : {});
+  // One report generated, counted once per request (a retried request with the same id counts once).
+  const metered = await withStorm(ctx, input.stormId, (trx, storm) =>
+    meterInTx(trx, {
+      tenantId: storm.tenant_id,
+      metric: 'reports_generated',
+      quantity: 1,
+      key: `report:${ctx.requestId ?? randomUUID()}`,
+    }),
   );
+  await announceQuotaAlerts(ctx.db, metered.alerts).catch(() => {});
+  return results;
 }
 
 /** The report of a storm rendered in `format`, with the results it shows (one computation). */

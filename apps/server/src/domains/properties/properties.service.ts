@@ -7,6 +7,8 @@ import { randomUUID } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import { AppError } from '../../errors.ts';
 import { metrics, timeJob } from '../../telemetry/metrics.ts';
+import { kyselyIn } from '../../db/bulk-kysely.ts';
+import { announceQuotaAlerts, checkQuota, meterInTx, type QuotaAlert } from '../billing/metering.ts';
 import type { PropertyTable } from '../../db/schema.ts';
 import type { BulkTx } from '../../db/bulk.ts';
 import { copyLine } from '../../db/bulk.ts';
@@ -72,9 +74,12 @@ export async function importProperties(ctx: ServiceContext, input: ImportPropert
   if (status === 'closed' || status === 'cancelled') {
     throw new AppError('CONFLICT', `storm ${input.stormId} is ${status}: properties can no longer be imported`);
   }
+  // A trial tenant at its monthly quota is refused before a byte is read.
+  await ctx.db.withTenant(tenantId, (trx) => checkQuota(trx, tenantId, 'properties_imported', 1));
   const mapping = await resolveMapping(ctx, tenantId, input.mapping);
   const importId = input.importId ?? randomUUID();
   const counter = { bytes: 0 };
+  const alerts: QuotaAlert[] = [];
   const packer = new ChunkPacker(importIdPrefix());
   let pipeline: PropertyLoad;
   try {
@@ -91,10 +96,11 @@ export async function importProperties(ctx: ServiceContext, input: ImportPropert
   try {
     const summary = await timeJob('properties.import', () =>
       ctx.db.withTenantBulk(tenantId, (tx) =>
-        runImport(tx, { ...input, tenantId, importId, packer, pipeline, counter, started, mapping }),
+        runImport(tx, { ...input, tenantId, importId, packer, pipeline, counter, started, mapping, alerts }),
       ),
     );
     metrics.propertiesImported.inc(summary.inserted + summary.updated);
+    await announceQuotaAlerts(ctx.db, alerts).catch(() => {});
     return summary;
   } catch (err) {
     throw err instanceof ImportError ? fileError(err, input.sourceName) : err;
@@ -109,6 +115,8 @@ interface RunState {
   counter: { bytes: number };
   started: number;
   mapping: ColumnMapping | undefined;
+  /** Quota alerts the import's metering raised, announced after commit. */
+  alerts: QuotaAlert[];
 }
 
 async function runImport(tx: BulkTx, s: ImportPropertiesInput & RunState): Promise<ImportSummary> {
@@ -186,6 +194,19 @@ async function runImport(tx: BulkTx, s: ImportPropertiesInput & RunState): Promi
     errors: rejected.slice(0, ERRORS_SHOWN),
   };
   await recordImport(tx, { ...s, idPrefix: propertyId(packer.idPrefix, 0) }, summary, rejected);
+  // Metered with the import, in its transaction: refused whole when a trial's quota cannot hold it.
+  const stored = inserted + updated;
+  if (stored > 0) {
+    const kx = kyselyIn(tx);
+    await checkQuota(kx, s.tenantId, 'properties_imported', stored);
+    const m = await meterInTx(kx, {
+      tenantId: s.tenantId,
+      metric: 'properties_imported',
+      quantity: stored,
+      key: `import:${s.importId}`,
+    });
+    s.alerts.push(...m.alerts);
+  }
   return summary;
 }
 

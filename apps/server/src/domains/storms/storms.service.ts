@@ -2,6 +2,7 @@
  * Storms: one hail event a tenant works. Event ids are unique per tenant; status moves planning -> active -> closed
  * (or cancelled) and every change is kept with its reason.
  */
+import { meteredTx } from '../billing/metering.ts';
 import { AppError, fromDatabaseError } from '../../errors.ts';
 import type { StormRow } from '../../db/schema.ts';
 import type { Trx } from '../../db/database.ts';
@@ -40,15 +41,19 @@ export async function createStorm(ctx: ServiceContext, input: CreateStormInput):
   const s = parse(createStormInput, input);
   const tenantId = actingTenant(ctx, s.tenantId);
   try {
-    const row = await ctx.db.withTenant(tenantId, (trx) =>
-      repo.insertStorm(trx, {
-        tenant_id: tenantId,
-        event_id: s.eventId,
-        name: s.name,
-        starts_at: s.startsAt ?? null,
-        ends_at: s.endsAt ?? null,
-        region: s.region ?? null,
-      }),
+    const row = await meteredTx(
+      ctx.db,
+      tenantId,
+      { metric: 'storms_created', key: (r: StormRow) => `storm:${r.storm_id}` },
+      (trx) =>
+        repo.insertStorm(trx, {
+          tenant_id: tenantId,
+          event_id: s.eventId,
+          name: s.name,
+          starts_at: s.startsAt ?? null,
+          ends_at: s.endsAt ?? null,
+          region: s.region ?? null,
+        }),
     );
     return toView(row);
   } catch (err) {

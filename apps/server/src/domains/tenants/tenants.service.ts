@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { authorize, actingTenant, type ServiceContext } from '../auth/principal.ts';
 import { forgetTenantCredentials, issueToken } from '../auth/tokens.ts';
 import { audit } from '../audit/audit.service.ts';
+import { assignPlan } from '../billing/plans.service.ts';
 import * as repo from './tenants.repo.ts';
 import { effectiveFlags } from './tenant-flags.ts';
 
@@ -65,6 +66,7 @@ export async function provisionTenant(ctx: ServiceContext, input: ProvisionInput
         tier,
         admin_email: adminEmail,
       });
+      await assignPlan(trx, tenant.tenant_id, tier);
       const admin = await repo.insertUser(trx, { tenant_id: tenant.tenant_id, email: adminEmail, role: 'admin' });
       const { token, token_id, expires_at } = await issueToken(trx, {
         tenantId: tenant.tenant_id,
@@ -163,6 +165,8 @@ export async function updateTenant(ctx: ServiceContext, tenantId: string, change
       patch.feature_flags = JSON.stringify(merged);
     }
     const updated = await repo.updateTenant(trx, id, patch);
+    // A new plan from now on: the period's invoice prorates the two by the day.
+    if (updated && tier && tier !== current.tier) await assignPlan(trx, id, tier);
     const before = { tier: current.tier, status: current.status, feature_flags: current.feature_flags };
     const after = updated && { tier: updated.tier, status: updated.status, feature_flags: updated.feature_flags };
     if (updated) await audit(trx, ctx, id, 'tenant.update', ['tenant', id], before, after);

@@ -1,0 +1,3 @@
+export * from './charges.ts';
+export * from './recommend.ts';
+export * from './roi.ts';
