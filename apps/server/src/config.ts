@@ -19,6 +19,8 @@ const envSchema = z.object({
   STORMOPS_PAGERDUTY_URL: z.url().default('https://events.pagerduty.com/v2/enqueue'),
   STORMOPS_SLO_EVALUATE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  STORMOPS_URL: z.url().optional(),
+  STORMOPS_TOKEN: z.string().min(1).optional(),
   STORMOPS_JSON_BODY_LIMIT_MB: z.coerce.number().positive().max(1024).default(10),
   STORMOPS_UPLOAD_LIMIT_MB: z.coerce.number().positive().max(65536).default(512),
   STORMOPS_CSV_BODY_LIMIT_MB: z.coerce.number().positive().max(4096).default(50),
@@ -51,6 +53,8 @@ export interface Config {
   readonly sloEvaluateSeconds: number;
   /** OTLP/HTTP metrics export, when set (e.g. http://collector:4318). */
   readonly otlpEndpoint: string | undefined;
+  /** The CLI as a client: a StormOps server to speak to (`STORMOPS_URL`) and the token it acts with (`STORMOPS_TOKEN`). */
+  readonly server: { readonly url: string | undefined; readonly token: string | undefined };
   /** Request body limits per kind of route, in bytes (docs/resilience.md). */
   readonly limits: BodyLimits;
   /** Parent of this process' private upload folder (default: `<data folder>/uploads`, or TMPDIR for server Postgres). */
@@ -101,6 +105,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
     }),
     sloEvaluateSeconds: e.STORMOPS_SLO_EVALUATE_SECONDS,
     otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
+    server: Object.freeze({ url: e.STORMOPS_URL, token: e.STORMOPS_TOKEN }),
     limits: Object.freeze({
       json: Math.round(e.STORMOPS_JSON_BODY_LIMIT_MB * MB),
       upload: Math.round(e.STORMOPS_UPLOAD_LIMIT_MB * MB),

@@ -21,6 +21,10 @@ export const ERROR_CODES = {
   DATA_DIR_LOCKED: { http: 503, exit: 3 },
   DATABASE_UNAVAILABLE: { http: 503, exit: 3 },
   MIGRATION_FAILED: { http: 500, exit: 3 },
+  /** The CLI could not reach the StormOps server it speaks to. */
+  SERVER_UNAVAILABLE: { http: 503, exit: 3 },
+  /** A CLI command that needs the database itself, asked of a server. */
+  LOCAL_ONLY: { http: 400, exit: 2 },
   INTERNAL: { http: 500, exit: 1 },
 } as const satisfies Record<string, { http: number; exit: number }>;
 

@@ -67,8 +67,8 @@ function bind<F extends (ctx: ServiceContext, ...rest: never[]) => unknown>(ctx:
   return ((...rest: never[]) => fn(ctx, ...rest)) as Tail<F>;
 }
 
-export function clientFor(db: Database, principal: Principal, deps: SignInDeps = NO_MAIL) {
-  const ctx: ServiceContext = { db, principal };
+export function clientFor(db: Database, principal: Principal, deps: SignInDeps = NO_MAIL, requestId?: string) {
+  const ctx: ServiceContext = { db, principal, ...(requestId ? { requestId } : {}) };
   const publicUrl = deps.publicUrl ?? 'http://127.0.0.1:3000';
   return {
     principal,
@@ -180,6 +180,8 @@ export function clientFor(db: Database, principal: Principal, deps: SignInDeps =
       /** The playbook's `registry.get_active_model('uplift', 'production')`. */
       getActiveModel: (name = 'uplift', stage: 'production' | 'shadow' = 'production', tenantId?: string) =>
         models.getActiveModel(ctx, { name, stage, ...(tenantId ? { tenantId } : {}) }),
+      /** The model at a stage: `active({ tenantId, stage: 'shadow' })`. */
+      active: bind(ctx, models.getActiveModel),
       promote: bind(ctx, models.promoteModel),
       rollback: bind(ctx, models.rollbackModel),
       score: bind(ctx, scoreStorm),
@@ -189,6 +191,8 @@ export function clientFor(db: Database, principal: Principal, deps: SignInDeps =
     pilot: {
       runPilot: bind(ctx, pilot.runPilot),
       generateReport: pilot.renderPilotReport,
+      /** The rendered report and its results: `report({ stormId, format: 'pdf' })` gives `{ results, body }`. */
+      report: bind(ctx, pilot.pilotReport),
       /** Contractor satisfaction (1-10) after the review call: `recordFeedback(stormId, { score, comment })`. */
       recordFeedback: bind(ctx, pilotFeedback.recordPilotFeedback),
     },
@@ -198,6 +202,8 @@ export function clientFor(db: Database, principal: Principal, deps: SignInDeps =
       checkConversionRates: bind(ctx, dataHealth.checkConversionRates),
       checkUpliftDistribution: bind(ctx, dataHealth.checkUpliftDistribution),
       history: bind(ctx, dataHealth.getHealthHistory),
+      getUpliftBand: bind(ctx, dataHealth.getUpliftBand),
+      setUpliftBand: bind(ctx, dataHealth.setUpliftBand),
     },
     stormReports: {
       import: bind(ctx, stormReports.importStormReports),

@@ -153,6 +153,25 @@ describeEachDatabase('CLI', (t) => {
     expect((await cli('--help')).code).toBe(0);
   });
 
+  it('shows progress of exposure recompute on a terminal stderr, never in the --json stdout', async () => {
+    const s = await scoredStorm(t().db, 300, 5);
+    let out = '';
+    let err = '';
+    const rt = createRuntime(
+      loadConfig({}),
+      { out: { write: (x) => void (out += x) }, err: { write: (x) => void (err += x), isTTY: true } },
+      t().db,
+    );
+    expect(await main(['storm', 'reports', 'exposure', '--storm', s.storm.storm_id, '--json'], {}, rt)).toBe(0);
+    expect(JSON.parse(out)).toMatchObject({ properties: 300 });
+    expect(err).toContain('exposure: reading properties');
+    expect(err).toMatch(/exposure: writing exposure {2}\[#{24}\] 100% {2}300\/300 rows/);
+    expect(err.endsWith('\r\u001b[K')).toBe(true); // the line is cleared at the end
+    // Not a terminal (a pipe, a log file): nothing.
+    const quiet = await cli('storm', 'reports', 'exposure', '--storm', s.storm.storm_id, '--json');
+    expect(quiet.err).toBe('');
+  });
+
   it('migrates and reports status', async () => {
     const m = await cli('db', 'migrate', '--json');
     expect(JSON.parse(m.out)).toMatchObject({ applied: [] });

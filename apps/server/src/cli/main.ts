@@ -3,7 +3,6 @@
  * prints one line and exits non-zero (2 for bad input, 3 when the database is unavailable or locked).
  */
 import { Command, CommanderError } from 'commander';
-import { loadConfig } from '../config.ts';
 import { registerDbCommands } from '../db/db.cli.ts';
 import { registerBackupCommands } from '../db/backup.cli.ts';
 import { registerStormCommands } from '../domains/storms/storms.cli.ts';
@@ -30,6 +29,7 @@ export function buildProgram(rt: CliRuntime): Command {
   const program = new Command('stormops')
     .description('StormOps: which doors to knock after a hail storm, and proof that knocking paid.')
     .version('0.1.0')
+    .option('--url <url>', 'speak to this StormOps server (with STORMOPS_TOKEN) instead of the local database')
     .showHelpAfterError('(run with --help for usage)')
     // Options belong to the command they follow, so a group and its sub-commands can share one (`health --storm`,
     // `health rates --storm`); each group that does so enables it too.
@@ -57,6 +57,7 @@ export function buildProgram(rt: CliRuntime): Command {
   registerUserCommands(program, rt);
   registerBillingCommands(program, rt);
   for (const cmd of program.commands) propagate(cmd);
+  program.hook('preAction', () => rt.prepare(program.opts<{ url?: string }>().url));
   return program;
 }
 
@@ -71,7 +72,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
   const json = argv.includes('--json');
   let runtime = rt;
   try {
-    runtime ??= createRuntime(loadConfig(env));
+    runtime ??= createRuntime(async () => (await import('../config.ts')).loadConfig(env));
     await buildProgram(runtime).parseAsync(argv, { from: 'user' });
     return 0;
   } catch (err) {

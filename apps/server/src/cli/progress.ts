@@ -46,3 +46,40 @@ export function progressBar(
     },
   };
 }
+
+/**
+ * Progress of a multi-step service call (scoring, exposure) on stderr: `label: step  done/total rows  [###...]  2.1s`,
+ * redrawn in place on a terminal, never on stdout (so `--json` output stays one JSON document), silent when stderr is
+ * not a terminal.
+ */
+export function stepProgress(
+  stream: { write(s: string): unknown; isTTY?: boolean },
+  label: string,
+): { update(p: { step: string; done: number; total: number | null }): void; done(): void } {
+  if (!stream.isTTY) return { update() {}, done() {} };
+  const started = performance.now();
+  let drawn = false;
+  let last = 0;
+  let lastStep = '';
+  return {
+    update({ step, done, total }) {
+      const now = performance.now();
+      if (step === lastStep && now - last < 100 && done !== total) return;
+      last = now;
+      lastStep = step;
+      const parts = [`${label}: ${step}`];
+      if (total) {
+        const share = Math.min(done / total, 1);
+        const filled = Math.round(share * 24);
+        parts.push(`[${'#'.repeat(filled)}${'.'.repeat(24 - filled)}] ${(share * 100).toFixed(0)}%`);
+        parts.push(`${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} rows`);
+      } else if (done) parts.push(`${done.toLocaleString('en-US')} rows`);
+      parts.push(`${((now - started) / 1000).toFixed(1)}s`);
+      stream.write(`\r${parts.join('  ')}\u001b[K`);
+      drawn = true;
+    },
+    done() {
+      if (drawn) stream.write('\r\u001b[K');
+    },
+  };
+}

@@ -5,10 +5,6 @@ import { join, resolve } from 'node:path';
 import type { CliRuntime } from '../cli/runtime.ts';
 import { keyValues } from '../cli/output.ts';
 import type { Config } from '../config.ts';
-import { createBackup, markVerified, restoreBackup, verifyBackup } from './backup.ts';
-import { openDatabase } from './database.ts';
-import { readManifest } from './backup-file.ts';
-import { migrate } from './migrate.ts';
 
 export function registerBackupCommands(program: Command, rt: CliRuntime): void {
   const backup = program.command('backup').description('write, verify and restore full backups of the database');
@@ -22,8 +18,8 @@ export function registerBackupCommands(program: Command, rt: CliRuntime): void {
     .option('--json', 'print JSON')
     .action((o: { out: string; verify: boolean; json?: boolean }) =>
       rt.runRaw(o, async (database) => {
-        await migrate(database);
-        return createBackup(database, resolve(o.out), { verify: o.verify });
+        await (await import('./migrate.ts')).migrate(database);
+        return (await import('./backup.ts')).createBackup(database, resolve(o.out), { verify: o.verify });
       }),
     );
   backup
@@ -33,7 +29,7 @@ export function registerBackupCommands(program: Command, rt: CliRuntime): void {
     .action(async (file: string, o: { json?: boolean }) => {
       const path = resolve(file);
       const serverUrl = rt.config.database.kind === 'postgres' ? rt.config.database.url : undefined;
-      const r = await verifyBackup(path, { serverUrl });
+      const r = await (await import('./backup.ts')).verifyBackup(path, { serverUrl });
       const recorded = await recordVerification(rt.config, path);
       print(rt, o, { ...r, recorded });
     });
@@ -47,7 +43,7 @@ export function registerBackupCommands(program: Command, rt: CliRuntime): void {
         o.dataDir && rt.config.database.kind === 'pglite'
           ? { kind: 'pglite', dataDir: resolve(o.dataDir) }
           : rt.config.database;
-      print(rt, o, await restoreBackup(resolve(file), target));
+      print(rt, o, await (await import('./backup.ts')).restoreBackup(resolve(file), target));
     });
 }
 
@@ -60,6 +56,9 @@ function print(rt: CliRuntime, o: { json?: boolean }, r: object): void {
  * (an embedded data folder in use by a running server cannot: the verification then stands in the output only).
  */
 async function recordVerification(config: Config, path: string): Promise<boolean> {
+  const { readManifest } = await import('./backup-file.ts');
+  const { markVerified } = await import('./backup.ts');
+  const { openDatabase } = await import('./database.ts');
   const { manifest } = await readManifest(path);
   if (manifest.database_kind !== config.database.kind) return false;
   if (config.database.kind === 'pglite' && !existsSync(join(config.database.dataDir, 'pgdata'))) return false;

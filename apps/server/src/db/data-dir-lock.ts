@@ -10,16 +10,18 @@
  * both end up holding it.
  */
 import { randomBytes } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { AppError } from '../errors.ts';
 
-interface LockInfo {
+export interface LockInfo {
   pid: number;
   host: string;
   command: string;
   started_at: string;
+  /** Where the holder serves the HTTP API, once it listens (`stormops start`); the CLI then speaks to it. */
+  url?: string;
   /** Distinguishes two holders with the same pid (a pid reused after a crash). */
   token?: string;
 }
@@ -27,6 +29,25 @@ interface LockInfo {
 export interface DataDirLock {
   readonly path: string;
   release(): void;
+}
+
+/**
+ * Records in the lock where this process (its holder) listens, so a CLI on the same folder can use the API. The lock
+ * is replaced whole (a private file renamed over it), never seen half-written.
+ */
+export function recordListenUrl(dataDir: string, url: string): void {
+  const path = join(dataDir, 'stormops.lock');
+  const holder = parse(readRaw(path) ?? '');
+  if (holder?.pid !== process.pid) return;
+  const temp = `${path}.${process.pid}.url`;
+  writeFileSync(temp, JSON.stringify({ ...holder, url }));
+  renameSync(temp, path);
+}
+
+/** The live process holding the data folder, if any (a stale lock reads as none). */
+export function liveHolder(dataDir: string): LockInfo | undefined {
+  const holder = parse(readRaw(join(dataDir, 'stormops.lock')) ?? '');
+  return holder && isAlive(holder) ? holder : undefined;
 }
 
 /** How many times a contended lock is looked at again before giving up (about 2.5 s in all). */

@@ -3,8 +3,6 @@ import type { Command } from 'commander';
 import type { CliRuntime } from '../cli/runtime.ts';
 import { table } from '../cli/output.ts';
 import { resolve } from 'node:path';
-import { migrate, migrationStatus } from './migrate.ts';
-import { createBackup } from './backup.ts';
 
 export function registerDbCommands(program: Command, rt: CliRuntime): void {
   const db = program.command('db').description('database migrations');
@@ -14,7 +12,10 @@ export function registerDbCommands(program: Command, rt: CliRuntime): void {
     .action((o: { json?: boolean }) =>
       rt.runRaw(
         o,
-        async (database) => ({ database: database.kind, applied: await migrate(database) }),
+        async (database) => ({
+          database: database.kind,
+          applied: await (await import('./migrate.ts')).migrate(database),
+        }),
         (r) =>
           r.applied.length ? `applied ${r.applied.join(', ')} on ${r.database}` : `already current on ${r.database}`,
       ),
@@ -25,8 +26,8 @@ export function registerDbCommands(program: Command, rt: CliRuntime): void {
     .option('--json', 'print JSON')
     .action((o: { out: string; json?: boolean }) =>
       rt.runRaw(o, async (database) => {
-        await migrate(database);
-        return createBackup(database, resolve(o.out));
+        await (await import('./migrate.ts')).migrate(database);
+        return (await import('./backup.ts')).createBackup(database, resolve(o.out));
       }),
     );
   db.command('status')
@@ -35,7 +36,10 @@ export function registerDbCommands(program: Command, rt: CliRuntime): void {
     .action((o: { json?: boolean }) =>
       rt.runRaw(
         o,
-        async (database) => ({ database: database.kind, migrations: await migrationStatus(database) }),
+        async (database) => ({
+          database: database.kind,
+          migrations: await (await import('./migrate.ts')).migrationStatus(database),
+        }),
         (r) => `${r.database}\n${table(r.migrations as unknown as Record<string, unknown>[])}`,
       ),
     );

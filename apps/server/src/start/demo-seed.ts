@@ -17,7 +17,7 @@ export const DEMO = {
   tier: 'standard',
   adminEmail: 'admin@demo-roofing.example',
   eventId: 'OKC_2013_05_20',
-  stormName: 'Oklahoma City hail, 20 May 2013',
+  stormName: 'Oklahoma City hail (20 May 2013 reports, replayed this week)',
 } as const;
 
 export interface DemoSeed {
@@ -60,8 +60,9 @@ export async function seedDemo(
       tenantId: tenant.tenant_id,
       eventId: DEMO.eventId,
       name: DEMO.stormName,
-      startsAt: '2013-05-20T12:00:00Z',
-      endsAt: '2013-05-21T12:00:00Z',
+      // The real reports of 20 May 2013, replayed as a storm of three days ago: crews knocked the two days after.
+      startsAt: new Date(Date.now() - 3 * 86_400_000).toISOString().slice(0, 10),
+      endsAt: new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10),
       region: 'Oklahoma City metro, OK',
     }));
   await ensureDemoCampaign(

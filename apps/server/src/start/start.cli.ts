@@ -1,7 +1,6 @@
 /** `stormops start`: the platform in the foreground, with what a new user needs printed once it is ready. */
 import type { Command } from 'commander';
 import type { CliRuntime } from '../cli/runtime.ts';
-import { startPlatform } from './start.ts';
 
 export function registerStartCommand(program: Command, rt: CliRuntime): void {
   program
@@ -11,6 +10,7 @@ export function registerStartCommand(program: Command, rt: CliRuntime): void {
     .option('--no-demo', 'do not seed the demo tenant')
     .option('--json', 'print the start-up facts as one JSON line')
     .action(async (o: { demo?: boolean; json?: boolean }) => {
+      const { startPlatform } = await import('./start.ts');
       const started = await startPlatform(rt.config, {
         demo: o.demo,
         log: (m) => (o.json ? undefined : rt.err.write(m + '\n')),

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.ts';
 import { openDatabase, type Database } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
+import { recordListenUrl } from '../db/data-dir-lock.ts';
 import { AppError } from '../errors.ts';
 import { buildApp } from '../http/app.ts';
 import { AdvisoryLeader, soleLeader, type Leader } from '../jobs/leader.ts';
@@ -91,6 +92,7 @@ export async function startPlatform(
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = `http://${config.host}:${port}`;
+    if (config.database.kind === 'pglite') recordListenUrl(config.database.dataDir, url);
     const lead = leader;
     return {
       url,

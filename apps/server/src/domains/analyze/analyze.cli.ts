@@ -6,7 +6,6 @@ import type { Command } from 'commander';
 import type { CliRuntime } from '../../cli/runtime.ts';
 import { AppError } from '../../errors.ts';
 import { renderAnalyzeHuman } from './analyze.render.ts';
-import { analyzeCsvFile } from './analyze.service.ts';
 
 interface AnalyzeFlags {
   csv: string;
@@ -50,6 +49,7 @@ export function registerAnalyzeCommands(program: Command, rt: CliRuntime): Comma
     .action(async (o: AnalyzeFlags) => {
       const alpha = number('--alpha', o.alpha);
       const controlShare = number('--control-share', o.controlShare);
+      const { analyzeCsvFile } = await import('./analyze.service.ts');
       const result = await analyzeCsvFile(null, o.csv, {
         armColumn: o.armCol,
         treat: o.treat,

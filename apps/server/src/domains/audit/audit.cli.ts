@@ -3,7 +3,6 @@ import type { Command } from 'commander';
 import type { CliRuntime } from '../../cli/runtime.ts';
 import { table } from '../../cli/output.ts';
 import { AppError } from '../../errors.ts';
-import { listAudit } from './audit.service.ts';
 
 export function registerAuditCommands(program: Command, rt: CliRuntime): void {
   const audit = program.command('audit').description('the append-only audit log of administrative actions');
@@ -17,10 +16,10 @@ export function registerAuditCommands(program: Command, rt: CliRuntime): void {
     .action((o: { tenant?: string; since?: string; limit: string; json?: boolean }) => {
       const limit = Number(o.limit);
       if (!Number.isInteger(limit)) throw new AppError('VALIDATION', `--limit must be a whole number, got ${o.limit}`);
-      return rt.run(
+      return rt.call(
         o,
-        (ctx) =>
-          listAudit(ctx, {
+        (ops) =>
+          ops.audit.list({
             limit,
             ...(o.tenant ? { tenantId: o.tenant } : {}),
             ...(o.since ? { since: o.since } : {}),

@@ -3,8 +3,7 @@ import type { Command } from 'commander';
 import type { CliRuntime } from '../../cli/runtime.ts';
 import { keyValues, table } from '../../cli/output.ts';
 import { AppError } from '../../errors.ts';
-import { DEFAULT_EXPIRY_DAYS, MAX_EXPIRY_DAYS } from './tokens.ts';
-import * as service from './staff.service.ts';
+import { DEFAULT_EXPIRY_DAYS, MAX_EXPIRY_DAYS } from './expiry.ts';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -23,10 +22,10 @@ export function registerStaffCommands(program: Command, rt: CliRuntime): void {
       const days = o.expiresInDays === undefined ? undefined : Number(o.expiresInDays);
       if (days !== undefined && !Number.isInteger(days))
         throw new AppError('VALIDATION', `--expires-in-days must be a whole number, got ${o.expiresInDays}`);
-      return rt.run(
+      return rt.call(
         o,
-        (ctx) =>
-          service.createStaffCredential(ctx, {
+        (ops) =>
+          ops.staff.createCredential({
             email: o.email as string,
             role: o.role as string,
             ...(o.scope ? { scopes: o.scope } : {}),
@@ -41,16 +40,16 @@ export function registerStaffCommands(program: Command, rt: CliRuntime): void {
     .requiredOption('--token-id <id>', 'the credential id (staff credentials lists them)')
     .option('--json', 'print JSON')
     .action((o: { tokenId: string; json?: boolean }) =>
-      rt.run(o, (ctx) => service.revokeStaffCredential(ctx, { tokenId: o.tokenId })),
+      rt.call(o, (ops) => ops.staff.revokeCredential({ tokenId: o.tokenId })),
     );
   staff
     .command('credentials')
     .description('list staff credentials with status and last use (never the tokens)')
     .option('--json', 'print JSON')
     .action((o: { json?: boolean }) =>
-      rt.run(
+      rt.call(
         o,
-        (ctx) => service.listStaffCredentials(ctx),
+        (ops) => ops.staff.listCredentials(),
         (rows) =>
           table(rows as unknown as Record<string, unknown>[], [
             'token_id',

@@ -12,13 +12,14 @@ import type { Feature, Tier } from '../tenants/tenants.schema.ts';
 import { STAFF_ROLES, TENANT_ROLES, isAction, type Action, type StaffRole, type TenantRole } from './permissions.ts';
 import { featureDisabled, type Principal } from './principal.ts';
 import * as repo from './tokens.repo.ts';
+import { DEFAULT_EXPIRY_DAYS, MAX_EXPIRY_DAYS } from './expiry.ts';
+
+export { DEFAULT_EXPIRY_DAYS, MAX_EXPIRY_DAYS };
 
 const TOKEN = /^sot_([0-9a-f]{32})_([A-Za-z0-9_-]{32})$/;
 const STAFF_TOKEN = /^sos_[A-Za-z0-9_-]{43}$/;
 
 /** API keys expire after this many days unless issued with another lifetime. */
-export const DEFAULT_EXPIRY_DAYS = 90;
-export const MAX_EXPIRY_DAYS = 365;
 const DAY_MS = 86_400_000;
 
 export function hashToken(token: string): string {

@@ -8,8 +8,6 @@ import type { Command } from 'commander';
 import type { CliRuntime } from '../../cli/runtime.ts';
 import { progressBar } from '../../cli/progress.ts';
 import { AppError } from '../../errors.ts';
-import { importProperties } from '../properties/properties.service.ts';
-import { demoOutcomes } from '../outcomes/demo-outcomes.ts';
 import {
   SCENARIOS,
   generateHistory,
@@ -18,6 +16,7 @@ import {
   type Scenario,
   type SyntheticProperty,
 } from './generator.ts';
+import { RATES_NAMES, type RatesName } from './true-uplift.ts';
 import { HISTORY_CSV_HEADER, PROPERTIES_CSV_HEADER, csvLine, historyCsvLine } from './properties-csv.ts';
 
 const TRUTH_COLUMNS = ',base_conversion,true_uplift';
@@ -30,11 +29,13 @@ interface GenerateOptions {
   storm?: string;
   history?: boolean;
   withTruth?: boolean;
+  rates: string;
   json?: boolean;
 }
 
 /** The CSV text of the generated rows, in chunks (never the whole file in memory). */
 function* csvChunks(o: {
+  rates: RatesName;
   count: number;
   seed: number;
   scenario: Scenario;
@@ -42,8 +43,8 @@ function* csvChunks(o: {
   truth: boolean;
 }): Generator<{ text: string; rows: number }> {
   const rows: Iterable<SyntheticProperty | HistoryRow> = o.history
-    ? generateHistory({ count: o.count, seed: o.seed, scenario: o.scenario })
-    : generateProperties({ count: o.count, seed: o.seed, scenario: o.scenario });
+    ? generateHistory({ count: o.count, seed: o.seed, scenario: o.scenario, rates: o.rates })
+    : generateProperties({ count: o.count, seed: o.seed, scenario: o.scenario, rates: o.rates });
   let chunk = (o.history ? HISTORY_CSV_HEADER : PROPERTIES_CSV_HEADER) + (o.truth ? TRUTH_COLUMNS : '') + '\n';
   let count = 0;
   for (const p of rows) {
@@ -81,6 +82,11 @@ export function registerDemoCommands(program: Command, rt: CliRuntime): void {
       'a past campaign: arms assigned 50/50 at random, outcomes drawn from the hidden true uplift (with --out)',
     )
     .option('--with-truth', 'add the hidden base conversion and true uplift columns (with --out)')
+    .option(
+      '--rates <rates>',
+      "the hidden truth's sizes: strong (a clear signal for tests) | planning (a roofer's)",
+      'strong',
+    )
     .option('--json', 'print JSON')
     .action(async (o: GenerateOptions) => {
       if (!SCENARIOS.includes(o.scenario as Scenario))
@@ -93,7 +99,10 @@ export function registerDemoCommands(program: Command, rt: CliRuntime): void {
           '--history and --with-truth write a CSV: use them with --out (a storm keeps only what a contractor would know)',
         );
       }
+      if (!RATES_NAMES.includes(o.rates as RatesName))
+        throw new AppError('VALIDATION', `--rates must be one of ${RATES_NAMES.join(', ')}`);
       const spec = {
+        rates: o.rates as RatesName,
         count: parseCount(o.properties, '--properties', 10_000_000),
         seed: parseCount(o.seed, '--seed', 2 ** 31 - 1),
         scenario: o.scenario as Scenario,
@@ -128,8 +137,8 @@ export function registerDemoCommands(program: Command, rt: CliRuntime): void {
       }
       const bar = progressBar(process.stderr, { label: 'importing', enabled: !o.json });
       try {
-        await rt.run(o, (ctx) =>
-          importProperties(ctx, {
+        await rt.call(o, (ops) =>
+          ops.properties.import({
             stormId: o.storm as string,
             source: (function* () {
               for (const chunk of csvChunks({ ...spec, history: false, truth: false })) yield Buffer.from(chunk.text);
@@ -153,8 +162,8 @@ export function registerDemoCommands(program: Command, rt: CliRuntime): void {
     .option('--contaminate <n>', 'also knock this many hold properties (contamination)', '0')
     .option('--json', 'print JSON')
     .action((o: { storm: string; seed: string; contaminate: string; json?: boolean }) =>
-      rt.run(o, (ctx) =>
-        demoOutcomes(ctx, {
+      rt.run(o, async (ctx) =>
+        (await import('../outcomes/demo-outcomes.ts')).demoOutcomes(ctx, {
           stormId: o.storm,
           seed: parseCount(o.seed, '--seed', 2 ** 31 - 1),
           contaminate: Number(o.contaminate) || 0,

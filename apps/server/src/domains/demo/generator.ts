@@ -12,7 +12,7 @@ import {
   type ZipArea,
 } from './okc-2013-05-20.ts';
 import { cumulate, hashSeed, intBetween, mulberry32, normal, pickCumulative, type Rng } from './random.ts';
-import { baseConversion, trueUplift, type UpliftFeatures } from './true-uplift.ts';
+import { RATES, baseConversion, trueUplift, type RatesName, type UpliftFeatures } from './true-uplift.ts';
 
 export const SCENARIOS = ['okc-2013-05-20'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
@@ -44,12 +44,16 @@ export interface SyntheticProperty {
   /** Hidden truth: P(sign | no knock) and P(sign | knock) - P(sign | no knock). */
   base_conversion: number;
   true_uplift: number;
+  /** Which hidden truth drew it (true-uplift.ts). */
+  rates: RatesName;
 }
 
 export interface GeneratorOptions {
   count: number;
   seed: number;
   scenario?: Scenario;
+  /** The hidden truth's sizes: `strong` (default; tests) or `planning` (the demo: a roofer's rates). */
+  rates?: RatesName;
 }
 
 export type Arm = 'treat' | 'hold';
@@ -105,6 +109,8 @@ const LAST_NAMES = [
   'walker',
 ];
 const HAIL_RADIUS_MILES = 5;
+/** External ids say which truth drew a home (`demo outcomes` regenerates it by id): OKC-<seed>-<i>, OKP-<seed>-<i>. */
+export const ID_PREFIX: Record<RatesName, string> = { strong: 'OKC', planning: 'OKP' };
 
 /** Streets of the scenario, unique after normalization: the numbered grid plus named streets with suffixes. */
 const STREETS: readonly string[] = (() => {
@@ -138,7 +144,7 @@ export function* generateProperties(options: GeneratorOptions): Generator<Synthe
       if (d < nearest) nearest = d;
       if (d <= HAIL_RADIUS_MILES && r.magnitude! > hailInches) hailInches = r.magnitude!;
     }
-    yield describeHouse(rng, area, k, index, options.seed, lat, lon, hailInches, nearest);
+    yield describeHouse(rng, area, k, index, options.seed, lat, lon, hailInches, nearest, options.rates ?? 'strong');
   }
 }
 
@@ -153,6 +159,7 @@ function describeHouse(
   lon: number,
   hailInches: number,
   nearest: number,
+  rates: RatesName,
 ): SyntheticProperty {
   // k-th house of this ZIP: a distinct (street, block) pair, so addresses never collide within a ZIP.
   const street = STREETS[(k + Number(area.zip) * 7) % STREETS.length]!;
@@ -186,7 +193,7 @@ function describeHouse(
   };
   return {
     index,
-    external_id: `OKC-${seed}-${index}`,
+    external_id: `${ID_PREFIX[rates]}-${seed}-${index}`,
     address_line: `${houseNumber} ${longSuffix ? spellSuffix(street) : street}`,
     city: area.city,
     state: 'OK',
@@ -205,8 +212,9 @@ function describeHouse(
     lon,
     hail_inches: hailInches,
     nearest_hail_miles: Math.round(nearest * 1000) / 1000,
-    base_conversion: baseConversion(features),
-    true_uplift: trueUplift(features),
+    base_conversion: baseConversion(features, RATES[rates]),
+    true_uplift: trueUplift(features, RATES[rates]),
+    rates,
   };
 }
 
@@ -216,8 +224,13 @@ export function drawOutcome(p: SyntheticProperty, arm: Arm, seed: number): Outco
   const u = rng();
   const probability = p.base_conversion + (arm === 'treat' ? p.true_uplift : 0);
   if (u >= probability) return { converted: false, job_value_cents: 0 };
-  // Roof area ~1.3 x living area, $4.50-$7.00 a square foot installed, within a typical $8k-$25k job.
-  const dollars = Math.min(25_000, Math.max(8_000, p.square_feet * 1.3 * (4.5 + 2.5 * rng())));
+  // Roof area ~1.3 x living area at an installed price per square foot, within the job bounds of the rates (planning:
+  // $3.25-4.75, so a typical 1,800 sq ft home's re-roof is $7.6k-11k; strong: $4.50-7.00 within $8k-25k).
+  const {
+    roofDollarsPerSqft: [lo, hi],
+    jobDollars: [min, max],
+  } = RATES[p.rates];
+  const dollars = Math.min(max, Math.max(min, p.square_feet * 1.3 * (lo + (hi - lo) * rng())));
   return { converted: true, job_value_cents: Math.round(dollars / 10) * 1000 };
 }
 

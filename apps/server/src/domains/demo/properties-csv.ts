@@ -9,6 +9,7 @@ import {
   type Scenario,
   type SyntheticProperty,
 } from './generator.ts';
+import type { RatesName } from './true-uplift.ts';
 
 export const PROPERTIES_CSV_HEADER =
   'external_id,address,city,state,zip,latitude,longitude,year_built,roof_age,roof_material,home_value,square_feet,' +
@@ -82,15 +83,15 @@ export function historyCsvLine(p: HistoryRow): string {
 }
 
 /** A whole past campaign in memory (tests, the demo seed): `count` homes randomized 50/50 with drawn outcomes. */
-export function historyCsv(count: number, seed: number): Buffer {
+export function historyCsv(count: number, seed: number, rates: RatesName = 'strong'): Buffer {
   const lines = [HISTORY_CSV_HEADER];
-  for (const p of generateHistory({ count, seed })) lines.push(historyCsvLine(p));
+  for (const p of generateHistory({ count, seed, rates })) lines.push(historyCsvLine(p));
   return Buffer.from(lines.join('\n') + '\n');
 }
 
 /** `count` generated homes as one CSV in memory (the demo seed, tests); for large files use writePropertiesCsv. */
-export function propertiesCsv(count: number, seed: number): Buffer {
+export function propertiesCsv(count: number, seed: number, rates: RatesName = 'strong'): Buffer {
   const lines = [PROPERTIES_CSV_HEADER];
-  for (const p of generateProperties({ count, seed })) lines.push(csvLine(p));
+  for (const p of generateProperties({ count, seed, rates })) lines.push(csvLine(p));
   return Buffer.from(lines.join('\n') + '\n');
 }

@@ -4,12 +4,11 @@ import { basename } from 'node:path';
 import type { Command } from 'commander';
 import type { CliRuntime } from '../../cli/runtime.ts';
 import { keyValues, table } from '../../cli/output.ts';
+import { stepProgress } from '../../cli/progress.ts';
 import { AppError } from '../../errors.ts';
-import { evaluateScores } from './evaluate.service.ts';
-import * as service from './models.service.ts';
-import { STAGES, type ModelView, type Stage } from './models.schema.ts';
-import { scoreStorm } from './scoring.service.ts';
-import { LEARNERS, type LearnerName } from './training.ts';
+import type { ModelView, Stage } from './models.schema.ts';
+import type { LearnerName } from './training.ts';
+import { LEARNERS, STAGES } from './model-names.ts';
 
 function existing(file: string): string {
   if (!existsSync(file)) throw new AppError('VALIDATION', `${file}: no such file`);
@@ -71,10 +70,10 @@ export function registerModelCommands(program: Command, rt: CliRuntime): void {
         holdout: string;
         json?: boolean;
       }) =>
-        rt.run(
+        rt.call(
           o,
-          (ctx) =>
-            service.trainModel(ctx, {
+          (ops) =>
+            ops.models.train({
               ...(o.tenant ? { tenantId: o.tenant } : {}),
               ...(o.storm ? { stormId: o.storm } : {}),
               ...(o.csv
@@ -112,9 +111,9 @@ export function registerModelCommands(program: Command, rt: CliRuntime): void {
     .requiredOption('--tenant <id>', 'tenant id')
     .option('--json', 'print JSON')
     .action((o: { tenant: string; json?: boolean }) =>
-      rt.run(
+      rt.call(
         o,
-        (ctx) => service.listModels(ctx, { tenantId: o.tenant }),
+        (ops) => ops.models.list({ tenantId: o.tenant }),
         (rows) => table(rows as unknown as Record<string, unknown>[], listColumns),
       ),
     );
@@ -125,9 +124,9 @@ export function registerModelCommands(program: Command, rt: CliRuntime): void {
     .requiredOption('--model <id>', 'model id')
     .option('--json', 'print JSON')
     .action((o: { model: string; json?: boolean }) =>
-      rt.run(
+      rt.call(
         o,
-        (ctx) => service.getModel(ctx, o.model),
+        (ops) => ops.models.get(o.model),
         (m) => `${summary(m)}\n${table(m.stage_history as Record<string, unknown>[])}`,
       ),
     );
@@ -139,7 +138,7 @@ export function registerModelCommands(program: Command, rt: CliRuntime): void {
     .option('--stage <stage>', 'production | shadow', 'production')
     .option('--json', 'print JSON')
     .action((o: { tenant: string; stage: 'production' | 'shadow'; json?: boolean }) =>
-      rt.run(o, (ctx) => service.getActiveModel(ctx, { tenantId: o.tenant, stage: o.stage }), summary),
+      rt.call(o, (ops) => ops.models.active({ tenantId: o.tenant, stage: o.stage }), summary),
     );
 
   model
@@ -150,10 +149,9 @@ export function registerModelCommands(program: Command, rt: CliRuntime): void {
     .option('--reason <text>', 'kept in the audit trail')
     .option('--json', 'print JSON')
     .action((o: { model: string; stage: Stage; reason?: string; json?: boolean }) =>
-      rt.run(
+      rt.call(
         o,
-        (ctx) =>
-          service.promoteModel(ctx, { modelId: o.model, stage: o.stage, ...(o.reason ? { reason: o.reason } : {}) }),
+        (ops) => ops.models.promote({ modelId: o.model, stage: o.stage, ...(o.reason ? { reason: o.reason } : {}) }),
         summary,
       ),
     );
@@ -165,9 +163,9 @@ export function registerModelCommands(program: Command, rt: CliRuntime): void {
     .option('--reason <text>', 'kept in the audit trail')
     .option('--json', 'print JSON')
     .action((o: { tenant: string; reason?: string; json?: boolean }) =>
-      rt.run(
+      rt.call(
         o,
-        (ctx) => service.rollbackModel(ctx, { tenantId: o.tenant, ...(o.reason ? { reason: o.reason } : {}) }),
+        (ops) => ops.models.rollback({ tenantId: o.tenant, ...(o.reason ? { reason: o.reason } : {}) }),
         summary,
       ),
     );
@@ -177,13 +175,18 @@ export function registerModelCommands(program: Command, rt: CliRuntime): void {
     .description('score every property of a storm with the production model (and the shadow model beside it)')
     .requiredOption('--storm <id>', 'storm id')
     .option('--json', 'print JSON')
-    .action((o: { storm: string; json?: boolean }) =>
-      rt.run(
-        o,
-        (ctx) => scoreStorm(ctx, { stormId: o.storm }),
-        (r) => keyValues(r as unknown as Record<string, unknown>),
-      ),
-    );
+    .action(async (o: { storm: string; json?: boolean }) => {
+      const bar = stepProgress(rt.err, 'scoring');
+      try {
+        await rt.call(
+          o,
+          (ops) => ops.models.score({ stormId: o.storm, onProgress: (p) => bar.update(p) }),
+          (r) => keyValues(r as unknown as Record<string, unknown>),
+        );
+      } finally {
+        bar.done();
+      }
+    });
 
   model
     .command('evaluate')
@@ -196,8 +199,8 @@ export function registerModelCommands(program: Command, rt: CliRuntime): void {
     .option('--json', 'print JSON')
     .action(
       (o: { csv: string; treatmentCol: string; outcomeCol: string; scoreCol: string; k: string; json?: boolean }) =>
-        rt.run(o, () =>
-          evaluateScores({
+        rt.compute(o, async () =>
+          (await import('./evaluate.service.ts')).evaluateScores({
             source: createReadStream(existing(o.csv)),
             sourceName: basename(o.csv),
             treatmentCol: o.treatmentCol,

@@ -3,7 +3,9 @@ import type { FeatureSpec } from './features.ts';
 import type { TrainingFile } from './training-data.ts';
 import type { HoldoutMetrics, LearnerName, ScoreReference } from './training.ts';
 
-export const STAGES = ['staging', 'production', 'shadow', 'archived'] as const;
+import { STAGES } from './model-names.ts';
+
+export { STAGES };
 export type Stage = (typeof STAGES)[number];
 
 export interface TrainInput {

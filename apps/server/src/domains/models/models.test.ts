@@ -214,7 +214,15 @@ describeEachDatabase('model registry', (t) => {
     await models.promoteModel(ctx, { modelId: prod.model_id, stage: 'production' });
     await models.promoteModel(ctx, { modelId: shadow.model_id, stage: 'shadow' });
     await importProperties(ctx, { stormId, source: [historyCsv(700, 43)] });
-    const r = await scoreStorm(ctx, { stormId });
+    const steps: { step: string; done: number; total: number | null }[] = [];
+    const r = await scoreStorm(ctx, { stormId, onProgress: (p) => steps.push(p) });
+    // Progress for the CLI: rows predicted, then written, then stored, each step's last report complete.
+    expect([...new Set(steps.map((s) => s.step))]).toEqual(['predicting', 'writing scores', 'storing scores']);
+    expect(steps.filter((s) => s.step === 'writing scores').at(-1)).toEqual({
+      step: 'writing scores',
+      done: r.scored,
+      total: r.scored,
+    });
     expect(r).toMatchObject({ scored: 700, model_id: prod.model_id, shadow_model_id: shadow.model_id });
     const stored = await t().db.withTenant(tid, async (trx) => {
       const props = await sql<

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { kyselyIn } from '../../db/bulk-kysely.ts';
 import { announceQuotaAlerts, checkQuota, meterInTx, type QuotaAlert } from '../billing/metering.ts';
+import { rowTicker, type StepProgress } from '../../jobs/progress.ts';
 import { loadModel, type UpliftModel } from '@stormops/uplift';
 import { AppError } from '../../errors.ts';
 import { metrics, timeJob } from '../../telemetry/metrics.ts';
@@ -47,16 +48,20 @@ async function loadStage(tx: BulkTx, stage: 'production' | 'shadow'): Promise<Lo
 /** A scoring run is fresh (good for the scoring-freshness SLO) when it lands within this long of the data's last change. */
 export const SCORING_FRESHNESS_TARGET_MS = 60 * 60 * 1000;
 
-export async function scoreStorm(ctx: ServiceContext, input: { stormId: string; now?: Date }): Promise<ScoreResult> {
+export async function scoreStorm(
+  ctx: ServiceContext,
+  input: { stormId: string; now?: Date; onProgress?: StepProgress },
+): Promise<ScoreResult> {
   authorize(ctx, 'scoring:run');
   const tenantId = await withStorm(ctx, input.stormId, async (trx, storm) => {
     await requireFeature(ctx, storm.tenant_id, 'uplift_scoring', trx);
     return storm.tenant_id;
   });
   const { result, lastChange, alerts } = await timeJob('model.score', () =>
-    scoreInTenant(ctx, tenantId, input.stormId),
+    scoreInTenant(ctx, tenantId, input.stormId, input.onProgress),
   );
   metrics.propertiesScored.inc(result.scored);
+  await ctx.db.analyze(['property', 'property_score']);
   await announceQuotaAlerts(ctx.db, alerts).catch(() => {});
   const at = input.now ?? new Date();
   const fresh = lastChange === null || at.getTime() - lastChange.getTime() <= SCORING_FRESHNESS_TARGET_MS;
@@ -68,6 +73,7 @@ async function scoreInTenant(
   ctx: ServiceContext,
   tenantId: string,
   stormId: string,
+  onProgress?: StepProgress,
 ): Promise<{ result: ScoreResult; lastChange: Date | null; alerts: QuotaAlert[] }> {
   const started = performance.now();
   return ctx.db.withTenantBulk(tenantId, async (tx) => {
@@ -84,14 +90,16 @@ async function scoreInTenant(
     const shadow = await loadStage(tx, 'shadow');
     const kx = kyselyIn(tx);
     await checkQuota(kx, tenantId, 'properties_scored', 1);
-    const scores = await predictAll(tx, stormId, production, shadow);
+    onProgress?.({ step: 'predicting', done: 0, total: null });
+    const scores = await predictAll(tx, stormId, production, shadow, rowTicker(onProgress, 'predicting', null));
     const scored = scores.ids.length;
     // A trial whose quota cannot hold this storm's scores is refused before any score is written.
     await checkQuota(kx, tenantId, 'properties_scored', scored);
     await tx.query(
       'create temp table score_stage (property_id uuid, zip text, uplift double precision, shadow_uplift double precision) on commit drop',
     );
-    await tx.copy('COPY score_stage FROM STDIN', stageLines(scores));
+    await tx.copy('COPY score_stage FROM STDIN', stageLines(scores, rowTicker(onProgress, 'writing scores', scored)));
+    onProgress?.({ step: 'storing scores', done: scored, total: scored });
     // A storm's first scoring is a plain insert; a rescoring replaces each row in place. Rows go in property id
     // order, the primary key's, so its index grows by appends (2.8 s against 4.7 s for 1,000,000 rows).
     const rescoring = (
@@ -143,6 +151,7 @@ async function predictAll(
   stormId: string,
   production: Loaded,
   shadow: Loaded | undefined,
+  ticker: ReturnType<typeof rowTicker>,
 ): Promise<Scores> {
   const main = scoringRead(production.specs);
   const beside = shadow ? scoringRead(shadow.specs) : undefined;
@@ -167,6 +176,7 @@ async function predictAll(
     // A loop, not push(...batch): spreading 50,000 arguments comes close to the engine's argument limit.
     for (const id of batch.columns[0] as string[]) ids.push(id);
     for (const zip of batch.columns[1] as (string | null)[]) zips.push(zip);
+    ticker.add((batch.columns[0] as string[]).length);
   }
   return { ids, zips, uplift: concat(uplift), shadow: shadow ? concat(shadowUplift) : null };
 }
@@ -181,7 +191,9 @@ function concat(parts: Float64Array[]): Float64Array {
   return out;
 }
 
-async function* stageLines(s: Scores): AsyncGenerator<string> {
-  for (let i = 0; i < s.ids.length; i++)
+async function* stageLines(s: Scores, ticker: ReturnType<typeof rowTicker>): AsyncGenerator<string> {
+  for (let i = 0; i < s.ids.length; i++) {
+    ticker.add();
     yield copyLine([s.ids[i], s.zips[i], s.uplift[i], s.shadow ? s.shadow[i] : null]);
+  }
 }

@@ -17,7 +17,9 @@ import {
 } from '@stormops/uplift';
 import { AppError } from '../../errors.ts';
 
-export const LEARNERS = ['t-learner', 'x-learner', 's-learner', 'uplift-forest'] as const;
+import { LEARNERS } from './model-names.ts';
+
+export { LEARNERS };
 export type LearnerName = (typeof LEARNERS)[number];
 
 export interface TrainingData {

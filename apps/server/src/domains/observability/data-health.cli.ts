@@ -2,7 +2,6 @@
 import type { Command } from 'commander';
 import type { CliRuntime } from '../../cli/runtime.ts';
 import { keyValues, table } from '../../cli/output.ts';
-import * as service from './data-health.service.ts';
 
 export function registerHealthCommands(program: Command, rt: CliRuntime): void {
   const health = program
@@ -16,9 +15,9 @@ export function registerHealthCommands(program: Command, rt: CliRuntime): void {
     .action((o: { storm?: string; json?: boolean }) =>
       o.storm === undefined
         ? health.error("error: required option '--storm <id>' not specified")
-        : rt.run(
+        : rt.call(
             o,
-            (ctx) => service.getHealthDashboard(ctx, o.storm!),
+            (ops) => ops.observability.getHealthDashboard(o.storm!),
             (r) =>
               [
                 `Health: ${r.health_status}`,
@@ -34,9 +33,9 @@ export function registerHealthCommands(program: Command, rt: CliRuntime): void {
     .requiredOption('--storm <id>', 'storm id')
     .option('--json', 'print JSON')
     .action((o: { storm: string; json?: boolean }) =>
-      rt.run(
+      rt.call(
         o,
-        (ctx) => service.checkConversionRates(ctx, o.storm),
+        (ops) => ops.observability.checkConversionRates(o.storm),
         (r) =>
           [
             `Treat: ${(r.treat.rate * 100).toFixed(1)}% (${r.treat.conversions}/${r.treat.n})   Hold: ${(r.hold.rate * 100).toFixed(1)}% (${r.hold.conversions}/${r.hold.n})`,
@@ -51,9 +50,9 @@ export function registerHealthCommands(program: Command, rt: CliRuntime): void {
     .requiredOption('--storm <id>', 'storm id')
     .option('--json', 'print JSON')
     .action((o: { storm: string; json?: boolean }) =>
-      rt.run(
+      rt.call(
         o,
-        (ctx) => service.checkUpliftDistribution(ctx, o.storm),
+        (ops) => ops.observability.checkUpliftDistribution(o.storm),
         (r) => keyValues({ ...r, test: r.test ? JSON.stringify(r.test) : null } as Record<string, unknown>),
       ),
     );
@@ -64,9 +63,9 @@ export function registerHealthCommands(program: Command, rt: CliRuntime): void {
     .option('--kind <kind>', 'dashboard | conversion_rates | uplift_distribution')
     .option('--json', 'print JSON')
     .action((o: { storm: string; kind?: 'dashboard'; json?: boolean }) =>
-      rt.run(
+      rt.call(
         o,
-        (ctx) => service.getHealthHistory(ctx, o.storm, o.kind ? { kind: o.kind } : {}),
+        (ops) => ops.observability.history(o.storm, o.kind ? { kind: o.kind } : {}),
         (rows) => table(rows.map((h) => ({ checked_at: h.checked_at, kind: h.kind, status: h.status }))),
       ),
     );
@@ -78,12 +77,12 @@ export function registerHealthCommands(program: Command, rt: CliRuntime): void {
     .option('--high <x>', 'highest plausible mean uplift (e.g. 0.08)')
     .option('--json', 'print JSON')
     .action((o: { tenant: string; low?: string; high?: string; json?: boolean }) =>
-      rt.run(
+      rt.call(
         o,
-        (ctx) =>
+        (ops) =>
           o.low === undefined && o.high === undefined
-            ? service.getUpliftBand(ctx, o.tenant)
-            : service.setUpliftBand(ctx, { low: Number(o.low), high: Number(o.high) }, o.tenant),
+            ? ops.observability.getUpliftBand(o.tenant)
+            : ops.observability.setUpliftBand({ low: Number(o.low), high: Number(o.high) }, o.tenant),
         (b) => `uplift band ${b.low} to ${b.high}${b.default ? ' (the playbook default)' : ''}`,
       ),
     );

@@ -3,8 +3,6 @@ import type { Command } from 'commander';
 import type { CliRuntime } from '../../cli/runtime.ts';
 import { table } from '../../cli/output.ts';
 import { AppError } from '../../errors.ts';
-import * as service from './ops.service.ts';
-import { triage } from '../billing/health.service.ts';
 
 function num(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -29,7 +27,7 @@ export function registerOpsCommands(program: Command, rt: CliRuntime): void {
       const input = { days: num('days', o.days), anonymize: o.anonymize === true, ...(o.salt ? { salt: o.salt } : {}) };
       return rt.run(
         o,
-        (ctx) => service.exportKpis(ctx, input),
+        async (ctx) => (await import('./ops.service.ts')).exportKpis(ctx, input),
         (r) => `${r.from} .. ${r.to}\n${table(r.tenants)}`,
       );
     });
@@ -41,7 +39,7 @@ export function registerOpsCommands(program: Command, rt: CliRuntime): void {
     .action((o: { days: string; json?: boolean }) =>
       rt.run(
         o,
-        (ctx) => service.retentionAudit(ctx, { days: num('days', o.days) }),
+        async (ctx) => (await import('./ops.service.ts')).retentionAudit(ctx, { days: num('days', o.days) }),
         (r) =>
           `older than ${r.cutoff}\n${table(r.categories)}\nmissing backup files: ${r.missing_backup_files.length ? r.missing_backup_files.map((b) => b.location).join(', ') : 'none'}`,
       ),
@@ -53,7 +51,7 @@ export function registerOpsCommands(program: Command, rt: CliRuntime): void {
     .action((o: { json?: boolean }) =>
       rt.run(
         o,
-        (ctx) => triage(ctx),
+        async (ctx) => (await import('../billing/health.service.ts')).triage(ctx),
         (list) =>
           list.length === 0
             ? 'no tenant is flagged'
@@ -84,7 +82,7 @@ export function registerOpsCommands(program: Command, rt: CliRuntime): void {
       };
       return rt.run(
         o,
-        (ctx) => service.slaReport(ctx, input),
+        async (ctx) => (await import('./ops.service.ts')).slaReport(ctx, input),
         (r) => `${r.from} .. ${r.to}\n${table(r.severities)}`,
       );
     });

@@ -7,7 +7,8 @@
 import { sql } from 'kysely';
 import { AppError } from '../../errors.ts';
 import type { ServiceContext } from '../auth/principal.ts';
-import { drawOutcome, generateProperties, type SyntheticProperty } from '../demo/generator.ts';
+import { ID_PREFIX, drawOutcome, generateProperties, type SyntheticProperty } from '../demo/generator.ts';
+import type { RatesName } from '../demo/true-uplift.ts';
 import { logKnocks, type KNOCK_RESULTS } from '../policy/crew.service.ts';
 import { withStorm } from '../storms/storms.service.ts';
 import { logOutcomes } from './outcomes.service.ts';
@@ -31,33 +32,63 @@ export interface DemoOutcomesInput {
 
 /** Synthetic properties by generator seed and index, regenerated for the indexes needed only. */
 function regenerate(rows: ArmRow[]): Map<string, SyntheticProperty> {
-  const wanted = new Map<number, Set<number>>();
+  const wanted = new Map<string, { rates: RatesName; seed: number; indexes: Set<number> }>();
   for (const r of rows) {
-    const m = /^OKC-(\d+)-(\d+)$/.exec(r.external_id ?? '');
+    const m = /^(OKC|OKP)-(\d+)-(\d+)$/.exec(r.external_id ?? '');
     if (!m) continue;
-    const set = wanted.get(Number(m[1])) ?? new Set<number>();
-    set.add(Number(m[2]));
-    wanted.set(Number(m[1]), set);
+    const key = `${m[1]}-${m[2]}`;
+    const rates: RatesName = m[1] === ID_PREFIX.planning ? 'planning' : 'strong';
+    const entry = wanted.get(key) ?? { rates, seed: Number(m[2]), indexes: new Set<number>() };
+    entry.indexes.add(Number(m[3]));
+    wanted.set(key, entry);
   }
   const found = new Map<string, SyntheticProperty>();
-  for (const [seed, indexes] of wanted) {
+  for (const { rates, seed, indexes } of wanted.values()) {
     const count = Math.max(...indexes) + 1;
-    for (const p of generateProperties({ count, seed })) if (indexes.has(p.index)) found.set(p.external_id, p);
+    for (const p of generateProperties({ count, seed, rates })) if (indexes.has(p.index)) found.set(p.external_id, p);
   }
   return found;
 }
 
+/**
+ * A door's result: signed, or (the planning ranges' 30% contact rate) no answer at 70% of the other doors, not
+ * interested at 17%, an inspection booked at 13%: leads (inspections and signatures) then close at about 25%.
+ */
 function knockResult(converted: boolean, index: number): (typeof KNOCK_RESULTS)[number] {
   if (converted) return 'signed';
-  return (['no_answer', 'not_interested', 'inspection_booked'] as const)[index % 3]!;
+  const percent = index % 100;
+  return percent < 70 ? 'no_answer' : percent < 87 ? 'not_interested' : 'inspection_booked';
 }
 
-/** Draws every matched property's outcome under its arm, and the knocks (treat, plus `contaminate` hold ones). */
+/** A canvasser's pace in the demo: 20 doors an hour (the planning range is 18-23), 8-hour days from 14:00 UTC. */
+export const DEMO_PACE = { doorsPerHour: 20, hoursPerDay: 8, startHourUtc: 14 } as const;
+const PER_DAY = DEMO_PACE.doorsPerHour * DEMO_PACE.hoursPerDay;
+const HOUR = 3_600_000;
+
+/**
+ * When a canvasser knocks their n-th door: 3 minutes apart, 160 a day, on consecutive working days (9 am to 5 pm in
+ * Oklahoma) of which the last is the latest one already over at `now`: outcomes, logged now, come within a day or two
+ * of their knock, as crews should log them.
+ */
+function knockTime(now: number, days: number, n: number): string {
+  const today = Math.floor(now / (24 * HOUR)) * 24 * HOUR;
+  const endHour = DEMO_PACE.startHourUtc + DEMO_PACE.hoursPerDay;
+  const lastDay = now >= today + endHour * HOUR ? today : today - 24 * HOUR;
+  const day = lastDay - (days - 1 - Math.floor(n / PER_DAY)) * 24 * HOUR;
+  return new Date(day + DEMO_PACE.startHourUtc * HOUR + (n % PER_DAY) * (HOUR / DEMO_PACE.doorsPerHour)).toISOString();
+}
+
 function draw(rows: ArmRow[], input: DemoOutcomesInput) {
   const truth = regenerate(rows);
+  const now = Date.now();
+  // Days of knocking: the busiest canvasser's treat doors at 160 a day.
+  const perCanvasser = new Map<string, number>();
+  for (const r of rows)
+    if (r.arm === 'treat') perCanvasser.set(r.canvasser ?? 'demo', (perCanvasser.get(r.canvasser ?? 'demo') ?? 0) + 1);
+  const days = Math.max(1, Math.ceil(Math.max(0, ...perCanvasser.values()) / PER_DAY));
   const knocks = [];
   const outcomes = [];
-  const now = new Date().toISOString();
+  const knocksBy = new Map<string, number>();
   let contaminate = input.contaminate ?? 0;
   let matched = 0;
   const totals = {
@@ -76,11 +107,14 @@ function draw(rows: ArmRow[], input: DemoOutcomesInput) {
       t.revenue_cents += o.job_value_cents;
     }
     if (r.arm === 'treat' || (contaminate > 0 && contaminate-- > 0)) {
+      const canvasser = r.canvasser ?? 'demo';
+      const n = knocksBy.get(canvasser) ?? 0;
+      knocksBy.set(canvasser, n + 1);
       knocks.push({
         propertyId: r.property_id,
-        canvasser: r.canvasser ?? 'demo',
+        canvasser,
         result: knockResult(o.converted, i),
-        knockedAt: now,
+        knockedAt: knockTime(now, days, n),
         idempotencyKey: `demo:${input.seed}:knock:${r.property_id}`,
       });
     }

@@ -4,7 +4,6 @@ import type { Command } from 'commander';
 import type { CliRuntime } from '../../cli/runtime.ts';
 import { table } from '../../cli/output.ts';
 import { AppError } from '../../errors.ts';
-import * as service from './outcomes.service.ts';
 import type { BatchResult } from './outcomes.schema.ts';
 
 function bool(value: string): boolean {
@@ -48,8 +47,8 @@ export function registerOutcomeCommands(program: Command, rt: CliRuntime): Comma
         const value = o.value === undefined ? undefined : Number(o.value);
         if (value !== undefined && !Number.isFinite(value))
           throw new AppError('VALIDATION', '--value must be a number of dollars');
-        return rt.run(o, (ctx) =>
-          service.logOutcome(ctx, {
+        return rt.call(o, (ops) =>
+          ops.outcomes.log({
             ...(o.storm ? { stormId: o.storm } : {}),
             ...(o.eventId ? { eventId: o.eventId } : {}),
             ...(o.tenant ? { tenantId: o.tenant } : {}),
@@ -73,10 +72,10 @@ export function registerOutcomeCommands(program: Command, rt: CliRuntime): Comma
       const text = await readFile(file, 'utf8').catch((err: Error) => {
         throw new AppError('VALIDATION', `cannot read ${file}: ${err.message}`);
       });
-      return rt.run(
+      return rt.call(
         o,
-        (ctx) =>
-          service.importOutcomes(ctx, {
+        (ops) =>
+          ops.outcomes.import({
             stormId: o.storm,
             text,
             sourceName: file,
@@ -93,9 +92,9 @@ export function registerOutcomeCommands(program: Command, rt: CliRuntime): Comma
     .requiredOption('--property <id>', 'property id')
     .option('--json', 'print JSON')
     .action((o: { tenant: string; property: string; json?: boolean }) =>
-      rt.run(
+      rt.call(
         o,
-        (ctx) => service.outcomeHistory(ctx, { tenantId: o.tenant, propertyId: o.property }),
+        (ops) => ops.outcomes.history({ tenantId: o.tenant, propertyId: o.property }),
         (rows) =>
           table(rows as unknown as Record<string, unknown>[], [
             'outcome_id',

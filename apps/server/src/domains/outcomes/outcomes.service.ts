@@ -202,6 +202,8 @@ export async function logOutcomes(ctx: ServiceContext, input: LogOutcomesInput):
     started,
   });
   metrics.outcomesLogged.inc(result.accepted);
+  // Fresh statistics for the report's joins (PGlite runs no autovacuum).
+  if (result.accepted > 0) await ctx.db.analyze(['outcome']);
   return result;
 }
 

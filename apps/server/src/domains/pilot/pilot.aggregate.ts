@@ -24,22 +24,23 @@ interface BucketRow {
 
 export async function bucketRows(trx: Trx, stormId: string): Promise<BucketRow[]> {
   const r = await sql<BucketRow>`
-    with k as (select distinct property_id from knock where storm_id = ${stormId}),
-    a as (
-      select property_id, arm, uplift,
-        ntile(${SCORE_BUCKETS}) over (order by uplift desc nulls last, property_id) as bucket
-      from assignment where storm_id = ${stormId} and arm in ('treat', 'hold')
+    with a as (
+      select tenant_id, property_id, arm, uplift,
+        ntile(${SCORE_BUCKETS}) over (order by uplift desc nulls last, property_id) as bucket,
+        exists (select 1 from knock k where k.tenant_id = x.tenant_id and k.storm_id = x.storm_id
+          and k.property_id = x.property_id) as knocked
+      from assignment x where storm_id = ${stormId} and arm in ('treat', 'hold')
     )
     select a.bucket::int as bucket, a.arm, count(*)::int as n,
       (count(*) filter (where o.converted))::int as conversions,
       coalesce(sum(o.value_cents), 0)::float8 as revenue_cents,
       coalesce(sum(o.value_cents::float8 * o.value_cents), 0)::float8 as revenue_sq_cents2,
-      (count(k.property_id))::int as knocked,
+      (count(*) filter (where a.knocked))::int as knocked,
       (count(o.property_id))::int as logged,
       coalesce(sum(a.uplift), 0)::float8 as score_sum
     from a
-    left join outcome o on o.property_id = a.property_id and o.is_current and o.storm_id = ${stormId}
-    left join k on k.property_id = a.property_id
+    left join outcome o on o.tenant_id = a.tenant_id and o.property_id = a.property_id and o.is_current
+      and o.storm_id = ${stormId}
     group by a.bucket, a.arm order by a.bucket, a.arm`.execute(trx);
   return r.rows;
 }
@@ -151,7 +152,8 @@ export async function segmentRows(trx: Trx, stormId: string) {
         coalesce(o.converted, false) as converted
       from assignment a
       join property p on p.tenant_id = a.tenant_id and p.storm_id = a.storm_id and p.property_id = a.property_id
-      left join outcome o on o.property_id = a.property_id and o.is_current and o.storm_id = ${stormId}
+      left join outcome o on o.tenant_id = a.tenant_id and o.property_id = a.property_id and o.is_current
+        and o.storm_id = ${stormId}
       where a.storm_id = ${stormId} and a.arm in ('treat', 'hold')
     )
     select case when grouping(zip) = 0 then 'zip' when grouping(roof_age) = 0 then 'roof_age'
@@ -174,7 +176,8 @@ export async function batchRows(trx: Trx, stormId: string) {
     select r.batch, a.arm, count(*)::int as n, (count(*) filter (where o.converted))::int as conversions
     from assignment a
     join policy_run r on r.tenant_id = a.tenant_id and r.run_id = a.run_id
-    left join outcome o on o.property_id = a.property_id and o.is_current and o.storm_id = ${stormId}
+    left join outcome o on o.tenant_id = a.tenant_id and o.property_id = a.property_id and o.is_current
+        and o.storm_id = ${stormId}
     where a.storm_id = ${stormId} and a.arm in ('treat', 'hold')
     group by r.batch, a.arm order by r.batch, a.arm`.execute(trx);
   const designs = await sql<{ batch: number; mode: string; version: number; hold_share: number }>`

@@ -5,9 +5,8 @@ import type { CliRuntime } from '../../cli/runtime.ts';
 import { table } from '../../cli/output.ts';
 import { AppError } from '../../errors.ts';
 import { pilotVerdict, statusText } from './pilot.format.ts';
-import { PILOT_FORMATS, type PilotFormat } from './pilot.render.ts';
-import { renderPilotReport, runPilot, type RunPilotInput } from './pilot.service.ts';
-import { recordPilotFeedback } from './pilot-feedback.service.ts';
+import { PILOT_FORMATS, type PilotFormat } from './pilot-formats.ts';
+import type { RunPilotInput } from './pilot.service.ts';
 
 export function registerPilotCommands(program: Command, rt: CliRuntime): void {
   const pilot = program
@@ -43,11 +42,10 @@ export function registerPilotCommands(program: Command, rt: CliRuntime): void {
           ...(o.mode ? { policyMode: o.mode } : {}),
         };
         if (out || (o.format && o.format !== 'json')) {
-          await rt.run(
+          await rt.call(
             o,
-            async (ctx) => {
-              const results = await runPilot(ctx, input);
-              const body = await renderPilotReport(results, format);
+            async (ops) => {
+              const { results, body } = await ops.pilot.report({ ...input, format });
               if (!out) return { body };
               await writeFile(out, body);
               return {
@@ -66,9 +64,9 @@ export function registerPilotCommands(program: Command, rt: CliRuntime): void {
           );
           return;
         }
-        await rt.run(
+        await rt.call(
           o,
-          (ctx) => runPilot(ctx, input),
+          (ops) => ops.pilot.runPilot(input),
           (r) =>
             [
               pilotVerdict(r),
@@ -93,10 +91,10 @@ export function registerPilotCommands(program: Command, rt: CliRuntime): void {
     .option('--comment <text>', 'what the contractor said')
     .option('--json', 'print JSON')
     .action((o: { storm: string; score: string; comment?: string; json?: boolean }) =>
-      rt.run(
+      rt.call(
         o,
-        (ctx) =>
-          recordPilotFeedback(ctx, o.storm, {
+        (ops) =>
+          ops.pilot.recordFeedback(o.storm, {
             score: Number(o.score),
             ...(o.comment !== undefined ? { comment: o.comment } : {}),
           }),

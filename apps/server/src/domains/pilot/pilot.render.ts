@@ -5,8 +5,9 @@ import { renderMarkdown } from './pilot.markdown.ts';
 import { renderPdf } from './pilot.pdf.ts';
 import type { PilotResults } from './pilot.results.ts';
 
-export const PILOT_FORMATS = ['md', 'html', 'pdf', 'json'] as const;
-export type PilotFormat = (typeof PILOT_FORMATS)[number];
+import { PILOT_FORMATS, type PilotFormat } from './pilot-formats.ts';
+
+export { PILOT_FORMATS, type PilotFormat };
 
 /** File extension and media type of each format (for --out defaults and HTTP content-type). */
 export const PILOT_MEDIA: Record<PilotFormat, { ext: string; type: string }> = {

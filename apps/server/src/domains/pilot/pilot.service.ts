@@ -189,6 +189,15 @@ export async function runPilot(ctx: ServiceContext, input: RunPilotInput): Promi
   return results;
 }
 
+/** The report of a storm rendered in `format`, with the results it shows (one computation). */
+export async function pilotReport(
+  ctx: ServiceContext,
+  input: RunPilotInput & { format: PilotFormat },
+): Promise<{ results: PilotResults; body: Buffer | string }> {
+  const results = await runPilot(ctx, input);
+  return { results, body: await renderPilotReport(results, input.format) };
+}
+
 /** The playbook's `generate_report_pdf(results)`, in any of the formats. */
 export function renderPilotReport(results: PilotResults, format: PilotFormat): Promise<Buffer | string> {
   return renderPilot(results, format);

@@ -16,7 +16,8 @@ import { routeKm, splitTerritories, walkingOrder, type Door } from './territorie
 import type { ContaminationView } from './policy.schema.ts';
 import { text, int4 } from '../fields.ts';
 
-export const KNOCK_RESULTS = ['no_answer', 'not_interested', 'inspection_booked', 'signed'] as const;
+export { KNOCK_RESULTS } from './knock-results.ts';
+import { KNOCK_RESULTS } from './knock-results.ts';
 const canvasserName = text().trim().min(1, 'must not be empty').max(100);
 
 export const planInput = z
@@ -214,7 +215,7 @@ export async function logKnocks(
   },
 ) {
   authorize(ctx, 'knocks:write');
-  return withStorm(ctx, input.stormId, async (trx, storm) => {
+  const logged = await withStorm(ctx, input.stormId, async (trx, storm) => {
     const ks = input.knocks;
     const rows = await insertKnocks(trx, {
       tenantId: storm.tenant_id,
@@ -232,4 +233,6 @@ export async function logKnocks(
       contamination: await contamination(trx, storm.storm_id),
     };
   });
+  if (logged.written > 0) await ctx.db.analyze(['knock']);
+  return logged;
 }

@@ -2,11 +2,11 @@
 import type { Command } from 'commander';
 import type { CliRuntime } from '../../cli/runtime.ts';
 import { keyValues, table } from '../../cli/output.ts';
+import { KNOCK_RESULTS } from './knock-results.ts';
 import { AppError } from '../../errors.ts';
 import { writeFile } from 'node:fs/promises';
-import * as crew from './crew.service.ts';
-import * as service from './policy.service.ts';
-import { POLICY_MODES, type PolicyMode, type PolicyRunView } from './policy.schema.ts';
+import type { PolicyMode, PolicyRunView } from './policy.schema.ts';
+import { POLICY_MODES } from './policy-modes.ts';
 
 function mode(value: string): PolicyMode {
   if (!POLICY_MODES.includes(value as PolicyMode))
@@ -62,10 +62,10 @@ export function registerPolicyCommands(program: Command, rt: CliRuntime): Comman
       }) => {
         const version = int(o.version, '--version');
         const seed = int(o.seed, '--seed');
-        return rt.run(
+        return rt.call(
           o,
-          (ctx) =>
-            service.applyPolicy(ctx, {
+          (ops) =>
+            ops.policy.apply({
               stormId: o.storm,
               mode: mode(o.mode),
               shadow: Boolean(o.dryRun),
@@ -87,9 +87,9 @@ export function registerPolicyCommands(program: Command, rt: CliRuntime): Comman
     .option('--json', 'print JSON')
     .action((o: { tenant: string; mode: string; version?: string; json?: boolean }) => {
       const version = int(o.version, '--version');
-      return rt.run(
+      return rt.call(
         o,
-        (ctx) => service.getPolicy(ctx, { tenantId: o.tenant, mode: mode(o.mode), ...(version ? { version } : {}) }),
+        (ops) => ops.policy.get({ tenantId: o.tenant, mode: mode(o.mode), ...(version ? { version } : {}) }),
         (r) => keyValues({ ...r, params: JSON.stringify(r.params) } as unknown as Record<string, unknown>),
       );
     });
@@ -109,7 +109,7 @@ export function registerPolicyCommands(program: Command, rt: CliRuntime): Comman
           throw new AppError('VALIDATION', `--param ${kv}: expected name=number`);
         params[k] = Number(v);
       }
-      return rt.run(o, (ctx) => service.configurePolicy(ctx, { tenantId: o.tenant, mode: mode(o.mode), params }));
+      return rt.call(o, (ops) => ops.policy.configure({ tenantId: o.tenant, mode: mode(o.mode), params }));
     });
 
   policy
@@ -118,9 +118,9 @@ export function registerPolicyCommands(program: Command, rt: CliRuntime): Comman
     .requiredOption('--storm <id>', 'storm id')
     .option('--json', 'print JSON')
     .action((o: { storm: string; json?: boolean }) =>
-      rt.run(
+      rt.call(
         o,
-        (ctx) => service.listPolicyRuns(ctx, { stormId: o.storm }),
+        (ops) => ops.policy.runs({ stormId: o.storm }),
         (rows) =>
           table(rows as unknown as Record<string, unknown>[], [
             'run_id',
@@ -142,7 +142,7 @@ export function registerPolicyCommands(program: Command, rt: CliRuntime): Comman
     .requiredOption('--storm <id>', 'storm id')
     .option('--json', 'print JSON')
     .action((o: { storm: string; json?: boolean }) =>
-      rt.run(o, (ctx) => service.getContamination(ctx, { stormId: o.storm })),
+      rt.call(o, (ops) => ops.policy.contamination({ stormId: o.storm })),
     );
 
   policy
@@ -155,9 +155,9 @@ export function registerPolicyCommands(program: Command, rt: CliRuntime): Comman
       const canvassers = /^\d+$/.test(o.canvassers)
         ? Number(o.canvassers)
         : o.canvassers.split(',').map((x) => x.trim());
-      return rt.run(
+      return rt.call(
         o,
-        (ctx) => crew.planTerritories(ctx, { stormId: o.storm, canvassers }),
+        (ops) => ops.policy.planTerritories({ stormId: o.storm, canvassers }),
         (r) =>
           table(r.territories as unknown as Record<string, unknown>[], ['territory', 'canvasser', 'doors', 'route_km']),
       );
@@ -173,10 +173,10 @@ export function registerPolicyCommands(program: Command, rt: CliRuntime): Comman
     .option('--json', 'print JSON (a summary when --out is given)')
     .action((o: { storm: string; format: string; territory?: string; out?: string; json?: boolean }) => {
       const territory = int(o.territory, '--territory');
-      return rt.run(
+      return rt.call(
         o,
-        async (ctx) => {
-          const out = await crew.exportWalkList(ctx, {
+        async (ops) => {
+          const out = await ops.policy.exportWalkList({
             stormId: o.storm,
             format: o.format as 'csv' | 'geojson',
             ...(territory ? { territory } : {}),
@@ -198,7 +198,7 @@ export function registerPolicyCommands(program: Command, rt: CliRuntime): Comman
     .requiredOption('--storm <id>', 'storm id')
     .requiredOption('--property <id>', 'property id')
     .requiredOption('--canvasser <name>', 'who knocked')
-    .requiredOption('--result <code>', crew.KNOCK_RESULTS.join(' | '))
+    .requiredOption('--result <code>', KNOCK_RESULTS.join(' | '))
     .option('--at <iso>', 'when (default now)')
     .option('--idempotency-key <key>', 'retry-safe key')
     .option('--json', 'print JSON')
@@ -212,12 +212,12 @@ export function registerPolicyCommands(program: Command, rt: CliRuntime): Comman
         idempotencyKey?: string;
         json?: boolean;
       }) =>
-        rt.run(o, (ctx) =>
-          crew.logKnock(ctx, {
+        rt.call(o, (ops) =>
+          ops.policy.logKnock({
             stormId: o.storm,
             propertyId: o.property,
             canvasser: o.canvasser,
-            result: o.result as (typeof crew.KNOCK_RESULTS)[number],
+            result: o.result as (typeof KNOCK_RESULTS)[number],
             ...(o.at ? { knockedAt: o.at } : {}),
             ...(o.idempotencyKey ? { idempotencyKey: o.idempotencyKey } : {}),
           }),

@@ -3,7 +3,9 @@ import { z } from 'zod';
 import type { DetectableLift } from './detectable-lift.ts';
 import { text, int4 } from '../fields.ts';
 
-export const POLICY_MODES = ['conservative', 'moderate', 'aggressive', 'custom'] as const;
+import { POLICY_MODES } from './policy-modes.ts';
+
+export { POLICY_MODES };
 export type PolicyMode = (typeof POLICY_MODES)[number];
 
 /** Parameters of one policy version. Money in integer cents; shares as fractions. See docs/policy.md. */

@@ -127,7 +127,7 @@ export async function applyPolicy(ctx: ServiceContext, input: ApplyPolicyInput):
   const a = parse(applyPolicyInput, input);
   // A shadow run records what the policy would do and assigns no arms: an analyst's preview.
   authorize(ctx, a.shadow ? 'policy:preview' : 'policy:apply');
-  return withStorm(
+  const applied = await withStorm(
     ctx,
     a.stormId,
     async (trx, storm) => {
@@ -222,6 +222,8 @@ export async function applyPolicy(ctx: ServiceContext, input: ApplyPolicyInput):
     },
     { forUpdate: true },
   );
+  if (applied.newly_assigned > 0) await ctx.db.analyze(['assignment']);
+  return applied;
 }
 
 /**

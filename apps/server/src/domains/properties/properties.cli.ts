@@ -10,7 +10,6 @@ import { AppError } from '../../errors.ts';
 import type { ColumnMapping } from './column-mapping.ts';
 import type { Delimiter } from './delimiter.ts';
 import type { RowError } from './import-error.ts';
-import * as service from './properties.service.ts';
 import type { ImportSummary } from './properties.schema.ts';
 
 const DELIMITERS: Record<string, Delimiter> = {
@@ -97,10 +96,10 @@ export function registerPropertyCommands(program: Command, rt: CliRuntime): void
           enabled: !o.json,
         });
         try {
-          await rt.run(
+          await rt.call(
             o,
-            (ctx) =>
-              service.importProperties(ctx, {
+            (ops) =>
+              ops.properties.import({
                 stormId: o.storm,
                 source: createReadStream(file),
                 sourceName: basename(file),
@@ -130,10 +129,9 @@ export function registerPropertyCommands(program: Command, rt: CliRuntime): void
     .option('--after <property-id>', 'continue after this property id')
     .option('--json', 'print JSON')
     .action((o: { storm: string; limit: string; after?: string; json?: boolean }) =>
-      rt.run(
+      rt.call(
         o,
-        (ctx) =>
-          service.listProperties(ctx, o.storm, { limit: Number(o.limit), ...(o.after ? { after: o.after } : {}) }),
+        (ops) => ops.properties.list(o.storm, { limit: Number(o.limit), ...(o.after ? { after: o.after } : {}) }),
         (r) =>
           `${r.total} properties\n` +
           table(r.properties as unknown as Record<string, unknown>[], [
@@ -158,6 +156,6 @@ export function registerPropertyCommands(program: Command, rt: CliRuntime): void
     .action((o: { tenant: string; name: string; file: string; json?: boolean }) => {
       const mapping = mappingArg(o.file);
       if (typeof mapping !== 'object') throw new AppError('VALIDATION', `--file ${o.file}: no such file`);
-      return rt.run(o, (ctx) => service.saveMapping(ctx, { tenantId: o.tenant, name: o.name, mapping }));
+      return rt.call(o, (ops) => ops.properties.saveMapping({ tenantId: o.tenant, name: o.name, mapping }));
     });
 }

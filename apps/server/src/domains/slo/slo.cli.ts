@@ -3,8 +3,6 @@ import type { Command } from 'commander';
 import type { CliRuntime } from '../../cli/runtime.ts';
 import { table } from '../../cli/output.ts';
 import { AppError } from '../../errors.ts';
-import { notifierFromConfig } from '../notify/notify.notifier.ts';
-import * as service from './slo.service.ts';
 import type { SloStatusView } from './slo.schema.ts';
 import type { AlertView } from '../notify/alerts.service.ts';
 
@@ -53,7 +51,7 @@ export function registerSloCommands(program: Command, rt: CliRuntime): Command {
         throw new AppError('VALIDATION', `--hours must be a whole number, got ${JSON.stringify(o.hours)}`, {
           field: 'hours',
         });
-      return rt.run(o, (ctx) => service.getSloDashboard(ctx, { hours }), renderDashboard);
+      return rt.call(o, (ops) => ops.slo.getSloDashboard({ hours }), renderDashboard);
     });
 
   slo
@@ -62,7 +60,7 @@ export function registerSloCommands(program: Command, rt: CliRuntime): Command {
     .option('--source <source>', 'only this source (slo, data_health, billing_quota)')
     .option('--json', 'print JSON')
     .action((o: { source?: string; json?: boolean }) =>
-      rt.run(o, (ctx) => service.getActiveAlerts(ctx, o.source ? { source: o.source } : {}), renderAlerts),
+      rt.call(o, (ops) => ops.slo.getActiveAlerts(o.source ? { source: o.source } : {}), renderAlerts),
     );
 
   slo
@@ -72,9 +70,10 @@ export function registerSloCommands(program: Command, rt: CliRuntime): Command {
     )
     .option('--json', 'print JSON')
     .action((o: { json?: boolean }) =>
-      rt.run(
+      rt.call(
         o,
-        (ctx) => service.evaluateSlos(ctx, { notifier: notifierFromConfig(rt.config) }),
+        async (ops) =>
+          ops.slo.evaluate({ notifier: (await import('../notify/notify.notifier.ts')).notifierFromConfig(rt.config) }),
         (r) =>
           [
             `evaluated at ${r.evaluated_at}`,
@@ -90,9 +89,9 @@ export function registerSloCommands(program: Command, rt: CliRuntime): Command {
     .description('the SLOs in force')
     .option('--json', 'print JSON')
     .action((o: { json?: boolean }) =>
-      rt.run(
+      rt.call(
         o,
-        (ctx) => service.listSlos(ctx),
+        (ops) => ops.slo.definitions(),
         (rows) =>
           table(
             rows.map((s) => ({

@@ -4,8 +4,8 @@ import { basename } from 'node:path';
 import type { Command } from 'commander';
 import type { CliRuntime } from '../../cli/runtime.ts';
 import { keyValues } from '../../cli/output.ts';
+import { stepProgress } from '../../cli/progress.ts';
 import { AppError } from '../../errors.ts';
-import * as service from './storm-reports.service.ts';
 
 export function registerStormReportCommands(storm: Command, rt: CliRuntime): void {
   const reports = storm.command('reports').description('NOAA SPC storm reports and property exposure');
@@ -21,10 +21,10 @@ export function registerStormReportCommands(storm: Command, rt: CliRuntime): voi
     .option('--json', 'print JSON')
     .action((file: string, o: { storm: string; date?: string; radius: string; json?: boolean }) => {
       if (!existsSync(file)) throw new AppError('VALIDATION', `${file}: no such file`);
-      return rt.run(
+      return rt.call(
         o,
-        (ctx) =>
-          service.importStormReports(ctx, {
+        (ops) =>
+          ops.stormReports.import({
             stormId: o.storm,
             text: readFileSync(file, 'utf8'),
             fileName: basename(file),
@@ -41,7 +41,12 @@ export function registerStormReportCommands(storm: Command, rt: CliRuntime): voi
     .requiredOption('--storm <id>', 'storm id')
     .option('--radius <miles>', 'radius in miles', '5')
     .option('--json', 'print JSON')
-    .action((o: { storm: string; radius: string; json?: boolean }) =>
-      rt.run(o, (ctx) => service.recomputeExposure(ctx, o.storm, Number(o.radius))),
-    );
+    .action(async (o: { storm: string; radius: string; json?: boolean }) => {
+      const bar = stepProgress(rt.err, 'exposure');
+      try {
+        await rt.call(o, (ops) => ops.stormReports.recomputeExposure(o.storm, Number(o.radius), (p) => bar.update(p)));
+      } finally {
+        bar.done();
+      }
+    });
 }

@@ -3,6 +3,7 @@
  * then every property's exposure computed with a spatial grid and stored on the property: largest hail within the
  * radius, hail reports within it, distance to the nearest hail report, strongest wind within the radius.
  */
+import { rowTicker, type StepProgress } from '../../jobs/progress.ts';
 import { AppError } from '../../errors.ts';
 import type { BulkTx } from '../../db/bulk.ts';
 import { copyLine } from '../../db/bulk.ts';
@@ -175,9 +176,12 @@ export async function updateExposure(
   tenantId: string,
   stormId: string,
   radiusMiles: number,
+  onProgress?: StepProgress,
 ): Promise<ExposureSummary> {
   const started = performance.now();
+  onProgress?.({ step: 'reading properties', done: 0, total: null });
   const points = await loadPoints(tx, stormId);
+  onProgress?.({ step: 'measuring exposure', done: 0, total: points.ids.length });
   const hail = await loadReports(tx, stormId, 'hail');
   const wind = await loadReports(tx, stormId, 'wind');
   const e = computeExposure(points, hail, wind, { radiusMiles });
@@ -187,8 +191,10 @@ export async function updateExposure(
   );
   let withHail = 0;
   let maxHail = 0;
+  const ticker = rowTicker(onProgress, 'writing exposure', points.ids.length);
   const lines = (async function* () {
     for (let i = 0; i < points.ids.length; i++) {
+      ticker.add();
       const h = e.maxHailInches[i] ?? 0;
       if ((e.hailReportsWithin[i] ?? 0) > 0) withHail++;
       if (h > maxHail) maxHail = h;
@@ -203,6 +209,7 @@ export async function updateExposure(
     }
   })();
   await tx.copy('COPY exposure_stage FROM STDIN', lines);
+  onProgress?.({ step: 'storing exposure', done: points.ids.length, total: points.ids.length });
   await tx.query(
     `update property p set max_hail_in = s.max_hail_in, hail_reports_within = s.hail_reports_within,
        nearest_hail_mi = s.nearest_hail_mi, max_wind_kt = s.max_wind_kt, exposure_radius_mi = $3, exposure_at = now()
@@ -223,9 +230,10 @@ export async function recomputeExposure(
   ctx: ServiceContext,
   stormId: string,
   radiusMiles = DEFAULT_EXPOSURE_RADIUS_MILES,
+  onProgress?: StepProgress,
 ): Promise<ExposureSummary> {
   authorize(ctx, 'properties:write');
   checkRadius(radiusMiles);
   const tenantId = await withStorm(ctx, stormId, async (_trx, storm) => storm.tenant_id);
-  return ctx.db.withTenantBulk(tenantId, (tx) => updateExposure(tx, tenantId, stormId, radiusMiles));
+  return ctx.db.withTenantBulk(tenantId, (tx) => updateExposure(tx, tenantId, stormId, radiusMiles, onProgress));
 }

@@ -2,7 +2,6 @@
 import type { Command } from 'commander';
 import type { CliRuntime } from '../../cli/runtime.ts';
 import { keyValues, table } from '../../cli/output.ts';
-import * as service from './storms.service.ts';
 import type { StormStatus } from './storms.schema.ts';
 
 export function registerStormCommands(program: Command, rt: CliRuntime): Command {
@@ -28,8 +27,8 @@ export function registerStormCommands(program: Command, rt: CliRuntime): Command
         region?: string;
         json?: boolean;
       }) =>
-        rt.run(o, (ctx) =>
-          service.createStorm(ctx, {
+        rt.call(o, (ops) =>
+          ops.storms.create({
             tenantId: o.tenant,
             eventId: o.eventId,
             name: o.name,
@@ -47,9 +46,9 @@ export function registerStormCommands(program: Command, rt: CliRuntime): Command
     .option('--status <status>', 'planning | active | closed | cancelled')
     .option('--json', 'print JSON')
     .action((o: { tenant: string; status?: StormStatus; json?: boolean }) =>
-      rt.run(
+      rt.call(
         o,
-        (ctx) => service.listStorms(ctx, { tenantId: o.tenant, ...(o.status ? { status: o.status } : {}) }),
+        (ops) => ops.storms.list({ tenantId: o.tenant, ...(o.status ? { status: o.status } : {}) }),
         (rows) =>
           table(rows as unknown as Record<string, unknown>[], ['storm_id', 'event_id', 'name', 'status', 'created_at']),
       ),
@@ -61,9 +60,9 @@ export function registerStormCommands(program: Command, rt: CliRuntime): Command
     .requiredOption('--storm <id>', 'storm id')
     .option('--json', 'print JSON')
     .action((o: { storm: string; json?: boolean }) =>
-      rt.run(
+      rt.call(
         o,
-        (ctx) => service.getStorm(ctx, o.storm),
+        (ops) => ops.storms.get(o.storm),
         (r) => keyValues(r as unknown as Record<string, unknown>),
       ),
     );
@@ -76,7 +75,7 @@ export function registerStormCommands(program: Command, rt: CliRuntime): Command
     .option('--reason <text>', 'why (kept in the history)')
     .option('--json', 'print JSON')
     .action((status: StormStatus, o: { storm: string; reason?: string; json?: boolean }) =>
-      rt.run(o, (ctx) => service.setStormStatus(ctx, o.storm, { status, ...(o.reason ? { reason: o.reason } : {}) })),
+      rt.call(o, (ops) => ops.storms.setStatus(o.storm, { status, ...(o.reason ? { reason: o.reason } : {}) })),
     );
   return storm;
 }

@@ -4,8 +4,7 @@ import type { CliRuntime } from '../../cli/runtime.ts';
 import { keyValues, table } from '../../cli/output.ts';
 import { AppError } from '../../errors.ts';
 import { USER_ROLES, type UserRole } from '../auth/principal.ts';
-import * as service from './tenants.service.ts';
-import { DEFAULT_EXPIRY_DAYS, MAX_EXPIRY_DAYS } from '../auth/tokens.ts';
+import { DEFAULT_EXPIRY_DAYS, MAX_EXPIRY_DAYS } from '../auth/expiry.ts';
 import type { Feature, TenantView, Tier } from './tenants.schema.ts';
 
 const listColumns = ['tenant_id', 'org_name', 'tier', 'status', 'admin_email', 'created_at'];
@@ -36,9 +35,9 @@ export function registerTenantCommands(program: Command, rt: CliRuntime): void {
     .requiredOption('--admin-email <email>', "the admin's e-mail")
     .option('--json', 'print JSON')
     .action((o: { org: string; tier: Tier; adminEmail: string; json?: boolean }) =>
-      rt.run(
+      rt.call(
         o,
-        (ctx) => service.provisionTenant(ctx, { orgName: o.org, tier: o.tier, adminEmail: o.adminEmail }),
+        (ops) => ops.tenants.provision({ orgName: o.org, tier: o.tier, adminEmail: o.adminEmail }),
         (r) =>
           [
             r.created ? `Provisioned ${r.org_name}` : `${r.org_name} was already provisioned (same tier and admin)`,
@@ -59,9 +58,9 @@ export function registerTenantCommands(program: Command, rt: CliRuntime): void {
     .option('--status <status>', 'active | suspended')
     .option('--json', 'print JSON')
     .action((o: { status?: 'active' | 'suspended'; json?: boolean }) =>
-      rt.run(
+      rt.call(
         o,
-        (ctx) => service.listTenants(ctx, o.status ? { status: o.status } : {}),
+        (ops) => ops.tenants.list(o.status ? { status: o.status } : {}),
         (rows) => table(rows as unknown as Record<string, unknown>[], listColumns),
       ),
     );
@@ -72,7 +71,7 @@ export function registerTenantCommands(program: Command, rt: CliRuntime): void {
     .description('show a tenant with its effective feature flags')
     .requiredOption('--tenant <id>', 'tenant id')
     .option('--json', 'print JSON')
-    .action((o: { tenant: string; json?: boolean }) => rt.run(o, (ctx) => service.getTenant(ctx, o.tenant), show));
+    .action((o: { tenant: string; json?: boolean }) => rt.call(o, (ops) => ops.tenants.get(o.tenant), show));
 
   tenant
     .command('set-tier')
@@ -81,7 +80,7 @@ export function registerTenantCommands(program: Command, rt: CliRuntime): void {
     .requiredOption('--tier <tier>', 'trial | standard | enterprise')
     .option('--json', 'print JSON')
     .action((o: { tenant: string; tier: Tier; json?: boolean }) =>
-      rt.run(o, (ctx) => service.setTier(ctx, o.tenant, o.tier), show),
+      rt.call(o, (ops) => ops.tenants.setTier(o.tenant, o.tier), show),
     );
 
   tenant
@@ -91,7 +90,7 @@ export function registerTenantCommands(program: Command, rt: CliRuntime): void {
     .option('--flag <name=value>', 'a flag override (repeatable)', collect, [])
     .option('--json', 'print JSON')
     .action((o: { tenant: string; flag: string[]; json?: boolean }) =>
-      rt.run(o, (ctx) => service.setFeatureFlags(ctx, o.tenant, parseFlags(o.flag)), show),
+      rt.call(o, (ops) => ops.tenants.setFeatureFlags(o.tenant, parseFlags(o.flag)), show),
     );
 
   for (const [name, status] of [
@@ -106,7 +105,11 @@ export function registerTenantCommands(program: Command, rt: CliRuntime): void {
       .requiredOption('--tenant <id>', 'tenant id')
       .option('--json', 'print JSON')
       .action((o: { tenant: string; json?: boolean }) =>
-        rt.run(o, (ctx) => service.setStatus(ctx, o.tenant, status), show),
+        rt.call(
+          o,
+          (ops) => (status === 'suspended' ? ops.tenants.suspend(o.tenant) : ops.tenants.reactivate(o.tenant)),
+          show,
+        ),
       );
   }
 
@@ -136,10 +139,10 @@ export function registerTenantCommands(program: Command, rt: CliRuntime): void {
         const days = o.expiresInDays === undefined ? undefined : Number(o.expiresInDays);
         if (days !== undefined && !Number.isInteger(days))
           throw new AppError('VALIDATION', `--expires-in-days must be a whole number, got ${o.expiresInDays}`);
-        return rt.run(
+        return rt.call(
           o,
-          (ctx) =>
-            service.createCredential(ctx, {
+          (ops) =>
+            ops.tenants.createCredential({
               tenantId: o.tenant as string,
               email: o.email as string,
               role: o.role,
@@ -159,7 +162,7 @@ export function registerTenantCommands(program: Command, rt: CliRuntime): void {
     .requiredOption('--token-id <id>', 'the credential id (tenant credentials lists them)')
     .option('--json', 'print JSON')
     .action((o: { tenant: string; tokenId: string; json?: boolean }) =>
-      rt.run(o, (ctx) => service.revokeCredential(ctx, { tenantId: o.tenant, tokenId: o.tokenId })),
+      rt.call(o, (ops) => ops.tenants.revokeCredential({ tenantId: o.tenant, tokenId: o.tokenId })),
     );
 
   tenant
@@ -168,9 +171,9 @@ export function registerTenantCommands(program: Command, rt: CliRuntime): void {
     .requiredOption('--tenant <id>', 'tenant id')
     .option('--json', 'print JSON')
     .action((o: { tenant: string; json?: boolean }) =>
-      rt.run(
+      rt.call(
         o,
-        (ctx) => service.listCredentials(ctx, { tenantId: o.tenant }),
+        (ops) => ops.tenants.listCredentials({ tenantId: o.tenant }),
         (rows) =>
           table(rows as unknown as Record<string, unknown>[], [
             'token_id',

@@ -1,0 +1,248 @@
+/**
+ * The SDK over HTTP: the same calls as `clientFor(db, principal)` (sdk.ts), answered by a StormOps server's /v1 API
+ * with a bearer token. The CLI uses it when a server holds the data folder or `--url`/`STORMOPS_URL` names one;
+ * scripts can too: `remoteClient('https://stormops.example', token).storms.get(id)`. A call with no HTTP route answers
+ * LOCAL_ONLY naming the call (it needs the database itself).
+ */
+import { AppError, ERROR_CODES, type ErrorCode } from '../errors.ts';
+import type { StormOpsClient } from '../sdk.ts';
+
+type Query = Record<string, string | number | boolean | undefined>;
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** camelCase keys of an SDK input to the snake_case of the HTTP body (one level; nested values as they are). */
+function snake(input: object): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(input))
+    if (v !== undefined) out[k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] = v;
+  return out;
+}
+
+export interface HttpTransport {
+  readonly url: string;
+  request<T>(
+    method: Method,
+    path: string,
+    opts?: { query?: Query; body?: unknown; text?: boolean; binary?: boolean; csv?: string },
+  ): Promise<T>;
+}
+
+/**
+ * One request with node:http(s) (lighter to load than fetch, which costs a CLI call about 0.1 s before its first
+ * byte).
+ */
+async function send(
+  url: URL,
+  method: Method,
+  headers: Record<string, string>,
+  payload: string | undefined,
+): Promise<{ status: number; body: Buffer }> {
+  const { request } = url.protocol === 'https:' ? await import('node:https') : await import('node:http');
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+export function httpTransport(baseUrl: string, token: string): HttpTransport {
+  const root = baseUrl.replace(/\/+$/, '');
+  return {
+    url: root,
+    async request<T>(
+      method: Method,
+      path: string,
+      opts: { query?: Query; body?: unknown; text?: boolean; binary?: boolean; csv?: string } = {},
+    ) {
+      const url = new URL(`${root}/v1${path}`);
+      for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+      const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+      let payload: string | undefined;
+      if (opts.body !== undefined) {
+        headers['content-type'] = 'application/json';
+        payload = JSON.stringify(opts.body);
+      } else if (opts.csv !== undefined) {
+        headers['content-type'] = 'text/csv';
+        payload = opts.csv;
+      }
+      let res: { status: number; body: Buffer };
+      try {
+        res = await send(url, method, headers, payload);
+      } catch (err) {
+        const cause = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+        throw new AppError('SERVER_UNAVAILABLE', `StormOps server at ${root} did not answer (${cause})`, { url: root });
+      }
+      const ok = res.status >= 200 && res.status < 300;
+      if (ok && opts.binary) return res.body as T;
+      const text = res.body.toString('utf8');
+      if (!ok) {
+        let body: { error?: { code?: string; message?: string; details?: Record<string, unknown> } } = {};
+        try {
+          body = JSON.parse(text) as typeof body;
+        } catch {
+          // not JSON: a proxy's page; reported by status below
+        }
+        const code = (body.error?.code ?? '') in ERROR_CODES ? (body.error!.code as ErrorCode) : 'INTERNAL';
+        throw new AppError(code, body.error?.message ?? `HTTP ${res.status} from ${url.pathname}`, body.error?.details);
+      }
+      return (opts.text ? text : text ? JSON.parse(text) : undefined) as T;
+    },
+  };
+}
+
+function localOnly(t: HttpTransport, call: string): AppError {
+  return new AppError(
+    'LOCAL_ONLY',
+    `${call} has no HTTP route: run it where the database is (stop the server at ${t.url} first)`,
+    { call, url: t.url },
+  );
+}
+
+/** The SDK calls that have an HTTP route; the client type checks each against the in-process SDK's signature. */
+function remoteCalls(t: HttpTransport) {
+  const storm = (id: string) => `/storms/${encodeURIComponent(id)}`;
+  const tenant = (id: string) => `/tenants/${encodeURIComponent(id)}`;
+  return {
+    tenants: {
+      provision: (i) => t.request('POST', '/tenants', { body: snake(i) }),
+      list: async (f = {}) => (await t.request<{ tenants: never }>('GET', '/tenants', { query: f })).tenants,
+      get: (id) => t.request('GET', tenant(id)),
+      setTier: (id, tier) => t.request('PATCH', tenant(id), { body: { tier } }),
+      setFeatureFlags: (id, flags) => t.request('PATCH', tenant(id), { body: { feature_flags: flags } }),
+      suspend: (id) => t.request('PATCH', tenant(id), { body: { status: 'suspended' } }),
+      reactivate: (id) => t.request('PATCH', tenant(id), { body: { status: 'active' } }),
+      createCredential: ({ tenantId, ...i }) =>
+        t.request('POST', `${tenant(tenantId)}/credentials`, { body: snake(i) }),
+      listCredentials: async ({ tenantId }) =>
+        (await t.request<{ credentials: never }>('GET', `${tenant(tenantId)}/credentials`)).credentials,
+      revokeCredential: ({ tenantId, tokenId }) =>
+        t.request('DELETE', `${tenant(tenantId)}/credentials/${encodeURIComponent(tokenId)}`),
+    },
+    staff: {
+      createCredential: (i) => t.request('POST', '/staff/credentials', { body: snake(i) }),
+      listCredentials: async () => (await t.request<{ credentials: never }>('GET', '/staff/credentials')).credentials,
+      revokeCredential: ({ tokenId }) => t.request('DELETE', `/staff/credentials/${encodeURIComponent(tokenId)}`),
+    },
+    audit: {
+      list: async (i = {}) =>
+        (await t.request<{ events: never }>('GET', '/audit', { query: snake(i) as Query })).events,
+    },
+    storms: {
+      create: (i) => t.request('POST', '/storms', { body: snake(i) }),
+      list: async (i = {}) =>
+        (await t.request<{ storms: never }>('GET', '/storms', { query: snake(i) as Query })).storms,
+      get: (id) => t.request('GET', storm(id)),
+      setStatus: (id, i) => t.request('POST', `${storm(id)}/status`, { body: i }),
+    },
+    properties: {
+      list: (id, page = {}) => t.request('GET', `${storm(id)}/properties`, { query: page }),
+      imports: async (id) => (await t.request<{ imports: never }>('GET', `${storm(id)}/imports`)).imports,
+    },
+    policy: {
+      apply: ({ stormId, ...i }) => t.request('POST', `${storm(stormId)}/policy/apply`, { body: snake(i) }),
+      get: ({ mode, ...q }) => t.request('GET', `/policies/${mode}`, { query: snake(q) as Query }),
+      configure: ({ mode, ...b }) => t.request('PUT', `/policies/${mode}`, { body: snake(b) }),
+      runs: async ({ stormId }) => (await t.request<{ runs: never }>('GET', `${storm(stormId)}/policy/runs`)).runs,
+      contamination: ({ stormId }) => t.request('GET', `${storm(stormId)}/contamination`),
+      planTerritories: ({ stormId, canvassers }) =>
+        t.request('POST', `${storm(stormId)}/territories`, { body: { canvassers } }),
+      exportWalkList: ({ stormId, ...q }) =>
+        t.request('GET', `${storm(stormId)}/walk-list`, { query: q, text: q.format === 'csv' }),
+      logKnock: (i) => t.request('POST', '/knocks', { body: snake(i) }),
+    },
+    outcomes: {
+      log: (i) => t.request('POST', '/outcomes', { body: snake(i) }),
+      history: ({ propertyId, ...q }) =>
+        t.request('GET', `/properties/${encodeURIComponent(propertyId)}/outcomes`, { query: snake(q) as Query }),
+    },
+    models: {
+      list: async (f = {}) =>
+        (await t.request<{ models: never }>('GET', '/models', { query: snake(f) as Query })).models,
+      get: (id) => t.request('GET', `/models/${encodeURIComponent(id)}`),
+      active: (q = {}) => t.request('GET', '/models/active', { query: snake(q) as Query }),
+      promote: ({ modelId, ...b }) => t.request('POST', `/models/${encodeURIComponent(modelId)}/stage`, { body: b }),
+      rollback: (b = {}) => t.request('POST', '/models/rollback', { body: snake(b) }),
+      score: ({ stormId }) => t.request('POST', `${storm(stormId)}/score`),
+      train: ({ stormId, csv, tenantId: _tenant, holdoutShare, ...b }) => {
+        if (csv || !stormId) throw localOnly(t, 'models.train --csv (a file on this machine)');
+        return t.request('POST', '/models/train', {
+          body: snake({ stormId, ...b, ...(holdoutShare !== undefined ? { holdoutShare } : {}) }),
+        });
+      },
+    },
+    pilot: {
+      runPilot: ({ stormId, policyMode, alpha }) =>
+        t.request('GET', `${storm(stormId)}/pilot`, { query: { format: 'json', mode: policyMode, alpha } }),
+      report: async ({ stormId, policyMode, alpha, format }) => {
+        const query = { mode: policyMode, alpha };
+        const results = await t.request<never>('GET', `${storm(stormId)}/pilot`, {
+          query: { ...query, format: 'json' },
+        });
+        if (format === 'json') return { results, body: JSON.stringify(results, null, 2) };
+        // Rendered by the server, which checks the tenant's feature flags (pdf_reports) as for any client.
+        const body = await t.request<Buffer | string>('GET', `${storm(stormId)}/pilot`, {
+          query: { ...query, format },
+          ...(format === 'pdf' ? { binary: true } : { text: true }),
+        });
+        return { results, body };
+      },
+      generateReport: async (results, format) =>
+        (await import('../domains/pilot/pilot.service.ts')).renderPilotReport(results, format),
+      recordFeedback: (id, i) => t.request('POST', `${storm(id)}/pilot/feedback`, { body: i }),
+    },
+    observability: {
+      getHealthDashboard: (id) => t.request('GET', `${storm(id)}/health`),
+      checkConversionRates: (id) => t.request('GET', `${storm(id)}/health/conversion-rates`),
+      checkUpliftDistribution: (id) => t.request('GET', `${storm(id)}/health/uplift-distribution`),
+      history: async (id, q = {}) =>
+        (await t.request<{ checks: never }>('GET', `${storm(id)}/health/history`, { query: q })).checks,
+      getUpliftBand: (tenantId) => t.request('GET', '/health/uplift-band', { query: { tenant_id: tenantId } }),
+      setUpliftBand: (b, tenantId) =>
+        t.request('PUT', '/health/uplift-band', { body: b, query: { tenant_id: tenantId } }),
+    },
+    stormReports: {
+      import: ({ stormId, text, fileName, radiusMiles, date }) =>
+        t.request('POST', `${storm(stormId)}/reports`, {
+          csv: text,
+          query: { file_name: fileName, radius: radiusMiles, date },
+        }),
+      recomputeExposure: (id, radiusMiles) =>
+        t.request('POST', `${storm(id)}/exposure`, { body: radiusMiles === undefined ? {} : { radius: radiusMiles } }),
+    },
+    slo: {
+      getSloDashboard: (i) => t.request('GET', '/slo/status', { query: i }),
+      getActiveAlerts: async (i = {}) =>
+        (await t.request<{ alerts: never }>('GET', '/slo/alerts', { query: i })).alerts,
+      evaluate: () => t.request('POST', '/slo/evaluate'),
+      definitions: async () => (await t.request<{ slos: never }>('GET', '/slo/definitions')).slos,
+    },
+  } satisfies { [K in keyof StormOpsClient]?: Partial<StormOpsClient[K]> };
+}
+
+/**
+ * A client of the server at `baseUrl` acting with `token` (a tenant user's, a staff member's or the operator's). Calls
+ * without an HTTP route throw LOCAL_ONLY.
+ */
+export function remoteClient(baseUrl: string, token: string): StormOpsClient {
+  const t = httpTransport(baseUrl, token);
+  const calls = remoteCalls(t) as unknown as Record<string, Record<string, unknown>>;
+  return new Proxy({} as StormOpsClient, {
+    get(_target, group: string) {
+      if (group === 'principal') return undefined;
+      const known = calls[group] ?? {};
+      return new Proxy(known, {
+        get(target, name: string) {
+          if (name in target) return target[name];
+          return () => {
+            throw localOnly(t, `${group}.${name}`);
+          };
+        },
+      });
+    },
+  });
+}

@@ -1,0 +1,80 @@
+/**
+ * The demo `npm start` seeds reads like a roofer's business: its rates, job values, costs and crew pace sit inside the
+ * published canvassing planning ranges (docs/demo.md), and its storm is large enough to detect its own lift at 80%
+ * power. Run on both backends through the same seeding `npm start` does.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { beforeAll, afterAll, expect, it } from 'vitest';
+import { describeEachDatabase } from '../../test/databases.ts';
+import { PLATFORM } from '../domains/auth/principal.ts';
+import { getHealthDashboard } from '../domains/observability/data-health.service.ts';
+import { pilotAggregates } from '../domains/outcomes/pilot-aggregates.ts';
+import { runPilot } from '../domains/pilot/pilot.service.ts';
+import type { PilotResults } from '../domains/pilot/pilot.results.ts';
+import { DEMO_HOMES, DEMO_POLICY } from './demo-campaign.ts';
+import { seedDemo, type DemoSeed } from './demo-seed.ts';
+
+describeEachDatabase('the demo storm', (t) => {
+  let dir: string;
+  let seed: DemoSeed;
+  let report: PilotResults;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'stormops-demo-'));
+    seed = await seedDemo(t().db, dir);
+    report = await runPilot({ db: t().db, principal: PLATFORM }, { stormId: seed.storm.storm_id });
+  }, 600_000);
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('has a roofer’s rates: 1-3% sign unknocked, 2-6% of knocked doors sign, a lift of one to four points', () => {
+    const { treat, hold } = report.outcomes;
+    expect(hold.rate).toBeGreaterThan(0.005);
+    expect(hold.rate).toBeLessThan(0.03);
+    expect(treat.rate).toBeGreaterThan(0.02);
+    expect(treat.rate).toBeLessThanOrEqual(0.06);
+    expect(report.outcomes.lift.absolute).toBeGreaterThan(0.01);
+    expect(report.outcomes.lift.absolute).toBeLessThan(0.04);
+  });
+
+  it('detects its own lift at 80% power: the storm is large enough', () => {
+    expect(report.detectable_lift).toMatchObject({ power: 0.8, underpowered: false });
+    expect(report.detectable_lift!.pts).toBeLessThan(report.outcomes.lift.absolute * 100);
+    expect(report.outcomes.lift.significant).toBe(true);
+    expect(report.outcomes.treat.n + report.outcomes.hold.n).toBeLessThanOrEqual(DEMO_HOMES);
+  });
+
+  it('prices like a re-roof and knocks at a canvasser’s pace; costs within $54-127 a lead', async () => {
+    const agg = await pilotAggregates(
+      { db: t().db, principal: PLATFORM },
+      { stormId: seed.storm.storm_id, buckets: 10 },
+    );
+    const jobs = agg.arms.treat.conversions + agg.arms.hold.conversions;
+    const meanJob = (agg.arms.treat.revenue_cents + agg.arms.hold.revenue_cents) / 100 / jobs;
+    expect(meanJob).toBeGreaterThan(7_600);
+    expect(meanJob).toBeLessThan(12_800);
+    // Crew hours measured from the knock log: 18-23 doors an hour.
+    expect(report.roi.crew_hours_source).toBe('knock_log');
+    const pace = report.roi.knocks / report.roi.crew_hours;
+    expect(pace).toBeGreaterThanOrEqual(18);
+    expect(pace).toBeLessThanOrEqual(23);
+    // A lead: a door that booked an inspection or signed, from the knock log.
+    const leads = await sql<{ n: number }>`select count(*)::int as n from knock
+      where storm_id = ${seed.storm.storm_id} and result in ('inspection_booked', 'signed')`.execute(t().db.owner);
+    const perLead = report.roi.cost / leads.rows[0]!.n;
+    expect(perLead).toBeGreaterThan(54);
+    expect(perLead).toBeLessThan(127);
+    expect(DEMO_POLICY.margin).toBeGreaterThanOrEqual(0.2);
+    expect(DEMO_POLICY.margin).toBeLessThanOrEqual(0.4);
+  });
+
+  it('has clean data: no data-health issue a contractor would have to explain', async () => {
+    const health = await getHealthDashboard({ db: t().db, principal: PLATFORM }, seed.storm.storm_id);
+    expect(health.issues.filter((i) => i.check !== 'backup_age')).toEqual([]);
+    const quality = report.success_criteria.find((c) => c.key === 'data_quality');
+    expect(quality).toMatchObject({ status: 'pass' });
+  });
+});
