@@ -221,7 +221,50 @@ function remoteCalls(t: HttpTransport) {
       evaluate: () => t.request('POST', '/slo/evaluate'),
       definitions: async () => (await t.request<{ slos: never }>('GET', '/slo/definitions')).slos,
     },
+    billing: billingCalls(t),
   } satisfies { [K in keyof StormOpsClient]?: Partial<StormOpsClient[K]> };
+}
+
+/** Billing over HTTP (docs/billing.md); inputs are already the API's snake_case. */
+function billingCalls(t: HttpTransport) {
+  const invoice = (id: string) => `/billing/invoices/${encodeURIComponent(id)}`;
+  const health = async () => (await t.request<{ tenants: never[] }>('GET', '/billing/usage')).tenants;
+  return {
+    plans: async () => (await t.request<{ plans: never }>('GET', '/billing/plans')).plans,
+    // Staff and the operator read any tenant's; a tenant admin its own (billing:own).
+    getBillingDashboard: async (tenantId, period) => {
+      if (!tenantId) return t.request('GET', '/billing/dashboard', { query: { period } });
+      try {
+        return await t.request('GET', `/billing/tenants/${encodeURIComponent(tenantId)}/dashboard`, {
+          query: { period },
+        });
+      } catch (err) {
+        if ((err as AppError).code !== 'FORBIDDEN') throw err;
+        return t.request('GET', '/billing/dashboard', { query: { tenant_id: tenantId, period } });
+      }
+    },
+    recordEvents: (i) => t.request('POST', '/billing/events', { body: i }),
+    exportUsage: (i) => t.request('GET', '/billing/usage/export', { query: i as Query, text: i.format === 'csv' }),
+    setOverride: (i) => t.request('PUT', '/billing/overrides', { body: i }),
+    alerts: async (i = {}) => (await t.request<{ alerts: never }>('GET', '/billing/alerts', { query: i })).alerts,
+    createInvoice: (i) => t.request('POST', '/billing/invoices', { body: i }),
+    finalizeInvoice: ({ invoice_id }) => t.request('POST', `${invoice(invoice_id)}/finalize`),
+    payInvoice: ({ invoice_id }) => t.request('POST', `${invoice(invoice_id)}/pay`),
+    voidInvoice: ({ invoice_id }) => t.request('POST', `${invoice(invoice_id)}/void`),
+    getInvoice: ({ invoice_id }) => t.request('GET', invoice(invoice_id)),
+    listInvoices: async (i = {}) =>
+      (await t.request<{ invoices: never }>('GET', '/billing/invoices', { query: i })).invoices,
+    invoicePdf: async ({ invoice_id }) => ({
+      invoice: await t.request<never>('GET', invoice(invoice_id)),
+      pdf: await t.request<Buffer>('GET', invoice(invoice_id), { query: { format: 'pdf' }, binary: true }),
+    }),
+    closePeriod: (i) => t.request('POST', '/billing/close', { body: i }),
+    customerHealth: health,
+    triage: async () =>
+      (await health())
+        .filter((h: { flags: string[] }) => h.flags.length > 0)
+        .sort((a: { health_score: number }, b: { health_score: number }) => a.health_score - b.health_score),
+  } satisfies Partial<StormOpsClient['billing']>;
 }
 
 /**

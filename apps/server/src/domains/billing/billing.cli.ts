@@ -1,24 +1,14 @@
-/** `stormops billing ...`: plans, usage, overrides, quota alerts, the dashboard, invoices, period close, health. */
+/**
+ * `stormops billing ...`: plans, usage, overrides, quota alerts, the dashboard, invoices, period close, health. Each
+ * command calls the SDK (`rt.call`): in-process on the local database, or over HTTP to a running server.
+ */
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { CliRuntime } from '../../cli/runtime.ts';
 import { keyValues, table } from '../../cli/output.ts';
 import { AppError } from '../../errors.ts';
-import { listPlans } from './plans.service.ts';
-import { getBillingDashboard } from './dashboard.service.ts';
-import { customerHealth } from './health.service.ts';
-import {
-  closePeriod,
-  createInvoice,
-  finalizeInvoice,
-  invoicePdf,
-  listInvoices,
-  payInvoice,
-  voidInvoice,
-  type InvoiceView,
-} from './invoices.service.ts';
-import { usd } from './invoice.pdf.ts';
-import { exportUsage, listQuotaAlerts, recordUsageEvents, setOverride } from './usage.service.ts';
+import type { InvoiceView } from './invoices.service.ts';
+import { usd } from './money-format.ts';
 
 type Json = { json?: boolean };
 
@@ -49,9 +39,9 @@ export function registerBillingCommands(program: Command, rt: CliRuntime): void 
     .description('the plans: base price, included quantities, overage charges, support')
     .option('--json', 'print JSON')
     .action((o: Json) =>
-      rt.run(
+      rt.call(
         o,
-        (ctx) => listPlans(ctx.db),
+        (ops) => ops.billing.plans(),
         (plans) =>
           table(
             plans.map((p) => ({
@@ -79,8 +69,8 @@ export function registerBillingCommands(program: Command, rt: CliRuntime): void 
     .option('--at <time>', 'when it happened (ISO 8601; default now)')
     .option('--json', 'print JSON')
     .action((o: Json & { tenant: string; metric: string; quantity: string; key: string; at?: string }) =>
-      rt.run(o, (ctx) =>
-        recordUsageEvents(ctx, {
+      rt.call(o, (ops) =>
+        ops.billing.recordEvents({
           events: [
             {
               tenant_id: o.tenant,
@@ -106,10 +96,10 @@ export function registerBillingCommands(program: Command, rt: CliRuntime): void 
       if (o.format !== 'json' && o.format !== 'csv')
         throw new AppError('VALIDATION', `--format must be json or csv, got ${o.format}`);
       const format = o.format;
-      await rt.run(
+      await rt.call(
         {},
-        async (ctx) => {
-          const out = await exportUsage(ctx, { tenant_id: o.tenant, period: o.period, format });
+        async (ops) => {
+          const out = await ops.billing.exportUsage({ tenant_id: o.tenant, period: o.period, format });
           const text = typeof out === 'string' ? out : JSON.stringify(out, null, 2) + '\n';
           if (!o.out) return { text };
           await writeFile(o.out, text);
@@ -127,8 +117,12 @@ export function registerBillingCommands(program: Command, rt: CliRuntime): void 
     .requiredOption('--included <n>', 'included quantity a month')
     .option('--json', 'print JSON')
     .action((o: Json & { tenant: string; metric: string; included: string }) =>
-      rt.run(o, (ctx) =>
-        setOverride(ctx, { tenant_id: o.tenant, metric: o.metric as never, included: whole('--included', o.included) }),
+      rt.call(o, (ops) =>
+        ops.billing.setOverride({
+          tenant_id: o.tenant,
+          metric: o.metric as never,
+          included: whole('--included', o.included),
+        }),
       ),
     );
 
@@ -138,9 +132,9 @@ export function registerBillingCommands(program: Command, rt: CliRuntime): void 
     .requiredOption('--tenant <id>', 'tenant id')
     .option('--json', 'print JSON')
     .action((o: Json & { tenant: string }) =>
-      rt.run(
+      rt.call(
         o,
-        (ctx) => listQuotaAlerts(ctx, { tenant_id: o.tenant }),
+        (ops) => ops.billing.alerts({ tenant_id: o.tenant }),
         (alerts) => table(alerts.map((a) => ({ ...a, ratio: `${Math.round(a.ratio * 1000) / 10}%` }))),
       ),
     );
@@ -152,9 +146,9 @@ export function registerBillingCommands(program: Command, rt: CliRuntime): void 
     .option('--period <YYYY-MM>', 'billing period (default: this month)')
     .option('--json', 'print JSON')
     .action((o: Json & { tenant: string; period?: string }) =>
-      rt.run(
+      rt.call(
         o,
-        (ctx) => getBillingDashboard(ctx, { tenant_id: o.tenant, ...(o.period ? { period: o.period } : {}) }),
+        (ops) => ops.billing.getBillingDashboard(o.tenant, o.period),
         (d) =>
           [
             keyValues({
@@ -188,18 +182,20 @@ export function registerBillingCommands(program: Command, rt: CliRuntime): void 
     .requiredOption('--period <YYYY-MM>', 'billing period')
     .option('--json', 'print JSON')
     .action((o: Json & { tenant: string; period: string }) =>
-      rt.run(o, (ctx) => createInvoice(ctx, { tenant_id: o.tenant, period: o.period }), invoiceLine),
+      rt.call(o, (ops) => ops.billing.createInvoice({ tenant_id: o.tenant, period: o.period }), invoiceLine),
     );
-  for (const [name, fn, what] of [
-    ['finalize', finalizeInvoice, 'make it immutable with the next invoice number'],
-    ['pay', payInvoice, 'record its payment'],
+  for (const [name, call, what] of [
+    ['finalize', 'finalizeInvoice', 'make it immutable with the next invoice number'],
+    ['pay', 'payInvoice', 'record its payment'],
   ] as const) {
     invoice
       .command(name)
       .description(what)
       .requiredOption('--invoice <id>', 'invoice id')
       .option('--json', 'print JSON')
-      .action((o: Json & { invoice: string }) => rt.run(o, (ctx) => fn(ctx, { invoice_id: o.invoice }), invoiceLine));
+      .action((o: Json & { invoice: string }) =>
+        rt.call(o, (ops) => ops.billing[call]({ invoice_id: o.invoice }), invoiceLine),
+      );
   }
   invoice
     .command('void')
@@ -207,9 +203,9 @@ export function registerBillingCommands(program: Command, rt: CliRuntime): void 
     .requiredOption('--invoice <id>', 'invoice id')
     .option('--json', 'print JSON')
     .action((o: Json & { invoice: string }) =>
-      rt.run(
+      rt.call(
         o,
-        (ctx) => voidInvoice(ctx, { invoice_id: o.invoice }),
+        (ops) => ops.billing.voidInvoice({ invoice_id: o.invoice }),
         (r) => `${invoiceLine(r.invoice)}\n\ncredit note:\n${invoiceLine(r.credit_note)}`,
       ),
     );
@@ -219,9 +215,9 @@ export function registerBillingCommands(program: Command, rt: CliRuntime): void 
     .requiredOption('--tenant <id>', 'tenant id')
     .option('--json', 'print JSON')
     .action((o: Json & { tenant: string }) =>
-      rt.run(
+      rt.call(
         o,
-        (ctx) => listInvoices(ctx, { tenant_id: o.tenant }),
+        (ops) => ops.billing.listInvoices({ tenant_id: o.tenant }),
         (list) =>
           table(
             list.map((i) => ({
@@ -241,10 +237,10 @@ export function registerBillingCommands(program: Command, rt: CliRuntime): void 
     .requiredOption('--invoice <id>', 'invoice id')
     .requiredOption('--out <file>', 'PDF file to write')
     .action((o: { invoice: string; out: string }) =>
-      rt.run(
+      rt.call(
         {},
-        async (ctx) => {
-          const { pdf } = await invoicePdf(ctx, { invoice_id: o.invoice });
+        async (ops) => {
+          const { pdf } = await ops.billing.invoicePdf({ invoice_id: o.invoice });
           await writeFile(o.out, pdf);
           return { out: o.out, bytes: pdf.length };
         },
@@ -258,8 +254,8 @@ export function registerBillingCommands(program: Command, rt: CliRuntime): void 
     .requiredOption('--period <YYYY-MM>', 'billing period')
     .option('--json', 'print JSON')
     .action((o: Json & { period: string }) =>
-      rt.run(o, (ctx) =>
-        closePeriod(ctx, { period: o.period }, (done, total) => {
+      rt.call(o, (ops) =>
+        ops.billing.closePeriod({ period: o.period }, (done, total) => {
           if (done === total || done % 50 === 0) rt.err.write(`closing ${o.period}: ${done}/${total} tenants\n`);
         }),
       ),
@@ -270,9 +266,9 @@ export function registerBillingCommands(program: Command, rt: CliRuntime): void 
     .description("every tenant's health score, usage ratio, projected cost and flags (GET /billing/usage)")
     .option('--json', 'print JSON')
     .action((o: Json) =>
-      rt.run(
+      rt.call(
         o,
-        (ctx) => customerHealth(ctx),
+        (ops) => ops.billing.customerHealth(),
         (list) =>
           table(
             list.map((h) => ({

@@ -2,15 +2,10 @@
 import PDFDocument from 'pdfkit';
 import { PDF_COLORS, drawTablePdf } from '../pilot/pilot.pdf-table.ts';
 import type { InvoiceView } from './invoices.service.ts';
+import { usd } from './money-format.ts';
 
 const PAGE = { width: 612, height: 792, margin: 50 };
 const CONTENT = PAGE.width - 2 * PAGE.margin;
-
-export function usd(cents: number): string {
-  const sign = cents < 0 ? '-' : '';
-  const a = Math.abs(cents);
-  return `${sign}$${Math.floor(a / 100).toLocaleString('en-US')}.${String(a % 100).padStart(2, '0')}`;
-}
 
 function unitPrice(cents: number): string {
   return Number.isInteger(cents) ? usd(cents) : `${Number(cents.toFixed(4))} cents`;

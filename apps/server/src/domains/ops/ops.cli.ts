@@ -49,9 +49,9 @@ export function registerOpsCommands(program: Command, rt: CliRuntime): void {
     .description("Customer Success's daily routine: tenants flagged for low health, high usage or an overdue invoice")
     .option('--json', 'print JSON')
     .action((o: { json?: boolean }) =>
-      rt.run(
+      rt.call(
         o,
-        async (ctx) => (await import('../billing/health.service.ts')).triage(ctx),
+        (ops) => ops.billing.triage(),
         (list) =>
           list.length === 0
             ? 'no tenant is flagged'

@@ -5,9 +5,6 @@
 import type { Command } from 'commander';
 import type { CliRuntime } from '../../cli/runtime.ts';
 import { keyValues, table } from '../../cli/output.ts';
-import { signInDepsFrom } from './mailer.ts';
-import * as sso from './sso.service.ts';
-import * as service from './users.service.ts';
 import type { InviteInput, SsoConfigInput } from './users.schema.ts';
 
 const ROLES = 'admin | analyst | canvasser | viewer';
@@ -24,7 +21,10 @@ function linkLines(r: { delivery: 'email' | 'shown'; link?: string; mail_error?:
 }
 
 export function registerUserCommands(program: Command, rt: CliRuntime): void {
-  const deps = () => signInDepsFrom(rt.config);
+  // Loaded when a command runs (nodemailer and openid-client are heavy): `stormops --help` stays fast.
+  const deps = async () => (await import('./mailer.ts')).signInDepsFrom(rt.config);
+  const service = () => import('./users.service.ts');
+  const sso = () => import('./sso.service.ts');
   const user = program.command('user').description("a tenant's people: invite, list, change role, remove, reset");
 
   user
@@ -37,8 +37,12 @@ export function registerUserCommands(program: Command, rt: CliRuntime): void {
     .action((o: { tenant: string; email: string; role: string; json?: boolean }) =>
       rt.run(
         o,
-        (ctx) =>
-          service.inviteUser(ctx, { tenantId: o.tenant, email: o.email, role: o.role as InviteInput['role'] }, deps()),
+        async (ctx) =>
+          (await service()).inviteUser(
+            ctx,
+            { tenantId: o.tenant, email: o.email, role: o.role as InviteInput['role'] },
+            await deps(),
+          ),
         (r) => [`Invited ${r.email} as ${r.role} (until ${r.expires_at})`, ...linkLines(r)].join('\n'),
       ),
     );
@@ -51,7 +55,7 @@ export function registerUserCommands(program: Command, rt: CliRuntime): void {
     .action((o: { tenant: string; json?: boolean }) =>
       rt.run(
         o,
-        (ctx) => service.listUsers(ctx, { tenantId: o.tenant }),
+        async (ctx) => (await service()).listUsers(ctx, { tenantId: o.tenant }),
         (r) =>
           [
             table(r.users as unknown as Record<string, unknown>[], [
@@ -80,8 +84,8 @@ export function registerUserCommands(program: Command, rt: CliRuntime): void {
     .requiredOption('--role <role>', ROLES)
     .option('--json', 'print JSON')
     .action((o: { tenant: string; user: string; role: string; json?: boolean }) =>
-      rt.run(o, (ctx) =>
-        service.setUserRole(ctx, { tenantId: o.tenant, userId: o.user, role: o.role as InviteInput['role'] }),
+      rt.run(o, async (ctx) =>
+        (await service()).setUserRole(ctx, { tenantId: o.tenant, userId: o.user, role: o.role as InviteInput['role'] }),
       ),
     );
 
@@ -92,7 +96,7 @@ export function registerUserCommands(program: Command, rt: CliRuntime): void {
     .requiredOption('--user <id>', 'user id')
     .option('--json', 'print JSON')
     .action((o: { tenant: string; user: string; json?: boolean }) =>
-      rt.run(o, (ctx) => service.removeUser(ctx, { tenantId: o.tenant, userId: o.user })),
+      rt.run(o, async (ctx) => (await service()).removeUser(ctx, { tenantId: o.tenant, userId: o.user })),
     );
 
   user
@@ -104,7 +108,7 @@ export function registerUserCommands(program: Command, rt: CliRuntime): void {
     .action((o: { tenant: string; user: string; json?: boolean }) =>
       rt.run(
         o,
-        (ctx) => service.sendPasswordReset(ctx, { tenantId: o.tenant, userId: o.user }, deps()),
+        async (ctx) => (await service()).sendPasswordReset(ctx, { tenantId: o.tenant, userId: o.user }, await deps()),
         (r) => [`Password reset for ${r.email} (until ${r.expires_at})`, ...linkLines(r)].join('\n'),
       ),
     );
@@ -116,7 +120,7 @@ export function registerUserCommands(program: Command, rt: CliRuntime): void {
     .requiredOption('--tenant <id>', 'tenant id')
     .option('--json', 'print JSON')
     .action((o: { tenant: string; json?: boolean }) =>
-      rt.run(o, (ctx) => sso.getSsoConfig(ctx, { tenantId: o.tenant }, deps().publicUrl ?? '')),
+      rt.run(o, async (ctx) => (await sso()).getSsoConfig(ctx, { tenantId: o.tenant }, (await deps()).publicUrl ?? '')),
     );
   single
     .command('set')
@@ -138,8 +142,8 @@ export function registerUserCommands(program: Command, rt: CliRuntime): void {
       }) =>
         rt.run(
           o,
-          (ctx) =>
-            sso.setSsoConfig(
+          async (ctx) =>
+            (await sso()).setSsoConfig(
               ctx,
               {
                 tenantId: o.tenant,
@@ -148,7 +152,7 @@ export function registerUserCommands(program: Command, rt: CliRuntime): void {
                 clientSecret: o.clientSecret,
                 defaultRole: o.defaultRole as SsoConfigInput['defaultRole'],
               },
-              deps().publicUrl ?? '',
+              (await deps()).publicUrl ?? '',
             ),
           (r) => keyValues(r as unknown as Record<string, unknown>),
         ),
