@@ -130,6 +130,25 @@ describeEachDatabase('billing over HTTP', (t) => {
     expect(theirs.statusCode).toBe(404);
   });
 
+  it('answers the SDK over HTTP (the CLI beside a running server) as in-process', async () => {
+    const { remoteClient } = await import('../../client/http-client.ts');
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const address = app.server.address();
+    const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    const ops = remoteClient(url, PLATFORM_TOKEN);
+    const { tenantId, token } = await newTenant(t().db);
+    expect((await ops.billing.plans()).map((p) => p.plan_code)).toEqual(['trial', 'standard', 'enterprise']);
+    expect((await ops.billing.getBillingDashboard(tenantId)).tenant_id).toBe(tenantId);
+    const period = new Date().toISOString().slice(0, 7);
+    const inv = await ops.billing.createInvoice({ tenant_id: tenantId, period });
+    const { pdf } = await ops.billing.invoicePdf({ invoice_id: inv.invoice_id });
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    // A tenant admin's own token reads its own dashboard through the same call.
+    const own = remoteClient(url, token);
+    expect((await own.billing.getBillingDashboard(tenantId)).tenant_id).toBe(tenantId);
+    await expect(own.billing.customerHealth()).rejects.toMatchObject({ code: 'FORBIDDEN' });
+  });
+
   it('signs a contractor up: 400 naming each bad field, 201 with a plan and ROI, 200 for the same org again', async () => {
     const bad = await app.inject({
       method: 'POST',
