@@ -19,6 +19,7 @@ import { registerPilotRoutes } from '../domains/pilot/pilot.routes.ts';
 import { registerPropertyRoutes } from '../domains/properties/properties.routes.ts';
 import { registerAnalyzeRoutes } from '../domains/analyze/analyze.routes.ts';
 import { registerStormReportRoutes } from '../domains/storm-reports/storm-reports.routes.ts';
+import { registerStormMapRoutes } from '../domains/storm-map/storm-map.routes.ts';
 import { JobRegistry } from '../jobs/job-registry.ts';
 import { registerSloRoutes } from '../domains/slo/slo.routes.ts';
 import { registerAuditRoutes } from '../domains/audit/audit.routes.ts';
@@ -29,8 +30,9 @@ import { installApiCallMetering } from '../domains/billing/api-calls.ts';
 import { registerBillingRootRoutes, registerBillingRoutes } from '../domains/billing/billing.routes.ts';
 import { installTelemetry, type TelemetryOptions } from '../telemetry/http.ts';
 import { installAuth, withPermission } from './auth.ts';
-import { installErrorHandling } from './errors.ts';
+import { installErrorHandling, installNotFound } from './errors.ts';
 import { installStrictInputs } from './strict-inputs.ts';
+import { defaultWebRoot, installWebApp, wantsApp } from './web.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -47,6 +49,8 @@ export interface AppOptions {
   version?: string;
   /** Request metrics, the SLO recorder and evaluation loop, /metrics, OTLP (docs/observability.md). */
   telemetry?: TelemetryOptions;
+  /** The web app's build folder served at `/` (default: apps/web/dist when built; false: API only). */
+  webRoot?: string | false;
 }
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
@@ -117,6 +121,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       registerPropertyRoutes(v1, opts.db, jobs);
       registerAnalyzeRoutes(v1, opts.db);
       registerStormReportRoutes(v1, opts.db);
+      registerStormMapRoutes(v1, opts.db);
       registerModelRoutes(v1, opts.db);
       registerHealthRoutes(v1, opts.db);
       registerPilotRoutes(v1, opts.db);
@@ -128,5 +133,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
     { prefix: '/v1' },
   );
+  const appPage = await installWebApp(app, opts.webRoot === false ? undefined : (opts.webRoot ?? defaultWebRoot()));
+  installNotFound(app, appPage ? (request, reply) => (wantsApp(request) ? appPage(request, reply) : null) : undefined);
   return app;
 }
