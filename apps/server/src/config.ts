@@ -19,6 +19,9 @@ const envSchema = z.object({
   STORMOPS_PAGERDUTY_URL: z.url().default('https://events.pagerduty.com/v2/enqueue'),
   STORMOPS_SLO_EVALUATE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  SMTP_URL: z.url().optional(),
+  SMTP_FROM: z.string().min(3).default('StormOps <no-reply@localhost>'),
+  STORMOPS_PUBLIC_URL: z.url().optional(),
 });
 
 /** Every variable the platform reads (the deployment files are checked against it: apps/server/test/infra.test.ts). */
@@ -44,6 +47,11 @@ export interface Config {
   readonly sloEvaluateSeconds: number;
   /** OTLP/HTTP metrics export, when set (e.g. http://collector:4318). */
   readonly otlpEndpoint: string | undefined;
+  /** Sign-in e-mail (invitations, password resets): sent through SMTP when set, shown to the admin otherwise. */
+  readonly smtpUrl: string | undefined;
+  readonly mailFrom: string;
+  /** Where people open links and where SSO providers send them back (unset: the origin a request came to). */
+  readonly publicUrl: string | undefined;
 }
 
 export function loadConfig(env: Record<string, string | undefined>, cwd: string = process.cwd()): Config {
@@ -73,5 +81,8 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
     }),
     sloEvaluateSeconds: e.STORMOPS_SLO_EVALUATE_SECONDS,
     otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.SMTP_FROM,
+    publicUrl: e.STORMOPS_PUBLIC_URL?.replace(/\/+$/, ''),
   });
 }

@@ -26,6 +26,11 @@ import { evaluateScores } from './domains/models/evaluate.service.ts';
 import * as tenants from './domains/tenants/tenants.service.ts';
 import * as staff from './domains/auth/staff.service.ts';
 import * as audit from './domains/audit/audit.service.ts';
+import * as users from './domains/users/users.service.ts';
+import * as signIn from './domains/users/sign-in.service.ts';
+import * as sso from './domains/users/sso.service.ts';
+import { NO_MAIL, type SignInDeps } from './domains/users/mailer.ts';
+import type { ListUsersInput, SsoConfigInput } from './domains/users/users.schema.ts';
 import * as billingUsage from './domains/billing/usage.service.ts';
 import * as invoices from './domains/billing/invoices.service.ts';
 import { getBillingDashboard } from './domains/billing/dashboard.service.ts';
@@ -52,6 +57,8 @@ export interface StormOpsConfig {
   token?: string;
   /** Apply pending migrations on open (default true). */
   migrate?: boolean;
+  /** Invitation and reset links: a mailer (`smtpMailer(url, from)`) and the public URL; without a mailer links are returned. */
+  signIn?: SignInDeps;
 }
 
 type Tail<F> = F extends (ctx: ServiceContext, ...rest: infer R) => infer O ? (...rest: R) => O : never;
@@ -60,8 +67,9 @@ function bind<F extends (ctx: ServiceContext, ...rest: never[]) => unknown>(ctx:
   return ((...rest: never[]) => fn(ctx, ...rest)) as Tail<F>;
 }
 
-export function clientFor(db: Database, principal: Principal) {
+export function clientFor(db: Database, principal: Principal, deps: SignInDeps = NO_MAIL) {
   const ctx: ServiceContext = { db, principal };
+  const publicUrl = deps.publicUrl ?? 'http://127.0.0.1:3000';
   return {
     principal,
     tenants: {
@@ -82,6 +90,30 @@ export function clientFor(db: Database, principal: Principal) {
       createCredential: bind(ctx, staff.createStaffCredential),
       listCredentials: bind(ctx, staff.listStaffCredentials),
       revokeCredential: bind(ctx, staff.revokeStaffCredential),
+    },
+    /** A tenant's people: `invite({ tenantId, email, role })` (the link is returned when no mailer is set). */
+    users: {
+      invite: (input: Parameters<typeof users.inviteUser>[1]) => users.inviteUser(ctx, input, deps),
+      list: (input: ListUsersInput = {}) => users.listUsers(ctx, input),
+      setRole: bind(ctx, users.setUserRole),
+      remove: bind(ctx, users.removeUser),
+      sendPasswordReset: (input: Parameters<typeof users.sendPasswordReset>[1]) =>
+        users.sendPasswordReset(ctx, input, deps),
+    },
+    /**
+     * Signing in as a person (what the web app does over HTTP): `login({ email, password })` returns the session
+     * (its token is the cookie value); `acceptInvitation`, `requestPasswordReset`, `resetPassword`; SSO settings.
+     */
+    auth: {
+      login: (input: Parameters<typeof signIn.login>[1]) => signIn.login(db, input),
+      acceptInvitation: (input: Parameters<typeof signIn.acceptInvitation>[1]) => signIn.acceptInvitation(db, input),
+      requestPasswordReset: (input: Parameters<typeof signIn.requestPasswordReset>[1]) =>
+        signIn.requestPasswordReset(db, input, deps),
+      resetPassword: (input: Parameters<typeof signIn.resetPassword>[1]) => signIn.resetPassword(db, input),
+      whoAmI: () => signIn.whoAmI(ctx),
+      logout: () => signIn.logout(ctx),
+      getSsoConfig: (input: ListUsersInput = {}) => sso.getSsoConfig(ctx, input, publicUrl),
+      setSsoConfig: (input: SsoConfigInput) => sso.setSsoConfig(ctx, input, publicUrl),
     },
     /**
      * Billing: `billing.getBillingDashboard(tenantId)` (the playbook's), usage events, overrides, quota alerts,
@@ -213,16 +245,16 @@ export async function createStormOps(config: StormOpsConfig = {}): Promise<Storm
   try {
     if (config.migrate !== false) await migrate(db);
     const principal = config.token ? await authenticate(db, undefined, config.token) : PLATFORM;
+    const deps = config.signIn ?? NO_MAIL;
     return {
-      ...clientFor(db, principal),
+      ...clientFor(db, principal, deps),
       asTenant(tenantId: string) {
         if (principal.kind !== 'platform') throw new Error('asTenant needs operator rights');
-        return clientFor(db, {
-          kind: 'tenant',
-          tenantId,
-          userId: '00000000-0000-0000-0000-000000000000',
-          role: 'admin',
-        });
+        return clientFor(
+          db,
+          { kind: 'tenant', tenantId, userId: '00000000-0000-0000-0000-000000000000', role: 'admin' },
+          deps,
+        );
       },
       close: async () => {
         if (!config.database) await db.close();
@@ -235,4 +267,5 @@ export async function createStormOps(config: StormOpsConfig = {}): Promise<Storm
 }
 
 export type { Database } from './db/database.ts';
+export { smtpMailer, type SignInDeps } from './domains/users/mailer.ts';
 export { AppError } from './errors.ts';

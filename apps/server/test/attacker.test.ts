@@ -42,6 +42,7 @@ interface Tenant {
   importId: string;
   tokens: Record<'admin' | 'analyst' | 'canvasser' | 'viewer', string>;
   tokenIds: string[];
+  adminUserId: string;
 }
 
 interface Reply {
@@ -108,6 +109,7 @@ describeEachDatabase('attacker over loopback', (t) => {
       importId: String(imports[0]?.import_id),
       tokens,
       tokenIds,
+      adminUserId: made.view.admin_user_id,
     };
   }
 
@@ -155,6 +157,7 @@ describeEachDatabase('attacker over loopback', (t) => {
       property_id: target.propertyIds[0] ?? randomUUID(),
       import_id: target.importId,
       model_id: randomUUID(),
+      user_id: target.adminUserId,
       token_id: op.path.startsWith('/v1/staff') ? staffDecoy : (target.tokenIds[tokenIndex % 3] as string),
       mode: 'moderate',
       name: 'matrix',
@@ -188,7 +191,7 @@ describeEachDatabase('attacker over loopback', (t) => {
   }
 
   const referencesTenant = (op: Operation) =>
-    /\{(tenant_id|storm_id|property_id|import_id|token_id|model_id)\}/.test(op.path.replace('/v1/staff', '')) ||
+    /\{(tenant_id|storm_id|property_id|import_id|token_id|model_id|user_id)\}/.test(op.path.replace('/v1/staff', '')) ||
     op.params.some((p) => p.name === 'tenant_id') ||
     (op.bodyProps ?? []).some((k) => ['tenant_id', 'storm_id', 'property_id'].includes(k));
 
@@ -216,10 +219,13 @@ describeEachDatabase('attacker over loopback', (t) => {
           const isTenantRole = !['operator', 'customer_success_manager', 'support'].includes(p.role);
           let expected: number;
           if (!permitted) expected = 403;
+          // A public route (signing in) authenticates nobody: everyone gets the answer the operator gets.
+          else if (op.permission === PUBLIC) expected = oracle.status;
           else if (isTenantRole && target === other && referencesTenant(op) && !shapeRefusal(oracle)) expected = 404;
           else expected = oracle.status;
           const bad = r.status >= 500 || r.status !== expected || (!permitted && r.body?.error?.code !== 'FORBIDDEN');
-          if (bad || (p.role === 'operator' && (r.status === 401 || r.status === 403)))
+          const operatorRefused = op.permission !== PUBLIC && (r.status === 401 || r.status === 403);
+          if (bad || (p.role === 'operator' && operatorRefused))
             mismatches.push(
               `${p.role} ${op.method} ${op.path} [${target === own ? 'own' : 'other'}]: ${r.status}, expected ${expected} ${r.text.slice(0, 160)}`,
             );
@@ -315,8 +321,18 @@ describeEachDatabase('attacker over loopback', (t) => {
     let seed = 0x5eed;
     const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
-    const secrets = [b.id, b.org, b.adminEmail, b.stormId, b.eventId, b.importId, ...b.propertyIds, ...b.tokenIds];
-    const bIds = [b.id, b.stormId, b.importId, ...b.propertyIds, ...b.tokenIds];
+    const secrets = [
+      b.id,
+      b.org,
+      b.adminEmail,
+      b.stormId,
+      b.eventId,
+      b.importId,
+      b.adminUserId,
+      ...b.propertyIds,
+      ...b.tokenIds,
+    ];
+    const bIds = [b.id, b.stormId, b.importId, b.adminUserId, ...b.propertyIds, ...b.tokenIds];
     const counts = { requests: 0, leaks: 0, errors5xx: 0, byStatus: {} as Record<number, number> };
     const leaks: string[] = [];
     const value = (key: string): unknown => {

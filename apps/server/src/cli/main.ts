@@ -21,6 +21,7 @@ import { registerSloCommands } from '../domains/slo/slo.cli.ts';
 import { registerOpsCommands } from '../domains/ops/ops.cli.ts';
 import { registerAuditCommands } from '../domains/audit/audit.cli.ts';
 import { registerStaffCommands } from '../domains/auth/staff.cli.ts';
+import { registerUserCommands } from '../domains/users/users.cli.ts';
 import { registerBillingCommands } from '../domains/billing/billing.cli.ts';
 import { registerStartCommand } from '../start/start.cli.ts';
 import { createRuntime, reportError, type CliRuntime } from './runtime.ts';
@@ -53,6 +54,7 @@ export function buildProgram(rt: CliRuntime): Command {
   registerOpsCommands(program, rt);
   registerAuditCommands(program, rt);
   registerStaffCommands(program, rt);
+  registerUserCommands(program, rt);
   registerBillingCommands(program, rt);
   for (const cmd of program.commands) propagate(cmd);
   return program;

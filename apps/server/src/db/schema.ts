@@ -1,5 +1,12 @@
 /** Kysely table types. Column names are the database's (snake_case); keep in step with migrations/*.sql. */
 import type { ColumnType, Generated, GeneratedAlways, Insertable, Selectable } from 'kysely';
+import type {
+  PasswordResetTable,
+  SsoConfigTable,
+  SsoLoginTable,
+  UserInvitationTable,
+  UserSessionTable,
+} from './schema.sign-in.ts';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json<T> = ColumnType<T, string | undefined, string>;
@@ -24,6 +31,10 @@ export interface AppUserTable {
   email: string;
   role: string;
   created_at: Timestamp;
+  /** scrypt hash (users/passwords.ts); null until the user sets a password (invitation, reset) or for SSO-only users. */
+  password_hash: ColumnType<string | null, string | null | undefined, string | null>;
+  last_login_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  updated_at: Timestamp;
 }
 
 export interface ApiTokenTable {
@@ -115,6 +126,11 @@ export interface SchemaMigrationTable {
 export interface DB {
   tenant: TenantTable;
   app_user: AppUserTable;
+  user_invitation: UserInvitationTable;
+  password_reset: PasswordResetTable;
+  user_session: UserSessionTable;
+  sso_config: SsoConfigTable;
+  sso_login: SsoLoginTable;
   api_token: ApiTokenTable;
   staff_member: StaffMemberTable;
   staff_token: StaffTokenTable;

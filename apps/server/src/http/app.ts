@@ -2,6 +2,8 @@
  * Assembles the HTTP API: JSON logging with request ids, bearer auth, zod validation, one error body, OpenAPI at
  * /openapi.json and a docs page at /docs, health and readiness, and each domain's routes.
  */
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -25,6 +27,9 @@ import { registerSloRoutes } from '../domains/slo/slo.routes.ts';
 import { registerAuditRoutes } from '../domains/audit/audit.routes.ts';
 import { registerStaffRoutes } from '../domains/auth/staff.routes.ts';
 import { registerOpsRoutes } from '../domains/ops/ops.routes.ts';
+import { registerSignInRoutes, type SignInOptions } from '../domains/users/sign-in.routes.ts';
+import { registerUserRoutes } from '../domains/users/users.routes.ts';
+import { registerSsoRoutes } from '../domains/users/sso.routes.ts';
 import { registerOnboardingRoutes } from '../domains/onboarding/onboarding.routes.ts';
 import { installApiCallMetering } from '../domains/billing/api-calls.ts';
 import { registerBillingRootRoutes, registerBillingRoutes } from '../domains/billing/billing.routes.ts';
@@ -51,6 +56,8 @@ export interface AppOptions {
   telemetry?: TelemetryOptions;
   /** The web app's build folder served at `/` (default: apps/web/dist when built; false: API only). */
   webRoot?: string | false;
+  /** Sign-in for people: mail, public URL, secure cookies, login rate limits (docs/sign-in.md). */
+  signIn?: SignInOptions;
 }
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
@@ -77,7 +84,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         version: opts.version ?? '0.1.0',
         description: 'Uplift targeting and proof of lift for storm-restoration contractors.',
       },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          session: { type: 'apiKey', in: 'cookie', name: 'stormops_session' },
+        },
+      },
       security: [{ bearer: [] }],
     },
     transform: withPermission,
@@ -106,6 +118,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorate('jobs', jobs);
   app.addHook('onClose', () => jobs.drain());
   const telemetry = installTelemetry(app, opts.db, opts.telemetry);
+  await app.register(cookie);
+  // Limits are declared per route (sign-in); nothing else is limited by this plugin.
+  await app.register(rateLimit, { global: false });
   installAuth(app, opts.db, opts.platformToken);
   installApiCallMetering(app, opts.db);
   installStrictInputs(app);
@@ -128,6 +143,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       registerAuditRoutes(v1, opts.db);
       registerStaffRoutes(v1, opts.db);
       registerOpsRoutes(v1, opts.db);
+      registerSignInRoutes(v1, opts.db, opts.signIn);
+      registerUserRoutes(v1, opts.db, opts.signIn);
+      registerSsoRoutes(v1, opts.db, opts.signIn);
       registerBillingRoutes(v1, opts.db);
       registerOnboardingRoutes(v1, opts.db);
     },

@@ -1,7 +1,8 @@
 /**
- * Bearer authentication and the central permission check: resolves `Authorization: Bearer <token>` to a principal on
- * every /v1 request, then enforces the permission the matched route declares (`config.permission`). A /v1 route
- * without one cannot be registered.
+ * Authentication and the central permission check: resolves `Authorization: Bearer <token>`, or else a person's
+ * session cookie, to a principal on every /v1 request, then enforces the permission the matched route declares
+ * (`config.permission`) through the same `authorize`. A state-changing request that carries only the session cookie
+ * must carry the session's CSRF token in `x-csrf-token`. A /v1 route without a permission cannot be registered.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
@@ -9,6 +10,7 @@ import type { Database } from '../db/database.ts';
 import { authorize, type Principal, type ServiceContext } from '../domains/auth/principal.ts';
 import { PERMISSIONS, PUBLIC, isAction, type RoutePermission } from '../domains/auth/permissions.ts';
 import { authenticate } from '../domains/auth/tokens.ts';
+import { CSRF_HEADER, SESSION_COOKIE, authenticateSession, csrfMatches } from '../domains/users/sessions.ts';
 import { AppError } from '../errors.ts';
 
 declare module 'fastify' {
@@ -36,10 +38,7 @@ export function installAuth(app: FastifyInstance, db: Database, platformToken: s
     const declared = request.routeOptions.config?.permission;
     if (declared === undefined && !request.url.startsWith('/v1/')) return;
     if (declared === PUBLIC) return;
-    const header = request.headers.authorization;
-    const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    if (!match?.[1]) throw new AppError('UNAUTHENTICATED', 'send a credential as "Authorization: Bearer <token>"');
-    request.principal = await authenticate(db, platformToken, match[1]);
+    request.principal = await principalOf(request, db, platformToken);
     const p = request.principal;
     request.log = request.log.child(
       p.kind === 'tenant'
@@ -54,6 +53,30 @@ export function installAuth(app: FastifyInstance, db: Database, platformToken: s
       authorize({ principal: p }, declared);
     }
   });
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** A bearer credential when the request sends one; otherwise a session cookie, CSRF-checked for state changes. */
+async function principalOf(request: FastifyRequest, db: Database, platformToken: string | undefined) {
+  const header = request.headers.authorization;
+  // Cookies are parsed by @fastify/cookie, registered before this hook (app.ts); without it, bearer only.
+  const cookies = request.cookies as Record<string, string | undefined> | undefined;
+  const session = cookies?.[SESSION_COOKIE];
+  if (header === undefined && session) {
+    const principal = await authenticateSession(db, session);
+    const csrf = request.headers[CSRF_HEADER];
+    if (!SAFE_METHODS.has(request.method) && !csrfMatches(session, typeof csrf === 'string' ? csrf : undefined))
+      throw new AppError(
+        'CSRF_FAILED',
+        `a request signed in by cookie must send the session's CSRF token in ${CSRF_HEADER} (from login or GET /v1/auth/session)`,
+      );
+    return principal;
+  }
+  const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+  if (!match?.[1])
+    throw new AppError('UNAUTHENTICATED', 'send a credential as "Authorization: Bearer <token>", or sign in');
+  return authenticate(db, platformToken, match[1]);
 }
 
 /** The service context of an authenticated request. */
@@ -81,7 +104,7 @@ export function withPermission(
     ...out,
     schema: {
       ...schema,
-      security: [{ bearer: [] }],
+      security: [{ bearer: [] }, { session: [] }],
       'x-permission': permission,
       'x-roles': [...PERMISSIONS[permission].roles],
     },

@@ -10,6 +10,7 @@ import { AdvisoryLeader, soleLeader, type Leader } from '../jobs/leader.ts';
 import { setLeading } from '../telemetry/metrics.ts';
 import { notifierFromConfig } from '../domains/notify/notify.notifier.ts';
 import { markInterruptedImports } from '../domains/properties/import-jobs.service.ts';
+import { signInDepsFrom } from '../domains/users/mailer.ts';
 import { seedDemo, type DemoSeed } from './demo-seed.ts';
 import { platformTokenFor } from './local-secrets.ts';
 
@@ -50,6 +51,10 @@ export async function startPlatform(
       db,
       platformToken,
       logLevel: config.logLevel,
+      signIn: {
+        deps: signInDepsFrom({ smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, publicUrl: config.publicUrl }),
+        secureCookies: config.profile === 'prod',
+      },
       telemetry: {
         leader,
         sloEvaluateEveryMs: config.sloEvaluateSeconds * 1000,

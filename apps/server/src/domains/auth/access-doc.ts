@@ -17,7 +17,7 @@ export const FEATURE_GATES: Record<Feature, string> = {
   shadow_models: 'promoting a model to the shadow stage',
   crm_export: 'reserved: no CRM export exists yet, so it gates nothing today',
   custom_policies: 'the `custom` policy mode (its parameters and applies)',
-  sso: 'single sign-on (OpenID Connect) for the tenant',
+  sso: 'single sign-on (OpenID Connect) for the tenant: settings and logins (docs/sign-in.md)',
 };
 
 const ROLE_HEAD: Record<string, string> = { customer_success_manager: 'CSM' };

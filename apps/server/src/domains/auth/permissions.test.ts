@@ -25,7 +25,8 @@ it('names only known roles and flags; the operator holds everything; staff never
   expect(actionsOf('support').every((a) => a.endsWith(':read') || a.endsWith(':list') || a.endsWith(':health'))).toBe(
     true,
   );
-  expect(actionsOf('viewer').every((a) => a.endsWith(':read'))).toBe(true);
+  // A viewer reads, and manages only its own sign-in (who am I, sign out).
+  expect(actionsOf('viewer').every((a) => a.endsWith(':read') || a === 'account:self')).toBe(true);
 });
 
 it('authorize: role, scopes, grants and tenant flags', () => {

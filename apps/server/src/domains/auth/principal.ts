@@ -46,6 +46,8 @@ export type Principal =
       readonly role: TenantRole;
       /** The tenant's effective feature flags when the credential was verified. */
       readonly features?: Readonly<Record<Feature, boolean>>;
+      /** Set when a person signed in with a browser session (cookie) rather than a bearer credential. */
+      readonly sessionId?: string;
     } & Credential);
 
 export interface ServiceContext {

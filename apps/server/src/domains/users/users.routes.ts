@@ -1,0 +1,106 @@
+/** HTTP adapter for a tenant's users (users:admin): invite, list, change role, remove, send a password reset. */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Database } from '../../db/database.ts';
+import { contextOf } from '../../http/auth.ts';
+import { email, tenantId } from '../tenants/tenants.schema.ts';
+import { depsFor, type SignInOptions } from './sign-in.routes.ts';
+import * as service from './users.service.ts';
+import { role, userId } from './users.schema.ts';
+
+const tags = ['users'];
+const tenantQuery = z.object({ tenant_id: tenantId.optional().describe('the operator names the tenant') });
+const params = z.object({ user_id: userId });
+const tenantOf = (q: { tenant_id?: string | undefined }) => (q.tenant_id ? { tenantId: q.tenant_id } : {});
+
+export function registerUserRoutes(root: FastifyInstance, db: Database, opts?: SignInOptions): void {
+  const app = root.withTypeProvider<ZodTypeProvider>();
+
+  app.get(
+    '/users',
+    {
+      config: { permission: 'users:admin' },
+      schema: { tags, summary: "The tenant's users and open invitations", querystring: tenantQuery },
+    },
+    async (request) => service.listUsers(contextOf(request, db), tenantOf(request.query)),
+  );
+
+  app.post(
+    '/users/invitations',
+    {
+      config: { permission: 'users:admin' },
+      schema: {
+        tags,
+        summary:
+          'Invite a person with a role: a one-time link by e-mail (SMTP_URL), or in this answer for the admin to pass on',
+        querystring: tenantQuery,
+        body: z.object({ email, role }),
+      },
+    },
+    async (request, reply) => {
+      const r = await service.inviteUser(
+        contextOf(request, db),
+        { ...tenantOf(request.query), email: request.body.email, role: request.body.role },
+        depsFor(request, opts),
+      );
+      return reply.status(201).send(r);
+    },
+  );
+
+  app.patch(
+    '/users/:user_id',
+    {
+      config: { permission: 'users:admin' },
+      schema: {
+        tags,
+        summary: "Change a user's role (not the last admin's); their credentials of another role are revoked",
+        params,
+        querystring: tenantQuery,
+        body: z.object({ role }),
+      },
+    },
+    async (request) =>
+      service.setUserRole(contextOf(request, db), {
+        ...tenantOf(request.query),
+        userId: request.params.user_id,
+        role: request.body.role,
+      }),
+  );
+
+  app.delete(
+    '/users/:user_id',
+    {
+      config: { permission: 'users:admin' },
+      schema: {
+        tags,
+        summary: 'Remove a user (not the last admin) with their sessions and credentials',
+        params,
+        querystring: tenantQuery,
+      },
+    },
+    async (request) =>
+      service.removeUser(contextOf(request, db), { ...tenantOf(request.query), userId: request.params.user_id }),
+  );
+
+  app.post(
+    '/users/:user_id/password-reset',
+    {
+      config: { permission: 'users:admin' },
+      schema: {
+        tags,
+        summary: 'Send a user a one-time password reset link (e-mailed, or in this answer without SMTP)',
+        params,
+        querystring: tenantQuery,
+      },
+    },
+    async (request, reply) => {
+      const r = await service.sendPasswordReset(
+        contextOf(request, db),
+        { ...tenantOf(request.query), userId: request.params.user_id },
+        depsFor(request, opts),
+      );
+      return reply.status(201).send(r);
+    },
+  );
+}

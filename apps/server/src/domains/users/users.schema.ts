@@ -1,0 +1,83 @@
+/** Inputs of the users and sign-in operations (one strict schema each), shared by the SDK, the CLI and the routes. */
+import { z } from 'zod';
+import { TENANT_ROLES } from '../auth/permissions.ts';
+import { email, tenantId } from '../tenants/tenants.schema.ts';
+import { PASSWORD_MAX, PASSWORD_MIN } from './passwords.ts';
+
+export const role = z.enum(TENANT_ROLES, { error: () => `must be one of ${TENANT_ROLES.join(', ')}` });
+export const userId = z.uuid({ error: (i) => `${JSON.stringify(i.input)} is not a valid UUID` });
+export const password = z
+  .string({ error: () => 'must be a string' })
+  .min(PASSWORD_MIN, `must be at least ${PASSWORD_MIN} characters`)
+  .max(PASSWORD_MAX, `must be at most ${PASSWORD_MAX} characters`);
+/** A link secret as handed out (inv_/rst_...); its shape is checked when it is looked up. */
+const secret = z.string().min(1, 'must not be empty').max(200);
+
+export const inviteInput = z.object({ tenantId: tenantId.optional(), email, role }).strict();
+export type InviteInput = z.input<typeof inviteInput>;
+
+export const listUsersInput = z.object({ tenantId: tenantId.optional() }).strict();
+export type ListUsersInput = z.input<typeof listUsersInput>;
+
+export const setRoleInput = z.object({ tenantId: tenantId.optional(), userId, role }).strict();
+export type SetRoleInput = z.input<typeof setRoleInput>;
+
+export const removeUserInput = z.object({ tenantId: tenantId.optional(), userId }).strict();
+export type RemoveUserInput = z.input<typeof removeUserInput>;
+
+export const adminResetInput = z.object({ tenantId: tenantId.optional(), userId }).strict();
+export type AdminResetInput = z.input<typeof adminResetInput>;
+
+export const loginInput = z
+  .object({ email, password: z.string().min(1).max(PASSWORD_MAX), tenantId: tenantId.optional() })
+  .strict();
+export type LoginInput = z.input<typeof loginInput>;
+
+export const acceptInviteInput = z.object({ token: secret, password }).strict();
+export type AcceptInviteInput = z.input<typeof acceptInviteInput>;
+
+export const requestResetInput = z.object({ email, tenantId: tenantId.optional() }).strict();
+export type RequestResetInput = z.input<typeof requestResetInput>;
+
+export const resetPasswordInput = z.object({ token: secret, password }).strict();
+export type ResetPasswordInput = z.input<typeof resetPasswordInput>;
+
+/** Only a path on this site: never another origin (an open redirect). */
+export const returnTo = z
+  .string()
+  .max(500)
+  .regex(/^\/(?![/\\])[^\s]*$/, 'must be a path on this site, starting with a single /');
+
+export const ssoConfigInput = z
+  .object({
+    tenantId: tenantId.optional(),
+    issuer: z.url({ error: () => 'must be the provider issuer URL' }).max(500),
+    clientId: z.string().min(1).max(300),
+    clientSecret: z.string().min(1).max(500),
+    defaultRole: role,
+  })
+  .strict();
+export type SsoConfigInput = z.input<typeof ssoConfigInput>;
+
+export const ssoStartInput = z.object({ tenantId, returnTo: returnTo.optional() }).strict();
+export type SsoStartInput = z.input<typeof ssoStartInput>;
+
+export interface UserView {
+  user_id: string;
+  email: string;
+  role: string;
+  /** Whether the user can sign in with a password (SSO-only users have none). */
+  has_password: boolean;
+  created_at: string;
+  last_login_at: string | null;
+}
+
+export interface InvitationView {
+  invitation_id: string;
+  email: string;
+  role: string;
+  expires_at: string;
+  /** `email` when sent through SMTP; `shown`: the link is in this answer, for the admin to pass on. */
+  delivery: 'email' | 'shown';
+  link?: string;
+}
