@@ -225,6 +225,386 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/auth/accept-invite": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept an invitation: choose a password, become a user with the invited role, signed in (once) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        password: string;
+                        token: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign in with e-mail and password: sets the session cookie, answers the user and the CSRF token (rate-limited: 429) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: email */
+                        email: string;
+                        password: string;
+                        /**
+                         * Format: uuid
+                         * @description needed only when the e-mail belongs to several organisations
+                         */
+                        tenant_id?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign out: the session ends and its cookie is cleared (needs x-csrf-token) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set a new password from a reset link (once); the user's sessions end */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        password: string;
+                        token: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/password-reset/request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Forgot password: e-mails a one-time reset link (SMTP only); the same answer whether the e-mail exists */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: email */
+                        email: string;
+                        /** Format: uuid */
+                        tenant_id?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who is signed in (session or credential), with the CSRF token of a session */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/sso/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where the OpenID provider sends the browser back (code, state and the provider's own parameters): sets the session cookie, redirects to return_to */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/sso/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's single sign-on settings (never the client secret) and the redirect URI to register */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description the operator names the tenant */
+                    tenant_id?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        /** Set the OpenID provider (issuer, client id and secret) and the role new people get (needs the sso flag; audited) */
+        put: {
+            parameters: {
+                query?: {
+                    /** @description the operator names the tenant */
+                    tenant_id?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        client_id: string;
+                        client_secret: string;
+                        /** @enum {string} */
+                        default_role: "admin" | "analyst" | "canvasser" | "viewer";
+                        /** Format: uri */
+                        issuer: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/sso/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Start single sign-on for a tenant: redirects (302) to its OpenID provider (403 FEATURE_DISABLED without sso) */
+        get: {
+            parameters: {
+                query: {
+                    return_to?: string;
+                    tenant_id: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/billing/alerts": {
         parameters: {
             query?: never;
@@ -1764,7 +2144,7 @@ export interface paths {
                         name?: string;
                         /** @description customer_success_manager (alias CustomerSuccessManager) | support */
                         role: string;
-                        scopes?: ("tenant:admin" | "tenants:list" | "tenant:read" | "billing:read" | "billing:own" | "billing:write" | "platform:health" | "platform:admin" | "credentials:admin" | "users:admin" | "audit:read" | "storms:read" | "storms:write" | "properties:read" | "properties:write" | "models:read" | "models:write" | "models:promote" | "scoring:run" | "policy:read" | "policy:write" | "policy:preview" | "policy:apply" | "territories:write" | "walklists:read" | "knocks:write" | "outcomes:write" | "outcomes:read" | "health:read" | "health:write" | "feedback:write" | "reports:read" | "analysis:run")[];
+                        scopes?: ("tenant:admin" | "tenants:list" | "tenant:read" | "billing:read" | "billing:own" | "billing:write" | "platform:health" | "platform:admin" | "credentials:admin" | "users:admin" | "account:self" | "audit:read" | "storms:read" | "storms:write" | "properties:read" | "properties:write" | "models:read" | "models:write" | "models:promote" | "scoring:run" | "policy:read" | "policy:write" | "policy:preview" | "policy:apply" | "territories:write" | "walklists:read" | "knocks:write" | "outcomes:write" | "outcomes:read" | "health:read" | "health:write" | "feedback:write" | "reports:read" | "analysis:run")[];
                     };
                 };
             };
@@ -2947,11 +3327,11 @@ export interface paths {
                         /** Format: email */
                         email: string;
                         expires_in_days?: number;
-                        grants?: ("tenant:admin" | "tenants:list" | "tenant:read" | "billing:read" | "billing:own" | "billing:write" | "platform:health" | "platform:admin" | "credentials:admin" | "users:admin" | "audit:read" | "storms:read" | "storms:write" | "properties:read" | "properties:write" | "models:read" | "models:write" | "models:promote" | "scoring:run" | "policy:read" | "policy:write" | "policy:preview" | "policy:apply" | "territories:write" | "walklists:read" | "knocks:write" | "outcomes:write" | "outcomes:read" | "health:read" | "health:write" | "feedback:write" | "reports:read" | "analysis:run")[];
+                        grants?: ("tenant:admin" | "tenants:list" | "tenant:read" | "billing:read" | "billing:own" | "billing:write" | "platform:health" | "platform:admin" | "credentials:admin" | "users:admin" | "account:self" | "audit:read" | "storms:read" | "storms:write" | "properties:read" | "properties:write" | "models:read" | "models:write" | "models:promote" | "scoring:run" | "policy:read" | "policy:write" | "policy:preview" | "policy:apply" | "territories:write" | "walklists:read" | "knocks:write" | "outcomes:write" | "outcomes:read" | "health:read" | "health:write" | "feedback:write" | "reports:read" | "analysis:run")[];
                         name?: string;
                         /** @enum {string} */
                         role: "admin" | "analyst" | "canvasser" | "viewer";
-                        scopes?: ("tenant:admin" | "tenants:list" | "tenant:read" | "billing:read" | "billing:own" | "billing:write" | "platform:health" | "platform:admin" | "credentials:admin" | "users:admin" | "audit:read" | "storms:read" | "storms:write" | "properties:read" | "properties:write" | "models:read" | "models:write" | "models:promote" | "scoring:run" | "policy:read" | "policy:write" | "policy:preview" | "policy:apply" | "territories:write" | "walklists:read" | "knocks:write" | "outcomes:write" | "outcomes:read" | "health:read" | "health:write" | "feedback:write" | "reports:read" | "analysis:run")[];
+                        scopes?: ("tenant:admin" | "tenants:list" | "tenant:read" | "billing:read" | "billing:own" | "billing:write" | "platform:health" | "platform:admin" | "credentials:admin" | "users:admin" | "account:self" | "audit:read" | "storms:read" | "storms:write" | "properties:read" | "properties:write" | "models:read" | "models:write" | "models:promote" | "scoring:run" | "policy:read" | "policy:write" | "policy:preview" | "policy:apply" | "territories:write" | "walklists:read" | "knocks:write" | "outcomes:write" | "outcomes:read" | "health:read" | "health:write" | "feedback:write" | "reports:read" | "analysis:run")[];
                     };
                 };
             };
@@ -3003,6 +3383,197 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's users and open invitations */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description the operator names the tenant */
+                    tenant_id?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a user (not the last admin) with their sessions and credentials */
+        delete: {
+            parameters: {
+                query?: {
+                    /** @description the operator names the tenant */
+                    tenant_id?: string;
+                };
+                header?: never;
+                path: {
+                    user_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a user's role (not the last admin's); their credentials of another role are revoked */
+        patch: {
+            parameters: {
+                query?: {
+                    /** @description the operator names the tenant */
+                    tenant_id?: string;
+                };
+                header?: never;
+                path: {
+                    user_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        role: "admin" | "analyst" | "canvasser" | "viewer";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/v1/users/{user_id}/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a user a one-time password reset link (e-mailed, or in this answer without SMTP) */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description the operator names the tenant */
+                    tenant_id?: string;
+                };
+                header?: never;
+                path: {
+                    user_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Invite a person with a role: a one-time link by e-mail (SMTP_URL), or in this answer for the admin to pass on */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description the operator names the tenant */
+                    tenant_id?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: email */
+                        email: string;
+                        /** @enum {string} */
+                        role: "admin" | "analyst" | "canvasser" | "viewer";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;

@@ -10,7 +10,7 @@ export const SESSION_KEY = ['session'] as const;
 
 async function fetchSession(): Promise<WhoAmI | null> {
   try {
-    const me = await unwrap<WhoAmI>(api.GET('/v1/auth/session' as never));
+    const me = await unwrap<WhoAmI>(api.GET('/v1/auth/session'));
     credentials.setCsrf(me.csrf_token);
     return me;
   } catch (err) {
@@ -29,7 +29,7 @@ export function useSession() {
 export function useSignOut(): () => Promise<void> {
   const qc = useQueryClient();
   return async () => {
-    if (!credentials.apiKey()) await api.POST('/v1/auth/logout' as never).catch(() => undefined);
+    if (!credentials.apiKey()) await api.POST('/v1/auth/logout').catch(() => undefined);
     credentials.setApiKey(null);
     credentials.setCsrf(undefined);
     qc.clear();

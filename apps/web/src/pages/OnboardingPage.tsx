@@ -83,8 +83,8 @@ export default function OnboardingPage() {
     <main className="container">
       <h1>Start your StormOps trial</h1>
       <p>
-        Tell us about your storm season. The plan and ROI on the right update as you type; nothing is charged during
-        the trial.
+        Tell us about your storm season. The plan and ROI on the right update as you type; nothing is charged during the
+        trial.
       </p>
       <div className="grid-2">
         <form onSubmit={onSubmit} aria-label="Trial signup">
@@ -111,7 +111,14 @@ export default function OnboardingPage() {
             <legend>Your storm season</legend>
             <label>
               Storms a year
-              <input type="number" min={1} max={1000} required value={n.storms_per_year} onChange={num('storms_per_year')} />
+              <input
+                type="number"
+                min={1}
+                max={1000}
+                required
+                value={n.storms_per_year}
+                onChange={num('storms_per_year')}
+              />
             </label>
             <label>
               Properties in a storm's path
@@ -134,7 +141,14 @@ export default function OnboardingPage() {
             </label>
             <label>
               Expected lift (percentage points of signing rate)
-              <input type="number" min={-100} max={100} step={0.1} value={n.lift_points} onChange={num('lift_points')} />
+              <input
+                type="number"
+                min={-100}
+                max={100}
+                step={0.1}
+                value={n.lift_points}
+                onChange={num('lift_points')}
+              />
             </label>
           </fieldset>
           <fieldset>

@@ -73,9 +73,7 @@ export function SignInPage() {
     e.preventDefault();
     const tenant = String(new FormData(e.currentTarget).get('sso_tenant')).trim();
     const back = location.pathname === '/sign-in' ? '/' : location.pathname;
-    location.assign(
-      `/v1/auth/sso/start?tenant_id=${encodeURIComponent(tenant)}&return_to=${encodeURIComponent(back)}`,
-    );
+    location.assign(`/v1/auth/sso/start?tenant_id=${encodeURIComponent(tenant)}&return_to=${encodeURIComponent(back)}`);
   }
 
   return (
