@@ -12,6 +12,7 @@ import { SignInPage } from '../pages/SignInPage';
 import { Layout } from './Layout';
 
 const OnboardingPage = lazy(() => import('../pages/OnboardingPage'));
+const SetPasswordPage = lazy(() => import('../pages/SetPasswordPage'));
 const StormsPage = lazy(() => import('../pages/StormsPage'));
 const StormPage = lazy(() => import('../pages/StormPage'));
 const BillingPage = lazy(() => import('../pages/BillingPage'));
@@ -27,6 +28,12 @@ export function App() {
       <Suspense fallback={<Loading what="page" />}>
         <Switch>
           <Route path="/onboarding" component={OnboardingPage} />
+          <Route path="/accept-invite">
+            <SetPasswordPage mode="invite" />
+          </Route>
+          <Route path="/reset-password">
+            <SetPasswordPage mode="reset" />
+          </Route>
           <Route>
             <Gate />
           </Route>
@@ -42,13 +49,16 @@ function Gate() {
   if (session.error) return <ErrorNote error={session.error} />;
   const me = session.data;
   if (!me) return <SignInPage />;
+  const home = isStaff(me) ? '/customer-health' : '/storms';
   return (
     <Layout me={me}>
       <Suspense fallback={<Loading what="page" />}>
         <Switch>
-          <Route path="/">{isStaff(me) ? <Redirect to="/customer-health" /> : <Redirect to="/storms" />}</Route>
+          <Route path="/">
+            <Redirect to={home} replace />
+          </Route>
           <Route path="/sign-in">
-            <Redirect to="/" />
+            <Redirect to={home} replace />
           </Route>
           <Route path="/storms" component={StormsPage} />
           <Route path="/storms/:stormId">{(p) => <StormPage stormId={p.stormId} />}</Route>

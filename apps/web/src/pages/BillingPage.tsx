@@ -4,6 +4,7 @@ import { api, credentials, unwrap } from '../api/client';
 import type { BillingDashboard, Invoice } from '../api/views';
 import { Empty, QueryView } from '../components/Async';
 import { count, money, ratioPct, usDate } from '../lib/format';
+import { TableScroll } from '../components/TableScroll';
 
 const METRIC_NAMES: Record<string, string> = {
   properties_imported: 'Properties imported',
@@ -52,7 +53,7 @@ export default function BillingPage() {
                 </dd>
               </div>
             </dl>
-            <div className="table-scroll">
+            <TableScroll label="Usage table">
               <table>
                 <caption>Usage against the plan</caption>
                 <thead>
@@ -85,7 +86,7 @@ export default function BillingPage() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
             <p>
               <small>{d.projected.method}</small>
             </p>
@@ -98,7 +99,7 @@ export default function BillingPage() {
           list.length === 0 ? (
             <Empty>No invoices yet: the first is drawn when this period closes.</Empty>
           ) : (
-            <div className="table-scroll">
+            <TableScroll label="Invoices table">
               <table>
                 <thead>
                   <tr>
@@ -130,7 +131,7 @@ export default function BillingPage() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
           )
         }
       </QueryView>

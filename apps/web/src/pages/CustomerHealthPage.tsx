@@ -9,6 +9,7 @@ import { api, unwrap } from '../api/client';
 import type { CustomerHealth } from '../api/views';
 import { Empty, QueryView } from '../components/Async';
 import { money, ratioPct } from '../lib/format';
+import { TableScroll } from '../components/TableScroll';
 
 type SortKey = 'org_name' | 'health_score' | 'usage_ratio' | 'projected_cost_cents';
 const COLUMNS: { key: SortKey; label: string; numeric: boolean }[] = [
@@ -67,7 +68,7 @@ export default function CustomerHealthPage() {
             {rows.length === 0 ? (
               <Empty>No tenant matches.</Empty>
             ) : (
-              <div className="table-scroll">
+              <TableScroll label="Tenants">
                 <table data-testid="health-table">
                   <thead>
                     <tr>
@@ -104,7 +105,7 @@ export default function CustomerHealthPage() {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </TableScroll>
             )}
           </>
         )}

@@ -5,6 +5,7 @@ import { api, unwrap } from '../api/client';
 import type { Storm } from '../api/views';
 import { Empty, QueryView } from '../components/Async';
 import { usDate } from '../lib/format';
+import { TableScroll } from '../components/TableScroll';
 
 export default function StormsPage() {
   const storms = useQuery({
@@ -19,7 +20,7 @@ export default function StormsPage() {
           list.length === 0 ? (
             <Empty>No storms yet. Create one with `stormops storm create` or the API.</Empty>
           ) : (
-            <div className="table-scroll">
+            <TableScroll label="Storms table">
               <table>
                 <thead>
                   <tr>
@@ -47,7 +48,7 @@ export default function StormsPage() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
           )
         }
       </QueryView>

@@ -1,10 +1,11 @@
 /** The plan comparison and ROI projection of a recommendation (shared by the live form and its result). */
 import type { PlanEstimate, RoiProjection } from '@stormops/plans';
 import { count, dollars, money, pct } from '../../lib/format';
+import { TableScroll } from '../../components/TableScroll';
 
 export function PlanComparison({ plans, recommended }: { plans: PlanEstimate[]; recommended: string }) {
   return (
-    <div className="table-scroll">
+    <TableScroll label="Plan comparison">
       <table>
         <caption>Plans at a busy month's usage</caption>
         <thead>
@@ -39,7 +40,7 @@ export function PlanComparison({ plans, recommended }: { plans: PlanEstimate[]; 
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }
 
