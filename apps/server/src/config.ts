@@ -19,6 +19,10 @@ const envSchema = z.object({
   STORMOPS_PAGERDUTY_URL: z.url().default('https://events.pagerduty.com/v2/enqueue'),
   STORMOPS_SLO_EVALUATE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  STORMOPS_JSON_BODY_LIMIT_MB: z.coerce.number().positive().max(1024).default(10),
+  STORMOPS_UPLOAD_LIMIT_MB: z.coerce.number().positive().max(65536).default(512),
+  STORMOPS_CSV_BODY_LIMIT_MB: z.coerce.number().positive().max(4096).default(50),
+  STORMOPS_UPLOAD_DIR: z.string().min(1).optional(),
   SMTP_URL: z.url().optional(),
   SMTP_FROM: z.string().min(3).default('StormOps <no-reply@localhost>'),
   STORMOPS_PUBLIC_URL: z.url().optional(),
@@ -47,12 +51,28 @@ export interface Config {
   readonly sloEvaluateSeconds: number;
   /** OTLP/HTTP metrics export, when set (e.g. http://collector:4318). */
   readonly otlpEndpoint: string | undefined;
+  /** Request body limits per kind of route, in bytes (docs/resilience.md). */
+  readonly limits: BodyLimits;
+  /** Parent of this process' private upload folder (default: `<data folder>/uploads`, or TMPDIR for server Postgres). */
+  readonly uploadRoot: string | undefined;
   /** Sign-in e-mail (invitations, password resets): sent through SMTP when set, shown to the admin otherwise. */
   readonly smtpUrl: string | undefined;
   readonly mailFrom: string;
   /** Where people open links and where SSO providers send them back (unset: the origin a request came to). */
   readonly publicUrl: string | undefined;
 }
+
+export interface BodyLimits {
+  /** JSON bodies of every route. */
+  readonly json: number;
+  /** Property files (POST /v1/storms/{id}/properties/import), streamed to disk. */
+  readonly upload: number;
+  /** CSV bodies read as they arrive: outcomes import, storm reports, analysis. */
+  readonly csv: number;
+}
+
+const MB = 1024 * 1024;
+export const DEFAULT_LIMITS: BodyLimits = Object.freeze({ json: 10 * MB, upload: 512 * MB, csv: 50 * MB });
 
 export function loadConfig(env: Record<string, string | undefined>, cwd: string = process.cwd()): Config {
   // An empty variable means unset, as in most shells' `VAR= command`.
@@ -81,6 +101,12 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
     }),
     sloEvaluateSeconds: e.STORMOPS_SLO_EVALUATE_SECONDS,
     otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
+    limits: Object.freeze({
+      json: Math.round(e.STORMOPS_JSON_BODY_LIMIT_MB * MB),
+      upload: Math.round(e.STORMOPS_UPLOAD_LIMIT_MB * MB),
+      csv: Math.round(e.STORMOPS_CSV_BODY_LIMIT_MB * MB),
+    }),
+    uploadRoot: e.STORMOPS_UPLOAD_DIR ? resolve(cwd, e.STORMOPS_UPLOAD_DIR) : undefined,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.SMTP_FROM,
     publicUrl: e.STORMOPS_PUBLIC_URL?.replace(/\/+$/, ''),

@@ -53,27 +53,76 @@ export function notFound(what: string, id: string): AppError {
   return new AppError('NOT_FOUND', `${what} ${id} not found`, { [`${what}_id`]: id });
 }
 
-/** Postgres SQLSTATEs a user can cause, mapped to platform errors; anything else stays internal. */
+/** SQLSTATE class 23 (integrity constraints) by code: which platform error each one is. */
+const INTEGRITY: Record<string, { code: ErrorCode; what: string }> = {
+  '23505': { code: 'CONFLICT', what: 'already exists' },
+  '23P01': { code: 'CONFLICT', what: 'conflicts with an existing record' },
+  '23001': { code: 'CONFLICT', what: 'is still referenced' },
+  '23503': { code: 'NOT_FOUND', what: 'a referenced record does not exist' },
+  '23502': { code: 'VALIDATION', what: 'a required value is missing' },
+  '23514': { code: 'VALIDATION', what: 'a value is out of its allowed range' },
+};
+
+/** What Postgres says about 22xxx data errors a caller can cause, in the caller's terms. */
+const DATA_ERRORS: Record<string, string> = {
+  '22021': 'text must not contain NUL (\\u0000) characters or invalid UTF-8',
+  '22P05': 'text must not contain NUL (\\u0000) characters',
+  '22003': 'a number is out of range',
+  '22001': 'a text value is too long',
+  '22P02': 'a value has the wrong form',
+  '22007': 'a date or time has the wrong form',
+  '22008': 'a date or time is out of range',
+  '22012': 'division by zero',
+  '2200D': 'invalid escape octet',
+  '22023': 'invalid parameter value',
+};
+
+/** Connection-level failures: the database went away (class 08, admin shutdown 57P01-03) or cannot be reached. */
+export function isConnectionError(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' && (/^08/.test(code) || /^57P0[1-3]$/.test(code) || code === '53300')) return true;
+  if (typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND'].includes(code))
+    return true;
+  const message = (err as { message?: unknown }).message;
+  return (
+    typeof message === 'string' &&
+    /Connection terminated|connection is closed|Client has encountered a connection error|not queryable|not currently accepting connections|database system is (starting up|shutting down)/i.test(
+      message,
+    )
+  );
+}
+
+/**
+ * The one place that maps database errors a caller can cause to 4xx: every SQLSTATE of class 22 (data exceptions:
+ * invalid byte sequences, numeric range, string length, ...) and class 23 (integrity constraints), naming the column
+ * or constraint when Postgres does; a lost connection is DATABASE_UNAVAILABLE (503). Anything else stays internal.
+ */
 export function fromDatabaseError(err: unknown): AppError | undefined {
-  if (typeof err !== 'object' || err === null || !('code' in err)) return undefined;
-  const e = err as { code?: unknown; detail?: unknown; constraint?: unknown; message?: unknown };
+  if (typeof err !== 'object' || err === null) return undefined;
+  if (isConnectionError(err))
+    return new AppError('DATABASE_UNAVAILABLE', 'the database is unavailable; retry shortly', { retryable: true });
+  if (!('code' in err)) return undefined;
+  const e = err as { code?: unknown; detail?: unknown; constraint?: unknown; message?: unknown; column?: unknown };
+  if (typeof e.code !== 'string') return undefined;
+  const sqlstate = e.code;
   const detail = typeof e.detail === 'string' ? e.detail : undefined;
   const constraint = typeof e.constraint === 'string' ? e.constraint : undefined;
-  switch (e.code) {
-    case '23505':
-      return new AppError('CONFLICT', detail ?? 'already exists', { constraint });
-    case '23503':
-      return new AppError('NOT_FOUND', 'a referenced record does not exist', { constraint });
-    case '23514':
-    case '22P02':
-    case '22007':
-    case '22008':
-      return new AppError('VALIDATION', String(e.message), { constraint });
-    case '55000':
-      return new AppError('INVALID_TRANSITION', String(e.message));
-    case '42501':
-      return new AppError('FORBIDDEN', 'not permitted by tenant isolation');
-    default:
-      return undefined;
+  const column = typeof e.column === 'string' ? e.column : undefined;
+  const message = typeof e.message === 'string' ? e.message : '';
+  const where = { sqlstate, ...(constraint ? { constraint } : {}), ...(column ? { field: column } : {}) };
+  if (sqlstate === '42501') return new AppError('FORBIDDEN', 'not permitted by tenant isolation');
+  // A state a trigger refuses to leave (billing: a closed period's records are immutable).
+  if (sqlstate === '55000') return new AppError('INVALID_TRANSITION', message);
+  if (sqlstate.startsWith('23')) {
+    const known = INTEGRITY[sqlstate] ?? { code: 'VALIDATION' as const, what: 'violates a data rule' };
+    const said = known.code === 'CONFLICT' ? (detail ?? known.what) : message || known.what;
+    return new AppError(known.code, column ? `${column}: ${said}` : said, where);
   }
+  if (sqlstate.startsWith('22')) {
+    const what = DATA_ERRORS[sqlstate] ?? 'invalid value';
+    // Postgres' own message names the value or type ("value "2147483648" is out of range for type integer").
+    return new AppError('VALIDATION', `${column ? `${column}: ` : ''}${what}${message ? ` (${message})` : ''}`, where);
+  }
+  return undefined;
 }

@@ -8,7 +8,7 @@ import type { Config } from '../config.ts';
 import { openDatabase, type Database } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 import { PLATFORM, type ServiceContext } from '../domains/auth/principal.ts';
-import { AppError } from '../errors.ts';
+import { AppError, fromDatabaseError } from '../errors.ts';
 import { render } from './output.ts';
 
 export interface CommandOptions {
@@ -65,7 +65,7 @@ export function createRuntime(
 
 /** Prints an error as one line (and its JSON body on stdout under --json); returns the exit code. */
 export function reportError(err: unknown, json: boolean, io: Pick<CliRuntime, 'out' | 'err'>): number {
-  const appError = err instanceof AppError ? err : undefined;
+  const appError = err instanceof AppError ? err : fromDatabaseError(err);
   const code = appError?.exitCode ?? 1;
   const message = appError
     ? `${appError.code}: ${appError.message}`

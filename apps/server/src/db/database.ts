@@ -7,7 +7,7 @@
  */
 import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import { spawn } from 'node:child_process';
-import { stat, writeFile } from 'node:fs/promises';
+import { chmod, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { Config } from '../config.ts';
@@ -77,13 +77,19 @@ function makePool(url: string): pg.Pool {
   // Every session in UTC, as PGlite always is: a date-only '2026-02-10' is midnight UTC, and ::date or date_trunc of a
   // timestamptz fall on UTC days, whatever TimeZone the server or database is configured with.
   const pool = new pg.Pool({ connectionString: url, max: 10, options: '-c TimeZone=UTC' });
-  pool.on('error', () => {}); // an idle client's error surfaces on the next query instead of crashing the process
+  // A connection can die at any moment (server restart, pg_terminate_backend, network): pg emits 'error' on its
+  // client, and an 'error' event with no listener kills the process. The pool listens only while a client is idle,
+  // so every client gets its own listener for its whole life, checked out or not. The query in flight fails with
+  // the error (a read is retried once, see http/read-retry.ts), and the dead client leaves the pool on release.
+  pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   return pool;
 }
 
 async function openPGlite(dataDir: string | undefined, template?: Blob): Promise<Database> {
   const lock: DataDirLock | undefined = dataDir ? lockDataDir(dataDir) : undefined;
   try {
+    if (dataDir) await makePrivate(dataDir);
     const { PGlite } = await import('@electric-sql/pglite');
     // The Postgres files live in a sub-folder, so the data folder can also hold the lock and local secrets.
     // wal_level=minimal: embedded Postgres feeds no replica, and with it a table filled in the transaction that created
@@ -93,6 +99,7 @@ async function openPGlite(dataDir: string | undefined, template?: Blob): Promise
       startParams,
       ...(dataDir ? { dataDir: join(dataDir, 'pgdata') } : template ? { loadDataDir: template } : {}),
     });
+    if (dataDir) await chmodTree(dataDir); // initdb's files
     const mutex = new Mutex();
     const dump: BackupTo = async (path, inSnapshot) => {
       const release = await mutex.lock();
@@ -113,12 +120,34 @@ async function openPGlite(dataDir: string | undefined, template?: Blob): Promise
       dump,
       async () => {
         await pglite.close();
+        // Files Postgres made while open (new tables) are private already by their 0700 folders; make them 0600 too.
+        if (dataDir) await chmodTree(dataDir).catch(() => {});
         lock?.release();
       },
     );
   } catch (err) {
     lock?.release();
     throw err;
+  }
+}
+
+/**
+ * The data folder holds every tenant's data: 0700 folders and 0600 files whatever the umask the process started with.
+ * PGlite writes its files 0666 whatever the umask, so the umask is tightened for the life of an embedded process (it
+ * owns the folder alone: the lock, secrets, uploads) and the tree is made private at open (after initdb) and at close.
+ */
+async function makePrivate(dataDir: string): Promise<void> {
+  process.umask(0o077);
+  await chmodTree(dataDir);
+}
+
+async function chmodTree(path: string): Promise<void> {
+  const entries = await readdir(path, { withFileTypes: true }).catch(() => []);
+  await chmod(path, 0o700);
+  for (const e of entries) {
+    const child = join(path, e.name);
+    if (e.isDirectory()) await chmodTree(child);
+    else if (e.isFile()) await chmod(child, 0o600);
   }
 }
 

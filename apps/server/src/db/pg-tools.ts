@@ -50,6 +50,7 @@ export function pgRestore(url: string, path: string, start: number): Promise<voi
 
 export async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const c = new pg.Client({ connectionString: url, options: '-c TimeZone=UTC' });
+  c.on('error', () => {}); // a dropped connection fails the query in flight instead of the process
   await c.connect();
   try {
     return await fn(c);

@@ -203,6 +203,9 @@ export interface PropertyImportTable {
   started_at: Timestamp;
   finished_at: Nullable<Date>;
   seq: Seq;
+  /** The process running the import (host:pid:random) and its last heartbeat (0025). */
+  owner_id: Nullable<string>;
+  heartbeat_at: Nullable<Date>;
 }
 
 export interface PropertyImportErrorTable {

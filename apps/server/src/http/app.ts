@@ -23,6 +23,7 @@ import { registerAnalyzeRoutes } from '../domains/analyze/analyze.routes.ts';
 import { registerStormReportRoutes } from '../domains/storm-reports/storm-reports.routes.ts';
 import { registerStormMapRoutes } from '../domains/storm-map/storm-map.routes.ts';
 import { JobRegistry } from '../jobs/job-registry.ts';
+import { startJobHeartbeat } from '../jobs/job-heartbeat.ts';
 import { registerSloRoutes } from '../domains/slo/slo.routes.ts';
 import { registerAuditRoutes } from '../domains/audit/audit.routes.ts';
 import { registerStaffRoutes } from '../domains/auth/staff.routes.ts';
@@ -38,6 +39,9 @@ import { installAuth, withPermission } from './auth.ts';
 import { installErrorHandling, installNotFound } from './errors.ts';
 import { installStrictInputs } from './strict-inputs.ts';
 import { defaultWebRoot, installWebApp, wantsApp } from './web.ts';
+import { installReadRetry } from './read-retry.ts';
+import { DEFAULT_LIMITS, type BodyLimits } from '../config.ts';
+import { UploadDir, defaultUploadRoot } from '../lib/upload-dir.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -56,14 +60,19 @@ export interface AppOptions {
   telemetry?: TelemetryOptions;
   /** The web app's build folder served at `/` (default: apps/web/dist when built; false: API only). */
   webRoot?: string | false;
+  /** Body limits per kind of route (default DEFAULT_LIMITS). */
+  limits?: Partial<BodyLimits>;
+  /** Parent of this process' private upload folder (default: per user under TMPDIR). */
+  uploadRoot?: string;
   /** Sign-in for people: mail, public URL, secure cookies, login rate limits (docs/sign-in.md). */
   signIn?: SignInOptions;
 }
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const limits: BodyLimits = { ...DEFAULT_LIMITS, ...opts.limits };
   const app = Fastify({
     logger: { level: opts.logLevel ?? 'silent' },
-    bodyLimit: 10 * 1024 * 1024,
+    bodyLimit: limits.json,
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
     ajv: { customOptions: { coerceTypes: false } },
@@ -116,7 +125,17 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   const jobs = opts.jobs ?? new JobRegistry();
   app.decorate('jobs', jobs);
-  app.addHook('onClose', () => jobs.drain());
+  const uploads = await UploadDir.open(opts.uploadRoot ?? defaultUploadRoot());
+  // Server Postgres may be shared by several API processes: jobs carry their owner's heartbeat (jobs/job-heartbeat.ts).
+  const heartbeat =
+    opts.db.kind === 'postgres'
+      ? startJobHeartbeat(opts.db, jobs, { onError: (err) => app.log.warn({ err }, 'job heartbeat failed') })
+      : undefined;
+  app.addHook('onClose', async () => {
+    heartbeat?.stop();
+    await jobs.drain();
+    await uploads.close();
+  });
   const telemetry = installTelemetry(app, opts.db, opts.telemetry);
   await app.register(cookie);
   // Limits are declared per route (sign-in); nothing else is limited by this plugin.
@@ -124,6 +143,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   installAuth(app, opts.db, opts.platformToken);
   installApiCallMetering(app, opts.db);
   installStrictInputs(app);
+  installReadRetry(app);
   registerBillingRootRoutes(app, opts.db);
   registerOnboardingRoutes(app, opts.db);
   await app.register(
@@ -132,10 +152,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       registerTenantRoutes(v1, opts.db);
       registerStormRoutes(v1, opts.db);
       registerPolicyRoutes(v1, opts.db);
-      registerOutcomeRoutes(v1, opts.db);
-      registerPropertyRoutes(v1, opts.db, jobs);
-      registerAnalyzeRoutes(v1, opts.db);
-      registerStormReportRoutes(v1, opts.db);
+      registerOutcomeRoutes(v1, opts.db, limits.csv);
+      registerPropertyRoutes(v1, opts.db, jobs, { uploads, limit: limits.upload });
+      registerAnalyzeRoutes(v1, opts.db, limits.csv);
+      registerStormReportRoutes(v1, opts.db, limits.csv);
       registerStormMapRoutes(v1, opts.db);
       registerModelRoutes(v1, opts.db);
       registerHealthRoutes(v1, opts.db);

@@ -34,9 +34,10 @@ export function installAuth(app: FastifyInstance, db: Database, platformToken: s
       throw new Error(`${String(route.method)} ${route.url} declares no permission of the table (config.permission)`);
   });
   app.addHook('onRequest', async (request) => {
-    // Decided on the matched route, not on the raw URL (which may be percent-encoded).
+    // Decided on the matched route, never on the raw URL: `/%76%31/...` routes to a /v1 route and needs its
+    // credential. An unmatched URL that is /v1/... once decoded needs one too (a 404 tells a stranger nothing).
     const declared = request.routeOptions.config?.permission;
-    if (declared === undefined && !request.url.startsWith('/v1/')) return;
+    if (declared === undefined && !isV1Path(request.url)) return;
     if (declared === PUBLIC) return;
     request.principal = await principalOf(request, db, platformToken);
     const p = request.principal;
@@ -53,6 +54,16 @@ export function installAuth(app: FastifyInstance, db: Database, platformToken: s
       authorize({ principal: p }, declared);
     }
   });
+}
+
+/** The raw URL's path, percent-decoded, under /v1/ (for requests no route matched). */
+function isV1Path(url: string): boolean {
+  const path = url.split('?')[0] ?? '';
+  try {
+    return decodeURIComponent(path).toLowerCase().startsWith('/v1/');
+  } catch {
+    return true; // undecodable: treat as ours, so it needs a credential like any /v1 request
+  }
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

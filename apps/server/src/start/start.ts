@@ -9,7 +9,8 @@ import { buildApp } from '../http/app.ts';
 import { AdvisoryLeader, soleLeader, type Leader } from '../jobs/leader.ts';
 import { setLeading } from '../telemetry/metrics.ts';
 import { notifierFromConfig } from '../domains/notify/notify.notifier.ts';
-import { markInterruptedImports } from '../domains/properties/import-jobs.service.ts';
+import { JOB_STALE_MS, markInterruptedImports } from '../domains/properties/import-jobs.service.ts';
+import { defaultUploadRoot } from '../lib/upload-dir.ts';
 import { signInDepsFrom } from '../domains/users/mailer.ts';
 import { seedDemo, type DemoSeed } from './demo-seed.ts';
 import { platformTokenFor } from './local-secrets.ts';
@@ -41,7 +42,9 @@ export async function startPlatform(
   let leader: Leader | undefined;
   try {
     await migrate(db);
-    await markInterruptedImports(db);
+    // Embedded: this process alone holds the data folder, so any running import is an earlier run's. Server Postgres:
+    // only imports whose owner stopped beating (another live process may be running its own).
+    await markInterruptedImports(db, db.kind === 'postgres' ? { staleAfterMs: JOB_STALE_MS } : {});
     const dir = secretsDir(config);
     const platformToken = platformTokenFor(dir, config.platformToken);
     const seed = opts.demo ?? config.profile !== 'prod';
@@ -51,6 +54,10 @@ export async function startPlatform(
       db,
       platformToken,
       logLevel: config.logLevel,
+      limits: config.limits,
+      uploadRoot:
+        config.uploadRoot ??
+        (config.database.kind === 'pglite' ? join(config.database.dataDir, 'uploads') : defaultUploadRoot()),
       signIn: {
         deps: signInDepsFrom({ smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, publicUrl: config.publicUrl }),
         secureCookies: config.profile === 'prod',

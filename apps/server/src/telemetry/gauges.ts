@@ -38,6 +38,26 @@ export function registerPlatformGauges(registry: Registry, db: Database): void {
     },
   });
   new Gauge({
+    name: 'stormops_tenant_health_band',
+    help: "Tenants by customer-health band of their latest daily snapshot (never a tenant's id).",
+    labelNames: ['band'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const h of (await read())?.health ?? []) this.labels(h.band).set(h.n);
+    },
+  });
+  new Gauge({
+    name: 'stormops_tenants_flagged',
+    help: 'Tenants flagged by their latest customer-health snapshot: low_health, high_usage, overdue_invoice.',
+    labelNames: ['flag'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const f of (await read())?.flags ?? []) this.labels(f.flag).set(f.n);
+    },
+  });
+  new Gauge({
     name: 'stormops_backup_last_verified_timestamp_seconds',
     help: 'When the newest backup whose restore was verified was taken (Unix seconds; 0 without one).',
     registers: [registry],

@@ -2615,7 +2615,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Import outcomes from a CSV body (property_id, converted, value) */
+        /** Import outcomes from a CSV body (property_id, converted, value; at most STORMOPS_CSV_BODY_LIMIT_MB) */
         post: {
             parameters: {
                 query?: never;
@@ -2914,7 +2914,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Upload a CSV or JSON Lines file of properties (streamed); answers 202 with a job to poll at /v1/imports/{import_id} */
+        /** Upload a CSV or JSON Lines file of properties (streamed; at most STORMOPS_UPLOAD_LIMIT_MB); answers 202 with a job to poll at /v1/imports/{import_id} */
         post: {
             parameters: {
                 query?: {

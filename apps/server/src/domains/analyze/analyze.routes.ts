@@ -8,24 +8,26 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import { contextOf } from '../../http/auth.ts';
+import { byteLimit, checkDeclaredLength } from '../../lib/byte-limit.ts';
 import type { Database } from '../../db/database.ts';
 import { analyzeCsvStream } from './analyze.service.ts';
+import { text } from '../fields.ts';
 
 const CSV_TYPES = ['text/csv', 'application/csv'];
 
 const querystring = z.object({
-  arm_col: z.string().min(1).max(200).describe("column holding each row's arm"),
-  treat: z.string().max(200).describe('arm value of treated rows'),
-  control: z.string().max(200).describe('arm value of control rows'),
-  outcome: z.string().min(1).max(200).describe('0/1 outcome column'),
-  value: z.string().min(1).max(200).optional().describe('numeric value column (Welch comparison)'),
-  by: z.string().min(1).max(200).optional().describe('segment column: lift per value, Holm-adjusted'),
+  arm_col: text().min(1).max(200).describe("column holding each row's arm"),
+  treat: text().max(200).describe('arm value of treated rows'),
+  control: text().max(200).describe('arm value of control rows'),
+  outcome: text().min(1).max(200).describe('0/1 outcome column'),
+  value: text().min(1).max(200).optional().describe('numeric value column (Welch comparison)'),
+  by: text().min(1).max(200).optional().describe('segment column: lift per value, Holm-adjusted'),
   alpha: z.coerce.number().gt(0).lt(0.5).optional(),
   control_share: z.coerce.number().gt(0).lt(1).optional(),
-  file_name: z.string().max(200).optional(),
+  file_name: text().max(200).optional(),
 });
 
-export function registerAnalyzeRoutes(root: FastifyInstance, db: Database): void {
+export function registerAnalyzeRoutes(root: FastifyInstance, db: Database, csvLimit: number): void {
   // Own scope: only this route takes a raw CSV body, passed on as the request stream.
   void root.register(async (scope) => {
     scope.addContentTypeParser(CSV_TYPES, (_request, payload, done) => done(null, payload));
@@ -49,7 +51,10 @@ export function registerAnalyzeRoutes(root: FastifyInstance, db: Database): void
           );
         }
         const q = request.query;
-        return analyzeCsvStream(contextOf(request, db), body, {
+        checkDeclaredLength(request.headers['content-length'], csvLimit);
+        const limited = body.pipe(byteLimit(csvLimit));
+        body.on('error', (err) => limited.destroy(err));
+        return analyzeCsvStream(contextOf(request, db), limited, {
           armColumn: q.arm_col,
           treat: q.treat,
           control: q.control,

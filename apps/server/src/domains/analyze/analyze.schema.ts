@@ -2,9 +2,10 @@
 import { z } from 'zod';
 import type { TwoArmAnalysis } from '@stormops/stats';
 import type { SegmentLift } from './segments.ts';
+import { text } from '../fields.ts';
 
-const columnName = z.string().trim().min(1, 'must not be empty').max(200);
-const armValue = z.string().max(200);
+const columnName = text().trim().min(1, 'must not be empty').max(200);
+const armValue = text().max(200);
 
 /** Field rules shared by the CLI flags, the HTTP query string and the SDK. */
 export const analyzeInput = z
@@ -25,7 +26,7 @@ export const analyzeInput = z
     /** Intended control share for the sample-ratio-mismatch check. */
     controlShare: z.number().gt(0).lt(1).default(0.5),
     /** Name used in messages (the path on the CLI, `upload` over HTTP). */
-    fileName: z.string().max(500).default('input'),
+    fileName: text().max(500).default('input'),
   })
   .strict()
   .refine((o) => o.treat.trim() !== o.control.trim(), { message: 'treat and control must differ', path: ['control'] });

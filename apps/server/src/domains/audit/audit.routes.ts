@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Database } from '../../db/database.ts';
 import { contextOf } from '../../http/auth.ts';
 import { listAudit } from './audit.service.ts';
+import { text, queryInt4 } from '../fields.ts';
 
 export function registerAuditRoutes(root: FastifyInstance, db: Database): void {
   root.withTypeProvider<ZodTypeProvider>().get(
@@ -18,8 +19,8 @@ export function registerAuditRoutes(root: FastifyInstance, db: Database): void {
         querystring: z
           .object({
             tenant_id: z.uuid().optional(),
-            since: z.string().max(40).optional().describe('a date or ISO time'),
-            limit: z.coerce.number().int().min(1).max(1000).optional(),
+            since: text().max(40).optional().describe('a date or ISO time'),
+            limit: queryInt4().min(1).max(1000).optional(),
           })
           .strict(),
       },

@@ -1,11 +1,12 @@
 /** Audit inputs and views, shared by the SDK, the CLI and the HTTP route. */
 import { z } from 'zod';
+import { int4 } from '../fields.ts';
 
 export const listAuditInput = z
   .object({
     tenantId: z.uuid({ error: (i) => `${JSON.stringify(i.input)} is not a valid UUID` }).optional(),
     since: z.coerce.date({ error: () => 'since: expected a date such as 2026-02-10 or an ISO time' }).optional(),
-    limit: z.number().int().min(1).max(1000).default(200),
+    limit: int4().min(1).max(1000).default(200),
   })
   .strict();
 export type ListAuditInput = z.input<typeof listAuditInput>;

@@ -96,6 +96,9 @@ ${matrix()}
   403 \`TENANT_SUSPENDED\`. A process forgets revoked credentials and suspended tenants at once; another process
   sharing the database sees the change within 30 seconds (its verification cache).
 - Staff credentials: \`stormops staff credential --email E --role customer_success_manager --scope billing:read\`.
+- People sign in (password, invitation or single sign-on) and get a session cookie instead: its principal is their
+  user's current role, checked by the same table; state-changing cookie requests need the session's CSRF token
+  ([sign-in.md](sign-in.md)).
 
 ## Feature flags
 

@@ -7,6 +7,7 @@ import { contextOf } from '../../http/auth.ts';
 import { ACTIONS } from './permissions.ts';
 import * as service from './staff.service.ts';
 import { MAX_EXPIRY_DAYS } from './tokens.ts';
+import { text, int4 } from '../fields.ts';
 
 const tags = ['staff'];
 
@@ -27,9 +28,9 @@ export function registerStaffRoutes(root: FastifyInstance, db: Database): void {
               .min(1)
               .max(64)
               .describe('customer_success_manager (alias CustomerSuccessManager) | support'),
-            name: z.string().trim().min(1).max(100).optional(),
+            name: text().trim().min(1).max(100).optional(),
             scopes: z.array(z.enum(ACTIONS)).min(1).max(64).optional(),
-            expires_in_days: z.number().int().min(1).max(MAX_EXPIRY_DAYS).optional(),
+            expires_in_days: int4().min(1).max(MAX_EXPIRY_DAYS).optional(),
           })
           .strict(),
       },

@@ -11,6 +11,7 @@ import { authorize, type ServiceContext } from './principal.ts';
 import { checkScopes } from './scopes.ts';
 import * as repo from './staff.repo.ts';
 import { MAX_EXPIRY_DAYS, expiryFrom, forgetCredential, hashToken, newStaffToken } from './tokens.ts';
+import { text, int4 } from '../fields.ts';
 
 /** The canonical staff role of a name or one of its aliases (the playbook's `CustomerSuccessManager`). */
 export function staffRole(name: string): StaffRole {
@@ -27,10 +28,10 @@ export const staffCredentialInput = z
     email: z
       .email({ error: (i) => `${JSON.stringify(i.input)} is not a valid e-mail address` })
       .transform((e) => e.toLowerCase()),
-    role: z.string().min(1).max(64),
-    name: z.string().trim().min(1).max(100).optional(),
-    scopes: z.array(z.string().max(64)).max(64).optional(),
-    expiresInDays: z.number().int().min(1).max(MAX_EXPIRY_DAYS).optional(),
+    role: text().min(1).max(64),
+    name: text().trim().min(1).max(100).optional(),
+    scopes: z.array(text().max(64)).max(64).optional(),
+    expiresInDays: int4().min(1).max(MAX_EXPIRY_DAYS).optional(),
   })
   .strict();
 export type StaffCredentialInput = z.input<typeof staffCredentialInput>;

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { METRICS, periodInput } from './charges.ts';
+import { safeInt } from '../fields.ts';
 
 const tenantId = z.uuid({ error: (i) => `${JSON.stringify(i.input)} is not a valid UUID` });
 const metric = z.enum(METRICS, { error: () => `must be one of ${METRICS.join(', ')}` });
@@ -35,7 +36,7 @@ export const tenantInput = z.object({ tenant_id: tenantId.optional() }).strict()
 export type TenantInput = z.input<typeof tenantInput>;
 
 export const overrideInput = z
-  .object({ tenant_id: tenantId, metric, included: z.number().int().min(0).max(1_000_000_000_000) })
+  .object({ tenant_id: tenantId, metric, included: safeInt().min(0).max(1_000_000_000_000) })
   .strict();
 export type OverrideInput = z.input<typeof overrideInput>;
 

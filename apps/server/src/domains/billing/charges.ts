@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { METRICS } from '@stormops/plans';
+import { safeInt } from '../fields.ts';
 
 export { METRICS, PLAN_CODES, chargeLines, overageCents, roundCents } from '@stormops/plans';
 export type { ChargeLine, ChargeModel, Metric, Plan, PlanCode } from '@stormops/plans';
@@ -15,15 +16,15 @@ export const chargeModel = z.discriminatedUnion('model', [
     .object({
       model: z.literal('graduated'),
       /** Over the included quantity: the first `up_to` overage units at one price, the next at another... */
-      tiers: z.array(z.object({ up_to: z.number().int().positive().nullable(), unit_cents: cents }).strict()).min(1),
+      tiers: z.array(z.object({ up_to: safeInt().positive().nullable(), unit_cents: cents }).strict()).min(1),
     })
     .strict(),
-  z.object({ model: z.literal('package'), package_size: z.number().int().positive(), package_cents: cents }).strict(),
+  z.object({ model: z.literal('package'), package_size: safeInt().positive(), package_cents: cents }).strict(),
 ]);
 
 export const planMetrics = z.record(
   z.enum(METRICS),
-  z.object({ included: z.number().int().nonnegative(), charge: chargeModel }).strict(),
+  z.object({ included: safeInt().nonnegative(), charge: chargeModel }).strict(),
 );
 
 /** `YYYY-MM` of a time, in UTC. */

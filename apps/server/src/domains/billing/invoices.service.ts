@@ -27,6 +27,9 @@ import { authorizeBilling, billingTenant, mustExist } from './usage.service.ts';
 import { periodBounds } from './charges.ts';
 import type { BillLine } from './bill.ts';
 
+/** Tenants closed at once by `closePeriod` (server Postgres runs them on separate connections). */
+const CLOSE_CONCURRENCY = 4;
+
 /** Days from finalizing to due. */
 export const NET_DAYS = 15;
 
@@ -116,16 +119,27 @@ export async function createInvoice(
 }
 
 /** Freezes a draft (recomputed one last time) with the next invoice number. Finalizing a finalized one is a no-op. */
-async function finalizeIn(trx: Trx, ctx: ServiceContext, invoiceId: string, now: Date): Promise<InvoiceRow> {
+async function finalizeIn(
+  trx: Trx,
+  ctx: ServiceContext,
+  invoiceId: string,
+  now: Date,
+  fresh = false,
+): Promise<InvoiceRow> {
   const row = await repo.invoiceById(trx, invoiceId, true);
   if (!row) throw new AppError('NOT_FOUND', `invoice ${invoiceId} not found`, { invoice_id: invoiceId });
   if (row.status !== 'draft') return row;
-  const bill = await drawBill(trx, row.tenant_id, row.period, now);
-  await repo.updateDraft(trx, invoiceId, {
-    lines: bill.lines,
-    subtotal_cents: bill.total_cents,
-    total_cents: bill.total_cents,
-  });
+  // Recomputed one last time, unless the caller drew it in this very transaction.
+  let total = Number(row.total_cents);
+  if (!fresh) {
+    const bill = await drawBill(trx, row.tenant_id, row.period, now);
+    await repo.updateDraft(trx, invoiceId, {
+      lines: bill.lines,
+      subtotal_cents: bill.total_cents,
+      total_cents: bill.total_cents,
+    });
+    total = bill.total_cents;
+  }
   const number = await repo.nextInvoiceNumber(trx);
   const done = await repo.finalizeInvoice(trx, invoiceId, number, now, new Date(now.getTime() + NET_DAYS * 86_400_000));
   if (!done) throw new AppError('CONFLICT', `invoice ${invoiceId} changed while finalizing`);
@@ -139,7 +153,7 @@ async function finalizeIn(trx: Trx, ctx: ServiceContext, invoiceId: string, now:
     {
       status: 'finalized',
       number,
-      total_cents: bill.total_cents,
+      total_cents: total,
     },
   );
   return done;
@@ -295,20 +309,27 @@ export async function closePeriod(
     total_cents: 0,
     overdue: 0,
   };
-  for (const [i, t] of tenants.entries()) {
-    const row = await ctx.db.withPlatform(async (trx) => {
-      const { row } = await draftFor(trx, t.tenant_id, period, now);
-      if (row.status !== 'draft') {
-        result.already_final++;
-        return row;
-      }
-      result.finalized++;
-      return finalizeIn(trx, ctx, row.invoice_id, now);
-    });
-    result.total_cents += Number(row.total_cents);
-    onProgress?.(i + 1, tenants.length);
-    if (i % 20 === 19) await new Promise((r) => setImmediate(r));
-  }
+  // A few tenants at a time (each in its own transaction); numbers stay gap-free because each finalizing
+  // transaction holds the counter row until it commits.
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < tenants.length) {
+      const t = tenants[next++]!;
+      const row = await ctx.db.withPlatform(async (trx) => {
+        const { row } = await draftFor(trx, t.tenant_id, period, now);
+        if (row.status !== 'draft') {
+          result.already_final++;
+          return row;
+        }
+        result.finalized++;
+        return finalizeIn(trx, ctx, row.invoice_id, now, true);
+      });
+      result.total_cents += Number(row.total_cents);
+      onProgress?.(++done, tenants.length);
+    }
+  };
+  await Promise.all(Array.from({ length: CLOSE_CONCURRENCY }, worker));
   result.overdue = await ctx.db.withPlatform((trx) => repo.markOverdue(trx, now));
   await ctx.db.withPlatform((trx) => repo.resolveQuotaIncidents(trx, period, now));
   return result;

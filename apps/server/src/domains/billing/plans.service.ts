@@ -35,6 +35,20 @@ export interface PlanSpan {
   to: Date;
 }
 
+/** Plan versions never change once published (a new version is a new row): each is read once per process. */
+const versions = new Map<string, Plan>();
+
+async function planVersion(trx: Q, code: string, version: number): Promise<Plan> {
+  const key = `${code}:${version}`;
+  const cached = versions.get(key);
+  if (cached) return cached;
+  const row = await repo.planVersion(trx, code, version);
+  if (!row) throw new AppError('INTERNAL', `plan ${code} v${version} is missing`);
+  const plan = toPlan(row);
+  versions.set(key, plan);
+  return plan;
+}
+
 /** The plan catalogue for anyone (the pricing page, onboarding): no credential needed. */
 export function listPlans(db: Database): Promise<Plan[]> {
   return db.withPlatform((trx) => currentPlans(trx));
@@ -52,9 +66,7 @@ export async function planSpans(trx: Q, tenantId: string, from: Date, to: Date):
     const s = start < from ? from : start;
     const e = end > to ? to : end;
     if (e <= s) continue;
-    const row = await repo.planVersion(trx, a.plan_code, a.plan_version);
-    if (!row) throw new AppError('INTERNAL', `plan ${a.plan_code} v${a.plan_version} is missing`);
-    spans.push({ plan: toPlan(row), from: s, to: e });
+    spans.push({ plan: await planVersion(trx, a.plan_code, a.plan_version), from: s, to: e });
   }
   // Usage before the first assignment (a tenant created mid-period) is billed on the first plan.
   if (spans.length > 0 && spans[0]!.from > from && new Date(history[0]!.starts_at) > from) spans[0]!.from = from;
@@ -67,9 +79,7 @@ export async function planOn(trx: Q, tenantId: string, at: Date): Promise<Plan> 
   if (history.length === 0) throw new AppError('NOT_FOUND', `tenant ${tenantId} has no plan`, { tenant_id: tenantId });
   let current = history[0]!;
   for (const a of history) if (new Date(a.starts_at) <= at) current = a;
-  const row = await repo.planVersion(trx, current.plan_code, current.plan_version);
-  if (!row) throw new AppError('INTERNAL', `plan ${current.plan_code} v${current.plan_version} is missing`);
-  return toPlan(row);
+  return planVersion(trx, current.plan_code, current.plan_version);
 }
 
 /** Puts a tenant on the current version of a plan from now (provisioning, tier changes), in the caller's transaction. */

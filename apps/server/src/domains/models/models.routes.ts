@@ -9,6 +9,7 @@ import * as service from './models.service.ts';
 import { STAGES } from './models.schema.ts';
 import { scoreStorm } from './scoring.service.ts';
 import { LEARNERS } from './training.ts';
+import { text, int4 } from '../fields.ts';
 
 const tags = ['models'];
 const modelParams = z.object({ model_id: z.uuid() });
@@ -25,8 +26,8 @@ export function registerModelRoutes(root: FastifyInstance, db: Database): void {
         body: z.object({
           storm_id: stormId,
           learner: z.enum(LEARNERS).optional(),
-          features: z.array(z.string().min(1)).min(1).optional(),
-          seed: z.number().int().min(0).optional(),
+          features: z.array(text().min(1)).min(1).optional(),
+          seed: int4().min(0).optional(),
           holdout_share: z.number().min(0.1).max(0.5).optional(),
         }),
       },
@@ -88,7 +89,7 @@ export function registerModelRoutes(root: FastifyInstance, db: Database): void {
         tags,
         summary: 'Promote a model to a stage (audited)',
         params: modelParams,
-        body: z.object({ stage: z.enum(STAGES), reason: z.string().max(500).optional() }),
+        body: z.object({ stage: z.enum(STAGES), reason: text().max(500).optional() }),
       },
     },
     async (request) =>
@@ -105,7 +106,7 @@ export function registerModelRoutes(root: FastifyInstance, db: Database): void {
       schema: {
         tags,
         summary: 'Put back the previous production model',
-        body: z.object({ tenant_id: z.uuid().optional(), reason: z.string().max(500).optional() }),
+        body: z.object({ tenant_id: z.uuid().optional(), reason: text().max(500).optional() }),
       },
     },
     async (request) =>

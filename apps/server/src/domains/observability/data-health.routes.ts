@@ -6,6 +6,7 @@ import type { Database } from '../../db/database.ts';
 import { contextOf } from '../../http/auth.ts';
 import { stormId } from '../storms/storms.schema.ts';
 import * as service from './data-health.service.ts';
+import { queryInt4 } from '../fields.ts';
 
 const tags = ['data health'];
 const params = z.object({ storm_id: stormId });
@@ -73,7 +74,7 @@ export function registerHealthRoutes(root: FastifyInstance, db: Database): void 
         params,
         querystring: z.object({
           kind: z.enum(['dashboard', 'conversion_rates', 'uplift_distribution']).optional(),
-          limit: z.coerce.number().int().min(1).max(500).optional(),
+          limit: queryInt4().min(1).max(500).optional(),
         }),
       },
     },

@@ -116,15 +116,17 @@ async function raiseAlerts(
   now: Date,
   checks: { check: string; firing: boolean; message: string }[],
 ): Promise<void> {
+  // The canonical id (lower case, as Postgres prints a uuid): the id as typed would give one storm several alerts.
+  const id = stormId.toLowerCase();
   await syncAlerts(
     ctx.db,
     checks.map((c) => ({
-      key: `data_health:${stormId}:${c.check}`,
+      key: `data_health:${id}:${c.check}`,
       source: 'data_health',
       severity: 'ticket' as const,
       firing: c.firing,
-      message: `storm ${stormId}: ${c.message}`,
-      details: { storm_id: stormId, check: c.check },
+      message: `storm ${id}: ${c.message}`,
+      details: { storm_id: id, check: c.check },
     })),
     now,
   );

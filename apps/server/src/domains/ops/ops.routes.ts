@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Database } from '../../db/database.ts';
 import { contextOf } from '../../http/auth.ts';
 import { exportKpis } from './ops.service.ts';
+import { queryInt4 } from '../fields.ts';
 
 export function registerOpsRoutes(root: FastifyInstance, db: Database): void {
   root.withTypeProvider<ZodTypeProvider>().get(
@@ -17,7 +18,7 @@ export function registerOpsRoutes(root: FastifyInstance, db: Database): void {
           'Usage of every tenant over the last days (tier, status, storms, properties, knocks, outcomes): counts, never the data',
         querystring: z
           .object({
-            days: z.coerce.number().int().min(1).max(3650).default(30),
+            days: queryInt4().min(1).max(3650).default(30),
             anonymize: z.enum(['true', 'false']).default('false'),
           })
           .strict(),

@@ -1,14 +1,15 @@
 /** Inputs of the operator's routines (docs/operations.md, "Routines"); unknown keys are refused. */
 import { z } from 'zod';
+import { text, int4 } from '../fields.ts';
 
 export const kpisInput = z
   .object({
     /** The activity window (knocks, outcomes), in days back from now. */
-    days: z.number().int().min(1).max(3660).default(30),
+    days: int4().min(1).max(3660).default(30),
     /** Replace tenant ids and names with pseudonyms and coarsen dates (exec reporting). */
     anonymize: z.boolean().default(false),
     /** Keeps pseudonyms stable across exports (keep it secret); a random one is used when absent. */
-    salt: z.string().min(16, 'at least 16 characters').optional(),
+    salt: text().min(16, 'at least 16 characters').optional(),
   })
   .strict();
 export type KpisInput = z.input<typeof kpisInput>;
@@ -16,14 +17,14 @@ export type KpisInput = z.input<typeof kpisInput>;
 export const retentionInput = z
   .object({
     /** Data older than this is reported as past retention. */
-    days: z.number().int().min(1).max(3660).default(365),
+    days: int4().min(1).max(3660).default(365),
   })
   .strict();
 export type RetentionInput = z.input<typeof retentionInput>;
 
 export const slaInput = z
   .object({
-    days: z.number().int().min(1).max(366).default(7),
+    days: int4().min(1).max(366).default(7),
     /** Resolution targets per alert severity, in hours. */
     page_hours: z.number().positive().max(720).default(4),
     ticket_hours: z.number().positive().max(720).default(72),

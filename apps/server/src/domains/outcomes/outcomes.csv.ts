@@ -93,3 +93,133 @@ export function parseOutcomeCsv(text: string): ParsedCsv {
   }
   return { rows, refused };
 }
+
+/** A line longer than this is refused without being split (a junk file is often one endless line). */
+export const MAX_LINE_CHARS = 64 * 1024;
+
+export type CsvEvent =
+  | { kind: 'row'; line: number; fields: OutcomeFields }
+  | { kind: 'refused'; refused: RefusedRow }
+  | { kind: 'header-error'; refused: RefusedRow };
+
+/**
+ * The streaming form of parseOutcomeCsv: reads the CSV as it arrives (chunks of text or UTF-8 bytes) and yields each
+ * row or refusal in order, holding at most one line (and at most MAX_LINE_CHARS of it) in memory. `onBytes` sees every
+ * chunk (the file's hash is taken from it).
+ */
+export async function* streamOutcomeCsv(
+  source: AsyncIterable<string | Uint8Array>,
+  onBytes?: (chunk: string | Uint8Array) => void,
+): AsyncGenerator<CsvEvent> {
+  const decoder = new TextDecoder('utf-8');
+  let pending = '';
+  let lineNo = 0;
+  let skipping = false; // inside an over-long line: drop text until its end
+  let header: { pid: number; conv: number; val: number; cents: number; key: number } | undefined;
+  let first = true;
+
+  function* take(raw: string, overlong: boolean): Generator<CsvEvent> {
+    lineNo++;
+    if (first) {
+      first = false;
+      raw = raw.replace(/^\uFEFF/, '');
+    }
+    if (overlong) {
+      const refused: RefusedRow = {
+        row: lineNo,
+        idempotency_key: null,
+        code: 'VALIDATION',
+        reason: `line is longer than ${MAX_LINE_CHARS} characters`,
+      };
+      yield header ? { kind: 'refused', refused } : { kind: 'header-error', refused };
+      return;
+    }
+    if (!header) {
+      const h = splitCsvLine(raw).map((c) => c.toLowerCase());
+      const col = (name: string) => h.indexOf(name);
+      header = {
+        pid: col('property_id'),
+        conv: col('converted'),
+        val: col('value'),
+        cents: col('value_cents'),
+        key: col('idempotency_key'),
+      };
+      if (header.pid < 0 || header.conv < 0)
+        yield {
+          kind: 'header-error',
+          refused: {
+            row: 1,
+            idempotency_key: null,
+            code: 'VALIDATION',
+            reason: 'the header must name property_id and converted',
+          },
+        };
+      return;
+    }
+    if (raw.trim() === '') return;
+    yield parseLine(raw, lineNo, header);
+  }
+
+  for await (const chunk of source) {
+    onBytes?.(chunk);
+    let text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+    for (;;) {
+      const nl = text.indexOf('\n');
+      if (nl < 0) {
+        if (skipping) break;
+        pending += text;
+        if (pending.length > MAX_LINE_CHARS) {
+          yield* take('', true);
+          pending = '';
+          skipping = true;
+        }
+        break;
+      }
+      const piece = text.slice(0, nl);
+      text = text.slice(nl + 1);
+      if (skipping) {
+        skipping = false;
+        continue;
+      }
+      const raw = (pending + piece).replace(/\r$/, '');
+      pending = '';
+      if (raw.length > MAX_LINE_CHARS) yield* take('', true);
+      else yield* take(raw, false);
+    }
+  }
+  pending += decoder.decode();
+  if (!skipping && pending !== '') yield* take(pending.replace(/\r$/, ''), pending.length > MAX_LINE_CHARS);
+}
+
+function parseLine(
+  raw: string,
+  line: number,
+  h: { pid: number; conv: number; val: number; cents: number; key: number },
+): CsvEvent {
+  const f = splitCsvLine(raw);
+  const k = h.key >= 0 ? f[h.key] || undefined : undefined;
+  const flag = (f[h.conv] ?? '').toLowerCase();
+  if (!TRUE.has(flag) && !FALSE.has(flag))
+    return {
+      kind: 'refused',
+      refused: {
+        row: line,
+        idempotency_key: k ?? null,
+        code: 'VALIDATION',
+        reason: `converted: ${JSON.stringify((f[h.conv] ?? '').slice(0, 100))} is not true/false`,
+      },
+    };
+  const value = h.val >= 0 ? money(f[h.val] ?? '') : undefined;
+  const valueCents = h.cents >= 0 ? money(f[h.cents] ?? '') : undefined;
+  return {
+    kind: 'row',
+    line,
+    fields: {
+      propertyId: f[h.pid] ?? '',
+      converted: TRUE.has(flag),
+      ...(value !== undefined ? { value } : {}),
+      ...(valueCents !== undefined ? { valueCents } : {}),
+      ...(k ? { idempotencyKey: k } : {}),
+    },
+  };
+}

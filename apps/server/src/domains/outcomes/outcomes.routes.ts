@@ -1,20 +1,23 @@
 /** HTTP adapter for outcomes: one (Idempotency-Key header or body field), a batch, a CSV import, a property's history. */
+import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Database } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
 import { contextOf } from '../../http/auth.ts';
+import { byteLimit, checkDeclaredLength } from '../../lib/byte-limit.ts';
 import { stormId } from '../storms/storms.schema.ts';
 import * as service from './outcomes.service.ts';
 import { MAX_BATCH, idempotencyKey } from './outcomes.schema.ts';
+import { text, safeInt } from '../fields.ts';
 
 const tags = ['outcomes'];
 const outcomeBody = z.object({
   property_id: z.uuid(),
   converted: z.boolean(),
   value: z.number().optional().describe('job value in dollars (negative values are refused)'),
-  value_cents: z.number().int().optional(),
+  value_cents: safeInt().optional(),
   idempotency_key: idempotencyKey.optional(),
 });
 const keyHeader = z.object({ 'idempotency-key': idempotencyKey.optional() });
@@ -36,11 +39,11 @@ function oneKey(header: string | undefined, body: string | undefined): string | 
   return header ?? body;
 }
 
-export function registerOutcomeRoutes(root: FastifyInstance, db: Database): void {
+export function registerOutcomeRoutes(root: FastifyInstance, db: Database, csvLimit: number): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
   const ref = {
     storm_id: stormId.optional(),
-    event_id: z.string().min(1).max(100).optional(),
+    event_id: text().min(1).max(100).optional(),
     tenant_id: z.uuid().optional(),
   };
 
@@ -121,30 +124,40 @@ export function registerOutcomeRoutes(root: FastifyInstance, db: Database): void
     }),
   );
 
+  // Own scope: the CSV body reaches the service as the request stream, read as it arrives and cut off at the limit.
   void root.register(async (scope) => {
-    scope.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: 50 * 1024 * 1024 }, (_r, body, done) =>
-      done(null, body),
-    );
+    scope.addContentTypeParser('text/csv', (_r, payload, done) => done(null, payload));
     scope.withTypeProvider<ZodTypeProvider>().post(
       '/storms/:storm_id/outcomes/import',
       {
         config: { permission: 'outcomes:write' },
         schema: {
           tags,
-          summary: 'Import outcomes from a CSV body (property_id, converted, value)',
+          summary:
+            'Import outcomes from a CSV body (property_id, converted, value; at most STORMOPS_CSV_BODY_LIMIT_MB)',
           params: z.object({ storm_id: stormId }),
           headers: keyHeader,
         },
       },
-      async (request) => {
-        if (typeof request.body !== 'string')
+      async (request, reply) => {
+        const body = request.body as Readable | undefined;
+        if (!body || typeof body.pipe !== 'function')
           throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'send the outcomes as a text/csv body');
+        checkDeclaredLength(request.headers['content-length'], csvLimit);
         const key = request.headers['idempotency-key'];
-        return service.importOutcomes(contextOf(request, db), {
-          stormId: request.params.storm_id,
-          text: request.body,
-          ...(key ? { idempotencyKey: key } : {}),
-        });
+        const limited = body.pipe(byteLimit(csvLimit));
+        body.on('error', (err) => limited.destroy(err));
+        try {
+          return await service.importOutcomes(contextOf(request, db), {
+            stormId: request.params.storm_id,
+            text: limited,
+            ...(key ? { idempotencyKey: key } : {}),
+          });
+        } catch (err) {
+          // Refused before or while reading: the rest of the body is not read, so the connection cannot be reused.
+          if (!body.readableEnded) reply.header('connection', 'close');
+          throw err;
+        }
       },
     );
   });

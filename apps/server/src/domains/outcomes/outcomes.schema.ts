@@ -1,5 +1,6 @@
 /** Outcome inputs and views, shared by the SDK, the CLI and the HTTP routes. Money: dollars in, integer cents stored. */
 import { z } from 'zod';
+import { text, safeInt } from '../fields.ts';
 
 /** Outcomes arriving after the storm closed are accepted (and flagged late) for this many days. */
 export const OUTCOME_GRACE_DAYS = 14;
@@ -11,12 +12,10 @@ export const MAX_IMPORT = 1_000_000;
 const uuid = z.uuid({ error: (i) => `${JSON.stringify(i.input)} is not a valid UUID` });
 /** Text Postgres can store: a NUL character would fail the whole transaction, and with it every call grouped in it. */
 const storable = (text: z.ZodString) => text.refine((v) => !v.includes('\0'), 'must not contain a NUL character');
-export const idempotencyKey = storable(
-  z.string().trim().min(1, 'must not be empty').max(200, 'at most 200 characters'),
-);
+export const idempotencyKey = storable(text().trim().min(1, 'must not be empty').max(200, 'at most 200 characters'));
 /** A batch's or file's key: each row is keyed `<key>:<row>`, which must still fit in 200 characters. */
 export const groupIdempotencyKey = storable(
-  z.string().trim().min(1, 'must not be empty').max(190, 'at most 190 characters'),
+  text().trim().min(1, 'must not be empty').max(190, 'at most 190 characters'),
 );
 
 /** One outcome as the playbook passes it: log_outcome(property_id, event_id, converted, value=15000). */
@@ -26,7 +25,7 @@ const outcomeShape = {
   /** Job value in dollars (cents kept: 15000.5 -> 1500050). */
   value: z.number().min(0, 'value must not be negative').max(100_000_000).optional(),
   /** Or the job value already in cents. */
-  valueCents: z.number().int().min(0, 'value must not be negative').max(10_000_000_000).optional(),
+  valueCents: safeInt().min(0, 'value must not be negative').max(10_000_000_000).optional(),
   idempotencyKey: idempotencyKey.optional(),
 };
 type ValueFields = { converted: boolean; value?: number | undefined; valueCents?: number | undefined };
@@ -45,7 +44,7 @@ export type OutcomeFields = z.input<typeof outcomeFields>;
 /** Where an outcome belongs: a storm id, or the storm's event id (as the playbook), within a tenant. */
 const refShape = {
   stormId: uuid.optional(),
-  eventId: storable(z.string().trim().min(1).max(100)).optional(),
+  eventId: storable(text().trim().min(1).max(100)).optional(),
   tenantId: uuid.optional(),
 };
 const refGiven = (s: { stormId?: string | undefined; eventId?: string | undefined }) => Boolean(s.stormId || s.eventId);
@@ -73,8 +72,11 @@ export interface LogOutcomesInput {
 
 export interface ImportOutcomesInput {
   stormId: string;
-  /** The CSV text (header: property_id, converted, value or value_cents, optional idempotency_key). */
-  text: string;
+  /**
+   * The CSV (header: property_id, converted, value or value_cents, optional idempotency_key): its text, or a stream
+   * of it (the HTTP body as it arrives).
+   */
+  text: string | AsyncIterable<string | Uint8Array>;
   /** Keys rows without their own: `<key>:<line>`; default: SHA-256 of the file, so re-importing it is a no-op. */
   idempotencyKey?: string;
   sourceName?: string;

@@ -13,7 +13,7 @@ import { tenantOfStorm } from '../storms/storms.repo.ts';
 import { parse } from '../validate.ts';
 import { writeBatch, type StagedOutcome } from './outcomes.batch.ts';
 import { writeCoalesced } from './outcomes.coalesce.ts';
-import { parseOutcomeCsv } from './outcomes.csv.ts';
+import { streamOutcomeCsv } from './outcomes.csv.ts';
 import * as repo from './outcomes.repo.ts';
 import {
   MAX_BATCH,
@@ -208,7 +208,15 @@ export async function logOutcomes(ctx: ServiceContext, input: LogOutcomesInput):
 async function batchInStorm(
   ctx: ServiceContext,
   ref: { stormId?: string | undefined; eventId?: string | undefined; tenantId?: string | undefined },
-  b: { rows: StagedOutcome[]; refused: RefusedRow[]; received: number; source: string; started: number },
+  b: {
+    rows: StagedOutcome[];
+    refused: RefusedRow[];
+    /** Rows refused before the database, when more than `refused` lists (default: its length). */
+    refusedCount?: number;
+    received: number;
+    source: string;
+    started: number;
+  },
 ): Promise<BatchResult> {
   const tenantId = await tenantFor(ctx, ref);
   const written = await ctx.db.withTenant(tenantId, async (trx) => {
@@ -228,7 +236,7 @@ async function batchInStorm(
       received: b.received,
       accepted: c.accepted,
       replayed: c.replayed,
-      refused_count: b.refused.length + c.refusedCount,
+      refused_count: (b.refusedCount ?? b.refused.length) + c.refusedCount,
       late: late ? c.accepted : 0,
       refused: refusedAll,
       elapsed_ms: Math.round(performance.now() - b.started),
@@ -243,47 +251,105 @@ async function batchInStorm(
   return written.result;
 }
 
-/** A CSV of outcomes into a storm; rows are keyed `<key>:<line>` (key default: SHA-256 of the file). */
+/** Rows between two yields to the event loop while a CSV import reads and checks its rows. */
+const YIELD_EVERY_ROWS = 2_000;
+/** Refused rows kept to answer (the rest are only counted), so a junk file cannot grow the answer or the heap. */
+const REFUSED_KEPT = 1_000;
+
+/**
+ * A CSV of outcomes into a storm; rows are keyed `<key>:<line>` (key default: SHA-256 of the file). The caller, the
+ * storm (exists in the tenant, still accepts outcomes) and the key are checked before a byte of the file is read;
+ * then the file is read as it arrives, a line at a time, yielding to the event loop every few thousand rows, and
+ * refused at once when it passes MAX_IMPORT rows. Memory is bounded by the row cap, never by the junk in the file.
+ */
 export async function importOutcomes(ctx: ServiceContext, input: ImportOutcomesInput): Promise<BatchResult> {
   authorize(ctx, 'outcomes:write');
   const started = performance.now();
-  if (typeof input.text !== 'string') throw new AppError('VALIDATION', 'send the CSV as text', { field: 'text' });
-  const fileKey =
+  const source = input.text;
+  if (typeof source !== 'string' && !(source && Symbol.asyncIterator in Object(source)))
+    throw new AppError('VALIDATION', 'send the CSV as text', { field: 'text' });
+  const givenKey =
     input.idempotencyKey === undefined
-      ? `csv:${createHash('sha256').update(input.text).digest('hex').slice(0, 32)}`
+      ? undefined
       : parse(groupIdempotencyKey, input.idempotencyKey, 'idempotency_key');
-  const parsed = parseOutcomeCsv(input.text);
-  if (parsed.rows.length > MAX_IMPORT)
-    throw new AppError('PAYLOAD_TOO_LARGE', `at most ${MAX_IMPORT} outcomes per file`);
-  const refused = [...parsed.refused];
-  const rows: StagedOutcome[] = [];
-  for (const { line, fields } of parsed.rows) {
-    const r = outcomeFields.safeParse(fields);
-    if (!r.success) {
-      const issue = r.error.issues[0];
-      const key = fields.idempotencyKey ?? `${fileKey}:${line}`;
-      refused.push({
-        row: line,
-        idempotency_key: key,
-        code: 'VALIDATION',
-        reason: `${snake(issue?.path.join('.')) || 'row'}: ${issue?.message}`,
-      });
-    } else {
-      const key = r.data.idempotencyKey ?? `${fileKey}:${line}`;
-      rows.push({
-        row: line,
-        propertyId: r.data.propertyId,
-        converted: r.data.converted,
-        valueCents: centsOf(r.data),
-        key,
-      });
+  const ref = { stormId: parse(stormRef, { stormId: input.stormId }).stormId };
+  await checkStormAcceptsOutcomes(ctx, ref);
+
+  const hash = createHash('sha256');
+  const chunks: AsyncIterable<string | Uint8Array> = typeof source === 'string' ? oneChunk(source) : source;
+  const refused: RefusedRow[] = [];
+  let refusedCount = 0;
+  let received = 0;
+  const rows: Array<Omit<StagedOutcome, 'key'> & { key: string | undefined }> = [];
+  const refuse = (r: RefusedRow): boolean => {
+    refusedCount++;
+    if (refused.length >= REFUSED_KEPT) return false;
+    refused.push(r);
+    return true;
+  };
+  const keyLater = new Set<RefusedRow>();
+  let sliceStart = performance.now();
+  for await (const event of streamOutcomeCsv(chunks, givenKey ? undefined : (c) => hash.update(c))) {
+    if (event.kind === 'header-error') {
+      refuse(event.refused);
+      received++;
+      break;
+    }
+    received++;
+    if (received > MAX_IMPORT) throw new AppError('PAYLOAD_TOO_LARGE', `at most ${MAX_IMPORT} outcomes per file`);
+    if (event.kind === 'refused') refuse(event.refused);
+    else {
+      const r = outcomeFields.safeParse(event.fields);
+      if (!r.success) {
+        const issue = r.error.issues[0];
+        const row: RefusedRow = {
+          row: event.line,
+          idempotency_key: event.fields.idempotencyKey ?? null,
+          code: 'VALIDATION',
+          reason: `${snake(issue?.path.join('.')) || 'row'}: ${issue?.message}`,
+        };
+        // Keyed by the file, which is known once it is read.
+        if (refuse(row) && row.idempotency_key === null) keyLater.add(row);
+      } else
+        rows.push({
+          row: event.line,
+          propertyId: r.data.propertyId,
+          converted: r.data.converted,
+          valueCents: centsOf(r.data),
+          key: r.data.idempotencyKey,
+        });
+    }
+    if (received % YIELD_EVERY_ROWS === 0 || performance.now() - sliceStart > 10) {
+      await new Promise((r) => setImmediate(r));
+      sliceStart = performance.now();
     }
   }
-  const result = await batchInStorm(
-    ctx,
-    { stormId: input.stormId },
-    { rows, refused, received: parsed.rows.length + parsed.refused.length, source: 'import', started },
-  );
+  const fileKey = givenKey ?? `csv:${hash.digest('hex').slice(0, 32)}`;
+  for (const r of keyLater) r.idempotency_key = `${fileKey}:${r.row}`;
+  const staged: StagedOutcome[] = rows.map((r) => ({ ...r, key: r.key ?? `${fileKey}:${r.row}` }));
+  const result = await batchInStorm(ctx, ref, {
+    rows: staged,
+    refused,
+    refusedCount,
+    received,
+    source: 'import',
+    started,
+  });
   metrics.outcomesLogged.inc(result.accepted);
   return result;
+}
+
+async function* oneChunk(text: string): AsyncGenerator<string> {
+  // Big strings (SDK and CLI callers) are handed over in slices, so the reader yields between them.
+  for (let i = 0; i < text.length; i += 1 << 20) yield text.slice(i, i + (1 << 20));
+}
+
+/** Before reading a file: the storm exists in the caller's tenant and still accepts outcomes. */
+async function checkStormAcceptsOutcomes(ctx: ServiceContext, ref: { stormId?: string | undefined }): Promise<void> {
+  const tenantId = await tenantFor(ctx, ref);
+  await ctx.db.withTenant(tenantId, async (trx) => {
+    const storm = await repo.lockStorm(trx, ref);
+    if (!storm) throw new AppError('NOT_FOUND', `storm ${ref.stormId} not found`, { storm_id: ref.stormId ?? null });
+    stormGate(storm);
+  });
 }

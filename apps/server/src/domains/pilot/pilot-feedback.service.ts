@@ -8,9 +8,10 @@ import { authorize } from '../auth/principal.ts';
 import { withStorm } from '../storms/storms.service.ts';
 import { parse } from '../validate.ts';
 import * as repo from './pilot-feedback.repo.ts';
+import { int4 } from '../fields.ts';
 
 export const pilotFeedbackInput = z.strictObject({
-  score: z.number().int().min(1).max(10),
+  score: int4().min(1).max(10),
   comment: z
     .string()
     .trim()

@@ -9,11 +9,12 @@
 import { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import { parse } from '../validate.ts';
+import { text, int4, safeInt } from '../fields.ts';
 
 export type { PilotResults } from './pilot.results.ts';
 
-const count = z.number().int().min(0);
-const cents = z.number().int();
+const count = safeInt().min(0);
+const cents = safeInt();
 const isoDay = z.iso.date({ error: (i) => `${JSON.stringify(i.input)} is not an ISO 8601 date (YYYY-MM-DD)` });
 
 /** One arm's totals over the whole storm. */
@@ -53,7 +54,7 @@ export type DailyPoint = z.infer<typeof dailyPoint>;
  */
 export const scoreBucket = z.object({
   /** 1-based, 1 = highest predicted uplift. */
-  bucket: z.number().int().min(1),
+  bucket: int4().min(1),
   /** Mean predicted uplift (probability difference, e.g. 0.12) over the bucket's units of both arms. */
   predicted_uplift_mean: z.number().min(-1).max(1),
   treat: z.object({ n: count, conversions: count }),
@@ -64,7 +65,7 @@ export type ScoreBucket = z.infer<typeof scoreBucket>;
 /** A monitor's verdict passed through as is: DataObservability health or the SLO dashboard. */
 export const monitorStatus = z.object({
   /** e.g. healthy | degraded | critical (data quality), ok | breached (SLO): shown verbatim. */
-  status: z.string().min(1).max(50),
+  status: text().min(1).max(50),
   /**
    * Issues; an empty list means nothing to report. Plain strings, or the observability domain's issue objects
    * (`{ severity, check, message }`), which are shown as "[severity] check: message".
@@ -72,12 +73,12 @@ export const monitorStatus = z.object({
   issues: z
     .array(
       z.union([
-        z.string().max(500),
+        text().max(500),
         z
           .object({
-            message: z.string().max(500),
-            severity: z.string().max(20).optional(),
-            check: z.string().max(100).optional(),
+            message: text().max(500),
+            severity: text().max(20).optional(),
+            check: text().max(100).optional(),
           })
           .transform((i) => `${i.severity ? `[${i.severity}] ` : ''}${i.check ? `${i.check}: ` : ''}${i.message}`),
       ]),
@@ -109,9 +110,9 @@ export const POLICY_MODES = ['conservative', 'moderate', 'aggressive', 'custom']
 
 /** One policy batch: its design and both arms' counts. */
 export const batchInputs = z.object({
-  batch: z.number().int().min(1),
+  batch: int4().min(1),
   mode: z.enum(['conservative', 'moderate', 'aggressive', 'custom']),
-  version: z.number().int().min(1),
+  version: int4().min(1),
   /** The batch's intended hold share. */
   hold_share: z.number().gt(0).lt(1),
   treat: z.object({ n: count, conversions: count }),
@@ -148,13 +149,13 @@ export type PolicyInputs = z.output<typeof policyInputs>;
 export const pilotInputsSchema = z.object({
   storm: z.object({
     storm_id: z.uuid(),
-    event_id: z.string().min(1).max(100),
-    name: z.string().min(1).max(200),
+    event_id: text().min(1).max(100),
+    name: text().min(1).max(200),
     /** First and last day of the campaign (UTC dates). */
     starts_on: isoDay,
     ends_on: isoDay,
     /** Contractor's display name for the report's title page (optional). */
-    contractor: z.string().max(200).optional(),
+    contractor: text().max(200).optional(),
   }),
   policy: policyInputs,
   arms: z.object({ treat: armInputs, hold: armInputs }),
@@ -171,7 +172,7 @@ export const pilotInputsSchema = z.object({
     .array(
       z.object({
         dimension: z.enum(['zip', 'roof_age', 'hail_size', 'home_value']),
-        value: z.string().max(200),
+        value: text().max(200),
         treat: z.object({ n: count, conversions: count }),
         hold: z.object({ n: count, conversions: count }),
       }),
@@ -179,9 +180,7 @@ export const pilotInputsSchema = z.object({
     .max(2000)
     .optional(),
   /** The contractor's latest satisfaction score (1-10); null or absent when none was recorded. */
-  satisfaction: z
-    .object({ score: z.number().int().min(1).max(10), comment: z.string().max(2000).nullable() })
-    .nullish(),
+  satisfaction: z.object({ score: int4().min(1).max(10), comment: text().max(2000).nullable() }).nullish(),
   targets: successTargets.default(successTargets.parse({})),
 });
 export type PilotInputs = z.input<typeof pilotInputsSchema>;

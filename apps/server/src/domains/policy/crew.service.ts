@@ -3,6 +3,7 @@
  * GeoJSON), and the canvassing log. A knock on a hold property is contamination: it is flagged when written and
  * reported in the knock's answer and in the storm's contamination summary.
  */
+import { csvRow } from '../../lib/csv-writer.ts';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { z } from 'zod';
@@ -13,15 +14,16 @@ import { parse } from '../validate.ts';
 import { contamination, insertKnocks, knockByKey, type KnockRow } from './knocks.repo.ts';
 import { routeKm, splitTerritories, walkingOrder, type Door } from './territories.ts';
 import type { ContaminationView } from './policy.schema.ts';
+import { text, int4 } from '../fields.ts';
 
 export const KNOCK_RESULTS = ['no_answer', 'not_interested', 'inspection_booked', 'signed'] as const;
-const canvasserName = z.string().trim().min(1, 'must not be empty').max(100);
+const canvasserName = text().trim().min(1, 'must not be empty').max(100);
 
 export const planInput = z
   .object({
-    stormId: z.string(),
+    stormId: text(),
     /** Canvasser names, or a count (names become canvasser-1..n). */
-    canvassers: z.union([z.array(canvasserName).min(1).max(1000), z.number().int().min(1).max(1000)]),
+    canvassers: z.union([z.array(canvasserName).min(1).max(1000), int4().min(1).max(1000)]),
   })
   .strict();
 
@@ -135,18 +137,10 @@ export async function exportWalkList(
         })),
       };
     }
-    const q = (v: unknown) =>
-      v === null || v === undefined
-        ? ''
-        : /[",\n]/.test(String(v))
-          ? `"${String(v).replaceAll('"', '""')}"`
-          : String(v);
     const lines = ['territory,canvasser,walk_seq,property_id,address,city,zip,lat,lon'];
     for (const w of r.rows)
       lines.push(
-        [w.territory, w.canvasser, w.walk_seq, w.property_id, w.address_line, w.city, w.zip, w.lat, w.lon]
-          .map(q)
-          .join(','),
+        csvRow([w.territory, w.canvasser, w.walk_seq, w.property_id, w.address_line, w.city, w.zip, w.lat, w.lon]),
       );
     return lines.join('\n') + '\n';
   });
@@ -154,12 +148,12 @@ export async function exportWalkList(
 
 export const knockInput = z
   .object({
-    stormId: z.string(),
+    stormId: text(),
     propertyId: z.uuid({ error: (i) => `${JSON.stringify(i.input)} is not a valid UUID` }),
     canvasser: canvasserName,
     result: z.enum(KNOCK_RESULTS, { error: () => `result must be one of ${KNOCK_RESULTS.join(', ')}` }),
     knockedAt: z.iso.datetime({ offset: true }).optional(),
-    idempotencyKey: z.string().trim().min(1).max(200).optional(),
+    idempotencyKey: text().trim().min(1).max(200).optional(),
   })
   .strict();
 

@@ -8,13 +8,14 @@ import { stormId } from '../storms/storms.schema.ts';
 import * as crew from './crew.service.ts';
 import * as service from './policy.service.ts';
 import { policyMode, policyParams } from './policy.schema.ts';
+import { text, int4, queryInt4 } from '../fields.ts';
 
 const params = z.object({ storm_id: stormId });
 const tags = ['policy'];
 const applyBody = z
   .object({
     mode: policyMode.default('moderate'),
-    version: z.number().int().min(1).optional(),
+    version: int4().min(1).optional(),
     seed: z
       .number()
       .int()
@@ -35,7 +36,7 @@ export function registerPolicyRoutes(root: FastifyInstance, db: Database): void 
         tags,
         summary: 'The latest (or ?version=) version of a policy mode with its capacity',
         params: z.object({ mode: policyMode }),
-        querystring: z.object({ tenant_id: z.uuid().optional(), version: z.coerce.number().int().min(1).optional() }),
+        querystring: z.object({ tenant_id: z.uuid().optional(), version: queryInt4().min(1).optional() }),
       },
     },
     async (request) =>
@@ -150,10 +151,7 @@ export function registerPolicyRoutes(root: FastifyInstance, db: Database): void 
         summary: 'Split the treat list among canvassers by geography and store each walking order',
         params,
         body: z.object({
-          canvassers: z.union([
-            z.array(z.string().min(1).max(100)).min(1).max(1000),
-            z.number().int().min(1).max(1000),
-          ]),
+          canvassers: z.union([z.array(text().min(1).max(100)).min(1).max(1000), int4().min(1).max(1000)]),
         }),
       },
     },
@@ -174,7 +172,7 @@ export function registerPolicyRoutes(root: FastifyInstance, db: Database): void 
         params,
         querystring: z.object({
           format: z.enum(['csv', 'geojson']).default('geojson'),
-          territory: z.coerce.number().int().min(1).optional(),
+          territory: queryInt4().min(1).optional(),
         }),
       },
     },
@@ -201,10 +199,10 @@ export function registerPolicyRoutes(root: FastifyInstance, db: Database): void 
         body: z.object({
           storm_id: z.uuid(),
           property_id: z.uuid(),
-          canvasser: z.string().min(1).max(100),
+          canvasser: text().min(1).max(100),
           result: z.enum(crew.KNOCK_RESULTS),
           knocked_at: z.iso.datetime({ offset: true }).optional(),
-          idempotency_key: z.string().min(1).max(200).optional(),
+          idempotency_key: text().min(1).max(200).optional(),
         }),
       },
     },

@@ -1,6 +1,7 @@
 /** Policy modes, their parameters and defaults, apply inputs and the views returned by all three faces. */
 import { z } from 'zod';
 import type { DetectableLift } from './detectable-lift.ts';
+import { text, int4 } from '../fields.ts';
 
 export const POLICY_MODES = ['conservative', 'moderate', 'aggressive', 'custom'] as const;
 export type PolicyMode = (typeof POLICY_MODES)[number];
@@ -14,16 +15,16 @@ export const policyParams = z
     top_share: z.number().gt(0).max(1),
     /** Share of the experiment held out as the randomized control group. */
     hold_share: z.number().gt(0).lt(1),
-    crews: z.number().int().min(1).max(10_000),
-    doors_per_day: z.number().int().min(1).max(1_000),
-    days: z.number().int().min(1).max(365),
-    cost_per_knock_cents: z.number().int().min(0).max(10_000_000),
+    crews: int4().min(1).max(10_000),
+    doors_per_day: int4().min(1).max(1_000),
+    days: int4().min(1).max(365),
+    cost_per_knock_cents: int4().min(0).max(10_000_000),
     /**
      * Loaded labour cost of one crew hour (pay, payroll taxes, vehicle), counted in the pilot's ROI beside the cost
      * per knock. Default $25 (DEFAULT_CREW_HOUR_COST_CENTS); parameters stored before it existed read the default.
      */
-    crew_hour_cost_cents: z.number().int().min(0).max(10_000_000).default(2_500),
-    job_value_cents: z.number().int().min(1).max(1_000_000_000),
+    crew_hour_cost_cents: int4().min(0).max(10_000_000).default(2_500),
+    job_value_cents: int4().min(1).max(1_000_000_000),
     margin: z.number().gt(0).max(1),
   })
   .strict();
@@ -93,10 +94,10 @@ const seed = z
 
 export const applyPolicyInput = z
   .object({
-    stormId: z.string(),
+    stormId: text(),
     mode: policyMode.default('moderate'),
     /** A specific version of the mode (default: the latest). */
-    version: z.number().int().min(1).optional(),
+    version: int4().min(1).optional(),
     /** Randomization seed (default: derived from the storm id, so a storm always gets the same seed). */
     seed: seed.optional(),
     /** Compute and record the run without writing arms (compare policies). */

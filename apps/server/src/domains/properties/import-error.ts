@@ -19,7 +19,8 @@ export type ImportErrorCode =
   | 'MISSING_REQUIRED_COLUMN'
   | 'MAPPING_COLUMN_NOT_FOUND'
   | 'UNKNOWN_MAPPING_FIELD'
-  | 'INVALID_JSON';
+  | 'INVALID_JSON'
+  | 'JSON_TOO_DEEP';
 
 /** Value-level problems, collected per row. */
 export type RowErrorCode =

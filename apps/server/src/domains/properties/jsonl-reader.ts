@@ -63,7 +63,35 @@ export async function openJsonl(source: ByteSource, options: JsonlReadOptions = 
   return { format: 'jsonl', header, delimiter: null, batches: batches() };
 }
 
+/** Nesting deeper than this is refused by row before parsing (100,000 levels overflowed the stack). */
+export const MAX_JSON_DEPTH = 64;
+
+/** The deepest nesting of objects and arrays in a JSON text (brackets inside strings do not count). */
+export function jsonDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92)
+        i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) {
+      if (++depth > max) max = depth;
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return max;
+}
+
 function toFields(text: string, row: number, header: string[], columns: Map<string, number>): string[] {
+  if (jsonDepth(text) > MAX_JSON_DEPTH)
+    throw new ImportError({
+      code: 'JSON_TOO_DEEP',
+      message: `objects and arrays nested deeper than ${MAX_JSON_DEPTH} levels`,
+      row,
+    });
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -1,4 +1,5 @@
 /** `stormops properties ...`: import a contractor's file into a storm (progress on a terminal), list, save mappings. */
+import { csvRow } from '../../lib/csv-writer.ts';
 import { createReadStream, createWriteStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
@@ -34,11 +35,6 @@ function mappingArg(value: string | undefined): string | ColumnMapping | undefin
       `--mapping ${value}: not a JSON object of field -> column (${(err as Error).message})`,
     );
   }
-}
-
-function csvCell(v: string | number): string {
-  const s = String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 function summaryText(r: ImportSummary, errorsFile: string | undefined): string {
@@ -114,8 +110,7 @@ export function registerPropertyCommands(program: Command, rt: CliRuntime): void
                 skipInvalid: Boolean(o.skipInvalid),
                 onProgress: (p) => bar.update({ rows: p.rows_read, bytes: p.bytes_read, elapsedMs: p.elapsed_ms }),
                 onRejected: (errors: readonly RowError[]) => {
-                  for (const e of errors)
-                    errorsOut?.write([e.row, e.column, e.value, e.code, e.reason].map(csvCell).join(',') + '\n');
+                  for (const e of errors) errorsOut?.write(csvRow([e.row, e.column, e.value, e.code, e.reason]) + '\n');
                 },
               }),
             (r) => summaryText(r, errorsFile),

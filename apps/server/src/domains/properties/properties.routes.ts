@@ -2,13 +2,7 @@
  * HTTP adapter for properties: streamed upload of a CSV / JSON Lines file into a storm, answered with a job to poll;
  * the job's status and rejected rows; a page of the storm's properties; saved column mappings.
  */
-import { createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
-import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -16,11 +10,14 @@ import type { Database } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
 import { contextOf } from '../../http/auth.ts';
 import type { JobRegistry } from '../../jobs/job-registry.ts';
+import { checkDeclaredLength } from '../../lib/byte-limit.ts';
+import type { UploadDir } from '../../lib/upload-dir.ts';
 import { stormId } from '../storms/storms.schema.ts';
 import { PROPERTY_FIELDS } from './column-mapping.ts';
-import { getImportJob, importErrorsCsv, startImportJob } from './import-jobs.service.ts';
+import { checkImportTarget, getImportJob, importErrorsCsv, startImportJob } from './import-jobs.service.ts';
 import { listImports, listProperties, saveMapping } from './properties.service.ts';
 import { mappingName } from './properties.schema.ts';
+import { text, queryInt4 } from '../fields.ts';
 
 const UPLOAD_TYPES = [
   'text/csv',
@@ -34,7 +31,12 @@ const tags = ['properties'];
 const params = z.object({ storm_id: stormId });
 const importParams = z.object({ import_id: z.uuid() });
 
-export function registerPropertyRoutes(root: FastifyInstance, db: Database, jobs: JobRegistry): void {
+export function registerPropertyRoutes(
+  root: FastifyInstance,
+  db: Database,
+  jobs: JobRegistry,
+  upload: { uploads: UploadDir; limit: number },
+): void {
   // Uploads get their own scope, so only these routes accept raw file bodies.
   void root.register(async (scope) => {
     scope.addContentTypeParser(UPLOAD_TYPES, (_request, payload, done) => done(null, payload));
@@ -45,10 +47,10 @@ export function registerPropertyRoutes(root: FastifyInstance, db: Database, jobs
         schema: {
           tags,
           summary:
-            'Upload a CSV or JSON Lines file of properties (streamed); answers 202 with a job to poll at /v1/imports/{import_id}',
+            'Upload a CSV or JSON Lines file of properties (streamed; at most STORMOPS_UPLOAD_LIMIT_MB); answers 202 with a job to poll at /v1/imports/{import_id}',
           params,
           querystring: z.object({
-            file_name: z.string().max(200).optional(),
+            file_name: text().max(200).optional(),
             mapping: mappingName.optional().describe('a saved mapping name'),
             skip_invalid: z.enum(['true', 'false']).optional(),
             format: z.enum(['csv', 'jsonl']).optional(),
@@ -64,12 +66,16 @@ export function registerPropertyRoutes(root: FastifyInstance, db: Database, jobs
             `send the file as the body with content-type ${UPLOAD_TYPES.slice(0, 3).join(', ')}`,
           );
         }
-        const dir = join(tmpdir(), 'stormops-uploads');
-        await mkdir(dir, { recursive: true });
-        const path = join(dir, `${randomUUID()}.upload`);
-        await pipeline(body, createWriteStream(path));
+        // Nothing is stored before the caller (checked by the auth hook) and the storm are known and allowed.
+        const ctx = contextOf(request, db);
+        await checkImportTarget(ctx, request.params.storm_id);
+        checkDeclaredLength(request.headers['content-length'], upload.limit);
+        const path = await upload.uploads.receive(body, upload.limit).catch((err: unknown) => {
+          reply.header('connection', 'close'); // the rest of an over-limit body is not read
+          throw err;
+        });
         const q = request.query;
-        const job = await startImportJob(contextOf(request, db), jobs, {
+        const job = await startImportJob(ctx, jobs, {
           stormId: request.params.storm_id,
           path,
           sourceName: q.file_name ?? 'upload',
@@ -119,7 +125,7 @@ export function registerPropertyRoutes(root: FastifyInstance, db: Database, jobs
         summary: "A page of a storm's properties with exposure (keyset: pass next_after as after)",
         params,
         querystring: z.object({
-          limit: z.coerce.number().int().min(1).max(1000).optional(),
+          limit: queryInt4().min(1).max(1000).optional(),
           after: z.uuid().optional(),
         }),
       },
@@ -140,7 +146,7 @@ export function registerPropertyRoutes(root: FastifyInstance, db: Database, jobs
         params: z.object({ name: mappingName }),
         body: z.object({
           tenant_id: z.uuid().optional(),
-          mapping: z.partialRecord(z.enum(PROPERTY_FIELDS), z.string().min(1)),
+          mapping: z.partialRecord(z.enum(PROPERTY_FIELDS), text().min(1)),
         }),
       },
     },

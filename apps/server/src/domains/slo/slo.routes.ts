@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Database } from '../../db/database.ts';
 import { contextOf } from '../../http/auth.ts';
 import * as service from './slo.service.ts';
+import { text, queryInt4 } from '../fields.ts';
 
 const tags = ['slo'];
 
@@ -18,7 +19,7 @@ export function registerSloRoutes(root: FastifyInstance, db: Database, deps: ser
       schema: {
         tags,
         summary: 'SLO dashboard: per SLO status, SLI over the last hours, error budget left, burn rates, breaches',
-        querystring: z.object({ hours: z.coerce.number().int().min(1).max(2160).default(24) }),
+        querystring: z.object({ hours: queryInt4().min(1).max(2160).default(24) }),
       },
     },
     async (request) => service.getSloDashboard(contextOf(request, db), { hours: request.query.hours }, deps),
@@ -31,7 +32,7 @@ export function registerSloRoutes(root: FastifyInstance, db: Database, deps: ser
       schema: {
         tags,
         summary: 'Open alert incidents (page or ticket) of every source, oldest first',
-        querystring: z.object({ source: z.string().max(50).optional() }),
+        querystring: z.object({ source: text().max(50).optional() }),
       },
     },
     async (request) => ({

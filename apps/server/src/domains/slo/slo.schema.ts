@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import type { AlertView } from '../notify/alerts.service.ts';
+import { text, int4 } from '../fields.ts';
 
 export type { AlertView };
 
@@ -29,7 +30,7 @@ export function workKindOf(route: string): WorkKind {
 /** A tenant's own copy of a series: what a pilot's "no SLO breaches" reads, so one tenant's incident is not another's. */
 export const tenantSeries = (tenantId: string, series: string): string => `tenant.${tenantId}.${series}`;
 
-const seriesName = z.string().regex(/^[a-z0-9_.:-]{1,100}$/, 'series names hold a-z 0-9 _ . : - (at most 100)');
+const seriesName = text().regex(/^[a-z0-9_.:-]{1,100}$/, 'series names hold a-z 0-9 _ . : - (at most 100)');
 
 const indicator = z.discriminatedUnion('kind', [
   /** good/total as recorded on a series (HTTP non-5xx share, or events recorded by jobs with recordJobEvent). */
@@ -46,16 +47,16 @@ const indicator = z.discriminatedUnion('kind', [
 ]);
 
 export const sloDefinition = z.object({
-  name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes'),
-  description: z.string().min(1),
+  name: text().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes'),
+  description: text().min(1),
   /** Target share of good events, e.g. 0.999. */
   objective: z.number().gt(0).lt(1),
   /** Compliance window for the error budget, e.g. "30d". */
-  window: z.string().regex(/^[1-9][0-9]?d$/, 'a whole number of days such as "30d"'),
+  window: text().regex(/^[1-9][0-9]?d$/, 'a whole number of days such as "30d"'),
   indicator,
   /** Minimum-traffic guard: a burn-rate rule fires only when its long window holds at least this many events. */
-  min_events: z.number().int().min(1).default(100),
-  runbook: z.string().optional(),
+  min_events: int4().min(1).default(100),
+  runbook: text().optional(),
 });
 export type SloDefinition = z.infer<typeof sloDefinition>;
 

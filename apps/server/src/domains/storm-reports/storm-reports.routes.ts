@@ -7,15 +7,21 @@ import { AppError } from '../../errors.ts';
 import { contextOf } from '../../http/auth.ts';
 import { stormId } from '../storms/storms.schema.ts';
 import { recomputeExposure, importStormReports } from './storm-reports.service.ts';
+import { text } from '../fields.ts';
 
 const tags = ['storm reports'];
 const params = z.object({ storm_id: stormId });
 
-export function registerStormReportRoutes(root: FastifyInstance, db: Database): void {
+/**
+ * An SPC daily report file is small (a busy day is about a thousand reports, ~150 KB) and is parsed whole: a few MB
+ * at most, so a junk body cannot hold the event loop for long.
+ */
+export const REPORTS_BODY_LIMIT = 2 * 1024 * 1024;
+
+export function registerStormReportRoutes(root: FastifyInstance, db: Database, csvLimit: number): void {
   void root.register(async (scope) => {
-    scope.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: 20 * 1024 * 1024 }, (_r, body, done) =>
-      done(null, body),
-    );
+    const bodyLimit = Math.min(csvLimit, REPORTS_BODY_LIMIT);
+    scope.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit }, (_r, body, done) => done(null, body));
     scope.withTypeProvider<ZodTypeProvider>().post(
       '/storms/:storm_id/reports',
       {
@@ -25,7 +31,7 @@ export function registerStormReportRoutes(root: FastifyInstance, db: Database): 
           summary: "Import an SPC daily report file (text/csv body) and update every property's exposure",
           params,
           querystring: z.object({
-            file_name: z.string().min(1).max(200).describe('e.g. 130520_rpts_hail.csv (gives the convective day)'),
+            file_name: text().min(1).max(200).describe('e.g. 130520_rpts_hail.csv (gives the convective day)'),
             date: z.iso.date().optional(),
             radius: z.coerce.number().positive().max(100).optional(),
           }),

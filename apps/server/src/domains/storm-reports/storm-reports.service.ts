@@ -51,6 +51,8 @@ export async function importStormReports(
 ): Promise<ImportReportsSummary> {
   authorize(ctx, 'properties:write');
   const radius = checkRadius(input.radiusMiles ?? DEFAULT_EXPOSURE_RADIUS_MILES);
+  // The storm first (exists in the caller's tenant): nothing of the file is parsed for a caller who cannot use it.
+  const tenantId = await withStorm(ctx, input.stormId, async (_trx, storm) => storm.tenant_id);
   let parsed: ReturnType<typeof parseSpcReports>;
   try {
     parsed = parseSpcReports(input.text, { fileName: input.fileName, ...(input.date ? { date: input.date } : {}) });
@@ -71,7 +73,6 @@ export async function importStormReports(
   }
   if (parsed.reports.length === 0)
     throw new AppError('VALIDATION', `${input.fileName}: no storm reports in the file`, { file: input.fileName });
-  const tenantId = await withStorm(ctx, input.stormId, async (_trx, storm) => storm.tenant_id);
   return ctx.db.withTenantBulk(tenantId, async (tx) => {
     const inserted = await insertReports(tx, tenantId, input.stormId, parsed.reports);
     const exposure = await updateExposure(tx, tenantId, input.stormId, radius);

@@ -6,6 +6,7 @@ import type { Database } from '../../db/database.ts';
 import { contextOf } from '../../http/auth.ts';
 import * as service from './storms.service.ts';
 import { STORM_STATUSES, stormFields, stormId } from './storms.schema.ts';
+import { text, queryInt4 } from '../fields.ts';
 
 const params = z.object({ storm_id: stormId });
 const tags = ['storms'];
@@ -55,7 +56,7 @@ export function registerStormRoutes(root: FastifyInstance, db: Database): void {
         querystring: z.object({
           tenant_id: optionalTenant,
           status: z.enum(STORM_STATUSES).optional(),
-          limit: z.coerce.number().int().min(1).max(1000).optional(),
+          limit: queryInt4().min(1).max(1000).optional(),
         }),
       },
     },
@@ -87,7 +88,7 @@ export function registerStormRoutes(root: FastifyInstance, db: Database): void {
         tags,
         summary: 'Move a storm: planning -> active -> closed, or cancelled; other moves are refused with the reason',
         params,
-        body: z.object({ status: z.enum(STORM_STATUSES), reason: z.string().max(500).optional() }),
+        body: z.object({ status: z.enum(STORM_STATUSES), reason: text().max(500).optional() }),
       },
     },
     async (request) =>

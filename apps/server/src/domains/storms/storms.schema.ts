@@ -1,5 +1,6 @@
 /** Storm inputs, views and the status machine, shared by the SDK, the CLI and the HTTP routes. */
 import { z } from 'zod';
+import { text } from '../fields.ts';
 
 export const STORM_STATUSES = ['planning', 'active', 'closed', 'cancelled'] as const;
 export type StormStatus = (typeof STORM_STATUSES)[number];
@@ -26,9 +27,9 @@ export const stormFields = {
     .min(1, 'must not be empty')
     .max(100)
     .regex(/^[A-Za-z0-9_.:-]+$/, 'event id may hold letters, digits and _ . : - only'),
-  name: z.string().trim().min(1, 'must not be empty').max(200),
+  name: text().trim().min(1, 'must not be empty').max(200),
   date: isoDate,
-  region: z.string().trim().min(1, 'must not be empty').max(200),
+  region: text().trim().min(1, 'must not be empty').max(200),
 };
 
 export const createStormInput = z
@@ -50,7 +51,7 @@ export type CreateStormInput = z.input<typeof createStormInput>;
 export const statusChangeInput = z
   .object({
     status: z.enum(STORM_STATUSES, { error: () => `must be one of ${STORM_STATUSES.join(', ')}` }),
-    reason: z.string().trim().max(500).optional(),
+    reason: text().trim().max(500).optional(),
   })
   .strict();
 

@@ -13,16 +13,17 @@ import { parse } from '../validate.ts';
 import * as repo from './tenants.repo.ts';
 import * as creds from './credentials.repo.ts';
 import { email, tenantId as tenantIdSchema } from './tenants.schema.ts';
+import { text, int4 } from '../fields.ts';
 
 export const credentialInput = z
   .object({
     tenantId: tenantIdSchema,
     email,
     role: z.enum(TENANT_ROLES, { error: () => `must be one of ${TENANT_ROLES.join(', ')}` }),
-    name: z.string().trim().min(1).max(100).optional(),
-    scopes: z.array(z.string().max(64)).max(64).optional(),
-    grants: z.array(z.string().max(64)).max(16).optional(),
-    expiresInDays: z.number().int().min(1).max(MAX_EXPIRY_DAYS).optional(),
+    name: text().trim().min(1).max(100).optional(),
+    scopes: z.array(text().max(64)).max(64).optional(),
+    grants: z.array(text().max(64)).max(16).optional(),
+    expiresInDays: int4().min(1).max(MAX_EXPIRY_DAYS).optional(),
   })
   .strict();
 export type CredentialInput = z.input<typeof credentialInput>;

@@ -9,6 +9,7 @@ import { ACTIONS } from '../auth/permissions.ts';
 import { MAX_EXPIRY_DAYS } from '../auth/tokens.ts';
 import * as service from './tenants.service.ts';
 import { FEATURES, email, orgName, tenantId, tier } from './tenants.schema.ts';
+import { text, int4 } from '../fields.ts';
 
 const params = z.object({ tenant_id: tenantId });
 const tags = ['tenants'];
@@ -103,10 +104,10 @@ export function registerTenantRoutes(root: FastifyInstance, db: Database): void 
           .object({
             email,
             role: z.enum(USER_ROLES),
-            name: z.string().trim().min(1).max(100).optional(),
+            name: text().trim().min(1).max(100).optional(),
             scopes: z.array(z.enum(ACTIONS)).min(1).max(64).optional(),
             grants: z.array(z.enum(ACTIONS)).max(16).optional(),
-            expires_in_days: z.number().int().min(1).max(MAX_EXPIRY_DAYS).optional(),
+            expires_in_days: int4().min(1).max(MAX_EXPIRY_DAYS).optional(),
           })
           .strict(),
       },

@@ -1,5 +1,6 @@
 /** Tenant inputs and views, shared by the SDK, the CLI and the HTTP routes. */
 import { z } from 'zod';
+import { text } from '../fields.ts';
 
 export const TIERS = ['trial', 'standard', 'enterprise'] as const;
 export type Tier = (typeof TIERS)[number];
@@ -32,7 +33,7 @@ export const TIER_FEATURES: Record<Tier, readonly Feature[]> = {
   enterprise: FEATURES,
 };
 
-export const orgName = z.string().trim().min(1, 'must not be empty').max(200);
+export const orgName = text().trim().min(1, 'must not be empty').max(200);
 export const tier = z.enum(TIERS, { error: () => `must be one of ${TIERS.join(', ')}` });
 export const email = z
   .email({ error: (i) => `${JSON.stringify(i.input)} is not a valid e-mail address` })
