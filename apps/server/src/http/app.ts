@@ -31,7 +31,7 @@ import { registerOpsRoutes } from '../domains/ops/ops.routes.ts';
 import { registerSignInRoutes, type SignInOptions } from '../domains/users/sign-in.routes.ts';
 import { registerUserRoutes } from '../domains/users/users.routes.ts';
 import { registerSsoRoutes } from '../domains/users/sso.routes.ts';
-import { registerOnboardingRoutes } from '../domains/onboarding/onboarding.routes.ts';
+import { onboardingLimit, registerOnboardingRoutes } from '../domains/onboarding/onboarding.routes.ts';
 import { installApiCallMetering } from '../domains/billing/api-calls.ts';
 import { registerBillingRootRoutes, registerBillingRoutes } from '../domains/billing/billing.routes.ts';
 import { installTelemetry, type TelemetryOptions } from '../telemetry/http.ts';
@@ -66,6 +66,8 @@ export interface AppOptions {
   uploadRoot?: string;
   /** Sign-in for people: mail, public URL, secure cookies, login rate limits (docs/sign-in.md). */
   signIn?: SignInOptions;
+  /** Self-serve signups one address may submit an hour (default ONBOARDING_PER_IP_PER_HOUR). */
+  onboardingPerIpPerHour?: number;
 }
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
@@ -145,7 +147,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   installStrictInputs(app);
   installReadRetry(app);
   registerBillingRootRoutes(app, opts.db);
-  registerOnboardingRoutes(app, opts.db);
+  const signupLimit = onboardingLimit(app, opts.onboardingPerIpPerHour);
+  registerOnboardingRoutes(app, opts.db, signupLimit, opts.signIn);
   await app.register(
     async (v1) => {
       registerSloRoutes(v1, opts.db, telemetry.sloDeps);
@@ -167,7 +170,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       registerUserRoutes(v1, opts.db, opts.signIn);
       registerSsoRoutes(v1, opts.db, opts.signIn);
       registerBillingRoutes(v1, opts.db);
-      registerOnboardingRoutes(v1, opts.db);
+      registerOnboardingRoutes(v1, opts.db, signupLimit, opts.signIn);
     },
     { prefix: '/v1' },
   );

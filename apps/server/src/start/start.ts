@@ -12,6 +12,7 @@ import { notifierFromConfig } from '../domains/notify/notify.notifier.ts';
 import { JOB_STALE_MS, markInterruptedImports } from '../domains/properties/import-jobs.service.ts';
 import { defaultUploadRoot } from '../lib/upload-dir.ts';
 import { signInDepsFrom } from '../domains/users/mailer.ts';
+import { mailQuotaAlertsWith } from '../domains/billing/metering.ts';
 import { seedDemo, type DemoSeed } from './demo-seed.ts';
 import { platformTokenFor } from './local-secrets.ts';
 
@@ -50,6 +51,13 @@ export async function startPlatform(
     const seed = opts.demo ?? config.profile !== 'prod';
     const demo = seed ? await seedDemo(db, dir, opts.log) : undefined;
     leader = startLeader(config, opts.log);
+    const signInDeps = signInDepsFrom({
+      smtpUrl: config.smtpUrl,
+      mailFrom: config.mailFrom,
+      publicUrl: config.publicUrl,
+    });
+    // Quota alerts also go to each tenant's admin by e-mail when SMTP is configured (docs/billing.md).
+    mailQuotaAlertsWith(signInDeps.mailer);
     const app = await buildApp({
       db,
       platformToken,
@@ -59,7 +67,7 @@ export async function startPlatform(
         config.uploadRoot ??
         (config.database.kind === 'pglite' ? join(config.database.dataDir, 'uploads') : defaultUploadRoot()),
       signIn: {
-        deps: signInDepsFrom({ smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, publicUrl: config.publicUrl }),
+        deps: signInDeps,
         secureCookies: config.profile === 'prod',
       },
       telemetry: {

@@ -149,7 +149,9 @@ describeEachDatabase('billing over HTTP', (t) => {
       'enterprise',
     ]);
     expect(body.roi_projection.roi_pct).toBeGreaterThan(0);
-    expect(JSON.stringify(body)).not.toMatch(/token/i);
+    // No API credential in a public answer; the admin sets a password through a one-time link instead.
+    expect(JSON.stringify(body)).not.toMatch(/sot_/);
+    expect(body.invitation.delivery).toBe('shown');
     const again = await app.inject({
       method: 'POST',
       url: '/v1/onboarding',

@@ -357,7 +357,7 @@ export async function tenantExists(trx: Q, tenantId: string): Promise<boolean> {
 export function tenantSummary(trx: Q, tenantId: string) {
   return trx
     .selectFrom('tenant')
-    .select(['tenant_id', 'org_name', 'tier', 'status', 'created_at'])
+    .select(['tenant_id', 'org_name', 'tier', 'status', 'created_at', 'admin_email'])
     .where('tenant_id', '=', tenantId)
     .executeTakeFirst();
 }

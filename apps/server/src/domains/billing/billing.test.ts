@@ -239,6 +239,22 @@ describeEachDatabase('billing', (t) => {
     expect(await code(closePeriod(operator(db), { period: '2999-01' }))).toBe('VALIDATION');
   });
 
+  it('two closes of one period at once (two API processes) finalize each tenant once, with gap-free numbers', async () => {
+    const { db } = t();
+    for (let i = 0; i < 6; i++) await newTenant(db);
+    const [a, b] = await Promise.all([
+      closePeriod(operator(db), { period: '2026-08' }),
+      closePeriod(operator(db), { period: '2026-08' }),
+    ]);
+    expect(a.finalized + b.finalized).toBe(a.tenants);
+    const numbers = (
+      await db.owner.selectFrom('invoice').select('number').where('period', '=', '2026-08').execute()
+    ).map((r) => Number(r.number));
+    expect(numbers.length).toBe(a.tenants);
+    const sorted = [...numbers].sort((x, y) => x - y);
+    expect(sorted.map((n) => n - sorted[0]!)).toEqual(sorted.map((_, i) => i));
+  });
+
   it('prorates a mid-period upgrade on the invoice by the day', async () => {
     const { db } = t();
     const { tenantId } = await newTenant(db, 'trial');

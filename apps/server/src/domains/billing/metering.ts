@@ -15,6 +15,7 @@ import * as repo from './billing.repo.ts';
 import { nextPeriod, periodOf, type Metric, type Plan } from './charges.ts';
 import { planOn } from './plans.service.ts';
 import { billingMetrics } from './billing.metrics.ts';
+import type { Mailer } from '../users/mailer.ts';
 
 export const SOFT_RATIO = 0.8;
 export const HARD_RATIO = 0.95;
@@ -156,6 +157,12 @@ async function raiseQuotaAlerts(
   return raised;
 }
 
+/** Where quota alerts are e-mailed besides the incident (the tenant's admin address); set at start when SMTP is. */
+let quotaMailer: Mailer | undefined;
+export function mailQuotaAlertsWith(mailer: Mailer | undefined): void {
+  quotaMailer = mailer;
+}
+
 /**
  * Opens a ticket incident per new quota alert (Slack through the notifier's outbox; see notify/alerts.service.ts).
  * Run after the action's transaction commits; resolved when the period is closed.
@@ -173,6 +180,20 @@ export async function announceQuotaAlerts(db: Database, alerts: readonly QuotaAl
         at: new Date(),
       });
   });
+  const mailer = quotaMailer;
+  if (!mailer) return;
+  for (const a of alerts) {
+    const to = await db.withPlatform((trx) => repo.tenantSummary(trx, a.tenant_id)).then((t) => t?.admin_email);
+    if (!to) continue;
+    const what = a.metric.replace(/_/g, ' ');
+    await mailer
+      .send({
+        to,
+        subject: `StormOps: ${Math.round(a.ratio * 100)}% of your monthly ${what} used`,
+        text: `Your organization has used ${a.used} of the ${a.included} ${what} its plan includes in ${a.period} (${a.level === 'hard' ? 'over 95%' : 'over 80%'}).\n\nSee usage and the projected bill: stormops billing dashboard, or Billing in the web app. A trial stops at 100%; paid plans bill the overage.\n`,
+      })
+      .catch(() => {});
+  }
 }
 
 /**

@@ -13,6 +13,8 @@ import { meterInTx } from '../billing/metering.ts';
 import { listPlans } from '../billing/plans.service.ts';
 import { provisionTenant } from '../tenants/tenants.service.ts';
 import { parse } from '../validate.ts';
+import type { SignInDeps } from '../users/mailer.ts';
+import { sendWelcome } from '../users/users.service.ts';
 import * as repo from './onboarding.repo.ts';
 import { intakeInput, type IntakeInput } from './onboarding.schema.ts';
 
@@ -27,12 +29,17 @@ export interface OnboardingResult {
   roi_projection: RoiProjection;
   timestamp: string;
   submission_id: string;
+  /**
+   * How the admin sets a password: a one-time link e-mailed to the contact (`email`), or, without SMTP, shown here
+   * for a new tenant only (`shown`, `link`). A repeat signup never shows a link: it is e-mailed, or `none`.
+   */
+  invitation: { delivery: 'email' | 'shown' | 'none'; link?: string; expires_at?: string; message: string };
 }
 
 export async function submitOnboarding(
   db: Database,
   input: IntakeInput,
-  meta: { requestId?: string } = {},
+  meta: { requestId?: string; signIn?: SignInDeps } = {},
 ): Promise<OnboardingResult> {
   const intake = parse(intakeInput, input);
   const plans = await listPlans(db);
@@ -74,6 +81,7 @@ export async function submitOnboarding(
     return s;
   });
   return {
+    invitation: await invite(ctx, tenant, meta.signIn ?? {}),
     tenant_id: tenant.tenant_id,
     created: tenant.created,
     tier: 'trial',
@@ -83,5 +91,37 @@ export async function submitOnboarding(
     roi_projection: rec.roi_projection,
     timestamp: new Date(submission.submitted_at).toISOString(),
     submission_id: submission.submission_id,
+  };
+}
+
+/**
+ * The admin's set-password link. Whoever submits the form does not prove they own the address, so a link is shown
+ * in the answer only for a tenant this very request created (nothing to take over); otherwise it goes by e-mail.
+ */
+async function invite(
+  ctx: ServiceContext,
+  tenant: { tenant_id: string; created: boolean; admin_user_id: string },
+  deps: SignInDeps,
+): Promise<OnboardingResult['invitation']> {
+  if (!tenant.created && !deps.mailer)
+    return {
+      delivery: 'none',
+      message:
+        'this organization has already signed up: its admin signs in, or asks for a password reset (no e-mail is configured here to send one)',
+    };
+  const sent = await sendWelcome(ctx, { tenantId: tenant.tenant_id, userId: tenant.admin_user_id }, deps);
+  if (sent.delivery === 'email')
+    return {
+      delivery: 'email',
+      expires_at: sent.expires_at,
+      message: `a link to set the admin's password was sent to ${sent.email}`,
+    };
+  if (!tenant.created)
+    return { delivery: 'none', message: 'the e-mail could not be sent: ask the operator for a password reset' };
+  return {
+    delivery: 'shown',
+    ...(sent.link ? { link: sent.link } : {}),
+    expires_at: sent.expires_at,
+    message: 'no e-mail is configured here: open the link to set the admin password',
   };
 }

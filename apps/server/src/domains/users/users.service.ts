@@ -209,3 +209,40 @@ export async function sendPasswordReset(
   });
   return { user_id: i.userId, email, expires_at: expires.toISOString(), ...sent };
 }
+
+/**
+ * A new tenant's first admin chooses a password through a one-time link valid INVITATION_DAYS (self-serve signup):
+ * e-mailed with SMTP, else handed back to the caller to show.
+ */
+export async function sendWelcome(
+  ctx: ServiceContext,
+  input: AdminResetInput,
+  deps: SignInDeps = NO_MAIL,
+): Promise<{ user_id: string; email: string; expires_at: string; delivery: 'email' | 'shown'; link?: string }> {
+  authorize(ctx, 'users:admin');
+  const i = parse(adminResetInput, input);
+  const tenantId = actingTenant(ctx, i.tenantId);
+  const token = newSecret('rst', tenantId);
+  const expires = new Date(Date.now() + INVITATION_DAYS * 86_400_000);
+  const { email, org } = await ctx.db.withTenant(tenantId, async (trx) => {
+    const user = await repo.findUser(trx, i.userId);
+    if (!user) throw new AppError('NOT_FOUND', `user ${i.userId} not found`, { user_id: i.userId });
+    const tenant = await findTenant(trx, tenantId);
+    const resetId = await repo.insertReset(trx, {
+      tenant_id: tenantId,
+      user_id: i.userId,
+      token_hash: hashSecret(token),
+      expires_at: expires,
+    });
+    await audit(trx, ctx, tenantId, 'user.welcome_sent', ['user', i.userId], undefined, { reset_id: resetId });
+    return { email: user.email, org: tenant?.org_name ?? 'your organization' };
+  });
+  const link = resetLink(deps, token);
+  const sent = await deliver(deps, {
+    to: email,
+    subject: `Welcome to StormOps: set your password for ${org}`,
+    text: `${org} is set up on StormOps with a trial plan, and you are its admin.\n\nChoose your password and sign in (the link works once, for ${INVITATION_DAYS} days):\n${link}\n`,
+    link,
+  });
+  return { user_id: i.userId, email, expires_at: expires.toISOString(), ...sent };
+}
