@@ -82,7 +82,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign up: a trial tenant, the recommended plan, the plans compared and a first-year ROI projection (201; the same organization and e-mail again: 200) */
+        /** Sign up: a trial tenant, the recommended plan, the plans compared, a first-year ROI projection and the admin’s set-password link (201; the same organization and e-mail again: 200) */
         post: {
             parameters: {
                 query?: never;
@@ -1650,7 +1650,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign up: a trial tenant, the recommended plan, the plans compared and a first-year ROI projection (201; the same organization and e-mail again: 200) */
+        /** Sign up: a trial tenant, the recommended plan, the plans compared, a first-year ROI projection and the admin’s set-password link (201; the same organization and e-mail again: 200) */
         post: {
             parameters: {
                 query?: never;

@@ -44,6 +44,8 @@ export interface OnboardingResult {
   roi_projection: RoiProjection;
   timestamp: string;
   submission_id: string;
+  /** How the admin sets a password: e-mailed, or (no SMTP, new tenant only) the link shown here. */
+  invitation: { delivery: 'email' | 'shown' | 'none'; link?: string; expires_at?: string; message: string };
 }
 
 export interface MetricUsage {

@@ -208,10 +208,18 @@ function Done({ result }: { result: OnboardingResult }) {
         {dollars(roi.incremental_revenue_cents)} incremental revenue, ROI {pct(roi.roi_with_subscription_pct)} with the
         subscription.
       </p>
-      <p>
-        Next, set your administrator password from the invitation link sent to your e-mail, then{' '}
-        <a href="/sign-in">sign in</a>.
-      </p>
+      <p>Next: {result.invitation.message}.</p>
+      {result.invitation.link ? (
+        <p>
+          <a href={new URL(result.invitation.link).pathname + new URL(result.invitation.link).search}>
+            Set the admin password
+          </a>
+        </p>
+      ) : (
+        <p>
+          Then <a href="/sign-in">sign in</a>.
+        </p>
+      )}
     </main>
   );
 }
