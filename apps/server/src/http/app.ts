@@ -21,6 +21,7 @@ import { registerPilotRoutes } from '../domains/pilot/pilot.routes.ts';
 import { registerPropertyRoutes } from '../domains/properties/properties.routes.ts';
 import { registerAnalyzeRoutes } from '../domains/analyze/analyze.routes.ts';
 import { registerStormReportRoutes } from '../domains/storm-reports/storm-reports.routes.ts';
+import { registerStormMapRoutes } from '../domains/storm-map/storm-map.routes.ts';
 import { JobRegistry } from '../jobs/job-registry.ts';
 import { startJobHeartbeat } from '../jobs/job-heartbeat.ts';
 import { registerSloRoutes } from '../domains/slo/slo.routes.ts';
@@ -35,8 +36,9 @@ import { installApiCallMetering } from '../domains/billing/api-calls.ts';
 import { registerBillingRootRoutes, registerBillingRoutes } from '../domains/billing/billing.routes.ts';
 import { installTelemetry, type TelemetryOptions } from '../telemetry/http.ts';
 import { installAuth, withPermission } from './auth.ts';
-import { installErrorHandling } from './errors.ts';
+import { installErrorHandling, installNotFound } from './errors.ts';
 import { installStrictInputs } from './strict-inputs.ts';
+import { defaultWebRoot, installWebApp, wantsApp } from './web.ts';
 import { installReadRetry } from './read-retry.ts';
 import { DEFAULT_LIMITS, type BodyLimits } from '../config.ts';
 import { UploadDir, defaultUploadRoot } from '../lib/upload-dir.ts';
@@ -56,6 +58,8 @@ export interface AppOptions {
   version?: string;
   /** Request metrics, the SLO recorder and evaluation loop, /metrics, OTLP (docs/observability.md). */
   telemetry?: TelemetryOptions;
+  /** The web app's build folder served at `/` (default: apps/web/dist when built; false: API only). */
+  webRoot?: string | false;
   /** Body limits per kind of route (default DEFAULT_LIMITS). */
   limits?: Partial<BodyLimits>;
   /** Parent of this process' private upload folder (default: per user under TMPDIR). */
@@ -155,6 +159,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       registerPropertyRoutes(v1, opts.db, jobs, { uploads, limit: limits.upload });
       registerAnalyzeRoutes(v1, opts.db, limits.csv);
       registerStormReportRoutes(v1, opts.db, limits.csv);
+      registerStormMapRoutes(v1, opts.db);
       registerModelRoutes(v1, opts.db);
       registerHealthRoutes(v1, opts.db);
       registerPilotRoutes(v1, opts.db);
@@ -169,5 +174,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
     { prefix: '/v1' },
   );
+  const appPage = await installWebApp(app, opts.webRoot === false ? undefined : (opts.webRoot ?? defaultWebRoot()));
+  installNotFound(app, appPage ? (request, reply) => (wantsApp(request) ? appPage(request, reply) : null) : undefined);
   return app;
 }

@@ -1,5 +1,5 @@
 /** The one HTTP error mapping: every failure leaves as `{ error: { code, message, details } }` with its status. */
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError, fromDatabaseError } from '../errors.ts';
 
@@ -38,9 +38,21 @@ export function installErrorHandling(app: FastifyInstance): void {
     const internal = new AppError('INTERNAL', `internal error; quote request id ${request.id} to support`);
     return reply.status(500).send(internal.toBody());
   });
-  app.setNotFoundHandler((request, reply) =>
-    reply
+}
+
+/**
+ * The 404 for unknown routes, after every route is registered. `fallback` (the web app's page for a browser's
+ * navigation) answers first when it takes the request.
+ */
+export function installNotFound(
+  app: FastifyInstance,
+  fallback?: (request: FastifyRequest, reply: FastifyReply) => FastifyReply | null,
+): void {
+  app.setNotFoundHandler((request, reply) => {
+    const page = fallback?.(request, reply);
+    if (page) return page;
+    return reply
       .status(404)
-      .send(new AppError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`).toBody()),
-  );
+      .send(new AppError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`).toBody());
+  });
 }

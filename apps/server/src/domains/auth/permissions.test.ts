@@ -22,9 +22,12 @@ it('names only known roles and flags; the operator holds everything; staff never
   for (const staff of ['customer_success_manager', 'support'] as const)
     expect(actionsOf(staff).filter((a) => data.includes(a))).toEqual([]);
   expect(actionsOf('customer_success_manager')).toContain('billing:read');
-  expect(actionsOf('support').every((a) => a.endsWith(':read') || a.endsWith(':list') || a.endsWith(':health'))).toBe(
-    true,
-  );
+  // Support reads, and like everyone may ask who it is signed in as (account:self).
+  expect(
+    actionsOf('support').every(
+      (a) => a.endsWith(':read') || a.endsWith(':list') || a.endsWith(':health') || a === 'account:self',
+    ),
+  ).toBe(true);
   // A viewer reads, and manages only its own sign-in (who am I, sign out).
   expect(actionsOf('viewer').every((a) => a.endsWith(':read') || a === 'account:self')).toBe(true);
 });

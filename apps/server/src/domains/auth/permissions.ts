@@ -70,7 +70,7 @@ export const PERMISSIONS = {
   'platform:admin': { roles: [OP], what: 'evaluate SLOs, retention audit, staff credentials' },
   'credentials:admin': { roles: [OP, 'admin'], what: 'issue, list and revoke credentials of the tenant' },
   'users:admin': { roles: [OP, 'admin'], what: "the tenant's users and their roles; single sign-on settings" },
-  'account:self': { roles: [OP, ...ALL_TENANT], what: 'who you are signed in as; sign out' },
+  'account:self': { roles: [OP, CSM, 'support', ...ALL_TENANT], what: 'who you are signed in as; sign out' },
   'audit:read': { roles: [OP, 'admin'], what: 'the audit log (a tenant admin: its own tenant)' },
   'storms:read': { roles: [OP, ...ALL_TENANT], what: 'list and show storms' },
   'storms:write': { roles: [OP, ...WORKERS], what: 'create storms, move their status' },
