@@ -7,6 +7,18 @@ import type {
   UserInvitationTable,
   UserSessionTable,
 } from './schema.sign-in.ts';
+import type {
+  BillingInvoiceCounterTable,
+  BillingOverrideTable,
+  BillingPlanAssignmentTable,
+  BillingPlanTable,
+  CustomerHealthSnapshotTable,
+  InvoiceTable,
+  OnboardingSubmissionTable,
+  QuotaAlertTable,
+  UsageEventTable,
+} from './schema.billing.ts';
+import type { AssignmentTable, KnockTable, OutcomeTable, PolicyConfigTable, PolicyRunTable } from './schema.policy.ts';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json<T> = ColumnType<T, string | undefined, string>;
@@ -343,75 +355,6 @@ export interface AlertIncidentTable {
   seq: Seq;
 }
 
-/** Policy control plane (0004_policy.sql). */
-export interface PolicyConfigTable {
-  tenant_id: string;
-  mode: string;
-  version: number;
-  params: JsonObject;
-  created_at: Timestamp;
-}
-
-export interface PolicyRunTable {
-  tenant_id: string;
-  run_id: Generated<string>;
-  storm_id: string;
-  mode: string;
-  version: number;
-  seed: ColumnType<string, number | string, number | string>;
-  shadow: boolean;
-  params: JsonObject;
-  result: JsonObject;
-  /** The design batch the run belongs to (migration 0024). */
-  batch: Generated<number>;
-  created_at: Timestamp;
-  seq: Seq;
-}
-
-export interface AssignmentTable {
-  tenant_id: string;
-  property_id: string;
-  storm_id: string;
-  arm: string;
-  stratum: Nullable<string>;
-  uplift: Nullable<number>;
-  uplift_decile: Nullable<number>;
-  run_id: string;
-  assigned_at: Timestamp;
-  territory: Nullable<number>;
-  walk_seq: Nullable<number>;
-  canvasser: Nullable<string>;
-}
-
-export interface KnockTable {
-  tenant_id: string;
-  knock_id: Generated<string>;
-  storm_id: string;
-  property_id: string;
-  canvasser: string;
-  result: string;
-  knocked_at: Timestamp;
-  arm: Nullable<string>;
-  contaminated: Generated<boolean>;
-  idempotency_key: Nullable<string>;
-  recorded_at: Timestamp;
-}
-
-export interface OutcomeTable {
-  tenant_id: string;
-  outcome_id: Generated<string>;
-  storm_id: string;
-  property_id: string;
-  converted: boolean;
-  value_cents: ColumnType<string, number | string, number | string>;
-  idempotency_key: string;
-  supersedes: Nullable<string>;
-  is_current: Generated<boolean>;
-  late: Generated<boolean>;
-  source: Generated<string>;
-  recorded_at: Timestamp;
-}
-
 export interface StormHealthCheckTable {
   tenant_id: string;
   check_id: Generated<string>;
@@ -448,100 +391,4 @@ export interface BackupLogTable {
   completed_at: Timestamp;
   sha256: string | null;
   verified_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
-}
-
-type Bigint = ColumnType<string | number, string | number | bigint, string | number | bigint>;
-type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
-
-/** Billing (migration 0028, docs/billing.md). Bigints arrive as text from pg and as numbers from PGlite. */
-export interface BillingPlanTable {
-  plan_code: string;
-  version: number;
-  name: string;
-  base_price_cents: Bigint;
-  support_tier: string;
-  support_response_sla_hours: number;
-  metrics: Json<Record<string, unknown>>;
-  hard_quota: Generated<boolean>;
-  published_at: Generated<Date>;
-}
-
-export interface BillingPlanAssignmentTable {
-  tenant_id: string;
-  assignment_id: Generated<string>;
-  plan_code: string;
-  plan_version: number;
-  starts_at: Timestamp;
-}
-
-export interface UsageEventTable {
-  tenant_id: string;
-  event_id: Generated<string>;
-  metric: string;
-  quantity: Bigint;
-  idempotency_key: string;
-  payload_hash: string;
-  occurred_at: Timestamp;
-  period: string;
-  late: Generated<boolean>;
-  source: string;
-  recorded_at: Generated<Date>;
-}
-
-export interface BillingOverrideTable {
-  tenant_id: string;
-  metric: string;
-  included: Bigint;
-  set_at: Timestamp;
-}
-
-export interface QuotaAlertTable {
-  tenant_id: string;
-  period: string;
-  metric: string;
-  level: string;
-  ratio: number;
-  at: Generated<Date>;
-}
-
-export interface InvoiceTable {
-  tenant_id: string;
-  invoice_id: Generated<string>;
-  kind: Generated<string>;
-  period: string;
-  status: Generated<string>;
-  number: ColumnType<string | number | null, string | number | null | undefined, string | number | null>;
-  currency: Generated<string>;
-  lines: Json<unknown[]>;
-  subtotal_cents: Bigint;
-  total_cents: Bigint;
-  credit_note_for: string | null;
-  created_at: Generated<Date>;
-  updated_at: Timestamp;
-  finalized_at: NullableTimestamp;
-  due_at: NullableTimestamp;
-  paid_at: NullableTimestamp;
-  voided_at: NullableTimestamp;
-}
-
-export interface BillingInvoiceCounterTable {
-  singleton: Generated<boolean>;
-  last_number: Bigint;
-}
-
-export interface CustomerHealthSnapshotTable {
-  tenant_id: string;
-  day: ColumnType<Date | string, string, string>;
-  score: number;
-  components: Json<Record<string, unknown>>;
-  flags: ColumnType<string[], string[] | undefined, string[]>;
-  taken_at: Generated<Date>;
-}
-
-export interface OnboardingSubmissionTable {
-  tenant_id: string;
-  submission_id: Generated<string>;
-  intake: Json<Record<string, unknown>>;
-  recommended_plan: string;
-  submitted_at: Generated<Date>;
 }

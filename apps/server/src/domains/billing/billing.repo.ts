@@ -1,4 +1,7 @@
-/** SQL of billing: plans, plan history, the usage ledger, overrides, quota alerts, invoices, health snapshots. */
+/**
+ * SQL of billing: plans, plan history, the usage ledger, overrides, quota alerts, tenants. Invoices are in
+ * invoices.repo.ts, customer-health reads in health.repo.ts.
+ */
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.ts';
@@ -126,16 +129,6 @@ export function usageLedger(trx: Q, tenantId: string, period: string) {
     .execute();
 }
 
-export async function lastActivity(trx: Q, tenantId: string): Promise<Date | null> {
-  const r = await trx
-    .selectFrom('usage_event')
-    .select((eb) => eb.fn.max('occurred_at').as('at'))
-    .where('tenant_id', '=', tenantId)
-    .where('source', '<>', 'signup')
-    .executeTakeFirst();
-  return r?.at ? new Date(r.at as Date) : null;
-}
-
 export async function seatCount(trx: Q, tenantId: string): Promise<number> {
   const r = await trx
     .selectFrom('app_user')
@@ -193,157 +186,11 @@ export function quotaAlerts(trx: Q, tenantId: string) {
     .execute();
 }
 
-export function invoiceForPeriod(trx: Q, tenantId: string, period: string) {
-  return trx
-    .selectFrom('invoice')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .where('period', '=', period)
-    .where('kind', '=', 'invoice')
-    .executeTakeFirst();
-}
-
-export function invoiceById(trx: Q, invoiceId: string, forUpdate = false) {
-  const q = trx.selectFrom('invoice').selectAll().where('invoice_id', '=', invoiceId);
-  return (forUpdate ? q.forUpdate() : q).executeTakeFirst();
-}
-
-export function creditNoteFor(trx: Q, tenantId: string, invoiceId: string) {
-  return trx
-    .selectFrom('invoice')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .where('credit_note_for', '=', invoiceId)
-    .executeTakeFirst();
-}
-
-export interface InvoiceValues {
-  tenant_id: string;
-  period: string;
-  kind: 'invoice' | 'credit_note';
-  lines: unknown[];
-  subtotal_cents: number;
-  total_cents: number;
-  credit_note_for?: string | null;
-}
-
-/** Inserts the period's draft unless one exists (a concurrent creator won): returns it, and whether this call made it. */
-export async function insertInvoice(trx: Q, v: InvoiceValues) {
-  const inserted = await trx
-    .insertInto('invoice')
-    .values({ ...v, lines: JSON.stringify(v.lines), updated_at: new Date() })
-    .onConflict((oc) =>
-      v.kind === 'invoice'
-        ? oc.columns(['tenant_id', 'period']).where('kind', '=', 'invoice').doNothing()
-        : oc.columns(['tenant_id', 'credit_note_for']).where('kind', '=', 'credit_note').doNothing(),
-    )
-    .returningAll()
-    .executeTakeFirst();
-  return inserted;
-}
-
-export function updateDraft(
-  trx: Q,
-  invoiceId: string,
-  v: Pick<InvoiceValues, 'lines' | 'subtotal_cents' | 'total_cents'>,
-) {
-  return trx
-    .updateTable('invoice')
-    .set({
-      lines: JSON.stringify(v.lines),
-      subtotal_cents: v.subtotal_cents,
-      total_cents: v.total_cents,
-      updated_at: new Date(),
-    })
-    .where('invoice_id', '=', invoiceId)
-    .where('status', '=', 'draft')
-    .returningAll()
-    .executeTakeFirst();
-}
-
-/** The next number of the one gap-free sequence: the counter row is locked until the finalizing transaction ends. */
-export async function nextInvoiceNumber(trx: Q): Promise<number> {
-  const r = await trx
-    .updateTable('billing_invoice_counter')
-    .set((eb) => ({ last_number: eb('last_number', '+', 1) }))
-    .where('singleton', '=', true)
-    .returning('last_number')
-    .executeTakeFirstOrThrow();
-  return Number(r.last_number);
-}
-
-export function finalizeInvoice(trx: Q, invoiceId: string, number: number, at: Date, dueAt: Date) {
-  return trx
-    .updateTable('invoice')
-    .set({ status: 'finalized', number, finalized_at: at, due_at: dueAt, updated_at: at })
-    .where('invoice_id', '=', invoiceId)
-    .where('status', '=', 'draft')
-    .returningAll()
-    .executeTakeFirst();
-}
-
-export function setInvoiceStatus(trx: Q, invoiceId: string, status: 'paid' | 'overdue' | 'void', at: Date) {
-  return trx
-    .updateTable('invoice')
-    .set({
-      status,
-      updated_at: at,
-      ...(status === 'paid' ? { paid_at: at } : {}),
-      ...(status === 'void' ? { voided_at: at } : {}),
-    })
-    .where('invoice_id', '=', invoiceId)
-    .returningAll()
-    .executeTakeFirst();
-}
-
-export function invoicesOf(trx: Q, tenantId: string) {
-  return trx
-    .selectFrom('invoice')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .orderBy('period', 'desc')
-    .orderBy('created_at', 'desc')
-    .execute();
-}
-
-export async function isPeriodClosed(trx: Q, tenantId: string, period: string): Promise<boolean> {
-  const inv = await invoiceForPeriod(trx, tenantId, period);
-  return inv !== undefined && inv.status !== 'draft';
-}
-
 export function activeTenants(trx: Q) {
   return trx
     .selectFrom('tenant')
     .select(['tenant_id', 'org_name', 'tier', 'status', 'created_at'])
     .orderBy('org_name')
-    .execute();
-}
-
-export async function upsertHealthSnapshot(
-  trx: Q,
-  s: { tenant_id: string; day: string; score: number; components: Record<string, unknown>; flags: string[] },
-): Promise<void> {
-  await trx
-    .insertInto('customer_health_snapshot')
-    .values({ ...s, components: JSON.stringify(s.components) })
-    .onConflict((oc) =>
-      oc.columns(['tenant_id', 'day']).doUpdateSet({
-        score: s.score,
-        components: JSON.stringify(s.components),
-        flags: s.flags,
-        taken_at: new Date(),
-      }),
-    )
-    .execute();
-}
-
-export function healthSnapshots(trx: Q, tenantId: string, limit: number) {
-  return trx
-    .selectFrom('customer_health_snapshot')
-    .select([sql<string>`to_char(day, 'YYYY-MM-DD')`.as('day'), 'score', 'flags'])
-    .where('tenant_id', '=', tenantId)
-    .orderBy('customer_health_snapshot.day', 'desc')
-    .limit(limit)
     .execute();
 }
 
@@ -362,18 +209,6 @@ export function tenantSummary(trx: Q, tenantId: string) {
     .executeTakeFirst();
 }
 
-/** Finalized invoices past their due time become overdue; returns how many. */
-export async function markOverdue(trx: Q, now: Date): Promise<number> {
-  const r = await trx
-    .updateTable('invoice')
-    .set({ status: 'overdue', updated_at: now })
-    .where('status', '=', 'finalized')
-    .where('kind', '=', 'invoice')
-    .where('due_at', '<', now)
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows);
-}
-
 /** A closed period's quota alerts are history: their incidents resolve. */
 export async function resolveQuotaIncidents(trx: Q, period: string, now: Date): Promise<void> {
   await trx
@@ -383,39 +218,4 @@ export async function resolveQuotaIncidents(trx: Q, period: string, now: Date): 
     .where('alert_key', 'like', `billing:quota:%:${period}:%`)
     .where('resolved_at', 'is', null)
     .execute();
-}
-
-/** Assigned properties (both arms) of the last `days` days and how many of them have an outcome logged. */
-export async function outcomeCompliance(trx: Q, tenantId: string, since: Date) {
-  const r = await sql<{ assigned: string; logged: string }>`
-    select count(*) as assigned,
-           count(*) filter (where exists (
-             select 1 from outcome o
-              where o.tenant_id = a.tenant_id and o.storm_id = a.storm_id and o.property_id = a.property_id
-                and o.is_current)) as logged
-      from assignment a
-     where a.tenant_id = ${tenantId} and a.assigned_at >= ${since}`.execute(trx);
-  const row = r.rows[0];
-  return { assigned: Number(row?.assigned ?? 0), logged: Number(row?.logged ?? 0) };
-}
-
-export async function latestPilotScore(trx: Q, tenantId: string): Promise<number | null> {
-  const r = await trx
-    .selectFrom('pilot_feedback')
-    .select('score')
-    .where('tenant_id', '=', tenantId)
-    .orderBy('recorded_at', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  return r ? Number(r.score) : null;
-}
-
-export async function overdueInvoices(trx: Q, tenantId: string): Promise<number> {
-  const r = await trx
-    .selectFrom('invoice')
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .where('tenant_id', '=', tenantId)
-    .where('status', '=', 'overdue')
-    .executeTakeFirstOrThrow();
-  return Number(r.n);
 }

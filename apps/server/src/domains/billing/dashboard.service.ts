@@ -15,17 +15,25 @@ import { billingTenant, listQuotaAlerts, type QuotaAlertView } from './usage.ser
 
 const DAY = 86_400_000;
 
-/** Prices a tenant's period as of `now` (usage recorded so far; seats counted now). */
-export async function drawBill(trx: Trx, tenantId: string, period: string, now: Date): Promise<Bill> {
+type BillInput = Parameters<typeof priceBill>[0];
+
+/** What a tenant's period is priced from: its plan spans, its usage by day, its overrides and its seats now. */
+async function billInput(trx: Trx, tenantId: string, period: string): Promise<BillInput> {
   const { start, end, days } = periodBounds(period);
-  const [spans, usage, overrides, seats] = [
-    await planSpans(trx, tenantId, start, end),
-    await repo.usageByDay(trx, tenantId, period, start),
-    await repo.overrides(trx, tenantId),
-    await repo.seatCount(trx, tenantId),
-  ];
-  void now;
-  return priceBill({ period, periodStart: start, periodDays: days, spans, usage, overrides, seats });
+  return {
+    period,
+    periodStart: start,
+    periodDays: days,
+    spans: await planSpans(trx, tenantId, start, end),
+    usage: await repo.usageByDay(trx, tenantId, period, start),
+    overrides: await repo.overrides(trx, tenantId),
+    seats: await repo.seatCount(trx, tenantId),
+  };
+}
+
+/** Prices a tenant's period from the usage recorded so far (seats counted now). */
+export async function drawBill(trx: Trx, tenantId: string, period: string): Promise<Bill> {
+  return priceBill(await billInput(trx, tenantId, period));
 }
 
 export interface BillingDashboard {
@@ -56,8 +64,9 @@ export async function getBillingDashboard(ctx: ServiceContext, input: DashboardI
     const tenant = await repo.tenantSummary(trx, tenantId);
     if (!tenant) throw new AppError('NOT_FOUND', `tenant ${tenantId} not found`, { tenant_id: tenantId });
     const plan: Plan = await planOn(trx, tenantId, now < end ? now : new Date(end.getTime() - 1));
-    const bill = await drawBill(trx, tenantId, period, now);
-    return { tenant, plan, bill, projected: await project(trx, tenantId, period, bill, now) };
+    const input = await billInput(trx, tenantId, period);
+    const bill = priceBill(input);
+    return { tenant, plan, bill, projected: project(input, bill, now) };
   });
   const elapsed = Math.min(days, Math.max(0, (now.getTime() - start.getTime()) / DAY));
   return {
@@ -87,34 +96,23 @@ export async function getBillingDashboard(ctx: ServiceContext, input: DashboardI
  * The end-of-period total at the current run-rate: each metric's usage so far divided by the days elapsed (at least
  * one), times the period's days, priced on the plans as they stand (the rest of the period on today's plan).
  */
-async function project(
-  trx: Trx,
-  tenantId: string,
-  period: string,
-  bill: Bill,
-  now: Date,
-): Promise<BillingDashboard['projected']> {
-  const { start, end, days } = periodBounds(period);
+function project(input: BillInput, bill: Bill, now: Date): BillingDashboard['projected'] {
+  const end = new Date(input.periodStart.getTime() + input.periodDays * DAY);
   if (now >= end)
     return { total_cents: bill.total_cents, overage_cents: bill.overage_cents, method: 'the period has ended: actual' };
-  const elapsed = Math.max(1, (now.getTime() - start.getTime()) / DAY);
+  const elapsed = Math.max(1, (now.getTime() - input.periodStart.getTime()) / DAY);
   const today = now.toISOString().slice(0, 10);
-  const usage = await repo.usageByDay(trx, tenantId, period, start);
   const extra = bill.usage
     .filter((u) => u.metric !== 'seats' && u.quantity > 0)
-    .map((u) => ({ metric: u.metric, day: today, quantity: Math.round((u.quantity / elapsed) * days) - u.quantity }));
-  const p = priceBill({
-    period,
-    periodStart: start,
-    periodDays: days,
-    spans: await planSpans(trx, tenantId, start, end),
-    usage: [...usage, ...extra],
-    overrides: await repo.overrides(trx, tenantId),
-    seats: await repo.seatCount(trx, tenantId),
-  });
+    .map((u) => ({
+      metric: u.metric,
+      day: today,
+      quantity: Math.round((u.quantity / elapsed) * input.periodDays) - u.quantity,
+    }));
+  const p = priceBill({ ...input, usage: [...input.usage, ...extra] });
   return {
     total_cents: p.total_cents,
     overage_cents: p.overage_cents,
-    method: `linear run-rate: usage so far / ${Math.round(elapsed * 10) / 10} days elapsed x ${days} days, priced on the current plan`,
+    method: `linear run-rate: usage so far / ${Math.round(elapsed * 10) / 10} days elapsed x ${input.periodDays} days, priced on the current plan`,
   };
 }

@@ -6,6 +6,8 @@
 import { PLATFORM, authorize, type ServiceContext } from '../auth/principal.ts';
 import { tenantSloStatus } from '../slo/slo.service.ts';
 import * as repo from './billing.repo.ts';
+import * as healthRepo from './health.repo.ts';
+import * as invoiceRepo from './invoices.repo.ts';
 import { getBillingDashboard } from './dashboard.service.ts';
 
 export const HEALTH_WEIGHTS = {
@@ -52,10 +54,10 @@ export async function tenantHealth(ctx: ServiceContext, tenantId: string, now = 
   const dash = await getBillingDashboard(ctx, { tenant_id: tenantId });
   const usageRatio = Math.max(0, ...dash.usage.filter((u) => u.metric !== 'seats').map((u) => u.ratio ?? 0));
   const facts = await ctx.db.withTenant(tenantId, async (trx) => ({
-    last: await repo.lastActivity(trx, tenantId),
-    compliance: await repo.outcomeCompliance(trx, tenantId, new Date(now.getTime() - 90 * DAY)),
-    pilot: await repo.latestPilotScore(trx, tenantId),
-    overdue: await repo.overdueInvoices(trx, tenantId),
+    last: await healthRepo.lastActivity(trx, tenantId),
+    compliance: await healthRepo.outcomeCompliance(trx, tenantId, new Date(now.getTime() - 90 * DAY)),
+    pilot: await healthRepo.latestPilotScore(trx, tenantId),
+    overdue: await invoiceRepo.overdueInvoices(trx, tenantId),
   }));
   // Health needs the tenant's SLO record, which Customer Success may see as part of health (not the platform's SLOs).
   const slo = await tenantSloStatus({ ...ctx, principal: PLATFORM }, tenantId, new Date(now.getTime() - 30 * DAY), now);
@@ -82,7 +84,7 @@ export async function tenantHealth(ctx: ServiceContext, tenantId: string, now = 
     ...(facts.overdue > 0 ? ['overdue_invoice'] : []),
   ];
   await ctx.db.withTenant(tenantId, (trx) =>
-    repo.upsertHealthSnapshot(trx, {
+    healthRepo.upsertHealthSnapshot(trx, {
       tenant_id: tenantId,
       day: now.toISOString().slice(0, 10),
       score,
@@ -119,6 +121,6 @@ export async function triage(ctx: ServiceContext): Promise<CustomerHealth[]> {
 /** A tenant's health snapshots, newest first (trends). */
 export async function healthHistory(ctx: ServiceContext, tenantId: string, days = 90) {
   authorize(ctx, 'billing:read');
-  const rows = await ctx.db.withTenant(tenantId, (trx) => repo.healthSnapshots(trx, tenantId, days));
+  const rows = await ctx.db.withTenant(tenantId, (trx) => healthRepo.healthSnapshots(trx, tenantId, days));
   return rows.map((r) => ({ day: r.day, score: r.score, flags: r.flags }));
 }

@@ -11,6 +11,7 @@ import { authorize, type ServiceContext } from '../auth/principal.ts';
 import { audit } from '../audit/audit.service.ts';
 import { parse } from '../validate.ts';
 import * as repo from './billing.repo.ts';
+import * as invoiceRepo from './invoices.repo.ts';
 import {
   closePeriodInput,
   invoiceCreateInput,
@@ -33,7 +34,7 @@ const CLOSE_CONCURRENCY = 4;
 /** Days from finalizing to due. */
 export const NET_DAYS = 15;
 
-type InvoiceRow = NonNullable<Awaited<ReturnType<typeof repo.invoiceById>>>;
+type InvoiceRow = NonNullable<Awaited<ReturnType<typeof invoiceRepo.invoiceById>>>;
 
 export interface InvoiceView {
   invoice_id: string;
@@ -78,21 +79,17 @@ export function invoiceView(r: InvoiceRow): InvoiceView {
 }
 
 /** The period's draft, made or brought up to date from the ledger; a finalized invoice is returned as it is. */
-async function draftFor(
-  trx: Trx,
-  tenantId: string,
-  period: string,
-  now: Date,
-): Promise<{ row: InvoiceRow; created: boolean }> {
-  const existing = await repo.invoiceForPeriod(trx, tenantId, period);
+async function draftFor(trx: Trx, tenantId: string, period: string): Promise<{ row: InvoiceRow; created: boolean }> {
+  const existing = await invoiceRepo.invoiceForPeriod(trx, tenantId, period);
   if (existing && existing.status !== 'draft') return { row: existing, created: false };
-  const bill = await drawBill(trx, tenantId, period, now);
+  const bill = await drawBill(trx, tenantId, period);
   const values = { lines: bill.lines, subtotal_cents: bill.total_cents, total_cents: bill.total_cents };
-  if (existing) return { row: (await repo.updateDraft(trx, existing.invoice_id, values)) ?? existing, created: false };
-  const inserted = await repo.insertInvoice(trx, { tenant_id: tenantId, period, kind: 'invoice', ...values });
+  if (existing)
+    return { row: (await invoiceRepo.updateDraft(trx, existing.invoice_id, values)) ?? existing, created: false };
+  const inserted = await invoiceRepo.insertInvoice(trx, { tenant_id: tenantId, period, kind: 'invoice', ...values });
   if (inserted) return { row: inserted, created: true };
   // A concurrent call made it first: that one is the period's invoice.
-  const winner = await repo.invoiceForPeriod(trx, tenantId, period);
+  const winner = await invoiceRepo.invoiceForPeriod(trx, tenantId, period);
   if (!winner) throw new AppError('INTERNAL', `invoice for ${period} vanished`);
   return { row: winner, created: false };
 }
@@ -107,7 +104,7 @@ export async function createInvoice(
   if (start > new Date()) throw new AppError('VALIDATION', `period ${o.period} has not started`, { field: 'period' });
   const { row, created } = await ctx.db.withTenant(o.tenant_id, async (trx) => {
     await mustExist(trx, o.tenant_id);
-    const r = await draftFor(trx, o.tenant_id, o.period, new Date());
+    const r = await draftFor(trx, o.tenant_id, o.period);
     if (r.created)
       await audit(trx, ctx, o.tenant_id, 'invoice.create', ['invoice', r.row.invoice_id], undefined, {
         period: o.period,
@@ -126,22 +123,28 @@ async function finalizeIn(
   now: Date,
   fresh = false,
 ): Promise<InvoiceRow> {
-  const row = await repo.invoiceById(trx, invoiceId, true);
+  const row = await invoiceRepo.invoiceById(trx, invoiceId, true);
   if (!row) throw new AppError('NOT_FOUND', `invoice ${invoiceId} not found`, { invoice_id: invoiceId });
   if (row.status !== 'draft') return row;
   // Recomputed one last time, unless the caller drew it in this very transaction.
   let total = Number(row.total_cents);
   if (!fresh) {
-    const bill = await drawBill(trx, row.tenant_id, row.period, now);
-    await repo.updateDraft(trx, invoiceId, {
+    const bill = await drawBill(trx, row.tenant_id, row.period);
+    await invoiceRepo.updateDraft(trx, invoiceId, {
       lines: bill.lines,
       subtotal_cents: bill.total_cents,
       total_cents: bill.total_cents,
     });
     total = bill.total_cents;
   }
-  const number = await repo.nextInvoiceNumber(trx);
-  const done = await repo.finalizeInvoice(trx, invoiceId, number, now, new Date(now.getTime() + NET_DAYS * 86_400_000));
+  const number = await invoiceRepo.nextInvoiceNumber(trx);
+  const done = await invoiceRepo.finalizeInvoice(
+    trx,
+    invoiceId,
+    number,
+    now,
+    new Date(now.getTime() + NET_DAYS * 86_400_000),
+  );
   if (!done) throw new AppError('CONFLICT', `invoice ${invoiceId} changed while finalizing`);
   await audit(
     trx,
@@ -173,11 +176,11 @@ export async function voidInvoice(
   authorize(ctx, 'billing:write');
   const { invoice_id } = parse(invoiceIdInput, input);
   return ctx.db.withPlatform(async (trx) => {
-    const row = await repo.invoiceById(trx, invoice_id, true);
+    const row = await invoiceRepo.invoiceById(trx, invoice_id, true);
     if (!row || row.kind !== 'invoice')
       throw new AppError('NOT_FOUND', `invoice ${invoice_id} not found`, { invoice_id });
     if (row.status === 'void') {
-      const note = await repo.creditNoteFor(trx, row.tenant_id, invoice_id);
+      const note = await invoiceRepo.creditNoteFor(trx, row.tenant_id, invoice_id);
       if (note) return { invoice: invoiceView(row), credit_note: invoiceView(note) };
     }
     if (row.status !== 'finalized' && row.status !== 'overdue')
@@ -187,9 +190,9 @@ export async function voidInvoice(
         { status: row.status },
       );
     const now = new Date();
-    const voided = await repo.setInvoiceStatus(trx, invoice_id, 'void', now);
+    const voided = await invoiceRepo.setInvoiceStatus(trx, invoice_id, 'void', now);
     const lines = (row.lines as BillLine[]).map((l) => ({ ...l, amount_cents: -l.amount_cents }));
-    const note = await repo.insertInvoice(trx, {
+    const note = await invoiceRepo.insertInvoice(trx, {
       tenant_id: row.tenant_id,
       period: row.period,
       kind: 'credit_note',
@@ -199,8 +202,8 @@ export async function voidInvoice(
       credit_note_for: invoice_id,
     });
     if (!note || !voided) throw new AppError('CONFLICT', `invoice ${invoice_id} changed while voiding`);
-    const number = await repo.nextInvoiceNumber(trx);
-    const finalNote = await repo.finalizeInvoice(trx, note.invoice_id, number, now, now);
+    const number = await invoiceRepo.nextInvoiceNumber(trx);
+    const finalNote = await invoiceRepo.finalizeInvoice(trx, note.invoice_id, number, now, now);
     await audit(
       trx,
       ctx,
@@ -223,7 +226,7 @@ export async function payInvoice(ctx: ServiceContext, input: InvoiceIdInput): Pr
   authorize(ctx, 'billing:write');
   const { invoice_id } = parse(invoiceIdInput, input);
   return ctx.db.withPlatform(async (trx) => {
-    const row = await repo.invoiceById(trx, invoice_id, true);
+    const row = await invoiceRepo.invoiceById(trx, invoice_id, true);
     if (!row || row.kind !== 'invoice')
       throw new AppError('NOT_FOUND', `invoice ${invoice_id} not found`, { invoice_id });
     if (row.status === 'paid') return invoiceView(row);
@@ -235,7 +238,7 @@ export async function payInvoice(ctx: ServiceContext, input: InvoiceIdInput): Pr
           status: row.status,
         },
       );
-    const paid = await repo.setInvoiceStatus(trx, invoice_id, 'paid', new Date());
+    const paid = await invoiceRepo.setInvoiceStatus(trx, invoice_id, 'paid', new Date());
     await audit(
       trx,
       ctx,
@@ -255,8 +258,8 @@ export async function getInvoice(ctx: ServiceContext, input: InvoiceIdInput): Pr
   const p = ctx.principal;
   const row =
     p.kind === 'tenant'
-      ? await ctx.db.withTenant(p.tenantId, (trx) => repo.invoiceById(trx, invoice_id))
-      : await ctx.db.withPlatform((trx) => repo.invoiceById(trx, invoice_id));
+      ? await ctx.db.withTenant(p.tenantId, (trx) => invoiceRepo.invoiceById(trx, invoice_id))
+      : await ctx.db.withPlatform((trx) => invoiceRepo.invoiceById(trx, invoice_id));
   if (!row) throw new AppError('NOT_FOUND', `invoice ${invoice_id} not found`, { invoice_id });
   return invoiceView(row);
 }
@@ -264,7 +267,7 @@ export async function getInvoice(ctx: ServiceContext, input: InvoiceIdInput): Pr
 export async function listInvoices(ctx: ServiceContext, input: InvoiceListInput = {}): Promise<InvoiceView[]> {
   const o = parse(invoiceListInput, input);
   const tenantId = billingTenant(ctx, o.tenant_id);
-  return (await ctx.db.withTenant(tenantId, (trx) => repo.invoicesOf(trx, tenantId))).map(invoiceView);
+  return (await ctx.db.withTenant(tenantId, (trx) => invoiceRepo.invoicesOf(trx, tenantId))).map(invoiceView);
 }
 
 export async function invoicePdf(
@@ -317,7 +320,7 @@ export async function closePeriod(
     while (next < tenants.length) {
       const t = tenants[next++]!;
       const row = await ctx.db.withPlatform(async (trx) => {
-        const { row } = await draftFor(trx, t.tenant_id, period, now);
+        const { row } = await draftFor(trx, t.tenant_id, period);
         if (row.status !== 'draft') {
           result.already_final++;
           return row;
@@ -330,7 +333,7 @@ export async function closePeriod(
     }
   };
   await Promise.all(Array.from({ length: CLOSE_CONCURRENCY }, worker));
-  result.overdue = await ctx.db.withPlatform((trx) => repo.markOverdue(trx, now));
+  result.overdue = await ctx.db.withPlatform((trx) => invoiceRepo.markOverdue(trx, now));
   await ctx.db.withPlatform((trx) => repo.resolveQuotaIncidents(trx, period, now));
   return result;
 }

@@ -12,6 +12,7 @@ import type { Q } from './billing.repo.ts';
 import { AppError } from '../../errors.ts';
 import { insertIncident } from '../notify/alerts.repo.ts';
 import * as repo from './billing.repo.ts';
+import * as invoiceRepo from './invoices.repo.ts';
 import { nextPeriod, periodOf, type Metric, type Plan } from './charges.ts';
 import { planOn } from './plans.service.ts';
 import { billingMetrics } from './billing.metrics.ts';
@@ -102,7 +103,7 @@ export async function meterInTx(
   await lockMetric(trx, e.tenantId, e.metric);
   let period = periodOf(at);
   let late = false;
-  while (await repo.isPeriodClosed(trx, e.tenantId, period)) {
+  while (await invoiceRepo.isPeriodClosed(trx, e.tenantId, period)) {
     period = nextPeriod(period);
     late = true;
   }
