@@ -7,10 +7,26 @@ import type { Command } from 'commander';
 import type { CliRuntime } from '../../cli/runtime.ts';
 import { keyValues, table } from '../../cli/output.ts';
 import { AppError } from '../../errors.ts';
+import type { CustomerHealth } from './health.service.ts';
 import type { InvoiceView } from './invoices.service.ts';
 import { usd } from './money-format.ts';
 
 type Json = { json?: boolean };
+
+/** Customer health as a table (`billing health`, `ops triage`). */
+export function healthTable(list: readonly CustomerHealth[]): string {
+  return table(
+    list.map((h) => ({
+      tenant_id: h.tenant_id,
+      org_name: h.org_name,
+      tier: h.tier,
+      health: h.health_score,
+      usage_ratio: h.usage_ratio,
+      projected: usd(h.projected_cost_cents),
+      flags: h.flags.join(',') || '-',
+    })),
+  );
+}
 
 function whole(flag: string, v: string): number {
   const n = Number(v);
@@ -265,22 +281,5 @@ export function registerBillingCommands(program: Command, rt: CliRuntime): void 
     .command('health')
     .description("every tenant's health score, usage ratio, projected cost and flags (GET /billing/usage)")
     .option('--json', 'print JSON')
-    .action((o: Json) =>
-      rt.call(
-        o,
-        (ops) => ops.billing.customerHealth(),
-        (list) =>
-          table(
-            list.map((h) => ({
-              tenant_id: h.tenant_id,
-              org_name: h.org_name,
-              tier: h.tier,
-              health: h.health_score,
-              usage_ratio: h.usage_ratio,
-              projected: usd(h.projected_cost_cents),
-              flags: h.flags.join(',') || '-',
-            })),
-          ),
-      ),
-    );
+    .action((o: Json) => rt.call(o, (ops) => ops.billing.customerHealth(), healthTable));
 }

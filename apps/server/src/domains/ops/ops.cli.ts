@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { CliRuntime } from '../../cli/runtime.ts';
 import { table } from '../../cli/output.ts';
 import { AppError } from '../../errors.ts';
+import { healthTable } from '../billing/billing.cli.ts';
 
 function num(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -52,19 +53,7 @@ export function registerOpsCommands(program: Command, rt: CliRuntime): void {
       rt.call(
         o,
         (ops) => ops.billing.triage(),
-        (list) =>
-          list.length === 0
-            ? 'no tenant is flagged'
-            : table(
-                list.map((h) => ({
-                  tenant_id: h.tenant_id,
-                  org_name: h.org_name,
-                  tier: h.tier,
-                  health: h.health_score,
-                  usage_ratio: h.usage_ratio,
-                  flags: h.flags.join(','),
-                })),
-              ),
+        (list) => (list.length === 0 ? 'no tenant is flagged' : healthTable(list)),
       ),
     );
   ops
