@@ -1,6 +1,6 @@
 /**
  * The demo storm played out once, through the same services a contractor uses: NOAA hail reports of 20 May 2013, a
- * model trained on a generated past campaign and promoted, 16,000 generated homes imported and scored, the demo
+ * model trained on a generated past campaign and promoted, 32,000 generated homes imported and scored, the demo
  * tenant's moderate policy (a roofer's planning numbers) applied, four canvassers' territories, and outcomes and
  * knocks drawn from the generator's hidden truth at its `planning` rates. docs/demo.md gives every number and its
  * source. Every step is idempotent, so a start that was interrupted half-way finishes the job next time; a storm that
@@ -21,24 +21,25 @@ import { importStormReports } from '../domains/storm-reports/storm-reports.servi
 import { setStormStatus, withStorm } from '../domains/storms/storms.service.ts';
 
 /** Homes in the storm's path: enough that the demo's lift is detectable at 80% power (docs/demo.md). */
-export const DEMO_HOMES = 16_000;
+export const DEMO_HOMES = 32_000;
 const HOMES_SEED = 2013;
 const HISTORY_SEED = 2012;
 /** The past campaign the demo model learns from: a season of 20,000 doors, half knocked. */
 const HISTORY_HOMES = 20_000;
-const CANVASSERS = 12;
+const CANVASSERS = 18;
 
 /**
- * The demo tenant's moderate policy: a roofer's planning numbers (docs/demo.md). Twelve canvassers blitz the storm at
+ * The demo tenant's moderate policy: a roofer's planning numbers (docs/demo.md). Eighteen canvassers blitz the storm at
  * 20 doors an hour for 8 hours (160 doors a day) over 2 days; $10 a door (commission, materials, lead handling) on top
  * of $25 an hour of labour (about one door in six gives a lead: about $65 a lead, inside $54-127); a $10,000
- * re-roof at a 30% gross margin; a knock is worth it from 0.5 points of predicted uplift; the best 30% of scored
- * homes enter the experiment, a fifth of them held out.
+ * re-roof at a 30% gross margin; a knock is worth it from 0.5 points of predicted uplift; the best quarter of scored
+ * homes enter the experiment, 30% of them held out: arms large enough that the report finds the lift significant on
+ * any randomization, not only on a lucky one (docs/demo.md).
  */
 export const DEMO_POLICY = {
   min_uplift: 0.005,
-  top_share: 0.3,
-  hold_share: 0.2,
+  top_share: 0.25,
+  hold_share: 0.3,
   crews: CANVASSERS,
   doors_per_day: 160,
   days: 2,
