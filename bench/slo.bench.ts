@@ -11,7 +11,7 @@ import { MetricRecorder } from '../apps/server/src/domains/slo/slo.recorder.ts';
 import { addToBuckets, type BucketDelta } from '../apps/server/src/domains/slo/slo.repo.ts';
 import { HTTP_SERIES, LATENCY_BOUNDS_MS, latencySeries } from '../apps/server/src/domains/slo/slo.schema.ts';
 import { evaluateSlos, getSloDashboard } from '../apps/server/src/domains/slo/slo.service.ts';
-import { manualClock } from '../apps/server/src/telemetry/clock.ts';
+import { manualClock } from '../apps/server/src/lib/clock.ts';
 import { createHttpMetrics } from '../apps/server/src/telemetry/metrics.ts';
 import type { BenchContext, BenchFigure } from './harness.ts';
 

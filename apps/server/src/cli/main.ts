@@ -3,7 +3,7 @@
  * prints one line and exits non-zero (2 for bad input, 3 when the database is unavailable or locked).
  */
 import { Command, CommanderError } from 'commander';
-import { registerDbCommands } from '../db/db.cli.ts';
+import { registerDbCommands } from './db.cli.ts';
 import { registerBackupCommands } from '../db/backup.cli.ts';
 import { registerStormCommands } from '../domains/storms/storms.cli.ts';
 import { registerPropertyCommands } from '../domains/properties/properties.cli.ts';

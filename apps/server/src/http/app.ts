@@ -34,7 +34,7 @@ import { registerSsoRoutes } from '../domains/users/sso.routes.ts';
 import { onboardingLimit, registerOnboardingRoutes } from '../domains/onboarding/onboarding.routes.ts';
 import { installApiCallMetering } from '../domains/billing/api-calls.ts';
 import { registerBillingRootRoutes, registerBillingRoutes } from '../domains/billing/billing.routes.ts';
-import { installTelemetry, type TelemetryOptions } from '../telemetry/http.ts';
+import { installTelemetry, type TelemetryOptions } from './telemetry.ts';
 import { installAuth, withPermission } from './auth.ts';
 import { installErrorHandling, installNotFound } from './errors.ts';
 import { installStrictInputs } from './strict-inputs.ts';

@@ -5,7 +5,7 @@ import { describeEachDatabase } from '../../test/databases.ts';
 import { operator } from '../../test/helpers.ts';
 import { buildApp } from '../http/app.ts';
 import { getSloDashboard } from '../domains/slo/slo.service.ts';
-import { manualClock } from './clock.ts';
+import { manualClock } from '../lib/clock.ts';
 import { metrics, recordJob, timeJob } from './metrics.ts';
 import { startOtlpExport } from './otlp.ts';
 

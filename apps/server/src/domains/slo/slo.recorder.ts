@@ -3,7 +3,7 @@
  * statement per flush (periodically and on close), so a request never waits on a database write.
  */
 import type { Database } from '../../db/database.ts';
-import { systemClock, type Clock } from '../../telemetry/clock.ts';
+import { systemClock, type Clock } from '../../lib/clock.ts';
 import { addToBuckets, type BucketDelta } from './slo.repo.ts';
 import {
   HTTP_SERIES,

@@ -4,7 +4,7 @@
  */
 import type { Trx } from '../../db/database.ts';
 import { authorize, type ServiceContext } from '../auth/principal.ts';
-import { systemClock, type Clock } from '../../telemetry/clock.ts';
+import { systemClock, type Clock } from '../../lib/clock.ts';
 import {
   activeAlerts,
   deliverPending,

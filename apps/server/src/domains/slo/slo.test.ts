@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { describeEachDatabase } from '../../../test/databases.ts';
 import { operator } from '../../../test/helpers.ts';
 import type { Database } from '../../db/database.ts';
-import { manualClock } from '../../telemetry/clock.ts';
+import { manualClock } from '../../lib/clock.ts';
 import { addToBuckets, type BucketDelta } from './slo.repo.ts';
 import { breachPeriods, evaluateSlos, getActiveAlerts, getSloDashboard, tenantSloStatus } from './slo.service.ts';
 import { defaultSlos, parseSloFile, tenantSeries, workKindOf, type SloDefinition } from './slo.schema.ts';

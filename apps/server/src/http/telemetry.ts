@@ -11,10 +11,10 @@ import { SloMonitor } from '../domains/slo/slo.monitor.ts';
 import { MetricRecorder, type RecorderOptions } from '../domains/slo/slo.recorder.ts';
 import { workKindOf, type SloDefinition } from '../domains/slo/slo.schema.ts';
 import type { SloDeps } from '../domains/slo/slo.service.ts';
-import { systemClock, type Clock } from './clock.ts';
-import { createHttpMetrics, type HttpMetrics } from './metrics.ts';
-import { registerPlatformGauges } from './gauges.ts';
-import { startOtlpExport, type OtlpExport } from './otlp.ts';
+import { systemClock, type Clock } from '../lib/clock.ts';
+import { createHttpMetrics, type HttpMetrics } from '../telemetry/metrics.ts';
+import { registerPlatformGauges } from '../telemetry/gauges.ts';
+import { startOtlpExport, type OtlpExport } from '../telemetry/otlp.ts';
 
 export interface TelemetryOptions {
   clock?: Clock;

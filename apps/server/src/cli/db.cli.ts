@@ -1,7 +1,7 @@
 /** `stormops db migrate|status`. */
 import type { Command } from 'commander';
-import type { CliRuntime } from '../cli/runtime.ts';
-import { table } from '../cli/output.ts';
+import type { CliRuntime } from './runtime.ts';
+import { table } from './output.ts';
 import { resolve } from 'node:path';
 
 export function registerDbCommands(program: Command, rt: CliRuntime): void {
@@ -14,7 +14,7 @@ export function registerDbCommands(program: Command, rt: CliRuntime): void {
         o,
         async (database) => ({
           database: database.kind,
-          applied: await (await import('./migrate.ts')).migrate(database),
+          applied: await (await import('../db/migrate.ts')).migrate(database),
         }),
         (r) =>
           r.applied.length ? `applied ${r.applied.join(', ')} on ${r.database}` : `already current on ${r.database}`,
@@ -26,8 +26,8 @@ export function registerDbCommands(program: Command, rt: CliRuntime): void {
     .option('--json', 'print JSON')
     .action((o: { out: string; json?: boolean }) =>
       rt.runRaw(o, async (database) => {
-        await (await import('./migrate.ts')).migrate(database);
-        return (await import('./backup.ts')).createBackup(database, resolve(o.out));
+        await (await import('../db/migrate.ts')).migrate(database);
+        return (await import('../db/backup.ts')).createBackup(database, resolve(o.out));
       }),
     );
   db.command('status')
@@ -38,7 +38,7 @@ export function registerDbCommands(program: Command, rt: CliRuntime): void {
         o,
         async (database) => ({
           database: database.kind,
-          migrations: await (await import('./migrate.ts')).migrationStatus(database),
+          migrations: await (await import('../db/migrate.ts')).migrationStatus(database),
         }),
         (r) => `${r.database}\n${table(r.migrations as unknown as Record<string, unknown>[])}`,
       ),
