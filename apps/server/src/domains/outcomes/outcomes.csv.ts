@@ -83,11 +83,11 @@ export function parseOutcomeCsv(text: string): ParsedCsv {
     rows.push({
       line,
       fields: {
-        propertyId: f[pid] ?? '',
+        property_id: f[pid] ?? '',
         converted: TRUE.has(flag),
         ...(value !== undefined ? { value } : {}),
-        ...(valueCents !== undefined ? { valueCents } : {}),
-        ...(k ? { idempotencyKey: k } : {}),
+        ...(valueCents !== undefined ? { value_cents: valueCents } : {}),
+        ...(k ? { idempotency_key: k } : {}),
       },
     });
   }
@@ -215,11 +215,11 @@ function parseLine(
     kind: 'row',
     line,
     fields: {
-      propertyId: f[h.pid] ?? '',
+      property_id: f[h.pid] ?? '',
       converted: TRUE.has(flag),
       ...(value !== undefined ? { value } : {}),
-      ...(valueCents !== undefined ? { valueCents } : {}),
-      ...(k ? { idempotencyKey: k } : {}),
+      ...(valueCents !== undefined ? { value_cents: valueCents } : {}),
+      ...(k ? { idempotency_key: k } : {}),
     },
   };
 }
