@@ -12,7 +12,7 @@ import { authorize, actingTenant, type ServiceContext } from '../auth/principal.
 import { tenantOfStorm } from '../storms/storms.repo.ts';
 import { stormId as stormIdSchema } from '../storms/storms.schema.ts';
 import { parse } from '../validate.ts';
-import { writeBatch, type StagedOutcome } from './outcomes.batch.ts';
+import { writeBatch, type StagedOutcome } from './outcomes-batch.repo.ts';
 import { writeCoalesced } from './outcomes.coalesce.ts';
 import { streamOutcomeCsv } from './outcomes.csv.ts';
 import * as repo from './outcomes.repo.ts';

@@ -8,7 +8,7 @@ import { expect, it } from 'vitest';
 import { describeEachDatabase } from '../../../test/databases.ts';
 import { newTenant, tenantCtx, underBothPlans } from '../../../test/helpers.ts';
 import { intendedHoldShare } from '../observability/data-health.repo.ts';
-import { appliedRun } from '../pilot/pilot.aggregate.ts';
+import { appliedRun } from '../pilot/pilot.repo.ts';
 import { createStorm } from '../storms/storms.service.ts';
 import { DEFAULT_PARAMS, type PolicyMode } from './policy.schema.ts';
 import { insertRun, listRuns } from './policy.repo.ts';
