@@ -137,7 +137,7 @@ export function clientFor(db: Database, principal: Principal, deps: SignInDeps =
       customerHealth: bind(ctx, customerHealth),
       triage: bind(ctx, triage),
     },
-    /** The append-only audit log: `list({ tenantId, since })`. */
+    /** The append-only audit log: `list({ tenant_id, since })`. */
     audit: { list: bind(ctx, audit.listAudit) },
     storms: {
       create: bind(ctx, storms.createStorm),

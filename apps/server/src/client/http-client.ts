@@ -10,14 +10,6 @@ import type { StormOpsClient } from '../sdk.ts';
 type Query = Record<string, string | number | boolean | undefined>;
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-/** camelCase keys of an SDK input to the snake_case of the HTTP body (one level; nested values as they are). */
-function snake(input: object): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(input))
-    if (v !== undefined) out[k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] = v;
-  return out;
-}
-
 export interface HttpTransport {
   readonly url: string;
   request<T>(
@@ -129,8 +121,7 @@ function remoteCalls(t: HttpTransport) {
       revokeCredential: ({ token_id }) => t.request('DELETE', `/staff/credentials/${encodeURIComponent(token_id)}`),
     },
     audit: {
-      list: async (i = {}) =>
-        (await t.request<{ events: never }>('GET', '/audit', { query: snake(i) as Query })).events,
+      list: async (i = {}) => (await t.request<{ events: never }>('GET', '/audit', { query: i as Query })).events,
     },
     storms: {
       create: (i) => t.request('POST', '/storms', { body: i }),
