@@ -31,12 +31,12 @@ function median(xs: number[]): number {
 export function run(ctx: BenchContext): Promise<BenchFigure[]> {
   return onScratchServer(ctx, async (db) => {
     const op: ServiceContext = { db, principal: PLATFORM };
-    const t = await provisionTenant(op, { orgName: 'Bench Billing', tier: 'standard', adminEmail: 'b@bill.example' });
+    const t = await provisionTenant(op, { org_name: 'Bench Billing', tier: 'standard', admin_email: 'b@bill.example' });
     const tc: ServiceContext = {
       db,
       principal: { kind: 'tenant', tenantId: t.tenant_id, userId: t.admin_user_id, role: 'admin' },
     };
-    const storm = await createStorm(tc, { eventId: 'BILL-1M', name: 'a million homes, metered' });
+    const storm = await createStorm(tc, { event_id: 'BILL-1M', name: 'a million homes, metered' });
     ctx.log(`importing ${ROWS.toLocaleString()} rows (metered)`);
     const csv = propertiesCsv(ROWS, 7);
     const chunks = Array.from({ length: Math.ceil(csv.length / 65536) }, (_, i) =>

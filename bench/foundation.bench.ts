@@ -54,7 +54,7 @@ async function stormCreations(db: Database, n: number, concurrency: number): Pro
   const port = typeof address === 'object' && address ? address.port : 0;
   const tenant = await provisionTenant(
     { db, principal: PLATFORM },
-    { orgName: `Bench ${Date.now()}`, tier: 'enterprise', adminEmail: 'b@bench.example' },
+    { org_name: `Bench ${Date.now()}`, tier: 'enterprise', admin_email: 'b@bench.example' },
   );
   try {
     const result = await runLoad({

@@ -42,11 +42,11 @@ const db = await openDatabase(
 await migrate(db);
 const ctx = { db, principal: PLATFORM };
 const tenant = await provisionTenant(ctx, {
-  orgName: `Bench ${Date.now()}`,
+  org_name: `Bench ${Date.now()}`,
   tier: 'enterprise',
-  adminEmail: 'b@bench.example',
+  admin_email: 'b@bench.example',
 });
-const storm = await createStorm(ctx, { tenantId: tenant.tenant_id, eventId: 'BENCH', name: 'bench' });
+const storm = await createStorm(ctx, { tenant_id: tenant.tenant_id, event_id: 'BENCH', name: 'bench' });
 const raw = mode === 'postgres' ? await rawCopyMs(url as string) : undefined;
 const cpu0 = process.cpuUsage();
 const summary = await importProperties(ctx, {

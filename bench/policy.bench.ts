@@ -61,11 +61,11 @@ async function applyFigures(
 ): Promise<{ figures: BenchFigure[]; tenant: { id: string; token: string }; stormId: string; eventId: string }> {
   const op: ServiceContext = { db, principal: PLATFORM };
   const t = await provisionTenant(op, {
-    orgName: `Bench Policy ${Date.now()}`,
+    org_name: `Bench Policy ${Date.now()}`,
     tier: 'enterprise',
-    adminEmail: 'p@bench.example',
+    admin_email: 'p@bench.example',
   });
-  const storm = await createStorm(op, { tenantId: t.tenant_id, eventId: 'BENCH_1M', name: 'Bench 1M' });
+  const storm = await createStorm(op, { tenant_id: t.tenant_id, event_id: 'BENCH_1M', name: 'Bench 1M' });
   const seeded = await timeMs(() => seedStorm(url, t.tenant_id, storm.storm_id, PROPERTIES));
   ctx.log(`seeded ${PROPERTIES} properties + scores in ${seeded.ms.toFixed(0)} ms`);
   const tctx: ServiceContext = {
@@ -75,14 +75,14 @@ async function applyFigures(
   // Worst case: 200 crews x 70 doors x 14 days = 196,000 doors, top 25%: 245,000 properties randomized and written.
   await configurePolicy(tctx, { mode: 'custom', params: { crews: 200, doors_per_day: 70, days: 14, top_share: 0.25 } });
   const moderate = await timeMs(() =>
-    applyPolicy(tctx, { stormId: storm.storm_id, mode: 'moderate', seed: 1, shadow: true }),
+    applyPolicy(tctx, { storm_id: storm.storm_id, mode: 'moderate', seed: 1, shadow: true }),
   );
   const shadow = await timeMs(() =>
-    applyPolicy(tctx, { stormId: storm.storm_id, mode: 'custom', seed: 1, shadow: true }),
+    applyPolicy(tctx, { storm_id: storm.storm_id, mode: 'custom', seed: 1, shadow: true }),
   );
   const before = load();
-  const applied = await timeMs(() => applyPolicy(tctx, { stormId: storm.storm_id, mode: 'custom', seed: 1 }));
-  const again = await timeMs(() => applyPolicy(tctx, { stormId: storm.storm_id, mode: 'custom', seed: 1 }));
+  const applied = await timeMs(() => applyPolicy(tctx, { storm_id: storm.storm_id, mode: 'custom', seed: 1 }));
+  const again = await timeMs(() => applyPolicy(tctx, { storm_id: storm.storm_id, mode: 'custom', seed: 1 }));
   const r = applied.result;
   return {
     tenant: { id: t.tenant_id, token: t.admin_token! },
@@ -176,7 +176,7 @@ async function importFigure(db: Database, stormId: string, ids: string[]): Promi
   for (let i = 0; i < ids.length; i++)
     lines.push(`${ids[i]},${i % 4 === 0},${i % 4 === 0 ? 11000 + (i % 50) * 100 : ''}`);
   const text = lines.join('\n') + '\n';
-  const r = await timeMs(() => importOutcomes({ db, principal: PLATFORM }, { stormId, text }));
+  const r = await timeMs(() => importOutcomes({ db, principal: PLATFORM }, { storm_id: stormId, text }));
   if (r.result.accepted !== ids.length) throw new Error(`import accepted ${r.result.accepted} of ${ids.length}`);
   return {
     name: `batch outcome import, ${ids.length.toLocaleString('en-US')}-row CSV (server Postgres)`,

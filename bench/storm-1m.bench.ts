@@ -23,15 +23,15 @@ export function run(ctx: BenchContext): Promise<BenchFigure[]> {
   return onScratchServer(ctx, async (db) => {
     const op: ServiceContext = { db, principal: PLATFORM };
     const t = await provisionTenant(op, {
-      orgName: 'Bench Million',
+      org_name: 'Bench Million',
       tier: 'enterprise',
-      adminEmail: 'b@bench.example',
+      admin_email: 'b@bench.example',
     });
     const tc: ServiceContext = {
       db,
       principal: { kind: 'tenant', tenantId: t.tenant_id, userId: t.admin_user_id, role: 'admin' },
     };
-    const storm = await createStorm(tc, { eventId: 'MILLION', name: 'a million homes' });
+    const storm = await createStorm(tc, { event_id: 'MILLION', name: 'a million homes' });
     ctx.log('seeding 1,000,000 homes');
     await sql`select setseed(0.5)`.execute(db.owner);
     await seedStormTable((text, params) => db.owner.executeQuery(CompiledQuery.raw(text, params ?? [])), {
@@ -51,15 +51,15 @@ export function run(ctx: BenchContext): Promise<BenchFigure[]> {
     const model = await trainModel(tc, {
       csv: { source: [historyCsv(10_000, 5)], sourceName: 'past.csv', treatmentCol: 'arm', outcomeCol: 'converted' },
     });
-    await promoteModel(tc, { modelId: model.model_id, stage: 'production' });
+    await promoteModel(tc, { model_id: model.model_id, stage: 'production' });
     ctx.log('scoring');
-    const score = await timeMs(() => scoreStorm(tc, { stormId: storm.storm_id }));
+    const score = await timeMs(() => scoreStorm(tc, { storm_id: storm.storm_id }));
     await configurePolicy(tc, {
       mode: 'custom',
       params: { crews: 1000, doors_per_day: 60, days: 5, top_share: 0.5, hold_share: 0.2 },
     });
     ctx.log('applying the policy');
-    const policy = await timeMs(() => applyPolicy(tc, { stormId: storm.storm_id, mode: 'custom', seed: 1 }));
+    const policy = await timeMs(() => applyPolicy(tc, { storm_id: storm.storm_id, mode: 'custom', seed: 1 }));
     ctx.log('logging 200,000 outcomes and the treat knocks');
     await sql`insert into knock (tenant_id, storm_id, property_id, canvasser, result, knocked_at, arm)
       select tenant_id, storm_id, property_id, 'crew', 'no_answer', now(), arm from assignment where storm_id = ${storm.storm_id} and arm = 'treat'`.execute(

@@ -1,11 +1,11 @@
 /**
  * The TypeScript SDK: `createStormOps(config)` gives the same operations as the CLI and the HTTP API, as plain async
- * calls over the one service layer. Inputs are camelCase objects; results are the snake_case views the API returns.
+ * calls over the one service layer. Inputs are the HTTP API's snake_case objects (being converted domain by domain); results are the snake_case views the API returns.
  *
  * ```ts
  * const ops = await createStormOps();                 // embedded Postgres in ./.stormops, operator rights
- * const tenant = await ops.tenants.provision({ orgName: 'DFW Elite Roofing', tier: 'standard', adminEmail: 'admin@dfwelite.com' });
- * const storm = await ops.storms.create({ tenantId: tenant.tenant_id, eventId: 'DFW_STORM_001', name: 'DFW Storm Feb 2026' });
+ * const tenant = await ops.tenants.provision({ org_name: 'DFW Elite Roofing', tier: 'standard', admin_email: 'admin@dfwelite.com' });
+ * const storm = await ops.storms.create({ tenant_id: tenant.tenant_id, event_id: 'DFW_STORM_001', name: 'DFW Storm Feb 2026' });
  * await ops.close();
  * ```
  */
@@ -137,7 +137,7 @@ export function clientFor(db: Database, principal: Principal, deps: SignInDeps =
       customerHealth: bind(ctx, customerHealth),
       triage: bind(ctx, triage),
     },
-    /** The append-only audit log: `list({ tenantId, since })`. */
+    /** The append-only audit log: `list({ tenant_id, since })`. */
     audit: { list: bind(ctx, audit.listAudit) },
     storms: {
       create: bind(ctx, storms.createStorm),
@@ -178,8 +178,8 @@ export function clientFor(db: Database, principal: Principal, deps: SignInDeps =
       get: bind(ctx, models.getModel),
       /** The playbook's `registry.get_active_model('uplift', 'production')`. */
       getActiveModel: (name = 'uplift', stage: 'production' | 'shadow' = 'production', tenantId?: string) =>
-        models.getActiveModel(ctx, { name, stage, ...(tenantId ? { tenantId } : {}) }),
-      /** The model at a stage: `active({ tenantId, stage: 'shadow' })`. */
+        models.getActiveModel(ctx, { name, stage, tenant_id: tenantId }),
+      /** The model at a stage: `active({ tenant_id, stage: 'shadow' })`. */
       active: bind(ctx, models.getActiveModel),
       promote: bind(ctx, models.promoteModel),
       rollback: bind(ctx, models.rollbackModel),

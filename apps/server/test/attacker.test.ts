@@ -82,7 +82,7 @@ describeEachDatabase('attacker over loopback', (t) => {
     const db = t().db;
     const made = await newTenant(db, 'enterprise');
     const ctx = operator(db);
-    const storm = await createStorm(ctx, { tenantId: made.tenantId, eventId: `EV-${name}`, name: `Storm ${name}` });
+    const storm = await createStorm(ctx, { tenant_id: made.tenantId, event_id: `EV-${name}`, name: `Storm ${name}` });
     await importInto(db, storm.storm_id, 20, name.charCodeAt(0));
     const imports = await listImports(ctx, storm.storm_id);
     const props = await db.withTenant(made.tenantId, (trx) =>
@@ -91,12 +91,12 @@ describeEachDatabase('attacker over loopback', (t) => {
     const tokens = { admin: made.token } as Tenant['tokens'];
     for (const role of ['analyst', 'canvasser', 'viewer'] as const)
       tokens[role] = (
-        await createCredential(ctx, { tenantId: made.tenantId, email: `${role}@${name}.example`, role })
+        await createCredential(ctx, { tenant_id: made.tenantId, email: `${role}@${name}.example`, role })
       ).token;
     const tokenIds: string[] = [];
     for (let i = 0; i < 3; i++)
       tokenIds.push(
-        (await createCredential(ctx, { tenantId: made.tenantId, email: `decoy@${name}.example`, role: 'viewer' }))
+        (await createCredential(ctx, { tenant_id: made.tenantId, email: `decoy@${name}.example`, role: 'viewer' }))
           .token_id,
       );
     return {
@@ -260,7 +260,7 @@ describeEachDatabase('attacker over loopback', (t) => {
     }
     const db = t().db;
     const expiring = await createCredential(operator(db), {
-      tenantId: a.id,
+      tenant_id: a.id,
       email: 'exp@alpha.example',
       role: 'admin',
     });
@@ -269,7 +269,7 @@ describeEachDatabase('attacker over loopback', (t) => {
     );
     expect((await send('GET', '/v1/storms', expiring.token)).status).toBe(401);
     const revoking = await createCredential(operator(db), {
-      tenantId: a.id,
+      tenant_id: a.id,
       email: 'rev@alpha.example',
       role: 'admin',
     });

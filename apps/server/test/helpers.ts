@@ -12,9 +12,9 @@ export function operator(db: Database): ServiceContext {
 export async function newTenant(db: Database, tier: 'trial' | 'standard' | 'enterprise' = 'standard') {
   const org = `Test Roofing ${randomUUID()}`; // the whole UUID: two tenants of one suite must never share an org key
   const t = await provisionTenant(operator(db), {
-    orgName: org,
+    org_name: org,
     tier,
-    adminEmail: `admin@${org.replace(/\W/g, '').toLowerCase()}.example`,
+    admin_email: `admin@${org.replace(/\W/g, '').toLowerCase()}.example`,
   });
   if (!t.admin_token) throw new Error('expected a new tenant');
   return { tenantId: t.tenant_id, token: t.admin_token, orgName: org, view: t };

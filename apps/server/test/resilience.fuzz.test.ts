@@ -103,7 +103,7 @@ describeEachDatabase('fuzz of every operation', (t) => {
     const a = await newTenant(t().db);
     admin = a.token;
     tenantId = a.tenantId;
-    stormId = (await createStorm(operator(t().db), { tenantId, eventId: 'FUZZ', name: 'Fuzz' })).storm_id;
+    stormId = (await createStorm(operator(t().db), { tenant_id: tenantId, event_id: 'FUZZ', name: 'Fuzz' })).storm_id;
   });
   afterAll(async () => {
     await app?.close();

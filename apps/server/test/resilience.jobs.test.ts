@@ -34,7 +34,11 @@ describeEachDatabase('job ownership', (t) => {
 
   it('marks interrupted only imports whose owner stopped beating; the heartbeat keeps a live one running', async () => {
     const { tenantId } = await newTenant(t().db);
-    const storm = await createStorm(operator(t().db), { tenantId, eventId: `JOBS_${randomUUID()}`, name: 'Jobs' });
+    const storm = await createStorm(operator(t().db), {
+      tenant_id: tenantId,
+      event_id: `JOBS_${randomUUID()}`,
+      name: 'Jobs',
+    });
     const live = await runningImport(tenantId, storm.storm_id, 'other-host:1:live', 5);
     const dead = await runningImport(tenantId, storm.storm_id, 'other-host:2:dead', 300);
     const legacy = await runningImport(tenantId, storm.storm_id, null, 0);

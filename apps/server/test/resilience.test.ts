@@ -67,10 +67,10 @@ describeEachDatabase('resilience over loopback', (t) => {
     admin = a.token;
     otherAdmin = b.token;
     viewer = (
-      await createCredential(operator(t().db), { tenantId: a.tenantId, email: 'viewer@a.example', role: 'viewer' })
+      await createCredential(operator(t().db), { tenant_id: a.tenantId, email: 'viewer@a.example', role: 'viewer' })
     ).token;
-    stormId = (await createStorm(operator(t().db), { tenantId: a.tenantId, eventId: 'RES_A', name: 'A' })).storm_id;
-    otherStormId = (await createStorm(operator(t().db), { tenantId: b.tenantId, eventId: 'RES_B', name: 'B' }))
+    stormId = (await createStorm(operator(t().db), { tenant_id: a.tenantId, event_id: 'RES_A', name: 'A' })).storm_id;
+    otherStormId = (await createStorm(operator(t().db), { tenant_id: b.tenantId, event_id: 'RES_B', name: 'B' }))
       .storm_id;
   });
   afterAll(async () => {

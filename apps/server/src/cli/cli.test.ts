@@ -105,7 +105,7 @@ describeEachDatabase('CLI', (t) => {
 
   it('writes a PDF report to pilot-<storm>.pdf when no --out is given', async () => {
     const { storm, ctx } = await scoredStorm(t().db, 200, 8);
-    await applyPolicy(ctx, { stormId: storm.storm_id, mode: 'moderate', seed: 3 });
+    await applyPolicy(ctx, { storm_id: storm.storm_id, mode: 'moderate', seed: 3 });
     const dir = await mkdtemp(join(tmpdir(), 'stormops-pdf-'));
     const cwd = process.cwd();
     process.chdir(dir); // tests run in forks, so the working folder is this file's own
@@ -123,7 +123,7 @@ describeEachDatabase('CLI', (t) => {
 
   it.each([
     [['tenant', 'provision', '--org', 'X', '--tier', 'gold', '--admin-email', 'x@x.com'], 'tier'],
-    [['tenant', 'provision', '--org', 'X', '--tier', 'trial', '--admin-email', 'nope'], 'adminEmail'],
+    [['tenant', 'provision', '--org', 'X', '--tier', 'trial', '--admin-email', 'nope'], 'admin_email'],
     [['storm', 'show', '--storm', 'not-a-uuid'], 'storm_id'],
     [['storm', 'show', '--storm', '6f1c7a2e-3b4d-4e5f-8a9b-0c1d2e3f4a5b'], 'not found'],
     [['tenant', 'flags', '--tenant', '6f1c7a2e-3b4d-4e5f-8a9b-0c1d2e3f4a5b', '--flag', 'sso'], 'name=true|false'],

@@ -10,14 +10,6 @@ import type { StormOpsClient } from '../sdk.ts';
 type Query = Record<string, string | number | boolean | undefined>;
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-/** camelCase keys of an SDK input to the snake_case of the HTTP body (one level; nested values as they are). */
-function snake(input: object): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(input))
-    if (v !== undefined) out[k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] = v;
-  return out;
-}
-
 export interface HttpTransport {
   readonly url: string;
   request<T>(
@@ -109,33 +101,31 @@ function remoteCalls(t: HttpTransport) {
   const tenant = (id: string) => `/tenants/${encodeURIComponent(id)}`;
   return {
     tenants: {
-      provision: (i) => t.request('POST', '/tenants', { body: snake(i) }),
+      provision: (i) => t.request('POST', '/tenants', { body: i }),
       list: async (f = {}) => (await t.request<{ tenants: never }>('GET', '/tenants', { query: f })).tenants,
       get: (id) => t.request('GET', tenant(id)),
       setTier: (id, tier) => t.request('PATCH', tenant(id), { body: { tier } }),
       setFeatureFlags: (id, flags) => t.request('PATCH', tenant(id), { body: { feature_flags: flags } }),
       suspend: (id) => t.request('PATCH', tenant(id), { body: { status: 'suspended' } }),
       reactivate: (id) => t.request('PATCH', tenant(id), { body: { status: 'active' } }),
-      createCredential: ({ tenantId, ...i }) =>
-        t.request('POST', `${tenant(tenantId)}/credentials`, { body: snake(i) }),
-      listCredentials: async ({ tenantId }) =>
-        (await t.request<{ credentials: never }>('GET', `${tenant(tenantId)}/credentials`)).credentials,
-      revokeCredential: ({ tenantId, tokenId }) =>
-        t.request('DELETE', `${tenant(tenantId)}/credentials/${encodeURIComponent(tokenId)}`),
+      update: (id, i) => t.request('PATCH', tenant(id), { body: i }),
+      createCredential: ({ tenant_id, ...i }) => t.request('POST', `${tenant(tenant_id)}/credentials`, { body: i }),
+      listCredentials: async ({ tenant_id }) =>
+        (await t.request<{ credentials: never }>('GET', `${tenant(tenant_id)}/credentials`)).credentials,
+      revokeCredential: ({ tenant_id, token_id }) =>
+        t.request('DELETE', `${tenant(tenant_id)}/credentials/${encodeURIComponent(token_id)}`),
     },
     staff: {
-      createCredential: (i) => t.request('POST', '/staff/credentials', { body: snake(i) }),
+      createCredential: (i) => t.request('POST', '/staff/credentials', { body: i }),
       listCredentials: async () => (await t.request<{ credentials: never }>('GET', '/staff/credentials')).credentials,
-      revokeCredential: ({ tokenId }) => t.request('DELETE', `/staff/credentials/${encodeURIComponent(tokenId)}`),
+      revokeCredential: ({ token_id }) => t.request('DELETE', `/staff/credentials/${encodeURIComponent(token_id)}`),
     },
     audit: {
-      list: async (i = {}) =>
-        (await t.request<{ events: never }>('GET', '/audit', { query: snake(i) as Query })).events,
+      list: async (i = {}) => (await t.request<{ events: never }>('GET', '/audit', { query: i as Query })).events,
     },
     storms: {
-      create: (i) => t.request('POST', '/storms', { body: snake(i) }),
-      list: async (i = {}) =>
-        (await t.request<{ storms: never }>('GET', '/storms', { query: snake(i) as Query })).storms,
+      create: (i) => t.request('POST', '/storms', { body: i }),
+      list: async (i = {}) => (await t.request<{ storms: never }>('GET', '/storms', { query: i as Query })).storms,
       get: (id) => t.request('GET', storm(id)),
       setStatus: (id, i) => t.request('POST', `${storm(id)}/status`, { body: i }),
     },
@@ -144,35 +134,33 @@ function remoteCalls(t: HttpTransport) {
       imports: async (id) => (await t.request<{ imports: never }>('GET', `${storm(id)}/imports`)).imports,
     },
     policy: {
-      apply: ({ stormId, ...i }) => t.request('POST', `${storm(stormId)}/policy/apply`, { body: snake(i) }),
-      get: ({ mode, ...q }) => t.request('GET', `/policies/${mode}`, { query: snake(q) as Query }),
-      configure: ({ mode, ...b }) => t.request('PUT', `/policies/${mode}`, { body: snake(b) }),
-      runs: async ({ stormId }) => (await t.request<{ runs: never }>('GET', `${storm(stormId)}/policy/runs`)).runs,
-      contamination: ({ stormId }) => t.request('GET', `${storm(stormId)}/contamination`),
-      planTerritories: ({ stormId, canvassers }) =>
-        t.request('POST', `${storm(stormId)}/territories`, { body: { canvassers } }),
-      exportWalkList: ({ stormId, ...q }) =>
-        t.request('GET', `${storm(stormId)}/walk-list`, { query: q, text: q.format === 'csv' }),
-      logKnock: (i) => t.request('POST', '/knocks', { body: snake(i) }),
+      apply: ({ storm_id, ...i }) => t.request('POST', `${storm(storm_id)}/policy/apply`, { body: i }),
+      get: ({ mode, ...q }) => t.request('GET', `/policies/${mode}`, { query: q as Query }),
+      configure: ({ mode, ...b }) => t.request('PUT', `/policies/${mode}`, { body: b }),
+      runs: async ({ storm_id }) => (await t.request<{ runs: never }>('GET', `${storm(storm_id)}/policy/runs`)).runs,
+      contamination: ({ storm_id }) => t.request('GET', `${storm(storm_id)}/contamination`),
+      planTerritories: ({ storm_id, ...b }) => t.request('POST', `${storm(storm_id)}/territories`, { body: b }),
+      exportWalkList: ({ storm_id, ...q }) =>
+        t.request('GET', `${storm(storm_id)}/walk-list`, { query: q as Query, text: q.format === 'csv' }),
+      logKnock: (i) => t.request('POST', '/knocks', { body: i }),
     },
     outcomes: {
-      log: (i) => t.request('POST', '/outcomes', { body: snake(i) }),
-      history: ({ propertyId, ...q }) =>
-        t.request('GET', `/properties/${encodeURIComponent(propertyId)}/outcomes`, { query: snake(q) as Query }),
+      log: (i) => t.request('POST', '/outcomes', { body: i }),
+      logBatch: (i) => t.request('POST', '/outcomes/batch', { body: i }),
+      history: ({ property_id, ...q }) =>
+        t.request('GET', `/properties/${encodeURIComponent(property_id)}/outcomes`, { query: q }),
     },
     models: {
-      list: async (f = {}) =>
-        (await t.request<{ models: never }>('GET', '/models', { query: snake(f) as Query })).models,
+      list: async (f = {}) => (await t.request<{ models: never }>('GET', '/models', { query: f as Query })).models,
       get: (id) => t.request('GET', `/models/${encodeURIComponent(id)}`),
-      active: (q = {}) => t.request('GET', '/models/active', { query: snake(q) as Query }),
-      promote: ({ modelId, ...b }) => t.request('POST', `/models/${encodeURIComponent(modelId)}/stage`, { body: b }),
-      rollback: (b = {}) => t.request('POST', '/models/rollback', { body: snake(b) }),
-      score: ({ stormId }) => t.request('POST', `${storm(stormId)}/score`),
-      train: ({ stormId, csv, tenantId: _tenant, holdoutShare, ...b }) => {
-        if (csv || !stormId) throw localOnly(t, 'models.train --csv (a file on this machine)');
-        return t.request('POST', '/models/train', {
-          body: snake({ stormId, ...b, ...(holdoutShare !== undefined ? { holdoutShare } : {}) }),
-        });
+      active: (q = {}) => t.request('GET', '/models/active', { query: q as Query }),
+      promote: ({ model_id, ...b }) => t.request('POST', `/models/${encodeURIComponent(model_id)}/stage`, { body: b }),
+      rollback: (b = {}) => t.request('POST', '/models/rollback', { body: b }),
+      score: ({ storm_id }) => t.request('POST', `${storm(storm_id)}/score`),
+      // The route trains from a storm of the caller's tenant: a file, a registry name or params stay local.
+      train: ({ storm_id, csv, tenant_id: _tenant, name, params, ...b }) => {
+        if (csv || !storm_id || name || params) throw localOnly(t, 'models.train --csv (a file on this machine)');
+        return t.request('POST', '/models/train', { body: { storm_id, ...b } });
       },
     },
     pilot: {

@@ -23,7 +23,7 @@ describeEachDatabase('backups', (t) => {
     for (const seed of [1, 2]) {
       const { tenantId } = await newTenant(t().db);
       const ctx = tenantCtx(t().db, tenantId);
-      const storm = await createStorm(ctx, { eventId: `BACKUP_${seed}`, name: `backup ${seed}` });
+      const storm = await createStorm(ctx, { event_id: `BACKUP_${seed}`, name: `backup ${seed}` });
       await importProperties(ctx, { stormId: storm.storm_id, source: [historyCsv(300, seed)] });
     }
   });

@@ -20,8 +20,8 @@ describeEachDatabase('tenant isolation', (t) => {
     const { db } = t();
     a = await newTenant(db);
     b = await newTenant(db);
-    await createStorm(operator(db), { tenantId: a.tenantId, eventId: 'A_1', name: 'A storm' });
-    stormB = (await createStorm(operator(db), { tenantId: b.tenantId, eventId: 'B_1', name: 'B storm' })).storm_id;
+    await createStorm(operator(db), { tenant_id: a.tenantId, event_id: 'A_1', name: 'A storm' });
+    stormB = (await createStorm(operator(db), { tenant_id: b.tenantId, event_id: 'B_1', name: 'B storm' })).storm_id;
   });
 
   it("answers 404 when tenant A's token asks for B's storm by id, exactly as for an unknown id", async () => {

@@ -25,8 +25,8 @@ describeEachDatabase('storm property tables, attacked by a tenant', (t) => {
     const { db } = t();
     a = (await newTenant(db)).tenantId;
     b = (await newTenant(db)).tenantId;
-    stormA = (await createStorm(operator(db), { tenantId: a, eventId: 'A_1', name: 'A storm' })).storm_id;
-    stormB = (await createStorm(operator(db), { tenantId: b, eventId: 'B_1', name: 'B storm' })).storm_id;
+    stormA = (await createStorm(operator(db), { tenant_id: a, event_id: 'A_1', name: 'A storm' })).storm_id;
+    stormB = (await createStorm(operator(db), { tenant_id: b, event_id: 'B_1', name: 'B storm' })).storm_id;
     await importProperties(tenantCtx(db, b), { stormId: stormB, source: [Buffer.from(CSV)], sourceName: 'b.csv' });
   });
 
@@ -49,7 +49,7 @@ describeEachDatabase('storm property tables, attacked by a tenant', (t) => {
   });
 
   it("cannot start or finish a load of B's storm, nor call the owner's table functions", async () => {
-    const stormC = (await createStorm(operator(t().db), { tenantId: b, eventId: 'B_2', name: 'B empty storm' }))
+    const stormC = (await createStorm(operator(t().db), { tenant_id: b, event_id: 'B_2', name: 'B empty storm' }))
       .storm_id;
     await expect(
       asA((trx) => sql`select stormops_begin_property_load(${stormC}::uuid, ${randomUUID()}::uuid)`.execute(trx)),

@@ -73,16 +73,16 @@ export async function ensureDemoCampaign(
       },
       seed: HISTORY_SEED,
     });
-    await promoteModel(ctx, { modelId: model.model_id, stage: 'production', reason: 'demo' });
+    await promoteModel(ctx, { model_id: model.model_id, stage: 'production', reason: 'demo' });
   });
   await importProperties(ctx, {
     stormId,
     source: [propertiesCsv(DEMO_HOMES, HOMES_SEED, 'planning')],
     sourceName: 'demo-homes.csv',
   });
-  await scoreStorm(ctx, { stormId });
-  await applyPolicy(ctx, { stormId, mode: 'moderate' });
-  await planTerritories(ctx, { stormId, canvassers: CANVASSERS });
+  await scoreStorm(ctx, { storm_id: stormId });
+  await applyPolicy(ctx, { storm_id: stormId, mode: 'moderate' });
+  await planTerritories(ctx, { storm_id: stormId, canvassers: CANVASSERS });
   const storm = await withStorm(ctx, stormId, async (_trx, s) => s.status);
   if (storm === 'planning') await setStormStatus(ctx, stormId, { status: 'active', reason: 'demo' });
   await demoOutcomes(ctx, { stormId, seed: HOMES_SEED });

@@ -33,7 +33,7 @@ export async function seedDemo(
   log: (message: string) => void = () => {},
 ): Promise<DemoSeed> {
   const ctx: ServiceContext = { db, principal: PLATFORM };
-  const tenant = await provisionTenant(ctx, { orgName: DEMO.orgName, tier: DEMO.tier, adminEmail: DEMO.adminEmail });
+  const tenant = await provisionTenant(ctx, { org_name: DEMO.orgName, tier: DEMO.tier, admin_email: DEMO.adminEmail });
   if (tenant.admin_token) writeSecret(secretsDir, 'demo-token', tenant.admin_token);
   let token = readSecret(secretsDir, 'demo-token');
   // A kept credential expires (90 days) or may have been revoked: re-issue one rather than show a dead token.
@@ -47,22 +47,22 @@ export async function seedDemo(
     token = undefined;
   if (!token) {
     token = (
-      await createCredential(ctx, { tenantId: tenant.tenant_id, email: DEMO.adminEmail, role: 'admin', name: 'demo' })
+      await createCredential(ctx, { tenant_id: tenant.tenant_id, email: DEMO.adminEmail, role: 'admin', name: 'demo' })
     ).token;
     writeSecret(secretsDir, 'demo-token', token);
   }
-  const existing = (await listStorms(ctx, { tenantId: tenant.tenant_id, limit: 1000 })).find(
+  const existing = (await listStorms(ctx, { tenant_id: tenant.tenant_id, limit: 1000 })).find(
     (s) => s.event_id === DEMO.eventId,
   );
   const storm =
     existing ??
     (await createStorm(ctx, {
-      tenantId: tenant.tenant_id,
-      eventId: DEMO.eventId,
+      tenant_id: tenant.tenant_id,
+      event_id: DEMO.eventId,
       name: DEMO.stormName,
       // The real reports of 20 May 2013, replayed as a storm of three days ago: crews knocked the two days after.
-      startsAt: new Date(Date.now() - 3 * 86_400_000).toISOString().slice(0, 10),
-      endsAt: new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10),
+      starts_at: new Date(Date.now() - 3 * 86_400_000).toISOString().slice(0, 10),
+      ends_at: new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10),
       region: 'Oklahoma City metro, OK',
     }));
   await ensureDemoCampaign(

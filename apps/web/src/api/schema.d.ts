@@ -1333,7 +1333,6 @@ export interface paths {
                         property_id: string;
                         /** @enum {string} */
                         result: "no_answer" | "not_interested" | "inspection_booked" | "signed";
-                        /** Format: uuid */
                         storm_id: string;
                     };
                 };
@@ -1411,6 +1410,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description operator only: the tenant to act in */
                     tenant_id?: string;
                 };
                 header?: never;
@@ -1528,6 +1528,7 @@ export interface paths {
             parameters: {
                 query?: {
                     stage?: "production" | "shadow";
+                    /** @description operator only: the tenant to act in */
                     tenant_id?: string;
                 };
                 header?: never;
@@ -1574,7 +1575,10 @@ export interface paths {
                 content: {
                     "application/json": {
                         reason?: string;
-                        /** Format: uuid */
+                        /**
+                         * Format: uuid
+                         * @description operator only: the tenant to act in
+                         */
                         tenant_id?: string;
                     };
                 };
@@ -1770,7 +1774,10 @@ export interface paths {
                         property_id: string;
                         /** Format: uuid */
                         storm_id?: string;
-                        /** Format: uuid */
+                        /**
+                         * Format: uuid
+                         * @description operator only: the tenant to act in
+                         */
                         tenant_id?: string;
                         /** @description job value in dollars (negative values are refused) */
                         value?: number;
@@ -1821,7 +1828,10 @@ export interface paths {
                         outcomes: unknown[];
                         /** Format: uuid */
                         storm_id?: string;
-                        /** Format: uuid */
+                        /**
+                         * Format: uuid
+                         * @description operator only: the tenant to act in
+                         */
                         tenant_id?: string;
                     };
                 };
@@ -1932,7 +1942,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description operator only: the tenant to look in */
+                    /** @description operator only: the tenant to act in */
                     tenant_id?: string;
                 };
                 header?: never;

@@ -21,8 +21,8 @@ export function registerAuditCommands(program: Command, rt: CliRuntime): void {
         (ops) =>
           ops.audit.list({
             limit,
-            ...(o.tenant ? { tenantId: o.tenant } : {}),
-            ...(o.since ? { since: o.since } : {}),
+            tenant_id: o.tenant,
+            since: o.since,
           }),
         (events) =>
           table(

@@ -72,12 +72,12 @@ function view(r: Awaited<ReturnType<typeof repo.listPlatformEvents>>[number], te
 export async function listAudit(ctx: ServiceContext, input: ListAuditInput = {}): Promise<AuditEventView[]> {
   authorize(ctx, 'audit:read');
   const o = parse(listAuditInput, input);
-  const filter = { limit: o.limit, ...(o.since ? { since: o.since } : {}) };
-  if (ctx.principal.kind !== 'tenant' && !o.tenantId) {
+  const filter = { limit: o.limit ?? 200, ...(o.since ? { since: new Date(o.since) } : {}) };
+  if (ctx.principal.kind !== 'tenant' && !o.tenant_id) {
     const rows = await ctx.db.withPlatform((trx) => repo.listPlatformEvents(trx, filter));
     return rows.map((r) => view(r, null));
   }
-  const tenantId = actingTenant(ctx, o.tenantId);
+  const tenantId = actingTenant(ctx, o.tenant_id);
   const rows = await ctx.db.withTenant(tenantId, (trx) => repo.listTenantEvents(trx, filter));
   return rows.map((r) => view(r, r.tenant_id));
 }

@@ -4,6 +4,7 @@ import type { CliRuntime } from '../../cli/runtime.ts';
 import { keyValues, table } from '../../cli/output.ts';
 import { AppError } from '../../errors.ts';
 import { DEFAULT_EXPIRY_DAYS, MAX_EXPIRY_DAYS } from './expiry.ts';
+import type { Action } from './permissions.ts';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -28,8 +29,8 @@ export function registerStaffCommands(program: Command, rt: CliRuntime): void {
           ops.staff.createCredential({
             email: o.email as string,
             role: o.role as string,
-            ...(o.scope ? { scopes: o.scope } : {}),
-            ...(days !== undefined ? { expiresInDays: days } : {}),
+            scopes: o.scope as Action[] | undefined,
+            expires_in_days: days,
           }),
         (r) => `${keyValues(r as unknown as Record<string, unknown>)}\nThe token is shown once: keep it.`,
       );
@@ -40,7 +41,7 @@ export function registerStaffCommands(program: Command, rt: CliRuntime): void {
     .requiredOption('--token-id <id>', 'the credential id (staff credentials lists them)')
     .option('--json', 'print JSON')
     .action((o: { tokenId: string; json?: boolean }) =>
-      rt.call(o, (ops) => ops.staff.revokeCredential({ tokenId: o.tokenId })),
+      rt.call(o, (ops) => ops.staff.revokeCredential({ token_id: o.tokenId })),
     );
   staff
     .command('credentials')

@@ -2,7 +2,6 @@
  * Platform staff (customer_success_manager, support): credentials issued by the operator, shown once, with scopes
  * (a subset of the staff role), an expiry, listing with last use, and revocation. Audited in the platform's log.
  */
-import { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import { recordPlatformAudit } from '../audit/audit.service.ts';
 import { parse } from '../validate.ts';
@@ -10,8 +9,13 @@ import { STAFF_ROLES, STAFF_ROLE_ALIASES, type Action, type StaffRole } from './
 import { authorize, type ServiceContext } from './principal.ts';
 import { checkScopes } from './scopes.ts';
 import * as repo from './staff.repo.ts';
-import { MAX_EXPIRY_DAYS, expiryFrom, forgetCredential, hashToken, newStaffToken } from './tokens.ts';
-import { text, int4 } from '../fields.ts';
+import { expiryFrom, forgetCredential, hashToken, newStaffToken } from './tokens.ts';
+import {
+  revokeStaffCredentialInput,
+  staffCredentialInput,
+  type RevokeStaffCredentialInput,
+  type StaffCredentialInput,
+} from './staff.schema.ts';
 
 /** The canonical staff role of a name or one of its aliases (the playbook's `CustomerSuccessManager`). */
 export function staffRole(name: string): StaffRole {
@@ -23,26 +27,13 @@ export function staffRole(name: string): StaffRole {
   return role;
 }
 
-export const staffCredentialInput = z
-  .object({
-    email: z
-      .email({ error: (i) => `${JSON.stringify(i.input)} is not a valid e-mail address` })
-      .transform((e) => e.toLowerCase()),
-    role: text().min(1).max(64),
-    name: text().trim().min(1).max(100).optional(),
-    scopes: z.array(text().max(64)).max(64).optional(),
-    expiresInDays: int4().min(1).max(MAX_EXPIRY_DAYS).optional(),
-  })
-  .strict();
-export type StaffCredentialInput = z.input<typeof staffCredentialInput>;
-
 export async function createStaffCredential(ctx: ServiceContext, input: StaffCredentialInput) {
   authorize(ctx, 'platform:admin');
   const i = parse(staffCredentialInput, input);
   const role = staffRole(i.role);
   const scopes = checkScopes(role, i.scopes);
   const token = newStaffToken();
-  const expires = expiryFrom(i.expiresInDays);
+  const expires = expiryFrom(i.expires_in_days);
   return ctx.db.withPlatform(async (trx) => {
     const staff = await repo.upsertStaff(trx, i.email, role);
     if (staff.previous_role !== role)
@@ -94,9 +85,9 @@ export async function listStaffCredentials(ctx: ServiceContext) {
   }));
 }
 
-export async function revokeStaffCredential(ctx: ServiceContext, input: { tokenId: string }) {
+export async function revokeStaffCredential(ctx: ServiceContext, input: RevokeStaffCredentialInput) {
   authorize(ctx, 'platform:admin');
-  const tokenId = parse(z.uuid({ error: () => 'not a valid UUID' }), input.tokenId, 'token_id');
+  const tokenId = parse(revokeStaffCredentialInput, input).token_id;
   const at = new Date();
   const result = await ctx.db.withPlatform(async (trx) => {
     const found = await repo.revokeStaffToken(trx, tokenId, at);

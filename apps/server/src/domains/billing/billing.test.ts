@@ -117,7 +117,7 @@ describeEachDatabase('billing', (t) => {
     const { tenantId } = await newTenant(db, 'trial');
     await setOverride(operator(db), { tenant_id: tenantId, metric: 'properties_imported', included: 10 });
     const ctx = tenantCtx(db, tenantId);
-    const storm = await createStorm(ctx, { eventId: 'Q1', name: 'Quota storm' });
+    const storm = await createStorm(ctx, { event_id: 'Q1', name: 'Quota storm' });
     const refused = await importProperties(ctx, { stormId: storm.storm_id, source: csv(11) }).catch((e: AppError) => e);
     expect(refused).toBeInstanceOf(AppError);
     expect((refused as AppError).code).toBe('QUOTA_EXCEEDED');
@@ -146,15 +146,15 @@ describeEachDatabase('billing', (t) => {
     const { db } = t();
     const { tenantId } = await newTenant(db, 'trial'); // 3 storms included
     const ctx = tenantCtx(db, tenantId);
-    for (const id of ['S1', 'S2', 'S3']) await createStorm(ctx, { eventId: id, name: id });
-    expect(await code(createStorm(ctx, { eventId: 'S4', name: 'S4' }))).toBe('QUOTA_EXCEEDED');
+    for (const id of ['S1', 'S2', 'S3']) await createStorm(ctx, { event_id: id, name: id });
+    expect(await code(createStorm(ctx, { event_id: 'S4', name: 'S4' }))).toBe('QUOTA_EXCEEDED');
     const storms = await db.owner.selectFrom('storm').select('event_id').where('tenant_id', '=', tenantId).execute();
     expect(storms.map((s) => s.event_id).sort()).toEqual(['S1', 'S2', 'S3']);
     // A failed action counts nothing: a duplicate event id is refused and not metered.
     const { tenantId: paid } = await newTenant(db, 'standard');
     const pctx = tenantCtx(db, paid);
-    await createStorm(pctx, { eventId: 'P1', name: 'P1' });
-    expect(await code(createStorm(pctx, { eventId: 'P1', name: 'P1 again' }))).toBe('CONFLICT');
+    await createStorm(pctx, { event_id: 'P1', name: 'P1' });
+    expect(await code(createStorm(pctx, { event_id: 'P1', name: 'P1 again' }))).toBe('CONFLICT');
     const d = await getBillingDashboard(pctx, {});
     expect(d.usage.find((u) => u.metric === 'storms_created')?.quantity).toBe(1);
   });

@@ -9,14 +9,14 @@ import { gatherPilotInputs } from '../pilot/pilot.service.ts';
 describeEachDatabase('demo outcomes and pilot aggregates', (t) => {
   it('plays the storm out from the hidden truth through the normal services; aggregates feed the pilot report', async () => {
     const s = await scoredStorm(t().db, 1500, 111);
-    const applied = await applyPolicy(s.ctx, { stormId: s.storm.storm_id, seed: 3 });
+    const applied = await applyPolicy(s.ctx, { storm_id: s.storm.storm_id, seed: 3 });
     const r = await demoOutcomes(s.ctx, { stormId: s.storm.storm_id, seed: 9 });
     expect(r.unmatched).toBe(0);
     expect(r.arms.treat.n).toBe(applied.treat);
     expect(r.arms.hold.n).toBe(applied.hold);
     expect(r.knocks_written).toBe(applied.treat);
     expect(r.outcomes.accepted).toBe(applied.treat + applied.hold);
-    expect((await getContamination(s.ctx, { stormId: s.storm.storm_id })).hold_knocked).toBe(0);
+    expect((await getContamination(s.ctx, { storm_id: s.storm.storm_id })).hold_knocked).toBe(0);
     // Re-running is a replay, and the same seed draws the same outcomes.
     const again = await demoOutcomes(s.ctx, { stormId: s.storm.storm_id, seed: 9 });
     expect(again.outcomes).toEqual({ accepted: 0, replayed: applied.treat + applied.hold, refused: 0 });
@@ -48,7 +48,7 @@ describeEachDatabase('demo outcomes and pilot aggregates', (t) => {
 
     const dirty = await demoOutcomes(s.ctx, { stormId: s.storm.storm_id, seed: 10, contaminate: 3 });
     expect(dirty.contaminated).toBe(3);
-    expect((await getContamination(s.ctx, { stormId: s.storm.storm_id })).hold_knocked).toBe(3);
+    expect((await getContamination(s.ctx, { storm_id: s.storm.storm_id })).hold_knocked).toBe(3);
     expect((await gatherPilotInputs(s.ctx, { stormId: s.storm.storm_id })).arms.hold.contaminated).toBe(3);
   });
 });

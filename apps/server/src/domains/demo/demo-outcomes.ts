@@ -12,6 +12,7 @@ import { logKnocks, type KNOCK_RESULTS } from '../policy/crew.service.ts';
 import { armsWithExternalIds, type ArmRow } from '../policy/policy.repo.ts';
 import { withStorm } from '../storms/storms.service.ts';
 import { logOutcomes } from '../outcomes/outcomes.service.ts';
+import type { OutcomeFields } from '../outcomes/outcomes.schema.ts';
 
 const CHUNK = 50_000;
 
@@ -80,7 +81,7 @@ function draw(rows: ArmRow[], input: DemoOutcomesInput) {
     if (r.arm === 'treat') perCanvasser.set(r.canvasser ?? 'demo', (perCanvasser.get(r.canvasser ?? 'demo') ?? 0) + 1);
   const days = Math.max(1, Math.ceil(Math.max(0, ...perCanvasser.values()) / PER_DAY));
   const knocks = [];
-  const outcomes = [];
+  const outcomes: OutcomeFields[] = [];
   const knocksBy = new Map<string, number>();
   let contaminate = input.contaminate ?? 0;
   let matched = 0;
@@ -104,18 +105,18 @@ function draw(rows: ArmRow[], input: DemoOutcomesInput) {
       const n = knocksBy.get(canvasser) ?? 0;
       knocksBy.set(canvasser, n + 1);
       knocks.push({
-        propertyId: r.property_id,
+        property_id: r.property_id,
         canvasser,
         result: knockResult(o.converted, i),
-        knockedAt: knockTime(now, days, n),
-        idempotencyKey: `demo:${input.seed}:knock:${r.property_id}`,
+        knocked_at: knockTime(now, days, n),
+        idempotency_key: `demo:${input.seed}:knock:${r.property_id}`,
       });
     }
     outcomes.push({
-      propertyId: r.property_id,
+      property_id: r.property_id,
       converted: o.converted,
-      valueCents: o.job_value_cents,
-      idempotencyKey: `demo:${input.seed}:${r.property_id}`,
+      value_cents: o.job_value_cents,
+      idempotency_key: `demo:${input.seed}:${r.property_id}`,
     });
   }
   return { knocks, outcomes, totals, matched };
@@ -133,16 +134,16 @@ export async function demoOutcomes(ctx: ServiceContext, input: DemoOutcomesInput
   const { knocks, outcomes, totals, matched } = draw(rows, input);
   let knocked = 0;
   for (let i = 0; i < knocks.length; i += CHUNK)
-    knocked += (await logKnocks(ctx, { stormId: input.stormId, knocks: knocks.slice(i, i + CHUNK) })).written;
+    knocked += (await logKnocks(ctx, { storm_id: input.stormId, knocks: knocks.slice(i, i + CHUNK) })).written;
   let accepted = 0,
     replayed = 0,
     refused = 0;
   for (let i = 0; i < outcomes.length; i += CHUNK) {
-    const r = await logOutcomes(ctx, {
-      stormId: input.stormId,
-      outcomes: outcomes.slice(i, i + CHUNK),
-      source: 'demo',
-    });
+    const r = await logOutcomes(
+      ctx,
+      { storm_id: input.stormId, outcomes: outcomes.slice(i, i + CHUNK) },
+      { source: 'demo' },
+    );
     accepted += r.accepted;
     replayed += r.replayed;
     refused += r.refused_count;

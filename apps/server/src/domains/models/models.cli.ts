@@ -74,8 +74,8 @@ export function registerModelCommands(program: Command, rt: CliRuntime): void {
           o,
           (ops) =>
             ops.models.train({
-              ...(o.tenant ? { tenantId: o.tenant } : {}),
-              ...(o.storm ? { stormId: o.storm } : {}),
+              tenant_id: o.tenant,
+              storm_id: o.storm,
               ...(o.csv
                 ? {
                     csv: {
@@ -98,7 +98,7 @@ export function registerModelCommands(program: Command, rt: CliRuntime): void {
                   }
                 : {}),
               seed: Number(o.seed),
-              holdoutShare: Number(o.holdout),
+              holdout_share: Number(o.holdout),
             }),
           (m) =>
             `${summary(m)}\nrows used: ${m.rows.treat.toLocaleString('en-US')} treated, ${m.rows.control.toLocaleString('en-US')} control${leftOut(m)}\ntook ${(m.elapsed_ms / 1000).toFixed(1)} s. Promote it: stormops model promote --model ${m.model_id} --stage production`,
@@ -113,7 +113,7 @@ export function registerModelCommands(program: Command, rt: CliRuntime): void {
     .action((o: { tenant: string; json?: boolean }) =>
       rt.call(
         o,
-        (ops) => ops.models.list({ tenantId: o.tenant }),
+        (ops) => ops.models.list({ tenant_id: o.tenant }),
         (rows) => table(rows as unknown as Record<string, unknown>[], listColumns),
       ),
     );
@@ -138,7 +138,7 @@ export function registerModelCommands(program: Command, rt: CliRuntime): void {
     .option('--stage <stage>', 'production | shadow', 'production')
     .option('--json', 'print JSON')
     .action((o: { tenant: string; stage: 'production' | 'shadow'; json?: boolean }) =>
-      rt.call(o, (ops) => ops.models.active({ tenantId: o.tenant, stage: o.stage }), summary),
+      rt.call(o, (ops) => ops.models.active({ tenant_id: o.tenant, stage: o.stage }), summary),
     );
 
   model
@@ -149,11 +149,7 @@ export function registerModelCommands(program: Command, rt: CliRuntime): void {
     .option('--reason <text>', 'kept in the audit trail')
     .option('--json', 'print JSON')
     .action((o: { model: string; stage: Stage; reason?: string; json?: boolean }) =>
-      rt.call(
-        o,
-        (ops) => ops.models.promote({ modelId: o.model, stage: o.stage, ...(o.reason ? { reason: o.reason } : {}) }),
-        summary,
-      ),
+      rt.call(o, (ops) => ops.models.promote({ model_id: o.model, stage: o.stage, reason: o.reason }), summary),
     );
 
   model
@@ -163,11 +159,7 @@ export function registerModelCommands(program: Command, rt: CliRuntime): void {
     .option('--reason <text>', 'kept in the audit trail')
     .option('--json', 'print JSON')
     .action((o: { tenant: string; reason?: string; json?: boolean }) =>
-      rt.call(
-        o,
-        (ops) => ops.models.rollback({ tenantId: o.tenant, ...(o.reason ? { reason: o.reason } : {}) }),
-        summary,
-      ),
+      rt.call(o, (ops) => ops.models.rollback({ tenant_id: o.tenant, reason: o.reason }), summary),
     );
 
   model
@@ -180,7 +172,7 @@ export function registerModelCommands(program: Command, rt: CliRuntime): void {
       try {
         await rt.call(
           o,
-          (ops) => ops.models.score({ stormId: o.storm, onProgress: (p) => bar.update(p) }),
+          (ops) => ops.models.score({ storm_id: o.storm }, { onProgress: (p) => bar.update(p) }),
           (r) => keyValues(r as unknown as Record<string, unknown>),
         );
       } finally {

@@ -14,9 +14,24 @@ import { requireFeature } from '../tenants/tenant-flags.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { DEFAULT_FEATURES, inferSpecs, toDataset } from './features.ts';
 import * as repo from './models.repo.ts';
-import { STAGES, type ModelView, type Stage, type TrainInput, type TrainResult } from './models.schema.ts';
+import {
+  activeModelInput,
+  listModelsInput,
+  promoteModelInput,
+  rollbackModelInput,
+  trainModelInput,
+  type ActiveModelInput,
+  type ListModelsInput,
+  type ModelView,
+  type PromoteModelInput,
+  type RollbackModelInput,
+  type Stage,
+  type TrainInput,
+  type TrainResult,
+} from './models.schema.ts';
+import { parse } from '../validate.ts';
 import { readTrainingCsv } from './training-data.ts';
-import { LEARNERS, trainWithHoldout, type LearnerName, type TrainingData } from './training.ts';
+import { trainWithHoldout, type LearnerName, type TrainingData } from './training.ts';
 import { loadStormTraining } from './storm-training.ts';
 
 type ModelRow = Pick<Selectable<UpliftModelTable>, (typeof repo.MODEL_COLUMNS)[number]>;
@@ -47,25 +62,21 @@ function fingerprint(data: TrainingData): string {
   return h.digest('hex');
 }
 
-export async function trainModel(ctx: ServiceContext, input: TrainInput): Promise<TrainResult> {
+export async function trainModel(ctx: ServiceContext, trainInput: TrainInput): Promise<TrainResult> {
   authorize(ctx, 'models:write');
   const started = performance.now();
+  const input = parse(trainModelInput, trainInput);
   const learner: LearnerName = input.learner ?? 'x-learner';
-  if (!LEARNERS.includes(learner)) throw new AppError('VALIDATION', `learner: must be one of ${LEARNERS.join(', ')}`);
-  const holdoutShare = input.holdoutShare ?? 0.3;
-  if (!(holdoutShare >= 0.1 && holdoutShare <= 0.5))
-    throw new AppError('VALIDATION', 'holdout share: must be between 0.1 and 0.5');
-  if (Boolean(input.csv) === Boolean(input.stormId))
+  const holdoutShare = input.holdout_share ?? 0.3;
+  if (Boolean(input.csv) === Boolean(input.storm_id))
     throw new AppError('VALIDATION', 'train from exactly one of a storm (--storm) or a file (--csv)');
   const seed = input.seed ?? 1;
-  if (!Number.isInteger(seed) || seed < 0)
-    throw new AppError('VALIDATION', `seed: must be a whole number >= 0, got ${seed}`);
   const name = input.name ?? 'uplift';
   let tenantId: string;
   let labelled: Awaited<ReturnType<typeof readTrainingCsv>>;
   let source: Record<string, unknown>;
   if (input.csv) {
-    tenantId = actingTenant(ctx, input.tenantId);
+    tenantId = actingTenant(ctx, input.tenant_id);
     await requireFeature(ctx, tenantId, 'uplift_scoring');
     labelled = await readTrainingCsv(input.csv);
     source = {
@@ -81,11 +92,11 @@ export async function trainModel(ctx: ServiceContext, input: TrainInput): Promis
       left_out: labelled.leftOut,
     };
   } else {
-    const fromStorm = await loadStormTraining(ctx, input.stormId as string);
+    const fromStorm = await loadStormTraining(ctx, input.storm_id as string);
     tenantId = fromStorm.tenantId;
     await requireFeature(ctx, tenantId, 'uplift_scoring');
     labelled = fromStorm.labelled;
-    source = { kind: 'storm', storm_id: input.stormId };
+    source = { kind: 'storm', storm_id: input.storm_id };
   }
   if (labelled.kind === 'plain_table' && !input.features)
     throw new AppError(
@@ -188,24 +199,20 @@ export async function getModel(
   }));
 }
 
-export async function listModels(
-  ctx: ServiceContext,
-  filter: { tenantId?: string; name?: string } = {},
-): Promise<ModelView[]> {
+export async function listModels(ctx: ServiceContext, input: ListModelsInput = {}): Promise<ModelView[]> {
   authorize(ctx, 'models:read');
-  const tenantId = actingTenant(ctx, filter.tenantId);
+  const filter = parse(listModelsInput, input);
+  const tenantId = actingTenant(ctx, filter.tenant_id);
   return (await ctx.db.withTenant(tenantId, (trx) => repo.listModels(trx, filter.name))).map(toView);
 }
 
 /** The playbook's `get_active_model('uplift', 'production')`. */
-export async function getActiveModel(
-  ctx: ServiceContext,
-  input: { tenantId?: string; name?: string; stage?: 'production' | 'shadow' } = {},
-): Promise<ModelView> {
+export async function getActiveModel(ctx: ServiceContext, input: ActiveModelInput = {}): Promise<ModelView> {
   authorize(ctx, 'models:read');
-  const tenantId = actingTenant(ctx, input.tenantId);
-  const name = input.name ?? 'uplift';
-  const stage = input.stage ?? 'production';
+  const a = parse(activeModelInput, input);
+  const tenantId = actingTenant(ctx, a.tenant_id);
+  const name = a.name ?? 'uplift';
+  const stage = a.stage ?? 'production';
   const row = await ctx.db.withTenant(tenantId, (trx) => repo.findByStage(trx, name, stage));
   if (!row)
     throw new AppError(
@@ -217,14 +224,11 @@ export async function getActiveModel(
 }
 
 /** Moves a model to a stage; promoting to production or shadow archives the model that held it. */
-export async function promoteModel(
-  ctx: ServiceContext,
-  input: { modelId: string; stage: Stage; reason?: string },
-): Promise<ModelView> {
+export async function promoteModel(ctx: ServiceContext, promote: PromoteModelInput): Promise<ModelView> {
   authorize(ctx, 'models:promote');
-  if (!STAGES.includes(input.stage)) throw new AppError('VALIDATION', `stage: must be one of ${STAGES.join(', ')}`);
+  const input = parse(promoteModelInput, promote);
   const audit = { actor: actor(ctx), reason: input.reason ?? null };
-  return withModel(ctx, input.modelId, async (trx, m) => {
+  return withModel(ctx, input.model_id, async (trx, m) => {
     if (input.stage === 'shadow') await requireFeature(ctx, m.tenant_id, 'shadow_models', trx);
     if (m.stage === input.stage) return toView(m);
     if (input.stage === 'production' || input.stage === 'shadow') {
@@ -245,19 +249,17 @@ export async function promoteModel(
 }
 
 /** Puts back the model that was production before the current one. */
-export async function rollbackModel(
-  ctx: ServiceContext,
-  input: { tenantId?: string; name?: string; reason?: string } = {},
-): Promise<ModelView> {
+export async function rollbackModel(ctx: ServiceContext, rollback: RollbackModelInput = {}): Promise<ModelView> {
   authorize(ctx, 'models:promote');
-  const tenantId = actingTenant(ctx, input.tenantId);
+  const input = parse(rollbackModelInput, rollback);
+  const tenantId = actingTenant(ctx, input.tenant_id);
   const name = input.name ?? 'uplift';
   const target = await ctx.db.withTenant(tenantId, async (trx) => {
     const current = await repo.findByStage(trx, name, 'production');
     return repo.previousProduction(trx, name, current?.model_id);
   });
   if (!target) throw new AppError('NOT_FOUND', `no earlier production model named ${name} to roll back to`, { name });
-  return promoteModel(ctx, { modelId: target, stage: 'production', reason: input.reason ?? 'rollback' });
+  return promoteModel(ctx, { model_id: target, stage: 'production', reason: input.reason ?? 'rollback' });
 }
 
 export type { Dataset };

@@ -138,8 +138,8 @@ describeEachDatabase('model registry', (t) => {
     await expect(models.getActiveModel(ctx)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     const v1 = await models.trainModel(ctx, { csv: csvInput(1500, 31), learner: 't-learner' });
     const v2 = await models.trainModel(ctx, { csv: csvInput(1500, 32), learner: 't-learner' });
-    await models.promoteModel(ctx, { modelId: v1.model_id, stage: 'production' });
-    await models.promoteModel(ctx, { modelId: v2.model_id, stage: 'production', reason: 'better' });
+    await models.promoteModel(ctx, { model_id: v1.model_id, stage: 'production' });
+    await models.promoteModel(ctx, { model_id: v2.model_id, stage: 'production', reason: 'better' });
     expect((await models.getActiveModel(ctx)).model_id).toBe(v2.model_id);
     expect((await models.getModel(ctx, v1.model_id)).stage).toBe('archived');
     const back = await models.rollbackModel(ctx);
@@ -158,7 +158,7 @@ describeEachDatabase('model registry', (t) => {
     // Another tenant sees none of it.
     const stranger = tenantCtx(t().db, (await newTenant(t().db)).tenantId);
     await expect(models.getModel(stranger, v1.model_id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(models.promoteModel(stranger, { modelId: v1.model_id, stage: 'archived' })).rejects.toMatchObject({
+    await expect(models.promoteModel(stranger, { model_id: v1.model_id, stage: 'archived' })).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });
     expect(await models.listModels(stranger)).toEqual([]);
@@ -208,18 +208,18 @@ describeEachDatabase('model registry', (t) => {
   it('scores a storm with the production model bit-identically to its stored artifact, and the shadow model beside it', async () => {
     const { tenantId: tid } = await newTenant(t().db);
     const ctx = tenantCtx(t().db, tid);
-    const stormId = (await createStorm(ctx, { eventId: 'SCORE_1', name: 'x' })).storm_id;
-    await expect(scoreStorm(ctx, { stormId })).rejects.toMatchObject({
+    const stormId = (await createStorm(ctx, { event_id: 'SCORE_1', name: 'x' })).storm_id;
+    await expect(scoreStorm(ctx, { storm_id: stormId })).rejects.toMatchObject({
       code: 'NOT_FOUND',
       message: expect.stringContaining('no production'),
     });
     const prod = await models.trainModel(ctx, { csv: csvInput(2000, 41), learner: 't-learner' });
     const shadow = await models.trainModel(ctx, { csv: csvInput(2000, 42), learner: 'uplift-forest' });
-    await models.promoteModel(ctx, { modelId: prod.model_id, stage: 'production' });
-    await models.promoteModel(ctx, { modelId: shadow.model_id, stage: 'shadow' });
+    await models.promoteModel(ctx, { model_id: prod.model_id, stage: 'production' });
+    await models.promoteModel(ctx, { model_id: shadow.model_id, stage: 'shadow' });
     await importProperties(ctx, { stormId, source: [historyCsv(700, 43)] });
     const steps: { step: string; done: number; total: number | null }[] = [];
-    const r = await scoreStorm(ctx, { stormId, onProgress: (p) => steps.push(p) });
+    const r = await scoreStorm(ctx, { storm_id: stormId }, { onProgress: (p) => steps.push(p) });
     // Progress for the CLI: rows predicted, then written, then stored, each step's last report complete.
     expect([...new Set(steps.map((s) => s.step))]).toEqual(['predicting', 'writing scores', 'storing scores']);
     expect(steps.filter((s) => s.step === 'writing scores').at(-1)).toEqual({
@@ -260,13 +260,13 @@ describeEachDatabase('model registry', (t) => {
     expect(stored.scores.map((s) => s.uplift)).toEqual(predict(stored.art));
     expect(stored.scores.map((s) => s.shadow_uplift)).toEqual(predict(stored.shadowArt));
     expect(stored.scores.map((s) => s.zip)).toEqual(stored.props.map((p) => p['zip']));
-    expect((await scoreStorm(ctx, { stormId })).scored).toBe(700); // rescoring replaces, never duplicates
+    expect((await scoreStorm(ctx, { storm_id: stormId })).scored).toBe(700); // rescoring replaces, never duplicates
   });
 
   it("trains from a past storm's arms and outcomes", async () => {
     const { tenantId: tid } = await newTenant(t().db);
     const ctx = tenantCtx(t().db, tid);
-    const stormId = (await createStorm(ctx, { eventId: 'PAST_1', name: 'x' })).storm_id;
+    const stormId = (await createStorm(ctx, { event_id: 'PAST_1', name: 'x' })).storm_id;
     await importProperties(ctx, { stormId, source: [historyCsv(1500, 51)] });
     await t().db.withTenant(tid, async (trx) => {
       await sql`insert into assignment (tenant_id, property_id, storm_id, arm, run_id)
@@ -277,7 +277,7 @@ describeEachDatabase('model registry', (t) => {
         select tenant_id, storm_id, property_id, true, property_id::text from property
         where storm_id = ${stormId} and attributes->>'converted' = '1'`.execute(trx);
     });
-    const m = await models.trainModel(ctx, { stormId, learner: 't-learner' });
+    const m = await models.trainModel(ctx, { storm_id: stormId, learner: 't-learner' });
     expect(m).toMatchObject({ training_rows: 1500, training_source: { kind: 'storm', storm_id: stormId } });
     const fromFile = await models.trainModel(ctx, { csv: csvInput(1500, 51), learner: 't-learner' });
     expect(fromFile.holdout_metrics).toBeDefined();

@@ -17,7 +17,8 @@ import { authorize, type ServiceContext } from '../auth/principal.ts';
 import { requireFeature } from '../tenants/tenant-flags.ts';
 import { withStorm } from '../storms/storms.service.ts';
 import { scoringRead, type FeatureSpec } from './features.ts';
-import type { ScoreResult } from './models.schema.ts';
+import { scoreStormInput, type ScoreResult, type ScoreStormInput } from './models.schema.ts';
+import { parse } from '../validate.ts';
 
 interface Loaded {
   model_id: string;
@@ -50,20 +51,22 @@ export const SCORING_FRESHNESS_TARGET_MS = 60 * 60 * 1000;
 
 export async function scoreStorm(
   ctx: ServiceContext,
-  input: { stormId: string; now?: Date; onProgress?: StepProgress },
+  input: ScoreStormInput,
+  opts: { now?: Date; onProgress?: StepProgress } = {},
 ): Promise<ScoreResult> {
   authorize(ctx, 'scoring:run');
-  const tenantId = await withStorm(ctx, input.stormId, async (trx, storm) => {
+  const { storm_id: stormId } = parse(scoreStormInput, input);
+  const tenantId = await withStorm(ctx, stormId, async (trx, storm) => {
     await requireFeature(ctx, storm.tenant_id, 'uplift_scoring', trx);
     return storm.tenant_id;
   });
   const { result, lastChange, alerts } = await timeJob('model.score', () =>
-    scoreInTenant(ctx, tenantId, input.stormId, input.onProgress),
+    scoreInTenant(ctx, tenantId, stormId, opts.onProgress),
   );
   metrics.propertiesScored.inc(result.scored);
   await ctx.db.analyze(['property', 'property_score']);
   await announceQuotaAlerts(ctx.db, alerts).catch(() => {});
-  const at = input.now ?? new Date();
+  const at = opts.now ?? new Date();
   const fresh = lastChange === null || at.getTime() - lastChange.getTime() <= SCORING_FRESHNESS_TARGET_MS;
   await recordJobEvent(ctx.db, { series: 'job.scoring.freshness', good: fresh, at });
   return result;

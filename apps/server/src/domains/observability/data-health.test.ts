@@ -37,8 +37,8 @@ describeEachDatabase('data health', (t) => {
       csv: { source: [historyCsv(3000, 61)], sourceName: 'past.csv', treatmentCol: 'arm', outcomeCol: 'converted' },
       learner: 't-learner',
     });
-    await promoteModel(ctx, { modelId: model.model_id, stage: 'production' });
-    stormId = (await createStorm(ctx, { eventId: 'HEALTH_1', name: 'health' })).storm_id;
+    await promoteModel(ctx, { model_id: model.model_id, stage: 'production' });
+    stormId = (await createStorm(ctx, { event_id: 'HEALTH_1', name: 'health' })).storm_id;
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
@@ -52,8 +52,8 @@ describeEachDatabase('data health', (t) => {
     await importProperties(ctx, { stormId, source: [historyCsv(2000, 62)] });
     const unscored = await health.getHealthDashboard(ctx, stormId);
     expect(unscored.issues.find((i) => i.check === 'score_coverage')).toMatchObject({ severity: 'critical' });
-    await scoreStorm(ctx, { stormId });
-    await applyPolicy(ctx, { stormId, mode: 'moderate', seed: 7 });
+    await scoreStorm(ctx, { storm_id: stormId });
+    await applyPolicy(ctx, { storm_id: stormId, mode: 'moderate', seed: 7 });
     await setStormStatus(ctx, stormId, { status: 'active' });
     const arms = await t().db.withTenant(tenantId, (trx) =>
       trx.selectFrom('assignment').select(['property_id', 'arm']).where('storm_id', '=', stormId).execute(),
@@ -63,22 +63,22 @@ describeEachDatabase('data health', (t) => {
     expect(treat.length).toBeGreaterThan(100);
     const knockedAt = new Date().toISOString();
     const knocks = [...treat, ...hold.slice(0, 3)].map((a) => ({
-      propertyId: a.property_id,
+      property_id: a.property_id,
       canvasser: 'crew-1',
       result: 'no_answer' as const,
-      knockedAt,
+      knocked_at: knockedAt,
     }));
-    await logKnocks(ctx, { stormId, knocks });
+    await logKnocks(ctx, { storm_id: stormId, knocks });
     // Treated homes convert at 30%, held-out ones at 10%: a clear, plausible lift.
     const outcomes = [
       ...treat.map((a, i) => ({ a, yes: i % 10 < 3 })),
       ...hold.map((a, i) => ({ a, yes: i % 10 < 1 })),
     ].map(({ a, yes }) => ({
-      propertyId: a.property_id,
+      property_id: a.property_id,
       converted: yes,
       ...(yes ? { value: 12_000 } : {}),
     }));
-    await logOutcomes(ctx, { stormId, outcomes, idempotencyKey: 'health-batch' });
+    await logOutcomes(ctx, { storm_id: stormId, outcomes, idempotency_key: 'health-batch' });
 
     const r = await health.getHealthDashboard(ctx, stormId);
     expect(r.issues.map((i) => i.check).sort()).toEqual(['backup_age', 'contamination']);

@@ -47,9 +47,9 @@ export async function submitOnboarding(
   // The public signup acts as the platform for this one provisioning; its audit rows carry the request id.
   const ctx: ServiceContext = { db, principal: PLATFORM, ...(meta.requestId ? { requestId: meta.requestId } : {}) };
   const tenant = await provisionTenant(ctx, {
-    orgName: intake.organization,
+    org_name: intake.organization,
     tier: 'trial',
-    adminEmail: intake.contact_email,
+    admin_email: intake.contact_email,
   });
   const submission = await db.withTenant(tenant.tenant_id, async (trx) => {
     const s = await repo.insertSubmission(trx, {

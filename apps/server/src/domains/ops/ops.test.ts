@@ -21,7 +21,7 @@ describeEachDatabase('ops routines', (t) => {
       const tenant = await newTenant(t().db);
       tenants.push(tenant);
       const ctx = tenantCtx(t().db, tenant.tenantId);
-      const storm = await createStorm(ctx, { eventId: `OPS_${n}`, name: `ops ${n}` });
+      const storm = await createStorm(ctx, { event_id: `OPS_${n}`, name: `ops ${n}` });
       await importProperties(ctx, { stormId: storm.storm_id, source: [historyCsv(n, n)] });
       if (n === 40) {
         await setStormStatus(ctx, storm.storm_id, { status: 'cancelled' });

@@ -49,13 +49,13 @@ export function registerOutcomeCommands(program: Command, rt: CliRuntime): Comma
           throw new AppError('VALIDATION', '--value must be a number of dollars');
         return rt.call(o, (ops) =>
           ops.outcomes.log({
-            ...(o.storm ? { stormId: o.storm } : {}),
-            ...(o.eventId ? { eventId: o.eventId } : {}),
-            ...(o.tenant ? { tenantId: o.tenant } : {}),
-            propertyId: o.property,
+            storm_id: o.storm,
+            event_id: o.eventId,
+            tenant_id: o.tenant,
+            property_id: o.property,
             converted: bool(o.converted),
-            ...(value !== undefined ? { value } : {}),
-            ...(o.idempotencyKey ? { idempotencyKey: o.idempotencyKey } : {}),
+            value,
+            idempotency_key: o.idempotencyKey,
           }),
         );
       },
@@ -76,10 +76,10 @@ export function registerOutcomeCommands(program: Command, rt: CliRuntime): Comma
         o,
         (ops) =>
           ops.outcomes.import({
-            stormId: o.storm,
+            storm_id: o.storm,
             text,
-            sourceName: file,
-            ...(o.idempotencyKey ? { idempotencyKey: o.idempotencyKey } : {}),
+            source_name: file,
+            idempotency_key: o.idempotencyKey,
           }),
         batchText,
       );
@@ -94,7 +94,7 @@ export function registerOutcomeCommands(program: Command, rt: CliRuntime): Comma
     .action((o: { tenant: string; property: string; json?: boolean }) =>
       rt.call(
         o,
-        (ops) => ops.outcomes.history({ tenantId: o.tenant, propertyId: o.property }),
+        (ops) => ops.outcomes.history({ tenant_id: o.tenant, property_id: o.property }),
         (rows) =>
           table(rows as unknown as Record<string, unknown>[], [
             'outcome_id',

@@ -108,11 +108,11 @@ function parseLine(
     kind: 'row',
     line,
     fields: {
-      propertyId: f[h.pid] ?? '',
+      property_id: f[h.pid] ?? '',
       converted: TRUE.has(flag),
       ...(value !== undefined ? { value } : {}),
-      ...(valueCents !== undefined ? { valueCents } : {}),
-      ...(k ? { idempotencyKey: k } : {}),
+      ...(valueCents !== undefined ? { value_cents: valueCents } : {}),
+      ...(k ? { idempotency_key: k } : {}),
     },
   };
 }

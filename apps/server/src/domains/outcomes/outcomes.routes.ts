@@ -9,27 +9,10 @@ import { contextOf } from '../../http/auth.ts';
 import { byteLimit, checkDeclaredLength } from '../../lib/byte-limit.ts';
 import { stormId } from '../storms/storms.schema.ts';
 import * as service from './outcomes.service.ts';
-import { MAX_BATCH, idempotencyKey } from './outcomes.schema.ts';
-import { text, safeInt } from '../fields.ts';
+import { idempotencyKey, logOutcomeInput, logOutcomesInput, outcomeHistoryInput } from './outcomes.schema.ts';
 
 const tags = ['outcomes'];
-const outcomeBody = z.object({
-  property_id: z.uuid(),
-  converted: z.boolean(),
-  value: z.number().optional().describe('job value in dollars (negative values are refused)'),
-  value_cents: safeInt().optional(),
-  idempotency_key: idempotencyKey.optional(),
-});
 const keyHeader = z.object({ 'idempotency-key': idempotencyKey.optional() });
-
-type OutcomeBody = z.infer<typeof outcomeBody>;
-const fields = (b: OutcomeBody) => ({
-  propertyId: b.property_id,
-  converted: b.converted,
-  ...(b.value !== undefined ? { value: b.value } : {}),
-  ...(b.value_cents !== undefined ? { valueCents: b.value_cents } : {}),
-  ...(b.idempotency_key ? { idempotencyKey: b.idempotency_key } : {}),
-});
 
 function oneKey(header: string | undefined, body: string | undefined): string | undefined {
   if (header && body && header !== body)
@@ -41,12 +24,6 @@ function oneKey(header: string | undefined, body: string | undefined): string | 
 
 export function registerOutcomeRoutes(root: FastifyInstance, db: Database, csvLimit: number): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
-  const ref = {
-    storm_id: stormId.optional(),
-    event_id: text().min(1).max(100).optional(),
-    tenant_id: z.uuid().optional(),
-  };
-
   app.post(
     '/outcomes',
     {
@@ -55,19 +32,12 @@ export function registerOutcomeRoutes(root: FastifyInstance, db: Database, csvLi
         tags,
         summary: 'Log one outcome (201 new, 200 replay of the same key and payload, 409 key reused)',
         headers: keyHeader,
-        body: outcomeBody.extend(ref),
+        body: logOutcomeInput,
       },
     },
     async (request, reply) => {
-      const b = request.body;
-      const key = oneKey(request.headers['idempotency-key'], b.idempotency_key);
-      const o = await service.logOutcome(contextOf(request, db), {
-        ...fields(b),
-        ...(key ? { idempotencyKey: key } : {}),
-        ...(b.storm_id ? { stormId: b.storm_id } : {}),
-        ...(b.event_id ? { eventId: b.event_id } : {}),
-        ...(b.tenant_id ? { tenantId: b.tenant_id } : {}),
-      });
+      const key = oneKey(request.headers['idempotency-key'], request.body.idempotency_key);
+      const o = await service.logOutcome(contextOf(request, db), { ...request.body, idempotency_key: key });
       return reply.status(o.replayed ? 200 : 201).send(o);
     },
   );
@@ -80,29 +50,15 @@ export function registerOutcomeRoutes(root: FastifyInstance, db: Database, csvLi
         tags,
         summary: 'Log many outcomes of one storm; each row is accepted, replayed or refused with its reason',
         headers: keyHeader,
-        body: z.object({
-          ...ref,
-          idempotency_key: idempotencyKey.optional(),
-          outcomes: z.array(z.unknown()).max(MAX_BATCH),
-        }),
+        body: logOutcomesInput,
       },
     },
-    async (request) => {
-      const b = request.body;
-      const key = oneKey(request.headers['idempotency-key'], b.idempotency_key);
-      const rows = b.outcomes.map((o) => {
-        const r = outcomeBody.safeParse(o);
-        // Rows that do not even parse are passed on raw, so the service refuses them by row with the reason.
-        return r.success ? fields(r.data) : (o as never);
-      });
-      return service.logOutcomes(contextOf(request, db), {
-        outcomes: rows,
-        ...(key ? { idempotencyKey: key } : {}),
-        ...(b.storm_id ? { stormId: b.storm_id } : {}),
-        ...(b.event_id ? { eventId: b.event_id } : {}),
-        ...(b.tenant_id ? { tenantId: b.tenant_id } : {}),
-      });
-    },
+    // Rows are checked by the service, one by one: a bad row is refused with its reason, the others written.
+    async (request) =>
+      service.logOutcomes(contextOf(request, db), {
+        ...request.body,
+        idempotency_key: oneKey(request.headers['idempotency-key'], request.body.idempotency_key),
+      }),
   );
 
   app.get(
@@ -112,15 +68,12 @@ export function registerOutcomeRoutes(root: FastifyInstance, db: Database, csvLi
       schema: {
         tags,
         summary: "Every version of a property's outcome, oldest first",
-        params: z.object({ property_id: z.uuid() }),
-        querystring: z.object({ tenant_id: z.uuid().optional().describe('operator only: the tenant to look in') }),
+        params: outcomeHistoryInput.pick({ property_id: true }),
+        querystring: outcomeHistoryInput.omit({ property_id: true }),
       },
     },
     async (request) => ({
-      outcomes: await service.outcomeHistory(contextOf(request, db), {
-        propertyId: request.params.property_id,
-        ...(request.query.tenant_id ? { tenantId: request.query.tenant_id } : {}),
-      }),
+      outcomes: await service.outcomeHistory(contextOf(request, db), { ...request.query, ...request.params }),
     }),
   );
 
@@ -149,9 +102,9 @@ export function registerOutcomeRoutes(root: FastifyInstance, db: Database, csvLi
         body.on('error', (err) => limited.destroy(err));
         try {
           return await service.importOutcomes(contextOf(request, db), {
-            stormId: request.params.storm_id,
+            storm_id: request.params.storm_id,
             text: limited,
-            ...(key ? { idempotencyKey: key } : {}),
+            idempotency_key: key,
           });
         } catch (err) {
           // Refused before or while reading: the rest of the body is not read, so the connection cannot be reused.

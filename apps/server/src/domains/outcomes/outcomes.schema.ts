@@ -20,20 +20,26 @@ export const groupIdempotencyKey = storable(
 
 /** One outcome as the playbook passes it: log_outcome(property_id, event_id, converted, value=15000). */
 const outcomeShape = {
-  propertyId: uuid,
+  property_id: uuid,
   converted: z.boolean({ error: 'converted must be true or false' }),
   /** Job value in dollars (cents kept: 15000.5 -> 1500050). */
-  value: z.number().min(0, 'value must not be negative').max(100_000_000).optional(),
+  value: z
+    .number()
+    .min(0, 'value must not be negative')
+    .max(100_000_000)
+    .optional()
+    .describe('job value in dollars (negative values are refused)'),
   /** Or the job value already in cents. */
-  valueCents: safeInt().min(0, 'value must not be negative').max(10_000_000_000).optional(),
-  idempotencyKey: idempotencyKey.optional(),
+  value_cents: safeInt().min(0, 'value must not be negative').max(10_000_000_000).optional(),
+  idempotency_key: idempotencyKey.optional(),
 };
-type ValueFields = { converted: boolean; value?: number | undefined; valueCents?: number | undefined };
-const oneValue = (o: ValueFields) => o.value === undefined || o.valueCents === undefined;
+type ValueFields = { converted: boolean; value?: number | undefined; value_cents?: number | undefined };
+const oneValue = (o: ValueFields) => o.value === undefined || o.value_cents === undefined;
 const oneValueError = { message: 'give value or value_cents, not both', path: ['value'] };
-const valueOnlyIfConverted = (o: ValueFields) => o.converted || !(o.value || o.valueCents);
+const valueOnlyIfConverted = (o: ValueFields) => o.converted || !(o.value || o.value_cents);
 const valueOnlyIfConvertedError = { message: 'a value was given for an outcome that did not convert', path: ['value'] };
 
+/** One row of a batch or a CSV import. */
 export const outcomeFields = z
   .object(outcomeShape)
   .strict()
@@ -43,14 +49,15 @@ export type OutcomeFields = z.input<typeof outcomeFields>;
 
 /** Where an outcome belongs: a storm id, or the storm's event id (as the playbook), within a tenant. */
 const refShape = {
-  stormId: uuid.optional(),
-  eventId: storable(text().trim().min(1).max(100)).optional(),
-  tenantId: uuid.optional(),
+  storm_id: uuid.optional(),
+  event_id: storable(text().trim().min(1).max(100)).optional(),
+  tenant_id: uuid.optional().describe('operator only: the tenant to act in'),
 };
-const refGiven = (s: { stormId?: string | undefined; eventId?: string | undefined }) => Boolean(s.stormId || s.eventId);
-const refGivenError = { message: 'give storm_id or event_id', path: ['eventId'] };
-export const stormRef = z.object(refShape).strict().refine(refGiven, refGivenError);
+const refGiven = (s: { storm_id?: string | undefined; event_id?: string | undefined }) =>
+  Boolean(s.storm_id || s.event_id);
+const refGivenError = { message: 'give storm_id or event_id', path: ['event_id'] };
 
+/** POST /outcomes, `outcome log`, `outcomes.log(...)` (the playbook's plane.log_outcome). */
 export const logOutcomeInput = z
   .object({ ...outcomeShape, ...refShape })
   .strict()
@@ -59,27 +66,36 @@ export const logOutcomeInput = z
   .refine(refGiven, refGivenError);
 export type LogOutcomeInput = z.input<typeof logOutcomeInput>;
 
-export interface LogOutcomesInput {
-  stormId?: string;
-  eventId?: string;
-  tenantId?: string;
-  /** Keys rows without their own: `<key>:<row index>`, so retrying the whole batch is safe. */
-  idempotencyKey?: string;
-  outcomes: OutcomeFields[];
-  /** Recorded on each row (api, batch, import, demo). */
-  source?: string;
-}
+/**
+ * POST /outcomes/batch, `outcomes.logBatch(...)`. Rows are checked one by one (a bad row is refused with its reason,
+ * the others written), so the list holds anything here. `idempotency_key` keys rows without their own:
+ * `<key>:<row index>`, so retrying the whole batch is safe.
+ */
+export const logOutcomesInput = z
+  .object({
+    ...refShape,
+    idempotency_key: groupIdempotencyKey.optional(),
+    outcomes: z.array(z.unknown(), { error: 'outcomes must be a list' }).max(MAX_BATCH),
+  })
+  .strict()
+  .refine(refGiven, refGivenError);
+export type LogOutcomesInput = z.input<typeof logOutcomesInput>;
 
+/** GET /properties/:property_id/outcomes, `outcomes.history(...)`. */
+export const outcomeHistoryInput = z.object({ property_id: uuid, tenant_id: refShape.tenant_id }).strict();
+export type OutcomeHistoryInput = z.input<typeof outcomeHistoryInput>;
+
+/** POST /storms/:storm_id/outcomes/import (a text/csv body), `outcome import`, `outcomes.import(...)`. */
 export interface ImportOutcomesInput {
-  stormId: string;
+  storm_id: string;
   /**
    * The CSV (header: property_id, converted, value or value_cents, optional idempotency_key): its text, or a stream
    * of it (the HTTP body as it arrives).
    */
   text: string | AsyncIterable<string | Uint8Array>;
   /** Keys rows without their own: `<key>:<line>`; default: SHA-256 of the file, so re-importing it is a no-op. */
-  idempotencyKey?: string;
-  sourceName?: string;
+  idempotency_key?: string | undefined;
+  source_name?: string | undefined;
 }
 
 export interface OutcomeView {

@@ -10,6 +10,7 @@ import { AppError } from '../../errors.ts';
 import { metrics } from '../../telemetry/metrics.ts';
 import { authorize, actingTenant, type ServiceContext } from '../auth/principal.ts';
 import { tenantOfStorm } from '../storms/storms.repo.ts';
+import { stormId as stormIdSchema } from '../storms/storms.schema.ts';
 import { parse } from '../validate.ts';
 import { writeBatch, type StagedOutcome } from './outcomes-batch.repo.ts';
 import { writeCoalesced } from './outcomes.coalesce.ts';
@@ -22,20 +23,24 @@ import {
   logOutcomeInput,
   groupIdempotencyKey,
   outcomeFields,
-  stormRef,
+  logOutcomesInput,
+  outcomeHistoryInput,
   type BatchResult,
   type ImportOutcomesInput,
   type LogOutcomeInput,
   type LogOutcomesInput,
+  type OutcomeHistoryInput,
   type OutcomeView,
   type RefusedRow,
 } from './outcomes.schema.ts';
 
 const DAY_MS = 86_400_000;
 
-/** Field names as callers write them (HTTP bodies and CSV headers are snake_case). */
-function snake(field: string | undefined): string {
-  return (field ?? '').replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+/** Where a batch or an import goes: a storm id or an event id, in the tenant named or acting. */
+interface StormRef {
+  storm_id?: string | undefined;
+  event_id?: string | undefined;
+  tenant_id?: string | undefined;
 }
 
 function view(row: repo.OutcomeRow, eventId: string, replayed: boolean): OutcomeView {
@@ -59,12 +64,9 @@ function view(row: repo.OutcomeRow, eventId: string, replayed: boolean): Outcome
 }
 
 /** The tenant to act in: a tenant principal's own; the operator's by storm id (or named). */
-async function tenantFor(
-  ctx: ServiceContext,
-  ref: { stormId?: string | undefined; tenantId?: string | undefined },
-): Promise<string> {
-  if (ctx.principal.kind === 'tenant' || !ref.stormId) return actingTenant(ctx, ref.tenantId);
-  const id = ref.stormId;
+async function tenantFor(ctx: ServiceContext, ref: StormRef): Promise<string> {
+  if (ctx.principal.kind === 'tenant' || !ref.storm_id) return actingTenant(ctx, ref.tenant_id);
+  const id = ref.storm_id;
   const tenantId = await ctx.db.withPlatform((trx) => tenantOfStorm(trx, id));
   if (!tenantId) throw new AppError('NOT_FOUND', `storm ${id} not found`, { storm_id: id });
   return tenantId;
@@ -93,8 +95,8 @@ export function stormGate(
   return true;
 }
 
-function centsOf(o: { value?: number | undefined; valueCents?: number | undefined }): number {
-  return o.valueCents ?? (o.value !== undefined ? Math.round(o.value * 100) : 0);
+function centsOf(o: { value?: number | undefined; value_cents?: number | undefined }): number {
+  return o.value_cents ?? (o.value !== undefined ? Math.round(o.value * 100) : 0);
 }
 
 /** An outcome logged within this many hours of the home's first knock counts as ingested on time (data health's p90). */
@@ -105,15 +107,15 @@ export async function logOutcome(ctx: ServiceContext, input: LogOutcomeInput): P
   authorize(ctx, 'outcomes:write');
   const o = parse(logOutcomeInput, input);
   const tenantId = await tenantFor(ctx, o);
-  const key = o.idempotencyKey ?? randomUUID();
+  const key = o.idempotency_key ?? randomUUID();
   const cents = centsOf(o);
   const r = await writeCoalesced(
     ctx.db,
     tenantId,
     {
-      propertyId: o.propertyId,
-      stormId: o.stormId,
-      eventId: o.eventId,
+      propertyId: o.property_id,
+      stormId: o.storm_id,
+      eventId: o.event_id,
       converted: o.converted,
       valueCents: cents,
       key,
@@ -140,54 +142,51 @@ function chainOrder(rows: repo.OutcomeRow[]): repo.OutcomeRow[] {
 }
 
 /** Every version of a property's outcome, oldest first; the current one is the last. */
-export async function outcomeHistory(
-  ctx: ServiceContext,
-  input: { propertyId: string; tenantId?: string },
-): Promise<OutcomeView[]> {
+export async function outcomeHistory(ctx: ServiceContext, input: OutcomeHistoryInput): Promise<OutcomeView[]> {
   authorize(ctx, 'outcomes:read');
-  const tenantId = actingTenant(ctx, input.tenantId);
+  const { property_id: propertyId, tenant_id } = parse(outcomeHistoryInput, input);
+  const tenantId = actingTenant(ctx, tenant_id);
   return ctx.db.withTenant(tenantId, async (trx) => {
-    const rows = chainOrder(await repo.outcomeHistory(trx, input.propertyId));
+    const rows = chainOrder(await repo.outcomeHistory(trx, propertyId));
     // No outcome yet: an unknown property (or another tenant's) is not found, a known one has an empty history.
-    if (!rows.length && !(await repo.propertyExists(trx, input.propertyId)))
-      throw new AppError('NOT_FOUND', `property ${input.propertyId} not found`, { property_id: input.propertyId });
+    if (!rows.length && !(await repo.propertyExists(trx, propertyId)))
+      throw new AppError('NOT_FOUND', `property ${propertyId} not found`, { property_id: propertyId });
     const event = rows[0] ? ((await repo.eventOfStorm(trx, rows[0].storm_id)) ?? '') : '';
     return rows.map((r) => view(r, event, false));
   });
 }
 
 /** Many outcomes of one storm in one transaction, set-based; each row answered (accepted, replayed, or refused). */
-export async function logOutcomes(ctx: ServiceContext, input: LogOutcomesInput): Promise<BatchResult> {
+export async function logOutcomes(
+  ctx: ServiceContext,
+  input: LogOutcomesInput,
+  opts: { /** Recorded on each row (default batch; demo for generated outcomes). */ source?: string } = {},
+): Promise<BatchResult> {
   authorize(ctx, 'outcomes:write');
   const started = performance.now();
-  const ref = parse(stormRef, { stormId: input.stormId, eventId: input.eventId, tenantId: input.tenantId });
-  if (!Array.isArray(input.outcomes))
-    throw new AppError('VALIDATION', 'outcomes must be a list', { field: 'outcomes' });
-  if (input.outcomes.length > MAX_BATCH)
+  if (Array.isArray(input?.outcomes) && input.outcomes.length > MAX_BATCH)
     throw new AppError('PAYLOAD_TOO_LARGE', `at most ${MAX_BATCH} outcomes per batch`);
-  const batchKey =
-    input.idempotencyKey === undefined
-      ? undefined
-      : parse(groupIdempotencyKey, input.idempotencyKey, 'idempotency_key');
+  const { outcomes, idempotency_key: batchKey, ...ref } = parse(logOutcomesInput, input);
   const refused: RefusedRow[] = [];
   const rows: StagedOutcome[] = [];
-  input.outcomes.forEach((raw, i) => {
+  outcomes.forEach((raw, i) => {
     const r = outcomeFields.safeParse(raw);
     const fallback = batchKey ? `${batchKey}:${i + 1}` : randomUUID();
     if (!r.success) {
       const issue = r.error.issues[0];
-      const key = typeof raw?.idempotencyKey === 'string' ? raw.idempotencyKey : fallback;
+      const own = (raw as { idempotency_key?: unknown } | null)?.idempotency_key;
+      const key = typeof own === 'string' ? own : fallback;
       refused.push({
         row: i + 1,
         idempotency_key: key,
         code: 'VALIDATION',
-        reason: `${snake(issue?.path.join('.')) || 'row'}: ${issue?.message}`,
+        reason: `${issue?.path.join('.') || 'row'}: ${issue?.message}`,
       });
     } else {
-      const key = r.data.idempotencyKey ?? fallback;
+      const key = r.data.idempotency_key ?? fallback;
       rows.push({
         row: i + 1,
-        propertyId: r.data.propertyId,
+        propertyId: r.data.property_id,
         converted: r.data.converted,
         valueCents: centsOf(r.data),
         key,
@@ -197,8 +196,8 @@ export async function logOutcomes(ctx: ServiceContext, input: LogOutcomesInput):
   const result = await batchInStorm(ctx, ref, {
     rows,
     refused,
-    received: input.outcomes.length,
-    source: input.source ?? 'batch',
+    received: outcomes.length,
+    source: opts.source ?? 'batch',
     started,
   });
   metrics.outcomesLogged.inc(result.accepted);
@@ -209,7 +208,7 @@ export async function logOutcomes(ctx: ServiceContext, input: LogOutcomesInput):
 
 async function batchInStorm(
   ctx: ServiceContext,
-  ref: { stormId?: string | undefined; eventId?: string | undefined; tenantId?: string | undefined },
+  ref: StormRef,
   b: {
     rows: StagedOutcome[];
     refused: RefusedRow[];
@@ -223,11 +222,11 @@ async function batchInStorm(
   const tenantId = await tenantFor(ctx, ref);
   const written = await ctx.db.withTenant(tenantId, async (trx) => {
     const since = await repo.databaseNow(trx);
-    const storm = await repo.lockStorm(trx, ref);
+    const storm = await repo.lockStorm(trx, { stormId: ref.storm_id, eventId: ref.event_id });
     if (!storm)
-      throw new AppError('NOT_FOUND', `storm ${ref.stormId ?? ref.eventId} not found`, {
-        storm_id: ref.stormId ?? null,
-        event_id: ref.eventId ?? null,
+      throw new AppError('NOT_FOUND', `storm ${ref.storm_id ?? ref.event_id} not found`, {
+        storm_id: ref.storm_id ?? null,
+        event_id: ref.event_id ?? null,
       });
     const late = stormGate(storm);
     const c = await writeBatch(trx, { tenantId, stormId: storm.storm_id, late, source: b.source, rows: b.rows });
@@ -271,10 +270,10 @@ export async function importOutcomes(ctx: ServiceContext, input: ImportOutcomesI
   if (typeof source !== 'string' && !(source && Symbol.asyncIterator in Object(source)))
     throw new AppError('VALIDATION', 'send the CSV as text', { field: 'text' });
   const givenKey =
-    input.idempotencyKey === undefined
+    input.idempotency_key === undefined
       ? undefined
-      : parse(groupIdempotencyKey, input.idempotencyKey, 'idempotency_key');
-  const ref = { stormId: parse(stormRef, { stormId: input.stormId }).stormId };
+      : parse(groupIdempotencyKey, input.idempotency_key, 'idempotency_key');
+  const ref = { storm_id: parse(stormIdSchema, input.storm_id, 'storm_id') };
   await checkStormAcceptsOutcomes(ctx, ref);
 
   const hash = createHash('sha256');
@@ -306,19 +305,19 @@ export async function importOutcomes(ctx: ServiceContext, input: ImportOutcomesI
         const issue = r.error.issues[0];
         const row: RefusedRow = {
           row: event.line,
-          idempotency_key: event.fields.idempotencyKey ?? null,
+          idempotency_key: event.fields.idempotency_key ?? null,
           code: 'VALIDATION',
-          reason: `${snake(issue?.path.join('.')) || 'row'}: ${issue?.message}`,
+          reason: `${issue?.path.join('.') || 'row'}: ${issue?.message}`,
         };
         // Keyed by the file, which is known once it is read.
         if (refuse(row) && row.idempotency_key === null) keyLater.add(row);
       } else
         rows.push({
           row: event.line,
-          propertyId: r.data.propertyId,
+          propertyId: r.data.property_id,
           converted: r.data.converted,
           valueCents: centsOf(r.data),
-          key: r.data.idempotencyKey,
+          key: r.data.idempotency_key,
         });
     }
     if (received % YIELD_EVERY_ROWS === 0 || performance.now() - sliceStart > 10) {
@@ -347,11 +346,11 @@ async function* oneChunk(text: string): AsyncGenerator<string> {
 }
 
 /** Before reading a file: the storm exists in the caller's tenant and still accepts outcomes. */
-async function checkStormAcceptsOutcomes(ctx: ServiceContext, ref: { stormId?: string | undefined }): Promise<void> {
+async function checkStormAcceptsOutcomes(ctx: ServiceContext, ref: { storm_id: string }): Promise<void> {
   const tenantId = await tenantFor(ctx, ref);
   await ctx.db.withTenant(tenantId, async (trx) => {
-    const storm = await repo.lockStorm(trx, ref);
-    if (!storm) throw new AppError('NOT_FOUND', `storm ${ref.stormId} not found`, { storm_id: ref.stormId ?? null });
+    const storm = await repo.lockStorm(trx, { stormId: ref.storm_id });
+    if (!storm) throw new AppError('NOT_FOUND', `storm ${ref.storm_id} not found`, { storm_id: ref.storm_id });
     stormGate(storm);
   });
 }

@@ -39,11 +39,11 @@ describeEachDatabase('outcomes', (t) => {
 
   it('logs the playbook call (value in dollars -> integer cents)', async () => {
     const o = await logOutcome(ctx, {
-      propertyId: ids[0]!,
-      eventId,
+      property_id: ids[0]!,
+      event_id: eventId,
       converted: true,
       value: 15000,
-      idempotencyKey: 'k-first',
+      idempotency_key: 'k-first',
     });
     expect(o).toMatchObject({
       converted: true,
@@ -55,15 +55,15 @@ describeEachDatabase('outcomes', (t) => {
       supersedes: null,
     });
     const again = await logOutcome(ctx, {
-      propertyId: ids[0]!,
-      eventId,
+      property_id: ids[0]!,
+      event_id: eventId,
       converted: true,
       value: 15000,
-      idempotencyKey: 'k-first',
+      idempotency_key: 'k-first',
     });
     expect(again).toMatchObject({ outcome_id: o.outcome_id, replayed: true });
     await expect(
-      logOutcome(ctx, { propertyId: ids[0]!, eventId, converted: false, idempotencyKey: 'k-first' }),
+      logOutcome(ctx, { property_id: ids[0]!, event_id: eventId, converted: false, idempotency_key: 'k-first' }),
     ).rejects.toMatchObject({
       code: 'CONFLICT',
       message: expect.stringContaining('k-first'),
@@ -75,11 +75,11 @@ describeEachDatabase('outcomes', (t) => {
     const calls = Array.from({ length: 100 }, (_, i) => {
       const k = i % 5;
       return logOutcome(ctx, {
-        propertyId: ids[10 + k]!,
-        stormId,
+        property_id: ids[10 + k]!,
+        storm_id: stormId,
         converted: true,
         value: 1000 + k,
-        idempotencyKey: keys[k]!,
+        idempotency_key: keys[k]!,
       });
     });
     const results = await Promise.all(calls);
@@ -92,10 +92,10 @@ describeEachDatabase('outcomes', (t) => {
     await Promise.all(
       Array.from({ length: n }, (_, i) =>
         logOutcome(ctx, {
-          propertyId: ids[100 + (i % 100)]!,
-          stormId,
+          property_id: ids[100 + (i % 100)]!,
+          storm_id: stormId,
           converted: i % 3 === 0,
-          idempotencyKey: `load-${i}`,
+          idempotency_key: `load-${i}`,
         }),
       ),
     );
@@ -118,17 +118,17 @@ describeEachDatabase('outcomes', (t) => {
   it('concurrent calls written as one group each get the answer they would have had alone', async () => {
     const p = ids[250]!;
     const settled = await Promise.allSettled([
-      logOutcome(ctx, { propertyId: p, stormId, converted: false, idempotencyKey: 'g-1' }),
+      logOutcome(ctx, { property_id: p, storm_id: stormId, converted: false, idempotency_key: 'g-1' }),
       logOutcome(ctx, {
-        propertyId: '00000000-0000-4000-8000-00000000000a',
-        stormId,
+        property_id: '00000000-0000-4000-8000-00000000000a',
+        storm_id: stormId,
         converted: true,
-        idempotencyKey: 'g-2',
+        idempotency_key: 'g-2',
       }),
-      logOutcome(ctx, { propertyId: ids[251]!, eventId: 'NOT_THIS_STORM', converted: true, idempotencyKey: 'g-3' }),
-      logOutcome(ctx, { propertyId: ids[252]!, stormId, converted: false, idempotencyKey: 'k-first' }), // key taken, other payload
-      logOutcome(ctx, { propertyId: p, stormId, converted: true, value: 500, idempotencyKey: 'g-5' }), // a correction of g-1
-      logOutcome(ctx, { propertyId: p, stormId, converted: false, idempotencyKey: 'g-1' }), // a retry of g-1
+      logOutcome(ctx, { property_id: ids[251]!, event_id: 'NOT_THIS_STORM', converted: true, idempotency_key: 'g-3' }),
+      logOutcome(ctx, { property_id: ids[252]!, storm_id: stormId, converted: false, idempotency_key: 'k-first' }), // key taken, other payload
+      logOutcome(ctx, { property_id: p, storm_id: stormId, converted: true, value: 500, idempotency_key: 'g-5' }), // a correction of g-1
+      logOutcome(ctx, { property_id: p, storm_id: stormId, converted: false, idempotency_key: 'g-1' }), // a retry of g-1
     ]);
     const [first, unknown, wrongStorm, taken, correction, retry] = settled;
     expect(first).toMatchObject({ status: 'fulfilled', value: { replayed: false, supersedes: null } });
@@ -144,7 +144,7 @@ describeEachDatabase('outcomes', (t) => {
       value: { replayed: false, supersedes: firstId, is_current: true },
     });
     expect(retry).toMatchObject({ status: 'fulfilled', value: { replayed: true, outcome_id: firstId } });
-    expect((await outcomeHistory(ctx, { propertyId: p })).map((h) => [h.idempotency_key, h.is_current])).toEqual([
+    expect((await outcomeHistory(ctx, { property_id: p })).map((h) => [h.idempotency_key, h.is_current])).toEqual([
       ['g-1', false],
       ['g-5', true],
     ]);
@@ -154,17 +154,23 @@ describeEachDatabase('outcomes', (t) => {
     const props = ids.slice(260, 270);
     const batch = (n: number) =>
       logOutcomes(ctx, {
-        stormId,
-        idempotencyKey: `par-${n}`,
-        outcomes: props.map((propertyId, i) => ({ propertyId, converted: (i + n) % 2 === 0 })),
+        storm_id: stormId,
+        idempotency_key: `par-${n}`,
+        outcomes: props.map((propertyId, i) => ({ property_id: propertyId, converted: (i + n) % 2 === 0 })),
       });
     const singles = props.map((propertyId, i) =>
-      logOutcome(ctx, { propertyId, stormId, converted: true, value: i + 1, idempotencyKey: `par-s-${i}` }),
+      logOutcome(ctx, {
+        property_id: propertyId,
+        storm_id: stormId,
+        converted: true,
+        value: i + 1,
+        idempotency_key: `par-s-${i}`,
+      }),
     );
     const results = await Promise.all([batch(1), batch(2), batch(3), ...singles]);
     expect(results.slice(0, 3).map((r) => (r as { accepted: number }).accepted)).toEqual([10, 10, 10]);
     for (const propertyId of props) {
-      const h = await outcomeHistory(ctx, { propertyId });
+      const h = await outcomeHistory(ctx, { property_id: propertyId });
       expect(h).toHaveLength(4);
       expect(h.filter((x) => x.is_current)).toHaveLength(1);
       expect(h.at(-1)!.is_current).toBe(true);
@@ -174,16 +180,16 @@ describeEachDatabase('outcomes', (t) => {
 
   it('a correction supersedes the earlier outcome and keeps the audit trail', async () => {
     const p = ids[1]!;
-    const first = await logOutcome(ctx, { propertyId: p, stormId, converted: false, idempotencyKey: 'c1' });
+    const first = await logOutcome(ctx, { property_id: p, storm_id: stormId, converted: false, idempotency_key: 'c1' });
     const second = await logOutcome(ctx, {
-      propertyId: p,
-      stormId,
+      property_id: p,
+      storm_id: stormId,
       converted: true,
       value: 9000.5,
-      idempotencyKey: 'c2',
+      idempotency_key: 'c2',
     });
     expect(second.supersedes).toBe(first.outcome_id);
-    const history = await outcomeHistory(ctx, { propertyId: p });
+    const history = await outcomeHistory(ctx, { property_id: p });
     expect(history.map((h) => [h.idempotency_key, h.is_current, h.value_cents])).toEqual([
       ['c1', false, 0],
       ['c2', true, 900_050],
@@ -192,48 +198,50 @@ describeEachDatabase('outcomes', (t) => {
 
   it('refuses unknown properties, negative values and wrong storms with the reason', async () => {
     await expect(
-      logOutcome(ctx, { propertyId: '00000000-0000-4000-8000-000000000000', eventId, converted: false }),
+      logOutcome(ctx, { property_id: '00000000-0000-4000-8000-000000000000', event_id: eventId, converted: false }),
     ).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });
-    await expect(logOutcome(ctx, { propertyId: ids[2]!, eventId, converted: true, value: -5 })).rejects.toMatchObject({
+    await expect(
+      logOutcome(ctx, { property_id: ids[2]!, event_id: eventId, converted: true, value: -5 }),
+    ).rejects.toMatchObject({
       code: 'VALIDATION',
       message: expect.stringContaining('negative'),
     });
     await expect(
-      logOutcome(ctx, { propertyId: ids[2]!, eventId: 'OTHER_EVENT', converted: true }),
+      logOutcome(ctx, { property_id: ids[2]!, event_id: 'OTHER_EVENT', converted: true }),
     ).rejects.toMatchObject({ code: 'VALIDATION' });
   });
 
   it('refuses keys and event ids Postgres cannot store, or that would not fit once keyed by row, before writing', async () => {
     await expect(
-      logOutcome(ctx, { propertyId: ids[4]!, eventId, converted: true, idempotencyKey: 'a\0b' }),
+      logOutcome(ctx, { property_id: ids[4]!, event_id: eventId, converted: true, idempotency_key: 'a\0b' }),
     ).rejects.toMatchObject({
       code: 'VALIDATION',
       message: expect.stringContaining('NUL'),
     });
-    await expect(logOutcome(ctx, { propertyId: ids[4]!, eventId: 'E\0', converted: true })).rejects.toMatchObject({
+    await expect(logOutcome(ctx, { property_id: ids[4]!, event_id: 'E\0', converted: true })).rejects.toMatchObject({
       code: 'VALIDATION',
     });
     await expect(
       logOutcomes(ctx, {
-        stormId,
-        idempotencyKey: 'k'.repeat(195),
-        outcomes: [{ propertyId: ids[4]!, converted: false }],
+        storm_id: stormId,
+        idempotency_key: 'k'.repeat(195),
+        outcomes: [{ property_id: ids[4]!, converted: false }],
       }),
     ).rejects.toMatchObject({
       code: 'VALIDATION',
       message: expect.stringContaining('idempotency_key'),
     });
     await expect(
-      importOutcomes(ctx, { stormId, idempotencyKey: 'x\0', text: `property_id,converted\n${ids[4]},no\n` }),
+      importOutcomes(ctx, { storm_id: stormId, idempotency_key: 'x\0', text: `property_id,converted\n${ids[4]},no\n` }),
     ).rejects.toMatchObject({
       code: 'VALIDATION',
     });
     // A row's own key is stored as validated (trimmed), the same as a single call would store it.
     const r = await logOutcomes(ctx, {
-      stormId,
-      outcomes: [{ propertyId: ids[4]!, converted: false, idempotencyKey: '  trimmed-key  ' }],
+      storm_id: stormId,
+      outcomes: [{ property_id: ids[4]!, converted: false, idempotency_key: '  trimmed-key  ' }],
     });
     expect(r.accepted).toBe(1);
     expect(await count(`idempotency_key = 'trimmed-key'`)).toBe(1);
@@ -242,7 +250,7 @@ describeEachDatabase('outcomes', (t) => {
   it("another tenant cannot log an outcome for this tenant's property (404)", async () => {
     const other = await newTenant(t().db);
     await expect(
-      logOutcome(tenantCtx(t().db, other.tenantId), { propertyId: ids[3]!, eventId, converted: true }),
+      logOutcome(tenantCtx(t().db, other.tenantId), { property_id: ids[3]!, event_id: eventId, converted: true }),
     ).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });
@@ -264,32 +272,32 @@ describeEachDatabase('outcomes', (t) => {
     const now = Date.now();
     // Two homes knocked an hour ago, one knocked three days ago, one never knocked (not counted).
     await logKnocks(ctx, {
-      stormId,
+      storm_id: stormId,
       knocks: [
         {
-          propertyId: ids[280]!,
+          property_id: ids[280]!,
           canvasser: 'c',
           result: 'no_answer',
-          knockedAt: new Date(now - 3_600_000).toISOString(),
+          knocked_at: new Date(now - 3_600_000).toISOString(),
         },
         {
-          propertyId: ids[281]!,
+          property_id: ids[281]!,
           canvasser: 'c',
           result: 'no_answer',
-          knockedAt: new Date(now - 3_600_000).toISOString(),
+          knocked_at: new Date(now - 3_600_000).toISOString(),
         },
         {
-          propertyId: ids[282]!,
+          property_id: ids[282]!,
           canvasser: 'c',
           result: 'no_answer',
-          knockedAt: new Date(now - 72 * 3_600_000).toISOString(),
+          knocked_at: new Date(now - 72 * 3_600_000).toISOString(),
         },
       ],
     });
     await logOutcomes(ctx, {
-      stormId,
-      idempotencyKey: 'lag-slo',
-      outcomes: [280, 281, 282, 283].map((i) => ({ propertyId: ids[i]!, converted: false })),
+      storm_id: stormId,
+      idempotency_key: 'lag-slo',
+      outcomes: [280, 281, 282, 283].map((i) => ({ property_id: ids[i]!, converted: false })),
     });
     const after = await series();
     expect([after.good - before.good, after.total - before.total]).toEqual([2, 3]);
@@ -297,23 +305,23 @@ describeEachDatabase('outcomes', (t) => {
 
   it('batch: accepted, replayed and refused rows with reasons; retrying the batch writes nothing new', async () => {
     const outcomes = [
-      { propertyId: ids[20]!, converted: true, value: 12000 },
-      { propertyId: ids[21]!, converted: false },
-      { propertyId: '00000000-0000-4000-8000-000000000001', converted: true },
-      { propertyId: ids[22]!, converted: true, value: -1 },
-      { propertyId: ids[23]!, converted: false, idempotencyKey: 'k-first' }, // used in the first test with another payload
-      { propertyId: ids[20]!, converted: true, value: 13000 }, // a correction within the batch
+      { property_id: ids[20]!, converted: true, value: 12000 },
+      { property_id: ids[21]!, converted: false },
+      { property_id: '00000000-0000-4000-8000-000000000001', converted: true },
+      { property_id: ids[22]!, converted: true, value: -1 },
+      { property_id: ids[23]!, converted: false, idempotency_key: 'k-first' }, // used in the first test with another payload
+      { property_id: ids[20]!, converted: true, value: 13000 }, // a correction within the batch
     ];
-    const r = await logOutcomes(ctx, { stormId, idempotencyKey: 'batch-1', outcomes });
+    const r = await logOutcomes(ctx, { storm_id: stormId, idempotency_key: 'batch-1', outcomes });
     expect(r).toMatchObject({ received: 6, accepted: 3, replayed: 0, refused_count: 3 });
     expect(r.refused.map((x) => [x.row, x.code])).toEqual([
       [3, 'NOT_FOUND'],
       [4, 'VALIDATION'],
       [5, 'CONFLICT'],
     ]);
-    const again = await logOutcomes(ctx, { stormId, idempotencyKey: 'batch-1', outcomes });
+    const again = await logOutcomes(ctx, { storm_id: stormId, idempotency_key: 'batch-1', outcomes });
     expect(again).toMatchObject({ accepted: 0, replayed: 3 });
-    const h = await outcomeHistory(ctx, { propertyId: ids[20]! });
+    const h = await outcomeHistory(ctx, { property_id: ids[20]! });
     expect(h.map((x) => [x.value_cents, x.is_current])).toEqual([
       [1_200_000, false],
       [1_300_000, true],
@@ -323,26 +331,26 @@ describeEachDatabase('outcomes', (t) => {
 
   it('CSV import: keyed by file, so importing the same file twice is a no-op', async () => {
     const csv = `property_id,converted,value\n${ids[30]},yes,"$14,500"\n${ids[31]},no,\nnot-a-uuid,yes,1\n${ids[32]},maybe,\n`;
-    const r = await importOutcomes(ctx, { stormId, text: csv });
+    const r = await importOutcomes(ctx, { storm_id: stormId, text: csv });
     expect(r).toMatchObject({ received: 4, accepted: 2, refused_count: 2 });
     expect(r.refused.map((x) => x.row)).toEqual([4, 5]);
-    expect((await importOutcomes(ctx, { stormId, text: csv })).replayed).toBe(2);
-    expect((await outcomeHistory(ctx, { propertyId: ids[30]! }))[0]!.value_cents).toBe(1_450_000);
+    expect((await importOutcomes(ctx, { storm_id: stormId, text: csv })).replayed).toBe(2);
+    expect((await outcomeHistory(ctx, { property_id: ids[30]! }))[0]!.value_cents).toBe(1_450_000);
   });
 
   it('CSV import reads through the platform CSV reader: quoted line breaks, semicolons; a broken file changes nothing', async () => {
     const quoted = `property_id;converted;value;note\n${ids[33]};yes;"14500";"left a card,\nthen signed"\n${ids[34]};no;;x\n`;
-    const r = await importOutcomes(ctx, { stormId, text: quoted });
+    const r = await importOutcomes(ctx, { storm_id: stormId, text: quoted });
     expect(r).toMatchObject({ received: 2, accepted: 2, refused_count: 0 });
     const broken = `property_id,converted\n${ids[35]},yes\n${ids[36]},no,extra\n`;
-    await expect(importOutcomes(ctx, { stormId, text: broken })).rejects.toMatchObject({
+    await expect(importOutcomes(ctx, { storm_id: stormId, text: broken })).rejects.toMatchObject({
       code: 'VALIDATION',
       message: expect.stringMatching(/^outcomes CSV, row 3\b/),
     });
-    expect(await outcomeHistory(ctx, { propertyId: ids[35]! })).toEqual([]);
-    const headerOnly = await importOutcomes(ctx, { stormId, text: 'property_id,converted\n' });
+    expect(await outcomeHistory(ctx, { property_id: ids[35]! })).toEqual([]);
+    const headerOnly = await importOutcomes(ctx, { storm_id: stormId, text: 'property_id,converted\n' });
     expect(headerOnly).toMatchObject({ received: 0, accepted: 0 });
-    const noHeader = await importOutcomes(ctx, { stormId, text: '' });
+    const noHeader = await importOutcomes(ctx, { storm_id: stormId, text: '' });
     expect(noHeader.refused[0]).toMatchObject({ row: 1, reason: 'the header must name property_id and converted' });
   });
 
@@ -359,7 +367,7 @@ describeEachDatabase('outcomes', (t) => {
     );
     await setStormStatus(operator(t().db), s.storm.storm_id, { status: 'active' });
     await setStormStatus(operator(t().db), s.storm.storm_id, { status: 'closed' });
-    const late = await logOutcome(s.ctx, { propertyId: pid, stormId: s.storm.storm_id, converted: true, value: 10 });
+    const late = await logOutcome(s.ctx, { property_id: pid, storm_id: s.storm.storm_id, converted: true, value: 10 });
     expect(late.late).toBe(true);
     await t()
       .db.owner.updateTable('storm_status_change')
@@ -367,7 +375,7 @@ describeEachDatabase('outcomes', (t) => {
       .where('storm_id', '=', s.storm.storm_id)
       .execute();
     await expect(
-      logOutcome(s.ctx, { propertyId: pid, stormId: s.storm.storm_id, converted: false }),
+      logOutcome(s.ctx, { property_id: pid, storm_id: s.storm.storm_id, converted: false }),
     ).rejects.toMatchObject({
       code: 'CONFLICT',
       message: expect.stringContaining('grace'),

@@ -32,8 +32,8 @@ describeEachDatabase('pilot runner', (t) => {
       csv: { source: [historyCsv(2500, 71)], sourceName: 'past.csv', treatmentCol: 'arm', outcomeCol: 'converted' },
       learner: 't-learner',
     });
-    await promoteModel(ctx, { modelId: model.model_id, stage: 'production' });
-    stormId = (await createStorm(ctx, { eventId: 'PILOT_1', name: 'pilot', startsAt: '2026-02-10' })).storm_id;
+    await promoteModel(ctx, { model_id: model.model_id, stage: 'production' });
+    stormId = (await createStorm(ctx, { event_id: 'PILOT_1', name: 'pilot', starts_at: '2026-02-10' })).storm_id;
     await importProperties(ctx, { stormId, source: [historyCsv(3000, 72)] });
   });
 
@@ -45,8 +45,8 @@ describeEachDatabase('pilot runner', (t) => {
   });
 
   it('aggregates arms, buckets and days exactly as the rows say, and reports in the playbook’s names', async () => {
-    await scoreStorm(ctx, { stormId });
-    await applyPolicy(ctx, { stormId, mode: 'moderate', seed: 3 });
+    await scoreStorm(ctx, { storm_id: stormId });
+    await applyPolicy(ctx, { storm_id: stormId, mode: 'moderate', seed: 3 });
     const arms = await t().db.withTenant(tenantId, (trx) =>
       trx
         .selectFrom('assignment')
@@ -58,16 +58,21 @@ describeEachDatabase('pilot runner', (t) => {
     );
     const knockedAt = new Date().toISOString();
     await logKnocks(ctx, {
-      stormId,
+      storm_id: stormId,
       knocks: arms
         .filter((a) => a.arm === 'treat')
-        .map((a) => ({ propertyId: a.property_id, canvasser: 'c1', result: 'no_answer' as const, knockedAt })),
+        .map((a) => ({
+          property_id: a.property_id,
+          canvasser: 'c1',
+          result: 'no_answer' as const,
+          knocked_at: knockedAt,
+        })),
     });
     const outcomes = arms.map((a, i) => {
       const yes = a.arm === 'treat' ? i % 4 === 0 : i % 10 === 0;
-      return { propertyId: a.property_id, converted: yes, ...(yes ? { value: 10_000 + (i % 7) * 1_000 } : {}) };
+      return { property_id: a.property_id, converted: yes, ...(yes ? { value: 10_000 + (i % 7) * 1_000 } : {}) };
     });
-    await logOutcomes(ctx, { stormId, outcomes, idempotencyKey: 'pilot-1' });
+    await logOutcomes(ctx, { storm_id: stormId, outcomes, idempotency_key: 'pilot-1' });
 
     const inputs = await gatherPilotInputs(ctx, { stormId });
     const direct = await t().db.withTenant(tenantId, (trx) =>
@@ -134,7 +139,7 @@ describeEachDatabase('pilot runner', (t) => {
 
   it('measures crew hours from the knock log when the knocks are spread over the day', async () => {
     const { storm, ctx: c, tenant } = await scoredStorm(t().db, 400, 12);
-    await applyPolicy(c, { stormId: storm.storm_id, mode: 'moderate', seed: 2 });
+    await applyPolicy(c, { storm_id: storm.storm_id, mode: 'moderate', seed: 2 });
     const treat = await t().db.withTenant(tenant.tenantId, (trx) =>
       trx
         .selectFrom('assignment')
@@ -147,12 +152,12 @@ describeEachDatabase('pilot runner', (t) => {
     // Two canvassers, one knock every 3 minutes each, from 14:00 UTC on one day.
     const start = Date.parse('2026-05-21T14:00:00Z');
     await logKnocks(c, {
-      stormId: storm.storm_id,
+      storm_id: storm.storm_id,
       knocks: treat.map((a, i) => ({
-        propertyId: a.property_id,
+        property_id: a.property_id,
         canvasser: i % 2 ? 'ann' : 'bob',
         result: 'no_answer' as const,
-        knockedAt: new Date(start + Math.floor(i / 2) * 180_000).toISOString(),
+        knocked_at: new Date(start + Math.floor(i / 2) * 180_000).toISOString(),
       })),
     });
     const perCanvasser = Math.ceil(treat.length / 2);
@@ -164,8 +169,8 @@ describeEachDatabase('pilot runner', (t) => {
 
   it('analyses each policy batch against its own hold share and pools lift across batches', async () => {
     const { storm, ctx: c, tenant } = await scoredStorm(t().db, 3000, 14);
-    await applyPolicy(c, { stormId: storm.storm_id, mode: 'moderate', seed: 4 });
-    await applyPolicy(c, { stormId: storm.storm_id, mode: 'aggressive', seed: 4, new_batch: true });
+    await applyPolicy(c, { storm_id: storm.storm_id, mode: 'moderate', seed: 4 });
+    await applyPolicy(c, { storm_id: storm.storm_id, mode: 'aggressive', seed: 4, new_batch: true });
     const assigned = await t().db.withTenant(tenant.tenantId, (trx) =>
       trx
         .selectFrom('assignment')
@@ -176,12 +181,12 @@ describeEachDatabase('pilot runner', (t) => {
         .execute(),
     );
     await logOutcomes(c, {
-      stormId: storm.storm_id,
+      storm_id: storm.storm_id,
       outcomes: assigned.map((a, i) => ({
-        propertyId: a.property_id,
+        property_id: a.property_id,
         converted: a.arm === 'treat' ? i % 5 === 0 : i % 12 === 0,
       })),
-      idempotencyKey: 'batches',
+      idempotency_key: 'batches',
     });
     const r = await runPilot(c, { stormId: storm.storm_id });
     expect(r.batches.map((b) => [b.batch, b.mode, b.intended_hold_share])).toEqual([

@@ -5,7 +5,6 @@
  */
 import { csvRow } from '../../lib/csv/writer.ts';
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import { authorize, type ServiceContext } from '../auth/principal.ts';
 import { withStorm } from '../storms/storms.service.ts';
@@ -14,20 +13,17 @@ import { contamination, insertKnocks, knockByKey, type KnockRow } from './knocks
 import { routeKm, splitTerritories, walkingOrder, type Door } from './territories.ts';
 import * as territories from './territories.repo.ts';
 import type { ContaminationView } from './policy.schema.ts';
-import { text, int4 } from '../fields.ts';
+import {
+  knockInput,
+  planInput,
+  walkListInput,
+  type KnockInput,
+  type LogKnocksInput,
+  type PlanInput,
+  type WalkListInput,
+} from './crew.schema.ts';
 
 export { KNOCK_RESULTS } from './knock-results.ts';
-import { KNOCK_RESULTS } from './knock-results.ts';
-const canvasserName = text().trim().min(1, 'must not be empty').max(100);
-
-export const planInput = z
-  .object({
-    stormId: text(),
-    /** Canvasser names, or a count (names become canvasser-1..n). */
-    canvassers: z.union([z.array(canvasserName).min(1).max(1000), int4().min(1).max(1000)]),
-  })
-  .strict();
-
 export interface TerritoryView {
   territory: number;
   canvasser: string;
@@ -37,7 +33,7 @@ export interface TerritoryView {
 }
 
 /** Splits the treat list into territories (recursive bisection) and stores each door's canvasser and walk order. */
-export async function planTerritories(ctx: ServiceContext, input: z.input<typeof planInput>) {
+export async function planTerritories(ctx: ServiceContext, input: PlanInput) {
   authorize(ctx, 'territories:write');
   const p = parse(planInput, input);
   const names =
@@ -46,7 +42,7 @@ export async function planTerritories(ctx: ServiceContext, input: z.input<typeof
       : p.canvassers;
   if (new Set(names).size !== names.length)
     throw new AppError('VALIDATION', 'canvasser names must be distinct', { field: 'canvassers' });
-  return withStorm(ctx, p.stormId, async (trx, storm) => {
+  return withStorm(ctx, p.storm_id, async (trx, storm) => {
     const rows = await territories.treatDoors(trx, storm.storm_id);
     const located = rows.filter((r): r is Door => r.lat !== null && r.lon !== null);
     const groups = splitTerritories(located, names.length).map(walkingOrder);
@@ -82,14 +78,10 @@ export async function planTerritories(ctx: ServiceContext, input: z.input<typeof
 }
 
 /** One territory's (or every territory's) walk list: CSV text or a GeoJSON FeatureCollection. */
-export async function exportWalkList(
-  ctx: ServiceContext,
-  input: { stormId: string; territory?: number; format: 'csv' | 'geojson' },
-) {
+export async function exportWalkList(ctx: ServiceContext, walkList: WalkListInput) {
   authorize(ctx, 'walklists:read');
-  if (input.format !== 'csv' && input.format !== 'geojson')
-    throw new AppError('VALIDATION', 'format must be csv or geojson', { field: 'format' });
-  return withStorm(ctx, input.stormId, async (trx, storm) => {
+  const input = parse(walkListInput, walkList);
+  return withStorm(ctx, input.storm_id, async (trx, storm) => {
     const rows = await territories.walkList(trx, storm.storm_id, input.territory);
     if (rows.length === 0)
       throw new AppError(
@@ -122,17 +114,6 @@ export async function exportWalkList(
   });
 }
 
-export const knockInput = z
-  .object({
-    stormId: text(),
-    propertyId: z.uuid({ error: (i) => `${JSON.stringify(i.input)} is not a valid UUID` }),
-    canvasser: canvasserName,
-    result: z.enum(KNOCK_RESULTS, { error: () => `result must be one of ${KNOCK_RESULTS.join(', ')}` }),
-    knockedAt: z.iso.datetime({ offset: true }).optional(),
-    idempotencyKey: text().trim().min(1).max(200).optional(),
-  })
-  .strict();
-
 export interface KnockView extends Omit<KnockRow, 'knocked_at' | 'recorded_at'> {
   knocked_at: string;
   recorded_at: string;
@@ -153,53 +134,41 @@ function knockView(k: KnockRow, c: ContaminationView): KnockView {
 }
 
 /** Logs one knock; a hold property's knock is recorded and flagged as contamination (never refused: it happened). */
-export async function logKnock(ctx: ServiceContext, input: z.input<typeof knockInput>): Promise<KnockView> {
+export async function logKnock(ctx: ServiceContext, input: KnockInput): Promise<KnockView> {
   authorize(ctx, 'knocks:write');
   const k = parse(knockInput, input);
-  return withStorm(ctx, k.stormId, async (trx, storm) => {
+  return withStorm(ctx, k.storm_id, async (trx, storm) => {
     const rows = await insertKnocks(trx, {
       tenantId: storm.tenant_id,
       stormId: storm.storm_id,
-      propertyIds: [k.propertyId],
+      propertyIds: [k.property_id],
       canvassers: [k.canvasser],
       results: [k.result],
-      knockedAt: [k.knockedAt ?? new Date().toISOString()],
-      keys: [k.idempotencyKey ?? randomUUID()],
+      knockedAt: [k.knocked_at ?? new Date().toISOString()],
+      keys: [k.idempotency_key ?? randomUUID()],
     });
-    const row = rows[0] ?? (k.idempotencyKey ? await knockByKey(trx, k.idempotencyKey) : undefined);
+    const row = rows[0] ?? (k.idempotency_key ? await knockByKey(trx, k.idempotency_key) : undefined);
     if (!row)
-      throw new AppError('NOT_FOUND', `property ${k.propertyId} not found in storm ${storm.storm_id}`, {
-        property_id: k.propertyId,
+      throw new AppError('NOT_FOUND', `property ${k.property_id} not found in storm ${storm.storm_id}`, {
+        property_id: k.property_id,
       });
     return knockView(row, await contamination(trx, storm.storm_id));
   });
 }
 
 /** Many knocks of one storm in one statement (imports, demos); returns written and contaminated counts. */
-export async function logKnocks(
-  ctx: ServiceContext,
-  input: {
-    stormId: string;
-    knocks: {
-      propertyId: string;
-      canvasser: string;
-      result: (typeof KNOCK_RESULTS)[number];
-      knockedAt: string;
-      idempotencyKey?: string;
-    }[];
-  },
-) {
+export async function logKnocks(ctx: ServiceContext, input: LogKnocksInput) {
   authorize(ctx, 'knocks:write');
-  const logged = await withStorm(ctx, input.stormId, async (trx, storm) => {
+  const logged = await withStorm(ctx, input.storm_id, async (trx, storm) => {
     const ks = input.knocks;
     const rows = await insertKnocks(trx, {
       tenantId: storm.tenant_id,
       stormId: storm.storm_id,
-      propertyIds: ks.map((x) => x.propertyId),
+      propertyIds: ks.map((x) => x.property_id),
       canvassers: ks.map((x) => x.canvasser),
       results: ks.map((x) => x.result),
-      knockedAt: ks.map((x) => x.knockedAt),
-      keys: ks.map((x) => x.idempotencyKey ?? randomUUID()),
+      knockedAt: ks.map((x) => x.knocked_at),
+      keys: ks.map((x) => x.idempotency_key ?? randomUUID()),
     });
     return {
       storm_id: storm.storm_id,

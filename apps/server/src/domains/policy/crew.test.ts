@@ -43,15 +43,15 @@ it('walking order visits every door once and is much shorter than an arbitrary o
 describeEachDatabase('crew work and contamination', (t) => {
   it('plans territories, exports CSV and GeoJSON in walking order, and flags knocks on hold properties', async () => {
     const s = await scoredStorm(t().db, 400, 101);
-    const applied = await applyPolicy(s.ctx, { stormId: s.storm.storm_id, seed: 2 });
-    const plan = await planTerritories(s.ctx, { stormId: s.storm.storm_id, canvassers: ['ann', 'bob', 'cy'] });
+    const applied = await applyPolicy(s.ctx, { storm_id: s.storm.storm_id, seed: 2 });
+    const plan = await planTerritories(s.ctx, { storm_id: s.storm.storm_id, canvassers: ['ann', 'bob', 'cy'] });
     expect(plan.territories.map((x) => x.doors).reduce((a, b) => a + b, 0)).toBe(applied.treat);
-    const csv = (await exportWalkList(s.ctx, { stormId: s.storm.storm_id, territory: 2, format: 'csv' })) as string;
+    const csv = (await exportWalkList(s.ctx, { storm_id: s.storm.storm_id, territory: 2, format: 'csv' })) as string;
     const lines = csv.trim().split('\n');
     expect(lines[0]).toBe('territory,canvasser,walk_seq,property_id,address,city,zip,lat,lon');
     expect(lines.slice(1).map((l) => Number(l.split(',')[2]))).toEqual(lines.slice(1).map((_, i) => i + 1));
     expect(lines[1]).toContain(',bob,');
-    const geo = (await exportWalkList(s.ctx, { stormId: s.storm.storm_id, format: 'geojson' })) as {
+    const geo = (await exportWalkList(s.ctx, { storm_id: s.storm.storm_id, format: 'geojson' })) as {
       features: unknown[];
     };
     expect(geo.features).toHaveLength(applied.treat);
@@ -65,45 +65,45 @@ describeEachDatabase('crew work and contamination', (t) => {
       return [r.rows.find((x) => x.arm === 'treat')!.property_id, r.rows.find((x) => x.arm === 'hold')!.property_id];
     });
     const ok = await logKnock(s.ctx, {
-      stormId: s.storm.storm_id,
-      propertyId: treatId!,
+      storm_id: s.storm.storm_id,
+      property_id: treatId!,
       canvasser: 'ann',
       result: 'inspection_booked',
     });
     expect(ok).toMatchObject({ contaminated: false, warning: null, arm: 'treat' });
     const bad = await logKnock(s.ctx, {
-      stormId: s.storm.storm_id,
-      propertyId: holdId!,
+      storm_id: s.storm.storm_id,
+      property_id: holdId!,
       canvasser: 'bob',
       result: 'no_answer',
-      idempotencyKey: 'kn-1',
+      idempotency_key: 'kn-1',
     });
     expect(bad.contaminated).toBe(true);
     expect(bad.warning).toMatch(/hold \(control\) group/);
     expect(bad.contamination).toMatchObject({ hold_knocked: 1, property_ids: [holdId] });
     const replay = await logKnock(s.ctx, {
-      stormId: s.storm.storm_id,
-      propertyId: holdId!,
+      storm_id: s.storm.storm_id,
+      property_id: holdId!,
       canvasser: 'bob',
       result: 'no_answer',
-      idempotencyKey: 'kn-1',
+      idempotency_key: 'kn-1',
     });
     expect(replay.knock_id).toBe(bad.knock_id);
     await logKnocks(s.ctx, {
-      stormId: s.storm.storm_id,
+      storm_id: s.storm.storm_id,
       knocks: [
-        { propertyId: holdId!, canvasser: 'bob', result: 'not_interested', knockedAt: new Date().toISOString() },
+        { property_id: holdId!, canvasser: 'bob', result: 'not_interested', knocked_at: new Date().toISOString() },
       ],
     });
-    const c = await getContamination(s.ctx, { stormId: s.storm.storm_id });
+    const c = await getContamination(s.ctx, { storm_id: s.storm.storm_id });
     expect(c).toMatchObject({ hold_knocked: 1, contamination_knocks: 2 });
     expect(c.contamination_rate).toBeCloseTo(1 / applied.hold, 6);
-    const again = await applyPolicy(s.ctx, { stormId: s.storm.storm_id, seed: 2 });
+    const again = await applyPolicy(s.ctx, { storm_id: s.storm.storm_id, seed: 2 });
     expect(again.contamination.hold_knocked).toBe(1);
     await expect(
       logKnock(s.ctx, {
-        stormId: s.storm.storm_id,
-        propertyId: '00000000-0000-4000-8000-000000000000',
+        storm_id: s.storm.storm_id,
+        property_id: '00000000-0000-4000-8000-000000000000',
         canvasser: 'x',
         result: 'signed',
       }),

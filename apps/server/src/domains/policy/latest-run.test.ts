@@ -18,7 +18,7 @@ describeEachDatabase('latest applied policy run', (t) => {
   it('is the run applied last when runs share a timestamp', async () => {
     const { db } = t();
     const { tenantId } = await newTenant(db);
-    const stormId = (await createStorm(tenantCtx(db, tenantId), { eventId: 'RUNS_1', name: 'runs' })).storm_id;
+    const stormId = (await createStorm(tenantCtx(db, tenantId), { event_id: 'RUNS_1', name: 'runs' })).storm_id;
     const modes: PolicyMode[] = ['conservative', 'aggressive', 'moderate'];
     const runIds = modes.map(() => crypto.randomUUID());
     // One transaction: now() is constant inside it, so every run gets the same created_at.

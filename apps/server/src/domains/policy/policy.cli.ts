@@ -66,12 +66,12 @@ export function registerPolicyCommands(program: Command, rt: CliRuntime): Comman
           o,
           (ops) =>
             ops.policy.apply({
-              stormId: o.storm,
+              storm_id: o.storm,
               mode: mode(o.mode),
               shadow: Boolean(o.dryRun),
               new_batch: Boolean(o.newBatch),
-              ...(version !== undefined ? { version } : {}),
-              ...(seed !== undefined ? { seed } : {}),
+              version,
+              seed,
             }),
           human,
         );
@@ -89,7 +89,7 @@ export function registerPolicyCommands(program: Command, rt: CliRuntime): Comman
       const version = int(o.version, '--version');
       return rt.call(
         o,
-        (ops) => ops.policy.get({ tenantId: o.tenant, mode: mode(o.mode), ...(version ? { version } : {}) }),
+        (ops) => ops.policy.get({ tenant_id: o.tenant, mode: mode(o.mode), version: version || undefined }),
         (r) => keyValues({ ...r, params: JSON.stringify(r.params) } as unknown as Record<string, unknown>),
       );
     });
@@ -109,7 +109,7 @@ export function registerPolicyCommands(program: Command, rt: CliRuntime): Comman
           throw new AppError('VALIDATION', `--param ${kv}: expected name=number`);
         params[k] = Number(v);
       }
-      return rt.call(o, (ops) => ops.policy.configure({ tenantId: o.tenant, mode: mode(o.mode), params }));
+      return rt.call(o, (ops) => ops.policy.configure({ tenant_id: o.tenant, mode: mode(o.mode), params }));
     });
 
   policy
@@ -120,7 +120,7 @@ export function registerPolicyCommands(program: Command, rt: CliRuntime): Comman
     .action((o: { storm: string; json?: boolean }) =>
       rt.call(
         o,
-        (ops) => ops.policy.runs({ stormId: o.storm }),
+        (ops) => ops.policy.runs({ storm_id: o.storm }),
         (rows) =>
           table(rows as unknown as Record<string, unknown>[], [
             'run_id',
@@ -142,7 +142,7 @@ export function registerPolicyCommands(program: Command, rt: CliRuntime): Comman
     .requiredOption('--storm <id>', 'storm id')
     .option('--json', 'print JSON')
     .action((o: { storm: string; json?: boolean }) =>
-      rt.call(o, (ops) => ops.policy.contamination({ stormId: o.storm })),
+      rt.call(o, (ops) => ops.policy.contamination({ storm_id: o.storm })),
     );
 
   policy
@@ -157,7 +157,7 @@ export function registerPolicyCommands(program: Command, rt: CliRuntime): Comman
         : o.canvassers.split(',').map((x) => x.trim());
       return rt.call(
         o,
-        (ops) => ops.policy.planTerritories({ stormId: o.storm, canvassers }),
+        (ops) => ops.policy.planTerritories({ storm_id: o.storm, canvassers }),
         (r) =>
           table(r.territories as unknown as Record<string, unknown>[], ['territory', 'canvasser', 'doors', 'route_km']),
       );
@@ -177,9 +177,9 @@ export function registerPolicyCommands(program: Command, rt: CliRuntime): Comman
         o,
         async (ops) => {
           const out = await ops.policy.exportWalkList({
-            stormId: o.storm,
+            storm_id: o.storm,
             format: o.format as 'csv' | 'geojson',
-            ...(territory ? { territory } : {}),
+            territory: territory || undefined,
           });
           const text = typeof out === 'string' ? out : JSON.stringify(out, null, 2);
           if (!o.out) return out;
@@ -214,12 +214,12 @@ export function registerPolicyCommands(program: Command, rt: CliRuntime): Comman
       }) =>
         rt.call(o, (ops) =>
           ops.policy.logKnock({
-            stormId: o.storm,
-            propertyId: o.property,
+            storm_id: o.storm,
+            property_id: o.property,
             canvasser: o.canvasser,
             result: o.result as (typeof KNOCK_RESULTS)[number],
-            ...(o.at ? { knockedAt: o.at } : {}),
-            ...(o.idempotencyKey ? { idempotencyKey: o.idempotencyKey } : {}),
+            knocked_at: o.at,
+            idempotency_key: o.idempotencyKey,
           }),
         ),
     );

@@ -1,7 +1,7 @@
 /** Policy modes, their parameters and defaults, apply inputs and the views returned by all three faces. */
 import { z } from 'zod';
 import type { DetectableLift } from './detectable-lift.ts';
-import { text, int4 } from '../fields.ts';
+import { text, int4, queryInt4 } from '../fields.ts';
 
 import { POLICY_MODES } from './policy-modes.ts';
 
@@ -94,9 +94,10 @@ const seed = z
   .min(0)
   .max(2 ** 31 - 1);
 
+/** POST /storms/:storm_id/policy/apply (and /preview, shadow), `policy apply`, `policy.apply(...)`. */
 export const applyPolicyInput = z
   .object({
-    stormId: text(),
+    storm_id: text(),
     mode: policyMode.default('moderate'),
     /** A specific version of the mode (default: the latest). */
     version: int4().min(1).optional(),
@@ -108,14 +109,35 @@ export const applyPolicyInput = z
      * Assign with another design (mode or version) on a storm that already has arms, as a new numbered batch. Without
      * it such an apply is refused: mixing designs in one batch would break the report's hold share and SRM check.
      */
-    new_batch: z.boolean().default(false),
+    new_batch: z
+      .boolean()
+      .default(false)
+      .describe('assign with another mode or version on a storm that has arms, as a new numbered batch'),
   })
   .strict();
 export type ApplyPolicyInput = z.input<typeof applyPolicyInput>;
 
+/** GET /policies/:mode, `policy show`, `policy.get(...)`: the latest version, or the one asked for. */
+export const getPolicyInput = z
+  .object({
+    tenant_id: z.uuid().optional(),
+    mode: policyMode,
+    version: queryInt4().min(1).optional(),
+  })
+  .strict();
+export type GetPolicyInput = z.input<typeof getPolicyInput>;
+
+/** A storm's runs or contamination: GET /storms/:storm_id/policy/runs, /contamination. */
+export const stormPolicyInput = z.object({ storm_id: text() }).strict();
+export type StormPolicyInput = z.input<typeof stormPolicyInput>;
+/** `policy.runs(...)`: newest first, 50 unless said (at most 500). */
+export const listRunsInput = stormPolicyInput.extend({ limit: int4().min(1).max(500).optional() }).strict();
+export type ListRunsInput = z.input<typeof listRunsInput>;
+
+/** PUT /policies/:mode, `policy configure`, `policy.configure(...)`. */
 export const configurePolicyInput = z
   .object({
-    tenantId: z.uuid().optional(),
+    tenant_id: z.uuid().optional(),
     mode: policyMode,
     /** Changed parameters; the rest come from the latest version. */
     params: policyParams.partial(),

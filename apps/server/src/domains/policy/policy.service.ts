@@ -18,10 +18,15 @@ import {
   DEFAULT_PARAMS,
   applyPolicyInput,
   configurePolicyInput,
-  policyMode,
+  getPolicyInput,
+  listRunsInput,
+  stormPolicyInput,
   policyParams,
   type ApplyPolicyInput,
   type ConfigurePolicyInput,
+  type GetPolicyInput,
+  type ListRunsInput,
+  type StormPolicyInput,
   type PolicyConfigView,
   type PolicyMode,
   type PolicyParams,
@@ -60,23 +65,18 @@ export async function resolveConfig(
   return row;
 }
 
-export async function getPolicy(
-  ctx: ServiceContext,
-  input: { tenantId?: string; mode: PolicyMode; version?: number },
-): Promise<PolicyConfigView> {
+export async function getPolicy(ctx: ServiceContext, input: GetPolicyInput): Promise<PolicyConfigView> {
   authorize(ctx, 'policy:read');
-  const tenantId = actingTenant(ctx, input.tenantId);
-  const mode = parse(policyMode, input.mode, 'mode');
-  return ctx.db.withTenant(tenantId, async (trx) =>
-    configView(await resolveConfig(trx, tenantId, mode, input.version)),
-  );
+  const { tenant_id, mode, version } = parse(getPolicyInput, input);
+  const tenantId = actingTenant(ctx, tenant_id);
+  return ctx.db.withTenant(tenantId, async (trx) => configView(await resolveConfig(trx, tenantId, mode, version)));
 }
 
 /** Changes parameters of a mode: a new version when anything differs, the latest one unchanged otherwise. */
 export async function configurePolicy(ctx: ServiceContext, input: ConfigurePolicyInput): Promise<PolicyConfigView> {
   authorize(ctx, 'policy:write');
   const c = parse(configurePolicyInput, input);
-  const tenantId = actingTenant(ctx, c.tenantId);
+  const tenantId = actingTenant(ctx, c.tenant_id);
   return ctx.db.withTenant(tenantId, async (trx) => {
     await requireFeature(ctx, tenantId, 'policy_control', trx);
     if (c.mode === 'custom') await requireFeature(ctx, tenantId, 'custom_policies', trx);
@@ -129,7 +129,7 @@ export async function applyPolicy(ctx: ServiceContext, input: ApplyPolicyInput):
   authorize(ctx, a.shadow ? 'policy:preview' : 'policy:apply');
   const applied = await withStorm(
     ctx,
-    a.stormId,
+    a.storm_id,
     async (trx, storm) => {
       await requireFeature(ctx, storm.tenant_id, 'policy_control', trx);
       if (a.mode === 'custom') await requireFeature(ctx, storm.tenant_id, 'custom_policies', trx);
@@ -330,10 +330,11 @@ function runView(r: RunParts): PolicyRunView {
 }
 
 /** Recorded runs of a storm (applied and shadow), newest first: compare policies side by side. */
-export async function listPolicyRuns(ctx: ServiceContext, input: { stormId: string; limit?: number }) {
+export async function listPolicyRuns(ctx: ServiceContext, input: ListRunsInput) {
   authorize(ctx, 'policy:read');
-  return withStorm(ctx, input.stormId, async (trx, storm) => {
-    const rows = await repo.listRuns(trx, storm.storm_id, Math.min(input.limit ?? 50, 500));
+  const { storm_id, limit } = parse(listRunsInput, input);
+  return withStorm(ctx, storm_id, async (trx, storm) => {
+    const rows = await repo.listRuns(trx, storm.storm_id, limit ?? 50);
     return rows.map((r) => ({
       ...r.result,
       run_id: r.run_id,
@@ -344,7 +345,7 @@ export async function listPolicyRuns(ctx: ServiceContext, input: { stormId: stri
 }
 
 /** Contamination summary of a storm (hold properties knocked anyway); the pilot report calls this. */
-export async function getContamination(ctx: ServiceContext, input: { stormId: string }) {
+export async function getContamination(ctx: ServiceContext, input: StormPolicyInput) {
   authorize(ctx, 'policy:read');
-  return withStorm(ctx, input.stormId, (trx, storm) => contamination(trx, storm.storm_id));
+  return withStorm(ctx, parse(stormPolicyInput, input).storm_id, (trx, storm) => contamination(trx, storm.storm_id));
 }

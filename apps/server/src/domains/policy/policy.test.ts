@@ -32,7 +32,7 @@ it('maxTargets keeps treat within capacity for any offset', () => {
 describeEachDatabase('policy apply', (t) => {
   it('applies the moderate default: counts, shares, capacity and expected value; version 1 recorded', async () => {
     const { storm, ctx } = await scoredStorm(t().db, 1000, 11);
-    const r = await applyPolicy(ctx, { stormId: storm.storm_id, mode: 'moderate', seed: 5 });
+    const r = await applyPolicy(ctx, { storm_id: storm.storm_id, mode: 'moderate', seed: 5 });
     expect(r.policy_version).toBe(1);
     expect(r.treat + r.hold + r.excluded).toBe(1000);
     expect(r.treat + r.hold).toBeLessThanOrEqual(250); // top_share 0.25
@@ -64,20 +64,20 @@ describeEachDatabase('policy apply', (t) => {
   it('never changes arms on re-apply, and randomizes later properties on their own', async () => {
     const db = t().db;
     const a = await scoredStorm(db, 600, 21);
-    await applyPolicy(a.ctx, { stormId: a.storm.storm_id, seed: 99 });
+    await applyPolicy(a.ctx, { storm_id: a.storm.storm_id, seed: 99 });
     const armsA = await arms(db, a.tenant.tenantId, a.storm.storm_id);
     expect(armsA.filter((r) => r.arm === 'hold').length).toBeGreaterThan(0);
-    const again = await applyPolicy(a.ctx, { stormId: a.storm.storm_id, seed: 12345 });
+    const again = await applyPolicy(a.ctx, { storm_id: a.storm.storm_id, seed: 12345 });
     expect(again.newly_assigned).toBe(0);
     expect(await arms(db, a.tenant.tenantId, a.storm.storm_id)).toEqual(armsA);
     // Another design on a storm with arms is refused unless asked for as a new batch, which then has its own
     // number; the arms already written stay as they were.
     await expect(
-      applyPolicy(a.ctx, { stormId: a.storm.storm_id, seed: 12345, mode: 'aggressive' }),
+      applyPolicy(a.ctx, { storm_id: a.storm.storm_id, seed: 12345, mode: 'aggressive' }),
     ).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('--new-batch') });
     expect(await arms(db, a.tenant.tenantId, a.storm.storm_id)).toEqual(armsA);
     const wider = await applyPolicy(a.ctx, {
-      stormId: a.storm.storm_id,
+      storm_id: a.storm.storm_id,
       seed: 12345,
       mode: 'aggressive',
       new_batch: true,
@@ -92,14 +92,14 @@ describeEachDatabase('policy apply', (t) => {
     // Later properties: imported and scored after the first apply, randomized among themselves.
     const uplift = await importInto(db, a.storm.storm_id, 900, 22);
     await scoreStorm(db, a.tenant.tenantId, a.storm.storm_id, (id) => uplift.get(id) ?? 0);
-    const third = await applyPolicy(a.ctx, { stormId: a.storm.storm_id, seed: 99, mode: 'aggressive' });
+    const third = await applyPolicy(a.ctx, { storm_id: a.storm.storm_id, seed: 99, mode: 'aggressive' });
     expect(third.batch).toBe(2); // the same design: the current batch
     expect(third.newly_assigned).toBeGreaterThan(0);
     expect(third.newly_assigned).toBe(third.treat + third.hold - armsW.length);
     const after = await arms(db, a.tenant.tenantId, a.storm.storm_id);
     const old = new Map(armsA.map((r) => [r.property_id, r.arm]));
     for (const r of after) if (old.has(r.property_id)) expect(r.arm).toBe(old.get(r.property_id));
-    const runs = await listPolicyRuns(a.ctx, { stormId: a.storm.storm_id });
+    const runs = await listPolicyRuns(a.ctx, { storm_id: a.storm.storm_id });
     expect(runs).toHaveLength(4);
   });
 
@@ -107,27 +107,27 @@ describeEachDatabase('policy apply', (t) => {
     const db = t().db;
     const tenant = await newTenant(db);
     const ctx = tenantCtx(db, tenant.tenantId);
-    const s1 = await createStorm(ctx, { eventId: 'S1', name: 'one' });
+    const s1 = await createStorm(ctx, { event_id: 'S1', name: 'one' });
     const up = await importInto(db, s1.storm_id, 500, 31);
     await scoreStorm(db, tenant.tenantId, s1.storm_id, (id) => up.get(id) ?? 0);
-    const first = await applyPolicy(ctx, { stormId: s1.storm_id, seed: 3, shadow: true });
-    const second = await applyPolicy(ctx, { stormId: s1.storm_id, seed: 3, shadow: true });
+    const first = await applyPolicy(ctx, { storm_id: s1.storm_id, seed: 3, shadow: true });
+    const second = await applyPolicy(ctx, { storm_id: s1.storm_id, seed: 3, shadow: true });
     expect({ ...second, run_id: '', created_at: '' }).toEqual({ ...first, run_id: '', created_at: '' });
-    const other = await applyPolicy(ctx, { stormId: s1.storm_id, seed: 4, shadow: true });
+    const other = await applyPolicy(ctx, { storm_id: s1.storm_id, seed: 4, shadow: true });
     expect(other.treat + other.hold).toBe(first.treat + first.hold);
     // Shadow writes no arms.
     expect(await arms(db, tenant.tenantId, s1.storm_id)).toHaveLength(0);
-    const applied1 = await applyPolicy(ctx, { stormId: s1.storm_id, seed: 3 });
+    const applied1 = await applyPolicy(ctx, { storm_id: s1.storm_id, seed: 3 });
     const rows1 = await arms(db, tenant.tenantId, s1.storm_id);
     await db.withTenant(tenant.tenantId, (trx) =>
       sql`delete from assignment where storm_id = ${s1.storm_id}`.execute(trx),
     );
-    await applyPolicy(ctx, { stormId: s1.storm_id, seed: 3 });
+    await applyPolicy(ctx, { storm_id: s1.storm_id, seed: 3 });
     expect(await arms(db, tenant.tenantId, s1.storm_id)).toEqual(rows1);
     await db.withTenant(tenant.tenantId, (trx) =>
       sql`delete from assignment where storm_id = ${s1.storm_id}`.execute(trx),
     );
-    await applyPolicy(ctx, { stormId: s1.storm_id, seed: 4 });
+    await applyPolicy(ctx, { storm_id: s1.storm_id, seed: 4 });
     const rows4 = await arms(db, tenant.tenantId, s1.storm_id);
     expect(rows4.map((r) => r.arm)).not.toEqual(rows1.map((r) => r.arm));
     expect(applied1.treat).toBe(first.treat);
@@ -137,7 +137,7 @@ describeEachDatabase('policy apply', (t) => {
     const db = t().db;
     const tenant = await newTenant(db, 'enterprise');
     const ctx = tenantCtx(db, tenant.tenantId);
-    const storm = await createStorm(ctx, { eventId: 'TIES', name: 'ties' });
+    const storm = await createStorm(ctx, { event_id: 'TIES', name: 'ties' });
     await importInto(db, storm.storm_id, 400, 41);
     await scoreStorm(db, tenant.tenantId, storm.storm_id, () => 0.1); // every score equal
     const cfg = await configurePolicy(ctx, {
@@ -147,7 +147,7 @@ describeEachDatabase('policy apply', (t) => {
     expect(cfg.version).toBe(2);
     expect(cfg.capacity).toBe(30);
     expect((await configurePolicy(ctx, { mode: 'custom', params: { crews: 1 } })).version).toBe(2); // no change, no version
-    const r = await applyPolicy(ctx, { stormId: storm.storm_id, mode: 'custom', seed: 8 });
+    const r = await applyPolicy(ctx, { storm_id: storm.storm_id, mode: 'custom', seed: 8 });
     expect(r.policy_version).toBe(2);
     expect(r.treat).toBeLessThanOrEqual(30);
     expect(r.treat).toBeGreaterThanOrEqual(29);
@@ -166,7 +166,7 @@ describeEachDatabase('policy apply', (t) => {
   it('balances hold within decile strata', async () => {
     const { storm, ctx, tenant } = await scoredStorm(t().db, 3000, 51);
     await configurePolicy(ctx, { mode: 'custom', params: { top_share: 1, min_uplift: -1, hold_share: 0.3 } });
-    await applyPolicy(ctx, { stormId: storm.storm_id, mode: 'custom', seed: 1 });
+    await applyPolicy(ctx, { storm_id: storm.storm_id, mode: 'custom', seed: 1 });
     const rows = (await arms(t().db, tenant.tenantId, storm.storm_id)).filter((x) => x.arm !== 'excluded');
     const byDecile = new Map<string, { n: number; hold: number }>();
     for (const r of rows) {
@@ -184,9 +184,9 @@ describeEachDatabase('policy apply', (t) => {
     const db = t().db;
     const tenant = await newTenant(db);
     const ctx = tenantCtx(db, tenant.tenantId);
-    const storm = await createStorm(ctx, { eventId: 'NOSCORE', name: 'n' });
+    const storm = await createStorm(ctx, { event_id: 'NOSCORE', name: 'n' });
     await importInto(db, storm.storm_id, 50, 61);
-    await expect(applyPolicy(ctx, { stormId: storm.storm_id })).rejects.toMatchObject({
+    await expect(applyPolicy(ctx, { storm_id: storm.storm_id })).rejects.toMatchObject({
       code: 'VALIDATION',
       message: expect.stringMatching(/none of the 50 properties.*stormops model score/),
     });
@@ -195,7 +195,7 @@ describeEachDatabase('policy apply', (t) => {
     await db.withTenant(tenant.tenantId, (trx) =>
       sql`delete from property_score where uplift = 'NaN'::float8`.execute(trx),
     );
-    const r = await applyPolicy(ctx, { stormId: storm.storm_id });
+    const r = await applyPolicy(ctx, { storm_id: storm.storm_id });
     expect(r.unscored).toBe(25);
     expect(r.warnings[0]).toMatch(/25 properties have no uplift score/);
     expect(r.treat + r.hold + r.excluded).toBe(25);
@@ -204,7 +204,7 @@ describeEachDatabase('policy apply', (t) => {
   it('another tenant cannot apply to a storm it does not own', async () => {
     const { storm } = await scoredStorm(t().db, 20, 71);
     const other = await newTenant(t().db);
-    await expect(applyPolicy(tenantCtx(t().db, other.tenantId), { stormId: storm.storm_id })).rejects.toMatchObject({
+    await expect(applyPolicy(tenantCtx(t().db, other.tenantId), { storm_id: storm.storm_id })).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });
   });

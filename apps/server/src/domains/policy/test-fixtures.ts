@@ -84,7 +84,7 @@ export async function scoreStorm(
 export async function scoredStorm(db: Database, n: number, seed = 7) {
   const tenant = await newTenant(db, 'enterprise');
   const storm = await createStorm(tenantCtx(db, tenant.tenantId), {
-    eventId: `OKC_${seed}_${Date.now()}`,
+    event_id: `OKC_${seed}_${Date.now()}`,
     name: 'Test storm',
   });
   const uplift = await importInto(db, storm.storm_id, n, seed);

@@ -36,7 +36,7 @@ describeEachDatabase('property import', (t) => {
   let tenantId: string;
   let count: (stormId: string) => Promise<number>;
   const newStorm = async (eventId: string) =>
-    (await createStorm(tenantCtx(t().db, tenantId), { eventId, name: eventId })).storm_id;
+    (await createStorm(tenantCtx(t().db, tenantId), { event_id: eventId, name: eventId })).storm_id;
 
   beforeAll(async () => {
     tenantId = (await newTenant(t().db)).tenantId;
@@ -150,7 +150,7 @@ describeEachDatabase('property import', (t) => {
 
   it("cannot import into another tenant's storm, nor into a closed one", async () => {
     const other = await newTenant(t().db);
-    const theirs = (await createStorm(tenantCtx(t().db, other.tenantId), { eventId: 'THEIRS', name: 'x' })).storm_id;
+    const theirs = (await createStorm(tenantCtx(t().db, other.tenantId), { event_id: 'THEIRS', name: 'x' })).storm_id;
     await expect(
       importProperties(tenantCtx(t().db, tenantId), { stormId: theirs, source: [Buffer.from(demoCsv(5, 1))] }),
     ).rejects.toMatchObject({ code: 'NOT_FOUND' });
@@ -181,7 +181,7 @@ describeEachDatabase('property import', (t) => {
 
   it('runs an HTTP upload as a job that can be polled, with its rejected rows as CSV', async () => {
     const { tenantId: tid, token } = await newTenant(t().db);
-    const stormId = (await createStorm(tenantCtx(t().db, tid), { eventId: 'HTTP_1', name: 'x' })).storm_id;
+    const stormId = (await createStorm(tenantCtx(t().db, tid), { event_id: 'HTTP_1', name: 'x' })).storm_id;
     const app = await buildApp({ db: t().db, platformToken: undefined });
     const auth = { authorization: `Bearer ${token}` };
     const csv = demoCsv(300, 15, (line, i) => (i === 7 ? line.replace(/,OK,/, ',XX,') : line));

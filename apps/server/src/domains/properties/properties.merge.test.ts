@@ -29,7 +29,7 @@ function demoCsv(count: number, seed: number, edit?: (line: string, i: number) =
 describeEachDatabase('property merge', (t) => {
   let tenantId: string;
   const newStorm = async (eventId: string) =>
-    (await createStorm(tenantCtx(t().db, tenantId), { eventId, name: eventId })).storm_id;
+    (await createStorm(tenantCtx(t().db, tenantId), { event_id: eventId, name: eventId })).storm_id;
   const rows = (stormId: string) =>
     t().db.withTenant(
       tenantId,

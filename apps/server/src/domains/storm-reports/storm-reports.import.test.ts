@@ -17,7 +17,7 @@ const read = (f: string) => readFileSync(`${DATA}spc/${f}`, 'utf8');
   it('imports the 20 May 2013 reports once, and stores exposure that matches a brute-force check', async () => {
     const { tenantId } = await newTenant(t().db);
     const ctx = tenantCtx(t().db, tenantId);
-    const stormId = (await createStorm(ctx, { eventId: 'OKC', name: 'okc' })).storm_id;
+    const stormId = (await createStorm(ctx, { event_id: 'OKC', name: 'okc' })).storm_id;
     // Four homes: two in Moore near the hail swath, one in Tulsa, one without coordinates.
     const csv =
       'address,city,state,zip,lat,lon\n1 A St,Moore,OK,73160,35.33,-97.49\n2 B St,Moore,OK,73160,35.34,-97.45\n3 C St,Tulsa,OK,74103,36.15,-95.99\n4 D St,Norman,OK,73069,,\n';
@@ -67,7 +67,7 @@ const read = (f: string) => readFileSync(`${DATA}spc/${f}`, 'utf8');
   it('refuses a malformed report file, naming file, row and column, and writes nothing', async () => {
     const { tenantId } = await newTenant(t().db);
     const ctx = tenantCtx(t().db, tenantId);
-    const stormId = (await createStorm(ctx, { eventId: 'BAD', name: 'bad' })).storm_id;
+    const stormId = (await createStorm(ctx, { event_id: 'BAD', name: 'bad' })).storm_id;
     const text = read('130520_rpts_hail.csv').replace('38.35,-94.46', '138.35,-94.46');
     await expect(importStormReports(ctx, { stormId, text, fileName: '130520_rpts_hail.csv' })).rejects.toMatchObject({
       code: 'VALIDATION',

@@ -29,12 +29,12 @@ export function registerStormCommands(program: Command, rt: CliRuntime): Command
       }) =>
         rt.call(o, (ops) =>
           ops.storms.create({
-            tenantId: o.tenant,
-            eventId: o.eventId,
+            tenant_id: o.tenant,
+            event_id: o.eventId,
             name: o.name,
-            ...(o.startsAt ? { startsAt: o.startsAt } : {}),
-            ...(o.endsAt ? { endsAt: o.endsAt } : {}),
-            ...(o.region ? { region: o.region } : {}),
+            starts_at: o.startsAt,
+            ends_at: o.endsAt,
+            region: o.region,
           }),
         ),
     );
@@ -48,7 +48,7 @@ export function registerStormCommands(program: Command, rt: CliRuntime): Command
     .action((o: { tenant: string; status?: StormStatus; json?: boolean }) =>
       rt.call(
         o,
-        (ops) => ops.storms.list({ tenantId: o.tenant, ...(o.status ? { status: o.status } : {}) }),
+        (ops) => ops.storms.list({ tenant_id: o.tenant, status: o.status }),
         (rows) =>
           table(rows as unknown as Record<string, unknown>[], ['storm_id', 'event_id', 'name', 'status', 'created_at']),
       ),
@@ -75,7 +75,7 @@ export function registerStormCommands(program: Command, rt: CliRuntime): Command
     .option('--reason <text>', 'why (kept in the history)')
     .option('--json', 'print JSON')
     .action((status: StormStatus, o: { storm: string; reason?: string; json?: boolean }) =>
-      rt.call(o, (ops) => ops.storms.setStatus(o.storm, { status, ...(o.reason ? { reason: o.reason } : {}) })),
+      rt.call(o, (ops) => ops.storms.setStatus(o.storm, { status, reason: o.reason })),
     );
   return storm;
 }

@@ -1,6 +1,6 @@
 /** Storm inputs, views and the status machine, shared by the SDK, the CLI and the HTTP routes. */
 import { z } from 'zod';
-import { text } from '../fields.ts';
+import { queryInt4, text } from '../fields.ts';
 
 export const STORM_STATUSES = ['planning', 'active', 'closed', 'cancelled'] as const;
 export type StormStatus = (typeof STORM_STATUSES)[number];
@@ -18,7 +18,7 @@ const isoDate = z.iso
   .datetime({ offset: true, error: (i) => `${JSON.stringify(i.input)} is not an ISO 8601 date-time` })
   .or(z.iso.date({ error: (i) => `${JSON.stringify(i.input)} is not an ISO 8601 date` }));
 
-/** Field rules, used by the service input below and by the HTTP body (which names them in snake_case). */
+/** Field rules, shared by the operation schemas below and by other domains' inputs. */
 export const stormFields = {
   tenantId: z.uuid({ error: (i) => `${JSON.stringify(i.input)} is not a valid UUID` }),
   eventId: z
@@ -32,28 +32,44 @@ export const stormFields = {
   region: text().trim().min(1, 'must not be empty').max(200),
 };
 
+/** The acting tenant: a tenant principal's own (may be omitted); the operator names it. */
+export const optionalTenant = stormFields.tenantId.optional().describe('operator only: the tenant to act in');
+
+/** POST /storms, `storm create`, `storms.create(...)`. */
 export const createStormInput = z
   .object({
-    tenantId: stormFields.tenantId.optional(),
-    eventId: stormFields.eventId,
+    tenant_id: optionalTenant,
+    event_id: stormFields.eventId,
     name: stormFields.name,
-    startsAt: isoDate.optional(),
-    endsAt: isoDate.optional(),
+    starts_at: isoDate.optional(),
+    ends_at: isoDate.optional(),
     region: stormFields.region.optional(),
   })
   .strict()
-  .refine((s) => !s.startsAt || !s.endsAt || new Date(s.endsAt) >= new Date(s.startsAt), {
+  .refine((s) => !s.starts_at || !s.ends_at || new Date(s.ends_at) >= new Date(s.starts_at), {
     message: 'ends_at is before starts_at',
-    path: ['endsAt'],
+    path: ['ends_at'],
   });
 export type CreateStormInput = z.input<typeof createStormInput>;
 
+/** GET /storms, `storm list`, `storms.list(...)`. */
+export const listStormsInput = z
+  .object({
+    tenant_id: optionalTenant,
+    status: z.enum(STORM_STATUSES, { error: () => `must be one of ${STORM_STATUSES.join(', ')}` }).optional(),
+    limit: queryInt4().min(1).max(1000).optional(),
+  })
+  .strict();
+export type ListStormsInput = z.input<typeof listStormsInput>;
+
+/** POST /storms/:storm_id/status, `storm status`, `storms.setStatus(stormId, ...)`. */
 export const statusChangeInput = z
   .object({
     status: z.enum(STORM_STATUSES, { error: () => `must be one of ${STORM_STATUSES.join(', ')}` }),
     reason: text().trim().max(500).optional(),
   })
   .strict();
+export type StatusChangeInput = z.input<typeof statusChangeInput>;
 
 export interface StormView {
   storm_id: string;

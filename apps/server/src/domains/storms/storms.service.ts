@@ -13,9 +13,12 @@ import * as repo from './storms.repo.ts';
 import {
   TRANSITIONS,
   createStormInput,
+  listStormsInput,
   statusChangeInput,
   stormId as stormIdSchema,
   type CreateStormInput,
+  type ListStormsInput,
+  type StatusChangeInput,
   type StormStatus,
   type StormView,
 } from './storms.schema.ts';
@@ -39,7 +42,7 @@ export function toView(row: StormRow): StormView {
 export async function createStorm(ctx: ServiceContext, input: CreateStormInput): Promise<StormView> {
   authorize(ctx, 'storms:write');
   const s = parse(createStormInput, input);
-  const tenantId = actingTenant(ctx, s.tenantId);
+  const tenantId = actingTenant(ctx, s.tenant_id);
   try {
     const row = await meteredTx(
       ctx.db,
@@ -48,10 +51,10 @@ export async function createStorm(ctx: ServiceContext, input: CreateStormInput):
       (trx) =>
         repo.insertStorm(trx, {
           tenant_id: tenantId,
-          event_id: s.eventId,
+          event_id: s.event_id,
           name: s.name,
-          starts_at: s.startsAt ?? null,
-          ends_at: s.endsAt ?? null,
+          starts_at: s.starts_at ?? null,
+          ends_at: s.ends_at ?? null,
           region: s.region ?? null,
         }),
     );
@@ -59,8 +62,8 @@ export async function createStorm(ctx: ServiceContext, input: CreateStormInput):
   } catch (err) {
     const mapped = fromDatabaseError(err);
     if (mapped?.code === 'CONFLICT') {
-      throw new AppError('CONFLICT', `event id ${s.eventId} already names a storm of this tenant`, {
-        event_id: s.eventId,
+      throw new AppError('CONFLICT', `event id ${s.event_id} already names a storm of this tenant`, {
+        event_id: s.event_id,
       });
     }
     if (mapped?.code === 'NOT_FOUND')
@@ -69,15 +72,11 @@ export async function createStorm(ctx: ServiceContext, input: CreateStormInput):
   }
 }
 
-export async function listStorms(
-  ctx: ServiceContext,
-  filter: { tenantId?: string; status?: StormStatus; limit?: number } = {},
-): Promise<StormView[]> {
+export async function listStorms(ctx: ServiceContext, input: ListStormsInput = {}): Promise<StormView[]> {
   authorize(ctx, 'storms:read');
-  const tenantId = actingTenant(ctx, filter.tenantId);
+  const filter = parse(listStormsInput, input);
+  const tenantId = actingTenant(ctx, filter.tenant_id);
   const limit = filter.limit ?? 100;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
-    throw new AppError('VALIDATION', `limit: must be a whole number from 1 to 1000, got ${limit}`);
   const rows = await ctx.db.withTenant(tenantId, (trx) =>
     repo.listStorms(trx, { ...(filter.status ? { status: filter.status } : {}), limit }),
   );
@@ -125,7 +124,7 @@ export async function getStorm(
 export async function setStormStatus(
   ctx: ServiceContext,
   stormId: string,
-  input: { status: StormStatus; reason?: string },
+  input: StatusChangeInput,
 ): Promise<StormView> {
   authorize(ctx, 'storms:write');
   const { status, reason } = parse(statusChangeInput, input);

@@ -13,10 +13,10 @@ describeEachDatabase('storms', (t) => {
     const { db } = t();
     const { tenantId } = await newTenant(db);
     const s = await storms.createStorm(tenantCtx(db, tenantId), {
-      eventId: 'DFW_STORM_001',
+      event_id: 'DFW_STORM_001',
       name: 'DFW Storm Feb 2026',
-      startsAt: '2026-02-10',
-      endsAt: '2026-02-12T06:00:00Z',
+      starts_at: '2026-02-10',
+      ends_at: '2026-02-12T06:00:00Z',
       region: 'Dallas-Fort Worth, TX',
     });
     expect(s).toMatchObject({
@@ -31,28 +31,28 @@ describeEachDatabase('storms', (t) => {
     const { db } = t();
     const a = await newTenant(db);
     const b = await newTenant(db);
-    await storms.createStorm(tenantCtx(db, a.tenantId), { eventId: 'E1', name: 'one' });
-    await expect(storms.createStorm(tenantCtx(db, a.tenantId), { eventId: 'E1', name: 'dup' })).rejects.toMatchObject({
+    await storms.createStorm(tenantCtx(db, a.tenantId), { event_id: 'E1', name: 'one' });
+    await expect(storms.createStorm(tenantCtx(db, a.tenantId), { event_id: 'E1', name: 'dup' })).rejects.toMatchObject({
       code: 'CONFLICT',
       message: expect.stringContaining('E1'),
     });
     await expect(
-      storms.createStorm(tenantCtx(db, b.tenantId), { eventId: 'E1', name: 'theirs' }),
+      storms.createStorm(tenantCtx(db, b.tenantId), { event_id: 'E1', name: 'theirs' }),
     ).resolves.toMatchObject({ event_id: 'E1' });
   });
 
   it.each([
-    [{ eventId: '', name: 'x' }, 'eventId'],
-    [{ eventId: 'bad id!', name: 'x' }, 'eventId'],
-    [{ eventId: 'E', name: '  ' }, 'name'],
-    [{ eventId: 'E', name: 'x', startsAt: 'yesterday' }, 'startsAt'],
-    [{ eventId: 'E', name: 'x', startsAt: '2026-02-10', endsAt: '2026-02-01' }, 'endsAt'],
+    [{ event_id: '', name: 'x' }, 'event_id'],
+    [{ event_id: 'bad id!', name: 'x' }, 'event_id'],
+    [{ event_id: 'E', name: '  ' }, 'name'],
+    [{ event_id: 'E', name: 'x', starts_at: 'yesterday' }, 'starts_at'],
+    [{ event_id: 'E', name: 'x', starts_at: '2026-02-10', ends_at: '2026-02-01' }, 'ends_at'],
   ])('refuses %j naming %s', async (input, field) => {
     const { db } = t();
     const { tenantId } = await newTenant(db);
     await expect(storms.createStorm(tenantCtx(db, tenantId), input)).rejects.toMatchObject({
       code: 'VALIDATION',
-      message: expect.stringContaining(field),
+      message: expect.stringMatching(new RegExp(`^${field}: `)),
     });
   });
 
@@ -60,7 +60,7 @@ describeEachDatabase('storms', (t) => {
     const { db } = t();
     const { tenantId } = await newTenant(db);
     const ctx = tenantCtx(db, tenantId);
-    const s = await storms.createStorm(ctx, { eventId: 'S1', name: 's' });
+    const s = await storms.createStorm(ctx, { event_id: 'S1', name: 's' });
     await expect(storms.setStormStatus(ctx, s.storm_id, { status: 'closed' })).rejects.toMatchObject({
       code: 'INVALID_TRANSITION',
       message: expect.stringContaining('it can move to active or cancelled'),
@@ -82,15 +82,15 @@ describeEachDatabase('storms', (t) => {
   it('lets the operator act on a storm by id alone, and lists newest first with a status filter', async () => {
     const { db } = t();
     const { tenantId } = await newTenant(db);
-    const s1 = await storms.createStorm(operator(db), { tenantId, eventId: 'L1', name: 'first' });
-    const s2 = await storms.createStorm(operator(db), { tenantId, eventId: 'L2', name: 'second' });
+    const s1 = await storms.createStorm(operator(db), { tenant_id: tenantId, event_id: 'L1', name: 'first' });
+    const s2 = await storms.createStorm(operator(db), { tenant_id: tenantId, event_id: 'L2', name: 'second' });
     await storms.setStormStatus(operator(db), s1.storm_id, { status: 'cancelled' });
     expect((await storms.getStorm(operator(db), s1.storm_id)).status).toBe('cancelled');
-    const all = await storms.listStorms(operator(db), { tenantId });
+    const all = await storms.listStorms(operator(db), { tenant_id: tenantId });
     expect(all.map((s) => s.event_id)).toEqual([s2.event_id, s1.event_id]);
-    expect((await storms.listStorms(operator(db), { tenantId, status: 'planning' })).map((s) => s.storm_id)).toEqual([
-      s2.storm_id,
-    ]);
+    expect(
+      (await storms.listStorms(operator(db), { tenant_id: tenantId, status: 'planning' })).map((s) => s.storm_id),
+    ).toEqual([s2.storm_id]);
     await expect(storms.listStorms(operator(db))).rejects.toMatchObject({ code: 'VALIDATION' });
     await expect(storms.getStorm(operator(db), 'nope')).rejects.toMatchObject({ code: 'VALIDATION' });
     await expect(storms.getStorm(operator(db), '6f1c7a2e-3b4d-4e5f-8a9b-0c1d2e3f4a5b')).rejects.toMatchObject({
@@ -148,10 +148,10 @@ it.skipIf(!SERVER_URL)(
         ).toBe('UTC');
         const { tenantId } = await newTenant(db);
         const s = await storms.createStorm(tenantCtx(db, tenantId), {
-          eventId: 'TZ_1',
+          event_id: 'TZ_1',
           name: 'tz',
-          startsAt: '2026-02-10',
-          endsAt: '2026-02-12',
+          starts_at: '2026-02-10',
+          ends_at: '2026-02-12',
         });
         expect([s.starts_at, s.ends_at]).toEqual(['2026-02-10T00:00:00.000Z', '2026-02-12T00:00:00.000Z']);
       } finally {

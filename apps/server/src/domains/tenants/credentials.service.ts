@@ -2,31 +2,23 @@
  * Tenant credentials: issue (scopes, grants, expiry; the token shown once), list with last use, revoke. The operator
  * manages any tenant's; a tenant admin its own. Every issue and revocation is audited.
  */
-import { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import { audit } from '../audit/audit.service.ts';
-import { TENANT_ROLES, type Action, type TenantRole } from '../auth/permissions.ts';
+import { type Action, type TenantRole } from '../auth/permissions.ts';
 import { actingTenant, authorize, type ServiceContext } from '../auth/principal.ts';
 import { checkGrants, checkScopes } from '../auth/scopes.ts';
-import { MAX_EXPIRY_DAYS, forgetCredential, issueToken } from '../auth/tokens.ts';
+import { forgetCredential, issueToken } from '../auth/tokens.ts';
 import { parse } from '../validate.ts';
 import * as repo from './tenants.repo.ts';
 import * as creds from './credentials.repo.ts';
-import { email, tenantId as tenantIdSchema } from './tenants.schema.ts';
-import { text, int4 } from '../fields.ts';
-
-export const credentialInput = z
-  .object({
-    tenantId: tenantIdSchema,
-    email,
-    role: z.enum(TENANT_ROLES, { error: () => `must be one of ${TENANT_ROLES.join(', ')}` }),
-    name: text().trim().min(1).max(100).optional(),
-    scopes: z.array(text().max(64)).max(64).optional(),
-    grants: z.array(text().max(64)).max(16).optional(),
-    expiresInDays: int4().min(1).max(MAX_EXPIRY_DAYS).optional(),
-  })
-  .strict();
-export type CredentialInput = z.input<typeof credentialInput>;
+import {
+  credentialInput,
+  listCredentialsInput,
+  revokeCredentialInput,
+  type CredentialInput,
+  type ListCredentialsInput,
+  type RevokeCredentialInput,
+} from './credentials.schema.ts';
 
 export interface IssuedCredential {
   token: string;
@@ -42,7 +34,7 @@ export interface IssuedCredential {
 export async function createCredential(ctx: ServiceContext, input: CredentialInput): Promise<IssuedCredential> {
   authorize(ctx, 'credentials:admin');
   const i = parse(credentialInput, input);
-  const id = actingTenant(ctx, i.tenantId);
+  const id = actingTenant(ctx, i.tenant_id);
   const grants = checkGrants(i.role, i.grants);
   const scopes = checkScopes(i.role, i.scopes, grants);
   return ctx.db.withTenant(id, async (trx) => {
@@ -60,7 +52,7 @@ export async function createCredential(ctx: ServiceContext, input: CredentialInp
       name: i.name ?? i.role,
       ...(scopes ? { scopes } : {}),
       grants,
-      ...(i.expiresInDays ? { expiresInDays: i.expiresInDays } : {}),
+      ...(i.expires_in_days ? { expiresInDays: i.expires_in_days } : {}),
     });
     const view = {
       token_id: issued.token_id,
@@ -93,9 +85,9 @@ export interface CredentialView {
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
 /** The tenant's credentials (never their tokens) with status and last use. */
-export async function listCredentials(ctx: ServiceContext, input: { tenantId: string }): Promise<CredentialView[]> {
+export async function listCredentials(ctx: ServiceContext, input: ListCredentialsInput): Promise<CredentialView[]> {
   authorize(ctx, 'credentials:admin');
-  const id = actingTenant(ctx, parse(tenantIdSchema, input.tenantId, 'tenant_id'));
+  const id = actingTenant(ctx, parse(listCredentialsInput, input).tenant_id);
   const now = Date.now();
   const rows = await ctx.db.withTenant(id, (trx) => creds.listCredentials(trx));
   return rows.map((r) => ({
@@ -117,11 +109,12 @@ export async function listCredentials(ctx: ServiceContext, input: { tenantId: st
 /** Revokes a credential at once (repeating is harmless); it answers 401 from then on. */
 export async function revokeCredential(
   ctx: ServiceContext,
-  input: { tenantId: string; tokenId: string },
+  input: RevokeCredentialInput,
 ): Promise<{ token_id: string; revoked_at: string }> {
   authorize(ctx, 'credentials:admin');
-  const id = actingTenant(ctx, parse(tenantIdSchema, input.tenantId, 'tenant_id'));
-  const tokenId = parse(z.uuid({ error: () => 'not a valid UUID' }), input.tokenId, 'token_id');
+  const i = parse(revokeCredentialInput, input);
+  const id = actingTenant(ctx, i.tenant_id);
+  const tokenId = i.token_id;
   const result = await ctx.db.withTenant(id, async (trx) => {
     const found = await creds.findCredential(trx, tokenId);
     if (!found) throw new AppError('NOT_FOUND', `credential ${tokenId} not found`, { token_id: tokenId });

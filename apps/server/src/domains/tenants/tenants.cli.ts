@@ -6,6 +6,7 @@ import { AppError } from '../../errors.ts';
 import { USER_ROLES, type UserRole } from '../auth/principal.ts';
 import { DEFAULT_EXPIRY_DAYS, MAX_EXPIRY_DAYS } from '../auth/expiry.ts';
 import type { Feature, TenantView, Tier } from './tenants.schema.ts';
+import type { Action } from '../auth/permissions.ts';
 
 const listColumns = ['tenant_id', 'org_name', 'tier', 'status', 'admin_email', 'created_at'];
 
@@ -37,7 +38,7 @@ export function registerTenantCommands(program: Command, rt: CliRuntime): void {
     .action((o: { org: string; tier: Tier; adminEmail: string; json?: boolean }) =>
       rt.call(
         o,
-        (ops) => ops.tenants.provision({ orgName: o.org, tier: o.tier, adminEmail: o.adminEmail }),
+        (ops) => ops.tenants.provision({ org_name: o.org, tier: o.tier, admin_email: o.adminEmail }),
         (r) =>
           [
             r.created ? `Provisioned ${r.org_name}` : `${r.org_name} was already provisioned (same tier and admin)`,
@@ -60,7 +61,7 @@ export function registerTenantCommands(program: Command, rt: CliRuntime): void {
     .action((o: { status?: 'active' | 'suspended'; json?: boolean }) =>
       rt.call(
         o,
-        (ops) => ops.tenants.list(o.status ? { status: o.status } : {}),
+        (ops) => ops.tenants.list({ status: o.status }),
         (rows) => table(rows as unknown as Record<string, unknown>[], listColumns),
       ),
     );
@@ -143,12 +144,12 @@ export function registerTenantCommands(program: Command, rt: CliRuntime): void {
           o,
           (ops) =>
             ops.tenants.createCredential({
-              tenantId: o.tenant as string,
+              tenant_id: o.tenant as string,
               email: o.email as string,
               role: o.role,
-              ...(o.scope ? { scopes: o.scope } : {}),
-              ...(o.grant ? { grants: o.grant } : {}),
-              ...(days !== undefined ? { expiresInDays: days } : {}),
+              scopes: o.scope as Action[] | undefined,
+              grants: o.grant as Action[] | undefined,
+              expires_in_days: days,
             }),
           (r) => `${keyValues(r as unknown as Record<string, unknown>)}\nThe token is shown once: keep it.`,
         );
@@ -162,7 +163,7 @@ export function registerTenantCommands(program: Command, rt: CliRuntime): void {
     .requiredOption('--token-id <id>', 'the credential id (tenant credentials lists them)')
     .option('--json', 'print JSON')
     .action((o: { tenant: string; tokenId: string; json?: boolean }) =>
-      rt.call(o, (ops) => ops.tenants.revokeCredential({ tenantId: o.tenant, tokenId: o.tokenId })),
+      rt.call(o, (ops) => ops.tenants.revokeCredential({ tenant_id: o.tenant, token_id: o.tokenId })),
     );
 
   tenant
@@ -173,7 +174,7 @@ export function registerTenantCommands(program: Command, rt: CliRuntime): void {
     .action((o: { tenant: string; json?: boolean }) =>
       rt.call(
         o,
-        (ops) => ops.tenants.listCredentials({ tenantId: o.tenant }),
+        (ops) => ops.tenants.listCredentials({ tenant_id: o.tenant }),
         (rows) =>
           table(rows as unknown as Record<string, unknown>[], [
             'token_id',

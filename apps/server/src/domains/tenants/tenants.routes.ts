@@ -4,12 +4,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Database } from '../../db/database.ts';
 import { contextOf } from '../../http/auth.ts';
-import { USER_ROLES } from '../auth/principal.ts';
-import { ACTIONS } from '../auth/permissions.ts';
-import { MAX_EXPIRY_DAYS } from '../auth/tokens.ts';
 import * as service from './tenants.service.ts';
-import { FEATURES, email, orgName, tenantId, tier } from './tenants.schema.ts';
-import { text, int4 } from '../fields.ts';
+import { listTenantsInput, provisionInput, tenantId, updateTenantInput } from './tenants.schema.ts';
+import { credentialInput, revokeCredentialInput } from './credentials.schema.ts';
 
 const params = z.object({ tenant_id: tenantId });
 const tags = ['tenants'];
@@ -24,16 +21,11 @@ export function registerTenantRoutes(root: FastifyInstance, db: Database): void 
       schema: {
         tags,
         summary: 'Provision a tenant (operator). Idempotent per organisation: a repeat returns the same tenant.',
-        body: z.object({ org_name: orgName, tier, admin_email: email }),
+        body: provisionInput,
       },
     },
     async (request, reply) => {
-      const b = request.body;
-      const result = await service.provisionTenant(contextOf(request, db), {
-        orgName: b.org_name,
-        tier: b.tier,
-        adminEmail: b.admin_email,
-      });
+      const result = await service.provisionTenant(contextOf(request, db), request.body);
       return reply.status(result.created ? 201 : 200).send(result);
     },
   );
@@ -45,7 +37,7 @@ export function registerTenantRoutes(root: FastifyInstance, db: Database): void 
       schema: {
         tags,
         summary: 'List tenants (the operator and staff)',
-        querystring: z.object({ status: z.enum(['active', 'suspended']).optional() }),
+        querystring: listTenantsInput,
       },
     },
     async (request) => ({ tenants: await service.listTenants(contextOf(request, db), request.query) }),
@@ -72,23 +64,10 @@ export function registerTenantRoutes(root: FastifyInstance, db: Database): void 
         tags,
         summary: 'Change tier, feature flags (null returns a flag to its tier default) or status (operator)',
         params,
-        body: z
-          .object({
-            tier: tier.optional(),
-            feature_flags: z.partialRecord(z.enum(FEATURES), z.boolean().nullable()).optional(),
-            status: z.enum(['active', 'suspended']).optional(),
-          })
-          .strict(),
+        body: updateTenantInput,
       },
     },
-    async (request) => {
-      const { tier: newTier, feature_flags, status } = request.body;
-      return service.updateTenant(contextOf(request, db), request.params.tenant_id, {
-        ...(newTier ? { tier: newTier } : {}),
-        ...(feature_flags ? { featureFlags: feature_flags } : {}),
-        ...(status ? { status } : {}),
-      });
-    },
+    async (request) => service.updateTenant(contextOf(request, db), request.params.tenant_id, request.body),
   );
 
   app.post(
@@ -100,31 +79,16 @@ export function registerTenantRoutes(root: FastifyInstance, db: Database): void 
         summary:
           'Issue a bearer credential for a user of the tenant (operator, or its admin); the token is shown once. Scopes: a subset of the role; expiry: 90 days by default',
         params,
-        body: z
-          .object({
-            email,
-            role: z.enum(USER_ROLES),
-            name: text().trim().min(1).max(100).optional(),
-            scopes: z.array(z.enum(ACTIONS)).min(1).max(64).optional(),
-            grants: z.array(z.enum(ACTIONS)).max(16).optional(),
-            expires_in_days: int4().min(1).max(MAX_EXPIRY_DAYS).optional(),
-          })
-          .strict(),
+        body: credentialInput.omit({ tenant_id: true }),
       },
     },
-    async (request, reply) => {
-      const b = request.body;
-      const result = await service.createCredential(contextOf(request, db), {
-        tenantId: request.params.tenant_id,
-        email: b.email,
-        role: b.role,
-        ...(b.name ? { name: b.name } : {}),
-        ...(b.scopes ? { scopes: b.scopes } : {}),
-        ...(b.grants ? { grants: b.grants } : {}),
-        ...(b.expires_in_days ? { expiresInDays: b.expires_in_days } : {}),
-      });
-      return reply.status(201).send(result);
-    },
+    async (request, reply) =>
+      reply.status(201).send(
+        await service.createCredential(contextOf(request, db), {
+          ...request.body,
+          tenant_id: request.params.tenant_id,
+        }),
+      ),
   );
 
   app.get(
@@ -134,7 +98,7 @@ export function registerTenantRoutes(root: FastifyInstance, db: Database): void 
       schema: { tags, summary: "The tenant's credentials with status and last use (never the tokens)", params },
     },
     async (request) => ({
-      credentials: await service.listCredentials(contextOf(request, db), { tenantId: request.params.tenant_id }),
+      credentials: await service.listCredentials(contextOf(request, db), request.params),
     }),
   );
 
@@ -145,13 +109,9 @@ export function registerTenantRoutes(root: FastifyInstance, db: Database): void 
       schema: {
         tags,
         summary: 'Revoke a credential: it answers 401 from then on (repeating is harmless)',
-        params: z.object({ tenant_id: tenantId, token_id: z.uuid() }).strict(),
+        params: revokeCredentialInput,
       },
     },
-    async (request) =>
-      service.revokeCredential(contextOf(request, db), {
-        tenantId: request.params.tenant_id,
-        tokenId: request.params.token_id,
-      }),
+    async (request) => service.revokeCredential(contextOf(request, db), request.params),
   );
 }

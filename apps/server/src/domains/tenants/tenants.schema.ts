@@ -44,8 +44,31 @@ export const featureFlags = z.partialRecord(
   z.boolean(),
 );
 
-export const provisionInput = z.object({ orgName, tier, adminEmail: email }).strict();
+export const TENANT_STATUSES = ['active', 'suspended'] as const;
+const tenantStatus = z.enum(TENANT_STATUSES, { error: () => `must be one of ${TENANT_STATUSES.join(', ')}` });
+
+/** POST /tenants, `tenant provision`, `tenants.provision(...)`. */
+export const provisionInput = z.object({ org_name: orgName, tier, admin_email: email }).strict();
 export type ProvisionInput = z.input<typeof provisionInput>;
+
+/** GET /tenants, `tenant list`, `tenants.list(...)`. */
+export const listTenantsInput = z.object({ status: tenantStatus.optional() }).strict();
+export type ListTenantsInput = z.input<typeof listTenantsInput>;
+
+/** PATCH /tenants/:tenant_id, `tenants.update(tenantId, ...)`: null for a flag returns it to its tier default. */
+export const updateTenantInput = z
+  .object({
+    tier: tier.optional(),
+    feature_flags: z
+      .partialRecord(
+        z.enum(FEATURES, { error: () => `feature must be one of ${FEATURES.join(', ')}` }),
+        z.boolean().nullable(),
+      )
+      .optional(),
+    status: tenantStatus.optional(),
+  })
+  .strict();
+export type UpdateTenantInput = z.input<typeof updateTenantInput>;
 
 export interface TenantView {
   tenant_id: string;

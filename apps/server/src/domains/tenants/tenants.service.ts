@@ -5,7 +5,6 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, fromDatabaseError } from '../../errors.ts';
 import type { TenantRow } from '../../db/schema.ts';
-import { z } from 'zod';
 import { authorize, actingTenant, type ServiceContext } from '../auth/principal.ts';
 import { forgetTenantCredentials, issueToken } from '../auth/tokens.ts';
 import { audit } from '../audit/audit.service.ts';
@@ -15,12 +14,14 @@ import { effectiveFlags } from './tenant-flags.ts';
 
 export { effectiveFlags };
 import {
-  featureFlags as featureFlagsSchema,
+  listTenantsInput,
   provisionInput,
   tenantId as tenantIdSchema,
-  tier as tierSchema,
+  updateTenantInput,
   type Feature,
+  type ListTenantsInput,
   type ProvisionInput,
+  type UpdateTenantInput,
   type ProvisionResult,
   type TenantView,
   type Tier,
@@ -53,7 +54,7 @@ export function toView(row: TenantRow): TenantView {
 
 export async function provisionTenant(ctx: ServiceContext, input: ProvisionInput): Promise<ProvisionResult> {
   authorize(ctx, 'tenant:admin');
-  const { orgName, tier, adminEmail } = parse(provisionInput, input);
+  const { org_name: orgName, tier, admin_email: adminEmail } = parse(provisionInput, input);
   const key = orgKey(orgName);
   try {
     return await ctx.db.withPlatform(async (trx) => {
@@ -117,11 +118,9 @@ async function sameRequestOrConflict(
   return { ...toView(existing), created: false, admin_user_id: admin?.user_id ?? '' };
 }
 
-export async function listTenants(
-  ctx: ServiceContext,
-  filter: { status?: 'active' | 'suspended' } = {},
-): Promise<TenantView[]> {
+export async function listTenants(ctx: ServiceContext, input: ListTenantsInput = {}): Promise<TenantView[]> {
   authorize(ctx, 'tenants:list');
+  const filter = parse(listTenantsInput, input);
   const rows = await ctx.db.withPlatform((trx) => repo.listTenants(trx, filter));
   return rows.map(toView);
 }
@@ -134,24 +133,18 @@ export async function getTenant(ctx: ServiceContext, tenantId: string): Promise<
   return toView(row);
 }
 
-export interface TenantChange {
-  tier?: Tier;
-  /** Overrides to merge; `null` for a flag returns it to the tier default. */
-  featureFlags?: Partial<Record<Feature, boolean | null>>;
-  status?: 'active' | 'suspended';
-}
-
 /** Changes tier, flag overrides and status together: all validated first, then written in one transaction. */
-export async function updateTenant(ctx: ServiceContext, tenantId: string, change: TenantChange): Promise<TenantView> {
+export async function updateTenant(
+  ctx: ServiceContext,
+  tenantId: string,
+  input: UpdateTenantInput,
+): Promise<TenantView> {
   authorize(ctx, 'tenant:admin');
   const id = parse(tenantIdSchema, tenantId, 'tenant_id');
-  const tier = change.tier === undefined ? undefined : parse(tierSchema, change.tier, 'tier');
-  const status =
-    change.status === undefined ? undefined : parse(z.enum(['active', 'suspended']), change.status, 'status');
-  const flags = change.featureFlags;
+  const { tier, status, feature_flags: flags } = parse(updateTenantInput, input);
   const sets =
     flags &&
-    parse(featureFlagsSchema, Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== null)), 'feature_flags');
+    (Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== null)) as Partial<Record<Feature, boolean>>);
   const row = await ctx.db.withPlatform(async (trx) => {
     const current = await repo.findTenantForUpdate(trx, id);
     if (!current) return undefined;
@@ -187,7 +180,7 @@ export function setFeatureFlags(
   tenantId: string,
   flags: Partial<Record<Feature, boolean | null>>,
 ): Promise<TenantView> {
-  return updateTenant(ctx, tenantId, { featureFlags: flags });
+  return updateTenant(ctx, tenantId, { feature_flags: flags });
 }
 
 export function setStatus(ctx: ServiceContext, tenantId: string, status: 'active' | 'suspended'): Promise<TenantView> {

@@ -13,9 +13,9 @@ describeEachDatabase('tenants', (t) => {
   it('provisions a tenant with its admin, a working credential and tier flags', async () => {
     const { db } = t();
     const r = await tenants.provisionTenant(operator(db), {
-      orgName: 'DFW Elite Roofing',
+      org_name: 'DFW Elite Roofing',
       tier: 'standard',
-      adminEmail: 'Admin@DFWElite.com',
+      admin_email: 'Admin@DFWElite.com',
     });
     expect(r).toMatchObject({ created: true, tier: 'standard', status: 'active', admin_email: 'admin@dfwelite.com' });
     expect(r.tenant_id).toMatch(/^[0-9a-f-]{36}$/);
@@ -27,38 +27,38 @@ describeEachDatabase('tenants', (t) => {
   it('returns the same tenant for the same org (case and punctuation aside), and refuses a conflicting request', async () => {
     const { db } = t();
     const first = await tenants.provisionTenant(operator(db), {
-      orgName: 'Hail Pros LLC',
+      org_name: 'Hail Pros LLC',
       tier: 'trial',
-      adminEmail: 'a@hailpros.com',
+      admin_email: 'a@hailpros.com',
     });
     const again = await tenants.provisionTenant(operator(db), {
-      orgName: '  hail pros, llc ',
+      org_name: '  hail pros, llc ',
       tier: 'trial',
-      adminEmail: 'A@hailpros.com',
+      admin_email: 'A@hailpros.com',
     });
     expect(again).toMatchObject({ created: false, tenant_id: first.tenant_id, admin_user_id: first.admin_user_id });
     expect(again.admin_token).toBeUndefined();
     await expect(
       tenants.provisionTenant(operator(db), {
-        orgName: 'Hail Pros LLC',
+        org_name: 'Hail Pros LLC',
         tier: 'enterprise',
-        adminEmail: 'a@hailpros.com',
+        admin_email: 'a@hailpros.com',
       }),
     ).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining(first.tenant_id) });
   });
 
   it('provisions once under concurrent identical requests', async () => {
     const { db } = t();
-    const input = { orgName: 'Race Roofing', tier: 'standard' as const, adminEmail: 'r@race.com' };
+    const input = { org_name: 'Race Roofing', tier: 'standard' as const, admin_email: 'r@race.com' };
     const all = await Promise.all(Array.from({ length: 6 }, () => tenants.provisionTenant(operator(db), input)));
     expect(new Set(all.map((r) => r.tenant_id)).size).toBe(1);
     expect(all.filter((r) => r.created)).toHaveLength(1);
   });
 
   it.each([
-    [{ orgName: '', tier: 'trial', adminEmail: 'a@b.com' }, 'orgName'],
-    [{ orgName: 'X', tier: 'gold', adminEmail: 'a@b.com' }, 'tier'],
-    [{ orgName: 'X', tier: 'trial', adminEmail: 'not-an-email' }, 'adminEmail'],
+    [{ org_name: '', tier: 'trial', admin_email: 'a@b.com' }, 'org_name'],
+    [{ org_name: 'X', tier: 'gold', admin_email: 'a@b.com' }, 'tier'],
+    [{ org_name: 'X', tier: 'trial', admin_email: 'not-an-email' }, 'admin_email'],
   ])('refuses bad input %j naming the field', async (input, field) => {
     await expect(tenants.provisionTenant(operator(t().db), input as never)).rejects.toMatchObject({
       code: 'VALIDATION',
@@ -97,7 +97,7 @@ describeEachDatabase('tenants', (t) => {
     expect((await tenants.getTenant(operator(db), tenantId)).tier).toBe('trial');
     const both = await tenants.updateTenant(operator(db), tenantId, {
       tier: 'enterprise',
-      featureFlags: { sso: false },
+      feature_flags: { sso: false },
       status: 'suspended',
     });
     expect(both).toMatchObject({ tier: 'enterprise', status: 'suspended', feature_overrides: { sso: false } });
@@ -123,7 +123,7 @@ describeEachDatabase('tenants', (t) => {
     const { db } = t();
     const { tenantId } = await newTenant(db);
     const cred = await tenants.createCredential(operator(db), {
-      tenantId,
+      tenant_id: tenantId,
       email: 'viewer@x.com',
       role: 'viewer',
     });
@@ -131,13 +131,13 @@ describeEachDatabase('tenants', (t) => {
     await expect(authenticate(db, undefined, tamper(cred.token))).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
     await expect(authenticate(db, undefined, 'garbage')).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
     await expect(
-      tenants.createCredential(operator(db), { tenantId, email: 'not-an-email', role: 'analyst' }),
+      tenants.createCredential(operator(db), { tenant_id: tenantId, email: 'not-an-email', role: 'analyst' }),
     ).rejects.toMatchObject({
       code: 'VALIDATION',
       message: expect.stringContaining('email'),
     });
     await expect(
-      tenants.createCredential(operator(db), { tenantId, email: 'x@y.com', role: 'wizard' as never }),
+      tenants.createCredential(operator(db), { tenant_id: tenantId, email: 'x@y.com', role: 'wizard' as never }),
     ).rejects.toMatchObject({
       code: 'VALIDATION',
       message: expect.stringContaining('role'),

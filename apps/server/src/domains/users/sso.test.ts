@@ -108,7 +108,7 @@ describeEachDatabase('single sign-on (OpenID Connect)', (t) => {
   });
 
   it('an existing user is matched by verified e-mail and keeps their role', async () => {
-    await createCredential(operator(t().db), { tenantId: ent.tenantId, email: 'watcher@ent.example', role: 'viewer' });
+    await createCredential(operator(t().db), { tenant_id: ent.tenantId, email: 'watcher@ent.example', role: 'viewer' });
     idp.signInAs({ sub: 'p-2', email: 'watcher@ent.example', email_verified: true });
     const { session } = await signIn(ent.tenantId);
     expect((await whoAmI(session as string)).body).toMatchObject({ role: 'viewer', via: 'session' });
