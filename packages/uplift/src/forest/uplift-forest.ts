@@ -2,7 +2,7 @@
  * Uplift random forest: bagged uplift trees (divergence splits, per-node feature sampling); the forest's
  * uplift is the mean of the trees' leaf values pT - pC. Binary outcomes only.
  */
-import { applyBins, fitBins, type BinnedDataset } from '../data/binning.ts';
+import { binDataset, type BinnedDataset } from '../data/binning.ts';
 import { asColumns, schemaOf, type Dataset, type FeatureSchema } from '../data/dataset.ts';
 import { envelope, type FeatureInput, type ModelEnvelope, type UpliftModel } from '../model.ts';
 import { createRng, type Rng } from '../random.ts';
@@ -85,7 +85,7 @@ export function fitUpliftForest(
   params: Partial<UpliftForestParams> = {},
 ): UpliftForest {
   const p = { ...FOREST_DEFAULTS, ...params };
-  return fitUpliftForestBinned(applyBins(ds, fitBins(ds, p.maxBins)), schemaOf(ds), y, treatment, p);
+  return fitUpliftForestBinned(binDataset(ds, p.maxBins), schemaOf(ds), y, treatment, p);
 }
 
 /**

@@ -2,7 +2,7 @@
  * Histogram gradient-boosted trees for log-loss (binary 0/1 targets) and squared error, with L2 leaf
  * regularization, best-first growth, early stopping on a seeded validation split and gain importance.
  */
-import { applyBins, fitBins, type BinnedDataset } from '../data/binning.ts';
+import { binDataset, type BinnedDataset } from '../data/binning.ts';
 import { asColumns, schemaOf, type Dataset, type FeatureSchema } from '../data/dataset.ts';
 import { createRng, shuffle, type Rng } from '../random.ts';
 import { addForestPrediction, fromJSONTree, treeToJSON, type FlatTree, type TreeJSON } from '../trees/flat-tree.ts';
@@ -119,7 +119,7 @@ export function sigmoid(x: number): number {
  */
 export function fitGbdt(ds: Dataset, y: NumArray, params: Partial<GbdtParams> = {}, rows?: Int32Array): GbdtModel {
   const p = { ...GBDT_DEFAULTS, ...params };
-  const binned = applyBins(ds, fitBins(ds, p.maxBins));
+  const binned = binDataset(ds, p.maxBins);
   return fitGbdtBinned(binned, schemaOf(ds), y, p, rows);
 }
 

@@ -2,7 +2,7 @@
  * Base learners used inside the meta-learners: boosted trees or logistic regression, chosen by a spec.
  * The dataset is binned once per meta-learner (`prepareData`) and shared by its base models.
  */
-import { applyBins, fitBins, type BinnedDataset } from '../data/binning.ts';
+import { binDataset, type BinnedDataset } from '../data/binning.ts';
 import { schemaOf, type Dataset, type FeatureSchema } from '../data/dataset.ts';
 import { fitGbdtBinned, GbdtModel, GBDT_DEFAULTS, type GbdtJSON, type GbdtParams } from '../learners/gbdt.ts';
 import { fitLogistic, LogisticModel, type LogisticJSON, type LogisticParams } from '../learners/logistic.ts';
@@ -28,7 +28,7 @@ export interface PreparedData {
 
 /** Bins `ds` once (max bins taken from the gbdt spec, default 255). */
 export function prepareData(ds: Dataset, maxBins = GBDT_DEFAULTS.maxBins): PreparedData {
-  return { ds, binned: applyBins(ds, fitBins(ds, maxBins)), schema: schemaOf(ds) };
+  return { ds, binned: binDataset(ds, maxBins), schema: schemaOf(ds) };
 }
 
 /**
