@@ -4,7 +4,14 @@
  */
 import { binDataset, type BinnedDataset } from '../data/binning.ts';
 import { schemaOf, type Dataset, type FeatureSchema } from '../data/dataset.ts';
-import { fitGbdtBinned, GbdtModel, GBDT_DEFAULTS, type GbdtJSON, type GbdtParams } from '../learners/gbdt.ts';
+import {
+  fitGbdtBinned,
+  fitGbdtPair,
+  GbdtModel,
+  GBDT_DEFAULTS,
+  type GbdtJSON,
+  type GbdtParams,
+} from '../learners/gbdt.ts';
 import { fitLogistic, LogisticModel, type LogisticJSON, type LogisticParams } from '../learners/logistic.ts';
 import type { NumArray } from '../validate.ts';
 
@@ -54,6 +61,25 @@ export function fitBase(
     return fitLogistic(data.ds, y, spec.params, rows);
   }
   throw new TypeError(`unknown base learner type ${String((spec as { type: unknown }).type)}`);
+}
+
+/**
+ * Fits the base models of `spec` on rowsA and on rowsB (boosted trees side by side on two threads when allowed).
+ *
+ * @example
+ * const [mu0, mu1] = fitBasePair({ type: 'gbdt' }, data, y, control, treated, 'binary');
+ */
+export function fitBasePair(
+  spec: BaseLearnerSpec,
+  data: PreparedData,
+  y: NumArray,
+  rowsA: Int32Array,
+  rowsB: Int32Array,
+  outcome: OutcomeType,
+): [BaseModel, BaseModel] {
+  if (spec.type !== 'gbdt') return [fitBase(spec, data, y, rowsA, outcome), fitBase(spec, data, y, rowsB, outcome)];
+  const loss = outcome === 'binary' ? 'logloss' : 'squared';
+  return fitGbdtPair(data.binned, data.schema, y, { ...spec.params, loss }, rowsA, rowsB);
 }
 
 export function baseFromJSON(j: BaseModelJSON): BaseModel {

@@ -12,6 +12,8 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from '
 const STRIDE = 16;
 const SEQ = 0;
 const DONE = 1;
+/** Set to 1 by a worker that could not load (worker-boot.mjs). */
+const FAILED = 2;
 /** A worker that has not answered in this long is taken as lost. */
 const TASK_TIMEOUT_MS = 30 * 60_000;
 
@@ -69,10 +71,10 @@ function ensureWorkers(n: number): void {
  * @example
  * const [r1] = runParallel([{ kind: 'bin-columns', ... }], () => binColumns(...));
  */
-export function runParallel<R>(
-  tasks: (Task | undefined)[],
+export function runParallel<R, T extends Task = Task>(
+  tasks: (T | undefined)[],
   own: () => void,
-  transfer?: (t: Task) => ArrayBuffer[],
+  transfer?: (t: T) => ArrayBuffer[],
 ): R[] {
   ensureWorkers(tasks.length);
   const sent: number[] = [];
@@ -99,6 +101,7 @@ export function runParallel<R>(
     const at = i * STRIDE + DONE;
     const t0 = Date.now();
     while (Atomics.load(ctrl, at) !== s.seq) {
+      if (Atomics.load(ctrl, i * STRIDE + FAILED) === 1) throw new Error(`uplift worker ${i} failed to start`);
       Atomics.wait(ctrl, at, Atomics.load(ctrl, at), 1000);
       if (Date.now() - t0 > TASK_TIMEOUT_MS) throw new Error(`uplift worker ${i} did not answer`);
     }

@@ -41,3 +41,17 @@ export function setUpliftThreads(n: number | 'auto'): number {
 export function upliftThreads(): number {
   return threads;
 }
+
+/**
+ * Runs `fn` with the thread setting temporarily at `n` (used when the calling thread is one of several
+ * running independent fits side by side).
+ */
+export function withThreads<T>(n: number, fn: () => T): T {
+  const saved = threads;
+  threads = n;
+  try {
+    return fn();
+  } finally {
+    threads = saved;
+  }
+}
