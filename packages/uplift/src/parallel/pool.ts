@@ -6,6 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { MAX_THREADS } from './threads.ts';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 
 /** Control words per worker in the shared control block: [task sequence, answered sequence]. */
@@ -14,6 +15,8 @@ const SEQ = 0;
 const DONE = 1;
 /** Set to 1 by a worker that could not load (worker-boot.mjs). */
 const FAILED = 2;
+/** Polls of a worker's answer before sleeping on it (a wake-up costs tens to hundreds of microseconds). */
+const SPIN = 2_000;
 /** A worker that has not answered in this long is taken as lost. */
 const TASK_TIMEOUT_MS = 30 * 60_000;
 
@@ -28,7 +31,8 @@ export interface Task {
   kind: string;
 }
 
-let ctrl = new Int32Array(new SharedArrayBuffer(4 * STRIDE * 8));
+/** Room for every worker the setting allows (MAX_THREADS - 1), so the block never needs to grow. */
+const ctrl = new Int32Array(new SharedArrayBuffer(4 * STRIDE * MAX_THREADS));
 const slots: Slot[] = [];
 
 /**
@@ -46,11 +50,7 @@ function workerUrl(): URL {
 }
 
 function ensureWorkers(n: number): void {
-  if (n > ctrl.length / STRIDE) {
-    const bigger = new Int32Array(new SharedArrayBuffer(4 * STRIDE * Math.max(n, 2 * (ctrl.length / STRIDE))));
-    if (slots.length > 0) throw new Error('uplift pool: cannot grow the control block after workers started');
-    ctrl = bigger;
-  }
+  if (n >= MAX_THREADS) throw new RangeError(`at most ${MAX_THREADS - 1} uplift workers, asked for ${n}`);
   while (slots.length < n) {
     const index = slots.length;
     const { port1, port2 } = new MessageChannel();
@@ -100,6 +100,7 @@ export function runParallel<R, T extends Task = Task>(
     const s = slots[i]!;
     const at = i * STRIDE + DONE;
     const t0 = Date.now();
+    for (let k = 0; k < SPIN && Atomics.load(ctrl, at) !== s.seq; k++);
     while (Atomics.load(ctrl, at) !== s.seq) {
       if (Atomics.load(ctrl, i * STRIDE + FAILED) === 1) throw new Error(`uplift worker ${i} failed to start`);
       Atomics.wait(ctrl, at, Atomics.load(ctrl, at), 1000);

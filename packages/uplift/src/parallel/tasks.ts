@@ -3,14 +3,16 @@ import { binTask, type BinTask } from '../data/binning.ts';
 import { forestTreesTask, type ForestTreesTask } from '../forest/uplift-forest.ts';
 import { gbdtFitTask, type GbdtFitTask } from '../learners/gbdt.ts';
 import { predictTask, type PredictTask } from '../trees/flat-tree.ts';
-import { histTask, type HistTask } from '../trees/gbdt-grow.ts';
+import { histSetupTask, histTask, type HistSetupTask, type HistTask } from '../trees/gbdt-grow.ts';
 
-export type AnyTask = BinTask | HistTask | GbdtFitTask | ForestTreesTask | PredictTask;
+export type AnyTask = BinTask | HistSetupTask | HistTask | GbdtFitTask | ForestTreesTask | PredictTask;
 
 export function runTask(t: AnyTask): unknown {
   switch (t.kind) {
     case 'bin':
       return binTask(t);
+    case 'gbdt-setup':
+      return histSetupTask(t);
     case 'gbdt-hist':
       return histTask(t);
     case 'gbdt-fit':

@@ -14,8 +14,12 @@ const { ctrl, index, stride, port } = workerData as {
 const seqAt = index * stride;
 const doneAt = index * stride + 1;
 let seen = 0;
+/** Polls before sleeping: a futex wake-up costs tens to hundreds of microseconds on a VM, and node tasks come
+ * back to back (the caller partitions and searches splits in between). */
+const SPIN = 2_000;
 for (;;) {
-  Atomics.wait(ctrl, seqAt, seen, 10_000);
+  for (let k = 0; k < SPIN && Atomics.load(ctrl, seqAt) === seen; k++);
+  if (Atomics.load(ctrl, seqAt) === seen) Atomics.wait(ctrl, seqAt, seen, 10_000);
   const s = Atomics.load(ctrl, seqAt);
   if (s === seen) continue;
   seen = s;

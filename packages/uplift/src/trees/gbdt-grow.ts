@@ -4,7 +4,7 @@
  */
 import type { BinnedDataset, FeatureBins } from '../data/binning.ts';
 import { featureRanges } from '../data/binning.ts';
-import { runParallel, sharedF64 } from '../parallel/pool.ts';
+import { runParallel, sharedF64, sharedI32 } from '../parallel/pool.ts';
 import { leftBinTable, partitionRows } from './partition.ts';
 import { TreeBuilder, type FlatTree, type SplitSpec } from './flat-tree.ts';
 
@@ -68,7 +68,14 @@ export interface GrowContext {
   free: number[];
   part: Int32Array;
   ranges: [number, number][];
+  /** Fit id, and the row buffer the workers hold for it (sent again when it changes). */
+  id: number;
+  sentRows: ArrayBufferLike | null;
+  sentOffset: number;
+  next: Int32Array;
 }
+
+let nextContextId = 1;
 
 /**
  * Allocates the buffers for growing trees of at most `maxLeaves` leaves over `data`, with `threads` threads.
@@ -89,26 +96,71 @@ export function createGrowContext(data: BinnedDataset, maxLeaves: number, thread
     free: Array.from({ length: nSlots }, (_, k) => (nSlots - 1 - k) * histSize),
     part: new Int32Array(data.nRows),
     ranges: featureRanges(data.layout.length, threads),
+    id: nextContextId++,
+    sentRows: null,
+    sentOffset: 0,
+    next: sharedI32(1),
   };
+}
+
+/** The arrays a node histogram reads and writes: sent to each worker once per fit (and when the row buffer changes). */
+export interface HistBuffers {
+  codes: Uint8Array;
+  nRows: number;
+  off: Int32Array;
+  /** The whole shared row buffer (node ranges index into it). */
+  rows: Int32Array;
+  gh: Float64Array;
+  arena: Float64Array;
+  /** Shared counter of feature chunks handed out for the current node (work sharing). */
+  next: Int32Array;
+}
+
+/** Registers a fit's buffers in a worker under `id`; later 'gbdt-hist' tasks carry numbers only. */
+export interface HistSetupTask {
+  kind: 'gbdt-setup';
+  id: number;
+  bufs: HistBuffers;
 }
 
 /** One thread's share of a node histogram: features [fLo, fHi) of rows[start..start+m) into arena[base..]. */
 export interface HistTask {
   kind: 'gbdt-hist';
-  codes: Uint8Array;
-  nRows: number;
-  off: Int32Array;
-  rows: Int32Array;
+  id: number;
   start: number;
   m: number;
-  gh: Float64Array;
-  arena: Float64Array;
   base: number;
   /** Arena offset of the parent histogram to subtract this one from (sibling by subtraction), or -1. */
   parentBase: number;
   fLo: number;
   fHi: number;
   unit: boolean;
+  /** Features per chunk when threads take chunks from the shared counter (0: the whole range at once). */
+  chunk: number;
+}
+
+let registered: { id: number; bufs: HistBuffers } | null = null;
+
+export function histSetupTask(t: HistSetupTask): void {
+  registered = { id: t.id, bufs: t.bufs };
+}
+
+/** A worker's 'gbdt-hist': the node numbers from the task, the arrays from the last setup. */
+export function histTask(t: HistTask): void {
+  if (!registered || registered.id !== t.id) throw new Error(`gbdt-hist for fit ${t.id} without its setup`);
+  histShare(registered.bufs, t);
+}
+
+/**
+ * Takes chunks of `t.chunk` features from the shared counter until none is left (every thread, the caller
+ * included), so a slower thread simply takes fewer; each feature is still summed whole by one thread, in row order.
+ */
+function histShare(b: HistBuffers, t: HistTask): void {
+  for (;;) {
+    const lo = t.fLo + Atomics.add(b.next, 0, 1) * t.chunk;
+    if (lo >= t.fHi) return;
+    histKernel(b, { ...t, fLo: lo, fHi: Math.min(t.fHi, lo + t.chunk) });
+  }
 }
 
 /**
@@ -116,8 +168,9 @@ export interface HistTask {
  * features per pass so each row's index and gradients are loaded once for four updates. With unit hessians
  * only gradients and counts are summed (hess := count). Then subtracts it from the parent's slice when asked.
  */
-export function histTask(t: HistTask): void {
-  const { codes, nRows, off, rows, start, m, gh, arena: hist, base, fLo, fHi } = t;
+function histKernel(b: HistBuffers, t: HistTask): void {
+  const { codes, nRows, off, rows, gh, arena: hist } = b;
+  const { start, m, base, fLo, fHi } = t;
   const from = base + off[fLo]!;
   const to = base + off[fHi]!;
   hist.fill(0, from, to);
@@ -203,33 +256,38 @@ function buildHist(
       gh[2 * i] = g[r]!;
       gh[2 * i + 1] = h[r]!;
     }
-  const { codes, nRows } = ctx.data;
-  const task = (fLo: number, fHi: number): HistTask => ({
-    kind: 'gbdt-hist',
-    codes,
-    nRows,
-    off: ctx.off,
-    rows,
-    start,
-    m,
-    gh,
-    arena: ctx.arena,
-    base,
-    parentBase,
-    fLo,
-    fHi,
-    unit,
-  });
   const ranges = ctx.ranges;
   const nF = ctx.data.layout.length;
-  if (ranges.length < 2 || m * nF < PARALLEL_MIN_CELLS || !(rows.buffer instanceof SharedArrayBuffer)) {
-    histTask(task(0, nF));
+  const threads = ranges.length;
+  const chunk = nF >= 16 * threads ? 4 : 2;
+  const task: HistTask = { kind: 'gbdt-hist', id: ctx.id, start, m, base, parentBase, fLo: 0, fHi: nF, unit, chunk };
+  const bufs: HistBuffers = {
+    codes: ctx.data.codes,
+    nRows: ctx.data.nRows,
+    off: ctx.off,
+    rows,
+    gh,
+    arena: ctx.arena,
+    next: ctx.next,
+  };
+  if (threads < 2 || m * nF < PARALLEL_MIN_CELLS || !(rows.buffer instanceof SharedArrayBuffer)) {
+    histKernel(bufs, task);
     return base;
   }
-  const own = ranges[0]!;
+  if (ctx.sentRows !== rows.buffer || ctx.sentOffset !== rows.byteOffset) {
+    const whole = new Int32Array(rows.buffer, rows.byteOffset, (rows.buffer.byteLength - rows.byteOffset) >> 2);
+    const setup: HistSetupTask = { kind: 'gbdt-setup', id: ctx.id, bufs: { ...bufs, rows: whole } };
+    runParallel(
+      ranges.slice(1).map(() => setup),
+      () => undefined,
+    );
+    ctx.sentRows = rows.buffer;
+    ctx.sentOffset = rows.byteOffset;
+  }
+  Atomics.store(ctx.next, 0, 0);
   runParallel(
-    ranges.slice(1).map(([lo, hi]) => task(lo, hi)),
-    () => histTask(task(own[0], own[1])),
+    ranges.slice(1).map(() => task),
+    () => histShare(bufs, task),
   );
   return base;
 }
