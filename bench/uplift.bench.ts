@@ -22,7 +22,6 @@ import {
   fitXLearner,
   makeSyntheticUplift,
   setUpliftThreads,
-  numericFeature,
   qiniAucScore,
   schemaOf,
   type Dataset,
@@ -31,7 +30,8 @@ import {
 
 function wideData(n: number, nFeatures: number, seed: number): { ds: Dataset; y: Uint8Array; t: Uint8Array } {
   const rng = createRng(seed);
-  const cols = Array.from({ length: nFeatures }, () => new Float64Array(n));
+  // Columns made in shared memory directly (as numericFeature would copy them), so the data is held once.
+  const cols = Array.from({ length: nFeatures }, () => new Float64Array(new SharedArrayBuffer(8 * n)));
   for (const c of cols) for (let i = 0; i < n; i++) c[i] = rng.normal();
   const y = new Uint8Array(n);
   const t = new Uint8Array(n);
@@ -40,7 +40,7 @@ function wideData(n: number, nFeatures: number, seed: number): { ds: Dataset; y:
     const tau = cols[0]![i]! > 0 ? 0.08 : 0;
     y[i] = rng.next() < 0.1 + 0.04 * Math.tanh(cols[1]![i]!) + t[i]! * tau ? 1 : 0;
   }
-  return { ds: createDataset(cols.map((c, j) => numericFeature(`f${j}`, c))), y, t };
+  return { ds: createDataset(cols.map((values, j) => ({ name: `f${j}`, kind: 'numeric' as const, values }))), y, t };
 }
 
 function median(v: number[]): number {
