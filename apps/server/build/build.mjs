@@ -34,7 +34,11 @@ export async function buildCli() {
   const tmp = `${OUT}.${process.pid}.tmp`;
   try {
     const result = await build({
-      entryPoints: { stormops: join(APP, 'src/cli/entry.ts') },
+      // The uplift engine's worker thread is an entry of its own: the engine starts dist/cli/uplift-worker.js.
+      entryPoints: {
+        stormops: join(APP, 'src/cli/entry.ts'),
+        'uplift-worker': join(APP, '../../packages/uplift/src/parallel/worker.ts'),
+      },
       outdir: tmp,
       splitting: true,
       chunkNames: 'chunks/[name]-[hash]',

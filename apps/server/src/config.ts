@@ -3,6 +3,7 @@
  * Nothing else in the platform reads `process.env`.
  */
 import { resolve } from 'node:path';
+import { MAX_THREADS, parseThreads } from '@stormops/uplift/threads';
 import { z } from 'zod';
 import { AppError } from './errors.ts';
 
@@ -28,6 +29,12 @@ const envSchema = z.object({
   SMTP_URL: z.url().optional(),
   SMTP_FROM: z.string().min(3).default('StormOps <no-reply@localhost>'),
   STORMOPS_PUBLIC_URL: z.url().optional(),
+  STORMOPS_THREADS: z
+    .string()
+    .default('auto')
+    .refine((v) => v === 'auto' || (/^[0-9]+$/.test(v) && Number(v) >= 1 && Number(v) <= MAX_THREADS), {
+      message: `must be 'auto' or an integer from 1 to ${MAX_THREADS}`,
+    }),
 });
 
 /** Every variable the platform reads (the deployment files are checked against it: apps/server/test/infra.test.ts). */
@@ -64,6 +71,8 @@ export interface Config {
   readonly mailFrom: string;
   /** Where people open links and where SSO providers send them back (unset: the origin a request came to). */
   readonly publicUrl: string | undefined;
+  /** Threads the uplift engine uses to train and score (`STORMOPS_THREADS`: 'auto', the default, is every core). */
+  readonly threads: number;
 }
 
 export interface BodyLimits {
@@ -115,5 +124,6 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
     smtpUrl: e.SMTP_URL,
     mailFrom: e.SMTP_FROM,
     publicUrl: e.STORMOPS_PUBLIC_URL?.replace(/\/+$/, ''),
+    threads: parseThreads(e.STORMOPS_THREADS, 'STORMOPS_THREADS'),
   });
 }

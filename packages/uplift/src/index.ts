@@ -18,7 +18,9 @@ export {
 export {
   fitBins,
   applyBins,
+  binDataset,
   binOf,
+  sortFloat64,
   MAX_BINS,
   BIN_SAMPLE,
   type FeatureBins,
@@ -68,4 +70,5 @@ export {
   type ModelEnvelope,
 } from './model.ts';
 export { loadModel, type UpliftModelJSON } from './serialize.ts';
+export { setUpliftThreads, upliftThreads, parseThreads, MAX_THREADS } from './parallel/threads.ts';
 export { makeSyntheticUplift, type SyntheticUplift } from './synthetic.ts';

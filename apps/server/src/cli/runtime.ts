@@ -117,6 +117,8 @@ export function createRuntime(
     err: io.err,
     async prepare(url) {
       if (!loaded && typeof configOrLoader === 'function') loaded = await configOrLoader();
+      // The uplift engine trains and scores on STORMOPS_THREADS threads (every core unless limited).
+      if (loaded?.threads) (await import('@stormops/uplift/threads')).setUpliftThreads(loaded.threads);
       urlFlag = url;
       target = undefined;
     },

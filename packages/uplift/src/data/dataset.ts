@@ -1,7 +1,9 @@
 /**
  * Column-major feature tables. Numeric columns are `Float64Array`s; categorical columns hold integer codes
- * (0..categories.length-1) as doubles with their category list; NaN means missing in both.
+ * (0..categories.length-1) as doubles with their category list; NaN means missing in both. Columns made here
+ * live in shared memory, so the uplift threads read them without a copy.
  */
+import { sharedF64 } from '../parallel/pool.ts';
 import type { NumArray } from '../validate.ts';
 
 /** One feature column. */
@@ -66,7 +68,7 @@ function checkCodes(f: Feature): void {
  * numericFeature('history', [142.44, 329.08]);
  */
 export function numericFeature(name: string, values: ArrayLike<number | null | undefined>): Feature {
-  const v = new Float64Array(values.length);
+  const v = sharedF64(values.length);
   for (let i = 0; i < v.length; i++) v[i] = values[i] ?? NaN;
   return { name, kind: 'numeric', values: v };
 }
@@ -85,7 +87,7 @@ export function categoricalFeature(
 ): Feature {
   const cats = categories ?? [...new Set(Array.from(labels).filter((l): l is string => l != null))].sort();
   const code = new Map(cats.map((c, i) => [c, i]));
-  const v = new Float64Array(labels.length);
+  const v = sharedF64(labels.length);
   for (let i = 0; i < v.length; i++) {
     const l = labels[i];
     v[i] = l == null ? NaN : (code.get(l) ?? NaN);
@@ -106,7 +108,7 @@ export function schemaOf(ds: Dataset): FeatureSchema[] {
  */
 export function selectRows(ds: Dataset, rows: ArrayLike<number>): Dataset {
   const features = ds.features.map((f) => {
-    const v = new Float64Array(rows.length);
+    const v = sharedF64(rows.length);
     for (let i = 0; i < rows.length; i++) v[i] = f.values[rows[i]!]!;
     return { ...f, values: v };
   });

@@ -2,9 +2,11 @@
  * Uplift random forest: bagged uplift trees (divergence splits, per-node feature sampling); the forest's
  * uplift is the mean of the trees' leaf values pT - pC. Binary outcomes only.
  */
-import { applyBins, fitBins, type BinnedDataset } from '../data/binning.ts';
+import { binDataset, type BinnedDataset } from '../data/binning.ts';
 import { asColumns, schemaOf, type Dataset, type FeatureSchema } from '../data/dataset.ts';
 import { envelope, type FeatureInput, type ModelEnvelope, type UpliftModel } from '../model.ts';
+import { runParallel, sharedU8 } from '../parallel/pool.ts';
+import { upliftThreads } from '../parallel/threads.ts';
 import { createRng, type Rng } from '../random.ts';
 import { addForestPrediction, fromJSONTree, treeToJSON, type FlatTree, type TreeJSON } from '../trees/flat-tree.ts';
 import { assertBinary, assertSameLength, assertTwoArms, type NumArray } from '../validate.ts';
@@ -85,7 +87,7 @@ export function fitUpliftForest(
   params: Partial<UpliftForestParams> = {},
 ): UpliftForest {
   const p = { ...FOREST_DEFAULTS, ...params };
-  return fitUpliftForestBinned(applyBins(ds, fitBins(ds, p.maxBins)), schemaOf(ds), y, treatment, p);
+  return fitUpliftForestBinned(binDataset(ds, p.maxBins), schemaOf(ds), y, treatment, p);
 }
 
 /**
@@ -109,16 +111,46 @@ export function fitUpliftForestBinned(
   assertBinary('y', y);
   assertTwoArms('treatment', treatment);
   const n = binned.nRows;
-  const code = new Uint8Array(n);
+  const code = sharedU8(n);
   for (let i = 0; i < n; i++) code[i] = (treatment[i]! << 1) | y[i]!;
-  const trees: FlatTree[] = [];
-  const rows = new Int32Array(n);
-  for (let t = 0; t < p.nEstimators; t++) {
-    const rng = createRng((p.seed * 1_000_003 + t) | 0);
-    bootstrapRows(rows, p.bootstrap, rng);
-    trees.push(growUpliftTree({ binned, code }, rows, p, rng));
-  }
+  // Trees are independent (tree t draws from its own seed), so thread k grows trees k, k + T, k + 2T, ...
+  // and the forest is the same whatever the thread count.
+  const threads = Math.min(upliftThreads(), p.nEstimators);
+  const share = (k: number): number[] => {
+    const out: number[] = [];
+    for (let t = k; t < p.nEstimators; t += threads) out.push(t);
+    return out;
+  };
+  const trees: FlatTree[] = new Array<FlatTree>(p.nEstimators);
+  let own: FlatTree[] = [];
+  const tasks: ForestTreesTask[] = [];
+  for (let k = 1; k < threads; k++) tasks.push({ kind: 'forest-trees', binned, code, params: p, trees: share(k) });
+  const results = runParallel<TreeJSON[]>(tasks, () => (own = growTrees({ binned, code, params: p, trees: share(0) })));
+  share(0).forEach((t, i) => (trees[t] = own[i]!));
+  results.forEach((r, k) => share(k + 1).forEach((t, i) => (trees[t] = fromJSONTree(r[i]!))));
   return new UpliftForest(trees, schema, p);
+}
+
+/** Grows trees `trees` (by index) of a forest; a worker thread's share. */
+export interface ForestTreesTask {
+  kind: 'forest-trees';
+  binned: BinnedDataset;
+  code: Uint8Array;
+  params: UpliftForestParams;
+  trees: number[];
+}
+
+function growTrees(t: Omit<ForestTreesTask, 'kind'>): FlatTree[] {
+  const rows = new Int32Array(t.binned.nRows);
+  return t.trees.map((i) => {
+    const rng = createRng((t.params.seed * 1_000_003 + i) | 0);
+    bootstrapRows(rows, t.params.bootstrap, rng);
+    return growUpliftTree({ binned: t.binned, code: t.code }, rows, t.params, rng);
+  });
+}
+
+export function forestTreesTask(t: ForestTreesTask): TreeJSON[] {
+  return growTrees(t).map(treeToJSON);
 }
 
 /** Fills `rows` with a bootstrap sample (drawn as counts, then listed in index order) or all rows. */

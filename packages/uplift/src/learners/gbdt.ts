@@ -2,11 +2,13 @@
  * Histogram gradient-boosted trees for log-loss (binary 0/1 targets) and squared error, with L2 leaf
  * regularization, best-first growth, early stopping on a seeded validation split and gain importance.
  */
-import { applyBins, fitBins, type BinnedDataset } from '../data/binning.ts';
+import { binDataset, type BinnedDataset } from '../data/binning.ts';
 import { asColumns, schemaOf, type Dataset, type FeatureSchema } from '../data/dataset.ts';
 import { createRng, shuffle, type Rng } from '../random.ts';
 import { addForestPrediction, fromJSONTree, treeToJSON, type FlatTree, type TreeJSON } from '../trees/flat-tree.ts';
-import { growGbdtTree, type GrowParams } from '../trees/gbdt-grow.ts';
+import { runParallel, sharedI32 } from '../parallel/pool.ts';
+import { upliftThreads, withThreads } from '../parallel/threads.ts';
+import { createGrowContext, growGbdtTree, type GrowParams } from '../trees/gbdt-grow.ts';
 import type { NumArray } from '../validate.ts';
 
 /** Loss: 'logloss' for 0/1 targets (predicts probabilities), 'squared' for continuous targets. */
@@ -119,7 +121,7 @@ export function sigmoid(x: number): number {
  */
 export function fitGbdt(ds: Dataset, y: NumArray, params: Partial<GbdtParams> = {}, rows?: Int32Array): GbdtModel {
   const p = { ...GBDT_DEFAULTS, ...params };
-  const binned = applyBins(ds, fitBins(ds, p.maxBins));
+  const binned = binDataset(ds, p.maxBins);
   return fitGbdtBinned(binned, schemaOf(ds), y, p, rows);
 }
 
@@ -144,15 +146,17 @@ export function fitGbdtBinned(
   let bestLoss = valid.length ? lossOf(y, F, valid, p.loss) : Infinity;
   let bestIter = 0;
   const rng = createRng(p.seed ^ 0x5bd1e995);
-  const bag = new Int32Array(train.length);
+  // Row arrays in shared memory (worker threads read the node's rows), buffers sized once for the whole fit.
+  const bag = sharedI32(train.length);
   const passengers = new Int32Array(train.length + valid.length);
+  const ctx = createGrowContext(binned, p.maxLeaves, upliftThreads());
   for (let it = 0; it < p.nEstimators; it++) {
     const { nBag, nOob } = drawBag(train, p.subsample, rng, bag, passengers);
     passengers.set(valid, nOob);
     const grow = bag.subarray(0, nBag);
     const riders = passengers.subarray(0, nOob + valid.length);
     gradients(y, F, grow, p.loss, g, h);
-    const grown = growGbdtTree(binned, grow, riders, g, h, { ...p, unitHessian: p.loss === 'squared' });
+    const grown = growGbdtTree(binned, grow, riders, g, h, { ...p, unitHessian: p.loss === 'squared' }, ctx);
     for (const leaf of grown.leaves) {
       addToScores(F, grow, leaf.start, leaf.end, leaf.value);
       addToScores(F, riders, leaf.pStart, leaf.pEnd, leaf.value);
@@ -264,4 +268,45 @@ function lossOf(y: NumArray, F: Float64Array, rows: Int32Array, loss: GbdtLoss):
     else s += Math.log1p(Math.exp(-Math.abs(f))) + Math.max(f, 0) - yy * f;
   }
   return s / rows.length;
+}
+
+/** A whole boosted fit on a worker thread (independent fits side by side: the two arms of a T-learner). */
+export interface GbdtFitTask {
+  kind: 'gbdt-fit';
+  binned: BinnedDataset;
+  schema: FeatureSchema[];
+  y: NumArray;
+  params: Partial<GbdtParams>;
+  rows: Int32Array | undefined;
+}
+
+export function gbdtFitTask(t: GbdtFitTask): GbdtJSON {
+  return fitGbdtBinned(t.binned, t.schema, t.y, t.params, t.rows).toJSON();
+}
+
+/**
+ * Fits two boosted models on the same binned data (e.g. one per arm): side by side on two threads when the
+ * setting allows (each single-threaded), else one after the other. The models are the same either way.
+ *
+ * @example
+ * const [mu0, mu1] = fitGbdtPair(binned, schema, y, params, control, treated);
+ */
+export function fitGbdtPair(
+  binned: BinnedDataset,
+  schema: FeatureSchema[],
+  y: NumArray,
+  params: Partial<GbdtParams>,
+  rowsA: Int32Array,
+  rowsB: Int32Array,
+): [GbdtModel, GbdtModel] {
+  if (upliftThreads() < 2) {
+    return [fitGbdtBinned(binned, schema, y, params, rowsA), fitGbdtBinned(binned, schema, y, params, rowsB)];
+  }
+  let a: GbdtModel | null = null;
+  const task: GbdtFitTask = { kind: 'gbdt-fit', binned, schema, y, params, rows: rowsB };
+  const [bJson] = runParallel<GbdtJSON>(
+    [task],
+    () => (a = withThreads(1, () => fitGbdtBinned(binned, schema, y, params, rowsA))),
+  );
+  return [a!, GbdtModel.fromJSON(bJson!)];
 }

@@ -2,9 +2,16 @@
  * Base learners used inside the meta-learners: boosted trees or logistic regression, chosen by a spec.
  * The dataset is binned once per meta-learner (`prepareData`) and shared by its base models.
  */
-import { applyBins, fitBins, type BinnedDataset } from '../data/binning.ts';
+import { binDataset, type BinnedDataset } from '../data/binning.ts';
 import { schemaOf, type Dataset, type FeatureSchema } from '../data/dataset.ts';
-import { fitGbdtBinned, GbdtModel, GBDT_DEFAULTS, type GbdtJSON, type GbdtParams } from '../learners/gbdt.ts';
+import {
+  fitGbdtBinned,
+  fitGbdtPair,
+  GbdtModel,
+  GBDT_DEFAULTS,
+  type GbdtJSON,
+  type GbdtParams,
+} from '../learners/gbdt.ts';
 import { fitLogistic, LogisticModel, type LogisticJSON, type LogisticParams } from '../learners/logistic.ts';
 import type { NumArray } from '../validate.ts';
 
@@ -28,7 +35,7 @@ export interface PreparedData {
 
 /** Bins `ds` once (max bins taken from the gbdt spec, default 255). */
 export function prepareData(ds: Dataset, maxBins = GBDT_DEFAULTS.maxBins): PreparedData {
-  return { ds, binned: applyBins(ds, fitBins(ds, maxBins)), schema: schemaOf(ds) };
+  return { ds, binned: binDataset(ds, maxBins), schema: schemaOf(ds) };
 }
 
 /**
@@ -54,6 +61,25 @@ export function fitBase(
     return fitLogistic(data.ds, y, spec.params, rows);
   }
   throw new TypeError(`unknown base learner type ${String((spec as { type: unknown }).type)}`);
+}
+
+/**
+ * Fits the base models of `spec` on rowsA and on rowsB (boosted trees side by side on two threads when allowed).
+ *
+ * @example
+ * const [mu0, mu1] = fitBasePair({ type: 'gbdt' }, data, y, control, treated, 'binary');
+ */
+export function fitBasePair(
+  spec: BaseLearnerSpec,
+  data: PreparedData,
+  y: NumArray,
+  rowsA: Int32Array,
+  rowsB: Int32Array,
+  outcome: OutcomeType,
+): [BaseModel, BaseModel] {
+  if (spec.type !== 'gbdt') return [fitBase(spec, data, y, rowsA, outcome), fitBase(spec, data, y, rowsB, outcome)];
+  const loss = outcome === 'binary' ? 'logloss' : 'squared';
+  return fitGbdtPair(data.binned, data.schema, y, { ...spec.params, loss }, rowsA, rowsB);
 }
 
 export function baseFromJSON(j: BaseModelJSON): BaseModel {

@@ -5,7 +5,7 @@ import type { NumArray } from '../validate.ts';
 import {
   armRows,
   baseFromJSON,
-  fitBase,
+  fitBasePair,
   prepareData,
   type BaseLearnerSpec,
   type BaseModel,
@@ -70,5 +70,6 @@ export function fitTLearner(ds: Dataset, y: NumArray, treatment: NumArray, opts:
   const spec = opts.learner ?? { type: 'gbdt' };
   const data = prepareData(ds, spec.type === 'gbdt' ? spec.params?.maxBins : undefined);
   const { treated, control } = armRows(treatment);
-  return new TLearner(outcome, fitBase(spec, data, y, control, outcome), fitBase(spec, data, y, treated, outcome));
+  const [mu0, mu1] = fitBasePair(spec, data, y, control, treated, outcome);
+  return new TLearner(outcome, mu0, mu1);
 }

@@ -11,7 +11,7 @@ import type { NumArray } from '../validate.ts';
 import {
   armRows,
   baseFromJSON,
-  fitBase,
+  fitBasePair,
   prepareData,
   type BaseLearnerSpec,
   type BaseModel,
@@ -104,15 +104,13 @@ export function fitXLearner(ds: Dataset, y: NumArray, treatment: NumArray, opts:
   const spec = opts.learner ?? { type: 'gbdt' };
   const data = prepareData(ds, spec.type === 'gbdt' ? spec.params?.maxBins : undefined);
   const { treated, control } = armRows(treatment);
-  const mu0 = fitBase(spec, data, y, control, outcome);
-  const mu1 = fitBase(spec, data, y, treated, outcome);
+  const [mu0, mu1] = fitBasePair(spec, data, y, control, treated, outcome);
   const d = imputedEffects(ds, y, { treated, control }, mu0, mu1);
   const effect: BaseLearnerSpec = {
     type: 'gbdt',
     params: { ...(spec.type === 'gbdt' ? spec.params : {}), ...opts.effectParams },
   };
-  const tau0 = fitBase(effect, data, d, control, 'continuous');
-  const tau1 = fitBase(effect, data, d, treated, 'continuous');
+  const [tau0, tau1] = fitBasePair(effect, data, d, control, treated, 'continuous');
   return new XLearner(outcome, { mu0, mu1, tau0, tau1 }, fitPropensity(ds, treatment, treated.length, opts.propensity));
 }
 

@@ -5,6 +5,8 @@
  * - categorical: the code x is in the node's left set (`catMask`, 256 flags per categorical node);
  * - missing (NaN): `missingLeft[i] === 1`.
  */
+import { asShared, runParallel } from '../parallel/pool.ts';
+import { upliftThreads } from '../parallel/threads.ts';
 import { addCompiledPrediction, compileTree } from './compiled.ts';
 
 /** A trained tree in flat form. */
@@ -212,9 +214,62 @@ export function addForestPrediction(
   scale: number,
   rows?: Int32Array,
 ): void {
+  const threads = Math.min(upliftThreads(), Math.floor(n / PARALLEL_MIN_ROWS));
+  if (threads < 2) {
+    addForestRange(trees, cols, 0, n, out, scale, rows);
+    return;
+  }
+  // Row ranges per thread; every row sums its trees in the same order, so results do not depend on threads.
+  const shared = asShared(out);
+  const task = (k: number): PredictTask => ({
+    kind: 'predict',
+    trees,
+    cols: cols.map(asShared),
+    start: Math.floor((k * n) / threads),
+    end: Math.floor(((k + 1) * n) / threads),
+    out: shared,
+    scale,
+    rows: rows ? asShared(rows) : undefined,
+  });
+  const first = task(0);
+  runParallel(
+    Array.from({ length: threads - 1 }, (_, k) => task(k + 1)),
+    () => addForestRange(trees, cols, first.start, first.end, shared, scale, rows),
+  );
+  if (shared !== out) out.set(shared);
+}
+
+/** Below this many rows per thread prediction stays on the calling thread. */
+const PARALLEL_MIN_ROWS = 32_768;
+
+/** A worker thread's share of a prediction: rows [start, end). */
+export interface PredictTask {
+  kind: 'predict';
+  trees: FlatTree[];
+  cols: Float64Array[];
+  start: number;
+  end: number;
+  out: Float64Array;
+  scale: number;
+  rows: Int32Array | undefined;
+}
+
+export function predictTask(t: PredictTask): void {
+  addForestRange(t.trees, t.cols, t.start, t.end, t.out, t.scale, t.rows);
+}
+
+function addForestRange(
+  trees: FlatTree[],
+  cols: Float64Array[],
+  start: number,
+  end: number,
+  out: Float64Array,
+  scale: number,
+  rows?: Int32Array,
+): void {
   const compiled = trees.map(compileTree);
-  for (let b = 0; b < n; b += PREDICT_BLOCK) {
-    const e = Math.min(n, b + PREDICT_BLOCK);
+  for (let b = start; b < end; b += PREDICT_BLOCK) {
+    const e = Math.min(end, b + PREDICT_BLOCK);
     for (let j = 0; j < trees.length; j++) {
       const c = compiled[j];
       if (c) addCompiledPrediction(c, cols, b, e, out, scale, rows);

@@ -3,6 +3,8 @@
  * histogram by subtraction, best-first (largest gain) leaf expansion bounded by maxLeaves and maxDepth.
  */
 import type { BinnedDataset, FeatureBins } from '../data/binning.ts';
+import { featureRanges } from '../data/binning.ts';
+import { runParallel, sharedF64, sharedI32 } from '../parallel/pool.ts';
 import { leftBinTable, partitionRows } from './partition.ts';
 import { TreeBuilder, type FlatTree, type SplitSpec } from './flat-tree.ts';
 
@@ -34,6 +36,8 @@ interface OpenLeaf {
   pStart: number;
   pEnd: number;
   depth: number;
+  /** Offset of the leaf's histogram in the arena, and a view of it. */
+  base: number;
   hist: Float64Array;
   g: number;
   h: number;
@@ -47,114 +51,250 @@ export function histOffsets(layout: FeatureBins[]): Int32Array {
   return off;
 }
 
-/** Gradient/hessian gathered in node order, so the per-feature loops read them sequentially. */
-const scratch = { g: new Float64Array(0), h: new Float64Array(0), rows: new Int32Array(0) };
+/** Below this many (rows x features) a node's histogram is built on the calling thread alone. */
+const PARALLEL_MIN_CELLS = 1 << 16;
 
+/**
+ * Buffers of one fit, sized once: ordered gradients (g, h of the node's rows, interleaved, in node order), a
+ * histogram arena of maxLeaves + 2 slots, a partition scratch, and the per-thread feature ranges. The arena,
+ * the ordered gradients and the row arrays are shared memory, so worker threads fill their features' slices.
+ */
+export interface GrowContext {
+  data: BinnedDataset;
+  off: Int32Array;
+  histSize: number;
+  gh: Float64Array;
+  arena: Float64Array;
+  free: number[];
+  part: Int32Array;
+  ranges: [number, number][];
+  /** Fit id, and the row buffer the workers hold for it (sent again when it changes). */
+  id: number;
+  sentRows: ArrayBufferLike | null;
+  sentOffset: number;
+  next: Int32Array;
+}
+
+let nextContextId = 1;
+
+/**
+ * Allocates the buffers for growing trees of at most `maxLeaves` leaves over `data`, with `threads` threads.
+ *
+ * @example
+ * const ctx = createGrowContext(binned, 31, upliftThreads());
+ */
+export function createGrowContext(data: BinnedDataset, maxLeaves: number, threads: number): GrowContext {
+  const off = histOffsets(data.layout);
+  const histSize = off[off.length - 1]!;
+  const nSlots = maxLeaves + 2;
+  return {
+    data,
+    off,
+    histSize,
+    gh: sharedF64(2 * data.nRows),
+    arena: sharedF64(nSlots * histSize),
+    free: Array.from({ length: nSlots }, (_, k) => (nSlots - 1 - k) * histSize),
+    part: new Int32Array(data.nRows),
+    ranges: featureRanges(data.layout.length, threads),
+    id: nextContextId++,
+    sentRows: null,
+    sentOffset: 0,
+    next: sharedI32(1),
+  };
+}
+
+/** The arrays a node histogram reads and writes: sent to each worker once per fit (and when the row buffer changes). */
+export interface HistBuffers {
+  codes: Uint8Array;
+  nRows: number;
+  off: Int32Array;
+  /** The whole shared row buffer (node ranges index into it). */
+  rows: Int32Array;
+  gh: Float64Array;
+  arena: Float64Array;
+  /** Shared counter of feature chunks handed out for the current node (work sharing). */
+  next: Int32Array;
+}
+
+/** Registers a fit's buffers in a worker under `id`; later 'gbdt-hist' tasks carry numbers only. */
+export interface HistSetupTask {
+  kind: 'gbdt-setup';
+  id: number;
+  bufs: HistBuffers;
+}
+
+/** One thread's share of a node histogram: features [fLo, fHi) of rows[start..start+m) into arena[base..]. */
+export interface HistTask {
+  kind: 'gbdt-hist';
+  id: number;
+  start: number;
+  m: number;
+  base: number;
+  /** Arena offset of the parent histogram to subtract this one from (sibling by subtraction), or -1. */
+  parentBase: number;
+  fLo: number;
+  fHi: number;
+  unit: boolean;
+  /** Features per chunk when threads take chunks from the shared counter (0: the whole range at once). */
+  chunk: number;
+}
+
+let registered: { id: number; bufs: HistBuffers } | null = null;
+
+export function histSetupTask(t: HistSetupTask): void {
+  registered = { id: t.id, bufs: t.bufs };
+}
+
+/** A worker's 'gbdt-hist': the node numbers from the task, the arrays from the last setup. */
+export function histTask(t: HistTask): void {
+  if (!registered || registered.id !== t.id) throw new Error(`gbdt-hist for fit ${t.id} without its setup`);
+  histShare(registered.bufs, t);
+}
+
+/**
+ * Takes chunks of `t.chunk` features from the shared counter until none is left (every thread, the caller
+ * included), so a slower thread simply takes fewer; each feature is still summed whole by one thread, in row order.
+ */
+function histShare(b: HistBuffers, t: HistTask): void {
+  for (;;) {
+    const lo = t.fLo + Atomics.add(b.next, 0, 1) * t.chunk;
+    if (lo >= t.fHi) return;
+    histKernel(b, { ...t, fLo: lo, fHi: Math.min(t.fHi, lo + t.chunk) });
+  }
+}
+
+/**
+ * Fills the histogram slice of features [fLo, fHi): (grad, hess, count) per bin, rows in node order, four
+ * features per pass so each row's index and gradients are loaded once for four updates. With unit hessians
+ * only gradients and counts are summed (hess := count). Then subtracts it from the parent's slice when asked.
+ */
+function histKernel(b: HistBuffers, t: HistTask): void {
+  const { codes, nRows, off, rows, gh, arena: hist } = b;
+  const { start, m, base, fLo, fHi } = t;
+  const from = base + off[fLo]!;
+  const to = base + off[fHi]!;
+  hist.fill(0, from, to);
+  let j = fLo;
+  if (t.unit) {
+    for (; j + 4 <= fHi; j += 4) {
+      const c0 = j * nRows;
+      const c1 = c0 + nRows;
+      const c2 = c1 + nRows;
+      const c3 = c2 + nRows;
+      const o0 = base + off[j]!;
+      const o1 = base + off[j + 1]!;
+      const o2 = base + off[j + 2]!;
+      const o3 = base + off[j + 3]!;
+      for (let i = 0; i < m; i++) {
+        const r = rows[start + i]!;
+        const gi = gh[i]!;
+        addGrad(hist, o0 + codes[c0 + r]! * 3, gi);
+        addGrad(hist, o1 + codes[c1 + r]! * 3, gi);
+        addGrad(hist, o2 + codes[c2 + r]! * 3, gi);
+        addGrad(hist, o3 + codes[c3 + r]! * 3, gi);
+      }
+    }
+    for (; j < fHi; j++) {
+      const c = j * nRows;
+      const o = base + off[j]!;
+      for (let i = 0; i < m; i++) addGrad(hist, o + codes[c + rows[start + i]!]! * 3, gh[i]!);
+    }
+    for (let k = from; k < to; k += 3) hist[k + 1] = hist[k + 2]!;
+  } else {
+    for (; j + 4 <= fHi; j += 4) {
+      const c0 = j * nRows;
+      const c1 = c0 + nRows;
+      const c2 = c1 + nRows;
+      const c3 = c2 + nRows;
+      const o0 = base + off[j]!;
+      const o1 = base + off[j + 1]!;
+      const o2 = base + off[j + 2]!;
+      const o3 = base + off[j + 3]!;
+      for (let i = 0; i < m; i++) {
+        const r = rows[start + i]!;
+        const gi = gh[2 * i]!;
+        const hi = gh[2 * i + 1]!;
+        addBin(hist, o0 + codes[c0 + r]! * 3, gi, hi);
+        addBin(hist, o1 + codes[c1 + r]! * 3, gi, hi);
+        addBin(hist, o2 + codes[c2 + r]! * 3, gi, hi);
+        addBin(hist, o3 + codes[c3 + r]! * 3, gi, hi);
+      }
+    }
+    for (; j < fHi; j++) {
+      const c = j * nRows;
+      const o = base + off[j]!;
+      for (let i = 0; i < m; i++) addBin(hist, o + codes[c + rows[start + i]!]! * 3, gh[2 * i]!, gh[2 * i + 1]!);
+    }
+  }
+  if (t.parentBase >= 0) {
+    const d = t.parentBase - base;
+    for (let k = from; k < to; k++) hist[k + d] = hist[k + d]! - hist[k]!;
+  }
+}
+
+/**
+ * Builds the histogram of rows[start..end) into a fresh arena slot (and subtracts it from `parentBase`'s slot
+ * when >= 0), sharing the features among the threads for large nodes. Returns the slot's offset.
+ */
 function buildHist(
-  data: BinnedDataset,
-  off: Int32Array,
+  ctx: GrowContext,
   rows: Int32Array,
   start: number,
   end: number,
   g: Float64Array,
   h: Float64Array,
-  unitHess: boolean,
-): Float64Array {
-  if (unitHess) return buildHistUnitHess(data, off, rows, start, end, g);
-  const hist = new Float64Array(off[off.length - 1]!);
+  unit: boolean,
+  parentBase: number,
+): number {
+  const base = ctx.free.pop()!;
   const m = end - start;
-  const gg = gathered(rows, start, end, g, h);
-  const hh = scratch.h;
-  const nF = data.bins.length;
-  let j = 0;
-  // Four features per pass: each row's index, gradient and hessian are loaded once for four updates.
-  for (; j + 4 <= nF; j += 4) {
-    const b0 = data.bins[j]!;
-    const b1 = data.bins[j + 1]!;
-    const b2 = data.bins[j + 2]!;
-    const b3 = data.bins[j + 3]!;
-    const o0 = off[j]!;
-    const o1 = off[j + 1]!;
-    const o2 = off[j + 2]!;
-    const o3 = off[j + 3]!;
+  const gh = ctx.gh;
+  if (unit) for (let i = 0; i < m; i++) gh[i] = g[rows[start + i]!]!;
+  else
     for (let i = 0; i < m; i++) {
       const r = rows[start + i]!;
-      const gi = gg[i]!;
-      const hi = hh[i]!;
-      addBin(hist, o0 + b0[r]! * 3, gi, hi);
-      addBin(hist, o1 + b1[r]! * 3, gi, hi);
-      addBin(hist, o2 + b2[r]! * 3, gi, hi);
-      addBin(hist, o3 + b3[r]! * 3, gi, hi);
+      gh[2 * i] = g[r]!;
+      gh[2 * i + 1] = h[r]!;
     }
+  const ranges = ctx.ranges;
+  const nF = ctx.data.layout.length;
+  const threads = ranges.length;
+  const chunk = nF >= 16 * threads ? 4 : 2;
+  const task: HistTask = { kind: 'gbdt-hist', id: ctx.id, start, m, base, parentBase, fLo: 0, fHi: nF, unit, chunk };
+  const bufs: HistBuffers = {
+    codes: ctx.data.codes,
+    nRows: ctx.data.nRows,
+    off: ctx.off,
+    rows,
+    gh,
+    arena: ctx.arena,
+    next: ctx.next,
+  };
+  if (threads < 2 || m * nF < PARALLEL_MIN_CELLS || !(rows.buffer instanceof SharedArrayBuffer)) {
+    histKernel(bufs, task);
+    return base;
   }
-  for (; j < nF; j++) {
-    const b = data.bins[j]!;
-    const o = off[j]!;
-    for (let i = 0; i < m; i++) addBin(hist, o + b[rows[start + i]!]! * 3, gg[i]!, hh[i]!);
+  if (ctx.sentRows !== rows.buffer || ctx.sentOffset !== rows.byteOffset) {
+    const whole = new Int32Array(rows.buffer, rows.byteOffset, (rows.buffer.byteLength - rows.byteOffset) >> 2);
+    const setup: HistSetupTask = { kind: 'gbdt-setup', id: ctx.id, bufs: { ...bufs, rows: whole } };
+    runParallel(
+      ranges.slice(1).map(() => setup),
+      () => undefined,
+    );
+    ctx.sentRows = rows.buffer;
+    ctx.sentOffset = rows.byteOffset;
   }
-  return hist;
-}
-
-/** Squared error: every hessian is 1, so only gradient and count are accumulated (hessian := count). */
-function buildHistUnitHess(
-  data: BinnedDataset,
-  off: Int32Array,
-  rows: Int32Array,
-  start: number,
-  end: number,
-  g: Float64Array,
-): Float64Array {
-  const hist = new Float64Array(off[off.length - 1]!);
-  const gg = gathered(rows, start, end, g, null);
-  const m = end - start;
-  const nF = data.bins.length;
-  let j = 0;
-  for (; j + 4 <= nF; j += 4) {
-    const [b0, b1, b2, b3] = [data.bins[j]!, data.bins[j + 1]!, data.bins[j + 2]!, data.bins[j + 3]!];
-    const [o0, o1, o2, o3] = [off[j]!, off[j + 1]!, off[j + 2]!, off[j + 3]!];
-    for (let i = 0; i < m; i++) {
-      const r = rows[start + i]!;
-      const gi = gg[i]!;
-      addGrad(hist, o0 + b0[r]! * 3, gi);
-      addGrad(hist, o1 + b1[r]! * 3, gi);
-      addGrad(hist, o2 + b2[r]! * 3, gi);
-      addGrad(hist, o3 + b3[r]! * 3, gi);
-    }
-  }
-  for (; j < nF; j++) {
-    const b = data.bins[j]!;
-    const o = off[j]!;
-    for (let i = 0; i < m; i++) addGrad(hist, o + b[rows[start + i]!]! * 3, gg[i]!);
-  }
-  for (let k = 0; k < hist.length; k += 3) hist[k + 1] = hist[k + 2]!;
-  return hist;
+  Atomics.store(ctx.next, 0, 0);
+  runParallel(
+    ranges.slice(1).map(() => task),
+    () => histShare(bufs, task),
+  );
+  return base;
 }
 
 function addGrad(hist: Float64Array, k: number, g: number): void {
   hist[k] = hist[k]! + g;
   hist[k + 2] = hist[k + 2]! + 1;
-}
-
-/** Copies g (and h when given) of rows[start..end) into contiguous scratch buffers; returns the g buffer. */
-function gathered(rows: Int32Array, start: number, end: number, g: Float64Array, h: Float64Array | null): Float64Array {
-  const m = end - start;
-  if (scratch.g.length < m) {
-    scratch.g = new Float64Array(m);
-    scratch.h = new Float64Array(m);
-  }
-  const gg = scratch.g;
-  const hh = scratch.h;
-  for (let i = 0; i < m; i++) {
-    const r = rows[start + i]!;
-    gg[i] = g[r]!;
-    if (h) hh[i] = h[r]!;
-  }
-  return gg;
-}
-
-function scratchRows(n: number): Int32Array {
-  if (scratch.rows.length < n) scratch.rows = new Int32Array(n);
-  return scratch.rows;
 }
 
 function addBin(hist: Float64Array, k: number, g: number, h: number): void {
@@ -253,6 +393,7 @@ export interface GrownTree {
 }
 
 interface GrowState {
+  ctx: GrowContext;
   data: BinnedDataset;
   rows: Int32Array;
   passengers: Int32Array;
@@ -266,7 +407,8 @@ interface GrowState {
 
 /**
  * Grows one tree from the histograms of rows[0..n) (reordered in place). `passengers` (out-of-bag and
- * validation rows) follow the same splits without contributing to the histograms.
+ * validation rows) follow the same splits without contributing to the histograms. `ctx` (from
+ * `createGrowContext`) is reused across the trees of a fit; without it one is made for this tree, single-threaded.
  *
  * @example
  * const { tree } = growGbdtTree(binned, rows, new Int32Array(0), grad, hess, params);
@@ -278,20 +420,24 @@ export function growGbdtTree(
   g: Float64Array,
   h: Float64Array,
   p: GrowParams,
+  ctx: GrowContext = createGrowContext(data, p.maxLeaves, 1),
 ): GrownTree {
+  const nSlots = ctx.arena.length / ctx.histSize;
+  ctx.free = Array.from({ length: nSlots }, (_, k) => (nSlots - 1 - k) * ctx.histSize);
   const st: GrowState = {
+    ctx,
     data,
     rows,
     passengers,
     g,
     h,
     p,
-    off: histOffsets(data.layout),
+    off: ctx.off,
     builder: new TreeBuilder(),
     gainByFeature: new Float64Array(data.layout.length),
   };
-  const rootHist = buildHist(data, st.off, rows, 0, rows.length, g, h, p.unitHessian ?? false);
-  const open: OpenLeaf[] = [makeLeaf(st, st.builder.addLeaf(), [0, rows.length, 0, passengers.length], 0, rootHist)];
+  const rootBase = buildHist(ctx, rows, 0, rows.length, g, h, p.unitHessian ?? false, -1);
+  const open: OpenLeaf[] = [makeLeaf(st, st.builder.addLeaf(), [0, rows.length, 0, passengers.length], 0, rootBase)];
   while (open.length > 0 && open.length < p.maxLeaves) {
     let k = -1;
     for (let i = 0; i < open.length; i++)
@@ -308,15 +454,16 @@ export function growGbdtTree(
   return { tree: st.builder.finish(), leaves, gainByFeature: st.gainByFeature };
 }
 
-/** A new open leaf over [start, end) / [pStart, pEnd), with its best split already searched. */
+/** A new open leaf over [start, end) / [pStart, pEnd) whose histogram sits at arena[base..], best split searched. */
 function makeLeaf(
   st: GrowState,
   id: number,
   range: [number, number, number, number],
   depth: number,
-  hist: Float64Array,
+  base: number,
 ): OpenLeaf {
   const [start, end, pStart, pEnd] = range;
+  const hist = st.ctx.arena.subarray(base, base + st.ctx.histSize);
   let G = 0;
   let H = 0;
   const o = st.off[0]!;
@@ -324,7 +471,7 @@ function makeLeaf(
     G += hist[o + b * 3]!;
     H += hist[o + b * 3 + 1]!;
   }
-  const leaf: OpenLeaf = { id, start, end, pStart, pEnd, depth, hist, g: G, h: H, best: null };
+  const leaf: OpenLeaf = { id, start, end, pStart, pEnd, depth, base, hist, g: G, h: H, best: null };
   if (depth < st.p.maxDepth && end - start >= 2 * st.p.minSamplesLeaf)
     leaf.best = bestSplit(hist, st.off, st.data.layout, G, H, end - start, st.p);
   return leaf;
@@ -332,13 +479,12 @@ function makeLeaf(
 
 /** Applies a leaf's best split: partitions rows and passengers, builds the smaller child's histogram. */
 function splitLeaf(st: GrowState, leaf: OpenLeaf): [OpenLeaf, OpenLeaf] {
-  const { data, rows, passengers, p } = st;
+  const { data, rows, passengers, p, ctx } = st;
   const c = leaf.best!;
   const l = data.layout[c.feature]!;
   const table = leftBinTable(l, c.bin, c.leftCats, c.missingLeft);
-  const scratchBuf = scratchRows(Math.max(rows.length, passengers.length));
-  const mid = partitionRows(rows, leaf.start, leaf.end, data.bins[c.feature]!, table, scratchBuf);
-  const pMid = partitionRows(passengers, leaf.pStart, leaf.pEnd, data.bins[c.feature]!, table, scratchBuf);
+  const mid = partitionRows(rows, leaf.start, leaf.end, data.bins[c.feature]!, table, ctx.part);
+  const pMid = partitionRows(passengers, leaf.pStart, leaf.pEnd, data.bins[c.feature]!, table, ctx.part);
   st.gainByFeature[c.feature] = st.gainByFeature[c.feature]! + c.gain;
   const spec: SplitSpec = {
     feature: c.feature,
@@ -349,11 +495,11 @@ function splitLeaf(st: GrowState, leaf: OpenLeaf): [OpenLeaf, OpenLeaf] {
   const [li, ri] = st.builder.split(leaf.id, spec);
   const leftSmaller = mid - leaf.start <= leaf.end - mid;
   const unit = p.unitHessian ?? false;
+  // The smaller child's histogram is built; the larger one is the parent's minus it, in the parent's slot.
   const small = leftSmaller
-    ? buildHist(data, st.off, rows, leaf.start, mid, st.g, st.h, unit)
-    : buildHist(data, st.off, rows, mid, leaf.end, st.g, st.h, unit);
-  const large = leaf.hist;
-  for (let i = 0; i < large.length; i++) large[i] = large[i]! - small[i]!;
+    ? buildHist(ctx, rows, leaf.start, mid, st.g, st.h, unit, leaf.base)
+    : buildHist(ctx, rows, mid, leaf.end, st.g, st.h, unit, leaf.base);
+  const large = leaf.base;
   return [
     makeLeaf(st, li, [leaf.start, mid, leaf.pStart, pMid], leaf.depth + 1, leftSmaller ? small : large),
     makeLeaf(st, ri, [mid, leaf.end, pMid, leaf.pEnd], leaf.depth + 1, leftSmaller ? large : small),

@@ -1,0 +1,26 @@
+/** Task handlers a worker runs, by kind (the calling thread runs the same functions on its own share). */
+import { binTask, type BinTask } from '../data/binning.ts';
+import { forestTreesTask, type ForestTreesTask } from '../forest/uplift-forest.ts';
+import { gbdtFitTask, type GbdtFitTask } from '../learners/gbdt.ts';
+import { predictTask, type PredictTask } from '../trees/flat-tree.ts';
+import { histSetupTask, histTask, type HistSetupTask, type HistTask } from '../trees/gbdt-grow.ts';
+
+export type AnyTask = BinTask | HistSetupTask | HistTask | GbdtFitTask | ForestTreesTask | PredictTask;
+
+export function runTask(t: AnyTask): unknown {
+  switch (t.kind) {
+    case 'bin':
+      return binTask(t);
+    case 'gbdt-setup':
+      return histSetupTask(t);
+    case 'gbdt-hist':
+      return histTask(t);
+    case 'gbdt-fit':
+      return gbdtFitTask(t);
+    case 'forest-trees':
+      return forestTreesTask(t);
+    case 'predict':
+      return predictTask(t);
+  }
+  throw new Error(`unknown uplift task ${String((t as { kind: unknown }).kind)}`);
+}
