@@ -1,8 +1,7 @@
 /**
  * Bulk transactions: raw SQL and COPY inside one tenant transaction, for imports that stream millions of rows.
  * Kysely hides the driver's client, and COPY FROM is refused on tables under row-level security, so bulk work
- * COPYs into a temporary staging table and moves rows with one INSERT ... SELECT that RLS checks, or into a table
- * outside RLS that the tenant role may only insert into (a storm's property table during its first import, 0013).
+ * COPYs into a temporary staging table and moves rows with one INSERT ... SELECT that RLS checks.
  * - server Postgres: a pooled `pg` client, COPY FROM STDIN streamed with back-pressure (pg-copy-streams);
  * - PGlite: the one connection under the same mutex as Kysely, COPY FROM '/dev/blob' one chunk at a time.
  */
