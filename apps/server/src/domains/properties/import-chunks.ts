@@ -32,8 +32,9 @@ export async function copyAll(
 }
 
 /**
- * Loads a storm's first import into `property` chunk by chunk (0030): each chunk is COPYed into the stage and moved
- * by one INSERT ... SELECT, while the next chunks are read, validated and encoded (readAhead).
+ * Loads a storm's first import into `property` chunk by chunk (0030): each chunk is COPYed into the stage and moved by
+ * one INSERT ... SELECT while the next chunks are read, validated and encoded (readAhead). On PGlite a large import
+ * moves its rows with the table's indexes dropped and builds them again at the end (PgliteKeyRebuild).
  */
 export async function loadAll(
   tx: BulkTx,
@@ -42,12 +43,16 @@ export async function loadAll(
   done?: ChunkDone,
 ): Promise<void> {
   await repo.createStage(tx);
+  const rebuild = await repo.PgliteKeyRebuild.start(tx);
+  let moved = 0;
   for await (const chunk of readAhead(chunks, READ_AHEAD)) {
     await tx.copy(repo.STAGE_COPY, [chunk]);
     done?.(chunk);
-    await tx.command(load.fromStageSql, load.params);
+    if (rebuild) await rebuild.beforeMove(moved + (await repo.stagedRows(tx)));
+    moved += await tx.command(load.fromStageSql, load.params);
     await repo.clearStage(tx);
   }
+  await rebuild?.finish();
 }
 
 /** COPYs every chunk into the stage. */
