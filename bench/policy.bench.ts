@@ -14,7 +14,7 @@ import { createStorm } from '../apps/server/src/domains/storms/storms.service.ts
 import { applyPolicy, configurePolicy } from '../apps/server/src/domains/policy/policy.service.ts';
 import { importOutcomes } from '../apps/server/src/domains/outcomes/outcomes.service.ts';
 import type { BenchContext, BenchFigure } from './harness.ts';
-import { onScratchServer, seedStormTable } from './scratch.ts';
+import { onScratchServer, seedStormProperties } from './scratch.ts';
 import { timeMs } from './harness.ts';
 import { runLoad, type LoadResult } from './http-load.ts';
 import { NODE_FLAGS } from '../apps/server/bin/node-flags.mjs';
@@ -29,9 +29,7 @@ async function seedStorm(url: string, tenantId: string, stormId: string, n: numb
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
-    await seedStormTable((text, params) => c.query(text, params), {
-      tenantId,
-      stormId,
+    await seedStormProperties((text, params) => c.query(text, params), {
       columns: 'tenant_id, storm_id, address_key, address_line, zip, lat, lon',
       select: `select $1::uuid, $2::uuid, g || ' MAIN ST|' || (73100 + g % 60), g || ' Main St', (73100 + g % 60)::text, 35.4 + (g % 1000) * 0.0005, -97.6 + (g / 1000) * 0.0005
        from generate_series(1, $3::int) g`,

@@ -25,18 +25,12 @@ export async function onScratchServer(
 }
 
 /**
- * Seeds a storm's properties in SQL as the owner, the way a first import leaves them (migration 0013): the storm's own
- * table, filled by `insert into <table> (columns) <select>`, then indexed and attached to `property`.
+ * Seeds a storm's properties in SQL as the owner, the way an import leaves them: `insert into property (columns)
+ * <select>` (one table since migration 0030).
  */
-export async function seedStormTable(
+export async function seedStormProperties(
   query: (text: string, params?: unknown[]) => Promise<unknown>,
-  s: { tenantId: string; stormId: string; columns: string; select: string; params?: unknown[] },
+  s: { columns: string; select: string; params?: unknown[] },
 ): Promise<void> {
-  const t = (await query('select stormops_new_property_table($1, $2) as name', [s.tenantId, s.stormId])) as {
-    rows: { name: string }[];
-  };
-  const name = t.rows[0]?.name;
-  if (!name) throw new Error(`no table for storm ${s.stormId}`);
-  await query(`insert into ${name} (${s.columns}) ${s.select}`, s.params);
-  await query('select stormops_attach_property_table($1)', [s.stormId]);
+  await query(`insert into property (${s.columns}) ${s.select}`, s.params);
 }

@@ -13,7 +13,7 @@ import { applyPolicy, configurePolicy } from '../apps/server/src/domains/policy/
 import { createStorm } from '../apps/server/src/domains/storms/storms.service.ts';
 import { provisionTenant } from '../apps/server/src/domains/tenants/tenants.service.ts';
 import type { BenchContext, BenchFigure } from './harness.ts';
-import { onScratchServer, seedStormTable } from './scratch.ts';
+import { onScratchServer, seedStormProperties } from './scratch.ts';
 import { timeMs } from './harness.ts';
 
 const HOMES = 1_000_000;
@@ -34,9 +34,7 @@ export function run(ctx: BenchContext): Promise<BenchFigure[]> {
     const storm = await createStorm(tc, { event_id: 'MILLION', name: 'a million homes' });
     ctx.log('seeding 1,000,000 homes');
     await sql`select setseed(0.5)`.execute(db.owner);
-    await seedStormTable((text, params) => db.owner.executeQuery(CompiledQuery.raw(text, params ?? [])), {
-      tenantId: t.tenant_id,
-      stormId: storm.storm_id,
+    await seedStormProperties((text, params) => db.owner.executeQuery(CompiledQuery.raw(text, params ?? [])), {
       columns: `tenant_id, storm_id, address_key, address_line, city, state, zip, lat, lon,
         year_built, roof_age_years, roof_material, home_value_cents, square_feet, owner_occupied, prior_customer, max_hail_in, nearest_hail_mi, attributes`,
       select: `select $1::uuid, $2::uuid, i::text || '|73160', i || ' Main St', 'Moore', 'OK', '73160',

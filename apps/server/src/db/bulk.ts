@@ -1,8 +1,7 @@
 /**
  * Bulk transactions: raw SQL and COPY inside one tenant transaction, for imports that stream millions of rows.
  * Kysely hides the driver's client, and COPY FROM is refused on tables under row-level security, so bulk work
- * COPYs into a temporary staging table and moves rows with one INSERT ... SELECT that RLS checks, or into a table
- * outside RLS that the tenant role may only insert into (a storm's property table during its first import, 0013).
+ * COPYs into a temporary staging table and moves rows with one INSERT ... SELECT that RLS checks.
  * - server Postgres: a pooled `pg` client, COPY FROM STDIN streamed with back-pressure (pg-copy-streams);
  * - PGlite: the one connection under the same mutex as Kysely, COPY FROM '/dev/blob' one chunk at a time.
  */
@@ -33,6 +32,12 @@ export interface BulkTx {
    * cursor. `params` are $1, $2... as in `query`.
    */
   readColumns(query: string, params: unknown[], types: readonly ColumnType[]): AsyncIterable<ColumnBatch>;
+  /**
+   * PGlite only (undefined on server Postgres): runs one statement as the session user, outside the tenant role, in
+   * the same transaction. Embedded mode is single-user and its roles are no boundary (STACK.md); the property import
+   * uses it to rebuild `property`'s indexes around a large first import (properties.repo.ts, PgliteKeyRebuild).
+   */
+  readonly asOwner?: <R = Record<string, unknown>>(sql: string, params?: unknown[]) => Promise<R[]>;
 }
 
 /** COPY text: one or more whole lines, as a string or as UTF-8 bytes. */
@@ -88,6 +93,16 @@ export function pgliteBulk(pglite: PGlite, mutex: Mutex): BulkRunner {
             return count;
           },
           readColumns: (query, p, types) => pgliteReadColumns(pglite, query, p, types),
+          asOwner: async <R>(text: string, p: unknown[] = []) => {
+            const role =
+              (await pglite.query<{ role: string }>("select current_setting('role') as role")).rows[0]?.role ?? 'none';
+            await pglite.query('set local role none');
+            try {
+              return (await pglite.query<R>(text, p)).rows;
+            } finally {
+              await pglite.query(`select set_config('role', $1, true)`, [role]);
+            }
+          },
         };
         const result = await fn(tx);
         await pglite.query('commit');

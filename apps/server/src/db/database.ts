@@ -102,7 +102,7 @@ async function openPGlite(dataDir: string | undefined, template?: Blob): Promise
     const { PGlite } = await import('@electric-sql/pglite');
     // The Postgres files live in a sub-folder, so the data folder can also hold the lock and local secrets.
     // wal_level=minimal: embedded Postgres feeds no replica, and with it a table filled in the transaction that created
-    // it (a storm's first import, migration 0013) writes no WAL.
+    // it (a temporary staging table) writes no WAL.
     const startParams = [...PGlite.defaultStartParams, '-c', 'wal_level=minimal', '-c', 'max_wal_senders=0'];
     const pglite = await PGlite.create({
       startParams,

@@ -65,7 +65,7 @@ describeEachDatabase('tenant keys', (t) => {
     const all = await tables();
     const tenantTables = all.filter((r) => r.has_tenant && r.name !== 'tenant');
     expect(tenantTables.length).toBeGreaterThan(10);
-    // A partition is reached through its parent, which carries the policies (migration 0013's storm tables).
+    // A partition is reached through its parent, which carries the policies (none today: 0030 ended 0013's storm tables).
     expect(tenantTables.filter((r) => !r.partition && !(r.rls && r.forced)).map((r) => r.name)).toEqual([]);
     expect(all.filter((r) => r.forced && !r.has_tenant).map((r) => r.name)).toEqual([]);
   });

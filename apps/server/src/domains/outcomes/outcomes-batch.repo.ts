@@ -132,7 +132,7 @@ async function writeRows(trx: Trx, a: BatchOptions): Promise<Answer[]> {
       select i.*, p.storm_id as p_storm, b.storm_id as b_storm, o.property_id as o_pid, o.converted as o_conv, o.value_cents as o_cents
       -- Lateral probes (one index lookup per row), never a hash of the tenant's whole property or outcome table. The
       -- property is looked for in this storm's table alone; a missing one whose id names an import of another storm
-      -- (stormops_id_prefix, 0013) is that storm's.
+      -- (stormops_id_prefix, 0013) is that storm's. One table since 0030: the probe is a primary-key lookup.
       from i
       left join lateral (select p.storm_id from property p where p.storm_id = ${a.stormId}::uuid and p.property_id = i.property_id) p on true
       left join lateral (select b.storm_id from property_import b

@@ -1,7 +1,7 @@
 /**
- * Chunks of rows on their way to the database: a storm's first import COPYs them straight into the storm's new table
+ * Chunks of rows on their way to the database: a storm's first import moves them into `property` one chunk at a time
  * (loadAll) while the next chunks are read, validated and encoded, so on server Postgres the file's parsing (this
- * process) and the database's writing (its own process) run side by side; a later import stages them (stageAll).
+ * process) and the database's writing (its own process) run side by side; a later import stages them all (stageAll).
  */
 import type { BulkTx } from '../../db/bulk.ts';
 import { PropertyFieldWriter } from './copy-rows.ts';
@@ -32,10 +32,9 @@ export async function copyAll(
 }
 
 /**
- * Fills a storm's new table (its first import). Server Postgres COPYs straight into it. PGlite COPYs each chunk into
- * the stage and moves it with INSERT ... SELECT: its COPY into a growing table pushes every page through a small
- * buffer ring into its in-memory file system, and slows as the table grows (a million rows: 71.5 s, against 9.1 s
- * through the stage; 200,000 rows: 3.0 s either way).
+ * Loads a storm's first import into `property` chunk by chunk (0030): each chunk is COPYed into the stage and moved by
+ * one INSERT ... SELECT while the next chunks are read, validated and encoded (readAhead). On PGlite a large import
+ * moves its rows with the table's indexes dropped and builds them again at the end (PgliteKeyRebuild).
  */
 export async function loadAll(
   tx: BulkTx,
@@ -43,14 +42,17 @@ export async function loadAll(
   chunks: AsyncIterable<Buffer>,
   done?: ChunkDone,
 ): Promise<void> {
-  if (tx.backend === 'postgres') return copyAll(tx, load.copySql, chunks, done);
   await repo.createStage(tx);
+  const rebuild = await repo.PgliteKeyRebuild.start(tx);
+  let moved = 0;
   for await (const chunk of readAhead(chunks, READ_AHEAD)) {
     await tx.copy(repo.STAGE_COPY, [chunk]);
     done?.(chunk);
-    await tx.command(load.fromStageSql);
+    if (rebuild) await rebuild.beforeMove(moved + (await repo.stagedRows(tx)));
+    moved += await tx.command(load.fromStageSql, load.params);
     await repo.clearStage(tx);
   }
+  await rebuild?.finish();
 }
 
 /** COPYs every chunk into the stage. */

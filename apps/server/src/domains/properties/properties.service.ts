@@ -128,13 +128,13 @@ async function runImport(tx: BulkTx, s: ImportPropertiesInput & RunState): Promi
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
   })();
-  // The first import into a storm loads the storm's own table as rows are read; a later one stages the whole file,
-  // then merges it into the storm's properties.
-  const first = !(await repo.stormHasTable(tx, s.stormId));
+  // The first import into a storm moves its rows into `property` as they are read; a later one stages the whole
+  // file, then merges it into the storm's properties.
+  const first = !(await repo.stormHasProperties(tx, s.stormId));
   let inserted = 0;
   let updated = 0;
   if (first) {
-    await loadAll(tx, await repo.beginLoad(tx, ids), chunks, (c) => packer.recycle(c));
+    await loadAll(tx, repo.beginLoad(ids), chunks, (c) => packer.recycle(c));
     inserted = packer.packed;
   } else {
     await repo.createStage(tx);
@@ -149,8 +149,7 @@ async function runImport(tx: BulkTx, s: ImportPropertiesInput & RunState): Promi
       { file: s.sourceName ?? null, invalid, errors: rejected.slice(0, ERRORS_SHOWN) },
     );
   }
-  if (first) await repo.finishLoad(tx, s.stormId);
-  else {
+  if (!first) {
     updated = await repo.updateStaged(tx, ids);
     inserted = await repo.insertStaged(tx, ids);
   }
