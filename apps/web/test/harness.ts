@@ -29,7 +29,7 @@ export interface WebHarness {
   base(): string;
   newPage(viewport?: { width: number; height: number }): Promise<Page>;
   /** Saves a screenshot named for the backend and the step, then asserts no serious/critical axe violation. */
-  checkPage(page: Page, name: string): Promise<void>;
+  checkPage(page: Page, name: string, fullPage?: boolean): Promise<void>;
   /** Runs a wait; on failure saves a screenshot named FAILED-... first, to see why. */
   shootOnFail(page: Page, name: string, wait: () => Promise<void>): Promise<void>;
   signInWithKey(page: Page, key: string): Promise<void>;
@@ -67,8 +67,8 @@ export function useWebHarness(t: () => TestDatabase): WebHarness {
       page.setDefaultTimeout(10_000);
       return page;
     },
-    async checkPage(page, name) {
-      await screenshot(page, `${t().kind}-${name}`);
+    async checkPage(page, name, fullPage = true) {
+      await screenshot(page, `${t().kind}-${name}`, fullPage);
       expect(await seriousViolations(page), name).toEqual([]);
     },
     async shootOnFail(page, name, wait) {

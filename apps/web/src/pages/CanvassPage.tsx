@@ -54,7 +54,7 @@ const KNOCKS = [
 const cacheKey = (stormId: string) => `stormops.walk-list.${stormId}`;
 const meKey = (stormId: string) => `stormops.canvasser.${stormId}`;
 const doneKey = (stormId: string) => `stormops.done.${stormId}`;
-const PAGE = 60;
+const PAGE = 25;
 
 /** The walk list, kept in localStorage so the doors still show when the page is reopened without a signal. */
 function useWalkList(stormId: string) {
@@ -130,7 +130,8 @@ function Doors({ stormId }: { stormId: string }) {
   );
 
   function mark(propertyId: string, label: string) {
-    const next = { ...done, [propertyId]: label };
+    const before = done[propertyId];
+    const next = { ...done, [propertyId]: before ? `${before}; ${label}` : label };
     setDone(next);
     localStorage.setItem(doneKey(stormId), JSON.stringify(next));
   }
@@ -168,7 +169,12 @@ function Doors({ stormId }: { stormId: string }) {
         <Link href="/canvass">← Storms</Link>
       </p>
       <h1>My doors</h1>
-      <p role="status" data-testid="outbox" data-waiting={pending.length} className={online ? '' : 'offline-note'}>
+      <p
+        role="status"
+        data-testid="outbox"
+        data-waiting={pending.length}
+        className={`outbox-bar${online ? '' : ' offline-note'}`}
+      >
         {online ? 'Online' : 'Offline: taps are kept on this phone'}
         {pending.length > 0 ? ` · ${pending.length} waiting to be sent` : ' · everything sent'}
       </p>

@@ -118,7 +118,7 @@ function Users() {
             <input type="email" value={email} onChange={(e) => setEmail(e.target.value)} required />
           </label>
           <label>
-            Role
+            Invite as
             <select value={role} onChange={(e) => setNewRole(e.target.value as TenantRole)}>
               {ROLES.map((r) => (
                 <option key={r}>{r}</option>
