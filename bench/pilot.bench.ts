@@ -212,7 +212,7 @@ async function embeddedReport(ctx: BenchContext): Promise<BenchFigure[]> {
   const { migrate } = await import('../apps/server/src/db/migrate.ts');
   const { scoredStorm } = await import('../apps/server/src/domains/policy/test-fixtures.ts');
   const { applyPolicy } = await import('../apps/server/src/domains/policy/policy.service.ts');
-  const { demoOutcomes } = await import('../apps/server/src/domains/outcomes/demo-outcomes.ts');
+  const { demoOutcomes } = await import('../apps/server/src/domains/demo/demo-outcomes.ts');
   const { runPilot } = await import('../apps/server/src/domains/pilot/pilot.service.ts');
   const db = await openDatabase({ kind: 'pglite', dataDir: `${ctx.tmpDir}/embedded` });
   try {

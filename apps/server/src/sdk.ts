@@ -40,7 +40,6 @@ import * as analyze from './domains/analyze/analyze.service.ts';
 import * as policy from './domains/policy/policy.service.ts';
 import * as crew from './domains/policy/crew.service.ts';
 import * as outcomes from './domains/outcomes/outcomes.service.ts';
-import { pilotAggregates } from './domains/outcomes/pilot-aggregates.ts';
 import * as slo from './domains/slo/slo.service.ts';
 import { recordJobEvent, type JobEvent } from './domains/slo/slo.events.ts';
 
@@ -170,8 +169,8 @@ export function clientFor(db: Database, principal: Principal, deps: SignInDeps =
       logBatch: bind(ctx, outcomes.logOutcomes),
       import: bind(ctx, outcomes.importOutcomes),
       history: bind(ctx, outcomes.outcomeHistory),
-      /** Sufficient statistics (per-arm totals, daily series, uplift buckets) for the pilot report. */
-      pilotAggregates: bind(ctx, pilotAggregates),
+      /** The sufficient statistics the pilot report computes on (per-arm totals, daily series, uplift buckets...). */
+      pilotAggregates: bind(ctx, pilot.gatherPilotInputs),
     },
     models: {
       train: bind(ctx, models.trainModel),

@@ -60,8 +60,8 @@ export async function installWebApp(
     index: ['index.html'],
     setHeaders: (res, path) => {
       // Vite names assets by content hash: they never change under one name.
-      if (path.includes('/assets/')) res.header('cache-control', 'public, max-age=31536000, immutable');
-      else res.header('cache-control', 'no-cache');
+      if (path.includes('/assets/')) res.setHeader('cache-control', 'public, max-age=31536000, immutable');
+      else res.setHeader('cache-control', 'no-cache');
     },
   });
   return (_request, reply) => reply.header('cache-control', 'no-cache').sendFile('index.html', root);

@@ -16,8 +16,7 @@ import { beforeAll, afterAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../../test/databases.ts';
 import { PLATFORM } from '../domains/auth/principal.ts';
 import { getHealthDashboard } from '../domains/observability/data-health.service.ts';
-import { pilotAggregates } from '../domains/outcomes/pilot-aggregates.ts';
-import { runPilot } from '../domains/pilot/pilot.service.ts';
+import { gatherPilotInputs, runPilot } from '../domains/pilot/pilot.service.ts';
 import type { PilotResults } from '../domains/pilot/pilot.results.ts';
 import { drawOutcome, generateProperties } from '../domains/demo/generator.ts';
 import { DEMO_HOMES, DEMO_POLICY } from './demo-campaign.ts';
@@ -79,10 +78,7 @@ describeEachDatabase('the demo storm', (t) => {
   });
 
   it('prices like a re-roof and knocks at a canvasser’s pace; costs within $54-127 a lead', async () => {
-    const agg = await pilotAggregates(
-      { db: t().db, principal: PLATFORM },
-      { stormId: seed.storm.storm_id, buckets: 10 },
-    );
+    const agg = await gatherPilotInputs({ db: t().db, principal: PLATFORM }, { stormId: seed.storm.storm_id });
     const jobs = agg.arms.treat.conversions + agg.arms.hold.conversions;
     const meanJob = (agg.arms.treat.revenue_cents + agg.arms.hold.revenue_cents) / 100 / jobs;
     expect(meanJob).toBeGreaterThan(7_600);

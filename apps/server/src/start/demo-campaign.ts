@@ -6,13 +6,13 @@
  * source. Every step is idempotent, so a start that was interrupted half-way finishes the job next time; a storm that
  * already has outcomes is left alone.
  */
-import { sql } from 'kysely';
 import type { ServiceContext } from '../domains/auth/principal.ts';
 import { HAIL_CSV } from '../domains/demo/okc-2013-05-20.ts';
 import { historyCsv, propertiesCsv } from '../domains/demo/properties-csv.ts';
 import { getActiveModel, promoteModel, trainModel } from '../domains/models/models.service.ts';
 import { scoreStorm } from '../domains/models/scoring.service.ts';
-import { demoOutcomes } from '../domains/outcomes/demo-outcomes.ts';
+import { demoOutcomes } from '../domains/demo/demo-outcomes.ts';
+import { stormHasOutcomes } from '../domains/outcomes/outcomes.repo.ts';
 import { applyPolicy, configurePolicy } from '../domains/policy/policy.service.ts';
 import { planTerritories } from '../domains/policy/crew.service.ts';
 import { setUpliftBand } from '../domains/observability/data-health.service.ts';
@@ -52,22 +52,13 @@ export const DEMO_POLICY = {
 /** Mean predicted uplift a roofer's storm shows (0.5 to 6 points), instead of the playbook's 10 to 30. */
 export const DEMO_UPLIFT_BAND = { low: 0.005, high: 0.06 } as const;
 
-async function hasOutcomes(ctx: ServiceContext, stormId: string): Promise<boolean> {
-  return withStorm(ctx, stormId, async (trx) => {
-    const r = await sql<{
-      found: boolean;
-    }>`select exists (select 1 from outcome where storm_id = ${stormId}) as found`.execute(trx);
-    return r.rows[0]?.found === true;
-  });
-}
-
 /** Plays the demo storm out (no-op when it already has outcomes). `ctx` acts as the demo tenant. */
 export async function ensureDemoCampaign(
   ctx: ServiceContext,
   stormId: string,
   log: (m: string) => void = () => {},
 ): Promise<void> {
-  if (await hasOutcomes(ctx, stormId)) return;
+  if (await withStorm(ctx, stormId, (trx) => stormHasOutcomes(trx, stormId))) return;
   log('preparing the demo storm (first start only)...');
   await configurePolicy(ctx, { mode: 'moderate', params: DEMO_POLICY });
   await setUpliftBand(ctx, DEMO_UPLIFT_BAND);

@@ -219,3 +219,8 @@ export async function resolveQuotaIncidents(trx: Q, period: string, now: Date): 
     .where('resolved_at', 'is', null)
     .execute();
 }
+
+/** Serializes quota checks and usage writes of one tenant's metric until the transaction ends. */
+export async function lockMetric(trx: Q, tenantId: string, metric: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext(${`usage:${tenantId}:${metric}`}))`.execute(trx);
+}

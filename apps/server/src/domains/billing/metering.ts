@@ -6,7 +6,6 @@
  * per tenant, metric and period (quota_alert), which the caller hands to `announceQuotaAlerts` after commit.
  */
 import { createHash } from 'node:crypto';
-import { sql } from 'kysely';
 import type { Database, Trx } from '../../db/database.ts';
 import type { Q } from './billing.repo.ts';
 import { AppError } from '../../errors.ts';
@@ -44,7 +43,7 @@ export function payloadHash(v: unknown): string {
 
 /** Serializes quota checks and usage writes of one tenant's metric until the transaction ends. */
 async function lockMetric(trx: Q, tenantId: string, metric: Metric): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtext(${`usage:${tenantId}:${metric}`}))`.execute(trx);
+  await repo.lockMetric(trx, tenantId, metric);
 }
 
 /** The included quantity of a metric for a tenant this period: its contract override, else its plan's. */

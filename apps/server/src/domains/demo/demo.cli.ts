@@ -163,7 +163,7 @@ export function registerDemoCommands(program: Command, rt: CliRuntime): void {
     .option('--json', 'print JSON')
     .action((o: { storm: string; seed: string; contaminate: string; json?: boolean }) =>
       rt.run(o, async (ctx) =>
-        (await import('../outcomes/demo-outcomes.ts')).demoOutcomes(ctx, {
+        (await import('./demo-outcomes.ts')).demoOutcomes(ctx, {
           stormId: o.storm,
           seed: parseCount(o.seed, '--seed', 2 ** 31 - 1),
           contaminate: Number(o.contaminate) || 0,

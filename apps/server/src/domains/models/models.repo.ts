@@ -1,5 +1,7 @@
 /** SQL for the model registry. Functions take a transaction first; no business rules. */
+import { sql, type Insertable } from 'kysely';
 import type { Trx } from '../../db/database.ts';
+import type { DB } from '../../db/schema.ts';
 
 export const MODEL_COLUMNS = [
   'model_id',
@@ -103,4 +105,50 @@ export async function previousProduction(trx: Trx, name: string, currentId: stri
     .orderBy('c.seq', 'desc')
     .execute();
   return rows.find((r) => r.model_id !== currentId)?.model_id;
+}
+
+/** A trained version in staging, with its first stage change ("trained"). */
+export async function insertVersion(
+  trx: Trx,
+  values: Insertable<DB['uplift_model']> & { tenant_id: string },
+  actor: string,
+) {
+  const inserted = await trx
+    .insertInto('uplift_model')
+    .values(values)
+    .returning(MODEL_COLUMNS)
+    .executeTakeFirstOrThrow();
+  await trx
+    .insertInto('model_stage_change')
+    .values({
+      tenant_id: values.tenant_id,
+      model_id: inserted.model_id,
+      from_stage: null,
+      to_stage: 'staging',
+      actor,
+      reason: 'trained',
+    })
+    .execute();
+  return inserted;
+}
+
+/** The tenant owning a model (platform scope: any tenant's). */
+export async function modelTenant(trx: Trx, modelId: string): Promise<string | undefined> {
+  return (await trx.selectFrom('uplift_model').select('tenant_id').where('model_id', '=', modelId).executeTakeFirst())
+    ?.tenant_id;
+}
+
+/**
+ * Training rows of a past storm: every property randomized to treat or hold, with its arm and current outcome (null:
+ * none logged).
+ */
+export async function stormTrainingRows(trx: Trx, stormId: string) {
+  const r = await sql<Record<string, unknown> & { arm: string; converted: boolean | null }>`
+    select p.*, a.arm, o.converted
+    from property p
+    join assignment a on a.tenant_id = p.tenant_id and a.property_id = p.property_id
+    left join outcome o on o.tenant_id = p.tenant_id and o.property_id = p.property_id and o.is_current
+    where p.storm_id = ${stormId} and a.arm in ('treat', 'hold')
+    order by p.property_id`.execute(trx);
+  return r.rows;
 }

@@ -143,23 +143,7 @@ async function insertVersion(ctx: ServiceContext, tenantId: string, values: NewV
     try {
       return await ctx.db.withTenant(tenantId, async (trx) => {
         const version = await repo.nextVersion(trx, values.name);
-        const inserted = await trx
-          .insertInto('uplift_model')
-          .values({ ...values, tenant_id: tenantId, version })
-          .returning(repo.MODEL_COLUMNS)
-          .executeTakeFirstOrThrow();
-        await trx
-          .insertInto('model_stage_change')
-          .values({
-            tenant_id: tenantId,
-            model_id: inserted.model_id,
-            from_stage: null,
-            to_stage: 'staging',
-            actor: actor(ctx),
-            reason: 'trained',
-          })
-          .execute();
-        return inserted;
+        return repo.insertVersion(trx, { ...values, tenant_id: tenantId, version }, actor(ctx));
       });
     } catch (err) {
       // Two trainings raced for the same version number: take the next one.
@@ -180,16 +164,7 @@ async function withModel<T>(
   const tenantId =
     ctx.principal.kind === 'tenant'
       ? ctx.principal.tenantId
-      : await ctx.db.withPlatform(
-          async (trx) =>
-            (
-              await trx
-                .selectFrom('uplift_model')
-                .select('tenant_id')
-                .where('model_id', '=', modelId)
-                .executeTakeFirst()
-            )?.tenant_id,
-        );
+      : await ctx.db.withPlatform((trx) => repo.modelTenant(trx, modelId));
   const missing = new AppError('NOT_FOUND', `model ${modelId} not found`, { model_id: modelId });
   if (!tenantId) throw missing;
   return ctx.db.withTenant(tenantId, async (trx) => {

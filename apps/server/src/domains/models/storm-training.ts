@@ -3,9 +3,9 @@
  * current outcome. A property with no logged outcome counts as not converted: outcomes are logged for what happened,
  * and a home that never signed has nothing to log.
  */
-import { sql } from 'kysely';
 import type { ServiceContext } from '../auth/principal.ts';
 import { withStorm } from '../storms/storms.service.ts';
+import { stormTrainingRows } from './models.repo.ts';
 import type { PropertyLike } from './features.ts';
 import type { LabelledRows } from './training-data.ts';
 
@@ -14,14 +14,7 @@ export async function loadStormTraining(
   stormId: string,
 ): Promise<{ tenantId: string; labelled: LabelledRows }> {
   return withStorm(ctx, stormId, async (trx, storm) => {
-    const result = await sql<Record<string, unknown> & { arm: string; converted: boolean | null }>`
-      select p.*, a.arm, o.converted
-      from property p
-      join assignment a on a.tenant_id = p.tenant_id and a.property_id = p.property_id
-      left join outcome o on o.tenant_id = p.tenant_id and o.property_id = p.property_id and o.is_current
-      where p.storm_id = ${stormId} and a.arm in ('treat', 'hold')
-      order by p.property_id`.execute(trx);
-    const rows = result.rows;
+    const rows = await stormTrainingRows(trx, stormId);
     return {
       tenantId: storm.tenant_id,
       labelled: {

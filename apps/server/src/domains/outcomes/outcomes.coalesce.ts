@@ -2,15 +2,14 @@
  * Group commit for single outcomes. Each `logOutcome` call is one request, but the database's cost is per
  * transaction and per statement: BEGIN, tenant setup, lock, insert, COMMIT and its WAL flush. Calls of one tenant
  * that arrive while its previous group is being written wait for that group and go together in the next one, through
- * the set-based batch writer (outcomes.batch.ts), one transaction for the group. Each call still gets its own answer
+ * the set-based batch writer (outcomes-batch.repo.ts), one transaction for the group. Each call still gets its own answer
  * (its row, a replay, or its own refusal), exactly as if it had been written alone; a lone call is written at once.
  * Calls for one property are written in the order they were made.
  */
-import { sql } from 'kysely';
 import type { Database, Trx } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
-import { writeBatch, type StagedOutcome } from './outcomes.batch.ts';
-import { STORM_STATE, type OutcomeRow, type PropertyStorm } from './outcomes.repo.ts';
+import { writeBatch, type StagedOutcome } from './outcomes-batch.repo.ts';
+import { lockPropertyStorms, type OutcomeRow, type PropertyStorm } from './outcomes.repo.ts';
 
 export interface SingleOutcome {
   propertyId: string;
@@ -188,23 +187,4 @@ function answer(
     });
   }
   return { row: holder, eventId, replayed: true };
-}
-
-/**
- * Each property's storm (and when it closed), the property rows locked in id order for the group's writes. The call
- * may not name its storm, so this reads every storm's table by id (one index probe each); resolving the storms first
- * from the ids' import prefixes cost a second query per group and halved the outcome API (docs/architecture.md).
- */
-async function lockPropertyStorms(
-  trx: Trx,
-  propertyIds: string[],
-): Promise<Map<string, PropertyStorm & { property_id: string }>> {
-  const ids = [...new Set(propertyIds)].sort();
-  const r = await sql<PropertyStorm & { property_id: string }>`
-    select p.property_id, ${STORM_STATE}
-    from property p join storm s on s.tenant_id = p.tenant_id and s.storm_id = p.storm_id
-    where p.property_id = any(${ids}::uuid[])
-    order by p.property_id
-    for no key update of p`.execute(trx);
-  return new Map(r.rows.map((row) => [row.property_id, row]));
 }

@@ -1,5 +1,5 @@
 /**
- * SQL for reading outcomes. Writes, single or batched, go through the set-based writer (outcomes.batch.ts); single
+ * SQL for reading outcomes. Writes, single or batched, go through the set-based writer (outcomes-batch.repo.ts); single
  * calls are grouped by outcomes.coalesce.ts.
  */
 import { sql } from 'kysely';
@@ -94,4 +94,31 @@ export async function ingestionLag(
       on k.property_id = o.property_id
     where o.storm_id = ${stormId} and o.recorded_at >= ${since}`.execute(trx);
   return r.rows[0] ?? { good: 0, total: 0 };
+}
+
+/**
+ * Each property's storm (and when it closed), the property rows locked in id order for the group's writes. The call
+ * may not name its storm, so this reads every storm's table by id (one index probe each); resolving the storms first
+ * from the ids' import prefixes cost a second query per group and halved the outcome API (docs/architecture.md).
+ */
+export async function lockPropertyStorms(
+  trx: Trx,
+  propertyIds: string[],
+): Promise<Map<string, PropertyStorm & { property_id: string }>> {
+  const ids = [...new Set(propertyIds)].sort();
+  const r = await sql<PropertyStorm & { property_id: string }>`
+    select p.property_id, ${STORM_STATE}
+    from property p join storm s on s.tenant_id = p.tenant_id and s.storm_id = p.storm_id
+    where p.property_id = any(${ids}::uuid[])
+    order by p.property_id
+    for no key update of p`.execute(trx);
+  return new Map(r.rows.map((row) => [row.property_id, row]));
+}
+
+/** True once any outcome of the storm is logged. */
+export async function stormHasOutcomes(trx: Trx, stormId: string): Promise<boolean> {
+  const r = await sql<{
+    found: boolean;
+  }>`select exists (select 1 from outcome where storm_id = ${stormId}) as found`.execute(trx);
+  return r.rows[0]?.found === true;
 }

@@ -11,7 +11,7 @@ import { metrics } from '../../telemetry/metrics.ts';
 import { authorize, actingTenant, type ServiceContext } from '../auth/principal.ts';
 import { tenantOfStorm } from '../storms/storms.repo.ts';
 import { parse } from '../validate.ts';
-import { writeBatch, type StagedOutcome } from './outcomes.batch.ts';
+import { writeBatch, type StagedOutcome } from './outcomes-batch.repo.ts';
 import { writeCoalesced } from './outcomes.coalesce.ts';
 import { streamOutcomeCsv } from './outcomes.csv.ts';
 import * as repo from './outcomes.repo.ts';

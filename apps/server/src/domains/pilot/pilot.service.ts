@@ -24,7 +24,7 @@ import {
   scoreBuckets,
   SEGMENT_DIMENSIONS,
   segmentRows,
-} from './pilot.aggregate.ts';
+} from './pilot.repo.ts';
 import { latestFeedback } from './pilot-feedback.repo.ts';
 import { expectedHoldShare } from './pilot.batches.ts';
 import { computePilotResults } from './pilot.compute.ts';

@@ -5,7 +5,6 @@
  */
 import { csvRow } from '../../lib/csv-writer.ts';
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
 import { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import { authorize, type ServiceContext } from '../auth/principal.ts';
@@ -13,6 +12,7 @@ import { withStorm } from '../storms/storms.service.ts';
 import { parse } from '../validate.ts';
 import { contamination, insertKnocks, knockByKey, type KnockRow } from './knocks.repo.ts';
 import { routeKm, splitTerritories, walkingOrder, type Door } from './territories.ts';
+import * as territories from './territories.repo.ts';
 import type { ContaminationView } from './policy.schema.ts';
 import { text, int4 } from '../fields.ts';
 
@@ -47,10 +47,8 @@ export async function planTerritories(ctx: ServiceContext, input: z.input<typeof
   if (new Set(names).size !== names.length)
     throw new AppError('VALIDATION', 'canvasser names must be distinct', { field: 'canvassers' });
   return withStorm(ctx, p.stormId, async (trx, storm) => {
-    const rows = await sql<{ property_id: string; lat: number | null; lon: number | null }>`
-      select a.property_id, p.lat, p.lon from assignment a join property p on p.storm_id = ${storm.storm_id} and p.property_id = a.property_id
-      where a.storm_id = ${storm.storm_id} and a.arm = 'treat' order by a.property_id`.execute(trx);
-    const located = rows.rows.filter((r): r is Door => r.lat !== null && r.lon !== null);
+    const rows = await territories.treatDoors(trx, storm.storm_id);
+    const located = rows.filter((r): r is Door => r.lat !== null && r.lon !== null);
     const groups = splitTerritories(located, names.length).map(walkingOrder);
     const ids: string[] = [],
       terr: number[] = [],
@@ -59,13 +57,8 @@ export async function planTerritories(ctx: ServiceContext, input: z.input<typeof
     groups.forEach((g, t) =>
       g.forEach((d, i) => (ids.push(d.property_id), terr.push(t + 1), seq.push(i + 1), who.push(names[t]!))),
     );
-    await sql`update assignment a set territory = null, walk_seq = null, canvasser = null where a.storm_id = ${storm.storm_id} and a.arm = 'treat'`.execute(
-      trx,
-    );
-    await sql`update assignment a set territory = i.t, walk_seq = i.s, canvasser = i.c
-      from unnest(${ids}::uuid[], ${terr}::int[], ${seq}::int[], ${who}::text[]) as i(id, t, s, c)
-      where a.property_id = i.id`.execute(trx);
-    const territories: TerritoryView[] = groups.map((g, t) => ({
+    await territories.replaceTerritories(trx, storm.storm_id, { ids, territory: terr, seq, canvasser: who });
+    const planned: TerritoryView[] = groups.map((g, t) => ({
       territory: t + 1,
       canvasser: names[t]!,
       doors: g.length,
@@ -81,24 +74,11 @@ export async function planTerritories(ctx: ServiceContext, input: z.input<typeof
     }));
     return {
       storm_id: storm.storm_id,
-      treat: rows.rows.length,
-      unlocated: rows.rows.length - located.length,
-      territories,
+      treat: rows.length,
+      unlocated: rows.length - located.length,
+      territories: planned,
     };
   });
-}
-
-interface WalkRow {
-  territory: number;
-  canvasser: string;
-  walk_seq: number;
-  property_id: string;
-  address_line: string;
-  city: string | null;
-  zip: string | null;
-  lat: number;
-  lon: number;
-  uplift: number | null;
 }
 
 /** One territory's (or every territory's) walk list: CSV text or a GeoJSON FeatureCollection. */
@@ -110,13 +90,8 @@ export async function exportWalkList(
   if (input.format !== 'csv' && input.format !== 'geojson')
     throw new AppError('VALIDATION', 'format must be csv or geojson', { field: 'format' });
   return withStorm(ctx, input.stormId, async (trx, storm) => {
-    const r =
-      await sql<WalkRow>`select a.territory, a.canvasser, a.walk_seq, a.property_id, p.address_line, p.city, p.zip, p.lat, p.lon, a.uplift
-      from assignment a join property p on p.storm_id = ${storm.storm_id} and p.property_id = a.property_id
-      where a.storm_id = ${storm.storm_id} and a.arm = 'treat' and a.territory is not null
-        ${input.territory !== undefined ? sql`and a.territory = ${input.territory}` : sql``}
-      order by a.territory, a.walk_seq`.execute(trx);
-    if (r.rows.length === 0)
+    const rows = await territories.walkList(trx, storm.storm_id, input.territory);
+    if (rows.length === 0)
       throw new AppError(
         'NOT_FOUND',
         `storm ${storm.storm_id} has no planned territory${input.territory ? ` ${input.territory}` : ''}: run policy territories first`,
@@ -124,7 +99,7 @@ export async function exportWalkList(
     if (input.format === 'geojson') {
       return {
         type: 'FeatureCollection',
-        features: r.rows.map((w) => ({
+        features: rows.map((w) => ({
           type: 'Feature',
           geometry: { type: 'Point', coordinates: [w.lon, w.lat] },
           properties: {
@@ -139,7 +114,7 @@ export async function exportWalkList(
       };
     }
     const lines = ['territory,canvasser,walk_seq,property_id,address,city,zip,lat,lon'];
-    for (const w of r.rows)
+    for (const w of rows)
       lines.push(
         csvRow([w.territory, w.canvasser, w.walk_seq, w.property_id, w.address_line, w.city, w.zip, w.lat, w.lon]),
       );

@@ -236,3 +236,18 @@ export async function listRuns(trx: Trx, stormId: string, limit: number) {
     order by created_at desc, seq desc limit ${limit}`.execute(trx);
   return r.rows;
 }
+
+export interface ArmRow {
+  property_id: string;
+  arm: 'treat' | 'hold';
+  external_id: string | null;
+  canvasser: string | null;
+}
+
+/** The storm's treat and hold homes with their external ids and canvassers, in property id order. */
+export async function armsWithExternalIds(trx: Trx, stormId: string): Promise<ArmRow[]> {
+  const r = await sql<ArmRow>`select a.property_id, a.arm, p.external_id, a.canvasser from assignment a
+    join property p on p.property_id = a.property_id
+    where a.storm_id = ${stormId} and a.arm in ('treat', 'hold') order by a.property_id`.execute(trx);
+  return r.rows;
+}

@@ -4,23 +4,16 @@
  * regenerate by seed, match by index), knocks every treat property (and, if asked, some hold ones: contamination)
  * and logs everything through the normal knock and outcome services, with idempotency keys (re-running is a no-op).
  */
-import { sql } from 'kysely';
 import { AppError } from '../../errors.ts';
 import type { ServiceContext } from '../auth/principal.ts';
-import { ID_PREFIX, drawOutcome, generateProperties, type SyntheticProperty } from '../demo/generator.ts';
-import type { RatesName } from '../demo/true-uplift.ts';
+import { ID_PREFIX, drawOutcome, generateProperties, type SyntheticProperty } from './generator.ts';
+import type { RatesName } from './true-uplift.ts';
 import { logKnocks, type KNOCK_RESULTS } from '../policy/crew.service.ts';
+import { armsWithExternalIds, type ArmRow } from '../policy/policy.repo.ts';
 import { withStorm } from '../storms/storms.service.ts';
-import { logOutcomes } from './outcomes.service.ts';
+import { logOutcomes } from '../outcomes/outcomes.service.ts';
 
 const CHUNK = 50_000;
-
-interface ArmRow {
-  property_id: string;
-  arm: 'treat' | 'hold';
-  external_id: string | null;
-  canvasser: string | null;
-}
 
 export interface DemoOutcomesInput {
   stormId: string;
@@ -131,12 +124,7 @@ function draw(rows: ArmRow[], input: DemoOutcomesInput) {
 export async function demoOutcomes(ctx: ServiceContext, input: DemoOutcomesInput) {
   if (!Number.isInteger(input.seed) || input.seed < 0)
     throw new AppError('VALIDATION', '--seed must be a whole number', { field: 'seed' });
-  const rows = await withStorm(ctx, input.stormId, async (trx, storm) => {
-    const r = await sql<ArmRow>`select a.property_id, a.arm, p.external_id, a.canvasser from assignment a
-      join property p on p.property_id = a.property_id
-      where a.storm_id = ${storm.storm_id} and a.arm in ('treat', 'hold') order by a.property_id`.execute(trx);
-    return r.rows;
-  });
+  const rows = await withStorm(ctx, input.stormId, (trx, storm) => armsWithExternalIds(trx, storm.storm_id));
   if (rows.length === 0)
     throw new AppError(
       'VALIDATION',
