@@ -11,7 +11,7 @@ import { describeEachDatabase } from '../../server/test/databases.ts';
 import { newTenant, tenantCtx } from '../../server/test/helpers.ts';
 import { createStorm } from '../../server/src/domains/storms/storms.service.ts';
 import { csvChunks, scoredStorm } from '../../server/src/domains/policy/test-fixtures.ts';
-import { demoOutcomes } from '../../server/src/domains/outcomes/demo-outcomes.ts';
+import { demoOutcomes } from '../../server/src/domains/demo/demo-outcomes.ts';
 import { createCredential } from '../../server/src/domains/tenants/credentials.service.ts';
 import { CHROMIUM, SCREENSHOTS } from './browser.ts';
 import { useWebHarness } from './harness.ts';
