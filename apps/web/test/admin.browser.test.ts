@@ -55,7 +55,7 @@ if (!CHROMIUM) {
       const view = await newPage();
       await signInWithKey(view, viewer.token);
       await view.goto(`${base()}/models`);
-      await view.getByTestId('models').waitFor();
+      await shootOnFail(view, 'models-viewer', () => view.getByTestId('models').waitFor());
       expect(await view.getByRole('combobox').count()).toBe(0);
       expect(await view.getByRole('link', { name: 'Team' }).count()).toBe(0);
     });

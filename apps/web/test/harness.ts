@@ -32,6 +32,7 @@ export interface WebHarness {
   checkPage(page: Page, name: string, fullPage?: boolean): Promise<void>;
   /** Runs a wait; on failure saves a screenshot named FAILED-... first, to see why. */
   shootOnFail(page: Page, name: string, wait: () => Promise<void>): Promise<void>;
+  /** Signs in with an API key and waits for the signed-in frame. */
   signInWithKey(page: Page, key: string): Promise<void>;
 }
 
@@ -84,6 +85,8 @@ export function useWebHarness(t: () => TestDatabase): WebHarness {
       await page.getByText('Use an API key').click();
       await page.getByLabel('API key', { exact: true }).fill(key);
       await page.getByRole('button', { name: 'Use this key' }).click();
+      // Signed in once the frame shows: navigating before that could race the key being kept.
+      await page.getByRole('button', { name: 'Sign out' }).waitFor();
     },
   };
   return harness;
