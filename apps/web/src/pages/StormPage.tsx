@@ -4,7 +4,7 @@
  * whose role reads it; buttons only for those whose role may use them (a canvasser is sent to their doors).
  */
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link } from 'wouter';
 import { api, unwrap } from '../api/client';
 import { useCan } from '../api/session';
@@ -12,6 +12,7 @@ import type { Storm, StormMap } from '../api/views';
 import { QueryView } from '../components/Async';
 import { count, usDate } from '../lib/format';
 import type { ColorBy } from '../map/draw';
+import { loadOutlines } from '../map/outlines';
 import { HealthPanel } from './storm/HealthPanel';
 import { ImportPanel } from './storm/ImportPanel';
 import { PolicyPanel } from './storm/PolicyPanel';
@@ -33,6 +34,11 @@ export default function StormPage({ stormId }: { stormId: string }) {
     queryFn: () => unwrap<StormMap>(api.GET('/v1/storms/{storm_id}/map', path)),
   });
   const [by, setBy] = useState<ColorBy>('uplift');
+  // The outlines load while the map's data does, not after it (the promise is shared with the canvas).
+  const readsProperties = can('properties:read');
+  useEffect(() => {
+    if (readsProperties) void loadOutlines().catch(() => undefined);
+  }, [readsProperties]);
   return (
     <>
       <p>
@@ -97,6 +103,17 @@ export default function StormPage({ stormId }: { stormId: string }) {
           )}
         </QueryView>
       )}
+      {/* The operations ask for heavier documents (the pilot report, health checks): they start once the map has its
+          data, so on the single-connection embedded database they never queue in front of it. */}
+      {(map.isSuccess || map.isError || !can('properties:read')) && <Operations stormId={stormId} />}
+    </>
+  );
+}
+
+function Operations({ stormId }: { stormId: string }) {
+  const can = useCan();
+  return (
+    <>
       {can('properties:write') && <ImportPanel stormId={stormId} />}
       {can('policy:read') && <PolicyPanel stormId={stormId} />}
       {can('walklists:read') && <TerritoriesPanel stormId={stormId} />}
