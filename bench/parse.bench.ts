@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { BenchContext, BenchFigure } from './harness.ts';
 import { writePropertiesCsv } from '../apps/server/src/domains/demo/properties-csv.ts';
 import { mulberry32 } from '../apps/server/src/domains/demo/random.ts';
-import { openCsv } from '../apps/server/src/domains/properties/csv-reader.ts';
+import { openCsv } from '../apps/server/src/lib/csv/reader.ts';
 import { ChunkPacker } from '../apps/server/src/domains/properties/import-chunks.ts';
 import { importIdPrefix } from '../apps/server/src/domains/properties/property-ids.ts';
 import { openPropertyImport, openPropertyLoad } from '../apps/server/src/domains/properties/property-import.ts';

@@ -4,9 +4,9 @@
  */
 import { qiniAucScore, upliftAtK, upliftAucScore } from '@stormops/uplift';
 import { AppError } from '../../errors.ts';
-import { openCsv } from '../properties/csv-reader.ts';
-import { ImportError } from '../properties/import-error.ts';
-import type { ByteSource } from '../properties/tabular.ts';
+import { openCsv } from '../../lib/csv/reader.ts';
+import { ImportError, importErrorToAppError } from '../../lib/csv/errors.ts';
+import type { ByteSource } from '../../lib/csv/tabular.ts';
 
 export interface EvaluateInput {
   source: ByteSource;
@@ -75,11 +75,7 @@ export async function evaluateScores(input: EvaluateInput): Promise<EvaluateResu
       }
     }
   } catch (err) {
-    if (err instanceof ImportError)
-      throw new AppError('VALIDATION', `${input.sourceName}: ${err.message}`, {
-        file: input.sourceName,
-        code: err.code,
-      });
+    if (err instanceof ImportError) throw importErrorToAppError(err, input.sourceName);
     throw err;
   }
   const nT = t.reduce((a, b) => a + b, 0);

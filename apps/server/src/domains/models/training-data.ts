@@ -8,11 +8,11 @@
  */
 import { AppError } from '../../errors.ts';
 import { resolveMapping } from '../properties/column-mapping.ts';
-import { openCsv } from '../properties/csv-reader.ts';
-import { ImportError } from '../properties/import-error.ts';
+import { openCsv } from '../../lib/csv/reader.ts';
+import { ImportError, importErrorToAppError } from '../../lib/csv/errors.ts';
 import { openPropertyImport } from '../properties/property-import.ts';
 import type { PropertyLike } from './features.ts';
-import { toAsyncIterator, type ByteSource } from '../properties/tabular.ts';
+import { toAsyncIterator, type ByteSource } from '../../lib/csv/tabular.ts';
 
 const TREAT = new Set(['treat', 'treatment', '1', 'true', 'yes', 'y', 'knocked']);
 const HOLD = new Set(['hold', 'control', '0', 'false', 'no', 'n', 'holdout']);
@@ -121,13 +121,7 @@ export async function readTrainingCsv(input: TrainingFile): Promise<LabelledRows
       }
     }
   } catch (err) {
-    if (err instanceof ImportError)
-      throw new AppError('VALIDATION', `${input.sourceName}: ${err.message}`, {
-        file: input.sourceName,
-        code: err.code,
-        row: err.row ?? null,
-        column: err.column ?? null,
-      });
+    if (err instanceof ImportError) throw importErrorToAppError(err, input.sourceName);
     throw err;
   }
   out.treatment = Float64Array.from(treatment);

@@ -330,6 +330,22 @@ describeEachDatabase('outcomes', (t) => {
     expect((await outcomeHistory(ctx, { propertyId: ids[30]! }))[0]!.value_cents).toBe(1_450_000);
   });
 
+  it('CSV import reads through the platform CSV reader: quoted line breaks, semicolons; a broken file changes nothing', async () => {
+    const quoted = `property_id;converted;value;note\n${ids[33]};yes;"14500";"left a card,\nthen signed"\n${ids[34]};no;;x\n`;
+    const r = await importOutcomes(ctx, { stormId, text: quoted });
+    expect(r).toMatchObject({ received: 2, accepted: 2, refused_count: 0 });
+    const broken = `property_id,converted\n${ids[35]},yes\n${ids[36]},no,extra\n`;
+    await expect(importOutcomes(ctx, { stormId, text: broken })).rejects.toMatchObject({
+      code: 'VALIDATION',
+      message: expect.stringMatching(/^outcomes CSV, row 3\b/),
+    });
+    expect(await outcomeHistory(ctx, { propertyId: ids[35]! })).toEqual([]);
+    const headerOnly = await importOutcomes(ctx, { stormId, text: 'property_id,converted\n' });
+    expect(headerOnly).toMatchObject({ received: 0, accepted: 0 });
+    const noHeader = await importOutcomes(ctx, { stormId, text: '' });
+    expect(noHeader.refused[0]).toMatchObject({ row: 1, reason: 'the header must name property_id and converted' });
+  });
+
   it('accepts late outcomes within the grace window (flagged) and refuses them after', async () => {
     const s = await scoredStorm(t().db, 5, 82);
     const pid = await t().db.withTenant(

@@ -3,7 +3,7 @@
  * GeoJSON), and the canvassing log. A knock on a hold property is contamination: it is flagged when written and
  * reported in the knock's answer and in the storm's contamination summary.
  */
-import { csvRow } from '../../lib/csv-writer.ts';
+import { csvRow } from '../../lib/csv/writer.ts';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { AppError } from '../../errors.ts';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { ImportErrorCode, RowErrorCode } from './import-error.ts';
+import type { ImportErrorCode, RowErrorCode } from '../../lib/csv/errors.ts';
 import { enc, runImport } from './import-test-helpers.ts';
 import type { PropertyImportOptions } from './property-import.ts';
 

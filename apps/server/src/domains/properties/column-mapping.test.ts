@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { detectMapping, normalizeHeader, resolveMapping } from './column-mapping.ts';
-import { ImportError } from './import-error.ts';
+import { ImportError } from '../../lib/csv/errors.ts';
 
 describe('column mapping', () => {
   it('recognizes common headers regardless of case, spacing and punctuation', () => {

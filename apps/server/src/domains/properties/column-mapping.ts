@@ -4,7 +4,7 @@
  * is this plain object) overrides detection, and `{ field: null }` turns a field off. Unmapped columns become
  * `attributes`, never dropped.
  */
-import { ImportError } from './import-error.ts';
+import { ImportError } from '../../lib/csv/errors.ts';
 
 export const PROPERTY_FIELDS = [
   'address_line',

@@ -10,7 +10,7 @@ import { sql } from 'kysely';
 import { createReadStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import { AppError } from '../../errors.ts';
-import { csvRow } from '../../lib/csv-writer.ts';
+import { csvRow } from '../../lib/csv/writer.ts';
 import type { Database } from '../../db/database.ts';
 import type { JobProgress, JobRegistry } from '../../jobs/job-registry.ts';
 import { authorize, type ServiceContext } from '../auth/principal.ts';

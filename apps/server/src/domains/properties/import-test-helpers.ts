@@ -1,6 +1,6 @@
 /** Test helpers: run a whole import over bytes or a file and collect everything it produced. */
 import { createReadStream } from 'node:fs';
-import { ImportError, type RowError } from './import-error.ts';
+import { ImportError, type RowError } from '../../lib/csv/errors.ts';
 import { expect } from 'vitest';
 import { ChunkPacker } from './import-chunks.ts';
 import { openPropertyImport, openPropertyLoad, type PropertyImportOptions } from './property-import.ts';

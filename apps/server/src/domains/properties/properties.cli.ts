@@ -1,5 +1,5 @@
 /** `stormops properties ...`: import a contractor's file into a storm (progress on a terminal), list, save mappings. */
-import { csvRow } from '../../lib/csv-writer.ts';
+import { csvRow } from '../../lib/csv/writer.ts';
 import { createReadStream, createWriteStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
@@ -8,8 +8,8 @@ import { keyValues, table } from '../../cli/output.ts';
 import { progressBar } from '../../cli/progress.ts';
 import { AppError } from '../../errors.ts';
 import type { ColumnMapping } from './column-mapping.ts';
-import type { Delimiter } from './delimiter.ts';
-import type { RowError } from './import-error.ts';
+import type { Delimiter } from '../../lib/csv/delimiter.ts';
+import type { RowError } from '../../lib/csv/errors.ts';
 import type { ImportSummary } from './properties.schema.ts';
 
 const DELIMITERS: Record<string, Delimiter> = {

@@ -1,9 +1,9 @@
 /** Property import inputs and views, shared by the SDK, the CLI and the HTTP routes. */
 import { z } from 'zod';
 import type { ColumnMapping } from './column-mapping.ts';
-import type { Delimiter } from './delimiter.ts';
-import type { RowError } from './import-error.ts';
-import type { ByteSource } from './tabular.ts';
+import type { Delimiter } from '../../lib/csv/delimiter.ts';
+import type { RowError } from '../../lib/csv/errors.ts';
+import type { ByteSource } from '../../lib/csv/tabular.ts';
 
 export const mappingName = z
   .string()

@@ -18,13 +18,13 @@ import { DEFAULT_EXPOSURE_RADIUS_MILES } from '../storm-reports/exposure.ts';
 import { updateExposure } from '../storm-reports/storm-reports.service.ts';
 import { resolveMapping as checkMapping, type ColumnMapping } from './column-mapping.ts';
 import { normalizedLineOfKey } from './address-normalize.ts';
-import { ImportError, type RowError } from './import-error.ts';
+import { ImportError, importErrorToAppError, type RowError } from '../../lib/csv/errors.ts';
 import { ChunkPacker, loadAll, stageAll } from './import-chunks.ts';
 import { importIdPrefix, propertyId } from './property-ids.ts';
 import { openPropertyLoad, type PropertyLoad } from './property-import.ts';
 import * as repo from './properties.repo.ts';
 import { ERRORS_SHOWN, type ImportPropertiesInput, type ImportSummary } from './properties.schema.ts';
-import type { ByteSource } from './tabular.ts';
+import type { ByteSource } from '../../lib/csv/tabular.ts';
 
 /** Which tenant owns the storm (checked inside that tenant), without holding a transaction open. */
 export async function stormTenant(ctx: ServiceContext, stormId: string): Promise<{ tenantId: string; status: string }> {
@@ -48,23 +48,6 @@ function counted(source: ByteSource, counter: { bytes: number }): AsyncIterable<
       yield chunk;
     }
   })();
-}
-
-function fileError(err: ImportError, sourceName: string | undefined): AppError {
-  const where = [
-    sourceName,
-    err.row !== undefined ? `row ${err.row}` : undefined,
-    err.column ? `column ${err.column}` : undefined,
-  ]
-    .filter(Boolean)
-    .join(', ');
-  return new AppError('VALIDATION', `${where ? `${where}: ` : ''}${err.message.replace(/^row \d+: /, '')}`, {
-    file: sourceName ?? null,
-    code: err.code,
-    row: err.row ?? null,
-    column: err.column ?? null,
-    value: err.value ?? null,
-  });
 }
 
 export async function importProperties(ctx: ServiceContext, input: ImportPropertiesInput): Promise<ImportSummary> {
@@ -91,7 +74,7 @@ export async function importProperties(ctx: ServiceContext, input: ImportPropert
     };
     pipeline = await openPropertyLoad(counted(input.source, counter), options, packer);
   } catch (err) {
-    throw err instanceof ImportError ? fileError(err, input.sourceName) : err;
+    throw err instanceof ImportError ? importErrorToAppError(err, input.sourceName) : err;
   }
   try {
     const summary = await timeJob('properties.import', () =>
@@ -103,7 +86,7 @@ export async function importProperties(ctx: ServiceContext, input: ImportPropert
     await announceQuotaAlerts(ctx.db, alerts).catch(() => {});
     return summary;
   } catch (err) {
-    throw err instanceof ImportError ? fileError(err, input.sourceName) : err;
+    throw err instanceof ImportError ? importErrorToAppError(err, input.sourceName) : err;
   }
 }
 
@@ -276,7 +259,7 @@ export async function saveMapping(
       input.mapping,
     );
   } catch (err) {
-    throw err instanceof ImportError ? fileError(err, undefined) : err;
+    throw err instanceof ImportError ? importErrorToAppError(err, undefined) : err;
   }
   await ctx.db.withTenant(tenantId, (trx) =>
     trx

@@ -1,21 +1,21 @@
 /**
  * Owns the pure core of the property import: bytes (CSV or JSON Lines) -> mapped, validated, normalized and
  * deduplicated `ImportedProperty` batches plus RowErrors. No database: the caller writes each batch (COPY) inside its
- * own transaction and decides whether row errors abort. File-level problems throw `ImportError` (see import-error.ts).
- * Pipeline: utf8-stream -> csv-reader | jsonl-reader -> column-mapping -> property-row (+ address-normalize).
+ * own transaction and decides whether row errors abort. File-level problems throw `ImportError` (see lib/csv/errors.ts).
+ * Pipeline: lib/csv (utf8-stream -> reader | jsonl-reader) -> column-mapping -> property-row (+ address-normalize).
  */
 import { AddressKeySet } from './address-key-set.ts';
 import { resolveMapping, type ColumnMapping, type ResolvedMapping } from './column-mapping.ts';
-import type { CsvLineSink } from './csv-line-feed.ts';
-import { openCsv } from './csv-reader.ts';
-import type { RawRecord } from './csv-tokenizer.ts';
-import type { Delimiter } from './delimiter.ts';
-import type { RowError } from './import-error.ts';
+import type { CsvLineSink } from '../../lib/csv/line-feed.ts';
+import { openCsv } from '../../lib/csv/reader.ts';
+import type { RawRecord } from '../../lib/csv/tokenizer.ts';
+import type { Delimiter } from '../../lib/csv/delimiter.ts';
+import type { RowError } from '../../lib/csv/errors.ts';
 import type { ChunkPacker } from './import-chunks.ts';
-import { openJsonl } from './jsonl-reader.ts';
-import { PlainRowLane } from './plain-row-lane.ts';
+import { openJsonl } from '../../lib/csv/jsonl-reader.ts';
+import { PlainRowLane } from './byte-lane/plain-row-lane.ts';
 import { PropertyRowValidator, type ImportedProperty } from './property-row.ts';
-import { toAsyncIterator, type ByteSource, type TabularSource } from './tabular.ts';
+import { toAsyncIterator, type ByteSource, type TabularSource } from '../../lib/csv/tabular.ts';
 
 export interface PropertyImportOptions {
   /** Default: from `fileName` (.jsonl/.ndjson), else sniffed from the first byte (`{` means JSON Lines). */

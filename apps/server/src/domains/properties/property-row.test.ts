@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveMapping } from './column-mapping.ts';
 import { parseBoolean, parseMoneyCents, parsePhone, parseZip } from './field-parsers.ts';
-import type { RowError } from './import-error.ts';
+import type { RowError } from '../../lib/csv/errors.ts';
 import { validatePropertyRow } from './property-row.ts';
 import { toRoofMaterial } from './roof-material.ts';
 import { toStateCode } from './us-states.ts';

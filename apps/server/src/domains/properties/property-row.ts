@@ -5,7 +5,7 @@
 import { addressKeyFromNormalized, normalizeAddressLine } from './address-normalize.ts';
 import type { ResolvedMapping } from './column-mapping.ts';
 import { parseBoolean, parseEmail, parseMoneyCents, parseNumber, parsePhone, parseZip } from './field-parsers.ts';
-import { truncateValue, type RowError, type RowErrorCode } from './import-error.ts';
+import { truncateValue, type RowError, type RowErrorCode } from '../../lib/csv/errors.ts';
 import { toRoofMaterial, type RoofMaterial } from './roof-material.ts';
 import { toStateCode } from './us-states.ts';
 

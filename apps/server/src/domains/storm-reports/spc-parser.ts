@@ -6,7 +6,7 @@
  * Size is hundredths of an inch; wind Speed is knots or UNK; F_Scale may be UNK; comments end with "(OFFICE)" and
  * may hold unquoted commas, so fields past the seventh are joined back into the comment.
  */
-import { tokenizeCsv } from '../properties/csv-tokenizer.ts';
+import { tokenizeCsv } from '../../lib/csv/tokenizer.ts';
 
 export type StormReportKind = 'hail' | 'wind' | 'tornado';
 

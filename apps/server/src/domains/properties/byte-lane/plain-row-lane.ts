@@ -8,8 +8,8 @@
  * the line the string lane's way, which reports it or takes it as before. plain-row-lane.test.ts holds the two lanes
  * to the same bytes over generated files, tricky lines and random mutations.
  */
-import { normalizeAddressLine } from './address-normalize.ts';
-import { finishKeyHash, KEY_HASH_SEEDS } from './address-key-set.ts';
+import { normalizeAddressLine } from '../address-normalize.ts';
+import { finishKeyHash, KEY_HASH_SEEDS } from '../address-key-set.ts';
 import {
   booleanOf,
   copyBytes,
@@ -23,11 +23,11 @@ import {
   isZip5,
   moneyCentsOf,
 } from './byte-cells.ts';
-import type { ResolvedMapping } from './column-mapping.ts';
-import { ROW_FIXED_BYTES, type PropertyFieldWriter } from './copy-rows.ts';
+import type { ResolvedMapping } from '../column-mapping.ts';
+import { ROW_FIXED_BYTES, type PropertyFieldWriter } from '../copy-rows.ts';
 import { CellMemo, StreetMemo } from './lane-memos.ts';
-import { LIMITS, type ValidationContext } from './property-row.ts';
-import { toRoofMaterial } from './roof-material.ts';
+import { LIMITS, type ValidationContext } from '../property-row.ts';
+import { toRoofMaterial } from '../roof-material.ts';
 
 const INT32_MAX = 2 ** 31 - 1;
 

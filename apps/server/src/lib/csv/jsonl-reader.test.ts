@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { enc, runImport } from './import-test-helpers.ts';
+import { enc, runImport } from '../../domains/properties/import-test-helpers.ts';
 import { openJsonl } from './jsonl-reader.ts';
 
 describe('openJsonl', () => {

@@ -2,7 +2,7 @@
  * Memos of the byte lane (plain-row-lane.ts): a cell's normalized form remembered by the cell's bytes, so a value
  * seen before costs a byte comparison instead of a string and a normalization.
  */
-import { normalizeStreet } from './address-normalize.ts';
+import { normalizeStreet } from '../address-normalize.ts';
 
 /** Raw cell bytes -> canonical text, for a column of few distinct values (roof material). */
 export class CellMemo {

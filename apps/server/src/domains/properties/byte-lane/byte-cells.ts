@@ -5,7 +5,7 @@
  * byte-cells.test.ts holds each pair to the same answers. A change to a string parser must be made here too, or
  * the byte form must refuse what changed.
  */
-import { US_STATE_CODES } from './us-states.ts';
+import { US_STATE_CODES } from '../us-states.ts';
 
 const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 

@@ -11,8 +11,8 @@
  * only then the field count of a record in it.
  */
 import { isUtf8 } from 'node:buffer';
-import { splitPlain, type CsvTokenizer, type RawRecord } from './csv-tokenizer.ts';
-import { ImportError } from './import-error.ts';
+import { splitPlain, type CsvTokenizer, type RawRecord } from './tokenizer.ts';
+import { ImportError } from './errors.ts';
 import {
   completeUtf8Length,
   invalidUtf8In,

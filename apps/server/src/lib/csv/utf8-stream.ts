@@ -1,6 +1,6 @@
 /** Decodes a byte stream chunk by chunk as strict UTF-8 (BOM dropped), refusing binary content on the way. */
 import { assertNoNul, assertTextStart, firstInvalidUtf8 } from './encoding.ts';
-import { ImportError } from './import-error.ts';
+import { ImportError } from './errors.ts';
 import { toAsyncIterator, type ByteSource } from './tabular.ts';
 
 export interface TextLocation {

@@ -1,5 +1,5 @@
 /** Byte-level checks before decoding: binary files, UTF-16, and locating invalid UTF-8. */
-import { ImportError } from './import-error.ts';
+import { ImportError } from './errors.ts';
 
 const SNIFF_BYTES = 8192;
 

@@ -1,5 +1,5 @@
 /** Delimiter detection from the header line, and the check that tells a mixed-delimiter row from a short row. */
-import { ImportError } from './import-error.ts';
+import { ImportError } from './errors.ts';
 
 export type Delimiter = ',' | ';' | '\t' | '|';
 export const CANDIDATE_DELIMITERS: readonly Delimiter[] = [',', ';', '\t', '|'];

@@ -1,7 +1,7 @@
 /** The shape every reader (CSV, JSON Lines) hands to column mapping: a header and batches of raw records. */
-import type { RawRecord } from './csv-tokenizer.ts';
+import type { RawRecord } from './tokenizer.ts';
 
-export type { RawRecord } from './csv-tokenizer.ts';
+export type { RawRecord } from './tokenizer.ts';
 
 /** Bytes as they arrive: `fs.createReadStream(path)`, an HTTP request body, or an array of chunks in tests. */
 export type ByteSource = AsyncIterable<Uint8Array> | Iterable<Uint8Array>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runImport } from './import-test-helpers.ts';
+import { runImport } from '../../domains/properties/import-test-helpers.ts';
 
 const B = (s: string) => Buffer.from(s, 'latin1');
 

@@ -3,10 +3,10 @@
  * UTF-8 with or without BOM, CRLF or LF, comma/semicolon/tab/pipe detected from the header line. Structural problems
  * (binary, bad UTF-8, quotes, field counts) throw one `ImportError` naming the line and column.
  */
-import { CsvLineFeed, type CsvLineSink } from './csv-line-feed.ts';
-import { CsvTokenizer, DEFAULT_MAX_RECORD_CHARS, type RawRecord } from './csv-tokenizer.ts';
+import { CsvLineFeed, type CsvLineSink } from './line-feed.ts';
+import { CsvTokenizer, DEFAULT_MAX_RECORD_CHARS, type RawRecord } from './tokenizer.ts';
 import { delimiterName, detectDelimiter, otherDelimiterFitting, type Delimiter } from './delimiter.ts';
-import { ImportError } from './import-error.ts';
+import { ImportError } from './errors.ts';
 import { cleanHeaderName, type ByteSource, type TabularSource } from './tabular.ts';
 import { Utf8Stream, type TextLocation } from './utf8-stream.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { booleanOf, decimalOf, isPlainEmail, isPlainPhone, isStateCode, isZip5, moneyCentsOf } from './byte-cells.ts';
-import { parseBoolean, parseEmail, parseMoneyCents, parseNumber, parsePhone, parseZip } from './field-parsers.ts';
-import { toStateCode } from './us-states.ts';
+import { parseBoolean, parseEmail, parseMoneyCents, parseNumber, parsePhone, parseZip } from '../field-parsers.ts';
+import { toStateCode } from '../us-states.ts';
 
 /** A seeded xorshift, so a failure names a reproducible value. */
 function random(seed: number): () => number {

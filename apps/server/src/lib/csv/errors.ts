@@ -1,7 +1,9 @@
 /**
- * Errors of the property import. A structural problem with the file (it cannot be read as a table) is thrown as one
- * `ImportError`; a problem with one value is collected as a `RowError` so a user sees every bad row at once.
+ * Errors of reading a table (CSV or JSON Lines). A structural problem with the file (it cannot be read as a table) is
+ * thrown as one `ImportError`; a problem with one value is collected as a `RowError` so a user sees every bad row at
+ * once. `importErrorToAppError` is how every caller reports an `ImportError`: VALIDATION naming file, row and column.
  */
+import { AppError } from '../../errors.ts';
 
 /** File-level problems: the import cannot go on. */
 export type ImportErrorCode =
@@ -87,4 +89,22 @@ export interface RowError {
 
 export function truncateValue(value: string, max = 200): string {
   return value.length <= max ? value : `${value.slice(0, max)}…`;
+}
+
+/** The VALIDATION error a user sees for a file that cannot be read: "<file>, row <n>, column <c>: <what>". */
+export function importErrorToAppError(err: ImportError, sourceName: string | undefined): AppError {
+  const where = [
+    sourceName,
+    err.row !== undefined ? `row ${err.row}` : undefined,
+    err.column ? `column ${err.column}` : undefined,
+  ]
+    .filter(Boolean)
+    .join(', ');
+  return new AppError('VALIDATION', `${where ? `${where}: ` : ''}${err.message.replace(/^row \d+: /, '')}`, {
+    file: sourceName ?? null,
+    code: err.code,
+    row: err.row ?? null,
+    column: err.column ?? null,
+    value: err.value ?? null,
+  });
 }

@@ -3,7 +3,7 @@
  * a line holding a quote goes through a field-by-field scanner that handles `""`, delimiters and newlines in quotes.
  * A quote inside an unquoted field is kept literally (`12" gutters`), as most spreadsheet tools do.
  */
-import { ImportError } from './import-error.ts';
+import { ImportError } from './errors.ts';
 
 export interface RawRecord {
   /** 1-based line of the file where the record starts. */

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { propertiesCsv } from '../demo/properties-csv.ts';
-import { AddressKeySet } from './address-key-set.ts';
-import { resolveMapping } from './column-mapping.ts';
-import { PropertyFieldWriter } from './copy-rows.ts';
-import type { RowError } from './import-error.ts';
-import { tokenizeCsv } from './csv-tokenizer.ts';
+import { propertiesCsv } from '../../demo/properties-csv.ts';
+import { AddressKeySet } from '../address-key-set.ts';
+import { resolveMapping } from '../column-mapping.ts';
+import { PropertyFieldWriter } from '../copy-rows.ts';
+import type { RowError } from '../../../lib/csv/errors.ts';
+import { tokenizeCsv } from '../../../lib/csv/tokenizer.ts';
 import { PlainRowLane } from './plain-row-lane.ts';
-import { PropertyRowValidator } from './property-row.ts';
+import { PropertyRowValidator } from '../property-row.ts';
 
 const ctx = { currentYear: 2026 };
 

@@ -2,8 +2,8 @@
  * Streaming JSON Lines reader with the same output as the CSV reader: each line is one JSON object, its keys are
  * columns (a key first seen on a later line is appended to the header), values become strings.
  */
-import { DEFAULT_MAX_RECORD_CHARS, type RawRecord } from './csv-tokenizer.ts';
-import { ImportError } from './import-error.ts';
+import { DEFAULT_MAX_RECORD_CHARS, type RawRecord } from './tokenizer.ts';
+import { ImportError } from './errors.ts';
 import type { ByteSource, TabularSource } from './tabular.ts';
 import { Utf8Stream } from './utf8-stream.ts';
 

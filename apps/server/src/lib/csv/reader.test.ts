@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { openCsv } from './csv-reader.ts';
-import { tokenizeCsv } from './csv-tokenizer.ts';
-import { chunked, enc } from './import-test-helpers.ts';
+import { openCsv } from './reader.ts';
+import { tokenizeCsv } from './tokenizer.ts';
+import { chunked, enc } from '../../domains/properties/import-test-helpers.ts';
 import type { RawRecord } from './tabular.ts';
 
 async function readAll(
