@@ -4,121 +4,63 @@
  * a storm page draws its map; customer health refuses a tenant credential and lists tenants for staff; axe-core
  * finds no serious or critical violation on any page; each step saves a screenshot (test-results/web/).
  */
-import { execFileSync } from 'node:child_process';
-import type { FastifyInstance } from 'fastify';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { describeEachDatabase } from '../../server/test/databases.ts';
 import { newTenant, operator } from '../../server/test/helpers.ts';
-import { buildApp } from '../../server/src/http/app.ts';
-import { defaultWebRoot } from '../../server/src/http/web.ts';
 import { createStaffCredential } from '../../server/src/domains/auth/staff.service.ts';
 import { importStormReports } from '../../server/src/domains/storm-reports/storm-reports.service.ts';
 import { HAIL_CSV } from '../../server/src/domains/demo/okc-2013-05-20.ts';
 import { applyPolicy } from '../../server/src/domains/policy/policy.service.ts';
 import { scoredStorm } from '../../server/src/domains/policy/test-fixtures.ts';
-import { CHROMIUM, launch, screenshot, seriousViolations } from './browser.ts';
-
-const PLATFORM_TOKEN = 'platform-token-for-web-tests-0123456789abcdef';
-const PHONE = { width: 390, height: 844 };
-
-function webRoot(): string {
-  const built = defaultWebRoot();
-  if (built) return built;
-  execFileSync('npm', ['run', 'build:web'], { stdio: 'pipe' });
-  const again = defaultWebRoot();
-  if (!again) throw new Error('npm run build:web made no apps/web/dist/index.html');
-  return again;
-}
+import { CHROMIUM } from './browser.ts';
+import { PHONE, PLATFORM_TOKEN, useWebHarness } from './harness.ts';
 
 if (!CHROMIUM) {
   describe.skip('web app in a browser [skipped: no chromium at /usr/bin/chromium; apt-get install chromium]', () =>
     it('needs chromium', () => undefined));
 } else {
   describeEachDatabase('web app in a browser', (t) => {
-    let app: FastifyInstance;
-    let base: string;
-    let browser: Browser;
-    const contexts: BrowserContext[] = [];
-
-    beforeAll(async () => {
-      app = await buildApp({ db: t().db, platformToken: PLATFORM_TOKEN, webRoot: webRoot() });
-      base = await app.listen({ host: '127.0.0.1', port: 0 });
-      browser = await launch();
-    });
-    afterAll(async () => {
-      for (const c of contexts) await c.close();
-      await browser?.close();
-      await app?.close();
-    });
-
-    async function newPage(viewport = { width: 1280, height: 900 }): Promise<Page> {
-      const context = await browser.newContext({ viewport, locale: 'en-US', timezoneId: 'America/Chicago' });
-      contexts.push(context);
-      const page = await context.newPage();
-      page.setDefaultTimeout(10_000);
-      return page;
-    }
-
-    async function checkPage(page: Page, name: string): Promise<void> {
-      await screenshot(page, `${t().kind}-${name}`);
-      expect(await seriousViolations(page), name).toEqual([]);
-    }
-
-    /** Runs a wait; on failure saves a screenshot named FAILED-... first, to see why. */
-    async function shootOnFail(page: Page, name: string, wait: () => Promise<void>): Promise<void> {
-      try {
-        await wait();
-      } catch (err) {
-        await screenshot(page, `FAILED-${t().kind}-${name}`);
-        throw err;
-      }
-    }
-
-    async function signInWithKey(page: Page, key: string): Promise<void> {
-      await page.goto(`${base}/`);
-      await page.getByText('Use an API key').click();
-      await page.getByLabel('API key', { exact: true }).fill(key);
-      await page.getByRole('button', { name: 'Use this key' }).click();
-    }
+    const { newPage, checkPage, shootOnFail, signInWithKey, ...h } = useWebHarness(t);
 
     it('serves the app at / beside the API without shadowing it', async () => {
       const html = { accept: 'text/html,application/xhtml+xml' };
       for (const path of ['/', '/onboarding', '/storms/abc', '/customer-health']) {
-        const r = await fetch(`${base}${path}`, { headers: html });
+        const r = await fetch(`${h.base()}${path}`, { headers: html });
         expect(r.status, path).toBe(200);
         expect(r.headers.get('content-type'), path).toContain('text/html');
         expect(await r.text()).toContain('<div id="root">');
       }
       // An unknown API path stays the API's JSON (401 before a credential, 404 after), never the app's page.
-      const unknownApi = await fetch(`${base}/v1/no-such-thing`, { headers: html });
+      const unknownApi = await fetch(`${h.base()}/v1/no-such-thing`, { headers: html });
       expect(unknownApi.status).toBe(401);
       expect(unknownApi.headers.get('content-type')).toContain('application/json');
-      const unknownAuthed = await fetch(`${base}/v1/no-such-thing`, {
+      const unknownAuthed = await fetch(`${h.base()}/v1/no-such-thing`, {
         headers: { ...html, authorization: `Bearer ${PLATFORM_TOKEN}` },
       });
       expect(unknownAuthed.status).toBe(404);
       expect(((await unknownAuthed.json()) as { error: { code: string } }).error.code).toBe('NOT_FOUND');
-      const signup = await fetch(`${base}/onboarding`, {
+      const signup = await fetch(`${h.base()}/onboarding`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: '{}',
       });
       expect(signup.status).toBe(400);
-      expect((await fetch(`${base}/openapi.json`, { headers: html })).headers.get('content-type')).toContain('json');
-      expect((await fetch(`${base}/healthz`, { headers: html })).status).toBe(200);
-      expect((await fetch(`${base}/billing/usage`, { headers: html })).status).toBe(401);
-      const page = await (await fetch(`${base}/`)).text();
+      expect((await fetch(`${h.base()}/openapi.json`, { headers: html })).headers.get('content-type')).toContain(
+        'json',
+      );
+      expect((await fetch(`${h.base()}/healthz`, { headers: html })).status).toBe(200);
+      expect((await fetch(`${h.base()}/billing/usage`, { headers: html })).status).toBe(401);
+      const page = await (await fetch(`${h.base()}/`)).text();
       const asset = /src="(\/assets\/[^"]+\.js)"/.exec(page)?.[1];
       expect(asset).toBeTruthy();
-      const js = await fetch(`${base}${asset}`);
+      const js = await fetch(`${h.base()}${asset}`);
       expect(js.status).toBe(200);
       expect(js.headers.get('cache-control')).toContain('immutable');
     });
 
     it('onboarding recommends a plan live, creates a trial tenant, and its admin signs in', async () => {
       const page = await newPage(PHONE);
-      await page.goto(`${base}/onboarding`);
+      await page.goto(`${h.base()}/onboarding`);
       const plan = page.getByTestId('recommended-plan');
       await expect.poll(() => plan.textContent()).toBe('standard');
       await page.getByLabel("Properties in a storm's path").fill('400000');
@@ -138,7 +80,7 @@ if (!CHROMIUM) {
       const tenantId = (await page.getByTestId('tenant-id').textContent()) ?? '';
       expect(tenantId).toMatch(/^[0-9a-f-]{36}$/);
       await checkPage(page, 'onboarding-done');
-      const tenant = await fetch(`${base}/v1/tenants/${tenantId}`, {
+      const tenant = await fetch(`${h.base()}/v1/tenants/${tenantId}`, {
         headers: { authorization: `Bearer ${PLATFORM_TOKEN}` },
       });
       expect(tenant.status).toBe(200);
@@ -210,7 +152,7 @@ if (!CHROMIUM) {
       const tenantPage = await newPage();
       await signInWithKey(tenantPage, a.token);
       await tenantPage.getByRole('heading', { name: 'Storms' }).waitFor();
-      await tenantPage.goto(`${base}/customer-health`);
+      await tenantPage.goto(`${h.base()}/customer-health`);
       await tenantPage.getByRole('alert').waitFor();
       expect(await tenantPage.getByRole('alert').textContent()).toContain('FORBIDDEN');
       await checkPage(tenantPage, 'customer-health-refused');

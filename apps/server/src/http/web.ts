@@ -58,6 +58,8 @@ export async function installWebApp(
     // Files are listed once at start (the build is done by then): no catch-all route that could shadow the API.
     wildcard: false,
     index: ['index.html'],
+    // Our setHeaders decides caching; @fastify/send's own Cache-Control (max-age=0) would otherwise win.
+    cacheControl: false,
     setHeaders: (res, path) => {
       // Vite names assets by content hash: they never change under one name.
       if (path.includes('/assets/')) res.setHeader('cache-control', 'public, max-age=31536000, immutable');

@@ -32,12 +32,17 @@ export const credentials = {
   },
 };
 
+/** The headers that carry the caller's credential: the API key, or the session's CSRF token on a write. */
+export function authHeaders(method: string): Record<string, string> {
+  const key = credentials.apiKey();
+  if (key) return { authorization: `Bearer ${key}` };
+  if (csrfToken && method !== 'GET' && method !== 'HEAD') return { 'x-csrf-token': csrfToken };
+  return {};
+}
+
 const auth: Middleware = {
   onRequest({ request }) {
-    const key = credentials.apiKey();
-    if (key) request.headers.set('authorization', `Bearer ${key}`);
-    else if (csrfToken && request.method !== 'GET' && request.method !== 'HEAD')
-      request.headers.set('x-csrf-token', csrfToken);
+    for (const [k, v] of Object.entries(authHeaders(request.method))) request.headers.set(k, v);
     return request;
   },
 };
@@ -65,4 +70,34 @@ export async function unwrap<T>(call: Promise<Answer>): Promise<T> {
     body.error?.message ?? `${response.status} ${response.statusText}`,
     body.error?.details,
   );
+}
+
+/** An error answer of a raw fetch (uploads, downloads) as an ApiError. */
+export async function errorOf(response: Response): Promise<ApiError> {
+  const body = (await response.json().catch(() => ({}))) as {
+    error?: { code?: string; message?: string; details?: unknown };
+  };
+  return new ApiError(
+    response.status,
+    body.error?.code ?? `HTTP_${response.status}`,
+    body.error?.message ?? `${response.status} ${response.statusText}`,
+    body.error?.details,
+  );
+}
+
+/**
+ * Downloads an API document (a report, an error list) with the caller's credential and saves it under `fileName`:
+ * a plain link would not carry an API key.
+ */
+export async function download(path: string, fileName: string): Promise<void> {
+  const response = await fetch(path, { headers: authHeaders('GET'), credentials: 'same-origin' });
+  if (!response.ok) throw await errorOf(response);
+  const url = URL.createObjectURL(await response.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }

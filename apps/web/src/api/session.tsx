@@ -39,3 +39,12 @@ export function useSignOut(): () => Promise<void> {
 
 /** Staff and the operator see platform pages; tenant people see their tenant's. */
 export const isStaff = (me: WhoAmI | null | undefined): boolean => me?.kind === 'staff' || me?.kind === 'platform';
+
+/**
+ * Whether the signed-in caller holds an action (GET /v1/auth/session lists them): pages hide the buttons the API
+ * would refuse. Feature flags are not in the list: a flag that is off still answers with the API's refusal.
+ */
+export function useCan(): (action: string) => boolean {
+  const me = useSession().data;
+  return (action) => me?.permissions?.includes(action) ?? false;
+}

@@ -110,4 +110,6 @@ export interface WhoAmI {
   via: 'session' | 'credential' | 'platform';
   expires_at: string | null;
   csrf_token?: string;
+  /** The actions this caller holds (role, grants and scopes). */
+  permissions: string[];
 }

@@ -15,6 +15,12 @@ const OnboardingPage = lazy(() => import('../pages/OnboardingPage'));
 const SetPasswordPage = lazy(() => import('../pages/SetPasswordPage'));
 const StormsPage = lazy(() => import('../pages/StormsPage'));
 const StormPage = lazy(() => import('../pages/StormPage'));
+const ReportPage = lazy(() => import('../pages/ReportPage'));
+const CanvassPage = lazy(() => import('../pages/CanvassPage'));
+const ModelsPage = lazy(() => import('../pages/ModelsPage'));
+const SloPage = lazy(() => import('../pages/SloPage'));
+const TeamPage = lazy(() => import('../pages/TeamPage'));
+const AuditPage = lazy(() => import('../pages/AuditPage'));
 const BillingPage = lazy(() => import('../pages/BillingPage'));
 const CustomerHealthPage = lazy(() => import('../pages/CustomerHealthPage'));
 
@@ -49,7 +55,14 @@ function Gate() {
   if (session.error) return <ErrorNote error={session.error} />;
   const me = session.data;
   if (!me) return <SignInPage />;
-  const home = isStaff(me) ? '/customer-health' : '/storms';
+  const can = (a: string) => me.permissions?.includes(a) ?? false;
+  const home = isStaff(me)
+    ? can('billing:read')
+      ? '/customer-health'
+      : '/slo'
+    : can('properties:read')
+      ? '/storms'
+      : '/canvass';
   return (
     <Layout me={me}>
       <Suspense fallback={<Loading what="page" />}>
@@ -61,7 +74,16 @@ function Gate() {
             <Redirect to={home} replace />
           </Route>
           <Route path="/storms" component={StormsPage} />
+          <Route path="/storms/:stormId/report">{(p) => <ReportPage stormId={p.stormId} />}</Route>
           <Route path="/storms/:stormId">{(p) => <StormPage stormId={p.stormId} />}</Route>
+          <Route path="/canvass">
+            <CanvassPage />
+          </Route>
+          <Route path="/canvass/:stormId">{(p) => <CanvassPage stormId={p.stormId} />}</Route>
+          <Route path="/models" component={ModelsPage} />
+          <Route path="/slo" component={SloPage} />
+          <Route path="/team" component={TeamPage} />
+          <Route path="/audit" component={AuditPage} />
           <Route path="/billing" component={BillingPage} />
           <Route path="/customer-health" component={CustomerHealthPage} />
           <Route>

@@ -7,6 +7,17 @@ import type { WhoAmI } from '../api/views';
 export function Layout({ me, children }: { me: WhoAmI; children: ReactNode }) {
   const signOut = useSignOut();
   const staff = isStaff(me);
+  const can = (a: string) => me.permissions?.includes(a) ?? false;
+  const links: [string, string, boolean][] = [
+    ['/storms', 'Storms', !staff && can('properties:read')],
+    ['/canvass', 'My doors', !staff && can('knocks:write')],
+    ['/models', 'Models', !staff && can('models:read')],
+    ['/team', 'Team', !staff && can('users:admin')],
+    ['/audit', 'Audit log', can('audit:read')],
+    ['/billing', 'Billing', !staff && can('billing:own')],
+    ['/customer-health', 'Customer health', staff && can('billing:read')],
+    ['/slo', 'SLOs', can('platform:health')],
+  ];
   return (
     <>
       <header className="container">
@@ -17,21 +28,13 @@ export function Layout({ me, children }: { me: WhoAmI; children: ReactNode }) {
             </li>
           </ul>
           <ul>
-            {!staff && (
-              <li>
-                <Link href="/storms">Storms</Link>
-              </li>
-            )}
-            {!staff && me.role === 'admin' && (
-              <li>
-                <Link href="/billing">Billing</Link>
-              </li>
-            )}
-            {staff && (
-              <li>
-                <Link href="/customer-health">Customer health</Link>
-              </li>
-            )}
+            {links
+              .filter(([, , shown]) => shown)
+              .map(([href, label]) => (
+                <li key={href}>
+                  <Link href={href}>{label}</Link>
+                </li>
+              ))}
             <li>
               <span title="signed in as">{me.role}</span>
             </li>

@@ -6,8 +6,8 @@
 import type { Database } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
 import { audit } from '../audit/audit.service.ts';
-import { TENANT_ROLES, type TenantRole } from '../auth/permissions.ts';
-import { authorize, type Principal, type ServiceContext } from '../auth/principal.ts';
+import { ACTIONS, TENANT_ROLES, type Action, type TenantRole } from '../auth/permissions.ts';
+import { authorize, holds, type Principal, type ServiceContext } from '../auth/principal.ts';
 import { findTenant } from '../tenants/tenants.repo.ts';
 import { parse } from '../validate.ts';
 import { RESET_MINUTES, deliver, resetLink } from './links.ts';
@@ -199,13 +199,32 @@ export function whoAmI(ctx: ServiceContext): {
   role: string;
   via: 'session' | 'credential' | 'platform';
   expires_at: string | null;
+  /** The actions this caller holds (role, grants and scopes; feature flags not considered): the app hides the rest. */
+  permissions: Action[];
 } {
   authorize(ctx, 'account:self');
   const p = ctx.principal;
+  const permissions = ACTIONS.filter((a) => holds(p, a));
   if (p.kind === 'platform')
-    return { kind: 'platform', tenant_id: null, user_id: null, role: 'operator', via: 'platform', expires_at: null };
+    return {
+      kind: 'platform',
+      tenant_id: null,
+      user_id: null,
+      role: 'operator',
+      via: 'platform',
+      expires_at: null,
+      permissions,
+    };
   if (p.kind === 'staff')
-    return { kind: 'staff', tenant_id: null, user_id: null, role: p.role, via: 'credential', expires_at: null };
+    return {
+      kind: 'staff',
+      tenant_id: null,
+      user_id: null,
+      role: p.role,
+      via: 'credential',
+      expires_at: null,
+      permissions,
+    };
   return {
     kind: 'tenant',
     tenant_id: p.tenantId,
@@ -213,6 +232,7 @@ export function whoAmI(ctx: ServiceContext): {
     role: p.role,
     via: p.sessionId ? 'session' : 'credential',
     expires_at: p.expiresAt ? new Date(p.expiresAt).toISOString() : null,
+    permissions,
   };
 }
 
