@@ -85,7 +85,7 @@ export async function run(ctx: BenchContext): Promise<BenchFigure[]> {
     const seed = async (n: number, s: number) => {
       const started = performance.now();
       const { tenant, storm, ctx: tctx } = await scoredStorm(db, n, s);
-      await applyPolicy(tctx, { stormId: storm.storm_id, mode: 'moderate', seed: 1 });
+      await applyPolicy(tctx, { storm_id: storm.storm_id, mode: 'moderate', seed: 1 });
       ctx.log(`seeded a ${n.toLocaleString('en-US')}-property storm in ${Math.round(performance.now() - started)} ms`);
       return { token: tenant.token, stormId: storm.storm_id };
     };

@@ -48,7 +48,7 @@ if (!CHROMIUM) {
       await checkPage(page, 'audit');
 
       const viewer = await createCredential(ctx, {
-        tenantId: tenant.tenantId,
+        tenant_id: tenant.tenantId,
         email: 'v@team.example',
         role: 'viewer',
       });

@@ -21,10 +21,10 @@ if (!CHROMIUM) {
 
     it('a canvasser logs knocks and outcomes on a phone, including ones made offline, each once', async () => {
       const { tenant, storm, ctx } = await scoredStorm(t().db, 600, 51);
-      await applyPolicy(ctx, { stormId: storm.storm_id, mode: 'aggressive', seed: 3 });
-      await planTerritories(ctx, { stormId: storm.storm_id, canvassers: ['Alex', 'Blair'] });
+      await applyPolicy(ctx, { storm_id: storm.storm_id, mode: 'aggressive', seed: 3 });
+      await planTerritories(ctx, { storm_id: storm.storm_id, canvassers: ['Alex', 'Blair'] });
       const rep = await createCredential(ctx, {
-        tenantId: tenant.tenantId,
+        tenant_id: tenant.tenantId,
         email: 'alex@canvass.example',
         role: 'canvasser',
       });

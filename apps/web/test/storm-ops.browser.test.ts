@@ -25,7 +25,7 @@ if (!CHROMIUM) {
     it('an import by upload shows live progress, its counts and the rows it rejected', async () => {
       const tenant = await newTenant(t().db);
       await createStorm(tenantCtx(t().db, tenant.tenantId), {
-        eventId: 'UPLOAD_1',
+        event_id: 'UPLOAD_1',
         name: 'Upload storm',
       });
       const { chunks } = await csvChunks(20_000, 3);
@@ -153,7 +153,7 @@ if (!CHROMIUM) {
       const { tenant, storm } = await scoredStorm(t().db, 300, 41);
       const ctx = tenantCtx(t().db, tenant.tenantId);
       const who = async (role: 'analyst' | 'viewer' | 'canvasser') =>
-        (await createCredential(ctx, { tenantId: tenant.tenantId, email: `${role}@roles.example`, role })).token;
+        (await createCredential(ctx, { tenant_id: tenant.tenantId, email: `${role}@roles.example`, role })).token;
       const analyst = await newPage();
       await signInWithKey(analyst, await who('analyst'));
       await analyst.goto(`${base()}/storms/${storm.storm_id}`);
