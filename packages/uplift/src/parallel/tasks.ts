@@ -3,7 +3,7 @@ import { binTask, type BinTask } from '../data/binning.ts';
 import { forestTreesTask, type ForestTreesTask } from '../forest/uplift-forest.ts';
 import { gbdtFitTask, type GbdtFitTask } from '../learners/gbdt.ts';
 import { predictTask, type PredictTask } from '../trees/flat-tree.ts';
-import { histSetupTask, histTask, type HistSetupTask, type HistTask } from '../trees/gbdt-grow.ts';
+import { histSetupTask, histTask, type HistSetupTask, type HistTask } from '../trees/gbdt-histogram.ts';
 
 export type AnyTask = BinTask | HistSetupTask | HistTask | GbdtFitTask | ForestTreesTask | PredictTask;
 
