@@ -4,7 +4,7 @@
  * on the server) and compares every table's row count and checksum with the manifest; `restore` loads it into an
  * empty data folder or an empty server database and checks the same. Each backend keeps its own native dump (PGlite's
  * data-folder tarball, pg_dump's custom format): both carry the whole database (roles' grants, row-level security,
- * functions, per-storm tables) without a second description of the schema to keep in step with the migrations.
+ * functions) without a second description of the schema to keep in step with the migrations.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';

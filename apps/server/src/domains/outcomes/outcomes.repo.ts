@@ -98,8 +98,7 @@ export async function ingestionLag(
 
 /**
  * Each property's storm (and when it closed), the property rows locked in id order for the group's writes. The call
- * may not name its storm, so this reads every storm's table by id (one index probe each); resolving the storms first
- * from the ids' import prefixes cost a second query per group and halved the outcome API (docs/architecture.md).
+ * may not name its storm: one probe of the property table's (tenant_id, property_id) key per id finds it.
  */
 export async function lockPropertyStorms(
   trx: Trx,
