@@ -47,18 +47,16 @@ export function registerAnalyzeCommands(program: Command, rt: CliRuntime): Comma
       '\nExample:\n  stormops analyze --csv ../shared/data/hillstrom.csv --arm-col segment --treat "Womens E-Mail" --control "No E-Mail" --outcome visit --value spend',
     )
     .action(async (o: AnalyzeFlags) => {
-      const alpha = number('--alpha', o.alpha);
-      const controlShare = number('--control-share', o.controlShare);
       const { analyzeCsvFile } = await import('./analyze.service.ts');
       const result = await analyzeCsvFile(null, o.csv, {
-        armColumn: o.armCol,
+        arm_col: o.armCol,
         treat: o.treat,
         control: o.control,
         outcome: o.outcome,
-        ...(o.value !== undefined ? { value: o.value } : {}),
-        ...(o.by !== undefined ? { by: o.by } : {}),
-        ...(alpha !== undefined ? { alpha } : {}),
-        ...(controlShare !== undefined ? { controlShare } : {}),
+        value: o.value,
+        by: o.by,
+        alpha: number('--alpha', o.alpha),
+        control_share: number('--control-share', o.controlShare),
       });
       rt.out.write((o.json ? JSON.stringify(result, null, 2) : renderAnalyzeHuman(result)) + '\n');
     });

@@ -96,14 +96,14 @@ describe('POST /v1/analyze', () => {
   it.skipIf(!DATA)('the SDK gives the same analysis', async () => {
     const ops = clientFor(db, PLATFORM);
     const r = await ops.analyze.csvStream([new TextEncoder().encode(csv)], {
-      armColumn: 'arm',
+      arm_col: 'arm',
       treat: 'T',
       control: 'C',
       outcome: 'y',
     });
     expect(r).toMatchObject({ treat: { n: 3, conversions: 2 }, control: { n: 3, conversions: 1 }, ignored_rows: 1 });
     const h = await ops.analyze.csvFile(HILLSTROM, {
-      armColumn: 'segment',
+      arm_col: 'segment',
       treat: 'Womens E-Mail',
       control: 'No E-Mail',
       outcome: 'visit',

@@ -5,27 +5,15 @@
 import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import { contextOf } from '../../http/auth.ts';
 import { byteLimit, checkDeclaredLength } from '../../lib/byte-limit.ts';
 import type { Database } from '../../db/database.ts';
 import { analyzeCsvStream } from './analyze.service.ts';
-import { text } from '../fields.ts';
+import { analyzeInput } from './analyze.schema.ts';
 
 const CSV_TYPES = ['text/csv', 'application/csv'];
 
-const querystring = z.object({
-  arm_col: text().min(1).max(200).describe("column holding each row's arm"),
-  treat: text().max(200).describe('arm value of treated rows'),
-  control: text().max(200).describe('arm value of control rows'),
-  outcome: text().min(1).max(200).describe('0/1 outcome column'),
-  value: text().min(1).max(200).optional().describe('numeric value column (Welch comparison)'),
-  by: text().min(1).max(200).optional().describe('segment column: lift per value, Holm-adjusted'),
-  alpha: z.coerce.number().gt(0).lt(0.5).optional(),
-  control_share: z.coerce.number().gt(0).lt(1).optional(),
-  file_name: text().max(200).optional(),
-});
 
 export function registerAnalyzeRoutes(root: FastifyInstance, db: Database, csvLimit: number): void {
   // Own scope: only this route takes a raw CSV body, passed on as the request stream.
@@ -39,7 +27,7 @@ export function registerAnalyzeRoutes(root: FastifyInstance, db: Database, csvLi
           tags: ['analyze'],
           summary:
             'Lift, interval, p-value and SRM of a past two-arm campaign: send the CSV (one row per unit) as the text/csv body',
-          querystring,
+          querystring: analyzeInput,
         },
       },
       async (request) => {
@@ -50,21 +38,10 @@ export function registerAnalyzeRoutes(root: FastifyInstance, db: Database, csvLi
             `send the CSV as the body with content-type ${CSV_TYPES.join(' or ')}`,
           );
         }
-        const q = request.query;
         checkDeclaredLength(request.headers['content-length'], csvLimit);
         const limited = body.pipe(byteLimit(csvLimit));
         body.on('error', (err) => limited.destroy(err));
-        return analyzeCsvStream(contextOf(request, db), limited, {
-          armColumn: q.arm_col,
-          treat: q.treat,
-          control: q.control,
-          outcome: q.outcome,
-          fileName: q.file_name ?? 'upload',
-          ...(q.value ? { value: q.value } : {}),
-          ...(q.by ? { by: q.by } : {}),
-          ...(q.alpha !== undefined ? { alpha: q.alpha } : {}),
-          ...(q.control_share !== undefined ? { controlShare: q.control_share } : {}),
-        });
+        return analyzeCsvStream(contextOf(request, db), limited, request.query);
       },
     );
   });

@@ -7,26 +7,27 @@ import { text } from '../fields.ts';
 const columnName = text().trim().min(1, 'must not be empty').max(200);
 const armValue = text().max(200);
 
-/** Field rules shared by the CLI flags, the HTTP query string and the SDK. */
+/** The one input of the operation: the CLI flags, the HTTP query string and the SDK, in the same snake_case names. */
 export const analyzeInput = z
   .object({
     /** Column holding the arm of each row. */
-    armColumn: columnName,
+    arm_col: columnName.describe("column holding each row's arm"),
     /** Arm value of the treated rows (compared after trimming). */
-    treat: armValue,
+    treat: armValue.describe('arm value of treated rows'),
     /** Arm value of the control (hold-out) rows. */
-    control: armValue,
+    control: armValue.describe('arm value of control rows'),
     /** 0/1 outcome column (also true/false, yes/no). */
-    outcome: columnName,
+    outcome: columnName.describe('0/1 outcome column'),
     /** Optional numeric value per unit (revenue, spend) for a Welch comparison of means. */
-    value: columnName.optional(),
+    value: columnName.optional().describe('numeric value column (Welch comparison)'),
     /** Also analyze lift per value of this column (ZIP, persona...), Holm-adjusted across segments. */
-    by: columnName.optional(),
-    alpha: z.number().gt(0).lt(0.5).default(0.05),
+    by: columnName.optional().describe('segment column: lift per value, Holm-adjusted'),
+    /** Two-sided significance level (numbers, or their text as in a query string or a CLI flag). */
+    alpha: z.coerce.number().gt(0).lt(0.5).default(0.05),
     /** Intended control share for the sample-ratio-mismatch check. */
-    controlShare: z.number().gt(0).lt(1).default(0.5),
-    /** Name used in messages (the path on the CLI, `upload` over HTTP). */
-    fileName: text().max(500).default('input'),
+    control_share: z.coerce.number().gt(0).lt(1).default(0.5),
+    /** Name used in messages (the path on the CLI; `upload` for a stream, as over HTTP). */
+    file_name: text().max(500).default('upload').describe('name used in error messages'),
   })
   .strict()
   .refine((o) => o.treat.trim() !== o.control.trim(), { message: 'treat and control must differ', path: ['control'] });

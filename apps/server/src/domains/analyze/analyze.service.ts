@@ -99,10 +99,10 @@ function columnIndex(header: string[], name: string, file: string, flag: string)
 
 /** Folds the batches into the two arms; returns the accumulators and the other arm values seen. */
 async function accumulate(table: TabularSource, o: AnalyzeOptions) {
-  const armIdx = columnIndex(table.header, o.armColumn, o.fileName, '--arm-col');
-  const outIdx = columnIndex(table.header, o.outcome, o.fileName, '--outcome');
-  const valIdx = o.value === undefined ? -1 : columnIndex(table.header, o.value, o.fileName, '--value');
-  const byIdx = o.by === undefined ? -1 : columnIndex(table.header, o.by, o.fileName, '--by');
+  const armIdx = columnIndex(table.header, o.arm_col, o.file_name, '--arm-col');
+  const outIdx = columnIndex(table.header, o.outcome, o.file_name, '--outcome');
+  const valIdx = o.value === undefined ? -1 : columnIndex(table.header, o.value, o.file_name, '--value');
+  const byIdx = o.by === undefined ? -1 : columnIndex(table.header, o.by, o.file_name, '--by');
   const segments = new Map<
     string,
     { treat: { n: number; conversions: number }; control: { n: number; conversions: number } }
@@ -126,7 +126,7 @@ async function accumulate(table: TabularSource, o: AnalyzeOptions) {
         if (ignored.has(arm) || ignored.size < MAX_IGNORED_VALUES) ignored.set(arm, (ignored.get(arm) ?? 0) + 1);
         continue;
       }
-      const at = { file: o.fileName, row: record.rowNumber };
+      const at = { file: o.file_name, row: record.rowNumber };
       const converted = parseOutcome(f[outIdx] ?? '', { ...at, column: outName! });
       acc.add(converted, valIdx === -1 ? undefined : parseValue(f[valIdx] ?? '', { ...at, column: valName! }));
       if (byIdx !== -1) {
@@ -169,7 +169,7 @@ async function accumulate(table: TabularSource, o: AnalyzeOptions) {
  * Analyzes a CSV stream. Rows whose arm is neither `treat` nor `control` are skipped and counted.
  *
  * @example
- * await analyzeCsvStream(ctx, createReadStream('hillstrom.csv'), { armColumn: 'segment', treat: 'Womens E-Mail', control: 'No E-Mail', outcome: 'visit' });
+ * await analyzeCsvStream(ctx, createReadStream('hillstrom.csv'), { arm_col: 'segment', treat: 'Womens E-Mail', control: 'No E-Mail', outcome: 'visit' });
  */
 export async function analyzeCsvStream(
   ctx: ServiceContext | null,
@@ -184,7 +184,7 @@ export async function analyzeCsvStream(
     acc = await accumulate(await openCsv(source), o);
   } catch (err) {
     if (err instanceof ImportError)
-      throw invalid(err.message, { file: o.fileName, row: err.row, column: err.column }, err.value);
+      throw invalid(err.message, { file: o.file_name, row: err.row, column: err.column }, err.value);
     throw err;
   }
   for (const [name, value, arm] of [
@@ -195,12 +195,12 @@ export async function analyzeCsvStream(
       const seen = [...acc.ignored.keys()].map((v) => JSON.stringify(v)).join(', ');
       throw invalid(
         `no rows with ${acc.columns.arm} = ${JSON.stringify(value)} (${name}); values seen: ${seen || 'none'}`,
-        { file: o.fileName, column: acc.columns.arm },
+        { file: o.file_name, column: acc.columns.arm },
       );
     }
     if (o.value !== undefined && arm.n < 2) {
       throw invalid(`the ${name} arm needs at least 2 rows to compare values, got 1`, {
-        file: o.fileName,
+        file: o.file_name,
         column: acc.columns.arm,
       });
     }
@@ -208,12 +208,12 @@ export async function analyzeCsvStream(
   const withValue = o.value !== undefined;
   const analysis = analyzeTwoArms(acc.treat.counts(withValue), acc.control.counts(withValue), {
     alpha: o.alpha,
-    controlShare: o.controlShare,
+    controlShare: o.control_share,
   });
   return {
     ...analysis,
     alpha: o.alpha,
-    file: o.fileName,
+    file: o.file_name,
     rows: acc.rows,
     ignored_rows: acc.ignoredRows,
     ignored_arm_values: Object.fromEntries(acc.ignored),
@@ -237,7 +237,7 @@ function segmentsView(
 export async function analyzeCsvFile(
   ctx: ServiceContext | null,
   path: string,
-  input: Omit<AnalyzeInput, 'fileName'>,
+  input: Omit<AnalyzeInput, 'file_name'>,
 ): Promise<AnalyzeView> {
   if (ctx) authorize(ctx, 'analysis:run');
   try {
@@ -246,5 +246,5 @@ export async function analyzeCsvFile(
   } catch (err) {
     throw new AppError('VALIDATION', `${path}: cannot read the file (${(err as Error).message})`, { file: path });
   }
-  return analyzeCsvStream(ctx, createReadStream(path, { highWaterMark: 1 << 16 }), { ...input, fileName: path });
+  return analyzeCsvStream(ctx, createReadStream(path, { highWaterMark: 1 << 16 }), { ...input, file_name: path });
 }

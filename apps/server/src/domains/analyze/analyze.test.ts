@@ -6,16 +6,16 @@ import type { AnalyzeInput } from './analyze.schema.ts';
 /** The shared public data (vitest.config.ts): empty when ../shared/data is missing, and these suites are skipped. */
 const DATA = process.env['STORMOPS_SHARED_DATA'] ?? '';
 const HILLSTROM = `${DATA}hillstrom.csv`;
-const WOMENS = { armColumn: 'segment', treat: 'Womens E-Mail', control: 'No E-Mail', outcome: 'visit' };
+const WOMENS = { arm_col: 'segment', treat: 'Womens E-Mail', control: 'No E-Mail', outcome: 'visit' };
 
 const bytes = (text: string) => [new TextEncoder().encode(text)];
 const analyzeText = (text: string, input: Partial<AnalyzeInput> = {}) =>
   analyzeCsvStream(null, bytes(text), {
-    armColumn: 'arm',
+    arm_col: 'arm',
     treat: 'T',
     control: 'C',
     outcome: 'y',
-    fileName: 'test.csv',
+    file_name: 'test.csv',
     ...input,
   });
 
@@ -98,12 +98,12 @@ describe('analyze: reading', () => {
     const chunks = Array.from({ length: Math.ceil(all.length / 7) }, (_, i) => all.subarray(i * 7, i * 7 + 7));
     const whole = await analyzeText(text, { value: 'v' });
     const split = await analyzeCsvStream(null, chunks, {
-      armColumn: 'arm',
+      arm_col: 'arm',
       treat: 'T',
       control: 'C',
       outcome: 'y',
       value: 'v',
-      fileName: 'test.csv',
+      file_name: 'test.csv',
     });
     expect(split).toEqual(whole);
     expect(whole.treat.n + whole.control.n).toBe(500);
