@@ -222,10 +222,10 @@ async function embeddedReport(ctx: BenchContext): Promise<BenchFigure[]> {
     await demoOutcomes(s.ctx, { stormId: s.storm.storm_id, seed: 1 });
     ctx.log(`embedded: 5,000 properties, ${applied.treat} treat and ${applied.hold} held out, outcomes logged`);
     const times: number[] = [];
-    await runPilot(s.ctx, { stormId: s.storm.storm_id }); // warm up: plans cached, modules loaded
+    await runPilot(s.ctx, { storm_id: s.storm.storm_id }); // warm up: plans cached, modules loaded
     for (let i = 0; i < 7; i++) {
       const start = performance.now();
-      await runPilot(s.ctx, { stormId: s.storm.storm_id });
+      await runPilot(s.ctx, { storm_id: s.storm.storm_id });
       times.push(performance.now() - start);
     }
     ctx.log(`embedded report runs (ms): ${times.map((t) => t.toFixed(0)).join(', ')}`);

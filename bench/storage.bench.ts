@@ -185,7 +185,7 @@ const QUERIES: Record<string, Query> = {
         .select((eb) => eb.fn.countAll().as('n'))
         .executeTakeFirstOrThrow(),
     ),
-  "the pilot report's aggregates": (ctx, p) => gatherPilotInputs(ctx, { stormId: p.stormId }),
+  "the pilot report's aggregates": (ctx, p) => gatherPilotInputs(ctx, { storm_id: p.stormId }),
 };
 
 async function timeQueries(url: string, db: Database, probe: Probe): Promise<Record<string, Timing>> {

@@ -71,7 +71,7 @@ export function run(ctx: BenchContext): Promise<BenchFigure[]> {
     );
     await sql`vacuum analyze`.execute(db.owner);
     ctx.log('running the pilot report');
-    const pilot = await timeMs(() => runPilot(tc, { stormId: storm.storm_id }));
+    const pilot = await timeMs(() => runPilot(tc, { storm_id: storm.storm_id }));
     return [
       {
         name: 'score a 1,000,000-property storm (server Postgres, end to end)',

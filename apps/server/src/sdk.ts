@@ -186,7 +186,7 @@ export function clientFor(db: Database, principal: Principal, deps: SignInDeps =
       score: bind(ctx, scoreStorm),
       evaluate: evaluateScores,
     },
-    /** The playbook's `PilotStormRunner`: `runPilot({ stormId, policyMode })`, then `generateReport(results, 'pdf')`. */
+    /** The playbook's `PilotStormRunner`: `runPilot({ storm_id, mode })`, then `generateReport(results, 'pdf')`. */
     pilot: {
       runPilot: bind(ctx, pilot.runPilot),
       generateReport: pilot.renderPilotReport,

@@ -164,16 +164,16 @@ function remoteCalls(t: HttpTransport) {
       },
     },
     pilot: {
-      runPilot: ({ stormId, policyMode, alpha }) =>
-        t.request('GET', `${storm(stormId)}/pilot`, { query: { format: 'json', mode: policyMode, alpha } }),
-      report: async ({ stormId, policyMode, alpha, format }) => {
-        const query = { mode: policyMode, alpha };
-        const results = await t.request<never>('GET', `${storm(stormId)}/pilot`, {
+      runPilot: ({ storm_id, mode, alpha }) =>
+        t.request('GET', `${storm(storm_id)}/pilot`, { query: { format: 'json', mode, alpha } }),
+      report: async ({ storm_id, mode, alpha, format }) => {
+        const query = { mode, alpha };
+        const results = await t.request<never>('GET', `${storm(storm_id)}/pilot`, {
           query: { ...query, format: 'json' },
         });
         if (format === 'json') return { results, body: JSON.stringify(results, null, 2) };
         // Rendered by the server, which checks the tenant's feature flags (pdf_reports) as for any client.
-        const body = await t.request<Buffer | string>('GET', `${storm(stormId)}/pilot`, {
+        const body = await t.request<Buffer | string>('GET', `${storm(storm_id)}/pilot`, {
           query: { ...query, format },
           ...(format === 'pdf' ? { binary: true } : { text: true }),
         });

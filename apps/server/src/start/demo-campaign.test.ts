@@ -31,7 +31,7 @@ describeEachDatabase('the demo storm', (t) => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'stormops-demo-'));
     seed = await seedDemo(t().db, dir);
-    report = await runPilot({ db: t().db, principal: PLATFORM }, { stormId: seed.storm.storm_id });
+    report = await runPilot({ db: t().db, principal: PLATFORM }, { storm_id: seed.storm.storm_id });
     truth = await hiddenTruth(seed.storm.storm_id);
   }, 600_000);
   afterAll(async () => {
@@ -78,7 +78,7 @@ describeEachDatabase('the demo storm', (t) => {
   });
 
   it('prices like a re-roof and knocks at a canvasser’s pace; costs within $54-127 a lead', async () => {
-    const agg = await gatherPilotInputs({ db: t().db, principal: PLATFORM }, { stormId: seed.storm.storm_id });
+    const agg = await gatherPilotInputs({ db: t().db, principal: PLATFORM }, { storm_id: seed.storm.storm_id });
     const jobs = agg.arms.treat.conversions + agg.arms.hold.conversions;
     const meanJob = (agg.arms.treat.revenue_cents + agg.arms.hold.revenue_cents) / 100 / jobs;
     expect(meanJob).toBeGreaterThan(7_600);

@@ -14,7 +14,6 @@ import { analyzeInput } from './analyze.schema.ts';
 
 const CSV_TYPES = ['text/csv', 'application/csv'];
 
-
 export function registerAnalyzeRoutes(root: FastifyInstance, db: Database, csvLimit: number): void {
   // Own scope: only this route takes a raw CSV body, passed on as the request stream.
   void root.register(async (scope) => {

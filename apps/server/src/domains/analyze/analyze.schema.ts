@@ -23,9 +23,9 @@ export const analyzeInput = z
     /** Also analyze lift per value of this column (ZIP, persona...), Holm-adjusted across segments. */
     by: columnName.optional().describe('segment column: lift per value, Holm-adjusted'),
     /** Two-sided significance level (numbers, or their text as in a query string or a CLI flag). */
-    alpha: z.coerce.number().gt(0).lt(0.5).default(0.05),
+    alpha: z.coerce.number<number | string>().gt(0).lt(0.5).default(0.05),
     /** Intended control share for the sample-ratio-mismatch check. */
-    control_share: z.coerce.number().gt(0).lt(1).default(0.5),
+    control_share: z.coerce.number<number | string>().gt(0).lt(1).default(0.5),
     /** Name used in messages (the path on the CLI; `upload` for a stream, as over HTTP). */
     file_name: text().max(500).default('upload').describe('name used in error messages'),
   })

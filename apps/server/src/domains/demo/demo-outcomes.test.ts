@@ -22,7 +22,7 @@ describeEachDatabase('demo outcomes and pilot aggregates', (t) => {
     expect(again.outcomes).toEqual({ accepted: 0, replayed: applied.treat + applied.hold, refused: 0 });
     expect(again.arms).toEqual(r.arms);
 
-    const agg = await gatherPilotInputs(s.ctx, { stormId: s.storm.storm_id });
+    const agg = await gatherPilotInputs(s.ctx, { storm_id: s.storm.storm_id });
     expect(agg.arms.treat).toMatchObject({
       n: applied.treat,
       conversions: r.arms.treat.conversions,
@@ -49,6 +49,6 @@ describeEachDatabase('demo outcomes and pilot aggregates', (t) => {
     const dirty = await demoOutcomes(s.ctx, { stormId: s.storm.storm_id, seed: 10, contaminate: 3 });
     expect(dirty.contaminated).toBe(3);
     expect((await getContamination(s.ctx, { storm_id: s.storm.storm_id })).hold_knocked).toBe(3);
-    expect((await gatherPilotInputs(s.ctx, { stormId: s.storm.storm_id })).arms.hold.contaminated).toBe(3);
+    expect((await gatherPilotInputs(s.ctx, { storm_id: s.storm.storm_id })).arms.hold.contaminated).toBe(3);
   });
 });

@@ -6,7 +6,7 @@ import { table } from '../../cli/output.ts';
 import { AppError } from '../../errors.ts';
 import { pilotVerdict, statusText } from './pilot.format.ts';
 import { PILOT_FORMATS, type PilotFormat } from './pilot-formats.ts';
-import type { RunPilotInput } from './pilot.service.ts';
+import type { RunPilotInput } from './pilot.schema.ts';
 
 export function registerPilotCommands(program: Command, rt: CliRuntime): void {
   const pilot = program
@@ -24,7 +24,7 @@ export function registerPilotCommands(program: Command, rt: CliRuntime): void {
     .action(
       async (o: {
         storm: string;
-        mode?: RunPilotInput['policyMode'];
+        mode?: RunPilotInput['mode'];
         format?: string;
         out?: string;
         alpha: string;
@@ -35,12 +35,7 @@ export function registerPilotCommands(program: Command, rt: CliRuntime): void {
           throw new AppError('VALIDATION', `--format must be one of ${PILOT_FORMATS.join(', ')}`);
         // A PDF is never printed to a terminal: it goes to a file named for the storm unless --out says where.
         const out = o.out ?? (format === 'pdf' ? `pilot-${o.storm}.pdf` : undefined);
-        const input: RunPilotInput = {
-          stormId: o.storm,
-          alpha: Number(o.alpha),
-          format,
-          ...(o.mode ? { policyMode: o.mode } : {}),
-        };
+        const input: RunPilotInput = { storm_id: o.storm, alpha: o.alpha, format, mode: o.mode };
         if (out || (o.format && o.format !== 'json')) {
           await rt.call(
             o,

@@ -5,7 +5,8 @@ import { z } from 'zod';
 import type { Database } from '../../db/database.ts';
 import { contextOf } from '../../http/auth.ts';
 import { stormId } from '../storms/storms.schema.ts';
-import { PILOT_FORMATS, PILOT_MEDIA } from './pilot.render.ts';
+import { PILOT_MEDIA } from './pilot.render.ts';
+import { pilotOptions } from './pilot.schema.ts';
 import { renderPilotReport, runPilot } from './pilot.service.ts';
 import { pilotFeedbackInput, recordPilotFeedback } from './pilot-feedback.service.ts';
 
@@ -18,21 +19,12 @@ export function registerPilotRoutes(root: FastifyInstance, db: Database): void {
         tags: ['pilot'],
         summary: 'The pilot report of a storm: lift, ROI, SRM, contamination, uplift accuracy, success criteria',
         params: z.object({ storm_id: stormId }),
-        querystring: z.object({
-          format: z.enum(PILOT_FORMATS).default('json'),
-          mode: z.enum(['conservative', 'moderate', 'aggressive', 'custom']).optional(),
-          alpha: z.coerce.number().gt(0).lt(0.5).optional(),
-        }),
+        querystring: pilotOptions,
       },
     },
     async (request, reply) => {
       const q = request.query;
-      const results = await runPilot(contextOf(request, db), {
-        stormId: request.params.storm_id,
-        format: q.format,
-        ...(q.mode ? { policyMode: q.mode } : {}),
-        ...(q.alpha !== undefined ? { alpha: q.alpha } : {}),
-      });
+      const results = await runPilot(contextOf(request, db), { ...q, storm_id: request.params.storm_id });
       if (q.format === 'json') return results;
       const media = PILOT_MEDIA[q.format];
       return reply

@@ -10,8 +10,35 @@ import { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import { parse } from '../validate.ts';
 import { text, int4, safeInt } from '../fields.ts';
+import { stormId } from '../storms/storms.schema.ts';
+import { PILOT_FORMATS } from './pilot-formats.ts';
+import { POLICY_MODES } from '../policy/policy-modes.ts';
 
 export type { PilotResults } from './pilot.results.ts';
+
+/** The report's options: `GET /storms/{storm_id}/pilot?format=&mode=&alpha=`, `pilot run --format --mode --alpha`. */
+export const pilotOptions = z
+  .object({
+    format: z
+      .enum(PILOT_FORMATS, { error: () => `must be one of ${PILOT_FORMATS.join(', ')}` })
+      .default('json')
+      .describe('json, or the report rendered as md, html or pdf (pdf needs the pdf_reports feature)'),
+    mode: z
+      .enum(POLICY_MODES, { error: () => `must be one of ${POLICY_MODES.join(', ')}` })
+      .optional()
+      .describe("the policy mode the arms were assigned with; checked against the storm's applied policy"),
+    alpha: z.coerce
+      .number<number | string>()
+      .gt(0)
+      .lt(0.5)
+      .optional()
+      .describe('significance level for intervals and tests'),
+  })
+  .strict();
+
+/** `runPilot(...)`, `pilot.report(...)`, `pilotAggregates(...)` in the SDK: the storm and the report's options. */
+export const runPilotInput = pilotOptions.extend({ storm_id: stormId }).strict();
+export type RunPilotInput = z.input<typeof runPilotInput>;
 
 const count = safeInt().min(0);
 const cents = safeInt();
@@ -105,8 +132,6 @@ export const successTargets = z.object({
   revenue_per_crew_hour_cents: cents.default(10_000),
 });
 export type SuccessTargets = z.output<typeof successTargets>;
-
-export const POLICY_MODES = ['conservative', 'moderate', 'aggressive', 'custom'] as const;
 
 /** One policy batch: its design and both arms' counts. */
 export const batchInputs = z.object({

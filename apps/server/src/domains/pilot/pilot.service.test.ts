@@ -38,7 +38,7 @@ describeEachDatabase('pilot runner', (t) => {
   });
 
   it('refuses a storm without an applied policy', async () => {
-    await expect(runPilot(ctx, { stormId })).rejects.toMatchObject({
+    await expect(runPilot(ctx, { storm_id: stormId })).rejects.toMatchObject({
       code: 'CONFLICT',
       message: expect.stringContaining('no applied policy'),
     });
@@ -74,7 +74,7 @@ describeEachDatabase('pilot runner', (t) => {
     });
     await logOutcomes(ctx, { storm_id: stormId, outcomes, idempotency_key: 'pilot-1' });
 
-    const inputs = await gatherPilotInputs(ctx, { stormId });
+    const inputs = await gatherPilotInputs(ctx, { storm_id: stormId });
     const direct = await t().db.withTenant(tenantId, (trx) =>
       sql<{ arm: string; n: number; conv: number; rev: number }>`
         select a.arm, count(*)::int as n, (count(*) filter (where o.converted))::int as conv, coalesce(sum(o.value_cents), 0)::float8 as rev
@@ -97,7 +97,7 @@ describeEachDatabase('pilot runner', (t) => {
     // Platform chores are not the contractor's data quality (no backup was ever recorded in this database).
     expect(inputs.data_quality.issues.map((i) => (typeof i === 'string' ? i : i.check))).not.toContain('backup_age');
 
-    const results = await runPilot(ctx, { stormId, policyMode: 'moderate' });
+    const results = await runPilot(ctx, { storm_id: stormId, mode: 'moderate' });
     expect(results.outcomes.lift.absolute).toBeCloseTo(
       inputs.arms.treat.conversions / inputs.arms.treat.n - inputs.arms.hold.conversions / inputs.arms.hold.n,
       12,
@@ -131,7 +131,9 @@ describeEachDatabase('pilot runner', (t) => {
     expect(results.coverage).toMatchObject({ sufficient: true, treat: { share: 1 }, hold: { share: 1 } });
     expect(results.success_criteria).toHaveLength(9);
     expect(results.success_criteria.find((c) => c.key === 'satisfaction')).toMatchObject({ status: 'no_data' });
-    await expect(runPilot(ctx, { stormId, policyMode: 'aggressive' })).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(runPilot(ctx, { storm_id: stormId, mode: 'aggressive' })).rejects.toMatchObject({
+      code: 'VALIDATION',
+    });
     const pdf = await renderPilotReport(results, 'pdf');
     expect(Buffer.from(pdf).subarray(0, 5).toString()).toBe('%PDF-');
     expect(String(await renderPilotReport(results, 'md'))).toContain('# Pilot report: pilot (PILOT_1)');
@@ -162,7 +164,7 @@ describeEachDatabase('pilot runner', (t) => {
     });
     const perCanvasser = Math.ceil(treat.length / 2);
     const expected = 2 * (((perCanvasser - 1) * 3) / 60 + 8 / 60); // span + one door at 60 doors a day / 8 h
-    const inputs = await gatherPilotInputs(c, { stormId: storm.storm_id });
+    const inputs = await gatherPilotInputs(c, { storm_id: storm.storm_id });
     expect(inputs.policy).toMatchObject({ crew_hours_source: 'knock_log' });
     expect(inputs.policy.crew_hours).toBeCloseTo(expected - (treat.length % 2 ? 3 / 60 : 0), 6);
   });
@@ -188,7 +190,7 @@ describeEachDatabase('pilot runner', (t) => {
       })),
       idempotency_key: 'batches',
     });
-    const r = await runPilot(c, { stormId: storm.storm_id });
+    const r = await runPilot(c, { storm_id: storm.storm_id });
     expect(r.batches.map((b) => [b.batch, b.mode, b.intended_hold_share])).toEqual([
       [1, 'moderate', 0.2],
       [2, 'aggressive', 0.1],

@@ -29,60 +29,57 @@ import { latestFeedback } from './pilot-feedback.repo.ts';
 import { expectedHoldShare } from './pilot.batches.ts';
 import { computePilotResults } from './pilot.compute.ts';
 import { renderPilot, type PilotFormat } from './pilot.render.ts';
-import type { PilotInputs, PilotResults } from './pilot.schema.ts';
+import { runPilotInput, type PilotInputs, type PilotResults, type RunPilotInput } from './pilot.schema.ts';
+import { parse } from '../validate.ts';
 
 /** A crew day, for turning the policy's doors per day into doors per crew hour. */
 export const CREW_DAY_HOURS = 8;
 
-export interface RunPilotInput {
-  stormId: string;
-  /** The mode the arms were assigned with; when given it must match the storm's applied policy. */
-  policyMode?: 'conservative' | 'moderate' | 'aggressive' | 'custom';
-  alpha?: number;
-  /** The format the results will be rendered in: `pdf` needs the pdf_reports feature. */
-  format?: PilotFormat;
-  /** The report's clock (tests). */
-  now?: Date;
+/** The operation's input (pilot.schema.ts) and the report's clock (tests). */
+export type RunPilotOptions = RunPilotInput & { now?: Date };
+
+function pilotInput({ now, ...input }: RunPilotOptions) {
+  return { input: parse(runPilotInput, input), now: now ?? new Date() };
 }
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
-export async function gatherPilotInputs(ctx: ServiceContext, input: RunPilotInput): Promise<PilotInputs> {
+export async function gatherPilotInputs(ctx: ServiceContext, options: RunPilotOptions): Promise<PilotInputs> {
+  const { input, now } = pilotInput(options);
   authorize(ctx, 'reports:read');
-  const now = input.now ?? new Date();
   // The aggregates, the health checks and the SLO status are independent: on server Postgres they run on separate
   // pooled connections at once (PGlite serializes them on its one connection).
-  const gathering = withStorm(ctx, input.stormId, async (trx, storm) => {
+  const gathering = withStorm(ctx, input.storm_id, async (trx, storm) => {
     await requireFeature(ctx, storm.tenant_id, 'pilot_reports', trx);
     if (input.format === 'pdf') await requireFeature(ctx, storm.tenant_id, 'pdf_reports', trx);
     await checkQuota(trx, storm.tenant_id, 'reports_generated', 1);
-    const run = await appliedRun(trx, input.stormId);
+    const run = await appliedRun(trx, input.storm_id);
     if (!run)
       throw new AppError(
         'CONFLICT',
         `storm ${storm.event_id} has no applied policy: apply one (stormops policy apply) before running the pilot report`,
       );
-    if (input.policyMode && input.policyMode !== run.mode) {
+    if (input.mode && input.mode !== run.mode) {
       throw new AppError(
         'VALIDATION',
-        `policy_mode: the storm's arms were assigned by the ${run.mode} policy, not ${input.policyMode}`,
+        `mode: the storm's arms were assigned by the ${run.mode} policy, not ${input.mode}`,
       );
     }
     const doorsPerHour = Number(run.params['doors_per_day'] ?? 60) / CREW_DAY_HOURS;
     return {
       storm,
       run,
-      buckets: await bucketRows(trx, input.stormId),
-      crewHours: await knockLogCrewHours(trx, input.stormId, doorsPerHour),
-      feedback: await latestFeedback(trx, input.stormId),
-      segments: segmentInputs(await segmentRows(trx, input.stormId)),
-      batches: await batchRows(trx, input.stormId),
+      buckets: await bucketRows(trx, input.storm_id),
+      crewHours: await knockLogCrewHours(trx, input.storm_id, doorsPerHour),
+      feedback: await latestFeedback(trx, input.storm_id),
+      segments: segmentInputs(await segmentRows(trx, input.storm_id)),
+      batches: await batchRows(trx, input.storm_id),
     };
   });
   const [{ storm, run, buckets, crewHours, feedback, segments, batches }, daily, health, slo] = await Promise.all([
     gathering,
-    withStorm(ctx, input.stormId, (trx) => dailySeries(trx, input.stormId)),
-    getHealthDashboard(ctx, input.stormId, { now }),
+    withStorm(ctx, input.storm_id, (trx) => dailySeries(trx, input.storm_id)),
+    getHealthDashboard(ctx, input.storm_id, { now }),
     gathering.then(({ storm: s }) =>
       tenantSloStatus({ db: ctx.db, principal: PLATFORM }, s.tenant_id, new Date(s.starts_at ?? s.created_at), now),
     ),
@@ -172,12 +169,13 @@ function contractorDataQuality(health: Awaited<ReturnType<typeof getHealthDashbo
   return { status, issues: issues.map((i) => ({ message: i.message, severity: i.severity, check: i.check })) };
 }
 
-export async function runPilot(ctx: ServiceContext, input: RunPilotInput): Promise<PilotResults> {
+export async function runPilot(ctx: ServiceContext, options: RunPilotOptions): Promise<PilotResults> {
   authorize(ctx, 'reports:read');
-  const inputs = await gatherPilotInputs(ctx, input);
+  const { input } = pilotInput(options);
+  const inputs = await gatherPilotInputs(ctx, options);
   const results = computePilotResults(inputs, input.alpha !== undefined ? { alpha: input.alpha } : {});
   // One report generated, counted once per request (a retried request with the same id counts once).
-  const metered = await withStorm(ctx, input.stormId, (trx, storm) =>
+  const metered = await withStorm(ctx, input.storm_id, (trx, storm) =>
     meterInTx(trx, {
       tenantId: storm.tenant_id,
       metric: 'reports_generated',
@@ -192,10 +190,10 @@ export async function runPilot(ctx: ServiceContext, input: RunPilotInput): Promi
 /** The report of a storm rendered in `format`, with the results it shows (one computation). */
 export async function pilotReport(
   ctx: ServiceContext,
-  input: RunPilotInput & { format: PilotFormat },
+  options: RunPilotOptions & { format: PilotFormat },
 ): Promise<{ results: PilotResults; body: Buffer | string }> {
-  const results = await runPilot(ctx, input);
-  return { results, body: await renderPilotReport(results, input.format) };
+  const results = await runPilot(ctx, options);
+  return { results, body: await renderPilotReport(results, options.format) };
 }
 
 /** The playbook's `generate_report_pdf(results)`, in any of the formats. */
