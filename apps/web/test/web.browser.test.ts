@@ -111,7 +111,7 @@ if (!CHROMIUM) {
 
     it('a storm page draws its properties and hail reports on a canvas, by uplift and by arm', async () => {
       const { tenant, storm, ctx } = await scoredStorm(t().db, 3000, 21);
-      await importStormReports(ctx, { stormId: storm.storm_id, text: HAIL_CSV, fileName: '130520_rpts.csv' });
+      await importStormReports(ctx, { storm_id: storm.storm_id, text: HAIL_CSV, file_name: '130520_rpts.csv' });
       const run = await applyPolicy(ctx, { storm_id: storm.storm_id, mode: 'moderate', seed: 5 });
       const page = await newPage();
       await signInWithKey(page, tenant.token);

@@ -194,13 +194,9 @@ function remoteCalls(t: HttpTransport) {
         t.request('PUT', '/health/uplift-band', { body: b, query: { tenant_id: tenantId } }),
     },
     stormReports: {
-      import: ({ stormId, text, fileName, radiusMiles, date }) =>
-        t.request('POST', `${storm(stormId)}/reports`, {
-          csv: text,
-          query: { file_name: fileName, radius: radiusMiles, date },
-        }),
-      recomputeExposure: (id, radiusMiles) =>
-        t.request('POST', `${storm(id)}/exposure`, { body: radiusMiles === undefined ? {} : { radius: radiusMiles } }),
+      import: ({ storm_id, text, ...query }) =>
+        t.request('POST', `${storm(storm_id)}/reports`, { csv: text, query: query as Query }),
+      recomputeExposure: ({ storm_id, ...body }) => t.request('POST', `${storm(storm_id)}/exposure`, { body }),
     },
     slo: {
       getSloDashboard: (i) => t.request('GET', '/slo/status', { query: i }),

@@ -62,7 +62,7 @@ export async function ensureDemoCampaign(
   log('preparing the demo storm (first start only)...');
   await configurePolicy(ctx, { mode: 'moderate', params: DEMO_POLICY });
   await setUpliftBand(ctx, DEMO_UPLIFT_BAND);
-  await importStormReports(ctx, { stormId, text: HAIL_CSV, fileName: '130520_rpts.csv' });
+  await importStormReports(ctx, { storm_id: stormId, text: HAIL_CSV, file_name: '130520_rpts.csv' });
   await getActiveModel(ctx).catch(async () => {
     const model = await trainModel(ctx, {
       csv: {

@@ -11,7 +11,7 @@ import { getStormMap } from './storm-map.service.ts';
 describeEachDatabase('storm map', (t) => {
   it('answers every located property as aligned columns, the hail reports and the arms counted', async () => {
     const { storm, ctx } = await scoredStorm(t().db, 400, 3);
-    await importStormReports(ctx, { stormId: storm.storm_id, text: HAIL_CSV, fileName: '130520_rpts.csv' });
+    await importStormReports(ctx, { storm_id: storm.storm_id, text: HAIL_CSV, file_name: '130520_rpts.csv' });
     const run = await applyPolicy(ctx, { storm_id: storm.storm_id, mode: 'moderate', seed: 2 });
     const m = await getStormMap(ctx, storm.storm_id);
     const n = m.properties.count;

@@ -25,11 +25,11 @@ export function registerStormReportCommands(storm: Command, rt: CliRuntime): voi
         o,
         (ops) =>
           ops.stormReports.import({
-            stormId: o.storm,
+            storm_id: o.storm,
             text: readFileSync(file, 'utf8'),
-            fileName: basename(file),
-            radiusMiles: Number(o.radius),
-            ...(o.date ? { date: o.date } : {}),
+            file_name: basename(file),
+            radius: o.radius,
+            date: o.date,
           }),
         (r) =>
           `${keyValues({ file: r.file, ...r.read, inserted: r.inserted, already_present: r.already_present })}\nexposure: ${keyValues(r.exposure as unknown as Record<string, unknown>).replace(/\n/g, '; ')}`,
@@ -44,7 +44,9 @@ export function registerStormReportCommands(storm: Command, rt: CliRuntime): voi
     .action(async (o: { storm: string; radius: string; json?: boolean }) => {
       const bar = stepProgress(rt.err, 'exposure');
       try {
-        await rt.call(o, (ops) => ops.stormReports.recomputeExposure(o.storm, Number(o.radius), (p) => bar.update(p)));
+        await rt.call(o, (ops) =>
+          ops.stormReports.recomputeExposure({ storm_id: o.storm, radius: o.radius }, (p) => bar.update(p)),
+        );
       } finally {
         bar.done();
       }

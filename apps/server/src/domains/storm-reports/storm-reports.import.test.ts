@@ -23,19 +23,23 @@ const read = (f: string) => readFileSync(`${DATA}spc/${f}`, 'utf8');
       'address,city,state,zip,lat,lon\n1 A St,Moore,OK,73160,35.33,-97.49\n2 B St,Moore,OK,73160,35.34,-97.45\n3 C St,Tulsa,OK,74103,36.15,-95.99\n4 D St,Norman,OK,73069,,\n';
     await importProperties(ctx, { stormId, source: [Buffer.from(csv)] });
     const hail = await importStormReports(ctx, {
-      stormId,
+      storm_id: stormId,
       text: read('130520_rpts_hail.csv'),
-      fileName: '130520_rpts_hail.csv',
+      file_name: '130520_rpts_hail.csv',
     });
     expect(hail.read).toEqual({ hail: 99, wind: 0, tornado: 0 });
     expect(hail.inserted).toBe(99);
     const again = await importStormReports(ctx, {
-      stormId,
+      storm_id: stormId,
       text: read('130520_rpts_hail.csv'),
-      fileName: '130520_rpts_hail.csv',
+      file_name: '130520_rpts_hail.csv',
     });
     expect(again).toMatchObject({ inserted: 0, already_present: 99 });
-    await importStormReports(ctx, { stormId, text: read('130520_rpts_wind.csv'), fileName: '130520_rpts_wind.csv' });
+    await importStormReports(ctx, {
+      storm_id: stormId,
+      text: read('130520_rpts_wind.csv'),
+      file_name: '130520_rpts_wind.csv',
+    });
 
     const reports = await t().db.withTenant(tenantId, (trx) =>
       trx.selectFrom('storm_report').selectAll().where('storm_id', '=', stormId).execute(),
@@ -60,7 +64,7 @@ const read = (f: string) => readFileSync(`${DATA}spc/${f}`, 'utf8');
       expect(p.max_wind_kt).toBe(Math.max(0, ...windNear.map((r) => r.magnitude ?? 0)));
       expect(p.nearest_hail_mi).toBeCloseTo(nearest, 9);
     }
-    const wider = await recomputeExposure(ctx, stormId, 25);
+    const wider = await recomputeExposure(ctx, { storm_id: stormId, radius: 25 });
     expect(wider.with_hail_within_radius).toBeGreaterThanOrEqual(hail.exposure.with_hail_within_radius);
   });
 
@@ -69,22 +73,24 @@ const read = (f: string) => readFileSync(`${DATA}spc/${f}`, 'utf8');
     const ctx = tenantCtx(t().db, tenantId);
     const stormId = (await createStorm(ctx, { event_id: 'BAD', name: 'bad' })).storm_id;
     const text = read('130520_rpts_hail.csv').replace('38.35,-94.46', '138.35,-94.46');
-    await expect(importStormReports(ctx, { stormId, text, fileName: '130520_rpts_hail.csv' })).rejects.toMatchObject({
+    await expect(
+      importStormReports(ctx, { storm_id: stormId, text, file_name: '130520_rpts_hail.csv' }),
+    ).rejects.toMatchObject({
       code: 'VALIDATION',
       message: expect.stringMatching(/130520_rpts_hail\.csv, row 2, column Lat/),
     });
     await expect(
-      importStormReports(ctx, { stormId, text: read('130520_rpts_hail.csv'), fileName: 'hail.csv' }),
+      importStormReports(ctx, { storm_id: stormId, text: read('130520_rpts_hail.csv'), file_name: 'hail.csv' }),
     ).rejects.toMatchObject({
       code: 'VALIDATION',
       message: expect.stringContaining('convective day'),
     });
     await expect(
       importStormReports(ctx, {
-        stormId,
+        storm_id: stormId,
         text: read('130520_rpts_hail.csv'),
-        fileName: '130520_rpts_hail.csv',
-        radiusMiles: Number('five'),
+        file_name: '130520_rpts_hail.csv',
+        radius: Number('five'),
       }),
     ).rejects.toMatchObject({
       code: 'VALIDATION',

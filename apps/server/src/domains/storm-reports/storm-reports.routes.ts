@@ -7,7 +7,7 @@ import { AppError } from '../../errors.ts';
 import { contextOf } from '../../http/auth.ts';
 import { stormId } from '../storms/storms.schema.ts';
 import { recomputeExposure, importStormReports } from './storm-reports.service.ts';
-import { text } from '../fields.ts';
+import { exposureOptions, reportFileOptions } from './storm-reports.schema.ts';
 
 const tags = ['storm reports'];
 const params = z.object({ storm_id: stormId });
@@ -30,23 +30,16 @@ export function registerStormReportRoutes(root: FastifyInstance, db: Database, c
           tags,
           summary: "Import an SPC daily report file (text/csv body) and update every property's exposure",
           params,
-          querystring: z.object({
-            file_name: text().min(1).max(200).describe('e.g. 130520_rpts_hail.csv (gives the convective day)'),
-            date: z.iso.date().optional(),
-            radius: z.coerce.number().positive().max(100).optional(),
-          }),
+          querystring: reportFileOptions,
         },
       },
       async (request) => {
         if (typeof request.body !== 'string')
           throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'send the SPC file as a text/csv body');
-        const q = request.query;
         return importStormReports(contextOf(request, db), {
-          stormId: request.params.storm_id,
+          ...request.query,
+          storm_id: request.params.storm_id,
           text: request.body,
-          fileName: q.file_name,
-          ...(q.date ? { date: q.date } : {}),
-          ...(q.radius ? { radiusMiles: q.radius } : {}),
         });
       },
     );
@@ -59,9 +52,10 @@ export function registerStormReportRoutes(root: FastifyInstance, db: Database, c
         tags,
         summary: 'Recompute exposure with a radius',
         params,
-        body: z.object({ radius: z.number().positive().max(100).default(5) }),
+        body: exposureOptions,
       },
     },
-    async (request) => recomputeExposure(contextOf(request, db), request.params.storm_id, request.body.radius),
+    async (request) =>
+      recomputeExposure(contextOf(request, db), { ...request.body, storm_id: request.params.storm_id }),
   );
 }

@@ -9,18 +9,15 @@ import type { BulkTx } from '../../db/bulk.ts';
 import { copyLine } from '../../db/bulk.ts';
 import { authorize, type ServiceContext } from '../auth/principal.ts';
 import { withStorm } from '../storms/storms.service.ts';
-import { DEFAULT_EXPOSURE_RADIUS_MILES, computeExposure, type ReportPoints } from './exposure.ts';
+import { computeExposure, type ReportPoints } from './exposure.ts';
 import { parseSpcReports, type StormReport } from './spc-parser.ts';
-
-export interface ImportReportsInput {
-  stormId: string;
-  /** The file's text (SPC daily files are a few hundred rows). */
-  text: string;
-  fileName: string;
-  /** Convective day (YYYY-MM-DD) when the file name does not carry it. */
-  date?: string;
-  radiusMiles?: number;
-}
+import { parse } from '../validate.ts';
+import {
+  importReportsInput,
+  recomputeExposureInput,
+  type ImportReportsInput,
+  type RecomputeExposureInput,
+} from './storm-reports.schema.ts';
 
 export interface ExposureSummary {
   properties: number;
@@ -39,26 +36,20 @@ export interface ImportReportsSummary {
   exposure: ExposureSummary;
 }
 
-/** Exposure radius in miles: a positive distance up to 100 (beyond that every home is "exposed"). */
-function checkRadius(radiusMiles: number): number {
-  if (!(radiusMiles > 0 && radiusMiles <= 100))
-    throw new AppError('VALIDATION', `radius: must be between 0 and 100 miles, got ${radiusMiles}`);
-  return radiusMiles;
-}
-
 export async function importStormReports(
   ctx: ServiceContext,
-  input: ImportReportsInput,
+  options: ImportReportsInput,
 ): Promise<ImportReportsSummary> {
   authorize(ctx, 'properties:write');
-  const radius = checkRadius(input.radiusMiles ?? DEFAULT_EXPOSURE_RADIUS_MILES);
+  const input = parse(importReportsInput, options);
+  const radius = input.radius;
   // The storm first (exists in the caller's tenant): nothing of the file is parsed for a caller who cannot use it.
-  const tenantId = await withStorm(ctx, input.stormId, async (_trx, storm) => storm.tenant_id);
+  const tenantId = await withStorm(ctx, input.storm_id, async (_trx, storm) => storm.tenant_id);
   let parsed: ReturnType<typeof parseSpcReports>;
   try {
-    parsed = parseSpcReports(input.text, { fileName: input.fileName, ...(input.date ? { date: input.date } : {}) });
+    parsed = parseSpcReports(input.text, { fileName: input.file_name, ...(input.date ? { date: input.date } : {}) });
   } catch (err) {
-    throw new AppError('VALIDATION', `${input.fileName}: ${(err as Error).message}`, { file: input.fileName });
+    throw new AppError('VALIDATION', `${input.file_name}: ${(err as Error).message}`, { file: input.file_name });
   }
   const first = parsed.errors[0];
   if (first) {
@@ -73,15 +64,15 @@ export async function importStormReports(
     );
   }
   if (parsed.reports.length === 0)
-    throw new AppError('VALIDATION', `${input.fileName}: no storm reports in the file`, { file: input.fileName });
+    throw new AppError('VALIDATION', `${input.file_name}: no storm reports in the file`, { file: input.file_name });
   return ctx.db.withTenantBulk(tenantId, async (tx) => {
-    const inserted = await insertReports(tx, tenantId, input.stormId, parsed.reports);
-    const exposure = await updateExposure(tx, tenantId, input.stormId, radius);
+    const inserted = await insertReports(tx, tenantId, input.storm_id, parsed.reports);
+    const exposure = await updateExposure(tx, tenantId, input.storm_id, radius);
     const read = { hail: 0, wind: 0, tornado: 0 };
     for (const r of parsed.reports) read[r.kind]++;
     return {
-      storm_id: input.stormId,
-      file: input.fileName,
+      storm_id: input.storm_id,
+      file: input.file_name,
       read,
       inserted,
       already_present: parsed.reports.length - inserted,
@@ -228,12 +219,11 @@ export async function updateExposure(
 /** Recomputes exposure for a storm on demand (e.g. after more properties were imported, or with another radius). */
 export async function recomputeExposure(
   ctx: ServiceContext,
-  stormId: string,
-  radiusMiles = DEFAULT_EXPOSURE_RADIUS_MILES,
+  options: RecomputeExposureInput,
   onProgress?: StepProgress,
 ): Promise<ExposureSummary> {
   authorize(ctx, 'properties:write');
-  checkRadius(radiusMiles);
-  const tenantId = await withStorm(ctx, stormId, async (_trx, storm) => storm.tenant_id);
-  return ctx.db.withTenantBulk(tenantId, (tx) => updateExposure(tx, tenantId, stormId, radiusMiles, onProgress));
+  const { storm_id, radius } = parse(recomputeExposureInput, options);
+  const tenantId = await withStorm(ctx, storm_id, async (_trx, storm) => storm.tenant_id);
+  return ctx.db.withTenantBulk(tenantId, (tx) => updateExposure(tx, tenantId, storm_id, radius, onProgress));
 }
