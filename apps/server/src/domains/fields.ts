@@ -26,6 +26,6 @@ export function safeInt(): z.ZodNumber {
 }
 
 /** A query-string integer (`?limit=10`) that fits an int4 column. */
-export function queryInt4(): z.ZodCoercedNumber<unknown> {
-  return z.coerce.number().int().min(INT4_MIN).max(INT4_MAX);
+export function queryInt4(): z.ZodCoercedNumber<number | string> {
+  return z.coerce.number<number | string>().int().min(INT4_MIN).max(INT4_MAX);
 }

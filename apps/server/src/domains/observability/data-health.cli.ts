@@ -1,5 +1,6 @@
 /** `stormops health ...`: the playbook's daily data checks for a storm. */
 import type { Command } from 'commander';
+import type { HealthHistoryInput } from './data-health.schema.ts';
 import type { CliRuntime } from '../../cli/runtime.ts';
 import { keyValues, table } from '../../cli/output.ts';
 
@@ -62,10 +63,10 @@ export function registerHealthCommands(program: Command, rt: CliRuntime): void {
     .requiredOption('--storm <id>', 'storm id')
     .option('--kind <kind>', 'dashboard | conversion_rates | uplift_distribution')
     .option('--json', 'print JSON')
-    .action((o: { storm: string; kind?: 'dashboard'; json?: boolean }) =>
+    .action((o: { storm: string; kind?: HealthHistoryInput['kind']; json?: boolean }) =>
       rt.call(
         o,
-        (ops) => ops.observability.history(o.storm, o.kind ? { kind: o.kind } : {}),
+        (ops) => ops.observability.history(o.storm, { kind: o.kind }),
         (rows) => table(rows.map((h) => ({ checked_at: h.checked_at, kind: h.kind, status: h.status }))),
       ),
     );

@@ -6,7 +6,7 @@ import type { Database } from '../../db/database.ts';
 import { contextOf } from '../../http/auth.ts';
 import { stormId } from '../storms/storms.schema.ts';
 import * as service from './data-health.service.ts';
-import { queryInt4 } from '../fields.ts';
+import { bandTenantQuery, healthHistoryInput, upliftBandInput } from './data-health.schema.ts';
 
 const tags = ['data health'];
 const params = z.object({ storm_id: stormId });
@@ -37,7 +37,6 @@ export function registerHealthRoutes(root: FastifyInstance, db: Database): void 
     },
     async (request) => service.checkUpliftDistribution(contextOf(request, db), request.params.storm_id),
   );
-  const bandQuery = z.object({ tenant_id: z.uuid().optional().describe('operator only: the tenant to act in') });
   app.get(
     '/health/uplift-band',
     {
@@ -45,7 +44,7 @@ export function registerHealthRoutes(root: FastifyInstance, db: Database): void 
       schema: {
         tags,
         summary: "The tenant's band for mean predicted uplift (default: the playbook's 0.10 to 0.30)",
-        querystring: bandQuery,
+        querystring: bandTenantQuery,
       },
     },
     async (request) => service.getUpliftBand(contextOf(request, db), request.query.tenant_id),
@@ -58,8 +57,8 @@ export function registerHealthRoutes(root: FastifyInstance, db: Database): void 
         tags,
         summary:
           "Set the tenant's band for mean predicted uplift: outside it the drift check raises an issue and an alert",
-        querystring: bandQuery,
-        body: service.upliftBandInput,
+        querystring: bandTenantQuery,
+        body: upliftBandInput,
       },
     },
     async (request) => service.setUpliftBand(contextOf(request, db), request.body, request.query.tenant_id),
@@ -72,17 +71,11 @@ export function registerHealthRoutes(root: FastifyInstance, db: Database): void 
         tags,
         summary: 'Earlier check results, newest first',
         params,
-        querystring: z.object({
-          kind: z.enum(['dashboard', 'conversion_rates', 'uplift_distribution']).optional(),
-          limit: queryInt4().min(1).max(500).optional(),
-        }),
+        querystring: healthHistoryInput,
       },
     },
     async (request) => ({
-      checks: await service.getHealthHistory(contextOf(request, db), request.params.storm_id, {
-        ...(request.query.kind ? { kind: request.query.kind } : {}),
-        ...(request.query.limit ? { limit: request.query.limit } : {}),
-      }),
+      checks: await service.getHealthHistory(contextOf(request, db), request.params.storm_id, request.query),
     }),
   );
 }

@@ -6,7 +6,6 @@
  */
 import { newcombeInterval, twoProportionZTest } from '@stormops/stats';
 import type { Trx } from '../../db/database.ts';
-import { z } from 'zod';
 import { actingTenant, authorize, type ServiceContext } from '../auth/principal.ts';
 import { parse } from '../validate.ts';
 import { audit } from '../audit/audit.service.ts';
@@ -15,6 +14,12 @@ import { syncAlerts } from '../notify/alerts.service.ts';
 import * as checks from './data-health.checks.ts';
 import * as repo from './data-health.repo.ts';
 import { drift, type DriftResult, type Reference } from './drift.ts';
+import {
+  healthHistoryInput,
+  upliftBandInput,
+  type HealthHistoryInput,
+  type UpliftBandInput,
+} from './data-health.schema.ts';
 
 /** The playbook's band for mean predicted uplift ("Uplift mean < 0.10 or > 0.30" is a symptom of drift). */
 export const UPLIFT_MEAN_BAND = { low: 0.1, high: 0.3 } as const;
@@ -246,11 +251,6 @@ export async function checkUpliftDistribution(ctx: ServiceContext, stormId: stri
   });
 }
 
-export const upliftBandInput = z
-  .strictObject({ low: z.number().min(-1).max(1), high: z.number().min(-1).max(1) })
-  .refine((b) => b.low < b.high, { message: 'low must be below high', path: ['low'] });
-export type UpliftBandInput = z.input<typeof upliftBandInput>;
-
 /** The tenant's band for mean predicted uplift (the playbook's 0.10 to 0.30 unless set), and whether it was set. */
 export async function getUpliftBand(ctx: ServiceContext, tenantId?: string) {
   authorize(ctx, 'health:read');
@@ -278,14 +278,11 @@ export async function setUpliftBand(ctx: ServiceContext, input: UpliftBandInput,
   return getUpliftBand(ctx, id);
 }
 
-export async function getHealthHistory(
-  ctx: ServiceContext,
-  stormId: string,
-  opts: { kind?: 'dashboard' | 'conversion_rates' | 'uplift_distribution'; limit?: number } = {},
-) {
+export async function getHealthHistory(ctx: ServiceContext, stormId: string, input: HealthHistoryInput = {}) {
   authorize(ctx, 'health:read');
+  const { kind, limit } = parse(healthHistoryInput, input);
   return withStorm(ctx, stormId, async (trx) =>
-    (await repo.history(trx, stormId, opts.kind, Math.min(opts.limit ?? 50, 500))).map((h) => ({
+    (await repo.history(trx, stormId, kind, limit)).map((h) => ({
       ...h,
       checked_at: new Date(h.checked_at).toISOString(),
     })),
