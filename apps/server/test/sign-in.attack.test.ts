@@ -58,7 +58,7 @@ describeEachDatabase('sign-in under attack', (t) => {
 
   /** A person of tenant `tenantId` with a password: invited and accepted; returns their session. */
   async function person(tenantId: string, email: string, role: 'admin' | 'analyst' | 'viewer' = 'analyst') {
-    const inv = await inviteUser(operator(t().db), { tenantId, email, role });
+    const inv = await inviteUser(operator(t().db), { tenant_id: tenantId, email, role });
     const token = new URL(inv.link as string).searchParams.get('token') as string;
     const r = await send(base, 'POST', '/v1/auth/accept-invite', { body: { token, password: PASSWORD } });
     expect(r.status).toBe(201);
@@ -183,7 +183,7 @@ describeEachDatabase('sign-in under attack', (t) => {
     });
     expect([reuse.status, reuse.body.error?.code]).toEqual([401, 'UNAUTHENTICATED']);
 
-    const reset = await sendPasswordReset(operator(t().db), { tenantId: a.tenantId, userId: ana.userId });
+    const reset = await sendPasswordReset(operator(t().db), { tenant_id: a.tenantId, user_id: ana.userId });
     const rst = new URL(reset.link as string).searchParams.get('token') as string;
     expect(
       (await send(base, 'POST', '/v1/auth/password-reset', { body: { token: rst, password: 'new password 1' } }))
@@ -194,7 +194,7 @@ describeEachDatabase('sign-in under attack', (t) => {
     });
     expect([again.status, again.body.error?.code]).toEqual([401, 'UNAUTHENTICATED']);
 
-    const late = await sendPasswordReset(operator(t().db), { tenantId: a.tenantId, userId: ana.userId });
+    const late = await sendPasswordReset(operator(t().db), { tenant_id: a.tenantId, user_id: ana.userId });
     await sql`update password_reset set expires_at = now() - interval '1 second' where user_id = ${ana.userId}`.execute(
       t().db.owner,
     );
@@ -211,17 +211,17 @@ describeEachDatabase('sign-in under attack', (t) => {
     ).toBe(401);
 
     const first = await inviteUser(operator(t().db), {
-      tenantId: a.tenantId,
+      tenant_id: a.tenantId,
       email: 'twice@attack-a.example',
       role: 'admin',
     });
-    await inviteUser(operator(t().db), { tenantId: a.tenantId, email: 'twice@attack-a.example', role: 'viewer' });
+    await inviteUser(operator(t().db), { tenant_id: a.tenantId, email: 'twice@attack-a.example', role: 'viewer' });
     const old = new URL(first.link as string).searchParams.get('token') as string;
     expect(
       (await send(base, 'POST', '/v1/auth/accept-invite', { body: { token: old, password: PASSWORD } })).status,
     ).toBe(401);
     const expired = await inviteUser(operator(t().db), {
-      tenantId: a.tenantId,
+      tenant_id: a.tenantId,
       email: 'late@attack-a.example',
       role: 'admin',
     });

@@ -109,7 +109,7 @@ async function invite(
       message:
         'this organization has already signed up: its admin signs in, or asks for a password reset (no e-mail is configured here to send one)',
     };
-  const sent = await sendWelcome(ctx, { tenantId: tenant.tenant_id, userId: tenant.admin_user_id }, deps);
+  const sent = await sendWelcome(ctx, { tenant_id: tenant.tenant_id, user_id: tenant.admin_user_id }, deps);
   if (sent.delivery === 'email')
     return {
       delivery: 'email',

@@ -5,17 +5,13 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { Database } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
 import { contextOf } from '../../http/auth.ts';
-import { email, tenantId } from '../tenants/tenants.schema.ts';
 import { NO_MAIL, type SignInDeps } from './mailer.ts';
-import { PASSWORD_MAX } from './passwords.ts';
 import { SESSION_COOKIE, csrfFor, type NewSession } from './sessions.ts';
 import * as service from './sign-in.service.ts';
-import { password } from './users.schema.ts';
-import { text } from '../fields.ts';
+import { acceptInviteInput, loginInput, requestResetInput, resetPasswordInput } from './users.schema.ts';
 
 export interface SignInOptions {
   /** Mail and the public URL of links; without a mailer links are shown to the admin. */
@@ -96,20 +92,11 @@ export function registerSignInRoutes(root: FastifyInstance, db: Database, opts?:
         tags,
         summary:
           'Sign in with e-mail and password: sets the session cookie, answers the user and the CSRF token (rate-limited: 429)',
-        body: z.object({
-          email,
-          password: text().min(1).max(PASSWORD_MAX),
-          tenant_id: tenantId.optional().describe('needed only when the e-mail belongs to several organisations'),
-        }),
+        body: loginInput,
       },
     },
     async (request, reply) => {
-      const b = request.body;
-      const s = await service.login(db, {
-        email: b.email,
-        password: b.password,
-        ...(b.tenant_id ? { tenantId: b.tenant_id } : {}),
-      });
+      const s = await service.login(db, request.body);
       setSessionCookie(reply, s.session, opts);
       return signedInBody(s);
     },
@@ -122,7 +109,7 @@ export function registerSignInRoutes(root: FastifyInstance, db: Database, opts?:
       schema: {
         tags,
         summary: 'Accept an invitation: choose a password, become a user with the invited role, signed in (once)',
-        body: z.object({ token: text().min(1).max(200), password }),
+        body: acceptInviteInput,
       },
     },
     async (request, reply) => {
@@ -141,16 +128,11 @@ export function registerSignInRoutes(root: FastifyInstance, db: Database, opts?:
         tags,
         summary:
           'Forgot password: e-mails a one-time reset link (SMTP only); the same answer whether the e-mail exists',
-        body: z.object({ email, tenant_id: tenantId.optional() }),
+        body: requestResetInput,
       },
     },
     async (request, reply) => {
-      const b = request.body;
-      const r = await service.requestPasswordReset(
-        db,
-        { email: b.email, ...(b.tenant_id ? { tenantId: b.tenant_id } : {}) },
-        depsFor(request, opts),
-      );
+      const r = await service.requestPasswordReset(db, request.body, depsFor(request, opts));
       return reply.status(202).send(r);
     },
   );
@@ -162,7 +144,7 @@ export function registerSignInRoutes(root: FastifyInstance, db: Database, opts?:
       schema: {
         tags,
         summary: "Set a new password from a reset link (once); the user's sessions end",
-        body: z.object({ token: text().min(1).max(200), password }),
+        body: resetPasswordInput,
       },
     },
     async (request) => service.resetPassword(db, request.body, request.id),

@@ -72,7 +72,7 @@ export async function openSession(
 export async function login(db: Database, input: LoginInput): Promise<SignedIn> {
   const i = parse(loginInput, input);
   const rows = await db.withPlatform((trx) => repo.usersByEmailAcrossTenants(trx, i.email));
-  const candidates = rows.filter((r) => r.password_hash !== null && (!i.tenantId || r.tenant_id === i.tenantId));
+  const candidates = rows.filter((r) => r.password_hash !== null && (!i.tenant_id || r.tenant_id === i.tenant_id));
   if (candidates.length === 0) {
     await burnVerification(i.password);
     throw new AppError('UNAUTHENTICATED', WRONG);
@@ -143,7 +143,7 @@ export async function requestPasswordReset(
   const i = parse(requestResetInput, input);
   if (!deps.mailer) return { accepted: true };
   const rows = await db.withPlatform((trx) => repo.usersByEmailAcrossTenants(trx, i.email));
-  for (const r of rows.filter((x) => !i.tenantId || x.tenant_id === i.tenantId)) {
+  for (const r of rows.filter((x) => !i.tenant_id || x.tenant_id === i.tenant_id)) {
     const token = newSecret('rst', r.tenant_id);
     await db.withTenant(r.tenant_id, (trx) =>
       repo.insertReset(trx, {

@@ -183,14 +183,14 @@ describeEachDatabase('sign-in for people', (t) => {
 
     // Without SMTP the admin is shown the link to pass on.
     const userId = fresh.body['user']['user_id'];
-    const shown = await sendPasswordReset(operator(t().db), { tenantId: tenant.tenantId, userId });
+    const shown = await sendPasswordReset(operator(t().db), { tenant_id: tenant.tenantId, user_id: userId });
     expect(shown).toMatchObject({ delivery: 'shown', link: expect.stringContaining('/reset-password?token=rst_') });
   });
 
   it('an e-mail in two tenants: the caller names one; the last admin cannot be demoted or removed', async () => {
     const other = await newTenant(t().db, 'standard');
     for (const tid of [tenant.tenantId, other.tenantId]) {
-      const inv = await inviteUser(operator(t().db), { tenantId: tid, email: 'both@signin.example', role: 'viewer' });
+      const inv = await inviteUser(operator(t().db), { tenant_id: tid, email: 'both@signin.example', role: 'viewer' });
       const token = new URL(inv.link as string).searchParams.get('token') as string;
       expect((await send('POST', '/v1/auth/accept-invite', { body: { token, password: PASSWORD } })).status).toBe(201);
     }
@@ -286,18 +286,22 @@ describeEachDatabase('sign-in for people', (t) => {
         publicUrl: 'https://app.stormops.test',
       },
     });
-    const inv = await ops.users.invite({ tenantId: tenant.tenantId, email: 'sdk@signin.example', role: 'analyst' });
+    const inv = await ops.users.invite({ tenant_id: tenant.tenantId, email: 'sdk@signin.example', role: 'analyst' });
     expect([inv.delivery, inv.link]).toEqual(['email', undefined]);
     const token = tokenIn(await smtp.next('sdk@signin.example'));
     const accepted = await ops.auth.acceptInvitation({ token, password: PASSWORD });
     expect(accepted.user).toMatchObject({ email: 'sdk@signin.example', role: 'analyst' });
     const login = await ops.auth.login({ email: 'sdk@signin.example', password: PASSWORD });
     expect(login.session.token).toMatch(/^ses_/);
-    const changed = await ops.users.setRole({ tenantId: tenant.tenantId, userId: login.user.user_id, role: 'viewer' });
+    const changed = await ops.users.setRole({
+      tenant_id: tenant.tenantId,
+      user_id: login.user.user_id,
+      role: 'viewer',
+    });
     expect(changed.role).toBe('viewer');
     const me = await send('GET', '/v1/auth/session', { cookie: login.session.token });
     expect(me.body).toMatchObject({ role: 'viewer', via: 'session', csrf_token: login.session.csrf_token });
-    const listed = await ops.users.list({ tenantId: tenant.tenantId });
+    const listed = await ops.users.list({ tenant_id: tenant.tenantId });
     expect(listed.users.map((u) => u.email)).toContain('sdk@signin.example');
     await ops.close();
   });

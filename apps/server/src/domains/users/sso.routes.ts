@@ -5,18 +5,14 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { Database } from '../../db/database.ts';
 import { contextOf } from '../../http/auth.ts';
-import { tenantId } from '../tenants/tenants.schema.ts';
 import { publicUrlOf, setSessionCookie, type SignInOptions } from './sign-in.routes.ts';
 import * as service from './sso.service.ts';
-import { returnTo, role } from './users.schema.ts';
-import { text } from '../fields.ts';
+import { ssoConfigInput, ssoStartInput, tenantQuery } from './users.schema.ts';
 
 const tags = ['sign-in'];
 const SSO_COOKIE = 'stormops_sso';
-const tenantQuery = z.object({ tenant_id: tenantId.optional().describe('the operator names the tenant') });
 
 export function registerSsoRoutes(root: FastifyInstance, db: Database, opts?: SignInOptions): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
@@ -31,12 +27,7 @@ export function registerSsoRoutes(root: FastifyInstance, db: Database, opts?: Si
         querystring: tenantQuery,
       },
     },
-    async (request) =>
-      service.getSsoConfig(
-        contextOf(request, db),
-        request.query.tenant_id ? { tenantId: request.query.tenant_id } : {},
-        publicUrlOf(request, opts),
-      ),
+    async (request) => service.getSsoConfig(contextOf(request, db), request.query, publicUrlOf(request, opts)),
   );
 
   app.put(
@@ -48,28 +39,11 @@ export function registerSsoRoutes(root: FastifyInstance, db: Database, opts?: Si
         summary:
           'Set the OpenID provider (issuer, client id and secret) and the role new people get (needs the sso flag; audited)',
         querystring: tenantQuery,
-        body: z.object({
-          issuer: z.url().max(500),
-          client_id: text().min(1).max(300),
-          client_secret: text().min(1).max(500),
-          default_role: role,
-        }),
+        body: ssoConfigInput.omit({ tenant_id: true }),
       },
     },
-    async (request) => {
-      const b = request.body;
-      return service.setSsoConfig(
-        contextOf(request, db),
-        {
-          ...(request.query.tenant_id ? { tenantId: request.query.tenant_id } : {}),
-          issuer: b.issuer,
-          clientId: b.client_id,
-          clientSecret: b.client_secret,
-          defaultRole: b.default_role,
-        },
-        publicUrlOf(request, opts),
-      );
-    },
+    async (request) =>
+      service.setSsoConfig(contextOf(request, db), { ...request.query, ...request.body }, publicUrlOf(request, opts)),
   );
 
   app.get(
@@ -80,16 +54,11 @@ export function registerSsoRoutes(root: FastifyInstance, db: Database, opts?: Si
         tags,
         summary:
           'Start single sign-on for a tenant: redirects (302) to its OpenID provider (403 FEATURE_DISABLED without sso)',
-        querystring: z.object({ tenant_id: tenantId, return_to: returnTo.optional() }),
+        querystring: ssoStartInput,
       },
     },
     async (request, reply) => {
-      const q = request.query;
-      const r = await service.startSso(
-        db,
-        { tenantId: q.tenant_id, ...(q.return_to ? { returnTo: q.return_to } : {}) },
-        publicUrlOf(request, opts),
-      );
+      const r = await service.startSso(db, request.query, publicUrlOf(request, opts));
       reply.setCookie(SSO_COOKIE, r.state, {
         httpOnly: true,
         sameSite: 'lax',

@@ -47,7 +47,7 @@ export async function getSsoConfig(
   publicUrl: string,
 ): Promise<SsoConfigView> {
   authorize(ctx, 'users:admin');
-  const tenantId = actingTenant(ctx, parse(listUsersInput, input).tenantId);
+  const tenantId = actingTenant(ctx, parse(listUsersInput, input).tenant_id);
   const row = await ctx.db.withTenant(tenantId, (trx) => repo.findConfig(trx));
   return {
     configured: row !== undefined,
@@ -67,17 +67,17 @@ export async function setSsoConfig(
 ): Promise<SsoConfigView> {
   authorize(ctx, 'users:admin');
   const i = parse(ssoConfigInput, input);
-  const tenantId = actingTenant(ctx, i.tenantId);
+  const tenantId = actingTenant(ctx, i.tenant_id);
   await requireFeature(ctx, tenantId, 'sso');
-  await discover({ issuer: i.issuer, client_id: i.clientId, client_secret: i.clientSecret });
+  await discover({ issuer: i.issuer, client_id: i.client_id, client_secret: i.client_secret });
   await ctx.db.withTenant(tenantId, async (trx) => {
     const before = await repo.findConfig(trx);
     await repo.upsertConfig(trx, {
       tenant_id: tenantId,
       issuer: i.issuer,
-      client_id: i.clientId,
-      client_secret: i.clientSecret,
-      default_role: i.defaultRole,
+      client_id: i.client_id,
+      client_secret: i.client_secret,
+      default_role: i.default_role,
     });
     const shown = (c: { issuer: string; client_id: string; default_role: string }) => ({
       issuer: c.issuer,
@@ -85,11 +85,11 @@ export async function setSsoConfig(
       default_role: c.default_role,
     });
     await audit(trx, ctx, tenantId, 'sso.config', ['tenant', tenantId], before ? shown(before) : undefined, {
-      ...shown({ issuer: i.issuer, client_id: i.clientId, default_role: i.defaultRole }),
-      client_secret_changed: before?.client_secret !== i.clientSecret,
+      ...shown({ issuer: i.issuer, client_id: i.client_id, default_role: i.default_role }),
+      client_secret_changed: before?.client_secret !== i.client_secret,
     });
   });
-  return getSsoConfig(ctx, { tenantId }, publicUrl);
+  return getSsoConfig(ctx, { tenant_id: tenantId }, publicUrl);
 }
 
 async function tenantWithSso(db: Database, tenantId: string) {
@@ -115,17 +115,17 @@ export async function startSso(
   publicUrl: string,
 ): Promise<{ url: string; state: string }> {
   const i = parse(ssoStartInput, input);
-  const config = await tenantWithSso(db, i.tenantId);
+  const config = await tenantWithSso(db, i.tenant_id);
   const provider = await discover(config);
-  const state = newSecret('sso', i.tenantId);
+  const state = newSecret('sso', i.tenant_id);
   const started = await authorizationUrl(provider, callbackOf(publicUrl), state);
-  await db.withTenant(i.tenantId, (trx) =>
+  await db.withTenant(i.tenant_id, (trx) =>
     repo.insertLogin(trx, {
-      tenant_id: i.tenantId,
+      tenant_id: i.tenant_id,
       state_hash: hashSecret(state),
       nonce: started.nonce,
       code_verifier: started.codeVerifier,
-      return_to: i.returnTo ?? '/',
+      return_to: i.return_to ?? '/',
       expires_at: new Date(Date.now() + LOGIN_MINUTES * 60_000),
     }),
   );

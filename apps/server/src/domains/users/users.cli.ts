@@ -40,7 +40,7 @@ export function registerUserCommands(program: Command, rt: CliRuntime): void {
         async (ctx) =>
           (await service()).inviteUser(
             ctx,
-            { tenantId: o.tenant, email: o.email, role: o.role as InviteInput['role'] },
+            { tenant_id: o.tenant, email: o.email, role: o.role as InviteInput['role'] },
             await deps(),
           ),
         (r) => [`Invited ${r.email} as ${r.role} (until ${r.expires_at})`, ...linkLines(r)].join('\n'),
@@ -55,7 +55,7 @@ export function registerUserCommands(program: Command, rt: CliRuntime): void {
     .action((o: { tenant: string; json?: boolean }) =>
       rt.run(
         o,
-        async (ctx) => (await service()).listUsers(ctx, { tenantId: o.tenant }),
+        async (ctx) => (await service()).listUsers(ctx, { tenant_id: o.tenant }),
         (r) =>
           [
             table(r.users as unknown as Record<string, unknown>[], [
@@ -85,7 +85,11 @@ export function registerUserCommands(program: Command, rt: CliRuntime): void {
     .option('--json', 'print JSON')
     .action((o: { tenant: string; user: string; role: string; json?: boolean }) =>
       rt.run(o, async (ctx) =>
-        (await service()).setUserRole(ctx, { tenantId: o.tenant, userId: o.user, role: o.role as InviteInput['role'] }),
+        (await service()).setUserRole(ctx, {
+          tenant_id: o.tenant,
+          user_id: o.user,
+          role: o.role as InviteInput['role'],
+        }),
       ),
     );
 
@@ -96,7 +100,7 @@ export function registerUserCommands(program: Command, rt: CliRuntime): void {
     .requiredOption('--user <id>', 'user id')
     .option('--json', 'print JSON')
     .action((o: { tenant: string; user: string; json?: boolean }) =>
-      rt.run(o, async (ctx) => (await service()).removeUser(ctx, { tenantId: o.tenant, userId: o.user })),
+      rt.run(o, async (ctx) => (await service()).removeUser(ctx, { tenant_id: o.tenant, user_id: o.user })),
     );
 
   user
@@ -108,7 +112,7 @@ export function registerUserCommands(program: Command, rt: CliRuntime): void {
     .action((o: { tenant: string; user: string; json?: boolean }) =>
       rt.run(
         o,
-        async (ctx) => (await service()).sendPasswordReset(ctx, { tenantId: o.tenant, userId: o.user }, await deps()),
+        async (ctx) => (await service()).sendPasswordReset(ctx, { tenant_id: o.tenant, user_id: o.user }, await deps()),
         (r) => [`Password reset for ${r.email} (until ${r.expires_at})`, ...linkLines(r)].join('\n'),
       ),
     );
@@ -120,7 +124,9 @@ export function registerUserCommands(program: Command, rt: CliRuntime): void {
     .requiredOption('--tenant <id>', 'tenant id')
     .option('--json', 'print JSON')
     .action((o: { tenant: string; json?: boolean }) =>
-      rt.run(o, async (ctx) => (await sso()).getSsoConfig(ctx, { tenantId: o.tenant }, (await deps()).publicUrl ?? '')),
+      rt.run(o, async (ctx) =>
+        (await sso()).getSsoConfig(ctx, { tenant_id: o.tenant }, (await deps()).publicUrl ?? ''),
+      ),
     );
   single
     .command('set')
@@ -146,11 +152,11 @@ export function registerUserCommands(program: Command, rt: CliRuntime): void {
             (await sso()).setSsoConfig(
               ctx,
               {
-                tenantId: o.tenant,
+                tenant_id: o.tenant,
                 issuer: o.issuer,
-                clientId: o.clientId,
-                clientSecret: o.clientSecret,
-                defaultRole: o.defaultRole as SsoConfigInput['defaultRole'],
+                client_id: o.clientId,
+                client_secret: o.clientSecret,
+                default_role: o.defaultRole as SsoConfigInput['default_role'],
               },
               (await deps()).publicUrl ?? '',
             ),

@@ -4,15 +4,12 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Database } from '../../db/database.ts';
 import { contextOf } from '../../http/auth.ts';
-import { email, tenantId } from '../tenants/tenants.schema.ts';
 import { depsFor, type SignInOptions } from './sign-in.routes.ts';
 import * as service from './users.service.ts';
-import { role, userId } from './users.schema.ts';
+import { inviteInput, setRoleInput, tenantQuery, userId } from './users.schema.ts';
 
 const tags = ['users'];
-const tenantQuery = z.object({ tenant_id: tenantId.optional().describe('the operator names the tenant') });
 const params = z.object({ user_id: userId });
-const tenantOf = (q: { tenant_id?: string | undefined }) => (q.tenant_id ? { tenantId: q.tenant_id } : {});
 
 export function registerUserRoutes(root: FastifyInstance, db: Database, opts?: SignInOptions): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
@@ -23,7 +20,7 @@ export function registerUserRoutes(root: FastifyInstance, db: Database, opts?: S
       config: { permission: 'users:admin' },
       schema: { tags, summary: "The tenant's users and open invitations", querystring: tenantQuery },
     },
-    async (request) => service.listUsers(contextOf(request, db), tenantOf(request.query)),
+    async (request) => service.listUsers(contextOf(request, db), request.query),
   );
 
   app.post(
@@ -35,13 +32,13 @@ export function registerUserRoutes(root: FastifyInstance, db: Database, opts?: S
         summary:
           'Invite a person with a role: a one-time link by e-mail (SMTP_URL), or in this answer for the admin to pass on',
         querystring: tenantQuery,
-        body: z.object({ email, role }),
+        body: inviteInput.pick({ email: true, role: true }),
       },
     },
     async (request, reply) => {
       const r = await service.inviteUser(
         contextOf(request, db),
-        { ...tenantOf(request.query), email: request.body.email, role: request.body.role },
+        { ...request.query, ...request.body },
         depsFor(request, opts),
       );
       return reply.status(201).send(r);
@@ -57,15 +54,11 @@ export function registerUserRoutes(root: FastifyInstance, db: Database, opts?: S
         summary: "Change a user's role (not the last admin's); their credentials of another role are revoked",
         params,
         querystring: tenantQuery,
-        body: z.object({ role }),
+        body: setRoleInput.pick({ role: true }),
       },
     },
     async (request) =>
-      service.setUserRole(contextOf(request, db), {
-        ...tenantOf(request.query),
-        userId: request.params.user_id,
-        role: request.body.role,
-      }),
+      service.setUserRole(contextOf(request, db), { ...request.query, ...request.params, ...request.body }),
   );
 
   app.delete(
@@ -79,8 +72,7 @@ export function registerUserRoutes(root: FastifyInstance, db: Database, opts?: S
         querystring: tenantQuery,
       },
     },
-    async (request) =>
-      service.removeUser(contextOf(request, db), { ...tenantOf(request.query), userId: request.params.user_id }),
+    async (request) => service.removeUser(contextOf(request, db), { ...request.query, ...request.params }),
   );
 
   app.post(
@@ -97,7 +89,7 @@ export function registerUserRoutes(root: FastifyInstance, db: Database, opts?: S
     async (request, reply) => {
       const r = await service.sendPasswordReset(
         contextOf(request, db),
-        { ...tenantOf(request.query), userId: request.params.user_id },
+        { ...request.query, ...request.params },
         depsFor(request, opts),
       );
       return reply.status(201).send(r);

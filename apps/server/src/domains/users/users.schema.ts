@@ -14,30 +14,35 @@ export const password = z
 /** A link secret as handed out (inv_/rst_...); its shape is checked when it is looked up. */
 const secret = text().min(1, 'must not be empty').max(200);
 
-export const inviteInput = z.object({ tenantId: tenantId.optional(), email, role }).strict();
+/** The tenant acted in, as the query string of the users and SSO routes (an operator names it). */
+export const tenantQuery = z
+  .object({ tenant_id: tenantId.optional().describe('the operator names the tenant') })
+  .strict();
+
+export const inviteInput = z.object({ tenant_id: tenantId.optional(), email, role }).strict();
 export type InviteInput = z.input<typeof inviteInput>;
 
-export const listUsersInput = z.object({ tenantId: tenantId.optional() }).strict();
+export const listUsersInput = z.object({ tenant_id: tenantId.optional() }).strict();
 export type ListUsersInput = z.input<typeof listUsersInput>;
 
-export const setRoleInput = z.object({ tenantId: tenantId.optional(), userId, role }).strict();
+export const setRoleInput = z.object({ tenant_id: tenantId.optional(), user_id: userId, role }).strict();
 export type SetRoleInput = z.input<typeof setRoleInput>;
 
-export const removeUserInput = z.object({ tenantId: tenantId.optional(), userId }).strict();
+export const removeUserInput = z.object({ tenant_id: tenantId.optional(), user_id: userId }).strict();
 export type RemoveUserInput = z.input<typeof removeUserInput>;
 
-export const adminResetInput = z.object({ tenantId: tenantId.optional(), userId }).strict();
+export const adminResetInput = z.object({ tenant_id: tenantId.optional(), user_id: userId }).strict();
 export type AdminResetInput = z.input<typeof adminResetInput>;
 
 export const loginInput = z
-  .object({ email, password: text().min(1).max(PASSWORD_MAX), tenantId: tenantId.optional() })
+  .object({ email, password: text().min(1).max(PASSWORD_MAX), tenant_id: tenantId.optional() })
   .strict();
 export type LoginInput = z.input<typeof loginInput>;
 
 export const acceptInviteInput = z.object({ token: secret, password }).strict();
 export type AcceptInviteInput = z.input<typeof acceptInviteInput>;
 
-export const requestResetInput = z.object({ email, tenantId: tenantId.optional() }).strict();
+export const requestResetInput = z.object({ email, tenant_id: tenantId.optional() }).strict();
 export type RequestResetInput = z.input<typeof requestResetInput>;
 
 export const resetPasswordInput = z.object({ token: secret, password }).strict();
@@ -51,16 +56,16 @@ export const returnTo = z
 
 export const ssoConfigInput = z
   .object({
-    tenantId: tenantId.optional(),
+    tenant_id: tenantId.optional(),
     issuer: z.url({ error: () => 'must be the provider issuer URL' }).max(500),
-    clientId: text().min(1).max(300),
-    clientSecret: text().min(1).max(500),
-    defaultRole: role,
+    client_id: text().min(1).max(300),
+    client_secret: text().min(1).max(500),
+    default_role: role,
   })
   .strict();
 export type SsoConfigInput = z.input<typeof ssoConfigInput>;
 
-export const ssoStartInput = z.object({ tenantId, returnTo: returnTo.optional() }).strict();
+export const ssoStartInput = z.object({ tenant_id: tenantId, return_to: returnTo.optional() }).strict();
 export type SsoStartInput = z.input<typeof ssoStartInput>;
 
 export interface UserView {

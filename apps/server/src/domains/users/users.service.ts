@@ -54,7 +54,7 @@ export async function inviteUser(
 ): Promise<InvitationView> {
   authorize(ctx, 'users:admin');
   const i = parse(inviteInput, input);
-  const tenantId = actingTenant(ctx, i.tenantId);
+  const tenantId = actingTenant(ctx, i.tenant_id);
   const token = newSecret('inv', tenantId);
   const now = new Date();
   const expires = new Date(now.getTime() + INVITATION_DAYS * 86_400_000);
@@ -101,7 +101,7 @@ export async function listUsers(
   invitations: Array<{ invitation_id: string; email: string; role: string; expires_at: string }>;
 }> {
   authorize(ctx, 'users:admin');
-  const tenantId = actingTenant(ctx, parse(listUsersInput, input).tenantId);
+  const tenantId = actingTenant(ctx, parse(listUsersInput, input).tenant_id);
   return ctx.db.withTenant(tenantId, async (trx) => ({
     users: (await repo.listUsers(trx)).map(userView),
     invitations: (await repo.openInvitations(trx, new Date())).map((r) => ({
@@ -130,22 +130,22 @@ export async function setUserRole(
 ): Promise<UserView & { revoked_credentials: number }> {
   authorize(ctx, 'users:admin');
   const i = parse(setRoleInput, input);
-  const tenantId = actingTenant(ctx, i.tenantId);
+  const tenantId = actingTenant(ctx, i.tenant_id);
   const result = await ctx.db.withTenant(tenantId, async (trx) => {
-    const user = await repo.findUser(trx, i.userId);
-    if (!user) throw new AppError('NOT_FOUND', `user ${i.userId} not found`, { user_id: i.userId });
+    const user = await repo.findUser(trx, i.user_id);
+    if (!user) throw new AppError('NOT_FOUND', `user ${i.user_id} not found`, { user_id: i.user_id });
     lastAdminGuard(user.role, i.role, await repo.countAdmins(trx));
     if (user.role === i.role) return { ...userView(user), revoked_credentials: 0 };
     const now = new Date();
-    await repo.setRole(trx, i.userId, i.role);
-    const stale = (await repo.liveTokensOf(trx, i.userId)).filter((t) => t.role !== i.role).map((t) => t.token_id);
+    await repo.setRole(trx, i.user_id, i.role);
+    const stale = (await repo.liveTokensOf(trx, i.user_id)).filter((t) => t.role !== i.role).map((t) => t.token_id);
     await repo.revokeTokens(trx, stale, now);
     await audit(
       trx,
       ctx,
       tenantId,
       'user.role',
-      ['user', i.userId],
+      ['user', i.user_id],
       { role: user.role },
       {
         role: i.role,
@@ -165,16 +165,16 @@ export async function removeUser(
 ): Promise<{ user_id: string; removed: true }> {
   authorize(ctx, 'users:admin');
   const i = parse(removeUserInput, input);
-  const tenantId = actingTenant(ctx, i.tenantId);
+  const tenantId = actingTenant(ctx, i.tenant_id);
   await ctx.db.withTenant(tenantId, async (trx) => {
-    const user = await repo.findUser(trx, i.userId);
-    if (!user) throw new AppError('NOT_FOUND', `user ${i.userId} not found`, { user_id: i.userId });
+    const user = await repo.findUser(trx, i.user_id);
+    if (!user) throw new AppError('NOT_FOUND', `user ${i.user_id} not found`, { user_id: i.user_id });
     lastAdminGuard(user.role, undefined, await repo.countAdmins(trx));
-    await repo.deleteUser(trx, i.userId);
-    await audit(trx, ctx, tenantId, 'user.remove', ['user', i.userId], { email: user.email, role: user.role });
+    await repo.deleteUser(trx, i.user_id);
+    await audit(trx, ctx, tenantId, 'user.remove', ['user', i.user_id], { email: user.email, role: user.role });
   });
   forgetTenantCredentials(ctx.db, tenantId);
-  return { user_id: i.userId, removed: true };
+  return { user_id: i.user_id, removed: true };
 }
 
 /** An admin sends a user a one-time password reset link (valid RESET_MINUTES); shown to the admin without SMTP. */
@@ -185,19 +185,19 @@ export async function sendPasswordReset(
 ): Promise<{ user_id: string; email: string; expires_at: string; delivery: 'email' | 'shown'; link?: string }> {
   authorize(ctx, 'users:admin');
   const i = parse(adminResetInput, input);
-  const tenantId = actingTenant(ctx, i.tenantId);
+  const tenantId = actingTenant(ctx, i.tenant_id);
   const token = newSecret('rst', tenantId);
   const expires = new Date(Date.now() + RESET_MINUTES * 60_000);
   const email = await ctx.db.withTenant(tenantId, async (trx) => {
-    const user = await repo.findUser(trx, i.userId);
-    if (!user) throw new AppError('NOT_FOUND', `user ${i.userId} not found`, { user_id: i.userId });
+    const user = await repo.findUser(trx, i.user_id);
+    if (!user) throw new AppError('NOT_FOUND', `user ${i.user_id} not found`, { user_id: i.user_id });
     const resetId = await repo.insertReset(trx, {
       tenant_id: tenantId,
-      user_id: i.userId,
+      user_id: i.user_id,
       token_hash: hashSecret(token),
       expires_at: expires,
     });
-    await audit(trx, ctx, tenantId, 'user.password_reset_sent', ['user', i.userId], undefined, { reset_id: resetId });
+    await audit(trx, ctx, tenantId, 'user.password_reset_sent', ['user', i.user_id], undefined, { reset_id: resetId });
     return user.email;
   });
   const link = resetLink(deps, token);
@@ -207,7 +207,7 @@ export async function sendPasswordReset(
     text: `Choose a new StormOps password (the link works once, for ${RESET_MINUTES} minutes):\n${link}\n`,
     link,
   });
-  return { user_id: i.userId, email, expires_at: expires.toISOString(), ...sent };
+  return { user_id: i.user_id, email, expires_at: expires.toISOString(), ...sent };
 }
 
 /**
@@ -221,20 +221,20 @@ export async function sendWelcome(
 ): Promise<{ user_id: string; email: string; expires_at: string; delivery: 'email' | 'shown'; link?: string }> {
   authorize(ctx, 'users:admin');
   const i = parse(adminResetInput, input);
-  const tenantId = actingTenant(ctx, i.tenantId);
+  const tenantId = actingTenant(ctx, i.tenant_id);
   const token = newSecret('rst', tenantId);
   const expires = new Date(Date.now() + INVITATION_DAYS * 86_400_000);
   const { email, org } = await ctx.db.withTenant(tenantId, async (trx) => {
-    const user = await repo.findUser(trx, i.userId);
-    if (!user) throw new AppError('NOT_FOUND', `user ${i.userId} not found`, { user_id: i.userId });
+    const user = await repo.findUser(trx, i.user_id);
+    if (!user) throw new AppError('NOT_FOUND', `user ${i.user_id} not found`, { user_id: i.user_id });
     const tenant = await findTenant(trx, tenantId);
     const resetId = await repo.insertReset(trx, {
       tenant_id: tenantId,
-      user_id: i.userId,
+      user_id: i.user_id,
       token_hash: hashSecret(token),
       expires_at: expires,
     });
-    await audit(trx, ctx, tenantId, 'user.welcome_sent', ['user', i.userId], undefined, { reset_id: resetId });
+    await audit(trx, ctx, tenantId, 'user.welcome_sent', ['user', i.user_id], undefined, { reset_id: resetId });
     return { email: user.email, org: tenant?.org_name ?? 'your organization' };
   });
   const link = resetLink(deps, token);
@@ -244,5 +244,5 @@ export async function sendWelcome(
     text: `${org} is set up on StormOps with a trial plan, and you are its admin.\n\nChoose your password and sign in (the link works once, for ${INVITATION_DAYS} days):\n${link}\n`,
     link,
   });
-  return { user_id: i.userId, email, expires_at: expires.toISOString(), ...sent };
+  return { user_id: i.user_id, email, expires_at: expires.toISOString(), ...sent };
 }
