@@ -40,7 +40,7 @@ export function registerDbCommands(program: Command, rt: CliRuntime): void {
           database: database.kind,
           migrations: await (await import('../db/migrate.ts')).migrationStatus(database),
         }),
-        (r) => `${r.database}\n${table(r.migrations as unknown as Record<string, unknown>[])}`,
+        (r) => `${r.database}\n${table(r.migrations)}`,
       ),
     );
 }

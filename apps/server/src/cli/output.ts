@@ -12,11 +12,13 @@ function cell(value: unknown): string {
   return String(value);
 }
 
-export function table(rows: Record<string, unknown>[], columns?: string[]): string {
+/** Rows as an aligned text table; `columns` (keys of the row type) pick and order them, all keys otherwise. */
+export function table<Row extends object>(rows: readonly Row[], columns?: readonly (keyof Row & string)[]): string {
   if (rows.length === 0) return '(none)';
-  const cols = columns ?? Object.keys(rows[0] ?? {});
-  const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
-  const line = (values: string[]) =>
+  const cols: readonly string[] = columns ?? Object.keys(rows[0] ?? {});
+  const at = (r: Row, c: string) => (r as Record<string, unknown>)[c];
+  const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(at(r, c)).length)));
+  const line = (values: readonly string[]) =>
     values
       .map((v, i) => v.padEnd(widths[i] ?? 0))
       .join('  ')
@@ -24,16 +26,16 @@ export function table(rows: Record<string, unknown>[], columns?: string[]): stri
   return [
     line(cols),
     line(widths.map((w) => '-'.repeat(w))),
-    ...rows.map((r) => line(cols.map((c) => cell(r[c])))),
+    ...rows.map((r) => line(cols.map((c) => cell(at(r, c))))),
   ].join('\n');
 }
 
-export function keyValues(obj: Record<string, unknown>): string {
-  const keys = Object.keys(obj);
-  const width = Math.max(...keys.map((k) => k.length));
-  return keys
-    .map((k) => {
-      const v = obj[k];
+/** An object as aligned `key  value` lines (nested objects inline as k=v, arrays as their count). */
+export function keyValues(obj: object): string {
+  const entries = Object.entries(obj);
+  const width = Math.max(...entries.map(([k]) => k.length));
+  return entries
+    .map(([k, v]) => {
       if (v && typeof v === 'object' && !Array.isArray(v)) {
         const inner = Object.entries(v as Record<string, unknown>)
           .map(([ik, iv]) => `${ik}=${cell(iv)}`)

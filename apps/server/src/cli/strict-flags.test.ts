@@ -31,3 +31,16 @@ it('refuses an unknown command', async () => {
   expect(r.code).toBe(2);
   expect(r.err).toMatch(/unknown command 'destroy'/);
 });
+
+it('refuses a value outside a flag’s choices, listing them', async () => {
+  const r = await cli('policy', 'apply', '--storm', '00000000-0000-4000-8000-000000000000', '--mode', 'reckless');
+  expect(r.code).toBe(2);
+  expect(r.err).toMatch(
+    /argument 'reckless' is invalid\. Allowed choices are conservative, moderate, aggressive, custom/,
+  );
+});
+
+it('lists a flag’s choices in --help', async () => {
+  const r = await cli('storm', 'list', '--help');
+  expect((r.out + r.err).replace(/\s+/g, " ")).toMatch(/choices: "planning", "active", "closed", "cancelled"/);
+});

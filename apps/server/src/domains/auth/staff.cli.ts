@@ -32,7 +32,7 @@ export function registerStaffCommands(program: Command, rt: CliRuntime): void {
             scopes: o.scope as Action[] | undefined,
             expires_in_days: days,
           }),
-        (r) => `${keyValues(r as unknown as Record<string, unknown>)}\nThe token is shown once: keep it.`,
+        (r) => `${keyValues(r)}\nThe token is shown once: keep it.`,
       );
     });
   credential
@@ -51,16 +51,7 @@ export function registerStaffCommands(program: Command, rt: CliRuntime): void {
       rt.call(
         o,
         (ops) => ops.staff.listCredentials(),
-        (rows) =>
-          table(rows as unknown as Record<string, unknown>[], [
-            'token_id',
-            'email',
-            'role',
-            'status',
-            'scopes',
-            'expires_at',
-            'last_used_at',
-          ]),
+        (rows) => table(rows, ['token_id', 'email', 'role', 'status', 'scopes', 'expires_at', 'last_used_at']),
       ),
     );
 }

@@ -4,6 +4,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { choice } from '../../cli/choice.ts';
 import type { CliRuntime } from '../../cli/runtime.ts';
 import { keyValues, table } from '../../cli/output.ts';
 import { AppError } from '../../errors.ts';
@@ -106,7 +107,7 @@ export function registerBillingCommands(program: Command, rt: CliRuntime): void 
     .description("write a tenant's usage ledger for one period (the CRM's usage.json)")
     .requiredOption('--tenant <id>', 'tenant id')
     .requiredOption('--period <YYYY-MM>', 'billing period (UTC month)')
-    .option('--format <format>', 'json or csv', 'json')
+    .addOption(choice('--format <format>', 'output format', ['json', 'csv'], 'json'))
     .option('--out <file>', 'write to this file instead of standard output')
     .action(async (o: { tenant: string; period: string; format: string; out?: string }) => {
       if (o.format !== 'json' && o.format !== 'csv')

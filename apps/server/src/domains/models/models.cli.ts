@@ -2,6 +2,7 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
+import { choice } from '../../cli/choice.ts';
 import type { CliRuntime } from '../../cli/runtime.ts';
 import { keyValues, table } from '../../cli/output.ts';
 import { stepProgress } from '../../cli/progress.ts';
@@ -33,7 +34,7 @@ function summary(m: ModelView): string {
     .join('\n');
 }
 
-const listColumns = ['model_id', 'name', 'version', 'learner', 'stage', 'training_rows', 'created_at'];
+const listColumns = ['model_id', 'name', 'version', 'learner', 'stage', 'training_rows', 'created_at'] as const;
 
 export function registerModelCommands(program: Command, rt: CliRuntime): void {
   const model = program.command('model').description('uplift models: train, register, promote, score, evaluate');
@@ -50,7 +51,7 @@ export function registerModelCommands(program: Command, rt: CliRuntime): void {
     .option('--outcome-col <name>', 'outcome column of the file (0/1)', 'converted')
     .option('--treat-value <value>', 'the arm value meaning treated (default: treat/1/true/yes), with --control-value')
     .option('--control-value <value>', 'the arm value meaning control; rows of other arms are left out')
-    .option('--learner <name>', LEARNERS.join(' | '), 'x-learner')
+    .addOption(choice('--learner <name>', 'uplift learner', LEARNERS, 'x-learner'))
     .option('--features <list>', 'comma-separated feature names (default: the standard set present in the data)')
     .option('--seed <n>', 'random seed', '1')
     .option('--holdout <share>', 'share of rows held out for metrics', '0.3')
@@ -114,7 +115,7 @@ export function registerModelCommands(program: Command, rt: CliRuntime): void {
       rt.call(
         o,
         (ops) => ops.models.list({ tenant_id: o.tenant }),
-        (rows) => table(rows as unknown as Record<string, unknown>[], listColumns),
+        (rows) => table(rows, listColumns),
       ),
     );
 
@@ -135,7 +136,7 @@ export function registerModelCommands(program: Command, rt: CliRuntime): void {
     .command('active')
     .description('the model in a stage (the playbook: get_active_model("uplift", "production"))')
     .requiredOption('--tenant <id>', 'tenant id')
-    .option('--stage <stage>', 'production | shadow', 'production')
+    .addOption(choice('--stage <stage>', 'stage', ['production', 'shadow'], 'production'))
     .option('--json', 'print JSON')
     .action((o: { tenant: string; stage: 'production' | 'shadow'; json?: boolean }) =>
       rt.call(o, (ops) => ops.models.active({ tenant_id: o.tenant, stage: o.stage }), summary),
@@ -173,7 +174,7 @@ export function registerModelCommands(program: Command, rt: CliRuntime): void {
         await rt.call(
           o,
           (ops) => ops.models.score({ storm_id: o.storm }, { onProgress: (p) => bar.update(p) }),
-          (r) => keyValues(r as unknown as Record<string, unknown>),
+          (r) => keyValues(r),
         );
       } finally {
         bar.done();

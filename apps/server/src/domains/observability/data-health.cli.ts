@@ -1,6 +1,8 @@
 /** `stormops health ...`: the playbook's daily data checks for a storm. */
 import type { Command } from 'commander';
 import type { HealthHistoryInput } from './data-health.schema.ts';
+import { HEALTH_CHECK_KINDS } from './data-health.schema.ts';
+import { choice } from '../../cli/choice.ts';
 import type { CliRuntime } from '../../cli/runtime.ts';
 import { keyValues, table } from '../../cli/output.ts';
 
@@ -61,7 +63,7 @@ export function registerHealthCommands(program: Command, rt: CliRuntime): void {
     .command('history')
     .description('earlier check results, newest first')
     .requiredOption('--storm <id>', 'storm id')
-    .option('--kind <kind>', 'dashboard | conversion_rates | uplift_distribution')
+    .addOption(choice('--kind <kind>', 'which check', HEALTH_CHECK_KINDS))
     .option('--json', 'print JSON')
     .action((o: { storm: string; kind?: HealthHistoryInput['kind']; json?: boolean }) =>
       rt.call(

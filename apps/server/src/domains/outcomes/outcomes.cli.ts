@@ -14,9 +14,7 @@ function bool(value: string): boolean {
 
 function batchText(r: BatchResult): string {
   const head = `${r.accepted} accepted, ${r.replayed} replayed, ${r.refused_count} refused of ${r.received}${r.late ? ` (${r.late} late)` : ''} in ${r.elapsed_ms} ms`;
-  return r.refused.length
-    ? `${head}\n${table(r.refused as unknown as Record<string, unknown>[], ['row', 'code', 'reason'])}`
-    : head;
+  return r.refused.length ? `${head}\n${table(r.refused, ['row', 'code', 'reason'])}` : head;
 }
 
 export function registerOutcomeCommands(program: Command, rt: CliRuntime): Command {
@@ -96,15 +94,7 @@ export function registerOutcomeCommands(program: Command, rt: CliRuntime): Comma
         o,
         (ops) => ops.outcomes.history({ tenant_id: o.tenant, property_id: o.property }),
         (rows) =>
-          table(rows as unknown as Record<string, unknown>[], [
-            'outcome_id',
-            'converted',
-            'value',
-            'is_current',
-            'late',
-            'idempotency_key',
-            'recorded_at',
-          ]),
+          table(rows, ['outcome_id', 'converted', 'value', 'is_current', 'late', 'idempotency_key', 'recorded_at']),
       ),
     );
   return outcome;

@@ -1,6 +1,8 @@
 /** `stormops pilot run`: the post-storm analysis, printed or written as JSON, Markdown, HTML or PDF. */
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { POLICY_MODES } from '../policy/policy-modes.ts';
+import { choice } from '../../cli/choice.ts';
 import type { CliRuntime } from '../../cli/runtime.ts';
 import { table } from '../../cli/output.ts';
 import { AppError } from '../../errors.ts';
@@ -16,8 +18,14 @@ export function registerPilotCommands(program: Command, rt: CliRuntime): void {
     .command('run')
     .description('run the pilot analysis of a storm; --format md|html|pdf with --out writes the report')
     .requiredOption('--storm <id>', 'storm id')
-    .option('--mode <mode>', "the policy mode the arms were assigned with (checked against the storm's)")
-    .option('--format <format>', PILOT_FORMATS.join(' | '))
+    .addOption(
+      choice(
+        '--mode <mode>',
+        "the policy mode the arms were assigned with (checked against the storm's)",
+        POLICY_MODES,
+      ),
+    )
+    .addOption(choice('--format <format>', 'report format', PILOT_FORMATS))
     .option('--out <file>', 'write the report here (pdf: pilot-<storm>.pdf by default)')
     .option('--alpha <alpha>', 'significance level for intervals and tests', '0.05')
     .option('--json', 'print JSON')

@@ -1,5 +1,6 @@
 /** `stormops policy ...`: show and change policies, apply one to a storm (or record a shadow run), list runs. */
 import type { Command } from 'commander';
+import { choice } from '../../cli/choice.ts';
 import type { CliRuntime } from '../../cli/runtime.ts';
 import { keyValues, table } from '../../cli/output.ts';
 import { KNOCK_RESULTS } from './knock-results.ts';
@@ -44,7 +45,7 @@ export function registerPolicyCommands(program: Command, rt: CliRuntime): Comman
     .command('apply')
     .description('apply a policy to a storm (arms are written once and never change)')
     .requiredOption('--storm <id>', 'storm id')
-    .option('--mode <mode>', POLICY_MODES.join(' | '), 'moderate')
+    .addOption(choice('--mode <mode>', 'policy mode', POLICY_MODES, 'moderate'))
     .option('--version <n>', 'a specific version of the mode (default: latest)')
     .option('--seed <n>', 'randomization seed (default: derived from the storm id)')
     .option('--dry-run', 'shadow mode: compute and record the run, write no arms')
@@ -90,7 +91,7 @@ export function registerPolicyCommands(program: Command, rt: CliRuntime): Comman
       return rt.call(
         o,
         (ops) => ops.policy.get({ tenant_id: o.tenant, mode: mode(o.mode), version: version || undefined }),
-        (r) => keyValues({ ...r, params: JSON.stringify(r.params) } as unknown as Record<string, unknown>),
+        (r) => keyValues({ ...r, params: JSON.stringify(r.params) }),
       );
     });
 
@@ -122,7 +123,7 @@ export function registerPolicyCommands(program: Command, rt: CliRuntime): Comman
         o,
         (ops) => ops.policy.runs({ storm_id: o.storm }),
         (rows) =>
-          table(rows as unknown as Record<string, unknown>[], [
+          table(rows, [
             'run_id',
             'mode',
             'policy_version',
@@ -158,8 +159,7 @@ export function registerPolicyCommands(program: Command, rt: CliRuntime): Comman
       return rt.call(
         o,
         (ops) => ops.policy.planTerritories({ storm_id: o.storm, canvassers }),
-        (r) =>
-          table(r.territories as unknown as Record<string, unknown>[], ['territory', 'canvasser', 'doors', 'route_km']),
+        (r) => table(r.territories, ['territory', 'canvasser', 'doors', 'route_km']),
       );
     });
 
@@ -167,7 +167,7 @@ export function registerPolicyCommands(program: Command, rt: CliRuntime): Comman
     .command('export')
     .description('walk lists in walking order as CSV or GeoJSON (all territories, or --territory N)')
     .requiredOption('--storm <id>', 'storm id')
-    .option('--format <f>', 'csv | geojson', 'csv')
+    .addOption(choice('--format <f>', 'walk list format', ['csv', 'geojson'], 'csv'))
     .option('--territory <n>', 'one territory')
     .option('--out <file>', 'write here instead of printing')
     .option('--json', 'print JSON (a summary when --out is given)')

@@ -5,7 +5,7 @@
  */
 import { sql } from 'kysely';
 import type { Trx } from '../../db/database.ts';
-import type { PolicyParams } from './policy.schema.ts';
+import type { PolicyParams, PolicyRunView } from './policy.schema.ts';
 
 export interface ConfigRow {
   tenant_id: string;
@@ -229,7 +229,8 @@ export async function listRuns(trx: Trx, stormId: string, limit: number) {
     version: number;
     seed: string;
     shadow: boolean;
-    result: Record<string, unknown>;
+    /** The run's view as it was answered (jsonb). */
+    result: PolicyRunView;
     created_at: Date;
   }>`
     select run_id, mode, version, seed, shadow, result, created_at from policy_run where storm_id = ${stormId}

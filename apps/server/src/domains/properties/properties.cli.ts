@@ -134,7 +134,7 @@ export function registerPropertyCommands(program: Command, rt: CliRuntime): void
         (ops) => ops.properties.list(o.storm, { limit: Number(o.limit), ...(o.after ? { after: o.after } : {}) }),
         (r) =>
           `${r.total} properties\n` +
-          table(r.properties as unknown as Record<string, unknown>[], [
+          table(r.properties, [
             'property_id',
             'address_line',
             'city',

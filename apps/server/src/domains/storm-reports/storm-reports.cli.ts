@@ -32,7 +32,7 @@ export function registerStormReportCommands(storm: Command, rt: CliRuntime): voi
             date: o.date,
           }),
         (r) =>
-          `${keyValues({ file: r.file, ...r.read, inserted: r.inserted, already_present: r.already_present })}\nexposure: ${keyValues(r.exposure as unknown as Record<string, unknown>).replace(/\n/g, '; ')}`,
+          `${keyValues({ file: r.file, ...r.read, inserted: r.inserted, already_present: r.already_present })}\nexposure: ${keyValues(r.exposure).replace(/\n/g, '; ')}`,
       );
     });
   reports

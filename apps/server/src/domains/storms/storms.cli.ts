@@ -1,5 +1,7 @@
 /** `stormops storm ...`: CLI adapter for storms. A storm id alone is enough: its tenant is worked out. */
 import type { Command } from 'commander';
+import { STORM_STATUSES } from './storms.schema.ts';
+import { choice } from '../../cli/choice.ts';
 import type { CliRuntime } from '../../cli/runtime.ts';
 import { keyValues, table } from '../../cli/output.ts';
 import type { StormStatus } from './storms.schema.ts';
@@ -43,14 +45,13 @@ export function registerStormCommands(program: Command, rt: CliRuntime): Command
     .command('list')
     .description("list a tenant's storms, newest first")
     .requiredOption('--tenant <id>', 'tenant id')
-    .option('--status <status>', 'planning | active | closed | cancelled')
+    .addOption(choice('--status <status>', 'storm status', STORM_STATUSES))
     .option('--json', 'print JSON')
     .action((o: { tenant: string; status?: StormStatus; json?: boolean }) =>
       rt.call(
         o,
         (ops) => ops.storms.list({ tenant_id: o.tenant, status: o.status }),
-        (rows) =>
-          table(rows as unknown as Record<string, unknown>[], ['storm_id', 'event_id', 'name', 'status', 'created_at']),
+        (rows) => table(rows, ['storm_id', 'event_id', 'name', 'status', 'created_at']),
       ),
     );
 
@@ -63,7 +64,7 @@ export function registerStormCommands(program: Command, rt: CliRuntime): Command
       rt.call(
         o,
         (ops) => ops.storms.get(o.storm),
-        (r) => keyValues(r as unknown as Record<string, unknown>),
+        (r) => keyValues(r),
       ),
     );
 

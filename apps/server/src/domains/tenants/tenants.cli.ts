@@ -1,5 +1,6 @@
 /** `stormops tenant ...`: CLI adapter for tenants (operator rights on the local database). */
 import { Command } from 'commander';
+import { choice } from '../../cli/choice.ts';
 import type { CliRuntime } from '../../cli/runtime.ts';
 import { keyValues, table } from '../../cli/output.ts';
 import { AppError } from '../../errors.ts';
@@ -8,7 +9,7 @@ import { DEFAULT_EXPIRY_DAYS, MAX_EXPIRY_DAYS } from '../auth/expiry.ts';
 import type { Feature, TenantView, Tier } from './tenants.schema.ts';
 import type { Action } from '../auth/permissions.ts';
 
-const listColumns = ['tenant_id', 'org_name', 'tier', 'status', 'admin_email', 'created_at'];
+const listColumns = ['tenant_id', 'org_name', 'tier', 'status', 'admin_email', 'created_at'] as const;
 
 /** Parses `name=true|false|default` pairs given to --flag. */
 function parseFlags(pairs: string[]): Partial<Record<Feature, boolean | null>> {
@@ -56,17 +57,17 @@ export function registerTenantCommands(program: Command, rt: CliRuntime): void {
   tenant
     .command('list')
     .description('list tenants')
-    .option('--status <status>', 'active | suspended')
+    .addOption(choice('--status <status>', 'tenant status', ['active', 'suspended']))
     .option('--json', 'print JSON')
     .action((o: { status?: 'active' | 'suspended'; json?: boolean }) =>
       rt.call(
         o,
         (ops) => ops.tenants.list({ status: o.status }),
-        (rows) => table(rows as unknown as Record<string, unknown>[], listColumns),
+        (rows) => table(rows, listColumns),
       ),
     );
 
-  const show = (r: TenantView) => keyValues(r as unknown as Record<string, unknown>);
+  const show = (r: TenantView) => keyValues(r);
   tenant
     .command('show')
     .description('show a tenant with its effective feature flags')
@@ -119,7 +120,7 @@ export function registerTenantCommands(program: Command, rt: CliRuntime): void {
     .description('issue a bearer credential for a user of the tenant (shown once); `credential revoke` revokes one')
     .option('--tenant <id>', 'tenant id')
     .option('--email <email>', "the user's e-mail (created if new)")
-    .option('--role <role>', USER_ROLES.join(' | '), 'admin')
+    .addOption(choice('--role <role>', 'role', USER_ROLES, 'admin'))
     .option('--scope <action>', 'limit the credential to this action (repeatable; a subset of the role)', collect)
     .option('--grant <action>', 'an action beyond the role (only policy:apply for an analyst)', collect)
     .option('--expires-in-days <n>', `lifetime in days (default ${DEFAULT_EXPIRY_DAYS}, at most ${MAX_EXPIRY_DAYS})`)
@@ -151,7 +152,7 @@ export function registerTenantCommands(program: Command, rt: CliRuntime): void {
               grants: o.grant as Action[] | undefined,
               expires_in_days: days,
             }),
-          (r) => `${keyValues(r as unknown as Record<string, unknown>)}\nThe token is shown once: keep it.`,
+          (r) => `${keyValues(r)}\nThe token is shown once: keep it.`,
         );
       },
     );
@@ -175,16 +176,7 @@ export function registerTenantCommands(program: Command, rt: CliRuntime): void {
       rt.call(
         o,
         (ops) => ops.tenants.listCredentials({ tenant_id: o.tenant }),
-        (rows) =>
-          table(rows as unknown as Record<string, unknown>[], [
-            'token_id',
-            'email',
-            'role',
-            'status',
-            'scopes',
-            'expires_at',
-            'last_used_at',
-          ]),
+        (rows) => table(rows, ['token_id', 'email', 'role', 'status', 'scopes', 'expires_at', 'last_used_at']),
       ),
     );
 }

@@ -58,19 +58,9 @@ export function registerUserCommands(program: Command, rt: CliRuntime): void {
         async (ctx) => (await service()).listUsers(ctx, { tenant_id: o.tenant }),
         (r) =>
           [
-            table(r.users as unknown as Record<string, unknown>[], [
-              'user_id',
-              'email',
-              'role',
-              'has_password',
-              'last_login_at',
-            ]),
+            table(r.users, ['user_id', 'email', 'role', 'has_password', 'last_login_at']),
             ...(r.invitations.length
-              ? [
-                  '',
-                  'Open invitations:',
-                  table(r.invitations as unknown as Record<string, unknown>[], ['email', 'role', 'expires_at']),
-                ]
+              ? ['', 'Open invitations:', table(r.invitations, ['email', 'role', 'expires_at'])]
               : []),
           ].join('\n'),
       ),
@@ -160,7 +150,7 @@ export function registerUserCommands(program: Command, rt: CliRuntime): void {
               },
               (await deps()).publicUrl ?? '',
             ),
-          (r) => keyValues(r as unknown as Record<string, unknown>),
+          (r) => keyValues(r),
         ),
     );
 }
