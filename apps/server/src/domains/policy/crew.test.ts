@@ -41,9 +41,13 @@ it('walking order visits every door once and is much shorter than an arbitrary o
 });
 
 describeEachDatabase('crew work and contamination', (t) => {
-  it('plans territories, exports CSV and GeoJSON in walking order, and flags knocks on hold properties', async () => {
+  async function appliedStorm() {
     const s = await scoredStorm(t().db, 400, 101);
-    const applied = await applyPolicy(s.ctx, { storm_id: s.storm.storm_id, seed: 2 });
+    return { s, applied: await applyPolicy(s.ctx, { storm_id: s.storm.storm_id, seed: 2 }) };
+  }
+
+  it('plans territories and exports CSV and GeoJSON walk lists in walking order', async () => {
+    const { s, applied } = await appliedStorm();
     const plan = await planTerritories(s.ctx, { storm_id: s.storm.storm_id, canvassers: ['ann', 'bob', 'cy'] });
     expect(plan.territories.map((x) => x.doors).reduce((a, b) => a + b, 0)).toBe(applied.treat);
     const csv = (await exportWalkList(s.ctx, { storm_id: s.storm.storm_id, territory: 2, format: 'csv' })) as string;
@@ -55,7 +59,10 @@ describeEachDatabase('crew work and contamination', (t) => {
       features: unknown[];
     };
     expect(geo.features).toHaveLength(applied.treat);
+  });
 
+  it('flags knocks on hold properties as contamination, replays a knock by its key, refuses an unknown property', async () => {
+    const { s, applied } = await appliedStorm();
     const [treatId, holdId] = await t().db.withTenant(s.tenant.tenantId, async (trx) => {
       const r = await sql<{
         arm: string;
