@@ -139,8 +139,10 @@ export function fitGbdtBinned(
   const { train, valid } = splitValidation(all, p);
   const init = initialScore(y, train, p.loss);
   const F = new Float64Array(binned.nRows).fill(init);
-  const g = new Float64Array(binned.nRows);
-  const h = new Float64Array(binned.nRows);
+  // exp(-F) per row for the log loss, kept up to date by one multiply per row and leaf (exp(-(F + v)) =
+  // exp(-F) * exp(-v)) instead of an exp per row and round; recomputed exactly every EXP_REFRESH rounds.
+  const E = new Float64Array(p.loss === 'logloss' ? binned.nRows : 0);
+  const gh = new Float64Array(2 * binned.nRows);
   const trees: FlatTree[] = [];
   const gains: Float64Array[] = [];
   let bestLoss = valid.length ? lossOf(y, F, valid, p.loss) : Infinity;
@@ -155,11 +157,12 @@ export function fitGbdtBinned(
     passengers.set(valid, nOob);
     const grow = bag.subarray(0, nBag);
     const riders = passengers.subarray(0, nOob + valid.length);
-    gradients(y, F, grow, p.loss, g, h);
-    const grown = growGbdtTree(binned, grow, riders, g, h, { ...p, unitHessian: p.loss === 'squared' }, ctx);
+    if (p.loss === 'logloss' && it % EXP_REFRESH === 0) for (let r = 0; r < E.length; r++) E[r] = Math.exp(-F[r]!);
+    gradients(y, E, F, grow, p.loss, gh);
+    const grown = growGbdtTree(binned, grow, riders, gh, { ...p, unitHessian: p.loss === 'squared' }, ctx);
     for (const leaf of grown.leaves) {
-      addToScores(F, grow, leaf.start, leaf.end, leaf.value);
-      addToScores(F, riders, leaf.pStart, leaf.pEnd, leaf.value);
+      addToScores(F, E, grow, leaf.start, leaf.end, leaf.value);
+      addToScores(F, E, riders, leaf.pStart, leaf.pEnd, leaf.value);
     }
     gains.push(grown.gainByFeature);
     trees.push(grown.tree);
@@ -200,10 +203,23 @@ function drawBag(
   return { nBag, nOob };
 }
 
-function addToScores(F: Float64Array, rows: Int32Array, start: number, end: number, v: number): void {
+/** Rounds between exact recomputations of exp(-F) (bounds the drift of the running products). */
+const EXP_REFRESH = 16;
+
+/** Adds a leaf's value to its rows' scores, and its factor exp(-v) to their exp(-F) when kept (log loss). */
+function addToScores(F: Float64Array, E: Float64Array, rows: Int32Array, start: number, end: number, v: number): void {
+  if (E.length === 0) {
+    for (let i = start; i < end; i++) {
+      const r = rows[i]!;
+      F[r] = F[r]! + v;
+    }
+    return;
+  }
+  const ev = Math.exp(-v);
   for (let i = start; i < end; i++) {
     const r = rows[i]!;
     F[r] = F[r]! + v;
+    E[r] = E[r]! * ev;
   }
 }
 
@@ -237,24 +253,31 @@ function initialScore(y: NumArray, rows: Int32Array, loss: GbdtLoss): number {
   return Math.log(m / (1 - m));
 }
 
+/**
+ * Gradients and hessians of the bag's rows into gh (row r at gh[2r], gh[2r + 1]); the log loss reads exp(-F)
+ * from E (see addToScores).
+ */
 function gradients(
   y: NumArray,
+  E: Float64Array,
   F: Float64Array,
   rows: Int32Array,
   loss: GbdtLoss,
-  g: Float64Array,
-  h: Float64Array,
+  gh: Float64Array,
 ): void {
+  if (loss === 'logloss') {
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]!;
+      const pr = 1 / (1 + E[r]!);
+      gh[2 * r] = pr - y[r]!;
+      gh[2 * r + 1] = Math.max(pr * (1 - pr), 1e-16);
+    }
+    return;
+  }
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!;
-    if (loss === 'logloss') {
-      const pr = 1 / (1 + Math.exp(-F[r]!));
-      g[r] = pr - y[r]!;
-      h[r] = Math.max(pr * (1 - pr), 1e-16);
-    } else {
-      g[r] = F[r]! - y[r]!;
-      h[r] = 1;
-    }
+    gh[2 * r] = F[r]! - y[r]!;
+    gh[2 * r + 1] = 1;
   }
 }
 

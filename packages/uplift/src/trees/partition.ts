@@ -30,10 +30,16 @@ export function partitionRows(
 ): number {
   let w = start;
   let k = 0;
+  // Branch-free: each row is written to both sides and only the side it belongs to advances (w <= i, so the
+  // in-place write never overtakes the read). A branch here mispredicts about half the time on a good split;
+  // `npm run bench uplift` (GBDT 200k x 20, one thread) measured the difference.
   for (let i = start; i < end; i++) {
     const r = rows[i]!;
-    if (goesLeft[bins[r]!] === 1) rows[w++] = r;
-    else scratch[k++] = r;
+    const left = goesLeft[bins[r]!]!;
+    rows[w] = r;
+    scratch[k] = r;
+    w += left;
+    k += 1 - left;
   }
   rows.set(scratch.subarray(0, k), w);
   return w;
