@@ -7,7 +7,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { jsonSchemaTransformObject, validatorCompiler } from 'fastify-type-provider-zod';
+import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { Database } from '../db/database.ts';
 import { isCurrent } from '../db/migrate.ts';
 import { backupStatus } from '../db/backup.ts';
@@ -38,7 +38,7 @@ import { installTelemetry, type TelemetryOptions } from './telemetry.ts';
 import { installAuth, withPermission } from './auth.ts';
 import { installErrorHandling, installNotFound } from './errors.ts';
 import { installStrictInputs } from './strict-inputs.ts';
-import { installResponseCheck, jsonSerializerCompiler } from './responses.ts';
+import { installResponseCheck, jsonSerializerCompiler, responseComponents } from './responses.ts';
 import { defaultWebRoot, installWebApp, wantsApp } from './web.ts';
 import { installReadRetry } from './read-retry.ts';
 import { DEFAULT_LIMITS, type BodyLimits } from '../config.ts';
@@ -108,7 +108,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       security: [{ bearer: [] }],
     },
     transform: withPermission,
-    transformObject: jsonSchemaTransformObject,
+    transformObject: responseComponents,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

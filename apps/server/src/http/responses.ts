@@ -9,6 +9,7 @@
  * `RESPONSE_SCHEMA` naming the differences, so the route's own tests fail when a schema drifts from what is sent.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
 /** `{ error: { code, message, details? } }`: every failure's body (errors.ts), one OpenAPI component. */
@@ -35,6 +36,21 @@ export const isoTime = z.string();
 export const sentTime = z.union([z.string(), z.date()]);
 /** A calendar date as sent (YYYY-MM-DD). */
 export const isoDate = z.string();
+
+/**
+ * The OpenAPI document's components: the response schemas given an id (`.meta({ id })`). The provider also writes
+ * an input variant (`<id>Input`) of each, which nothing references (they are never request bodies): left out.
+ */
+export function responseComponents(
+  document: Parameters<typeof jsonSchemaTransformObject>[0],
+): ReturnType<typeof jsonSchemaTransformObject> {
+  const doc = jsonSchemaTransformObject(document) as { components?: { schemas?: Record<string, unknown> } };
+  const schemas = doc.components?.schemas;
+  if (schemas)
+    for (const name of Object.keys(schemas))
+      if (name.endsWith('Input') && schemas[name.slice(0, -'Input'.length)]) delete schemas[name];
+  return doc as ReturnType<typeof jsonSchemaTransformObject>;
+}
 
 /** Serializes every answer with JSON.stringify: the schema documents and is checked in tests, it never filters. */
 export function jsonSerializerCompiler(): (data: unknown) => string {

@@ -1,4 +1,6 @@
 /** HTTP adapter for the pilot report: JSON results, or the rendered report in Markdown, HTML or PDF. */
+import { replies } from '../../http/responses.ts';
+import { pilotReplies } from './pilot.responses.ts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -23,6 +25,7 @@ export function registerPilotRoutes(root: FastifyInstance, db: Database): void {
           mode: z.enum(['conservative', 'moderate', 'aggressive', 'custom']).optional(),
           alpha: z.coerce.number().gt(0).lt(0.5).optional(),
         }),
+        response: replies(pilotReplies),
       },
     },
     async (request, reply) => {

@@ -3,6 +3,8 @@
  * CSRF token in the body for the page to send back in `x-csrf-token`. Login and reset requests are rate-limited per
  * account and per client address (@fastify/rate-limit; counters live in each server process).
  */
+import { replies } from '../../http/responses.ts';
+import { passwordReset, resetRequested, signedIn, signedOut, whoAmI } from './users.responses.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -101,6 +103,7 @@ export function registerSignInRoutes(root: FastifyInstance, db: Database, opts?:
           password: text().min(1).max(PASSWORD_MAX),
           tenant_id: tenantId.optional().describe('needed only when the e-mail belongs to several organisations'),
         }),
+        response: replies({ 200: signedIn }),
       },
     },
     async (request, reply) => {
@@ -123,6 +126,7 @@ export function registerSignInRoutes(root: FastifyInstance, db: Database, opts?:
         tags,
         summary: 'Accept an invitation: choose a password, become a user with the invited role, signed in (once)',
         body: z.object({ token: text().min(1).max(200), password }),
+        response: replies({ 201: signedIn }),
       },
     },
     async (request, reply) => {
@@ -142,6 +146,7 @@ export function registerSignInRoutes(root: FastifyInstance, db: Database, opts?:
         summary:
           'Forgot password: e-mails a one-time reset link (SMTP only); the same answer whether the e-mail exists',
         body: z.object({ email, tenant_id: tenantId.optional() }),
+        response: replies({ 202: resetRequested }),
       },
     },
     async (request, reply) => {
@@ -163,6 +168,7 @@ export function registerSignInRoutes(root: FastifyInstance, db: Database, opts?:
         tags,
         summary: "Set a new password from a reset link (once); the user's sessions end",
         body: z.object({ token: text().min(1).max(200), password }),
+        response: replies({ 200: passwordReset }),
       },
     },
     async (request) => service.resetPassword(db, request.body, request.id),
@@ -172,7 +178,11 @@ export function registerSignInRoutes(root: FastifyInstance, db: Database, opts?:
     '/auth/session',
     {
       config: { permission: 'account:self' },
-      schema: { tags, summary: 'Who is signed in (session or credential), with the CSRF token of a session' },
+      schema: {
+        tags,
+        summary: 'Who is signed in (session or credential), with the CSRF token of a session',
+        response: replies({ 200: whoAmI }),
+      },
     },
     async (request) => {
       const me = service.whoAmI(contextOf(request, db));
@@ -185,7 +195,11 @@ export function registerSignInRoutes(root: FastifyInstance, db: Database, opts?:
     '/auth/logout',
     {
       config: { permission: 'account:self' },
-      schema: { tags, summary: 'Sign out: the session ends and its cookie is cleared (needs x-csrf-token)' },
+      schema: {
+        tags,
+        summary: 'Sign out: the session ends and its cookie is cleared (needs x-csrf-token)',
+        response: replies({ 200: signedOut }),
+      },
     },
     async (request, reply) => {
       const r = await service.logout(contextOf(request, db));
