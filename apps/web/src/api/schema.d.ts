@@ -2097,7 +2097,10 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        features?: string[];
+                        features?: [
+                            string,
+                            ...string[]
+                        ];
                         holdout_share?: number;
                         /** @enum {string} */
                         learner?: "t-learner" | "x-learner" | "s-learner" | "uplift-forest";
@@ -4130,7 +4133,12 @@ export interface paths {
                             /** Format: uuid */
                             storm_id: string;
                             territories: {
-                                bbox: (number)[] | null;
+                                bbox: [
+                                    number,
+                                    number,
+                                    number,
+                                    number
+                                ] | null;
                                 canvasser: string;
                                 doors: number;
                                 route_km: number;
@@ -4198,7 +4206,10 @@ export interface paths {
                         "application/geo+json": {
                             features: {
                                 geometry: {
-                                    coordinates: (number)[];
+                                    coordinates: [
+                                        number,
+                                        number
+                                    ];
                                     /** @enum {string} */
                                     type: "Point";
                                 };
@@ -5256,7 +5267,10 @@ export interface components {
                 intended_hold_share: number;
                 lift: {
                     absolute: number;
-                    absolute_ci: (number)[];
+                    absolute_ci: [
+                        number,
+                        number
+                    ];
                     p_value: number;
                 } | null;
                 mode: string;
@@ -5309,28 +5323,43 @@ export interface components {
                     conversions: number;
                     n: number;
                     rate: number;
-                    rate_ci: (number)[];
+                    rate_ci: [
+                        number,
+                        number
+                    ];
                     revenue: number;
                     revenue_per_unit: number;
                 };
                 lift: {
                     absolute: number;
-                    absolute_ci: (number)[];
+                    absolute_ci: [
+                        number,
+                        number
+                    ];
                     p_value: number;
                     relative: number | null;
-                    relative_ci: (number)[] | null;
+                    relative_ci: [
+                        number,
+                        number
+                    ] | null;
                     significant: boolean;
                 };
                 revenue_per_unit: {
                     diff: number;
-                    diff_ci: (number)[];
+                    diff_ci: [
+                        number,
+                        number
+                    ];
                     p_value: number;
                 };
                 treat: {
                     conversions: number;
                     n: number;
                     rate: number;
-                    rate_ci: (number)[];
+                    rate_ci: [
+                        number,
+                        number
+                    ];
                     revenue: number;
                     revenue_per_unit: number;
                 };
@@ -5365,13 +5394,22 @@ export interface components {
                 crew_hours_source: "knock_log" | "estimated" | "given";
                 gross_margin: number | null;
                 incremental_conversions: number;
-                incremental_conversions_ci: (number)[];
+                incremental_conversions_ci: [
+                    number,
+                    number
+                ];
                 incremental_revenue: number;
-                incremental_revenue_ci: (number)[];
+                incremental_revenue_ci: [
+                    number,
+                    number
+                ];
                 knocks: number;
                 revenue_per_crew_hour: number | null;
                 roi_pct: number | null;
-                roi_pct_ci: (number)[] | null;
+                roi_pct_ci: [
+                    number,
+                    number
+                ] | null;
             };
             satisfaction: {
                 comment: string | null;
@@ -5390,7 +5428,10 @@ export interface components {
                     };
                     lift: {
                         absolute: number;
-                        absolute_ci: (number)[];
+                        absolute_ci: [
+                            number,
+                            number
+                        ];
                         p_value: number;
                         p_value_adjusted: number;
                     } | null;
@@ -5451,7 +5492,10 @@ export interface components {
                     decile: number;
                     hold_n: number;
                     observed_lift: number | null;
-                    observed_lift_ci: (number)[] | null;
+                    observed_lift_ci: [
+                        number,
+                        number
+                    ] | null;
                     predicted_uplift: number;
                     treat_n: number;
                 }[];
