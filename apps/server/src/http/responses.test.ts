@@ -67,3 +67,57 @@ describe('response check', () => {
     expect(r.json()).toEqual({ id: 'a', count: 2, note: null, extra: 1 });
   });
 });
+
+/** The routes the web app calls (apps/web/src), but the storm map's: each must declare its success answer. */
+const WEB_ROUTES: [string, string][] = [
+  ['get', '/v1/auth/session'],
+  ['post', '/v1/auth/login'],
+  ['post', '/v1/auth/logout'],
+  ['post', '/v1/auth/accept-invite'],
+  ['post', '/v1/auth/password-reset'],
+  ['post', '/v1/auth/password-reset/request'],
+  ['get', '/v1/storms'],
+  ['get', '/v1/storms/{storm_id}'],
+  ['get', '/v1/storms/{storm_id}/walk-list'],
+  ['post', '/v1/storms/{storm_id}/territories'],
+  ['get', '/v1/storms/{storm_id}/pilot'],
+  ['get', '/v1/storms/{storm_id}/policy/runs'],
+  ['post', '/v1/storms/{storm_id}/policy/preview'],
+  ['post', '/v1/storms/{storm_id}/policy/apply'],
+  ['get', '/v1/storms/{storm_id}/health'],
+  ['get', '/v1/imports/{import_id}'],
+  ['get', '/billing/plans'],
+  ['get', '/billing/usage'],
+  ['post', '/onboarding'],
+  ['get', '/v1/billing/dashboard'],
+  ['get', '/v1/billing/invoices'],
+  ['get', '/v1/users'],
+  ['patch', '/v1/users/{user_id}'],
+  ['post', '/v1/users/invitations'],
+  ['get', '/v1/tenants/{tenant_id}/credentials'],
+  ['delete', '/v1/tenants/{tenant_id}/credentials/{token_id}'],
+  ['get', '/v1/audit'],
+  ['get', '/v1/slo/status'],
+  ['get', '/v1/slo/alerts'],
+  ['get', '/v1/models'],
+  ['get', '/v1/models/{model_id}'],
+  ['post', '/v1/models/{model_id}/stage'],
+  ['post', '/v1/models/rollback'],
+];
+
+describe('OpenAPI document', () => {
+  it('declares the answers of every route the web app calls, errors as the one Error component', async () => {
+    const { openApiDocument } = await import('../../../../scripts/web-api-types.ts');
+    const doc = (await openApiDocument()) as {
+      paths: Record<string, Record<string, { responses?: Record<string, { content?: Record<string, unknown> }> }>>;
+    };
+    const missing: string[] = [];
+    for (const [method, path] of WEB_ROUTES) {
+      const responses = doc.paths[path]?.[method]?.responses ?? {};
+      const ok = Object.keys(responses).filter((s) => s.startsWith('2') && responses[s]?.content);
+      if (ok.length === 0) missing.push(`${method.toUpperCase()} ${path}`);
+      expect(JSON.stringify(responses['4XX'] ?? null)).toContain('#/components/schemas/Error');
+    }
+    expect(missing).toEqual([]);
+  });
+});
