@@ -2145,7 +2145,7 @@ export interface paths {
                                     kind: "numeric" | "categorical";
                                     name: string;
                                 }[];
-                            };
+                            } | Record<string, never>;
                             holdout_metrics: {
                                 n_holdout: number;
                                 n_train: number;
@@ -5111,7 +5111,7 @@ export interface components {
                     kind: "numeric" | "categorical";
                     name: string;
                 }[];
-            };
+            } | Record<string, never>;
             holdout_metrics: {
                 n_holdout: number;
                 n_train: number;
@@ -5168,7 +5168,7 @@ export interface components {
                     kind: "numeric" | "categorical";
                     name: string;
                 }[];
-            };
+            } | Record<string, never>;
             holdout_metrics: {
                 n_holdout: number;
                 n_train: number;

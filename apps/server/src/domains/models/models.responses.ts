@@ -39,7 +39,8 @@ export const modelView = z
     stage: z.enum(STAGES),
     /** The learner's parameters as trained (free-form per learner). */
     params: z.record(z.string(), z.unknown()),
-    feature_schema: z.strictObject({ features: z.array(featureSpec) }),
+    /** Empty for a model registered without one (the column's default). */
+    feature_schema: z.union([z.strictObject({ features: z.array(featureSpec) }), z.strictObject({})]),
     /** Where the rows came from (a storm, a file) and what was left out: free-form per source. */
     training_source: z.record(z.string(), z.unknown()),
     training_fingerprint: z.string(),
