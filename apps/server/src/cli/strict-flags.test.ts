@@ -42,5 +42,5 @@ it('refuses a value outside a flag’s choices, listing them', async () => {
 
 it('lists a flag’s choices in --help', async () => {
   const r = await cli('storm', 'list', '--help');
-  expect((r.out + r.err).replace(/\s+/g, " ")).toMatch(/choices: "planning", "active", "closed", "cancelled"/);
+  expect((r.out + r.err).replace(/\s+/g, ' ')).toMatch(/choices: "planning", "active", "closed", "cancelled"/);
 });

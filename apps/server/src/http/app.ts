@@ -7,7 +7,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { Database } from '../db/database.ts';
 import { isCurrent } from '../db/migrate.ts';
 import { backupStatus } from '../db/backup.ts';
@@ -38,6 +38,7 @@ import { installTelemetry, type TelemetryOptions } from './telemetry.ts';
 import { installAuth, withPermission } from './auth.ts';
 import { installErrorHandling, installNotFound } from './errors.ts';
 import { installStrictInputs } from './strict-inputs.ts';
+import { installResponseCheck, jsonSerializerCompiler, responseComponents } from './responses.ts';
 import { defaultWebRoot, installWebApp, wantsApp } from './web.ts';
 import { installReadRetry } from './read-retry.ts';
 import { DEFAULT_LIMITS, type BodyLimits } from '../config.ts';
@@ -68,6 +69,8 @@ export interface AppOptions {
   signIn?: SignInOptions;
   /** Self-serve signups one address may submit an hour (default ONBOARDING_PER_IP_PER_HOUR). */
   onboardingPerIpPerHour?: number;
+  /** Check every JSON answer against its route's response schema, a mismatch a loud 500 (default: under Vitest). */
+  checkResponses?: boolean;
 }
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
@@ -82,7 +85,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // JSON only by default: a text body would otherwise reach validation as a string. Uploads add their own parsers.
   app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(jsonSerializerCompiler);
+  if (opts.checkResponses ?? process.env.VITEST === 'true') installResponseCheck(app);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -104,6 +108,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       security: [{ bearer: [] }],
     },
     transform: withPermission,
+    transformObject: responseComponents,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

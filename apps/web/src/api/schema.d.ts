@@ -23,11 +23,33 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            plans: components["schemas"]["Plan"][];
+                        };
+                    };
                 };
             };
         };
@@ -57,11 +79,33 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            tenants: components["schemas"]["CustomerHealth"][];
+                        };
+                    };
                 };
             };
         };
@@ -122,11 +166,40 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["OnboardingResult"];
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OnboardingResult"];
+                    };
                 };
             };
         };
@@ -157,6 +230,7 @@ export interface paths {
                     /** @description arm value of control rows */
                     control: string;
                     control_share?: number;
+                    /** @description name used in error messages */
                     file_name?: string;
                     /** @description 0/1 outcome column */
                     outcome: string;
@@ -209,11 +283,33 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            events: components["schemas"]["AuditEvent"][];
+                        };
+                    };
                 };
             };
         };
@@ -252,11 +348,31 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SignedIn"];
+                    };
                 };
             };
         };
@@ -289,21 +405,38 @@ export interface paths {
                         /** Format: email */
                         email: string;
                         password: string;
-                        /**
-                         * Format: uuid
-                         * @description needed only when the e-mail belongs to several organisations
-                         */
+                        /** Format: uuid */
                         tenant_id?: string;
                     };
                 };
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["SignedIn"];
+                    };
                 };
             };
         };
@@ -333,11 +466,33 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            signed_out: boolean;
+                        };
+                    };
                 };
             };
         };
@@ -374,11 +529,37 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            email: string;
+                            /** @enum {boolean} */
+                            reset: true;
+                            /** Format: uuid */
+                            user_id: string;
+                        };
+                    };
                 };
             };
         };
@@ -417,11 +598,34 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            accepted: true;
+                        };
+                    };
                 };
             };
         };
@@ -449,11 +653,31 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["WhoAmI"];
+                    };
                 };
             };
         };
@@ -704,11 +928,31 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["BillingDashboard"];
+                    };
                 };
             };
         };
@@ -789,11 +1033,33 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            invoices: components["schemas"]["Invoice"][];
+                        };
+                    };
                 };
             };
         };
@@ -1040,11 +1306,33 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            plans: components["schemas"]["Plan"][];
+                        };
+                    };
                 };
             };
         };
@@ -1113,11 +1401,33 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            tenants: components["schemas"]["CustomerHealth"][];
+                        };
+                    };
                 };
             };
         };
@@ -1253,11 +1563,31 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ImportJob"];
+                    };
                 };
             };
         };
@@ -1339,11 +1669,55 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            arm: string | null;
+                            canvasser: string;
+                            contaminated: boolean;
+                            contamination: {
+                                contamination_knocks: number;
+                                contamination_rate: number;
+                                hold: number;
+                                hold_knocked: number;
+                                property_ids: string[];
+                                /** Format: uuid */
+                                storm_id: string;
+                            };
+                            idempotency_key: string | null;
+                            /** Format: uuid */
+                            knock_id: string;
+                            knocked_at: string;
+                            /** Format: uuid */
+                            property_id: string;
+                            recorded_at: string;
+                            result: string;
+                            /** Format: uuid */
+                            storm_id: string;
+                            warning: string | null;
+                        };
+                    };
                 };
             };
         };
@@ -1420,11 +1794,33 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            models: components["schemas"]["ModelVersion"][];
+                        };
+                    };
                 };
             };
         };
@@ -1456,11 +1852,31 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ModelDetail"];
+                    };
                 };
             };
         };
@@ -1502,11 +1918,31 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ModelVersion"];
+                    };
                 };
             };
         };
@@ -1538,11 +1974,31 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ModelVersion"];
+                    };
                 };
             };
         };
@@ -1585,11 +2041,31 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ModelVersion"];
+                    };
                 };
             };
         };
@@ -1619,7 +2095,10 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        features?: string[];
+                        features?: [
+                            string,
+                            ...string[]
+                        ];
                         holdout_share?: number;
                         /** @enum {string} */
                         learner?: "t-learner" | "x-learner" | "s-learner" | "uplift-forest";
@@ -1631,11 +2110,81 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            created_at: string;
+                            elapsed_ms: number;
+                            feature_schema: {
+                                features: {
+                                    categories?: string[];
+                                    /** @enum {string} */
+                                    kind: "numeric" | "categorical";
+                                    name: string;
+                                }[];
+                            } | Record<string, never>;
+                            holdout_metrics: {
+                                n_holdout: number;
+                                n_train: number;
+                                qini_auc_score: number;
+                                treat_rate_train: number;
+                                uplift_at_30: number;
+                                uplift_auc_score: number;
+                            } | Record<string, never>;
+                            learner: string;
+                            /** Format: uuid */
+                            model_id: string;
+                            name: string;
+                            params: {
+                                [key: string]: unknown;
+                            };
+                            rows: {
+                                control: number;
+                                treat: number;
+                            };
+                            score_reference: {
+                                deciles: number[];
+                                max: number;
+                                mean: number;
+                                min: number;
+                                n: number;
+                                percentiles: number[];
+                                stddev: number;
+                            } | Record<string, never>;
+                            /** @enum {string} */
+                            stage: "staging" | "production" | "shadow" | "archived";
+                            /** Format: uuid */
+                            tenant_id: string;
+                            training_fingerprint: string;
+                            training_rows: number;
+                            training_source: {
+                                [key: string]: unknown;
+                            };
+                            updated_at: string;
+                            version: number;
+                        };
+                    };
                 };
             };
         };
@@ -1694,11 +2243,40 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["OnboardingResult"];
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OnboardingResult"];
+                    };
                 };
             };
         };
@@ -1875,11 +2453,52 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            capacity: number;
+                            created_at: string | null;
+                            /** @enum {string} */
+                            mode: "conservative" | "moderate" | "aggressive" | "custom";
+                            params: {
+                                cost_per_knock_cents: number;
+                                /** @default 2500 */
+                                crew_hour_cost_cents: number;
+                                crews: number;
+                                days: number;
+                                doors_per_day: number;
+                                hold_share: number;
+                                job_value_cents: number;
+                                margin: number;
+                                min_uplift: number;
+                                top_share: number;
+                            };
+                            /** Format: uuid */
+                            tenant_id: string;
+                            version: number;
+                        };
+                    };
                 };
             };
         };
@@ -1916,11 +2535,52 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            capacity: number;
+                            created_at: string | null;
+                            /** @enum {string} */
+                            mode: "conservative" | "moderate" | "aggressive" | "custom";
+                            params: {
+                                cost_per_knock_cents: number;
+                                /** @default 2500 */
+                                crew_hour_cost_cents: number;
+                                crews: number;
+                                days: number;
+                                doors_per_day: number;
+                                hold_share: number;
+                                job_value_cents: number;
+                                margin: number;
+                                min_uplift: number;
+                                top_share: number;
+                            };
+                            /** Format: uuid */
+                            tenant_id: string;
+                            version: number;
+                        };
+                    };
                 };
             };
         };
@@ -1990,11 +2650,33 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            alerts: components["schemas"]["AlertIncident"][];
+                        };
+                    };
                 };
             };
         };
@@ -2094,11 +2776,33 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            [key: string]: components["schemas"]["SloStatus"];
+                        };
+                    };
                 };
             };
         };
@@ -2233,11 +2937,33 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            storms: components["schemas"]["Storm"][];
+                        };
+                    };
                 };
             };
         };
@@ -2268,11 +2994,31 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Storm"];
+                    };
                 };
             };
         };
@@ -2302,11 +3048,53 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            created_at: string;
+                            ends_at: string | null;
+                            event_id: string;
+                            name: string;
+                            region: string | null;
+                            starts_at: string | null;
+                            /** @enum {string} */
+                            status: "planning" | "active" | "closed" | "cancelled";
+                            status_history: {
+                                changed_at: string;
+                                /** @enum {string|null} */
+                                from_status: "planning" | "active" | "closed" | "cancelled" | null;
+                                reason: string | null;
+                                /** @enum {string} */
+                                to_status: "planning" | "active" | "closed" | "cancelled";
+                            }[];
+                            /** Format: uuid */
+                            storm_id: string;
+                            /** Format: uuid */
+                            tenant_id: string;
+                            updated_at: string;
+                        };
+                    };
                 };
             };
         };
@@ -2338,11 +3126,39 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            contamination_knocks: number;
+                            contamination_rate: number;
+                            hold: number;
+                            hold_knocked: number;
+                            property_ids: string[];
+                            /** Format: uuid */
+                            storm_id: string;
+                        };
+                    };
                 };
             };
         };
@@ -2376,7 +3192,10 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @default 5 */
+                        /**
+                         * @description exposure radius in miles
+                         * @default 5
+                         */
                         radius?: number;
                     };
                 };
@@ -2417,11 +3236,31 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["StormHealth"];
+                    };
                 };
             };
         };
@@ -2665,8 +3504,11 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description significance level for intervals and tests */
                     alpha?: number;
+                    /** @description json, or the report rendered as md, html or pdf (pdf needs the pdf_reports feature) */
                     format?: "md" | "html" | "pdf" | "json";
+                    /** @description the policy mode the arms were assigned with; checked against the storm's applied policy */
                     mode?: "conservative" | "moderate" | "aggressive" | "custom";
                 };
                 header?: never;
@@ -2678,11 +3520,34 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The pilot results (format=json), or the rendered report */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["PilotResults"];
+                        "application/pdf": string;
+                        "text/html": string;
+                        "text/markdown": string;
+                    };
                 };
             };
         };
@@ -2778,11 +3643,31 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["PolicyRun"];
+                    };
                 };
             };
         };
@@ -2826,11 +3711,31 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["PolicyRun"];
+                    };
                 };
             };
         };
@@ -2860,11 +3765,33 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            runs: components["schemas"]["StoredPolicyRun"][];
+                        };
+                    };
                 };
             };
         };
@@ -2944,11 +3871,36 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                200: {
+                "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            import_id: string;
+                            /** @enum {string} */
+                            status: "running";
+                        };
+                    };
                 };
             };
         };
@@ -2971,9 +3923,11 @@ export interface paths {
         post: {
             parameters: {
                 query: {
+                    /** @description convective day, when the file name does not start with YYMMDD */
                     date?: string;
                     /** @description e.g. 130520_rpts_hail.csv (gives the convective day) */
                     file_name: string;
+                    /** @description exposure radius in miles */
                     radius?: number;
                 };
                 header?: never;
@@ -3021,11 +3975,42 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            elapsed_ms: number;
+                            /** Format: uuid */
+                            model_id: string;
+                            scored: number;
+                            /** Format: uuid */
+                            shadow_model_id: string | null;
+                            shadow_version: number | null;
+                            /** Format: uuid */
+                            storm_id: string;
+                            version: number;
+                        };
+                    };
                 };
             };
         };
@@ -3065,11 +4050,31 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Storm"];
+                    };
                 };
             };
         };
@@ -3107,11 +4112,48 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            storm_id: string;
+                            territories: {
+                                bbox: [
+                                    number,
+                                    number,
+                                    number,
+                                    number
+                                ] | null;
+                                canvasser: string;
+                                doors: number;
+                                route_km: number;
+                                territory: number;
+                            }[];
+                            treat: number;
+                            unlocated: number;
+                        };
+                    };
                 };
             };
         };
@@ -3144,11 +4186,56 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The walk list as GeoJSON (format=geojson) or CSV (format=csv) */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/geo+json": {
+                            features: {
+                                geometry: {
+                                    coordinates: [
+                                        number,
+                                        number
+                                    ];
+                                    /** @enum {string} */
+                                    type: "Point";
+                                };
+                                properties: {
+                                    address: string;
+                                    canvasser: string;
+                                    /** Format: uuid */
+                                    property_id: string;
+                                    territory: number;
+                                    walk_seq: number;
+                                    zip: string | null;
+                                };
+                                /** @enum {string} */
+                                type: "Feature";
+                            }[];
+                            /** @enum {string} */
+                            type: "FeatureCollection";
+                        };
+                        "text/csv": string;
+                    };
                 };
             };
         };
@@ -3312,11 +4399,33 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            credentials: components["schemas"]["Credential"][];
+                        };
+                    };
                 };
             };
         };
@@ -3347,11 +4456,42 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            expires_at: string;
+                            grants: ("tenant:admin" | "tenants:list" | "tenant:read" | "billing:read" | "billing:own" | "billing:write" | "platform:health" | "platform:admin" | "credentials:admin" | "users:admin" | "account:self" | "audit:read" | "storms:read" | "storms:write" | "properties:read" | "properties:write" | "models:read" | "models:write" | "models:promote" | "scoring:run" | "policy:read" | "policy:write" | "policy:preview" | "policy:apply" | "territories:write" | "walklists:read" | "knocks:write" | "outcomes:write" | "outcomes:read" | "health:read" | "health:write" | "feedback:write" | "reports:read" | "analysis:run")[] | null;
+                            /** @enum {string} */
+                            role: "admin" | "analyst" | "canvasser" | "viewer";
+                            scopes: ("tenant:admin" | "tenants:list" | "tenant:read" | "billing:read" | "billing:own" | "billing:write" | "platform:health" | "platform:admin" | "credentials:admin" | "users:admin" | "account:self" | "audit:read" | "storms:read" | "storms:write" | "properties:read" | "properties:write" | "models:read" | "models:write" | "models:promote" | "scoring:run" | "policy:read" | "policy:write" | "policy:preview" | "policy:apply" | "territories:write" | "walklists:read" | "knocks:write" | "outcomes:write" | "outcomes:read" | "health:read" | "health:write" | "feedback:write" | "reports:read" | "analysis:run")[] | null;
+                            token: string;
+                            /** Format: uuid */
+                            token_id: string;
+                            /** Format: uuid */
+                            user_id: string;
+                        };
+                    };
                 };
             };
         };
@@ -3385,11 +4525,35 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            revoked_at: string;
+                            /** Format: uuid */
+                            token_id: string;
+                        };
+                    };
                 };
             };
         };
@@ -3419,11 +4583,40 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            invitations: {
+                                email: string;
+                                expires_at: string;
+                                /** Format: uuid */
+                                invitation_id: string;
+                                role: string;
+                            }[];
+                            users: components["schemas"]["User"][];
+                        };
+                    };
                 };
             };
         };
@@ -3461,11 +4654,36 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            removed: true;
+                            /** Format: uuid */
+                            user_id: string;
+                        };
+                    };
                 };
             };
         };
@@ -3494,11 +4712,40 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            created_at: string;
+                            email: string;
+                            has_password: boolean;
+                            last_login_at: string | null;
+                            revoked_credentials: number;
+                            role: string;
+                            /** Format: uuid */
+                            user_id: string;
+                        };
+                    };
                 };
             };
         };
@@ -3529,11 +4776,39 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                200: {
+                "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            delivery: "email" | "shown";
+                            email: string;
+                            expires_at: string;
+                            link?: string;
+                            /** Format: uuid */
+                            user_id: string;
+                        };
+                    };
                 };
             };
         };
@@ -3575,11 +4850,31 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Invitation"];
+                    };
                 };
             };
         };
@@ -3592,7 +4887,963 @@ export interface paths {
 }
 export type webhooks = Record<string, never>;
 export interface components {
-    schemas: never;
+    schemas: {
+        AlertIncident: {
+            /** Format: uuid */
+            alert_id: string;
+            alert_key: string;
+            dedup_key: string;
+            details: {
+                [key: string]: unknown;
+            };
+            message: string;
+            resolved_at: string | null;
+            /** @enum {string} */
+            severity: "page" | "ticket";
+            since: string;
+            source: string;
+        };
+        AuditEvent: {
+            action: string;
+            actor: {
+                id: string | null;
+                kind: string;
+                role: string;
+            };
+            after: unknown;
+            at: string;
+            before: unknown;
+            /** Format: uuid */
+            event_id: string;
+            request_id: string | null;
+            target: {
+                id: string | null;
+                type: string;
+            };
+            /** Format: uuid */
+            tenant_id: string | null;
+        };
+        BillingDashboard: {
+            alerts: {
+                at: string;
+                /** @enum {string} */
+                level: "soft" | "hard";
+                metric: string;
+                period: string;
+                ratio: number;
+            }[];
+            base_cents: number;
+            days_elapsed: number;
+            lines: {
+                amount_cents: number;
+                description: string;
+                from: string;
+                /** @enum {string} */
+                metric?: "properties_imported" | "properties_scored" | "storms_created" | "reports_generated" | "api_calls" | "seats";
+                plan: string;
+                quantity: number;
+                to: string;
+                /** @enum {string} */
+                type: "base" | "proration" | "overage";
+                unit_cents: number;
+            }[];
+            org_name: string;
+            overage_cents: number;
+            period: string;
+            period_days: number;
+            plan: {
+                code: string;
+                name: string;
+                support_response_sla_hours: number;
+                version: number;
+            };
+            projected: {
+                method: string;
+                overage_cents: number;
+                total_cents: number;
+            };
+            /** Format: uuid */
+            tenant_id: string;
+            tier: string;
+            total_cents: number;
+            usage: {
+                included: number;
+                /** @enum {string} */
+                metric: "properties_imported" | "properties_scored" | "storms_created" | "reports_generated" | "api_calls" | "seats";
+                overage_cents: number;
+                quantity: number;
+                ratio: number | null;
+            }[];
+        };
+        Credential: {
+            created_at: string;
+            email: string;
+            expires_at: string | null;
+            grants: string[] | null;
+            last_used_at: string | null;
+            name: string;
+            revoked_at: string | null;
+            role: string;
+            scopes: string[] | null;
+            /** @enum {string} */
+            status: "active" | "expired" | "revoked";
+            /** Format: uuid */
+            token_id: string;
+            /** Format: uuid */
+            user_id: string;
+        };
+        CustomerHealth: {
+            components: {
+                outcome_logging: number;
+                payment: number;
+                pilot: number;
+                recency: number;
+                slo: number;
+                usage: number;
+            };
+            flags: string[];
+            health_score: number;
+            org_name: string;
+            projected_cost_cents: number;
+            /** Format: uuid */
+            tenant_id: string;
+            tier: string;
+            usage_ratio: number;
+        };
+        DetectableLift: {
+            alpha: number;
+            base_rate: number;
+            /** @enum {string} */
+            base_rate_source: "planning" | "observed";
+            power: number;
+            pts: number | null;
+            underpowered: boolean;
+        };
+        /** @description A failure: the platform's error code, a message, and details when known */
+        Error: {
+            error: {
+                code: string;
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            };
+        };
+        ImportJob: {
+            duplicates: number;
+            elapsed_ms: number | null;
+            error: {
+                [key: string]: unknown;
+            } | null;
+            finished_at: string | null;
+            format: string | null;
+            /** Format: uuid */
+            import_id: string;
+            inserted: number;
+            invalid: number;
+            mapping: {
+                [key: string]: unknown;
+            } | null;
+            progress?: {
+                bytes_read: number;
+                bytes_total: number | null;
+                elapsed_ms: number;
+                rows_read: number;
+            };
+            rows_read: number;
+            skip_invalid: boolean;
+            source_name: string | null;
+            started_at: string;
+            /** @enum {string} */
+            status: "running" | "completed" | "failed" | "interrupted" | "cancelled";
+            /** Format: uuid */
+            storm_id: string;
+            /** Format: uuid */
+            tenant_id: string;
+            unchanged: number;
+            updated: number;
+        };
+        Invitation: {
+            /** @enum {string} */
+            delivery: "email" | "shown";
+            email: string;
+            expires_at: string;
+            /** Format: uuid */
+            invitation_id: string;
+            link?: string;
+            role: string;
+        };
+        Invoice: {
+            created_at: string;
+            /** Format: uuid */
+            credit_note_for: string | null;
+            currency: string;
+            due_at: string | null;
+            finalized_at: string | null;
+            /** Format: uuid */
+            invoice_id: string;
+            /** @enum {string} */
+            kind: "invoice" | "credit_note";
+            lines: {
+                amount_cents: number;
+                description: string;
+                from: string;
+                /** @enum {string} */
+                metric?: "properties_imported" | "properties_scored" | "storms_created" | "reports_generated" | "api_calls" | "seats";
+                plan: string;
+                quantity: number;
+                to: string;
+                /** @enum {string} */
+                type: "base" | "proration" | "overage";
+                unit_cents: number;
+            }[];
+            number: number | null;
+            paid_at: string | null;
+            period: string;
+            /** @enum {string} */
+            status: "draft" | "finalized" | "paid" | "overdue" | "void";
+            subtotal_cents: number;
+            /** Format: uuid */
+            tenant_id: string;
+            total_cents: number;
+            voided_at: string | null;
+        };
+        ModelDetail: {
+            created_at: string;
+            feature_schema: {
+                features: {
+                    categories?: string[];
+                    /** @enum {string} */
+                    kind: "numeric" | "categorical";
+                    name: string;
+                }[];
+            } | Record<string, never>;
+            holdout_metrics: {
+                n_holdout: number;
+                n_train: number;
+                qini_auc_score: number;
+                treat_rate_train: number;
+                uplift_at_30: number;
+                uplift_auc_score: number;
+            } | Record<string, never>;
+            learner: string;
+            /** Format: uuid */
+            model_id: string;
+            name: string;
+            params: {
+                [key: string]: unknown;
+            };
+            score_reference: {
+                deciles: number[];
+                max: number;
+                mean: number;
+                min: number;
+                n: number;
+                percentiles: number[];
+                stddev: number;
+            } | Record<string, never>;
+            /** @enum {string} */
+            stage: "staging" | "production" | "shadow" | "archived";
+            stage_history: {
+                actor: string;
+                changed_at: string;
+                /** @enum {string|null} */
+                from_stage: "staging" | "production" | "shadow" | "archived" | null;
+                /** Format: uuid */
+                model_id: string;
+                reason: string | null;
+                /** @enum {string} */
+                to_stage: "staging" | "production" | "shadow" | "archived";
+            }[];
+            /** Format: uuid */
+            tenant_id: string;
+            training_fingerprint: string;
+            training_rows: number;
+            training_source: {
+                [key: string]: unknown;
+            };
+            updated_at: string;
+            version: number;
+        };
+        ModelVersion: {
+            created_at: string;
+            feature_schema: {
+                features: {
+                    categories?: string[];
+                    /** @enum {string} */
+                    kind: "numeric" | "categorical";
+                    name: string;
+                }[];
+            } | Record<string, never>;
+            holdout_metrics: {
+                n_holdout: number;
+                n_train: number;
+                qini_auc_score: number;
+                treat_rate_train: number;
+                uplift_at_30: number;
+                uplift_auc_score: number;
+            } | Record<string, never>;
+            learner: string;
+            /** Format: uuid */
+            model_id: string;
+            name: string;
+            params: {
+                [key: string]: unknown;
+            };
+            score_reference: {
+                deciles: number[];
+                max: number;
+                mean: number;
+                min: number;
+                n: number;
+                percentiles: number[];
+                stddev: number;
+            } | Record<string, never>;
+            /** @enum {string} */
+            stage: "staging" | "production" | "shadow" | "archived";
+            /** Format: uuid */
+            tenant_id: string;
+            training_fingerprint: string;
+            training_rows: number;
+            training_source: {
+                [key: string]: unknown;
+            };
+            updated_at: string;
+            version: number;
+        };
+        OnboardingResult: {
+            created: boolean;
+            invitation: {
+                /** @enum {string} */
+                delivery: "email" | "shown" | "none";
+                expires_at?: string;
+                link?: string;
+                message: string;
+            };
+            plans_compared: {
+                annual_cents: number;
+                base_cents: number;
+                monthly_cents: number;
+                name: string;
+                overage_cents: number;
+                /** @enum {string} */
+                plan_code: "trial" | "standard" | "enterprise";
+                support_response_sla_hours: number;
+            }[];
+            recommendation_reason: string;
+            recommended_plan: string;
+            roi_projection: {
+                assumptions: {
+                    average_job_value_cents: number;
+                    base_signing_rate: number;
+                    cost_per_knock_cents: number;
+                    crew_hour_cost_cents: number;
+                    crew_hours_per_storm: number;
+                    doors_per_crew_hour: number;
+                    expected_lift: number;
+                    gross_margin: number;
+                    hold_share: number;
+                };
+                canvassing_cost_cents: number;
+                crew_hours_per_year: number;
+                incremental_jobs_per_year: number;
+                incremental_revenue_cents: number;
+                knocks_per_year: number;
+                method: string;
+                roi_pct: number | null;
+                roi_with_subscription_pct: number | null;
+                subscription_cents: number;
+            };
+            /** Format: uuid */
+            submission_id: string;
+            /** Format: uuid */
+            tenant_id: string;
+            /** @enum {string} */
+            tier: "trial";
+            timestamp: string;
+        };
+        PilotResults: {
+            alpha: number;
+            batches: {
+                batch: number;
+                hold: {
+                    conversions: number;
+                    n: number;
+                };
+                intended_hold_share: number;
+                lift: {
+                    absolute: number;
+                    absolute_ci: [
+                        number,
+                        number
+                    ];
+                    p_value: number;
+                } | null;
+                mode: string;
+                observed_hold_share: number;
+                srm: {
+                    flagged: boolean;
+                    p_value: number;
+                } | null;
+                treat: {
+                    conversions: number;
+                    n: number;
+                };
+                version: number;
+            }[];
+            contamination: {
+                flagged: boolean;
+                hold_contaminated: number;
+                hold_n: number;
+                rate: number;
+                treat_compliance: number;
+                treat_contaminated: number;
+            };
+            coverage: {
+                hold: {
+                    assigned: number;
+                    logged: number;
+                    share: number;
+                };
+                minimum: number;
+                sufficient: boolean;
+                treat: {
+                    assigned: number;
+                    logged: number;
+                    share: number;
+                };
+            } | null;
+            /** @enum {string} */
+            currency: "USD";
+            data_quality: {
+                breaches: number;
+                issues: string[];
+                pass: boolean;
+                status: string;
+            };
+            detectable_lift: components["schemas"]["DetectableLift"];
+            /** @enum {string} */
+            lift_method: "pooled" | "stratified_by_batch";
+            outcomes: {
+                hold: {
+                    conversions: number;
+                    n: number;
+                    rate: number;
+                    rate_ci: [
+                        number,
+                        number
+                    ];
+                    revenue: number;
+                    revenue_per_unit: number;
+                };
+                lift: {
+                    absolute: number;
+                    absolute_ci: [
+                        number,
+                        number
+                    ];
+                    p_value: number;
+                    relative: number | null;
+                    relative_ci: [
+                        number,
+                        number
+                    ] | null;
+                    significant: boolean;
+                };
+                revenue_per_unit: {
+                    diff: number;
+                    diff_ci: [
+                        number,
+                        number
+                    ];
+                    p_value: number;
+                };
+                treat: {
+                    conversions: number;
+                    n: number;
+                    rate: number;
+                    rate_ci: [
+                        number,
+                        number
+                    ];
+                    revenue: number;
+                    revenue_per_unit: number;
+                };
+            };
+            over_time: {
+                conclusive_since: string | null;
+                mixing_variance: number;
+                points: {
+                    date: string;
+                    lift: number;
+                    lower: number;
+                    p_value: number;
+                    upper: number;
+                }[];
+            };
+            policy: {
+                cost_per_knock: number;
+                crew_hour_cost: number;
+                gross_margin: number | null;
+                hold_share: number;
+                mode: string;
+            };
+            /** @enum {string} */
+            report: "stormops.pilot";
+            roi: {
+                /** @enum {string} */
+                basis: "gross_margin" | "revenue";
+                cac: number | null;
+                cost: number;
+                crew_hours: number;
+                /** @enum {string} */
+                crew_hours_source: "knock_log" | "estimated" | "given";
+                gross_margin: number | null;
+                incremental_conversions: number;
+                incremental_conversions_ci: [
+                    number,
+                    number
+                ];
+                incremental_revenue: number;
+                incremental_revenue_ci: [
+                    number,
+                    number
+                ];
+                knocks: number;
+                revenue_per_crew_hour: number | null;
+                roi_pct: number | null;
+                roi_pct_ci: [
+                    number,
+                    number
+                ] | null;
+            };
+            satisfaction: {
+                comment: string | null;
+                score: number;
+            } | null;
+            segments: {
+                /** @enum {string} */
+                dimension: "zip" | "roof_age" | "hail_size" | "home_value";
+                label: string;
+                min_per_arm: number;
+                segments: {
+                    control: {
+                        conversions: number;
+                        n: number;
+                        rate: number;
+                    };
+                    lift: {
+                        absolute: number;
+                        absolute_ci: [
+                            number,
+                            number
+                        ];
+                        p_value: number;
+                        p_value_adjusted: number;
+                    } | null;
+                    treat: {
+                        conversions: number;
+                        n: number;
+                        rate: number;
+                    };
+                    value: string;
+                }[];
+            }[];
+            slo: {
+                breaches: number;
+                issues: string[];
+                pass: boolean;
+                status: string;
+            };
+            srm: {
+                chi_square: number;
+                expected_hold_share: number;
+                flagged: boolean;
+                observed_hold_share: number;
+                p_value: number;
+                reason: string | null;
+            };
+            storm: {
+                contractor: string | null;
+                ends_on: string;
+                event_id: string;
+                name: string;
+                starts_on: string;
+                /** Format: uuid */
+                storm_id: string;
+            };
+            success_criteria: {
+                actual: number | null;
+                /** @enum {string} */
+                comparator: ">" | "<" | "=";
+                /** @enum {string} */
+                key: "lift" | "roi" | "incremental_revenue" | "cac" | "revenue_per_crew_hour" | "data_quality" | "slo" | "contamination" | "satisfaction";
+                name: string;
+                pass: boolean;
+                /** @enum {string} */
+                status: "pass" | "fail" | "no_data";
+                target: number;
+                /** @enum {string} */
+                unit: "pts" | "pct" | "usd" | "count" | "score";
+            }[];
+            summary: {
+                /** @enum {string} */
+                outcome: "success" | "mixed" | "inconclusive" | "unsuccessful" | "not_enough_data";
+                passed: number;
+                total: number;
+            };
+            uplift_accuracy: {
+                buckets: number;
+                deciles: {
+                    decile: number;
+                    hold_n: number;
+                    observed_lift: number | null;
+                    observed_lift_ci: [
+                        number,
+                        number
+                    ] | null;
+                    predicted_uplift: number;
+                    treat_n: number;
+                }[];
+                qini_coefficient: number | null;
+                qini_curve: {
+                    fraction: number;
+                    incremental_conversions: number;
+                }[];
+            } | null;
+            /** @enum {number} */
+            version: 1;
+        };
+        Plan: {
+            base_price_cents: number;
+            hard_quota: boolean;
+            metrics: {
+                api_calls: {
+                    charge: {
+                        /** @enum {string} */
+                        model: "per_unit";
+                        unit_cents: number;
+                    } | {
+                        /** @enum {string} */
+                        model: "graduated";
+                        tiers: {
+                            unit_cents: number;
+                            up_to: number | null;
+                        }[];
+                    } | {
+                        /** @enum {string} */
+                        model: "package";
+                        package_cents: number;
+                        package_size: number;
+                    };
+                    included: number;
+                };
+                properties_imported: {
+                    charge: {
+                        /** @enum {string} */
+                        model: "per_unit";
+                        unit_cents: number;
+                    } | {
+                        /** @enum {string} */
+                        model: "graduated";
+                        tiers: {
+                            unit_cents: number;
+                            up_to: number | null;
+                        }[];
+                    } | {
+                        /** @enum {string} */
+                        model: "package";
+                        package_cents: number;
+                        package_size: number;
+                    };
+                    included: number;
+                };
+                properties_scored: {
+                    charge: {
+                        /** @enum {string} */
+                        model: "per_unit";
+                        unit_cents: number;
+                    } | {
+                        /** @enum {string} */
+                        model: "graduated";
+                        tiers: {
+                            unit_cents: number;
+                            up_to: number | null;
+                        }[];
+                    } | {
+                        /** @enum {string} */
+                        model: "package";
+                        package_cents: number;
+                        package_size: number;
+                    };
+                    included: number;
+                };
+                reports_generated: {
+                    charge: {
+                        /** @enum {string} */
+                        model: "per_unit";
+                        unit_cents: number;
+                    } | {
+                        /** @enum {string} */
+                        model: "graduated";
+                        tiers: {
+                            unit_cents: number;
+                            up_to: number | null;
+                        }[];
+                    } | {
+                        /** @enum {string} */
+                        model: "package";
+                        package_cents: number;
+                        package_size: number;
+                    };
+                    included: number;
+                };
+                seats: {
+                    charge: {
+                        /** @enum {string} */
+                        model: "per_unit";
+                        unit_cents: number;
+                    } | {
+                        /** @enum {string} */
+                        model: "graduated";
+                        tiers: {
+                            unit_cents: number;
+                            up_to: number | null;
+                        }[];
+                    } | {
+                        /** @enum {string} */
+                        model: "package";
+                        package_cents: number;
+                        package_size: number;
+                    };
+                    included: number;
+                };
+                storms_created: {
+                    charge: {
+                        /** @enum {string} */
+                        model: "per_unit";
+                        unit_cents: number;
+                    } | {
+                        /** @enum {string} */
+                        model: "graduated";
+                        tiers: {
+                            unit_cents: number;
+                            up_to: number | null;
+                        }[];
+                    } | {
+                        /** @enum {string} */
+                        model: "package";
+                        package_cents: number;
+                        package_size: number;
+                    };
+                    included: number;
+                };
+            };
+            name: string;
+            /** @enum {string} */
+            plan_code: "trial" | "standard" | "enterprise";
+            support_response_sla_hours: number;
+            support_tier: string;
+            version: number;
+        };
+        PolicyRun: {
+            batch: number;
+            capacity: number;
+            capacity_used: number;
+            capacity_used_pct: number;
+            contamination: {
+                contamination_knocks: number;
+                contamination_rate: number;
+                hold: number;
+                hold_knocked: number;
+                property_ids: string[];
+                /** Format: uuid */
+                storm_id: string;
+            };
+            created_at: string;
+            detectable_lift: components["schemas"]["DetectableLift"];
+            excluded: number;
+            expected_incremental_conversions: number;
+            expected_incremental_profit_cents: number;
+            expected_incremental_revenue: number;
+            expected_incremental_revenue_cents: number;
+            hold: number;
+            hold_pct: number;
+            /** @enum {string} */
+            mode: "conservative" | "moderate" | "aggressive" | "custom";
+            newly_assigned: number;
+            policy_version: number;
+            properties: number;
+            /** Format: uuid */
+            run_id: string;
+            seed: number;
+            shadow: boolean;
+            /** Format: uuid */
+            storm_id: string;
+            treat: number;
+            treat_pct: number;
+            unscored: number;
+            warnings: string[];
+        };
+        SignedIn: {
+            csrf_token: string;
+            expires_at: string;
+            tenant: {
+                org_name: string;
+                /** Format: uuid */
+                tenant_id: string;
+            };
+            user: {
+                email: string;
+                /** @enum {string} */
+                role: "admin" | "analyst" | "canvasser" | "viewer";
+                /** Format: uuid */
+                user_id: string;
+            };
+        };
+        SloStatus: {
+            breaches: number;
+            burn_rates: {
+                "1d": number;
+                "1h": number;
+                "2h": number;
+                "3d": number;
+                "5m": number;
+                "6h": number;
+                "30m": number;
+            };
+            description: string;
+            error_budget_remaining: number;
+            firing_rules: string[];
+            good: number;
+            name: string;
+            objective: number;
+            runbook: string | null;
+            sli: number | null;
+            /** @enum {string} */
+            status: "ok" | "warning" | "breaching" | "no_data";
+            total: number;
+            window: string;
+            window_sli: number | null;
+        };
+        StoredPolicyRun: {
+            batch: number;
+            capacity: number;
+            capacity_used: number;
+            capacity_used_pct: number;
+            created_at: string;
+            detectable_lift: components["schemas"]["DetectableLift"];
+            excluded: number;
+            expected_incremental_conversions: number;
+            expected_incremental_profit_cents: number;
+            expected_incremental_revenue: number;
+            expected_incremental_revenue_cents: number;
+            hold: number;
+            hold_pct: number;
+            /** @enum {string} */
+            mode: "conservative" | "moderate" | "aggressive" | "custom";
+            newly_assigned: number;
+            policy_version: number;
+            properties: number;
+            /** Format: uuid */
+            run_id: string;
+            seed: number;
+            shadow: boolean;
+            /** Format: uuid */
+            storm_id: string;
+            treat: number;
+            treat_pct: number;
+            unscored: number;
+            warnings: string[];
+        };
+        Storm: {
+            created_at: string;
+            ends_at: string | null;
+            event_id: string;
+            name: string;
+            region: string | null;
+            starts_at: string | null;
+            /** @enum {string} */
+            status: "planning" | "active" | "closed" | "cancelled";
+            /** Format: uuid */
+            storm_id: string;
+            /** Format: uuid */
+            tenant_id: string;
+            updated_at: string;
+        };
+        StormHealth: {
+            checked_at: string;
+            /** @enum {string} */
+            health_status: "healthy" | "degraded" | "unhealthy";
+            issues: {
+                check: string;
+                message: string;
+                numbers: {
+                    [key: string]: (number | string) | null;
+                };
+                /** @enum {string} */
+                severity: "warning" | "critical";
+            }[];
+            metrics: {
+                arms: {
+                    hold: number;
+                    intended_hold_share: number | null;
+                    srm_p_value: number | null;
+                    treat: number;
+                };
+                contamination: {
+                    contaminated_knocks: number;
+                    contaminated_properties: number;
+                    knocks: number;
+                };
+                last_backup_at: string | null;
+                outcomes: {
+                    lag_p50_hours: number | null;
+                    lag_p90_hours: number | null;
+                    last_recorded_at: string | null;
+                    outcomes: number;
+                };
+                properties: {
+                    last_property_change: string | null;
+                    missing_coordinates: number;
+                    missing_home_value: number;
+                    missing_roof_age: number;
+                    missing_zip: number;
+                    properties: number;
+                };
+                scores: {
+                    coverage: number;
+                    oldest_scored_at: string | null;
+                    scored: number;
+                };
+            };
+            /** Format: uuid */
+            storm_id: string;
+        };
+        User: {
+            created_at: string;
+            email: string;
+            has_password: boolean;
+            last_login_at: string | null;
+            role: string;
+            /** Format: uuid */
+            user_id: string;
+        };
+        WhoAmI: {
+            csrf_token?: string;
+            expires_at: string | null;
+            /** @enum {string} */
+            kind: "tenant" | "staff" | "platform";
+            permissions: ("tenant:admin" | "tenants:list" | "tenant:read" | "billing:read" | "billing:own" | "billing:write" | "platform:health" | "platform:admin" | "credentials:admin" | "users:admin" | "account:self" | "audit:read" | "storms:read" | "storms:write" | "properties:read" | "properties:write" | "models:read" | "models:write" | "models:promote" | "scoring:run" | "policy:read" | "policy:write" | "policy:preview" | "policy:apply" | "territories:write" | "walklists:read" | "knocks:write" | "outcomes:write" | "outcomes:read" | "health:read" | "health:write" | "feedback:write" | "reports:read" | "analysis:run")[];
+            role: string;
+            /** Format: uuid */
+            tenant_id: string | null;
+            /** Format: uuid */
+            user_id: string | null;
+            /** @enum {string} */
+            via: "session" | "credential" | "platform";
+        };
+    };
     responses: never;
     parameters: never;
     requestBodies: never;

@@ -4,7 +4,7 @@
  */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError, api, credentials, unwrap } from './client';
-import type { WhoAmI } from './views';
+import type { WhoAmI } from './types';
 
 export const SESSION_KEY = ['session'] as const;
 
@@ -46,5 +46,5 @@ export const isStaff = (me: WhoAmI | null | undefined): boolean => me?.kind === 
  */
 export function useCan(): (action: string) => boolean {
   const me = useSession().data;
-  return (action) => me?.permissions?.includes(action) ?? false;
+  return (action) => (me?.permissions as readonly string[] | undefined)?.includes(action) ?? false;
 }

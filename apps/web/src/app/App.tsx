@@ -55,7 +55,7 @@ function Gate() {
   if (session.error) return <ErrorNote error={session.error} />;
   const me = session.data;
   if (!me) return <SignInPage />;
-  const can = (a: string) => me.permissions?.includes(a) ?? false;
+  const can = (a: string) => (me.permissions as readonly string[] | undefined)?.includes(a) ?? false;
   const home = isStaff(me)
     ? can('billing:read')
       ? '/customer-health'

@@ -2,12 +2,12 @@
 import type { ReactNode } from 'react';
 import { Link } from 'wouter';
 import { isStaff, useSignOut } from '../api/session';
-import type { WhoAmI } from '../api/views';
+import type { WhoAmI } from '../api/types';
 
 export function Layout({ me, children }: { me: WhoAmI; children: ReactNode }) {
   const signOut = useSignOut();
   const staff = isStaff(me);
-  const can = (a: string) => me.permissions?.includes(a) ?? false;
+  const can = (a: string) => (me.permissions as readonly string[] | undefined)?.includes(a) ?? false;
   const links: [string, string, boolean][] = [
     ['/storms', 'Storms', !staff && can('properties:read')],
     ['/canvass', 'My doors', !staff && can('knocks:write')],

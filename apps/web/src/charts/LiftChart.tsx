@@ -1,7 +1,7 @@
 /** Cumulative lift day by day with its always-valid band (a confidence sequence: valid at every look at once). */
 import { useMemo } from 'react';
 import uPlot from 'uplot';
-import type { PilotResults } from '../api/storm-views';
+import type { PilotResults } from '../api/types';
 import { UChart } from './UChart';
 
 export function LiftChart({ overTime }: { overTime: PilotResults['over_time'] }) {

@@ -1,7 +1,7 @@
 /** The audit log, newest first (audit:read: the operator, a tenant admin for its own tenant). */
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { AuditEvent } from '../api/admin-views';
+import type { AuditEvent } from '../api/types';
 import { api, unwrap } from '../api/client';
 import { Empty, QueryView } from '../components/Async';
 import { TableScroll } from '../components/TableScroll';

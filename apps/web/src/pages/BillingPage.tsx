@@ -1,7 +1,7 @@
 /** A tenant admin's billing: plan, usage against what the plan includes, projected cost, invoices with PDFs. */
 import { useQuery } from '@tanstack/react-query';
 import { api, credentials, unwrap } from '../api/client';
-import type { BillingDashboard, Invoice } from '../api/views';
+import type { BillingDashboard, Invoice } from '../api/types';
 import { Empty, QueryView } from '../components/Async';
 import { count, money, ratioPct, usDate } from '../lib/format';
 import { TableScroll } from '../components/TableScroll';

@@ -6,7 +6,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { api, unwrap } from '../api/client';
-import type { CustomerHealth } from '../api/views';
+import type { CustomerHealth } from '../api/types';
 import { Empty, QueryView } from '../components/Async';
 import { money, ratioPct } from '../lib/format';
 import { TableScroll } from '../components/TableScroll';

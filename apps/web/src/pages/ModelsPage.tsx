@@ -1,7 +1,7 @@
 /** Uplift models: versions, stages, hold-out Qini, stage history; promote and roll back for admins (models:promote). */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { ModelDetail, ModelSummary } from '../api/admin-views';
+import type { ModelDetail, ModelSummary } from '../api/types';
 import { api, unwrap } from '../api/client';
 import { useCan } from '../api/session';
 import { Empty, ErrorNote, QueryView } from '../components/Async';

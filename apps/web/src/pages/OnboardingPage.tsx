@@ -6,7 +6,7 @@ import { recommendPlan, type Intake, type Plan } from '@stormops/plans';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useMemo, useState, type FormEvent } from 'react';
 import { api, unwrap } from '../api/client';
-import type { OnboardingResult } from '../api/views';
+import type { OnboardingResult } from '../api/types';
 import { ErrorNote, QueryView } from '../components/Async';
 import { count, dollars, pct } from '../lib/format';
 import { PlanComparison, RoiSummary } from './onboarding/RecommendationView';

@@ -6,7 +6,7 @@
 import { useState } from 'react';
 import { Link } from 'wouter';
 import { download } from '../api/client';
-import type { PilotResults } from '../api/storm-views';
+import type { PilotResults } from '../api/types';
 import { LiftChart } from '../charts/LiftChart';
 import { Empty, ErrorNote, QueryView } from '../components/Async';
 import { TableScroll } from '../components/TableScroll';

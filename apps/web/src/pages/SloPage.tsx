@@ -1,6 +1,6 @@
 /** The platform's SLOs (status, error budget, burn rates) and open alerts, for staff with platform:health. */
 import { useQuery } from '@tanstack/react-query';
-import type { AlertIncident, SloStatus } from '../api/admin-views';
+import type { AlertIncident, SloStatus } from '../api/types';
 import { api, unwrap } from '../api/client';
 import { Empty, QueryView } from '../components/Async';
 import { TableScroll } from '../components/TableScroll';

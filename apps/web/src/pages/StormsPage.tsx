@@ -2,7 +2,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'wouter';
 import { api, unwrap } from '../api/client';
-import type { Storm } from '../api/views';
+import type { Storm } from '../api/types';
 import { Empty, QueryView } from '../components/Async';
 import { usDate } from '../lib/format';
 import { TableScroll } from '../components/TableScroll';

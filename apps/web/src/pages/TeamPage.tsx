@@ -4,7 +4,7 @@
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import type { Credential, Invitation, InvitationResult, TeamUser } from '../api/admin-views';
+import type { Credential, Invitation, InvitationResult, TeamUser } from '../api/types';
 import { api, unwrap } from '../api/client';
 import { useCan, useSession } from '../api/session';
 import { Empty, ErrorNote, QueryView } from '../components/Async';

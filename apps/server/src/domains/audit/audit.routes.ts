@@ -1,4 +1,6 @@
 /** HTTP adapter for the audit log. */
+import { replies } from '../../http/responses.ts';
+import { auditList } from './audit.responses.ts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Database } from '../../db/database.ts';
@@ -16,6 +18,7 @@ export function registerAuditRoutes(root: FastifyInstance, db: Database): void {
         summary:
           "The audit log, newest first: a tenant's (a tenant admin: its own), or the platform's when the operator names none",
         querystring: listAuditInput,
+        response: replies({ 200: auditList }),
       },
     },
     async (request) => ({ events: await listAudit(contextOf(request, db), request.query) }),

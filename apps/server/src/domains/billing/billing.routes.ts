@@ -3,6 +3,8 @@
  * service. `GET /billing/plans` (public) and `GET /billing/usage` (platform staff) are also served outside /v1, as
  * the launch playbook names them.
  */
+import { replies } from '../../http/responses.ts';
+import { billingDashboard, customerHealthList, invoiceList, planList } from './billing.responses.ts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -45,6 +47,7 @@ export function registerBillingRootRoutes(root: FastifyInstance, db: Database): 
       schema: {
         tags: ['billing'],
         summary: 'The plans, their prices, included quantities and overage charges (public)',
+        response: replies({ 200: planList }),
       },
     },
     async () => ({ plans: await listPlans(db) }),
@@ -56,6 +59,7 @@ export function registerBillingRootRoutes(root: FastifyInstance, db: Database): 
       schema: {
         tags: ['billing'],
         summary: "Every tenant's health score, usage ratio, projected cost and flags (platform staff)",
+        response: replies({ 200: customerHealthList }),
       },
     },
     async (request) => ({ tenants: await customerHealth(contextOf(request, db)) }),
@@ -89,6 +93,7 @@ export function registerBillingRoutes(v1: FastifyInstance, db: Database): void {
         tags: ['billing'],
         summary: "The tenant's billing dashboard: plan, period, base, overage, total, usage and projection",
         querystring: dashboardInput,
+        response: replies({ 200: billingDashboard }),
       },
     },
     async (request) => getBillingDashboard(contextOf(request, db), request.query),
@@ -170,7 +175,12 @@ export function registerBillingRoutes(v1: FastifyInstance, db: Database): void {
     '/billing/invoices',
     {
       config: { permission: 'billing:own' },
-      schema: { tags: ['billing'], summary: "The tenant's invoices and credit notes", querystring: invoiceListInput },
+      schema: {
+        tags: ['billing'],
+        summary: "The tenant's invoices and credit notes",
+        querystring: invoiceListInput,
+        response: replies({ 200: invoiceList }),
+      },
     },
     async (request) => ({ invoices: await listInvoices(contextOf(request, db), request.query) }),
   );

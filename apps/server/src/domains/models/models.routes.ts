@@ -14,6 +14,8 @@ import {
   trainStormInput,
 } from './models.schema.ts';
 import { scoreStorm } from './scoring.service.ts';
+import { modelDetail, modelList, modelView, scoreResult, trainResult } from './models.responses.ts';
+import { replies } from '../../http/responses.ts';
 
 const tags = ['models'];
 const modelParams = z.object({ model_id: z.uuid() });
@@ -28,6 +30,7 @@ export function registerModelRoutes(root: FastifyInstance, db: Database): void {
         tags,
         summary: "Train an uplift model from a past storm's arms and outcomes; it lands in staging",
         body: trainStormInput,
+        response: replies({ 201: trainResult }),
       },
     },
     async (request, reply) => reply.status(201).send(await service.trainModel(contextOf(request, db), request.body)),
@@ -36,7 +39,12 @@ export function registerModelRoutes(root: FastifyInstance, db: Database): void {
     '/models',
     {
       config: { permission: 'models:read' },
-      schema: { tags, summary: 'List models', querystring: listModelsInput.pick({ tenant_id: true }) },
+      schema: {
+        tags,
+        summary: 'List models',
+        querystring: listModelsInput.pick({ tenant_id: true }),
+        response: replies({ 200: modelList }),
+      },
     },
     async (request) => ({ models: await service.listModels(contextOf(request, db), request.query) }),
   );
@@ -48,6 +56,7 @@ export function registerModelRoutes(root: FastifyInstance, db: Database): void {
         tags,
         summary: 'The model in production (or shadow)',
         querystring: activeModelInput.omit({ name: true }),
+        response: replies({ 200: modelView }),
       },
     },
     async (request) => service.getActiveModel(contextOf(request, db), request.query),
@@ -56,7 +65,12 @@ export function registerModelRoutes(root: FastifyInstance, db: Database): void {
     '/models/:model_id',
     {
       config: { permission: 'models:read' },
-      schema: { tags, summary: 'A model with metrics and stage history', params: modelParams },
+      schema: {
+        tags,
+        summary: 'A model with metrics and stage history',
+        params: modelParams,
+        response: replies({ 200: modelDetail }),
+      },
     },
     async (request) => service.getModel(contextOf(request, db), request.params.model_id),
   );
@@ -69,6 +83,7 @@ export function registerModelRoutes(root: FastifyInstance, db: Database): void {
         summary: 'Promote a model to a stage (audited)',
         params: modelParams,
         body: promoteModelInput.omit({ model_id: true }),
+        response: replies({ 200: modelView }),
       },
     },
     async (request) => service.promoteModel(contextOf(request, db), { ...request.body, ...request.params }),
@@ -81,6 +96,7 @@ export function registerModelRoutes(root: FastifyInstance, db: Database): void {
         tags,
         summary: 'Put back the previous production model',
         body: rollbackModelInput.omit({ name: true }),
+        response: replies({ 200: modelView }),
       },
     },
     async (request) => service.rollbackModel(contextOf(request, db), request.body),
@@ -93,6 +109,7 @@ export function registerModelRoutes(root: FastifyInstance, db: Database): void {
         tags,
         summary: "Score a storm's properties with the production (and shadow) model",
         params: scoreStormInput,
+        response: replies({ 200: scoreResult }),
       },
     },
     async (request) => scoreStorm(contextOf(request, db), request.params),

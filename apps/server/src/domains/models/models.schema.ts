@@ -87,6 +87,17 @@ export interface ModelView {
   updated_at: string;
 }
 
+export interface ModelDetail extends ModelView {
+  stage_history: {
+    model_id: string;
+    from_stage: Stage | null;
+    to_stage: Stage;
+    actor: string;
+    reason: string | null;
+    changed_at: string;
+  }[];
+}
+
 export interface TrainResult extends ModelView {
   /** Rows used per arm; rows of other arms left out of a plain table are counted in `training_source.left_out`. */
   rows: { treat: number; control: number };

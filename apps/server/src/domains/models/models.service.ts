@@ -22,6 +22,7 @@ import {
   trainModelInput,
   type ActiveModelInput,
   type ListModelsInput,
+  type ModelDetail,
   type ModelView,
   type PromoteModelInput,
   type RollbackModelInput,
@@ -185,15 +186,14 @@ async function withModel<T>(
   });
 }
 
-export async function getModel(
-  ctx: ServiceContext,
-  modelId: string,
-): Promise<ModelView & { stage_history: unknown[] }> {
+export async function getModel(ctx: ServiceContext, modelId: string): Promise<ModelDetail> {
   authorize(ctx, 'models:read');
   return withModel(ctx, modelId, async (trx, m) => ({
     ...toView(m),
     stage_history: (await repo.stageHistory(trx, modelId)).map((h) => ({
       ...h,
+      from_stage: h.from_stage as Stage | null,
+      to_stage: h.to_stage as Stage,
       changed_at: new Date(h.changed_at).toISOString(),
     })),
   }));

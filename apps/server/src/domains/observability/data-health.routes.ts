@@ -1,4 +1,6 @@
 /** HTTP adapter for a storm's data health. */
+import { replies } from '../../http/responses.ts';
+import { healthDashboard } from './data-health.responses.ts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -17,7 +19,12 @@ export function registerHealthRoutes(root: FastifyInstance, db: Database): void 
     '/storms/:storm_id/health',
     {
       config: { permission: 'health:read' },
-      schema: { tags, summary: 'Health status and issues of a storm’s data', params },
+      schema: {
+        tags,
+        summary: 'Health status and issues of a storm’s data',
+        params,
+        response: replies({ 200: healthDashboard }),
+      },
     },
     async (request) => service.getHealthDashboard(contextOf(request, db), request.params.storm_id),
   );

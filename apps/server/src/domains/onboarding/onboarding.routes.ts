@@ -1,4 +1,6 @@
 /** `POST /onboarding` (also under /v1): public self-serve signup, rate-limited per address. */
+import { replies } from '../../http/responses.ts';
+import { onboardingResult } from './onboarding.responses.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Database } from '../../db/database.ts';
@@ -46,6 +48,7 @@ export function registerOnboardingRoutes(
         summary:
           'Sign up: a trial tenant, the recommended plan, the plans compared, a first-year ROI projection and the admin’s set-password link (201; the same organization and e-mail again: 200)',
         body: intakeInput,
+        response: replies({ 200: onboardingResult, 201: onboardingResult }),
       },
     },
     async (request, reply) => {

@@ -1,4 +1,6 @@
 /** HTTP adapter for the pilot report: JSON results, or the rendered report in Markdown, HTML or PDF. */
+import { replies } from '../../http/responses.ts';
+import { pilotReplies } from './pilot.responses.ts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -20,6 +22,7 @@ export function registerPilotRoutes(root: FastifyInstance, db: Database): void {
         summary: 'The pilot report of a storm: lift, ROI, SRM, contamination, uplift accuracy, success criteria',
         params: z.object({ storm_id: stormId }),
         querystring: pilotOptions,
+        response: replies(pilotReplies),
       },
     },
     async (request, reply) => {

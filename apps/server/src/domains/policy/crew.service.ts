@@ -90,10 +90,10 @@ export async function exportWalkList(ctx: ServiceContext, walkList: WalkListInpu
       );
     if (input.format === 'geojson') {
       return {
-        type: 'FeatureCollection',
+        type: 'FeatureCollection' as const,
         features: rows.map((w) => ({
-          type: 'Feature',
-          geometry: { type: 'Point', coordinates: [w.lon, w.lat] },
+          type: 'Feature' as const,
+          geometry: { type: 'Point' as const, coordinates: [w.lon, w.lat] as [number, number] },
           properties: {
             territory: w.territory,
             canvasser: w.canvasser,

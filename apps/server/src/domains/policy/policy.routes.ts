@@ -9,6 +9,16 @@ import * as crew from './crew.service.ts';
 import * as service from './policy.service.ts';
 import { applyPolicyInput, configurePolicyInput, getPolicyInput, policyMode } from './policy.schema.ts';
 import { knockInput, planInput, walkListInput } from './crew.schema.ts';
+import { replies } from '../../http/responses.ts';
+import {
+  contamination,
+  knock,
+  policyConfig,
+  policyRun,
+  policyRuns,
+  territoryPlan,
+  walkListReplies,
+} from './policy.responses.ts';
 
 const params = z.object({ storm_id: stormId });
 const tags = ['policy'];
@@ -28,6 +38,7 @@ export function registerPolicyRoutes(root: FastifyInstance, db: Database): void 
         summary: 'The latest (or ?version=) version of a policy mode with its capacity',
         params: modeParams,
         querystring: getPolicyInput.omit({ mode: true }),
+        response: replies({ 200: policyConfig }),
       },
     },
     async (request) => service.getPolicy(contextOf(request, db), { ...request.query, ...request.params }),
@@ -42,6 +53,7 @@ export function registerPolicyRoutes(root: FastifyInstance, db: Database): void 
         summary: 'Change parameters of a mode: a new version when anything differs',
         params: modeParams,
         body: configurePolicyInput.omit({ mode: true }),
+        response: replies({ 200: policyConfig }),
       },
     },
     async (request) => service.configurePolicy(contextOf(request, db), { ...request.body, ...request.params }),
@@ -57,6 +69,7 @@ export function registerPolicyRoutes(root: FastifyInstance, db: Database): void 
           'Apply a policy: pick properties within capacity, randomize a stratified hold group (shadow: record only)',
         params,
         body: applyPolicyInput.omit({ storm_id: true }),
+        response: replies({ 200: policyRun }),
       },
     },
     async (request) => service.applyPolicy(contextOf(request, db), { ...request.body, ...request.params }),
@@ -71,6 +84,7 @@ export function registerPolicyRoutes(root: FastifyInstance, db: Database): void 
         summary: 'Preview a policy: a shadow run that records what it would pick and assigns no arms',
         params,
         body: previewBody,
+        response: replies({ 200: policyRun }),
       },
     },
     async (request) =>
@@ -81,7 +95,7 @@ export function registerPolicyRoutes(root: FastifyInstance, db: Database): void 
     '/storms/:storm_id/policy/runs',
     {
       config: { permission: 'policy:read' },
-      schema: { tags, summary: 'Policy runs of a storm, newest first', params },
+      schema: { tags, summary: 'Policy runs of a storm, newest first', params, response: replies({ 200: policyRuns }) },
     },
     async (request) => ({
       runs: await service.listPolicyRuns(contextOf(request, db), request.params),
@@ -92,7 +106,12 @@ export function registerPolicyRoutes(root: FastifyInstance, db: Database): void 
     '/storms/:storm_id/contamination',
     {
       config: { permission: 'policy:read' },
-      schema: { tags, summary: 'Hold properties knocked anyway (control contamination)', params },
+      schema: {
+        tags,
+        summary: 'Hold properties knocked anyway (control contamination)',
+        params,
+        response: replies({ 200: contamination }),
+      },
     },
     async (request) => service.getContamination(contextOf(request, db), request.params),
   );
@@ -106,6 +125,7 @@ export function registerPolicyRoutes(root: FastifyInstance, db: Database): void 
         summary: 'Split the treat list among canvassers by geography and store each walking order',
         params,
         body: planInput.omit({ storm_id: true }),
+        response: replies({ 200: territoryPlan }),
       },
     },
     async (request) => crew.planTerritories(contextOf(request, db), { ...request.body, ...request.params }),
@@ -120,6 +140,7 @@ export function registerPolicyRoutes(root: FastifyInstance, db: Database): void 
         summary: 'Walk list in walking order: CSV (text/csv) or GeoJSON',
         params,
         querystring: walkListInput.omit({ storm_id: true }),
+        response: replies(walkListReplies),
       },
     },
     async (request, reply) => {
@@ -138,6 +159,7 @@ export function registerPolicyRoutes(root: FastifyInstance, db: Database): void 
         tags,
         summary: 'Log a knock (a knock on a hold property is recorded and flagged as contamination)',
         body: knockInput,
+        response: replies({ 201: knock }),
       },
     },
     async (request, reply) => reply.status(201).send(await crew.logKnock(contextOf(request, db), request.body)),

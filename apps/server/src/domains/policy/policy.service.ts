@@ -335,8 +335,9 @@ export async function listPolicyRuns(ctx: ServiceContext, input: ListRunsInput) 
   const { storm_id, limit } = parse(listRunsInput, input);
   return withStorm(ctx, storm_id, async (trx, storm) => {
     const rows = await repo.listRuns(trx, storm.storm_id, limit ?? 50);
+    // The stored result is the run's view without its contamination (a storm's, read live) and created_at.
     return rows.map((r) => ({
-      ...r.result,
+      ...(r.result as Omit<PolicyRunView, 'contamination' | 'created_at'>),
       run_id: r.run_id,
       seed: Number(r.seed),
       created_at: new Date(r.created_at).toISOString(),

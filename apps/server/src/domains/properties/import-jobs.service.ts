@@ -6,6 +6,7 @@
  * completes it). Embedded: one process, so every job found running at start-up is.
  */
 import { randomUUID } from 'node:crypto';
+import type { ImportStatus } from './properties.responses.ts';
 import { sql } from 'kysely';
 import { createReadStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
@@ -111,6 +112,7 @@ export async function getImportJob(ctx: ServiceContext, jobs: JobRegistry, impor
     const r = here.record as { started_at: Date | string };
     return {
       ...(here.record as Awaited<ReturnType<typeof findImport>>),
+      status: 'running' as const,
       started_at: new Date(r.started_at).toISOString(),
       finished_at: null,
       progress: here.progress,
@@ -120,6 +122,7 @@ export async function getImportJob(ctx: ServiceContext, jobs: JobRegistry, impor
   const live: JobProgress | undefined = row.status === 'running' ? jobs.progress(importId) : undefined;
   return {
     ...row,
+    status: row.status as ImportStatus,
     started_at: new Date(row.started_at).toISOString(),
     finished_at: row.finished_at ? new Date(row.finished_at).toISOString() : null,
     ...(live ? { progress: live } : {}),

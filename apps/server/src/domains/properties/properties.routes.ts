@@ -2,6 +2,8 @@
  * HTTP adapter for properties: streamed upload of a CSV / JSON Lines file into a storm, answered with a job to poll;
  * the job's status and rejected rows; a page of the storm's properties; saved column mappings.
  */
+import { replies } from '../../http/responses.ts';
+import { importJob, importStarted } from './properties.responses.ts';
 import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -56,6 +58,7 @@ export function registerPropertyRoutes(
             format: z.enum(['csv', 'jsonl']).optional(),
             delimiter: z.enum(['comma', 'semicolon', 'tab', 'pipe']).optional(),
           }),
+          response: replies({ 202: importStarted }),
         },
       },
       async (request, reply) => {
@@ -94,7 +97,12 @@ export function registerPropertyRoutes(
     '/imports/:import_id',
     {
       config: { permission: 'properties:read' },
-      schema: { tags, summary: 'An import job: status, counts, live progress while running', params: importParams },
+      schema: {
+        tags,
+        summary: 'An import job: status, counts, live progress while running',
+        params: importParams,
+        response: replies({ 200: importJob }),
+      },
     },
     async (request) => getImportJob(contextOf(request, db), jobs, request.params.import_id),
   );

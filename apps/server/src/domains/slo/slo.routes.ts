@@ -1,4 +1,6 @@
 /** HTTP adapter for the SLO monitor: dashboard, active alerts, definitions, one evaluation pass (operator only). */
+import { replies } from '../../http/responses.ts';
+import { alertList, sloDashboard } from './slo.responses.ts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -20,6 +22,7 @@ export function registerSloRoutes(root: FastifyInstance, db: Database, deps: ser
         tags,
         summary: 'SLO dashboard: per SLO status, SLI over the last hours, error budget left, burn rates, breaches',
         querystring: z.object({ hours: queryInt4().min(1).max(2160).default(24) }),
+        response: replies({ 200: sloDashboard }),
       },
     },
     async (request) => service.getSloDashboard(contextOf(request, db), { hours: request.query.hours }, deps),
@@ -33,6 +36,7 @@ export function registerSloRoutes(root: FastifyInstance, db: Database, deps: ser
         tags,
         summary: 'Open alert incidents (page or ticket) of every source, oldest first',
         querystring: z.object({ source: text().max(50).optional() }),
+        response: replies({ 200: alertList }),
       },
     },
     async (request) => ({

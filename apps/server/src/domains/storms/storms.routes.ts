@@ -5,6 +5,8 @@ import { z } from 'zod';
 import type { Database } from '../../db/database.ts';
 import { contextOf } from '../../http/auth.ts';
 import * as service from './storms.service.ts';
+import { replies } from '../../http/responses.ts';
+import { stormDetail, stormList, stormView } from './storms.responses.ts';
 import { createStormInput, listStormsInput, statusChangeInput, stormId } from './storms.schema.ts';
 
 const params = z.object({ storm_id: stormId });
@@ -21,6 +23,7 @@ export function registerStormRoutes(root: FastifyInstance, db: Database): void {
         tags,
         summary: 'Create a storm (event id unique per tenant); it starts in planning',
         body: createStormInput,
+        response: replies({ 201: stormView }),
       },
     },
     async (request, reply) => reply.status(201).send(await service.createStorm(contextOf(request, db), request.body)),
@@ -30,7 +33,12 @@ export function registerStormRoutes(root: FastifyInstance, db: Database): void {
     '/storms',
     {
       config: { permission: 'storms:read' },
-      schema: { tags, summary: 'List storms, newest first', querystring: listStormsInput },
+      schema: {
+        tags,
+        summary: 'List storms, newest first',
+        querystring: listStormsInput,
+        response: replies({ 200: stormList }),
+      },
     },
     async (request) => ({ storms: await service.listStorms(contextOf(request, db), request.query) }),
   );
@@ -39,7 +47,12 @@ export function registerStormRoutes(root: FastifyInstance, db: Database): void {
     '/storms/:storm_id',
     {
       config: { permission: 'storms:read' },
-      schema: { tags, summary: 'Show a storm with its status history', params },
+      schema: {
+        tags,
+        summary: 'Show a storm with its status history',
+        params,
+        response: replies({ 200: stormDetail }),
+      },
     },
     async (request) => service.getStorm(contextOf(request, db), request.params.storm_id),
   );
@@ -53,6 +66,7 @@ export function registerStormRoutes(root: FastifyInstance, db: Database): void {
         summary: 'Move a storm: planning -> active -> closed, or cancelled; other moves are refused with the reason',
         params,
         body: statusChangeInput,
+        response: replies({ 200: stormView }),
       },
     },
     async (request) => service.setStormStatus(contextOf(request, db), request.params.storm_id, request.body),

@@ -110,13 +110,27 @@ export async function withStorm<T>(
 export async function getStorm(
   ctx: ServiceContext,
   stormId: string,
-): Promise<StormView & { status_history: unknown[] }> {
+): Promise<
+  StormView & {
+    status_history: {
+      from_status: StormStatus | null;
+      to_status: StormStatus;
+      reason: string | null;
+      changed_at: string;
+    }[];
+  }
+> {
   authorize(ctx, 'storms:read');
   return withStorm(ctx, stormId, async (trx, storm) => {
     const history = await repo.statusHistory(trx, storm.storm_id);
     return {
       ...toView(storm),
-      status_history: history.map((h) => ({ ...h, changed_at: new Date(h.changed_at).toISOString() })),
+      status_history: history.map((h) => ({
+        ...h,
+        from_status: h.from_status as StormStatus | null,
+        to_status: h.to_status as StormStatus,
+        changed_at: new Date(h.changed_at).toISOString(),
+      })),
     };
   });
 }

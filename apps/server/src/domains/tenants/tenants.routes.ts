@@ -1,4 +1,6 @@
 /** HTTP adapter for tenants: validate, call one service function, map the result. */
+import { replies } from '../../http/responses.ts';
+import { credentialList, credentialRevoked, issuedCredential } from './credentials.responses.ts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -80,6 +82,7 @@ export function registerTenantRoutes(root: FastifyInstance, db: Database): void 
           'Issue a bearer credential for a user of the tenant (operator, or its admin); the token is shown once. Scopes: a subset of the role; expiry: 90 days by default',
         params,
         body: credentialInput.omit({ tenant_id: true }),
+        response: replies({ 201: issuedCredential }),
       },
     },
     async (request, reply) =>
@@ -95,7 +98,12 @@ export function registerTenantRoutes(root: FastifyInstance, db: Database): void 
     '/tenants/:tenant_id/credentials',
     {
       config: { permission: 'credentials:admin' },
-      schema: { tags, summary: "The tenant's credentials with status and last use (never the tokens)", params },
+      schema: {
+        tags,
+        summary: "The tenant's credentials with status and last use (never the tokens)",
+        params,
+        response: replies({ 200: credentialList }),
+      },
     },
     async (request) => ({
       credentials: await service.listCredentials(contextOf(request, db), request.params),
@@ -110,6 +118,7 @@ export function registerTenantRoutes(root: FastifyInstance, db: Database): void 
         tags,
         summary: 'Revoke a credential: it answers 401 from then on (repeating is harmless)',
         params: revokeCredentialInput,
+        response: replies({ 200: credentialRevoked }),
       },
     },
     async (request) => service.revokeCredential(contextOf(request, db), request.params),

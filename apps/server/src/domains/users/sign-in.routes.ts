@@ -3,6 +3,8 @@
  * CSRF token in the body for the page to send back in `x-csrf-token`. Login and reset requests are rate-limited per
  * account and per client address (@fastify/rate-limit; counters live in each server process).
  */
+import { replies } from '../../http/responses.ts';
+import { passwordReset, resetRequested, signedIn, signedOut, whoAmI } from './users.responses.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Database } from '../../db/database.ts';
@@ -93,6 +95,7 @@ export function registerSignInRoutes(root: FastifyInstance, db: Database, opts?:
         summary:
           'Sign in with e-mail and password: sets the session cookie, answers the user and the CSRF token (rate-limited: 429)',
         body: loginInput,
+        response: replies({ 200: signedIn }),
       },
     },
     async (request, reply) => {
@@ -110,6 +113,7 @@ export function registerSignInRoutes(root: FastifyInstance, db: Database, opts?:
         tags,
         summary: 'Accept an invitation: choose a password, become a user with the invited role, signed in (once)',
         body: acceptInviteInput,
+        response: replies({ 201: signedIn }),
       },
     },
     async (request, reply) => {
@@ -129,6 +133,7 @@ export function registerSignInRoutes(root: FastifyInstance, db: Database, opts?:
         summary:
           'Forgot password: e-mails a one-time reset link (SMTP only); the same answer whether the e-mail exists',
         body: requestResetInput,
+        response: replies({ 202: resetRequested }),
       },
     },
     async (request, reply) => {
@@ -145,6 +150,7 @@ export function registerSignInRoutes(root: FastifyInstance, db: Database, opts?:
         tags,
         summary: "Set a new password from a reset link (once); the user's sessions end",
         body: resetPasswordInput,
+        response: replies({ 200: passwordReset }),
       },
     },
     async (request) => service.resetPassword(db, request.body, request.id),
@@ -154,7 +160,11 @@ export function registerSignInRoutes(root: FastifyInstance, db: Database, opts?:
     '/auth/session',
     {
       config: { permission: 'account:self' },
-      schema: { tags, summary: 'Who is signed in (session or credential), with the CSRF token of a session' },
+      schema: {
+        tags,
+        summary: 'Who is signed in (session or credential), with the CSRF token of a session',
+        response: replies({ 200: whoAmI }),
+      },
     },
     async (request) => {
       const me = service.whoAmI(contextOf(request, db));
@@ -167,7 +177,11 @@ export function registerSignInRoutes(root: FastifyInstance, db: Database, opts?:
     '/auth/logout',
     {
       config: { permission: 'account:self' },
-      schema: { tags, summary: 'Sign out: the session ends and its cookie is cleared (needs x-csrf-token)' },
+      schema: {
+        tags,
+        summary: 'Sign out: the session ends and its cookie is cleared (needs x-csrf-token)',
+        response: replies({ 200: signedOut }),
+      },
     },
     async (request, reply) => {
       const r = await service.logout(contextOf(request, db));

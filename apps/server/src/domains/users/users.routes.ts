@@ -1,4 +1,6 @@
 /** HTTP adapter for a tenant's users (users:admin): invite, list, change role, remove, send a password reset. */
+import { replies } from '../../http/responses.ts';
+import { invitation, resetSent, roleChanged, userList, userRemoved } from './users.responses.ts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -18,7 +20,12 @@ export function registerUserRoutes(root: FastifyInstance, db: Database, opts?: S
     '/users',
     {
       config: { permission: 'users:admin' },
-      schema: { tags, summary: "The tenant's users and open invitations", querystring: tenantQuery },
+      schema: {
+        tags,
+        summary: "The tenant's users and open invitations",
+        querystring: tenantQuery,
+        response: replies({ 200: userList }),
+      },
     },
     async (request) => service.listUsers(contextOf(request, db), request.query),
   );
@@ -33,6 +40,7 @@ export function registerUserRoutes(root: FastifyInstance, db: Database, opts?: S
           'Invite a person with a role: a one-time link by e-mail (SMTP_URL), or in this answer for the admin to pass on',
         querystring: tenantQuery,
         body: inviteInput.pick({ email: true, role: true }),
+        response: replies({ 201: invitation }),
       },
     },
     async (request, reply) => {
@@ -55,6 +63,7 @@ export function registerUserRoutes(root: FastifyInstance, db: Database, opts?: S
         params,
         querystring: tenantQuery,
         body: setRoleInput.pick({ role: true }),
+        response: replies({ 200: roleChanged }),
       },
     },
     async (request) =>
@@ -70,6 +79,7 @@ export function registerUserRoutes(root: FastifyInstance, db: Database, opts?: S
         summary: 'Remove a user (not the last admin) with their sessions and credentials',
         params,
         querystring: tenantQuery,
+        response: replies({ 200: userRemoved }),
       },
     },
     async (request) => service.removeUser(contextOf(request, db), { ...request.query, ...request.params }),
@@ -84,6 +94,7 @@ export function registerUserRoutes(root: FastifyInstance, db: Database, opts?: S
         summary: 'Send a user a one-time password reset link (e-mailed, or in this answer without SMTP)',
         params,
         querystring: tenantQuery,
+        response: replies({ 201: resetSent }),
       },
     },
     async (request, reply) => {

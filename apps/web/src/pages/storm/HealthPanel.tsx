@@ -1,7 +1,7 @@
 /** The storm's data-health status and its open issues (GET .../health). */
 import { useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client';
-import type { StormHealth } from '../../api/storm-views';
+import type { StormHealth } from '../../api/types';
 import { Empty, QueryView } from '../../components/Async';
 import { usDate } from '../../lib/format';
 

@@ -6,7 +6,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
 import { api, authHeaders, download, errorOf, unwrap } from '../../api/client';
-import type { ImportJob } from '../../api/storm-views';
+import type { ImportJob } from '../../api/types';
 import { ErrorNote } from '../../components/Async';
 import { TableScroll } from '../../components/TableScroll';
 import { count } from '../../lib/format';
@@ -113,7 +113,7 @@ function JobView({ job }: { job: ImportJob }) {
         read, {count(job.inserted)} new, {count(job.updated)} updated, {count(job.unchanged)} unchanged,{' '}
         {count(job.duplicates)} duplicates, <span data-testid="import-invalid">{count(job.invalid)}</span> rejected.
       </p>
-      {job.error?.message && <p className="error-note">{job.error.message}</p>}
+      {typeof job.error?.['message'] === 'string' && <p className="error-note">{job.error['message']}</p>}
       {job.invalid > 0 && <RowErrors importId={job.import_id} />}
     </div>
   );

@@ -7,7 +7,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, unwrap } from '../../api/client';
 import { useCan } from '../../api/session';
-import { POLICY_MODES, type PolicyMode, type PolicyRun } from '../../api/storm-views';
+import { POLICY_MODES, type PolicyMode, type PolicyRun } from '../../api/types';
 import { ErrorNote, QueryView, Empty } from '../../components/Async';
 import { TableScroll } from '../../components/TableScroll';
 import { count, dollars, usDate } from '../../lib/format';
@@ -143,7 +143,9 @@ function RunSummary({ run }: { run: PolicyRun }) {
         </div>
         <div>
           <dt>Smallest detectable lift</dt>
-          <dd>{run.detectable_lift.pts.toFixed(1)} pts</dd>
+          <dd>
+            {run.detectable_lift.pts === null ? 'none (an arm is empty)' : `${run.detectable_lift.pts.toFixed(1)} pts`}
+          </dd>
         </div>
       </dl>
       {run.warnings.length > 0 && (

@@ -5,7 +5,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'wouter';
 import { ApiError, api, unwrap } from '../../api/client';
-import type { PilotResults } from '../../api/storm-views';
+import type { PilotResults } from '../../api/types';
 import { LiftChart } from '../../charts/LiftChart';
 import { Empty, QueryView } from '../../components/Async';
 import { count, usDate } from '../../lib/format';

@@ -6,7 +6,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { ApiError, api, unwrap } from '../../api/client';
 import { useCan } from '../../api/session';
-import type { TerritoryPlan, WalkList } from '../../api/storm-views';
+import type { TerritoryPlan, WalkList } from '../../api/types';
 import { Empty, ErrorNote, Loading } from '../../components/Async';
 import { TableScroll } from '../../components/TableScroll';
 import { count } from '../../lib/format';
