@@ -61,7 +61,7 @@ function demoCsv(count: number, seed: number): Buffer {
 }
 
 /** The probe tenant, the same in both databases: 10 storms imported through the service, one scored and assigned. */
-export async function makeProbe(db: Database): Promise<Probe> {
+async function makeProbe(db: Database): Promise<Probe> {
   const op: ServiceContext = { db, principal: PLATFORM };
   const t = await provisionTenant(op, {
     org_name: 'Probe Roofing',
