@@ -42,7 +42,7 @@ export function run(ctx: BenchContext): Promise<BenchFigure[]> {
     const chunks = Array.from({ length: Math.ceil(csv.length / 65536) }, (_, i) =>
       csv.subarray(i * 65536, (i + 1) * 65536),
     );
-    const imported = await timeMs(() => importProperties(tc, { stormId: storm.storm_id, source: chunks }));
+    const imported = await timeMs(() => importProperties(tc, { storm_id: storm.storm_id, source: chunks }));
     const samples: number[] = [];
     for (let i = 0; i < 21; i++) {
       const m = await timeMs(() =>

@@ -50,9 +50,9 @@ const storm = await createStorm(ctx, { tenant_id: tenant.tenant_id, event_id: 'B
 const raw = mode === 'postgres' ? await rawCopyMs(url as string) : undefined;
 const cpu0 = process.cpuUsage();
 const summary = await importProperties(ctx, {
-  stormId: storm.storm_id,
+  storm_id: storm.storm_id,
   source: createReadStream(file, { highWaterMark: 1 << 20 }),
-  sourceName: 'bench.csv',
+  source_name: 'bench.csv',
 });
 await db.close();
 process.stdout.write(

@@ -20,8 +20,7 @@ const t0 = performance.now();
 for (const [tenantId, stormId] of storms) {
   await listProperties(
     { db, principal: { kind: 'tenant', tenantId, userId: '00000000-0000-4000-8000-000000000000', role: 'admin' } },
-    stormId,
-    { limit: 20 },
+    { storm_id: stormId, limit: 20 },
   );
 }
 const ms = performance.now() - t0;

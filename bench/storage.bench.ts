@@ -76,7 +76,7 @@ async function makeProbe(db: Database): Promise<Probe> {
   for (let i = 0; i < 10; i++) {
     const storm = await createStorm(ctx, { event_id: `PROBE_${i}`, name: `probe ${i}` });
     if (i === 0) stormId = storm.storm_id;
-    await importProperties(ctx, { stormId: storm.storm_id, source: [demoCsv(i === 0 ? 20_000 : 50, 100 + i)] });
+    await importProperties(ctx, { storm_id: storm.storm_id, source: [demoCsv(i === 0 ? 20_000 : 50, 100 + i)] });
   }
   const model = await trainModel(ctx, {
     csv: { source: [historyCsv(5_000, 5)], sourceName: 'past.csv', treatmentCol: 'arm', outcomeCol: 'converted' },
@@ -110,7 +110,7 @@ async function makeProbe(db: Database): Promise<Probe> {
 }
 
 /** Other tenants' storms and properties, set-based, as the owner; the indexes rebuilt after (each one sort). */
-async function fill(db: Database, log: (m: string) => void): Promise<void> {
+export async function fill(db: Database, log: (m: string) => void): Promise<void> {
   const tenants = TENANTS - 1;
   const perTenant = Math.ceil((STORMS - 10) / tenants);
   // 1% of storms hold half the properties, the rest share the other half.
@@ -171,7 +171,7 @@ type Query = (ctx: ServiceContext, probe: Probe) => Promise<unknown>;
 
 const QUERIES: Record<string, Query> = {
   'storm list': (ctx) => listStorms(ctx, { limit: 100 }),
-  "a storm's property page (100, with its total)": (ctx, p) => listProperties(ctx, p.stormId, { limit: 100 }),
+  "a storm's property page (100, with its total)": (ctx, p) => listProperties(ctx, { storm_id: p.stormId, limit: 100 }),
   'one property by id (no storm given)': (ctx, p) =>
     ctx.db.withTenant(p.tenantId, (trx) =>
       trx.selectFrom('property').selectAll().where('property_id', '=', p.plain).executeTakeFirstOrThrow(),

@@ -145,6 +145,10 @@ export function clientFor(db: Database, principal: Principal, deps: SignInDeps =
       get: bind(ctx, storms.getStorm),
       setStatus: bind(ctx, storms.setStormStatus),
     },
+    /**
+     * A storm's properties: `import({ storm_id, source, ... }, { onProgress, onRejected })`, `list({ storm_id, limit,
+     * after })`, `imports({ storm_id })`, `saveMapping({ tenant_id, name, mapping })`.
+     */
     properties: {
       import: bind(ctx, properties.importProperties),
       list: bind(ctx, properties.listProperties),

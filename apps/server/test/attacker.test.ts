@@ -84,7 +84,7 @@ describeEachDatabase('attacker over loopback', (t) => {
     const ctx = operator(db);
     const storm = await createStorm(ctx, { tenant_id: made.tenantId, event_id: `EV-${name}`, name: `Storm ${name}` });
     await importInto(db, storm.storm_id, 20, name.charCodeAt(0));
-    const imports = await listImports(ctx, storm.storm_id);
+    const imports = await listImports(ctx, { storm_id: storm.storm_id });
     const props = await db.withTenant(made.tenantId, (trx) =>
       trx.selectFrom('property').select('property_id').where('storm_id', '=', storm.storm_id).execute(),
     );

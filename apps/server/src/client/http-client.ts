@@ -130,8 +130,9 @@ function remoteCalls(t: HttpTransport) {
       setStatus: (id, i) => t.request('POST', `${storm(id)}/status`, { body: i }),
     },
     properties: {
-      list: (id, page = {}) => t.request('GET', `${storm(id)}/properties`, { query: page }),
-      imports: async (id) => (await t.request<{ imports: never }>('GET', `${storm(id)}/imports`)).imports,
+      list: ({ storm_id, ...page }) => t.request('GET', `${storm(storm_id)}/properties`, { query: page as Query }),
+      imports: async ({ storm_id }) =>
+        (await t.request<{ imports: never }>('GET', `${storm(storm_id)}/imports`)).imports,
     },
     policy: {
       apply: ({ storm_id, ...i }) => t.request('POST', `${storm(storm_id)}/policy/apply`, { body: i }),

@@ -24,7 +24,7 @@ describeEachDatabase('backups', (t) => {
       const { tenantId } = await newTenant(t().db);
       const ctx = tenantCtx(t().db, tenantId);
       const storm = await createStorm(ctx, { event_id: `BACKUP_${seed}`, name: `backup ${seed}` });
-      await importProperties(ctx, { stormId: storm.storm_id, source: [historyCsv(300, seed)] });
+      await importProperties(ctx, { storm_id: storm.storm_id, source: [historyCsv(300, seed)] });
     }
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));

@@ -241,6 +241,30 @@ async function* copyOutColumns(
   if (last) yield last;
 }
 
+/** A staged copy: the temporary table's name and column definitions, the rows, and the statement that moves them. */
+export interface StagedCopy {
+  /** The staging table's name (a temporary table, dropped at commit). */
+  stage: string;
+  /** Its column definitions, `seq integer, reason text, ...`, in the order of each row's values. */
+  columns: string;
+  /** COPY text rows (copyLine), in the order of `columns`. */
+  rows: AsyncIterable<CopyText> | Iterable<CopyText>;
+  /** The INSERT ... SELECT (or other statement) that moves the staged rows, reading `stage`. */
+  insert: string;
+  params?: unknown[];
+}
+
+/**
+ * The staged copy every bulk writer into a tenant table makes: COPY is refused on a table under row-level security,
+ * so the rows are COPYed into a temporary staging table (dropped at commit) and moved by one statement that RLS
+ * checks row by row. Returns the rows that statement affected.
+ */
+export async function stagedCopy(tx: BulkTx, s: StagedCopy): Promise<number> {
+  await tx.query(`create temp table ${s.stage} (${s.columns}) on commit drop`);
+  await tx.copy(`COPY ${s.stage} FROM STDIN`, s.rows);
+  return tx.command(s.insert, s.params ?? []);
+}
+
 /** One value in COPY text format: \N for null, backslash escapes for the characters COPY treats specially. */
 export function copyValue(value: string | number | boolean | null | undefined): string {
   if (value === null || value === undefined) return '\\N';

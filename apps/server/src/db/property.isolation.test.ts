@@ -32,7 +32,7 @@ describeEachDatabase('property storage, attacked by a tenant', (t) => {
     b = (await newTenant(db)).tenantId;
     stormA = (await createStorm(operator(db), { tenant_id: a, event_id: 'A_1', name: 'A storm' })).storm_id;
     stormB = (await createStorm(operator(db), { tenant_id: b, event_id: 'B_1', name: 'B storm' })).storm_id;
-    await importProperties(tenantCtx(db, b), { stormId: stormB, source: [Buffer.from(CSV)], sourceName: 'b.csv' });
+    await importProperties(tenantCtx(db, b), { storm_id: stormB, source: [Buffer.from(CSV)], source_name: 'b.csv' });
   });
 
   const asA = <T>(fn: (trx: Trx) => Promise<T>) => t().db.withTenant(a, fn);
@@ -64,7 +64,11 @@ describeEachDatabase('property storage, attacked by a tenant', (t) => {
       sql`insert into property (tenant_id, storm_id, property_id, address_key, address_line)
           values (${tenant}::uuid, ${storm}::uuid, ${randomUUID()}::uuid, 'K', '1 Main St')`;
     await expect(asA((trx) => row(b, stormB).execute(trx))).rejects.toMatchObject({ code: '42501' });
-    await importProperties(tenantCtx(t().db, a), { stormId: stormA, source: [Buffer.from(CSV)], sourceName: 'a.csv' });
+    await importProperties(tenantCtx(t().db, a), {
+      storm_id: stormA,
+      source: [Buffer.from(CSV)],
+      source_name: 'a.csv',
+    });
     await expect(
       asA((trx) => sql`update property set tenant_id = ${b} where storm_id = ${stormA}`.execute(trx)),
     ).rejects.toMatchObject({ code: '42501' });

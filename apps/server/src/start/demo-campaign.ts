@@ -76,9 +76,9 @@ export async function ensureDemoCampaign(
     await promoteModel(ctx, { model_id: model.model_id, stage: 'production', reason: 'demo' });
   });
   await importProperties(ctx, {
-    stormId,
+    storm_id: stormId,
     source: [propertiesCsv(DEMO_HOMES, HOMES_SEED, 'planning')],
-    sourceName: 'demo-homes.csv',
+    source_name: 'demo-homes.csv',
   });
   await scoreStorm(ctx, { storm_id: stormId });
   await applyPolicy(ctx, { storm_id: stormId, mode: 'moderate' });

@@ -1751,7 +1751,10 @@ export interface paths {
                         mapping: {
                             [key: string]: string;
                         };
-                        /** Format: uuid */
+                        /**
+                         * Format: uuid
+                         * @description operator only: the tenant to act in
+                         */
                         tenant_id?: string;
                     };
                 };

@@ -118,7 +118,9 @@ describeEachDatabase('billing', (t) => {
     await setOverride(operator(db), { tenant_id: tenantId, metric: 'properties_imported', included: 10 });
     const ctx = tenantCtx(db, tenantId);
     const storm = await createStorm(ctx, { event_id: 'Q1', name: 'Quota storm' });
-    const refused = await importProperties(ctx, { stormId: storm.storm_id, source: csv(11) }).catch((e: AppError) => e);
+    const refused = await importProperties(ctx, { storm_id: storm.storm_id, source: csv(11) }).catch(
+      (e: AppError) => e,
+    );
     expect(refused).toBeInstanceOf(AppError);
     expect((refused as AppError).code).toBe('QUOTA_EXCEEDED');
     expect((refused as AppError).details).toMatchObject({ fits: 10, requested: 11, metric: 'properties_imported' });
@@ -133,12 +135,12 @@ describeEachDatabase('billing', (t) => {
         ).n,
       );
     expect(await count()).toBe(0);
-    const done = await importProperties(ctx, { stormId: storm.storm_id, source: csv(10) });
+    const done = await importProperties(ctx, { storm_id: storm.storm_id, source: csv(10) });
     expect(done.inserted).toBe(10);
     const dash = await getBillingDashboard(ctx, {});
     expect(dash.usage.find((u) => u.metric === 'properties_imported')).toMatchObject({ quantity: 10, included: 10 });
     // At 100% the next import is refused before a byte is read.
-    expect(await code(importProperties(ctx, { stormId: storm.storm_id, source: csv(1) }))).toBe('QUOTA_EXCEEDED');
+    expect(await code(importProperties(ctx, { storm_id: storm.storm_id, source: csv(1) }))).toBe('QUOTA_EXCEEDED');
     expect(await count()).toBe(10);
   });
 

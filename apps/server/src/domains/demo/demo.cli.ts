@@ -138,14 +138,16 @@ export function registerDemoCommands(program: Command, rt: CliRuntime): void {
       const bar = progressBar(process.stderr, { label: 'importing', enabled: !o.json });
       try {
         await rt.call(o, (ops) =>
-          ops.properties.import({
-            stormId: o.storm as string,
-            source: (function* () {
-              for (const chunk of csvChunks({ ...spec, history: false, truth: false })) yield Buffer.from(chunk.text);
-            })(),
-            sourceName: `demo-${spec.scenario}-seed${spec.seed}.csv`,
-            onProgress: (p) => bar.update({ rows: p.rows_read, elapsedMs: p.elapsed_ms }),
-          }),
+          ops.properties.import(
+            {
+              storm_id: o.storm as string,
+              source: (function* () {
+                for (const chunk of csvChunks({ ...spec, history: false, truth: false })) yield Buffer.from(chunk.text);
+              })(),
+              source_name: `demo-${spec.scenario}-seed${spec.seed}.csv`,
+            },
+            { onProgress: (p) => bar.update({ rows: p.rows_read, elapsedMs: p.elapsed_ms }) },
+          ),
         );
       } finally {
         bar.done();

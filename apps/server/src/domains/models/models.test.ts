@@ -217,7 +217,7 @@ describeEachDatabase('model registry', (t) => {
     const shadow = await models.trainModel(ctx, { csv: csvInput(2000, 42), learner: 'uplift-forest' });
     await models.promoteModel(ctx, { model_id: prod.model_id, stage: 'production' });
     await models.promoteModel(ctx, { model_id: shadow.model_id, stage: 'shadow' });
-    await importProperties(ctx, { stormId, source: [historyCsv(700, 43)] });
+    await importProperties(ctx, { storm_id: stormId, source: [historyCsv(700, 43)] });
     const steps: { step: string; done: number; total: number | null }[] = [];
     const r = await scoreStorm(ctx, { storm_id: stormId }, { onProgress: (p) => steps.push(p) });
     // Progress for the CLI: rows predicted, then written, then stored, each step's last report complete.
@@ -267,7 +267,7 @@ describeEachDatabase('model registry', (t) => {
     const { tenantId: tid } = await newTenant(t().db);
     const ctx = tenantCtx(t().db, tid);
     const stormId = (await createStorm(ctx, { event_id: 'PAST_1', name: 'x' })).storm_id;
-    await importProperties(ctx, { stormId, source: [historyCsv(1500, 51)] });
+    await importProperties(ctx, { storm_id: stormId, source: [historyCsv(1500, 51)] });
     await t().db.withTenant(tid, async (trx) => {
       await sql`insert into assignment (tenant_id, property_id, storm_id, arm, run_id)
         select tenant_id, property_id, storm_id, attributes->>'arm', gen_random_uuid() from property where storm_id = ${stormId}`.execute(

@@ -49,7 +49,7 @@ describeEachDatabase('data health', (t) => {
   });
 
   it('runs the checks over a real campaign: contamination and backup flagged, rates and drift sound', async () => {
-    await importProperties(ctx, { stormId, source: [historyCsv(2000, 62)] });
+    await importProperties(ctx, { storm_id: stormId, source: [historyCsv(2000, 62)] });
     const unscored = await health.getHealthDashboard(ctx, stormId);
     expect(unscored.issues.find((i) => i.check === 'score_coverage')).toMatchObject({ severity: 'critical' });
     await scoreStorm(ctx, { storm_id: stormId });

@@ -22,7 +22,7 @@ describeEachDatabase('ops routines', (t) => {
       tenants.push(tenant);
       const ctx = tenantCtx(t().db, tenant.tenantId);
       const storm = await createStorm(ctx, { event_id: `OPS_${n}`, name: `ops ${n}` });
-      await importProperties(ctx, { stormId: storm.storm_id, source: [historyCsv(n, n)] });
+      await importProperties(ctx, { storm_id: storm.storm_id, source: [historyCsv(n, n)] });
       if (n === 40) {
         await setStormStatus(ctx, storm.storm_id, { status: 'cancelled' });
         closedStorm = storm.storm_id;

@@ -34,7 +34,7 @@ describeEachDatabase('pilot runner', (t) => {
     });
     await promoteModel(ctx, { model_id: model.model_id, stage: 'production' });
     stormId = (await createStorm(ctx, { event_id: 'PILOT_1', name: 'pilot', starts_at: '2026-02-10' })).storm_id;
-    await importProperties(ctx, { stormId, source: [historyCsv(3000, 72)] });
+    await importProperties(ctx, { storm_id: stormId, source: [historyCsv(3000, 72)] });
   });
 
   it('refuses a storm without an applied policy', async () => {

@@ -28,7 +28,7 @@ export async function importInto(
   seed: number,
 ): Promise<Map<string, number>> {
   const { chunks, uplift } = await csvChunks(properties, seed);
-  await importProperties(operator(db), { stormId, source: chunks, sourceName: `test-${seed}.csv` });
+  await importProperties(operator(db), { storm_id: stormId, source: chunks, source_name: `test-${seed}.csv` });
   return uplift;
 }
 

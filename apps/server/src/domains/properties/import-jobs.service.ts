@@ -7,7 +7,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ImportStatus } from './properties.responses.ts';
-import { sql } from 'kysely';
 import { createReadStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import { AppError } from '../../errors.ts';
@@ -15,11 +14,11 @@ import { csvRow } from '../../lib/csv/writer.ts';
 import type { Database } from '../../db/database.ts';
 import type { JobProgress, JobRegistry } from '../../jobs/job-registry.ts';
 import { authorize, type ServiceContext } from '../auth/principal.ts';
-import { IMPORT_COLUMNS } from './properties.repo.ts';
+import * as repo from './import-jobs.repo.ts';
 import { importProperties, stormTenant } from './properties.service.ts';
 import type { ImportPropertiesInput } from './properties.schema.ts';
 
-export type ImportJobInput = Omit<ImportPropertiesInput, 'source' | 'importId' | 'onProgress' | 'onRejected'> & {
+export type ImportJobInput = Omit<ImportPropertiesInput, 'source'> & {
   /** The uploaded file; removed when the job ends. */
   path: string;
 };
@@ -43,7 +42,7 @@ export async function startImportJob(
 ): Promise<{ import_id: string; status: 'running' }> {
   let tenantId: string;
   try {
-    ({ tenantId } = await checkImportTarget(ctx, input.stormId));
+    ({ tenantId } = await checkImportTarget(ctx, input.storm_id));
   } catch (err) {
     await rm(input.path, { force: true });
     throw err;
@@ -53,20 +52,17 @@ export async function startImportJob(
   let record: Record<string, unknown>;
   try {
     record = await ctx.db.withTenant(tenantId, (trx) =>
-      trx
-        .insertInto('property_import')
-        .values({
-          tenant_id: tenantId,
-          import_id: importId,
-          storm_id: input.stormId,
-          status: 'running',
-          source_name: input.sourceName ?? null,
-          skip_invalid: Boolean(input.skipInvalid),
-          owner_id: jobs.ownerId,
-          heartbeat_at: sql<Date>`now()`,
-        })
-        .returning(IMPORT_COLUMNS)
-        .executeTakeFirstOrThrow(),
+      repo.insertRunningImport(
+        trx,
+        {
+          tenantId,
+          importId,
+          stormId: input.storm_id,
+          sourceName: input.source_name ?? null,
+          skipInvalid: Boolean(input.skip_invalid),
+        },
+        jobs.ownerId,
+      ),
     );
     size = (await stat(input.path)).size;
   } catch (err) {
@@ -78,22 +74,16 @@ export async function startImportJob(
     size,
     async (report) => {
       try {
-        await importProperties(ctx, {
-          ...input,
-          importId,
-          source: createReadStream(input.path),
-          onProgress: (p) => report(p),
-        });
+        const { path, ...options } = input;
+        await importProperties(
+          ctx,
+          { ...options, source: createReadStream(path) },
+          { importId, onProgress: (p) => report(p) },
+        );
       } catch (err) {
         const body =
           err instanceof AppError ? err.toBody().error : { code: 'INTERNAL', message: (err as Error).message };
-        await ctx.db.withTenant(tenantId, (trx) =>
-          trx
-            .updateTable('property_import')
-            .set({ status: 'failed', error: JSON.stringify(body), finished_at: new Date() })
-            .where('import_id', '=', importId)
-            .execute(),
-        );
+        await ctx.db.withTenant(tenantId, (trx) => repo.markImportFailed(trx, importId, body));
       } finally {
         await rm(input.path, { force: true });
       }
@@ -135,21 +125,8 @@ async function findImport(ctx: ServiceContext, importId: string) {
   const tenantId =
     ctx.principal.kind === 'tenant'
       ? ctx.principal.tenantId
-      : await ctx.db.withPlatform(
-          async (trx) =>
-            (
-              await trx
-                .selectFrom('property_import')
-                .select('tenant_id')
-                .where('import_id', '=', importId)
-                .executeTakeFirst()
-            )?.tenant_id,
-        );
-  const row = tenantId
-    ? await ctx.db.withTenant(tenantId, (trx) =>
-        trx.selectFrom('property_import').select(IMPORT_COLUMNS).where('import_id', '=', importId).executeTakeFirst(),
-      )
-    : undefined;
+      : await ctx.db.withPlatform((trx) => repo.importTenant(trx, importId));
+  const row = tenantId ? await ctx.db.withTenant(tenantId, (trx) => repo.findImport(trx, importId)) : undefined;
   if (!row) throw new AppError('NOT_FOUND', `import ${importId} not found`, { import_id: importId });
   return row;
 }
@@ -158,9 +135,7 @@ async function findImport(ctx: ServiceContext, importId: string) {
 export async function importErrorsCsv(ctx: ServiceContext, importId: string): Promise<string> {
   authorize(ctx, 'properties:read');
   const row = await findImport(ctx, importId);
-  const errors = await ctx.db.withTenant(row.tenant_id, (trx) =>
-    trx.selectFrom('property_import_error').selectAll().where('import_id', '=', importId).orderBy('seq').execute(),
-  );
+  const errors = await ctx.db.withTenant(row.tenant_id, (trx) => repo.importErrors(trx, importId));
   return (
     [
       'row,column,value,code,reason',
@@ -181,39 +156,10 @@ export async function markInterruptedImports(
   db: Database,
   opts: { staleAfterMs?: number; exceptOwner?: string } = {},
 ): Promise<number> {
-  const result = await db.withPlatform((trx) => {
-    let q = trx
-      .updateTable('property_import')
-      .set({
-        status: 'interrupted',
-        finished_at: new Date(),
-        error: JSON.stringify({
-          code: 'INTERRUPTED',
-          message: 'the process stopped during the import; nothing was written: upload the file again',
-        }),
-      })
-      .where('status', '=', 'running');
-    if (opts.staleAfterMs !== undefined) {
-      // The database's clock, the one every process' heartbeat was stamped with.
-      const before = sql<Date>`now() - make_interval(secs => ${opts.staleAfterMs / 1000})`;
-      q = q.where((eb) => eb.or([eb('heartbeat_at', 'is', null), eb('heartbeat_at', '<', before)]));
-    }
-    if (opts.exceptOwner !== undefined)
-      q = q.where((eb) => eb.or([eb('owner_id', 'is', null), eb('owner_id', '!=', opts.exceptOwner!)]));
-    return q.executeTakeFirst();
-  });
-  return Number(result.numUpdatedRows);
+  return db.withPlatform((trx) => repo.markInterrupted(trx, opts));
 }
 
 /** Renews the heartbeat of every import this process runs. */
 export async function beatImports(db: Database, ownerId: string): Promise<number> {
-  const result = await db.withPlatform((trx) =>
-    trx
-      .updateTable('property_import')
-      .set({ heartbeat_at: sql<Date>`now()` })
-      .where('status', '=', 'running')
-      .where('owner_id', '=', ownerId)
-      .executeTakeFirst(),
-  );
-  return Number(result.numUpdatedRows);
+  return db.withPlatform((trx) => repo.beatImports(trx, ownerId));
 }

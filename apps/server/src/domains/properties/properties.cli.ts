@@ -8,19 +8,20 @@ import { keyValues, table } from '../../cli/output.ts';
 import { progressBar } from '../../cli/progress.ts';
 import { AppError } from '../../errors.ts';
 import type { ColumnMapping } from './column-mapping.ts';
-import type { Delimiter } from '../../lib/csv/delimiter.ts';
 import type { RowError } from '../../lib/csv/errors.ts';
-import type { ImportSummary } from './properties.schema.ts';
+import type { DelimiterName, ImportSummary } from './properties.schema.ts';
 
-const DELIMITERS: Record<string, Delimiter> = {
-  ',': ',',
-  comma: ',',
-  ';': ';',
-  semicolon: ';',
-  tab: '\t',
-  '\\t': '\t',
-  '|': '|',
-  pipe: '|',
+/** `--delimiter`: a name, or the character itself. */
+const DELIMITER_NAMES: Record<string, DelimiterName> = {
+  ',': 'comma',
+  comma: 'comma',
+  ';': 'semicolon',
+  semicolon: 'semicolon',
+  tab: 'tab',
+  '\\t': 'tab',
+  '\t': 'tab',
+  '|': 'pipe',
+  pipe: 'pipe',
 };
 
 /** `--mapping` is a JSON file when one exists at that path, else the name of a saved mapping. */
@@ -84,7 +85,7 @@ export function registerPropertyCommands(program: Command, rt: CliRuntime): void
         if (!existsSync(file)) throw new AppError('VALIDATION', `${file}: no such file`);
         if (o.format && o.format !== 'csv' && o.format !== 'jsonl')
           throw new AppError('VALIDATION', '--format must be csv or jsonl');
-        const delimiter = o.delimiter === undefined ? undefined : DELIMITERS[o.delimiter];
+        const delimiter = o.delimiter === undefined ? undefined : DELIMITER_NAMES[o.delimiter];
         if (o.delimiter !== undefined && !delimiter)
           throw new AppError('VALIDATION', '--delimiter must be comma, semicolon, tab or pipe');
         const errorsFile = o.skipInvalid ? (o.errorsOut ?? `${file}.errors.csv`) : undefined;
@@ -99,19 +100,24 @@ export function registerPropertyCommands(program: Command, rt: CliRuntime): void
           await rt.call(
             o,
             (ops) =>
-              ops.properties.import({
-                stormId: o.storm,
-                source: createReadStream(file),
-                sourceName: basename(file),
-                ...(o.format ? { format: o.format as 'csv' | 'jsonl' } : {}),
-                ...(delimiter ? { delimiter } : {}),
-                ...(o.mapping ? { mapping: mappingArg(o.mapping) as string | ColumnMapping } : {}),
-                skipInvalid: Boolean(o.skipInvalid),
-                onProgress: (p) => bar.update({ rows: p.rows_read, bytes: p.bytes_read, elapsedMs: p.elapsed_ms }),
-                onRejected: (errors: readonly RowError[]) => {
-                  for (const e of errors) errorsOut?.write(csvRow([e.row, e.column, e.value, e.code, e.reason]) + '\n');
+              ops.properties.import(
+                {
+                  storm_id: o.storm,
+                  source: createReadStream(file),
+                  source_name: basename(file),
+                  format: o.format as 'csv' | 'jsonl' | undefined,
+                  delimiter,
+                  mapping: mappingArg(o.mapping),
+                  skip_invalid: Boolean(o.skipInvalid),
                 },
-              }),
+                {
+                  onProgress: (p) => bar.update({ rows: p.rows_read, bytes: p.bytes_read, elapsedMs: p.elapsed_ms }),
+                  onRejected: (errors: readonly RowError[]) => {
+                    for (const e of errors)
+                      errorsOut?.write(csvRow([e.row, e.column, e.value, e.code, e.reason]) + '\n');
+                  },
+                },
+              ),
             (r) => summaryText(r, errorsFile),
           );
         } finally {
@@ -131,7 +137,7 @@ export function registerPropertyCommands(program: Command, rt: CliRuntime): void
     .action((o: { storm: string; limit: string; after?: string; json?: boolean }) =>
       rt.call(
         o,
-        (ops) => ops.properties.list(o.storm, { limit: Number(o.limit), ...(o.after ? { after: o.after } : {}) }),
+        (ops) => ops.properties.list({ storm_id: o.storm, limit: Number(o.limit), after: o.after }),
         (r) =>
           `${r.total} properties\n` +
           table(r.properties, [
@@ -156,6 +162,8 @@ export function registerPropertyCommands(program: Command, rt: CliRuntime): void
     .action((o: { tenant: string; name: string; file: string; json?: boolean }) => {
       const mapping = mappingArg(o.file);
       if (typeof mapping !== 'object') throw new AppError('VALIDATION', `--file ${o.file}: no such file`);
-      return rt.call(o, (ops) => ops.properties.saveMapping({ tenantId: o.tenant, name: o.name, mapping }));
+      return rt.call(o, (ops) =>
+        ops.properties.saveMapping({ tenant_id: o.tenant, name: o.name, mapping: mapping as Record<string, string> }),
+      );
     });
 }

@@ -40,23 +40,24 @@ describeEachDatabase('property import', (t) => {
 
   beforeAll(async () => {
     tenantId = (await newTenant(t().db)).tenantId;
-    count = async (stormId) => (await listProperties(tenantCtx(t().db, tenantId), stormId, { limit: 1 })).total;
+    count = async (stormId) =>
+      (await listProperties(tenantCtx(t().db, tenantId), { storm_id: stormId, limit: 1 })).total;
   });
 
   it('imports, then re-importing the same file adds nothing and a changed file updates only what changed', async () => {
     const ctx = tenantCtx(t().db, tenantId);
     const stormId = await newStorm('IMPORT_1');
     const csv = demoCsv(1500, 11);
-    const first = await importProperties(ctx, { stormId, source: chunks(csv), sourceName: 'a.csv' });
+    const first = await importProperties(ctx, { storm_id: stormId, source: chunks(csv), source_name: 'a.csv' });
     expect(first).toMatchObject({ rows_read: 1500, inserted: 1500, updated: 0, unchanged: 0, invalid: 0 });
-    const again = await importProperties(ctx, { stormId, source: chunks(csv), sourceName: 'a.csv' });
+    const again = await importProperties(ctx, { storm_id: stormId, source: chunks(csv), source_name: 'a.csv' });
     expect(again).toMatchObject({ inserted: 0, updated: 0, unchanged: 1500 });
     // Ten rows get a new square footage; the rest are identical.
     const edited = demoCsv(1500, 11, (line, i) => (i < 10 ? line.replace(/^((?:[^,]*,){11})\d+/, '$19999') : line));
-    const third = await importProperties(ctx, { stormId, source: chunks(edited), sourceName: 'b.csv' });
+    const third = await importProperties(ctx, { storm_id: stormId, source: chunks(edited), source_name: 'b.csv' });
     expect(third).toMatchObject({ inserted: 0, updated: 10, unchanged: 1490 });
     expect(await count(stormId)).toBe(1500);
-    await expect(listProperties(ctx, stormId, { limit: Number('all') })).rejects.toMatchObject({
+    await expect(listProperties(ctx, { storm_id: stormId, limit: Number('all') })).rejects.toMatchObject({
       code: 'VALIDATION',
       message: expect.stringContaining('limit'),
     });
@@ -66,7 +67,7 @@ describeEachDatabase('property import', (t) => {
     const stormId = await newStorm('DEDUPE_1');
     const csv =
       'address,city,state,zip\n12 North Main Street Apt 4,Moore,OK,73160\n12 N. MAIN ST #4,Moore,OK,73160\n14 Main St,Moore,OK,73160\n';
-    const r = await importProperties(tenantCtx(t().db, tenantId), { stormId, source: [Buffer.from(csv)] });
+    const r = await importProperties(tenantCtx(t().db, tenantId), { storm_id: stormId, source: [Buffer.from(csv)] });
     expect(r).toMatchObject({ inserted: 2, duplicates: 1, invalid: 0 });
   });
 
@@ -74,7 +75,7 @@ describeEachDatabase('property import', (t) => {
     const stormId = await newStorm('STRICT_1');
     const csv = demoCsv(200, 12, (line, i) => (i === 150 ? line.replace(/,35\.\d+,/, ',200,') : line));
     await expect(
-      importProperties(tenantCtx(t().db, tenantId), { stormId, source: chunks(csv), sourceName: 'bad.csv' }),
+      importProperties(tenantCtx(t().db, tenantId), { storm_id: stormId, source: chunks(csv), source_name: 'bad.csv' }),
     ).rejects.toMatchObject({
       code: 'VALIDATION',
       message: expect.stringMatching(/bad\.csv: 1 invalid row.*row 152, column latitude/),
@@ -90,12 +91,11 @@ describeEachDatabase('property import', (t) => {
     const stormId = await newStorm('SKIP_1');
     const csv = demoCsv(100, 13, (line, i) => (i % 25 === 0 ? line.replace(/,OK,/, ',ZZ,') : line));
     const seen: number[] = [];
-    const r = await importProperties(tenantCtx(t().db, tenantId), {
-      stormId,
-      source: chunks(csv),
-      skipInvalid: true,
-      onRejected: (errors) => seen.push(...errors.map((e) => e.row)),
-    });
+    const r = await importProperties(
+      tenantCtx(t().db, tenantId),
+      { storm_id: stormId, source: chunks(csv), skip_invalid: true },
+      { onRejected: (errors) => seen.push(...errors.map((e) => e.row)) },
+    );
     expect(r).toMatchObject({ inserted: 96, invalid: 4 });
     expect(seen).toEqual([2, 27, 52, 77]);
     const stored = await t().db.withTenant(tenantId, (trx) =>
@@ -117,11 +117,11 @@ describeEachDatabase('property import', (t) => {
       for (let i = 0; i < parts.length / 2; i++) yield parts[i] as Buffer;
       throw new Error('connection reset by peer');
     }
-    await expect(importProperties(tenantCtx(t().db, tenantId), { stormId, source: dying() })).rejects.toThrow(
+    await expect(importProperties(tenantCtx(t().db, tenantId), { storm_id: stormId, source: dying() })).rejects.toThrow(
       'connection reset',
     );
     expect(await count(stormId)).toBe(0);
-    const r = await importProperties(tenantCtx(t().db, tenantId), { stormId, source: parts });
+    const r = await importProperties(tenantCtx(t().db, tenantId), { storm_id: stormId, source: parts });
     expect(r.inserted).toBe(3000);
   });
 
@@ -132,9 +132,9 @@ describeEachDatabase('property import', (t) => {
     for (const file of files) {
       const mapping = file.startsWith('14-') ? { mapping: { address_line: 'Street Address' } } : {};
       const attempt = importProperties(tenantCtx(t().db, tenantId), {
-        stormId,
+        storm_id: stormId,
         source: [readFileSync(join(CORPUS, file))],
-        sourceName: file,
+        source_name: file,
         ...mapping,
       });
       await expect(attempt, file).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringContaining(file) });
@@ -142,7 +142,7 @@ describeEachDatabase('property import', (t) => {
     expect(await count(stormId)).toBe(0);
     // Exact duplicate rows are not an error: they are merged and counted.
     const dup = await importProperties(tenantCtx(t().db, tenantId), {
-      stormId,
+      storm_id: stormId,
       source: [readFileSync(join(CORPUS, '08-duplicate-rows.csv'))],
     });
     expect(dup.duplicates).toBeGreaterThan(0);
@@ -152,12 +152,12 @@ describeEachDatabase('property import', (t) => {
     const other = await newTenant(t().db);
     const theirs = (await createStorm(tenantCtx(t().db, other.tenantId), { event_id: 'THEIRS', name: 'x' })).storm_id;
     await expect(
-      importProperties(tenantCtx(t().db, tenantId), { stormId: theirs, source: [Buffer.from(demoCsv(5, 1))] }),
+      importProperties(tenantCtx(t().db, tenantId), { storm_id: theirs, source: [Buffer.from(demoCsv(5, 1))] }),
     ).rejects.toMatchObject({ code: 'NOT_FOUND' });
     const closed = await newStorm('CLOSED_1');
     await setStormStatus(operator(t().db), closed, { status: 'cancelled' });
     await expect(
-      importProperties(tenantCtx(t().db, tenantId), { stormId: closed, source: [Buffer.from(demoCsv(5, 1))] }),
+      importProperties(tenantCtx(t().db, tenantId), { storm_id: closed, source: [Buffer.from(demoCsv(5, 1))] }),
     ).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 
@@ -167,11 +167,11 @@ describeEachDatabase('property import', (t) => {
     const stormId = await newStorm('MAPPED_1');
     const csv = 'Street,Postal,Canvass Notes\n10 Elm St,73160,dog in yard\n';
     await expect(
-      importProperties(ctx, { stormId, source: [Buffer.from(csv)], mapping: 'no-such' }),
+      importProperties(ctx, { storm_id: stormId, source: [Buffer.from(csv)], mapping: 'no-such' }),
     ).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    const r = await importProperties(ctx, { stormId, source: [Buffer.from(csv)], mapping: 'crm-export' });
+    const r = await importProperties(ctx, { storm_id: stormId, source: [Buffer.from(csv)], mapping: 'crm-export' });
     expect(r.inserted).toBe(1);
-    const page = await listProperties(ctx, stormId);
+    const page = await listProperties(ctx, { storm_id: stormId });
     expect(page.properties[0]).toMatchObject({
       address_line: '10 Elm St',
       zip: '73160',
@@ -244,7 +244,7 @@ describeEachDatabase('property import', (t) => {
           values (${tenantId}, gen_random_uuid(), ${stormId}, 'completed', ${name})`.execute(trx);
       }
     });
-    const listed = await listImports(tenantCtx(t().db, tenantId), stormId);
+    const listed = await listImports(tenantCtx(t().db, tenantId), { storm_id: stormId });
     expect(listed.map((r) => r.source_name)).toEqual([...names].reverse());
     expect(Object.keys(listed[0]!)).not.toContain('seq'); // the order key stays internal
   });

@@ -115,18 +115,18 @@ describeEachDatabase('property merge', (t) => {
     const stormId = await newStorm('MERGE_1');
     // The first import holds rows 0-199 but 150-199; the second all 200, with rows 0-9 changed.
     const first = await importProperties(ctx, {
-      stormId,
+      storm_id: stormId,
       source: [Buffer.from(demoCsv(200, 23, (l, i) => (i >= 150 ? null : l)))],
     });
     expect(first).toMatchObject({ inserted: 150, updated: 0, unchanged: 0 });
     const before = new Map((await rows(stormId)).map((r) => [r.address_key, r.property_id]));
     const edited = demoCsv(200, 23, (line, i) => (i < 10 ? line.replace(/^((?:[^,]*,){11})\d+/, '$19999') : line));
-    const second = await importProperties(ctx, { stormId, source: [Buffer.from(edited)] });
+    const second = await importProperties(ctx, { storm_id: stormId, source: [Buffer.from(edited)] });
     expect(second).toMatchObject({ rows_read: 200, inserted: 50, updated: 10, unchanged: 140 });
     const after = await rows(stormId);
     expect(after).toHaveLength(200);
     for (const r of after) if (before.has(r.address_key)) expect(r.property_id).toBe(before.get(r.address_key));
-    const page = await listProperties(ctx, stormId, { limit: 1000 });
+    const page = await listProperties(ctx, { storm_id: stormId, limit: 1000 });
     expect(page.properties.filter((p) => p.import_id === second.import_id)).toHaveLength(60);
     // New ids come after the first import's.
     const firstMax = [...before.values()].sort().at(-1) as string;

@@ -5,8 +5,12 @@
  * security checks: a storm's first import chunk by chunk as it is read, a later one the whole file at once,
  * deduplicated against the storm's existing properties by address key.
  */
-import type { BulkTx } from '../../db/bulk.ts';
+import type { Selectable } from 'kysely';
+import { copyLine, stagedCopy, type BulkTx } from '../../db/bulk.ts';
 import type { Trx } from '../../db/database.ts';
+import type { PropertyTable } from '../../db/schema.ts';
+import type { RowError } from '../../lib/csv/errors.ts';
+import type { ColumnMapping } from './column-mapping.ts';
 import { PROPERTY_COPY_COLUMNS } from './copy-rows.ts';
 
 const STAGE_TYPES: Record<(typeof PROPERTY_COPY_COLUMNS)[number], string> = {
@@ -159,6 +163,18 @@ export async function lockStorm(tx: BulkTx, stormId: string): Promise<{ status: 
   return rows[0];
 }
 
+/** A page of a storm's properties in id order, after `after` when given. */
+export async function propertyPage(
+  trx: Trx,
+  stormId: string,
+  limit: number,
+  after: string | undefined,
+): Promise<Selectable<PropertyTable>[]> {
+  let q = trx.selectFrom('property').selectAll().where('storm_id', '=', stormId).orderBy('property_id').limit(limit);
+  if (after) q = q.where('property_id', '>', after);
+  return q.execute();
+}
+
 export async function countProperties(trx: Trx, stormId: string): Promise<number> {
   const row = await trx
     .selectFrom('property')
@@ -197,3 +213,89 @@ export const IMPORT_COLUMNS = [
   'started_at',
   'finished_at',
 ] as const;
+
+/** Imports recorded for a storm, newest first (the last 100). */
+export async function stormImports(trx: Trx, stormId: string) {
+  return trx
+    .selectFrom('property_import')
+    .select(IMPORT_COLUMNS)
+    .where('storm_id', '=', stormId)
+    .orderBy('started_at', 'desc')
+    .orderBy('seq', 'desc')
+    .limit(100)
+    .execute();
+}
+
+/** The tenant's saved mapping of that name. */
+export async function findMapping(trx: Trx, name: string): Promise<ColumnMapping | undefined> {
+  const row = await trx.selectFrom('column_mapping').select('mapping').where('name', '=', name).executeTakeFirst();
+  return row?.mapping as ColumnMapping | undefined;
+}
+
+/** Saves (or replaces) a named column mapping. */
+export async function upsertMapping(trx: Trx, tenantId: string, name: string, mapping: ColumnMapping): Promise<void> {
+  await trx
+    .insertInto('column_mapping')
+    .values({ tenant_id: tenantId, name, mapping: JSON.stringify(mapping) })
+    .onConflict((oc) =>
+      oc.columns(['tenant_id', 'name']).doUpdateSet({ mapping: JSON.stringify(mapping), updated_at: new Date() }),
+    )
+    .execute();
+}
+
+/** A finished import as recorded: its counts, and the first id of its properties (every id it gave shares its prefix). */
+export interface ImportRecord {
+  tenantId: string;
+  importId: string;
+  stormId: string;
+  sourceName: string | null;
+  format: string | null;
+  mapping: unknown;
+  skipInvalid: boolean;
+  rowsRead: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  duplicates: number;
+  invalid: number;
+  elapsedMs: number;
+  idPrefix: string;
+}
+
+/** Records a completed import (an API job's 'running' row is completed in place), with the rows it rejected. */
+export async function recordImport(tx: BulkTx, r: ImportRecord, rejected: readonly RowError[]): Promise<void> {
+  await tx.query(
+    `insert into property_import (tenant_id, import_id, storm_id, status, source_name, format, mapping, skip_invalid,
+       rows_read, inserted, updated, unchanged, duplicates, invalid, elapsed_ms, id_prefix, finished_at)
+     values ($1, $2, $3, 'completed', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, now())
+     on conflict (tenant_id, import_id) do update set status = 'completed', rows_read = excluded.rows_read, id_prefix = excluded.id_prefix,
+       inserted = excluded.inserted, updated = excluded.updated, unchanged = excluded.unchanged,
+       duplicates = excluded.duplicates, invalid = excluded.invalid, elapsed_ms = excluded.elapsed_ms, finished_at = now()`,
+    [
+      r.tenantId,
+      r.importId,
+      r.stormId,
+      r.sourceName,
+      r.format,
+      JSON.stringify(r.mapping),
+      r.skipInvalid,
+      r.rowsRead,
+      r.inserted,
+      r.updated,
+      r.unchanged,
+      r.duplicates,
+      r.invalid,
+      r.elapsedMs,
+      r.idPrefix,
+    ],
+  );
+  if (rejected.length === 0) return;
+  await stagedCopy(tx, {
+    stage: 'import_error_stage',
+    columns: 'seq integer, row_number integer, column_name text, value text, code text, reason text',
+    rows: rejected.map((e, i) => copyLine([i + 1, e.row, e.column, e.value, e.code, e.reason])),
+    insert: `insert into property_import_error (tenant_id, import_id, seq, row_number, column_name, value, code, reason)
+      select $1::uuid, $2::uuid, seq, row_number, column_name, value, code, reason from import_error_stage`,
+    params: [r.tenantId, r.importId],
+  });
+}

@@ -15,11 +15,9 @@ import type { JobRegistry } from '../../jobs/job-registry.ts';
 import { checkDeclaredLength } from '../../lib/byte-limit.ts';
 import type { UploadDir } from '../../lib/upload-dir.ts';
 import { stormId } from '../storms/storms.schema.ts';
-import { PROPERTY_FIELDS } from './column-mapping.ts';
 import { checkImportTarget, getImportJob, importErrorsCsv, startImportJob } from './import-jobs.service.ts';
 import { listImports, listProperties, saveMapping } from './properties.service.ts';
-import { mappingName } from './properties.schema.ts';
-import { text, queryInt4 } from '../fields.ts';
+import { importQuery, listPropertiesInput, mappingName, saveMappingInput } from './properties.schema.ts';
 
 const UPLOAD_TYPES = [
   'text/csv',
@@ -28,7 +26,6 @@ const UPLOAD_TYPES = [
   'application/jsonl',
   'application/octet-stream',
 ];
-const DELIMITERS = { comma: ',', semicolon: ';', tab: '\t', pipe: '|' } as const;
 const tags = ['properties'];
 const params = z.object({ storm_id: stormId });
 const importParams = z.object({ import_id: z.uuid() });
@@ -51,13 +48,7 @@ export function registerPropertyRoutes(
           summary:
             'Upload a CSV or JSON Lines file of properties (streamed; at most STORMOPS_UPLOAD_LIMIT_MB); answers 202 with a job to poll at /v1/imports/{import_id}',
           params,
-          querystring: z.object({
-            file_name: text().max(200).optional(),
-            mapping: mappingName.optional().describe('a saved mapping name'),
-            skip_invalid: z.enum(['true', 'false']).optional(),
-            format: z.enum(['csv', 'jsonl']).optional(),
-            delimiter: z.enum(['comma', 'semicolon', 'tab', 'pipe']).optional(),
-          }),
+          querystring: importQuery,
           response: replies({ 202: importStarted }),
         },
       },
@@ -77,15 +68,14 @@ export function registerPropertyRoutes(
           reply.header('connection', 'close'); // the rest of an over-limit body is not read
           throw err;
         });
-        const q = request.query;
+        // The query string names the file and says skip_invalid as text; everything else is the import's input.
+        const { file_name, skip_invalid, ...q } = request.query;
         const job = await startImportJob(ctx, jobs, {
-          stormId: request.params.storm_id,
+          ...q,
+          storm_id: request.params.storm_id,
+          source_name: file_name ?? 'upload',
+          skip_invalid: skip_invalid === 'true',
           path,
-          sourceName: q.file_name ?? 'upload',
-          skipInvalid: q.skip_invalid === 'true',
-          ...(q.mapping ? { mapping: q.mapping } : {}),
-          ...(q.format ? { format: q.format } : {}),
-          ...(q.delimiter ? { delimiter: DELIMITERS[q.delimiter] } : {}),
         });
         return reply.status(202).header('location', `/v1/imports/${job.import_id}`).send(job);
       },
@@ -121,7 +111,7 @@ export function registerPropertyRoutes(
     '/storms/:storm_id/imports',
     { config: { permission: 'properties:read' }, schema: { tags, summary: "A storm's imports, newest first", params } },
     async (request) => ({
-      imports: await listImports(contextOf(request, db), request.params.storm_id),
+      imports: await listImports(contextOf(request, db), request.params),
     }),
   );
   app.get(
@@ -132,17 +122,10 @@ export function registerPropertyRoutes(
         tags,
         summary: "A page of a storm's properties with exposure (keyset: pass next_after as after)",
         params,
-        querystring: z.object({
-          limit: queryInt4().min(1).max(1000).optional(),
-          after: z.uuid().optional(),
-        }),
+        querystring: listPropertiesInput.omit({ storm_id: true }),
       },
     },
-    async (request) =>
-      listProperties(contextOf(request, db), request.params.storm_id, {
-        ...(request.query.limit ? { limit: request.query.limit } : {}),
-        ...(request.query.after ? { after: request.query.after } : {}),
-      }),
+    async (request) => listProperties(contextOf(request, db), { ...request.query, ...request.params }),
   );
   app.put(
     '/mappings/:name',
@@ -152,17 +135,9 @@ export function registerPropertyRoutes(
         tags,
         summary: 'Save a column mapping { field: header } under a name, for imports with ?mapping=NAME',
         params: z.object({ name: mappingName }),
-        body: z.object({
-          tenant_id: z.uuid().optional(),
-          mapping: z.partialRecord(z.enum(PROPERTY_FIELDS), text().min(1)),
-        }),
+        body: saveMappingInput.omit({ name: true }),
       },
     },
-    async (request) =>
-      saveMapping(contextOf(request, db), {
-        name: request.params.name,
-        mapping: request.body.mapping,
-        ...(request.body.tenant_id ? { tenantId: request.body.tenant_id } : {}),
-      }),
+    async (request) => saveMapping(contextOf(request, db), { ...request.body, ...request.params }),
   );
 }

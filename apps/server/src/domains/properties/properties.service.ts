@@ -11,7 +11,7 @@ import { kyselyIn } from '../../db/bulk-kysely.ts';
 import { announceQuotaAlerts, checkQuota, meterInTx, type QuotaAlert } from '../billing/metering.ts';
 import type { PropertyTable } from '../../db/schema.ts';
 import type { BulkTx } from '../../db/bulk.ts';
-import { copyLine } from '../../db/bulk.ts';
+import { parse } from '../validate.ts';
 import { authorize, actingTenant, type ServiceContext } from '../auth/principal.ts';
 import { withStorm } from '../storms/storms.service.ts';
 import { DEFAULT_EXPOSURE_RADIUS_MILES } from '../storm-reports/exposure.ts';
@@ -23,7 +23,20 @@ import { ChunkPacker, loadAll, stageAll } from './import-chunks.ts';
 import { importIdPrefix, propertyId } from './property-ids.ts';
 import { openPropertyLoad, type PropertyLoad } from './property-import.ts';
 import * as repo from './properties.repo.ts';
-import { ERRORS_SHOWN, type ImportPropertiesInput, type ImportSummary } from './properties.schema.ts';
+import {
+  DELIMITERS,
+  ERRORS_SHOWN,
+  importPropertiesInput,
+  listImportsInput,
+  listPropertiesInput,
+  saveMappingInput,
+  type ImportHooks,
+  type ImportPropertiesInput,
+  type ImportSummary,
+  type ListImportsInput,
+  type ListPropertiesInput,
+  type SaveMappingInput,
+} from './properties.schema.ts';
 import type { ByteSource } from '../../lib/csv/tabular.ts';
 
 /** Which tenant owns the storm (checked inside that tenant), without holding a transaction open. */
@@ -33,11 +46,9 @@ export async function stormTenant(ctx: ServiceContext, stormId: string): Promise
 
 async function resolveMapping(ctx: ServiceContext, tenantId: string, mapping: string | ColumnMapping | undefined) {
   if (typeof mapping !== 'string') return mapping;
-  const row = await ctx.db.withTenant(tenantId, (trx) =>
-    trx.selectFrom('column_mapping').select('mapping').where('name', '=', mapping).executeTakeFirst(),
-  );
-  if (!row) throw new AppError('NOT_FOUND', `no saved mapping named ${mapping}`, { mapping });
-  return row.mapping as ColumnMapping;
+  const saved = await ctx.db.withTenant(tenantId, (trx) => repo.findMapping(trx, mapping));
+  if (!saved) throw new AppError('NOT_FOUND', `no saved mapping named ${mapping}`, { mapping });
+  return saved;
 }
 
 /** Counts bytes as they stream past, for progress and ETA. */
@@ -50,47 +61,55 @@ function counted(source: ByteSource, counter: { bytes: number }): AsyncIterable<
   })();
 }
 
-export async function importProperties(ctx: ServiceContext, input: ImportPropertiesInput): Promise<ImportSummary> {
+export async function importProperties(
+  ctx: ServiceContext,
+  input: ImportPropertiesInput,
+  hooks: ImportHooks = {},
+): Promise<ImportSummary> {
   authorize(ctx, 'properties:write');
   const started = performance.now();
-  const { tenantId, status } = await stormTenant(ctx, input.stormId);
+  const { source: rawSource, ...options } = input;
+  const o = parse(importPropertiesInput, options);
+  const { tenantId, status } = await stormTenant(ctx, o.storm_id);
   if (status === 'closed' || status === 'cancelled') {
-    throw new AppError('CONFLICT', `storm ${input.stormId} is ${status}: properties can no longer be imported`);
+    throw new AppError('CONFLICT', `storm ${o.storm_id} is ${status}: properties can no longer be imported`);
   }
   // A trial tenant at its monthly quota is refused before a byte is read.
   await ctx.db.withTenant(tenantId, (trx) => checkQuota(trx, tenantId, 'properties_imported', 1));
-  const mapping = await resolveMapping(ctx, tenantId, input.mapping);
-  const importId = input.importId ?? randomUUID();
+  const mapping = await resolveMapping(ctx, tenantId, o.mapping);
+  const importId = hooks.importId ?? randomUUID();
   const counter = { bytes: 0 };
   const alerts: QuotaAlert[] = [];
   const packer = new ChunkPacker(importIdPrefix());
   let pipeline: PropertyLoad;
   try {
-    const options = {
-      ...(input.format ? { format: input.format } : {}),
-      ...(input.sourceName ? { fileName: input.sourceName } : {}),
-      ...(input.delimiter ? { delimiter: input.delimiter } : {}),
+    const loadOptions = {
+      ...(o.format ? { format: o.format } : {}),
+      ...(o.source_name ? { fileName: o.source_name } : {}),
+      ...(o.delimiter ? { delimiter: DELIMITERS[o.delimiter] } : {}),
       ...(mapping ? { mapping } : {}),
     };
-    pipeline = await openPropertyLoad(counted(input.source, counter), options, packer);
+    pipeline = await openPropertyLoad(counted(rawSource, counter), loadOptions, packer);
   } catch (err) {
-    throw err instanceof ImportError ? importErrorToAppError(err, input.sourceName) : err;
+    throw err instanceof ImportError ? importErrorToAppError(err, o.source_name) : err;
   }
   try {
     const summary = await timeJob('properties.import', () =>
       ctx.db.withTenantBulk(tenantId, (tx) =>
-        runImport(tx, { ...input, tenantId, importId, packer, pipeline, counter, started, mapping, alerts }),
+        runImport(tx, { ...o, ...hooks, tenantId, importId, packer, pipeline, counter, started, mapping, alerts }),
       ),
     );
     metrics.propertiesImported.inc(summary.inserted + summary.updated);
     await announceQuotaAlerts(ctx.db, alerts).catch(() => {});
     return summary;
   } catch (err) {
-    throw err instanceof ImportError ? importErrorToAppError(err, input.sourceName) : err;
+    throw err instanceof ImportError ? importErrorToAppError(err, o.source_name) : err;
   }
 }
 
-interface RunState {
+type ParsedImport = ReturnType<typeof importPropertiesInput.parse>;
+
+interface RunState extends Omit<ImportHooks, 'importId'> {
   tenantId: string;
   importId: string;
   packer: ChunkPacker;
@@ -102,9 +121,9 @@ interface RunState {
   alerts: QuotaAlert[];
 }
 
-async function runImport(tx: BulkTx, s: ImportPropertiesInput & RunState): Promise<ImportSummary> {
-  if (!(await repo.lockStorm(tx, s.stormId))) throw new AppError('NOT_FOUND', `storm ${s.stormId} not found`);
-  const ids: repo.MergeIds = { tenantId: s.tenantId, stormId: s.stormId, importId: s.importId };
+async function runImport(tx: BulkTx, s: ParsedImport & RunState): Promise<ImportSummary> {
+  if (!(await repo.lockStorm(tx, s.storm_id))) throw new AppError('NOT_FOUND', `storm ${s.storm_id} not found`);
+  const ids: repo.MergeIds = { tenantId: s.tenantId, stormId: s.storm_id, importId: s.importId };
   const rejected: RowError[] = [];
   let invalid = 0;
   const { packer } = s;
@@ -117,7 +136,7 @@ async function runImport(tx: BulkTx, s: ImportPropertiesInput & RunState): Promi
         s.onRejected?.(bad);
       }
       // Without skip-invalid one bad row rejects the file: keep reading to report every bad row, write nothing.
-      if (invalid === 0 || s.skipInvalid) yield* batch.chunks;
+      if (invalid === 0 || s.skip_invalid) yield* batch.chunks;
       s.onProgress?.({
         rows_read: s.pipeline.stats.rowsRead,
         bytes_read: s.counter.bytes,
@@ -130,7 +149,7 @@ async function runImport(tx: BulkTx, s: ImportPropertiesInput & RunState): Promi
   })();
   // The first import into a storm moves its rows into `property` as they are read; a later one stages the whole
   // file, then merges it into the storm's properties.
-  const first = !(await repo.stormHasProperties(tx, s.stormId));
+  const first = !(await repo.stormHasProperties(tx, s.storm_id));
   let inserted = 0;
   let updated = 0;
   if (first) {
@@ -140,13 +159,13 @@ async function runImport(tx: BulkTx, s: ImportPropertiesInput & RunState): Promi
     await repo.createStage(tx);
     await stageAll(tx, chunks, (c) => packer.recycle(c));
   }
-  if (invalid > 0 && !s.skipInvalid) {
+  if (invalid > 0 && !s.skip_invalid) {
     const first = rejected[0];
     throw new AppError(
       'VALIDATION',
-      `${s.sourceName ?? 'the file'}: ${invalid} invalid row(s), nothing imported; first: row ${first?.row}, column ${first?.column}: ${first?.reason}` +
+      `${s.source_name ?? 'the file'}: ${invalid} invalid row(s), nothing imported; first: row ${first?.row}, column ${first?.column}: ${first?.reason}` +
         ' (fix them, or import with --skip-invalid)',
-      { file: s.sourceName ?? null, invalid, errors: rejected.slice(0, ERRORS_SHOWN) },
+      { file: s.source_name ?? null, invalid, errors: rejected.slice(0, ERRORS_SHOWN) },
     );
   }
   if (!first) {
@@ -154,17 +173,17 @@ async function runImport(tx: BulkTx, s: ImportPropertiesInput & RunState): Promi
     inserted = await repo.insertStaged(tx, ids);
   }
   // Properties arriving after the storm reports get their exposure in the same transaction.
-  if (inserted + updated > 0 && (await repo.hasStormReports(tx, s.stormId))) {
-    await updateExposure(tx, s.tenantId, s.stormId, DEFAULT_EXPOSURE_RADIUS_MILES);
+  if (inserted + updated > 0 && (await repo.hasStormReports(tx, s.storm_id))) {
+    await updateExposure(tx, s.tenantId, s.storm_id, DEFAULT_EXPOSURE_RADIUS_MILES);
   }
   const stats = s.pipeline.stats;
   const staged = stats.imported;
   const elapsed = Math.round(performance.now() - s.started);
   const summary: ImportSummary = {
     import_id: s.importId,
-    storm_id: s.stormId,
+    storm_id: s.storm_id,
     status: 'completed',
-    source_name: s.sourceName ?? null,
+    source_name: s.source_name ?? null,
     rows_read: stats.rowsRead,
     inserted,
     updated,
@@ -175,7 +194,27 @@ async function runImport(tx: BulkTx, s: ImportPropertiesInput & RunState): Promi
     rows_per_second: Math.round(stats.rowsRead / Math.max(elapsed / 1000, 1e-3)),
     errors: rejected.slice(0, ERRORS_SHOWN),
   };
-  await recordImport(tx, { ...s, idPrefix: propertyId(packer.idPrefix, 0) }, summary, rejected);
+  await repo.recordImport(
+    tx,
+    {
+      tenantId: s.tenantId,
+      importId: s.importId,
+      stormId: s.storm_id,
+      sourceName: summary.source_name,
+      format: s.format ?? null,
+      mapping: s.pipeline.mapping.mapping,
+      skipInvalid: Boolean(s.skip_invalid),
+      rowsRead: summary.rows_read,
+      inserted: summary.inserted,
+      updated: summary.updated,
+      unchanged: summary.unchanged,
+      duplicates: summary.duplicates,
+      invalid: summary.invalid,
+      elapsedMs: summary.elapsed_ms,
+      idPrefix: propertyId(packer.idPrefix, 0),
+    },
+    rejected,
+  );
   // Metered with the import, in its transaction: refused whole when a trial's quota cannot hold it.
   const stored = inserted + updated;
   if (stored > 0) {
@@ -192,65 +231,11 @@ async function runImport(tx: BulkTx, s: ImportPropertiesInput & RunState): Promi
   return summary;
 }
 
-/** Records the import, with the first id of its properties: every id it gave shares that id's prefix (0013). */
-async function recordImport(
-  tx: BulkTx,
-  s: ImportPropertiesInput & RunState & { idPrefix: string },
-  r: ImportSummary,
-  rejected: RowError[],
-): Promise<void> {
-  await tx.query(
-    `insert into property_import (tenant_id, import_id, storm_id, status, source_name, format, mapping, skip_invalid,
-       rows_read, inserted, updated, unchanged, duplicates, invalid, elapsed_ms, id_prefix, finished_at)
-     values ($1, $2, $3, 'completed', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, now())
-     on conflict (tenant_id, import_id) do update set status = 'completed', rows_read = excluded.rows_read, id_prefix = excluded.id_prefix,
-       inserted = excluded.inserted, updated = excluded.updated, unchanged = excluded.unchanged,
-       duplicates = excluded.duplicates, invalid = excluded.invalid, elapsed_ms = excluded.elapsed_ms, finished_at = now()`,
-    [
-      s.tenantId,
-      s.importId,
-      s.stormId,
-      r.source_name,
-      s.format ?? null,
-      JSON.stringify(s.pipeline.mapping.mapping),
-      Boolean(s.skipInvalid),
-      r.rows_read,
-      r.inserted,
-      r.updated,
-      r.unchanged,
-      r.duplicates,
-      r.invalid,
-      r.elapsed_ms,
-      s.idPrefix,
-    ],
-  );
-  if (rejected.length) {
-    // COPY is refused on tables under row-level security: stage, then INSERT ... SELECT (which RLS checks).
-    await tx.query(
-      'create temp table import_error_stage (seq integer, row_number integer, column_name text, value text, code text, reason text) on commit drop',
-    );
-    const lines = (async function* () {
-      let seq = 0;
-      for (const e of rejected) yield copyLine([++seq, e.row, e.column, e.value, e.code, e.reason]);
-    })();
-    await tx.copy('COPY import_error_stage FROM STDIN', lines);
-    await tx.query(
-      `insert into property_import_error (tenant_id, import_id, seq, row_number, column_name, value, code, reason)
-       select $1::uuid, $2::uuid, seq, row_number, column_name, value, code, reason from import_error_stage`,
-      [s.tenantId, s.importId],
-    );
-  }
-}
-
 /** Saves (or replaces) a named column mapping for the tenant. */
-export async function saveMapping(
-  ctx: ServiceContext,
-  input: { tenantId?: string; name: string; mapping: ColumnMapping },
-) {
+export async function saveMapping(ctx: ServiceContext, raw: SaveMappingInput) {
   authorize(ctx, 'properties:write');
-  const tenantId = actingTenant(ctx, input.tenantId);
-  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(input.name))
-    throw new AppError('VALIDATION', 'name: a mapping name holds 1-64 letters, digits, _ . -');
+  const input = parse(saveMappingInput, raw);
+  const tenantId = actingTenant(ctx, input.tenant_id);
   try {
     // Checks the field names; the headers are the mapping's own values, so only unknown fields can fail.
     checkMapping(
@@ -260,17 +245,7 @@ export async function saveMapping(
   } catch (err) {
     throw err instanceof ImportError ? importErrorToAppError(err, undefined) : err;
   }
-  await ctx.db.withTenant(tenantId, (trx) =>
-    trx
-      .insertInto('column_mapping')
-      .values({ tenant_id: tenantId, name: input.name, mapping: JSON.stringify(input.mapping) })
-      .onConflict((oc) =>
-        oc
-          .columns(['tenant_id', 'name'])
-          .doUpdateSet({ mapping: JSON.stringify(input.mapping), updated_at: new Date() }),
-      )
-      .execute(),
-  );
+  await ctx.db.withTenant(tenantId, (trx) => repo.upsertMapping(trx, tenantId, input.name, input.mapping));
   return { name: input.name, mapping: input.mapping };
 }
 
@@ -301,17 +276,12 @@ function toView(row: Selectable<PropertyTable>): PropertyView {
 /** A page of a storm's properties in id order; pass `next_after` back as `after` for the next page. */
 export async function listProperties(
   ctx: ServiceContext,
-  stormId: string,
-  page: { limit?: number; after?: string } = {},
+  raw: ListPropertiesInput,
 ): Promise<{ properties: PropertyView[]; total: number; next_after: string | null }> {
   authorize(ctx, 'properties:read');
-  const limit = page.limit ?? 100;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
-    throw new AppError('VALIDATION', `limit: must be a whole number from 1 to 1000, got ${limit}`);
+  const { storm_id: stormId, limit = 100, after } = parse(listPropertiesInput, raw);
   return withStorm(ctx, stormId, async (trx) => {
-    let q = trx.selectFrom('property').selectAll().where('storm_id', '=', stormId).orderBy('property_id').limit(limit);
-    if (page.after) q = q.where('property_id', '>', page.after);
-    const rows = await q.execute();
+    const rows = await repo.propertyPage(trx, stormId, limit, after);
     const total = await repo.countProperties(trx, stormId);
     return {
       properties: rows.map(toView),
@@ -322,16 +292,8 @@ export async function listProperties(
 }
 
 /** Imports recorded for a storm, newest first. */
-export async function listImports(ctx: ServiceContext, stormId: string) {
+export async function listImports(ctx: ServiceContext, raw: ListImportsInput) {
   authorize(ctx, 'properties:read');
-  return withStorm(ctx, stormId, async (trx) =>
-    trx
-      .selectFrom('property_import')
-      .select(repo.IMPORT_COLUMNS)
-      .where('storm_id', '=', stormId)
-      .orderBy('started_at', 'desc')
-      .orderBy('seq', 'desc')
-      .limit(100)
-      .execute(),
-  );
+  const { storm_id: stormId } = parse(listImportsInput, raw);
+  return withStorm(ctx, stormId, (trx) => repo.stormImports(trx, stormId));
 }

@@ -21,7 +21,7 @@ const read = (f: string) => readFileSync(`${DATA}spc/${f}`, 'utf8');
     // Four homes: two in Moore near the hail swath, one in Tulsa, one without coordinates.
     const csv =
       'address,city,state,zip,lat,lon\n1 A St,Moore,OK,73160,35.33,-97.49\n2 B St,Moore,OK,73160,35.34,-97.45\n3 C St,Tulsa,OK,74103,36.15,-95.99\n4 D St,Norman,OK,73069,,\n';
-    await importProperties(ctx, { stormId, source: [Buffer.from(csv)] });
+    await importProperties(ctx, { storm_id: stormId, source: [Buffer.from(csv)] });
     const hail = await importStormReports(ctx, {
       storm_id: stormId,
       text: read('130520_rpts_hail.csv'),
@@ -44,7 +44,7 @@ const read = (f: string) => readFileSync(`${DATA}spc/${f}`, 'utf8');
     const reports = await t().db.withTenant(tenantId, (trx) =>
       trx.selectFrom('storm_report').selectAll().where('storm_id', '=', stormId).execute(),
     );
-    const { properties } = await listProperties(ctx, stormId, { limit: 10 });
+    const { properties } = await listProperties(ctx, { storm_id: stormId, limit: 10 });
     for (const p of properties) {
       if (p.lat === null || p.lon === null) {
         expect(p.max_hail_in).toBeNull(); // no coordinates: exposure unknown, not zero
