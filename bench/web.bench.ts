@@ -107,7 +107,7 @@ export async function run(ctx: BenchContext): Promise<BenchFigure[]> {
         const all = performance.getEntriesByType('resource');
         const e = all.find((r) => r.name.endsWith('/map'));
         const p = all.find((r) => r.name.endsWith('/map/points'));
-        const o = all.find((r) => r.name.includes('counties'));
+        const o = all.find((r) => r.name.includes('map-outlines'));
         return { mapStart: e?.startTime, mapEnd: e?.responseEnd, pointsStart: p?.startTime, pointsEnd: p?.responseEnd,
           outlinesEnd: o?.responseEnd, now: performance.now() };
       })()`)) as Record<string, number | undefined>;
