@@ -4,6 +4,7 @@
  */
 import react from '@vitejs/plugin-react';
 import { defineConfig, type ProxyOptions } from 'vite';
+import { mapOutlines } from './outlines.plugin';
 
 const api = process.env.STORMOPS_API_URL ?? 'http://127.0.0.1:3000';
 // Page navigations (GET for text/html) stay with the dev server; calls go to the API.
@@ -14,7 +15,7 @@ const toApi: ProxyOptions = {
 };
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), mapOutlines()],
   build: { outDir: 'dist', emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 600 },
   server: {
     port: 5173,

@@ -3429,7 +3429,46 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The storm's map: located properties as columns (lon, lat, uplift, arm t/h), hail reports, treat/hold counts */
+        /** The storm map's counts (properties, located, scored, treat, hold) and hail reports */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    storm_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/storms/{storm_id}/map/points": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The storm's located properties as binary columns (application/octet-stream)
+         * @description Little-endian, columnar; n = located properties. Header (16 bytes): bytes 0-3 the ASCII magic `SMP1`; Uint32 n at 4; Float32 uplift scale S at 8 (10000); Int16 not-scored code at 12 (-32768), 2 zero bytes. Then Float32 longitude x n at 16, Float32 latitude x n at 16+4n, Int16 uplift x n at 16+8n (round(uplift x S), clamped to +-32767, or the not-scored code), Uint8 arm x n at 16+10n (0 none, 1 treat, 2 hold). 16 + 11n bytes; each column is aligned for a typed array view. See docs/web.md.
+         */
         get: {
             parameters: {
                 query?: never;

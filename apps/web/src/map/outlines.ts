@@ -1,11 +1,8 @@
 /**
- * State and county outlines from us-atlas (Census Bureau TopoJSON, shipped with the app: no tile server). The file
- * is fetched once, only by pages with a map, and kept as line strings in longitude and latitude.
+ * State and county outlines from us-atlas (Census Bureau TopoJSON, shipped with the app: no tile server), meshed at
+ * build time (outlines.plugin.ts) into line strings in longitude and latitude. Loaded once, as their own chunk, only
+ * by pages with a map.
  */
-import { mesh } from 'topojson-client';
-import type { GeometryCollection, Topology } from 'topojson-specification';
-import countiesUrl from 'us-atlas/counties-10m.json?url';
-
 export interface Outlines {
   counties: number[][][];
   states: number[][][];
@@ -14,15 +11,7 @@ export interface Outlines {
 let loading: Promise<Outlines> | undefined;
 
 export function loadOutlines(): Promise<Outlines> {
-  loading ??= fetch(countiesUrl)
-    .then((r) => {
-      if (!r.ok) throw new Error(`map outlines: ${r.status}`);
-      return r.json() as Promise<Topology<{ counties: GeometryCollection; states: GeometryCollection }>>;
-    })
-    .then((topo) => ({
-      counties: mesh(topo, topo.objects.counties, (a, b) => a !== b).coordinates,
-      states: mesh(topo, topo.objects.states, (a, b) => a !== b).coordinates,
-    }));
+  loading ??= import('virtual:map-outlines').then((m) => m.default);
   loading.catch(() => {
     loading = undefined;
   });

@@ -15,20 +15,25 @@ export interface Projection {
   y: (lat: number) => number;
 }
 
-/** The bounds of the points, padded so a storm of one point still shows its surroundings. */
-export function boundsOf(lons: ArrayLike<number>, lats: ArrayLike<number>, padDegrees = 0.05): Bounds | null {
+/** The bounds of the points and any extra places (hail reports), padded so one point still shows its surroundings. */
+export function boundsOf(
+  lons: ArrayLike<number>,
+  lats: ArrayLike<number>,
+  extra: readonly { lon: number; lat: number }[] = [],
+  padDegrees = 0.05,
+): Bounds | null {
   let west = Infinity;
   let east = -Infinity;
   let south = Infinity;
   let north = -Infinity;
-  for (let i = 0; i < lons.length; i++) {
-    const x = lons[i] as number;
-    const y = lats[i] as number;
+  const add = (x: number, y: number) => {
     if (x < west) west = x;
     if (x > east) east = x;
     if (y < south) south = y;
     if (y > north) north = y;
-  }
+  };
+  for (let i = 0; i < lons.length; i++) add(lons[i] as number, lats[i] as number);
+  for (const e of extra) add(e.lon, e.lat);
   if (!Number.isFinite(west)) return null;
   const pad = Math.max(padDegrees, (east - west) * 0.05, (north - south) * 0.05);
   return { west: west - pad, east: east + pad, south: south - pad, north: north + pad };

@@ -14,6 +14,7 @@ import { QueryView } from '../components/Async';
 import { count, usDate } from '../lib/format';
 import type { ColorBy } from '../map/draw';
 import { loadOutlines } from '../map/outlines';
+import { fetchMapPoints } from '../map/points';
 import { HealthPanel } from './storm/HealthPanel';
 import { ImportPanel } from './storm/ImportPanel';
 import { PolicyPanel } from './storm/PolicyPanel';
@@ -33,6 +34,12 @@ export default function StormPage({ stormId }: { stormId: string }) {
     queryKey: ['storm-map', stormId],
     enabled: can('properties:read'),
     queryFn: () => unwrap<StormMap>(api.GET('/v1/storms/{storm_id}/map', path)),
+  });
+  // The points travel as binary columns (1.1 MB for 100,000, read as typed arrays), beside the small JSON above.
+  const points = useQuery({
+    queryKey: ['storm-map', stormId, 'points'],
+    enabled: can('properties:read'),
+    queryFn: () => fetchMapPoints(stormId),
   });
   const [by, setBy] = useState<ColorBy>('uplift');
   // The outlines load while the map's data does, not after it (the promise is shared with the canvas).
@@ -98,18 +105,26 @@ export default function StormPage({ stormId }: { stormId: string }) {
                   Arm (treat or hold)
                 </label>
               </fieldset>
-              <StormMapCanvas map={m} by={by} />
-              <UpliftDistribution map={m} />
+              <QueryView query={points} what="map points">
+                {(p) => (
+                  <>
+                    <StormMapCanvas map={m} points={p} by={by} />
+                    <UpliftDistribution points={p} />
+                  </>
+                )}
+              </QueryView>
             </section>
           )}
         </QueryView>
       )}
       {/* The operations ask for heavier documents (the pilot report, health checks): they start once the map has its
           data, so on the single-connection embedded database they never queue in front of it. */}
-      {(map.isSuccess || map.isError || !can('properties:read')) && <Operations stormId={stormId} />}
+      {((settled(map) && settled(points)) || !can('properties:read')) && <Operations stormId={stormId} />}
     </>
   );
 }
+
+const settled = (q: { isSuccess: boolean; isError: boolean }) => q.isSuccess || q.isError;
 
 function Operations({ stormId }: { stormId: string }) {
   const can = useCan();

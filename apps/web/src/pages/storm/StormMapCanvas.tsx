@@ -1,22 +1,20 @@
-/** The storm map's canvas, redrawn when the data, the colouring or the canvas's size changes. */
+/** The storm map's canvas, redrawn when the data, the colouring or the canvas's size changes (not on the observer's
+ * first report of the size it was just drawn at). */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { StormMap } from '../../api/views';
 import { ARM_COLORS, drawStormMap, UNSCORED, UPLIFT_COLORS, type ColorBy } from '../../map/draw';
 import { loadOutlines, type Outlines } from '../../map/outlines';
+import type { MapPoints } from '../../map/points';
 import { boundsOf } from '../../map/projection';
 import { count } from '../../lib/format';
 import { Empty, ErrorNote } from '../../components/Async';
 
-export function StormMapCanvas({ map, by }: { map: StormMap; by: ColorBy }) {
+export function StormMapCanvas({ map, points, by }: { map: StormMap; points: MapPoints; by: ColorBy }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const [outlines, setOutlines] = useState<Outlines | null>(null);
   const [outlineError, setOutlineError] = useState<unknown>(null);
   const [drawn, setDrawn] = useState<number | null>(null);
-  const bounds = useMemo(() => {
-    const lons = [...map.properties.lon, ...map.hail_reports.map((r) => r.lon)];
-    const lats = [...map.properties.lat, ...map.hail_reports.map((r) => r.lat)];
-    return boundsOf(lons, lats);
-  }, [map]);
+  const bounds = useMemo(() => boundsOf(points.lon, points.lat, map.hail_reports), [points, map]);
 
   useEffect(() => {
     loadOutlines().then(setOutlines, setOutlineError);
@@ -25,12 +23,18 @@ export function StormMapCanvas({ map, by }: { map: StormMap; by: ColorBy }) {
   useEffect(() => {
     const c = canvas.current;
     if (!c || !bounds) return;
-    const draw = () => setDrawn(drawStormMap(c, map, bounds, outlines, by));
+    let size = '';
+    const draw = () => {
+      const now = `${c.clientWidth}x${c.clientHeight}`;
+      if (now === size) return;
+      size = now;
+      setDrawn(drawStormMap(c, points, map.hail_reports, bounds, outlines, by));
+    };
     draw();
     const ro = new ResizeObserver(draw);
     ro.observe(c);
     return () => ro.disconnect();
-  }, [map, bounds, outlines, by]);
+  }, [map, points, bounds, outlines, by]);
 
   if (!bounds) return <Empty>No property or hail report of this storm has a location yet.</Empty>;
   return (
@@ -39,7 +43,7 @@ export function StormMapCanvas({ map, by }: { map: StormMap; by: ColorBy }) {
         <canvas
           ref={canvas}
           role="img"
-          aria-label={`Map of ${count(map.properties.count)} properties and ${count(map.hail_reports.length)} hail reports, coloured by ${by === 'arm' ? 'arm' : 'predicted uplift'}`}
+          aria-label={`Map of ${count(points.count)} properties and ${count(map.hail_reports.length)} hail reports, coloured by ${by === 'arm' ? 'arm' : 'predicted uplift'}`}
           data-drawn={drawn ?? undefined}
           data-outlines={outlines ? 'yes' : 'no'}
         />

@@ -1,26 +1,36 @@
-/** The storm's predicted uplift distribution (bars of scored properties per uplift bin), from the map's column. */
+/**
+ * The storm's predicted uplift distribution (bars of scored properties per uplift bin), from the binary map's Int16
+ * uplift column as it arrived (no per-point objects).
+ */
 import { useMemo } from 'react';
 import uPlot from 'uplot';
-import type { StormMap } from '../../api/views';
 import { UChart } from '../../charts/UChart';
 import { histogram } from '../../charts/histogram';
 import { Empty } from '../../components/Async';
 import { count } from '../../lib/format';
+import { scoredCodes, type MapPoints } from '../../map/points';
 
 const bars = uPlot.paths.bars?.({ size: [0.9, 40], align: 1 });
 
-export function UpliftDistribution({ map }: { map: StormMap }) {
+export function UpliftDistribution({ points }: { points: MapPoints }) {
   const { data, summary } = useMemo(() => {
-    const points = map.properties.uplift.map((u) => (u === null ? null : u * 100));
-    const h = histogram(points, 30);
-    const scored = points.filter((v): v is number => v !== null).sort((a, b) => a - b);
-    const mean = scored.reduce((a, b) => a + b, 0) / (scored.length || 1);
-    const median = scored.length ? scored[Math.floor(scored.length / 2)]! : 0;
+    // Points of probability: the codes are uplift x upliftScale.
+    const toPoints = 100 / points.upliftScale;
+    const h = histogram(points.uplift, 30, { missing: points.notScored, scale: toPoints });
+    const scored = scoredCodes(points);
+    let sum = 0;
+    let positive = 0;
+    for (let i = 0; i < scored.length; i++) {
+      sum += scored[i] as number;
+      if ((scored[i] as number) > 0) positive++;
+    }
+    const mean = (sum / (scored.length || 1)) * toPoints;
+    const median = scored.length ? (scored[Math.floor(scored.length / 2)] as number) * toPoints : 0;
     return {
       data: [h.edges, h.counts] as uPlot.AlignedData,
-      summary: { scored: scored.length, mean, median, positive: scored.filter((v) => v > 0).length },
+      summary: { scored: scored.length, mean, median, positive },
     };
-  }, [map]);
+  }, [points]);
   const options = useMemo<Omit<uPlot.Options, 'width' | 'height'>>(
     () => ({
       legend: { show: false },
