@@ -7,6 +7,7 @@ import { rowTicker, type StepProgress } from '../../jobs/progress.ts';
 import { AppError } from '../../errors.ts';
 import type { BulkTx } from '../../db/bulk.ts';
 import { copyLine } from '../../db/bulk.ts';
+import * as repo from './storm-reports.repo.ts';
 import { authorize, type ServiceContext } from '../auth/principal.ts';
 import { withStorm } from '../storms/storms.service.ts';
 import { computeExposure, type ReportPoints } from './exposure.ts';
@@ -87,10 +88,6 @@ async function insertReports(
   stormId: string,
   reports: readonly StormReport[],
 ): Promise<number> {
-  await tx.query(
-    `create temp table report_stage (kind text, occurred_at timestamptz, magnitude double precision, location text, county text,
-       state text, lat double precision, lon double precision, office text, comments text, source_file text, source_row integer) on commit drop`,
-  );
   const lines = (async function* () {
     for (const r of reports) {
       yield copyLine([
@@ -109,17 +106,7 @@ async function insertReports(
       ]);
     }
   })();
-  await tx.copy('COPY report_stage FROM STDIN', lines);
-  const rows = await tx.query<{ n: string }>(
-    `with added as (
-       insert into storm_report (tenant_id, storm_id, kind, occurred_at, magnitude, location, county, state, lat, lon, office, comments, source_file, source_row)
-       select $1::uuid, $2::uuid, kind, occurred_at, magnitude, location, county, state, lat, lon, office, comments, source_file, source_row from report_stage
-       on conflict (tenant_id, storm_id, kind, occurred_at, lat, lon, location) do nothing
-       returning 1)
-     select count(*) as n from added`,
-    [tenantId, stormId],
-  );
-  return Number(rows[0]?.n ?? 0);
+  return repo.insertReports(tx, tenantId, stormId, lines);
 }
 
 const PAGE = 50_000;
@@ -134,10 +121,7 @@ async function loadPoints(
   const lons: number[] = [];
   let after = '00000000-0000-0000-0000-000000000000';
   for (;;) {
-    const page = await tx.query<{ property_id: string; lat: number | null; lon: number | null }>(
-      'select property_id, lat, lon from property where storm_id = $1 and property_id > $2 order by property_id limit $3',
-      [stormId, after, PAGE],
-    );
+    const page = await repo.propertyPointsPage(tx, stormId, after, PAGE);
     for (const p of page) {
       ids.push(p.property_id);
       lats.push(p.lat ?? NaN);
@@ -150,10 +134,7 @@ async function loadPoints(
 }
 
 async function loadReports(tx: BulkTx, stormId: string, kind: 'hail' | 'wind'): Promise<ReportPoints> {
-  const rows = await tx.query<{ lat: number; lon: number; magnitude: number | null }>(
-    'select lat, lon, magnitude from storm_report where storm_id = $1 and kind = $2',
-    [stormId, kind],
-  );
+  const rows = await repo.reportPoints(tx, stormId, kind);
   return {
     lat: Float64Array.from(rows, (r) => r.lat),
     lon: Float64Array.from(rows, (r) => r.lon),
@@ -176,10 +157,6 @@ export async function updateExposure(
   const hail = await loadReports(tx, stormId, 'hail');
   const wind = await loadReports(tx, stormId, 'wind');
   const e = computeExposure(points, hail, wind, { radiusMiles });
-  await tx.query(
-    `create temp table exposure_stage (property_id uuid, max_hail_in double precision, hail_reports_within integer,
-       nearest_hail_mi double precision, max_wind_kt double precision) on commit drop`,
-  );
   let withHail = 0;
   let maxHail = 0;
   const ticker = rowTicker(onProgress, 'writing exposure', points.ids.length);
@@ -199,14 +176,8 @@ export async function updateExposure(
       ]);
     }
   })();
-  await tx.copy('COPY exposure_stage FROM STDIN', lines);
+  await repo.storeExposure(tx, tenantId, stormId, radiusMiles, lines);
   onProgress?.({ step: 'storing exposure', done: points.ids.length, total: points.ids.length });
-  await tx.query(
-    `update property p set max_hail_in = s.max_hail_in, hail_reports_within = s.hail_reports_within,
-       nearest_hail_mi = s.nearest_hail_mi, max_wind_kt = s.max_wind_kt, exposure_radius_mi = $3, exposure_at = now()
-     from exposure_stage s where p.tenant_id = $1 and p.storm_id = $2 and p.property_id = s.property_id`,
-    [tenantId, stormId, radiusMiles],
-  );
   return {
     properties: points.ids.length,
     with_hail_within_radius: withHail,
