@@ -8,6 +8,8 @@ import { describeEachDatabase } from '../../server/test/databases.ts';
 import { scoredStorm } from '../../server/src/domains/policy/test-fixtures.ts';
 import { createCredential } from '../../server/src/domains/tenants/credentials.service.ts';
 import { CHROMIUM } from './browser.ts';
+import { trainModel } from '../../server/src/domains/models/models.service.ts';
+import { historyCsv } from '../../server/src/domains/demo/properties-csv.ts';
 import { PLATFORM_TOKEN, useWebHarness } from './harness.ts';
 
 if (!CHROMIUM) {
@@ -18,17 +20,30 @@ if (!CHROMIUM) {
 
     it('models, team and audit log for a tenant admin; a viewer sees models without stage moves', async () => {
       const { tenant, ctx } = await scoredStorm(t().db, 200, 61);
+      // A second version trained on a history file, so the page has a hold-out Qini curve to draw.
+      await trainModel(ctx, {
+        csv: { source: [historyCsv(3000, 5)], sourceName: 'history.csv', treatmentCol: 'arm', outcomeCol: 'converted' },
+        learner: 't-learner',
+        seed: 1,
+      });
       const page = await newPage();
       await signInWithKey(page, tenant.token);
       await page.getByRole('link', { name: 'Models' }).click();
       const models = page.getByTestId('models');
       await shootOnFail(page, 'models', () => models.waitFor());
-      expect(await models.locator('tbody tr').count()).toBe(1);
+      expect(await models.locator('tbody tr').count()).toBe(2);
       expect(await models.locator('tbody').textContent()).toContain('production');
-      await page.getByRole('combobox', { name: /Move .* to a stage/ }).selectOption('shadow');
+      await page.getByRole('combobox', { name: /Move .* v1 to a stage/ }).selectOption('shadow');
       await expect.poll(() => models.locator('tbody').textContent()).toContain('shadow');
       await models.getByRole('button', { name: /v1/ }).click();
-      await page.getByRole('heading', { name: /stage history/ }).waitFor();
+      await page.getByRole('heading', { name: /Stage history/ }).waitFor();
+      // A version trained before curves were kept says so; a trained one draws its hold-out Qini curve, in words too.
+      await page.getByText(/No Qini curve kept for this version/).waitFor();
+      await models.getByRole('button', { name: /v2/ }).click();
+      const qini = page.getByTestId('qini-chart');
+      await qini.waitFor();
+      await expect.poll(() => qini.getAttribute('data-drawn')).toBe('yes');
+      expect(await qini.getAttribute('aria-label')).toMatch(/best-ranked half of the homes holds/);
       await checkPage(page, 'models');
 
       await page.getByRole('link', { name: 'Team' }).click();

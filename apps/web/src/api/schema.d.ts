@@ -2151,6 +2151,11 @@ export interface paths {
                                 n_holdout: number;
                                 n_train: number;
                                 qini_auc_score: number;
+                                /** @description the hold-out Qini curve (share targeted, incremental conversions), at most 51 points */
+                                qini_curve?: {
+                                    incremental: number[];
+                                    targeted_share: number[];
+                                };
                                 treat_rate_train: number;
                                 uplift_at_30: number;
                                 uplift_auc_score: number;
@@ -5164,6 +5169,11 @@ export interface components {
                 n_holdout: number;
                 n_train: number;
                 qini_auc_score: number;
+                /** @description the hold-out Qini curve (share targeted, incremental conversions), at most 51 points */
+                qini_curve?: {
+                    incremental: number[];
+                    targeted_share: number[];
+                };
                 treat_rate_train: number;
                 uplift_at_30: number;
                 uplift_auc_score: number;
@@ -5221,6 +5231,11 @@ export interface components {
                 n_holdout: number;
                 n_train: number;
                 qini_auc_score: number;
+                /** @description the hold-out Qini curve (share targeted, incremental conversions), at most 51 points */
+                qini_curve?: {
+                    incremental: number[];
+                    targeted_share: number[];
+                };
                 treat_rate_train: number;
                 uplift_at_30: number;
                 uplift_auc_score: number;

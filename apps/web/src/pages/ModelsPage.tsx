@@ -1,4 +1,4 @@
-/** Uplift models: versions, stages, hold-out Qini, stage history; promote and roll back for admins (models:promote). */
+/** Uplift models: versions, stages, hold-out Qini score and curve, stage history; promote and roll back for admins (models:promote). */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { ModelDetail, ModelSummary } from '../api/types';
@@ -6,6 +6,7 @@ import { api, unwrap } from '../api/client';
 import { useCan } from '../api/session';
 import { Empty, ErrorNote, QueryView } from '../components/Async';
 import { TableScroll } from '../components/TableScroll';
+import { QiniChart } from '../charts/QiniChart';
 import { count, usDate } from '../lib/format';
 
 const STAGES = ['staging', 'shadow', 'production', 'archived'] as const;
@@ -137,8 +138,15 @@ function History({ modelId }: { modelId: string }) {
       {(d) => (
         <section aria-labelledby="history-title">
           <h2 id="history-title">
-            {d.name} v{d.version}: stage history
+            {d.name} v{d.version}
           </h2>
+          <h3>Qini curve (hold-out)</h3>
+          {'qini_curve' in d.holdout_metrics && d.holdout_metrics.qini_curve ? (
+            <QiniChart curve={d.holdout_metrics.qini_curve} name={`${d.name} v${d.version}`} />
+          ) : (
+            <Empty>No Qini curve kept for this version (trained before curves were kept).</Empty>
+          )}
+          <h3>Stage history</h3>
           <ul>
             {d.stage_history.map((h) => (
               <li key={h.changed_at + h.to_stage}>

@@ -10,6 +10,10 @@ const holdoutMetrics = z.strictObject({
   uplift_auc_score: z.number(),
   uplift_at_30: z.number(),
   treat_rate_train: z.number(),
+  qini_curve: z
+    .strictObject({ targeted_share: z.array(z.number()), incremental: z.array(z.number()) })
+    .optional()
+    .describe('the hold-out Qini curve (share targeted, incremental conversions), at most 51 points'),
 });
 
 const scoreReference = z.strictObject({

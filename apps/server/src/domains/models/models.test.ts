@@ -48,6 +48,12 @@ describeEachDatabase('model registry', (t) => {
     expect(b.version).toBe(a.version + 1);
     expect(b.training_fingerprint).toBe(a.training_fingerprint);
     expect(a.holdout_metrics).toMatchObject({ n_train: 2800, n_holdout: 1200 });
+    // The hold-out Qini curve is kept with the version (the web app's Models page draws it).
+    const curve = (await models.getModel(ctx, a.model_id)).holdout_metrics.qini_curve!;
+    expect(curve.targeted_share[0]).toBe(0);
+    expect(curve.targeted_share.at(-1)).toBe(1);
+    expect(curve.incremental).toHaveLength(curve.targeted_share.length);
+    expect(curve.targeted_share.length).toBeGreaterThan(10);
     expect(a.feature_schema.features.map((f) => f.name)).toEqual(
       expect.arrayContaining(['max_hail_in', 'roof_age_years', 'roof_material']),
     );

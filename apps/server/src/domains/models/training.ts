@@ -16,6 +16,7 @@ import {
   type UpliftModel,
 } from '@stormops/uplift';
 import { AppError } from '../../errors.ts';
+import { qiniPoints, type QiniPoints } from './qini-points.ts';
 
 import { LEARNERS } from './model-names.ts';
 
@@ -37,6 +38,8 @@ export interface HoldoutMetrics {
   uplift_auc_score: number;
   uplift_at_30: number;
   treat_rate_train: number;
+  /** The hold-out Qini curve, at most 51 points (qini-points.ts); absent on models trained before it was kept. */
+  qini_curve?: QiniPoints;
 }
 
 export interface ScoreReference {
@@ -120,6 +123,7 @@ export function trainWithHoldout(
     uplift_auc_score: upliftAucScore(yTest, predicted, tTest),
     uplift_at_30: upliftAtK(yTest, predicted, tTest, 'overall', 0.3),
     treat_rate_train: trainData.treatment.reduce((a, b) => a + b, 0) / train.length,
+    qini_curve: qiniPoints(yTest, predicted, tTest),
   };
   return { model, metrics, reference: scoreReference(model.predictUplift(data.dataset)) };
 }
