@@ -57,8 +57,7 @@ interface Answer {
 }
 
 /**
- * The body of a successful call, typed by the caller with the generated response types (types.ts; the storm map's,
- * whose route declares no response schema yet, in views.ts).
+ * The body of a successful call, typed by the caller with the generated response types (types.ts).
  */
 export async function unwrap<T>(call: Promise<Answer>): Promise<T> {
   const { data, error, response } = await call;

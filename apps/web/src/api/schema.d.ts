@@ -3447,11 +3447,31 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["StormMap"];
+                    };
                 };
             };
         };
@@ -5874,6 +5894,24 @@ export interface components {
                     scored: number;
                 };
             };
+            /** Format: uuid */
+            storm_id: string;
+        };
+        StormMap: {
+            counts: {
+                hold: number;
+                located: number;
+                properties: number;
+                scored: number;
+                treat: number;
+            };
+            hail_reports: {
+                lat: number;
+                location: string;
+                lon: number;
+                occurred_at: string;
+                size_in: number | null;
+            }[];
             /** Format: uuid */
             storm_id: string;
         };

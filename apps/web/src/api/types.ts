@@ -19,6 +19,8 @@ export type Answer<
   : never;
 
 export type Storm = S['Storm'];
+/** GET /v1/storms/{storm_id}/map: the counts and hail reports beside the map (the points: src/map/points.ts). */
+export type StormMap = S['StormMap'];
 export type WhoAmI = S['WhoAmI'];
 export type OnboardingResult = S['OnboardingResult'];
 export type BillingDashboard = S['BillingDashboard'];

@@ -5,7 +5,7 @@
  * putImageData instead of 100,000 fillRect calls, which cost seconds with software rendering: `npm run bench web`,
  * docs/web.md).
  */
-import type { StormMap } from '../api/views';
+import type { StormMap } from '../api/types';
 import type { Outlines } from './outlines';
 import { ARM_HOLD, ARM_TREAT, scoredCodes, type MapPoints } from './points';
 import type { Bounds, Projection } from './projection';

@@ -9,7 +9,7 @@ import { Link } from 'wouter';
 import { api, unwrap } from '../api/client';
 import { useCan } from '../api/session';
 import type { Storm } from '../api/types';
-import type { StormMap } from '../api/views';
+import type { StormMap } from '../api/types';
 import { QueryView } from '../components/Async';
 import { count, usDate } from '../lib/format';
 import type { ColorBy } from '../map/draw';

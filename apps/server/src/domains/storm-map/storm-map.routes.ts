@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Database } from '../../db/database.ts';
 import { contextOf } from '../../http/auth.ts';
+import { replies } from '../../http/responses.ts';
+import { stormMapView } from './storm-map.responses.ts';
 import { stormMapParams } from './storm-map.schema.ts';
 import { getStormMap, getStormMapPoints } from './storm-map.service.ts';
 
@@ -16,6 +18,7 @@ export function registerStormMapRoutes(v1: FastifyInstance, db: Database): void 
         tags: ['properties'],
         summary: "The storm map's counts (properties, located, scored, treat, hold) and hail reports",
         params: stormMapParams,
+        response: replies({ 200: stormMapView }),
       },
     },
     async (request) => getStormMap(contextOf(request, db), request.params.storm_id),

@@ -1,7 +1,7 @@
 /** The storm map's canvas, redrawn when the data, the colouring or the canvas's size changes (not on the observer's
  * first report of the size it was just drawn at). */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { StormMap } from '../../api/views';
+import type { StormMap } from '../../api/types';
 import { ARM_COLORS, drawStormMap, UNSCORED, UPLIFT_COLORS, type ColorBy } from '../../map/draw';
 import { loadOutlines, type Outlines } from '../../map/outlines';
 import type { MapPoints } from '../../map/points';
