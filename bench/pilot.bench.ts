@@ -219,7 +219,7 @@ async function embeddedReport(ctx: BenchContext): Promise<BenchFigure[]> {
     await migrate(db);
     const s = await scoredStorm(db, 5_000, 2013);
     const applied = await applyPolicy(s.ctx, { storm_id: s.storm.storm_id, mode: 'aggressive' });
-    await demoOutcomes(s.ctx, { stormId: s.storm.storm_id, seed: 1 });
+    await demoOutcomes(s.ctx, { storm_id: s.storm.storm_id, seed: 1 });
     ctx.log(`embedded: 5,000 properties, ${applied.treat} treat and ${applied.hold} held out, outcomes logged`);
     const times: number[] = [];
     await runPilot(s.ctx, { storm_id: s.storm.storm_id }); // warm up: plans cached, modules loaded

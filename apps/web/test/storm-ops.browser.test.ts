@@ -118,7 +118,7 @@ if (!CHROMIUM) {
       await page.getByTestId('health-status').waitFor();
 
       // The crews knock and log outcomes (the demo's generator), then the page shows progress and the lift.
-      await demoOutcomes(ctx, { stormId: storm.storm_id, seed: 8 });
+      await demoOutcomes(ctx, { storm_id: storm.storm_id, seed: 8 });
       await page.reload();
       await page.getByTestId('outcome-progress').waitFor();
       await page.locator('[data-testid="lift-chart"][data-drawn="yes"]').waitFor();

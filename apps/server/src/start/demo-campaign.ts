@@ -85,5 +85,5 @@ export async function ensureDemoCampaign(
   await planTerritories(ctx, { storm_id: stormId, canvassers: CANVASSERS });
   const storm = await withStorm(ctx, stormId, async (_trx, s) => s.status);
   if (storm === 'planning') await setStormStatus(ctx, stormId, { status: 'active', reason: 'demo' });
-  await demoOutcomes(ctx, { stormId, seed: HOMES_SEED });
+  await demoOutcomes(ctx, { storm_id: stormId, seed: HOMES_SEED });
 }

@@ -3,14 +3,14 @@ import { describeEachDatabase } from '../../../test/databases.ts';
 import { parsePilotInputs } from '../pilot/pilot.schema.ts';
 import { applyPolicy, getContamination } from '../policy/policy.service.ts';
 import { scoredStorm } from '../policy/test-fixtures.ts';
-import { demoOutcomes } from './demo-outcomes.ts';
+import { demoOutcomes, knockTime } from './demo-outcomes.ts';
 import { gatherPilotInputs } from '../pilot/pilot.service.ts';
 
 describeEachDatabase('demo outcomes and pilot aggregates', (t) => {
   it('plays the storm out from the hidden truth through the normal services; aggregates feed the pilot report', async () => {
     const s = await scoredStorm(t().db, 1500, 111);
     const applied = await applyPolicy(s.ctx, { storm_id: s.storm.storm_id, seed: 3 });
-    const r = await demoOutcomes(s.ctx, { stormId: s.storm.storm_id, seed: 9 });
+    const r = await demoOutcomes(s.ctx, { storm_id: s.storm.storm_id, seed: 9 });
     expect(r.unmatched).toBe(0);
     expect(r.arms.treat.n).toBe(applied.treat);
     expect(r.arms.hold.n).toBe(applied.hold);
@@ -18,7 +18,7 @@ describeEachDatabase('demo outcomes and pilot aggregates', (t) => {
     expect(r.outcomes.accepted).toBe(applied.treat + applied.hold);
     expect((await getContamination(s.ctx, { storm_id: s.storm.storm_id })).hold_knocked).toBe(0);
     // Re-running is a replay, and the same seed draws the same outcomes.
-    const again = await demoOutcomes(s.ctx, { stormId: s.storm.storm_id, seed: 9 });
+    const again = await demoOutcomes(s.ctx, { storm_id: s.storm.storm_id, seed: 9 });
     expect(again.outcomes).toEqual({ accepted: 0, replayed: applied.treat + applied.hold, refused: 0 });
     expect(again.arms).toEqual(r.arms);
 
@@ -46,9 +46,22 @@ describeEachDatabase('demo outcomes and pilot aggregates', (t) => {
     // They are the report's own inputs: valid as they come.
     expect(parsePilotInputs(agg).arms.treat.n).toBe(applied.treat);
 
-    const dirty = await demoOutcomes(s.ctx, { stormId: s.storm.storm_id, seed: 10, contaminate: 3 });
+    const dirty = await demoOutcomes(s.ctx, { storm_id: s.storm.storm_id, seed: 10, contaminate: 3 });
     expect(dirty.contaminated).toBe(3);
     expect((await getContamination(s.ctx, { storm_id: s.storm.storm_id })).hold_knocked).toBe(3);
     expect((await gatherPilotInputs(s.ctx, { storm_id: s.storm.storm_id })).arms.hold.contaminated).toBe(3);
   });
+});
+
+it('schedules the demo’s knocks so outcomes logged now are fresh whatever the hour: all past, p90 lag under 48 h', () => {
+  const HOUR = 3_600_000;
+  const day = Date.parse('2026-12-05T00:00:00Z');
+  for (let h = 0; h < 24; h++) {
+    const now = day + h * HOUR + 37 * 60_000;
+    const lags = Array.from({ length: 320 }, (_, n) => (now - Date.parse(knockTime(now, 2, n))) / HOUR).sort(
+      (a, b) => a - b,
+    );
+    expect(lags[0]).toBeGreaterThan(0);
+    expect(lags[Math.floor(0.9 * lags.length)]).toBeLessThan(48);
+  }
 });

@@ -17,7 +17,7 @@ import type { OutcomeFields } from '../outcomes/outcomes.schema.ts';
 const CHUNK = 50_000;
 
 export interface DemoOutcomesInput {
-  stormId: string;
+  storm_id: string;
   /** Outcome seed (same seed, same outcomes). */
   seed: number;
   /** Knock this many hold properties too (contamination; default 0). */
@@ -54,22 +54,22 @@ function knockResult(converted: boolean, index: number): (typeof KNOCK_RESULTS)[
   return percent < 70 ? 'no_answer' : percent < 87 ? 'not_interested' : 'inspection_booked';
 }
 
-/** A canvasser's pace in the demo: 20 doors an hour (the planning range is 18-23), 8-hour days from 14:00 UTC. */
-export const DEMO_PACE = { doorsPerHour: 20, hoursPerDay: 8, startHourUtc: 14 } as const;
+/** A canvasser's pace in the demo: 20 doors an hour (the planning range is 18-23), 8-hour days. */
+export const DEMO_PACE = { doorsPerHour: 20, hoursPerDay: 8 } as const;
 const PER_DAY = DEMO_PACE.doorsPerHour * DEMO_PACE.hoursPerDay;
 const HOUR = 3_600_000;
 
 /**
- * When a canvasser knocks their n-th door: 3 minutes apart, 160 a day, on consecutive working days (9 am to 5 pm in
- * Oklahoma) of which the last is the latest one already over at `now`: outcomes, logged now, come within a day or two
- * of their knock, as crews should log them.
+ * When a canvasser knocks their n-th door: 3 minutes apart, 160 a day, in 8-hour sessions a day apart, the last one
+ * ending at the top of the hour before `now`. Outcomes, logged now, then come within a day and a half of their knock
+ * (p90 about 31 h for two days), as crews should log them, whatever the hour the demo starts: sessions anchored to
+ * calendar working hours left the first day's knocks up to 56 h old in the evening, past the data-health check's 48 h.
  */
-function knockTime(now: number, days: number, n: number): string {
-  const today = Math.floor(now / (24 * HOUR)) * 24 * HOUR;
-  const endHour = DEMO_PACE.startHourUtc + DEMO_PACE.hoursPerDay;
-  const lastDay = now >= today + endHour * HOUR ? today : today - 24 * HOUR;
-  const day = lastDay - (days - 1 - Math.floor(n / PER_DAY)) * 24 * HOUR;
-  return new Date(day + DEMO_PACE.startHourUtc * HOUR + (n % PER_DAY) * (HOUR / DEMO_PACE.doorsPerHour)).toISOString();
+export function knockTime(now: number, days: number, n: number): string {
+  const lastEnd = Math.floor(now / HOUR) * HOUR;
+  const lastStart = lastEnd - DEMO_PACE.hoursPerDay * HOUR;
+  const day = lastStart - (days - 1 - Math.floor(n / PER_DAY)) * 24 * HOUR;
+  return new Date(day + (n % PER_DAY) * (HOUR / DEMO_PACE.doorsPerHour)).toISOString();
 }
 
 function draw(rows: ArmRow[], input: DemoOutcomesInput) {
@@ -125,23 +125,23 @@ function draw(rows: ArmRow[], input: DemoOutcomesInput) {
 export async function demoOutcomes(ctx: ServiceContext, input: DemoOutcomesInput) {
   if (!Number.isInteger(input.seed) || input.seed < 0)
     throw new AppError('VALIDATION', '--seed must be a whole number', { field: 'seed' });
-  const rows = await withStorm(ctx, input.stormId, (trx, storm) => armsWithExternalIds(trx, storm.storm_id));
+  const rows = await withStorm(ctx, input.storm_id, (trx, storm) => armsWithExternalIds(trx, storm.storm_id));
   if (rows.length === 0)
     throw new AppError(
       'VALIDATION',
-      `storm ${input.stormId} has no arms: apply a policy first (stormops policy apply)`,
+      `storm ${input.storm_id} has no arms: apply a policy first (stormops policy apply)`,
     );
   const { knocks, outcomes, totals, matched } = draw(rows, input);
   let knocked = 0;
   for (let i = 0; i < knocks.length; i += CHUNK)
-    knocked += (await logKnocks(ctx, { storm_id: input.stormId, knocks: knocks.slice(i, i + CHUNK) })).written;
+    knocked += (await logKnocks(ctx, { storm_id: input.storm_id, knocks: knocks.slice(i, i + CHUNK) })).written;
   let accepted = 0,
     replayed = 0,
     refused = 0;
   for (let i = 0; i < outcomes.length; i += CHUNK) {
     const r = await logOutcomes(
       ctx,
-      { storm_id: input.stormId, outcomes: outcomes.slice(i, i + CHUNK) },
+      { storm_id: input.storm_id, outcomes: outcomes.slice(i, i + CHUNK) },
       { source: 'demo' },
     );
     accepted += r.accepted;
@@ -149,7 +149,7 @@ export async function demoOutcomes(ctx: ServiceContext, input: DemoOutcomesInput
     refused += r.refused_count;
   }
   return {
-    storm_id: input.stormId,
+    storm_id: input.storm_id,
     seed: input.seed,
     properties: rows.length,
     unmatched: rows.length - matched,

@@ -166,7 +166,7 @@ export function registerDemoCommands(program: Command, rt: CliRuntime): void {
     .action((o: { storm: string; seed: string; contaminate: string; json?: boolean }) =>
       rt.run(o, async (ctx) =>
         (await import('./demo-outcomes.ts')).demoOutcomes(ctx, {
-          stormId: o.storm,
+          storm_id: o.storm,
           seed: parseCount(o.seed, '--seed', 2 ** 31 - 1),
           contaminate: Number(o.contaminate) || 0,
         }),
