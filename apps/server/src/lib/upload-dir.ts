@@ -44,10 +44,14 @@ export class UploadDir {
    */
   async receive(body: Readable, limitBytes: number): Promise<string> {
     const file = join(this.path, `${randomUUID()}.upload`);
+    const out = createWriteStream(file, { flags: 'wx', mode: 0o600 });
     try {
-      await pipeline(body, byteLimit(limitBytes), createWriteStream(file, { flags: 'wx', mode: 0o600 }));
+      await pipeline(body, byteLimit(limitBytes), out);
       return file;
     } catch (err) {
+      // The pipeline can fail before the file's open has completed (a body refused at once): wait for the stream to
+      // close, or the open would create the file after it was removed and leave a partial upload behind.
+      if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
       await rm(file, { force: true });
       throw err;
     }
