@@ -734,7 +734,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description the operator names the tenant */
+                    /** @description operator only: the tenant to act in */
                     tenant_id?: string;
                 };
                 header?: never;
@@ -756,7 +756,7 @@ export interface paths {
         put: {
             parameters: {
                 query?: {
-                    /** @description the operator names the tenant */
+                    /** @description operator only: the tenant to act in */
                     tenant_id?: string;
                 };
                 header?: never;
@@ -840,6 +840,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description operator only: the tenant to act in */
                     tenant_id?: string;
                 };
                 header?: never;
@@ -1024,6 +1025,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description operator only: the tenant to act in */
                     tenant_id?: string;
                 };
                 header?: never;
@@ -4640,7 +4642,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description the operator names the tenant */
+                    /** @description operator only: the tenant to act in */
                     tenant_id?: string;
                 };
                 header?: never;
@@ -4709,7 +4711,7 @@ export interface paths {
         delete: {
             parameters: {
                 query?: {
-                    /** @description the operator names the tenant */
+                    /** @description operator only: the tenant to act in */
                     tenant_id?: string;
                 };
                 header?: never;
@@ -4760,7 +4762,7 @@ export interface paths {
         patch: {
             parameters: {
                 query?: {
-                    /** @description the operator names the tenant */
+                    /** @description operator only: the tenant to act in */
                     tenant_id?: string;
                 };
                 header?: never;
@@ -4831,7 +4833,7 @@ export interface paths {
         post: {
             parameters: {
                 query?: {
-                    /** @description the operator names the tenant */
+                    /** @description operator only: the tenant to act in */
                     tenant_id?: string;
                 };
                 header?: never;
@@ -4898,7 +4900,7 @@ export interface paths {
         post: {
             parameters: {
                 query?: {
-                    /** @description the operator names the tenant */
+                    /** @description operator only: the tenant to act in */
                     tenant_id?: string;
                 };
                 header?: never;

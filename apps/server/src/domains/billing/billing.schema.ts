@@ -5,8 +5,8 @@
 import { z } from 'zod';
 import { METRICS, periodInput } from './charges.ts';
 import { safeInt } from '../fields.ts';
+import { actingTenantInput, tenantId } from '../tenants/tenants.schema.ts';
 
-const tenantId = z.uuid({ error: (i) => `${JSON.stringify(i.input)} is not a valid UUID` });
 const metric = z.enum(METRICS, { error: () => `must be one of ${METRICS.join(', ')}` });
 /** Text a user sends: no NUL (Postgres refuses it), bounded. */
 const text = (max: number) =>
@@ -32,7 +32,7 @@ export const recordUsageInput = z
   .strict();
 export type RecordUsageInput = z.input<typeof recordUsageInput>;
 
-export const tenantInput = z.object({ tenant_id: tenantId.optional() }).strict();
+export const tenantInput = actingTenantInput;
 export type TenantInput = z.input<typeof tenantInput>;
 
 export const overrideInput = z
@@ -62,5 +62,5 @@ export type InvoiceIdInput = z.input<typeof invoiceIdInput>;
 export const closePeriodInput = z.object({ period: periodInput }).strict();
 export type ClosePeriodInput = z.input<typeof closePeriodInput>;
 
-export const invoiceListInput = z.object({ tenant_id: tenantId.optional() }).strict();
+export const invoiceListInput = actingTenantInput;
 export type InvoiceListInput = z.input<typeof invoiceListInput>;

@@ -61,9 +61,10 @@ const HOUR = 3_600_000;
 
 /**
  * When a canvasser knocks their n-th door: 3 minutes apart, 160 a day, in 8-hour sessions a day apart, the last one
- * ending at the top of the hour before `now`. Outcomes, logged now, then come within a day and a half of their knock
- * (p90 about 31 h for two days), as crews should log them, whatever the hour the demo starts: sessions anchored to
- * calendar working hours left the first day's knocks up to 56 h old in the evening, past the data-health check's 48 h.
+ * ending at the top of the hour before `now`. Outcomes, logged now, then come within a day and a half of their knock,
+ * as crews should log them, whatever the hour the demo starts (p90 30.4-31.4 h for two days, at any minute of a day:
+ * demo-outcomes.test.ts). Sessions anchored to calendar working hours left the first day's knocks up to 56 h old in
+ * the evening, past the data-health check's 48 h.
  */
 export function knockTime(now: number, days: number, n: number): string {
   const lastEnd = Math.floor(now / HOUR) * HOUR;

@@ -1,7 +1,7 @@
 /** Data-health inputs, shared by the SDK, the CLI and the HTTP routes (one schema per operation, snake_case). */
 import { z } from 'zod';
 import { queryInt4 } from '../fields.ts';
-import { optionalTenant } from '../storms/storms.schema.ts';
+import { actingTenantInput } from '../tenants/tenants.schema.ts';
 
 export const HEALTH_CHECK_KINDS = ['dashboard', 'conversion_rates', 'uplift_distribution'] as const;
 
@@ -15,7 +15,7 @@ export const healthHistoryInput = z
 export type HealthHistoryInput = z.input<typeof healthHistoryInput>;
 
 /** The tenant acted in by the uplift-band routes (an operator names it). */
-export const bandTenantQuery = z.object({ tenant_id: optionalTenant }).strict();
+export const bandTenantQuery = actingTenantInput;
 
 /** `PUT /health/uplift-band`'s body, `health band --low --high`, `observability.setUpliftBand(...)`. */
 export const upliftBandInput = z

@@ -5,7 +5,6 @@ import { POLICY_MODES } from '../policy/policy-modes.ts';
 import { choice } from '../../cli/choice.ts';
 import type { CliRuntime } from '../../cli/runtime.ts';
 import { table } from '../../cli/output.ts';
-import { AppError } from '../../errors.ts';
 import { pilotVerdict, statusText } from './pilot.format.ts';
 import { PILOT_FORMATS, type PilotFormat } from './pilot-formats.ts';
 import type { RunPilotInput } from './pilot.schema.ts';
@@ -38,9 +37,8 @@ export function registerPilotCommands(program: Command, rt: CliRuntime): void {
         alpha: string;
         json?: boolean;
       }) => {
+        // commander has refused any other value (.choices).
         const format = (o.format ?? 'json') as PilotFormat;
-        if (!PILOT_FORMATS.includes(format))
-          throw new AppError('VALIDATION', `--format must be one of ${PILOT_FORMATS.join(', ')}`);
         // A PDF is never printed to a terminal: it goes to a file named for the storm unless --out says where.
         const out = o.out ?? (format === 'pdf' ? `pilot-${o.storm}.pdf` : undefined);
         const input: RunPilotInput = { storm_id: o.storm, alpha: o.alpha, format, mode: o.mode };

@@ -45,8 +45,12 @@ function pilotInput({ now, ...input }: RunPilotOptions) {
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
 export async function gatherPilotInputs(ctx: ServiceContext, options: RunPilotOptions): Promise<PilotInputs> {
-  const { input, now } = pilotInput(options);
   authorize(ctx, 'reports:read');
+  return gather(ctx, pilotInput(options));
+}
+
+/** The aggregates of a storm for its parsed input (runPilot parses once and calls this). */
+async function gather(ctx: ServiceContext, { input, now }: ReturnType<typeof pilotInput>): Promise<PilotInputs> {
   // The aggregates, the health checks and the SLO status are independent: on server Postgres they run on separate
   // pooled connections at once (PGlite serializes them on its one connection).
   const gathering = withStorm(ctx, input.storm_id, async (trx, storm) => {
@@ -171,8 +175,9 @@ function contractorDataQuality(health: Awaited<ReturnType<typeof getHealthDashbo
 
 export async function runPilot(ctx: ServiceContext, options: RunPilotOptions): Promise<PilotResults> {
   authorize(ctx, 'reports:read');
-  const { input } = pilotInput(options);
-  const inputs = await gatherPilotInputs(ctx, options);
+  const parsed = pilotInput(options);
+  const { input } = parsed;
+  const inputs = await gather(ctx, parsed);
   const results = computePilotResults(inputs, input.alpha !== undefined ? { alpha: input.alpha } : {});
   // One report generated, counted once per request (a retried request with the same id counts once).
   const metered = await withStorm(ctx, input.storm_id, (trx, storm) =>

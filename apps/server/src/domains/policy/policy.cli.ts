@@ -9,12 +9,6 @@ import { writeFile } from 'node:fs/promises';
 import type { PolicyMode, PolicyRunView } from './policy.schema.ts';
 import { POLICY_MODES } from './policy-modes.ts';
 
-function mode(value: string): PolicyMode {
-  if (!POLICY_MODES.includes(value as PolicyMode))
-    throw new AppError('VALIDATION', `--mode must be one of ${POLICY_MODES.join(', ')}`);
-  return value as PolicyMode;
-}
-
 function int(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
@@ -68,7 +62,7 @@ export function registerPolicyCommands(program: Command, rt: CliRuntime): Comman
           (ops) =>
             ops.policy.apply({
               storm_id: o.storm,
-              mode: mode(o.mode),
+              mode: o.mode as PolicyMode,
               shadow: Boolean(o.dryRun),
               new_batch: Boolean(o.newBatch),
               version,
@@ -83,14 +77,14 @@ export function registerPolicyCommands(program: Command, rt: CliRuntime): Comman
     .command('show')
     .description("a tenant's policy mode (latest version unless --version)")
     .requiredOption('--tenant <id>', 'tenant id')
-    .requiredOption('--mode <mode>', POLICY_MODES.join(' | '))
+    .addOption(choice('--mode <mode>', 'policy mode', POLICY_MODES).makeOptionMandatory())
     .option('--version <n>', 'version')
     .option('--json', 'print JSON')
     .action((o: { tenant: string; mode: string; version?: string; json?: boolean }) => {
       const version = int(o.version, '--version');
       return rt.call(
         o,
-        (ops) => ops.policy.get({ tenant_id: o.tenant, mode: mode(o.mode), version: version || undefined }),
+        (ops) => ops.policy.get({ tenant_id: o.tenant, mode: o.mode as PolicyMode, version: version || undefined }),
         (r) => keyValues({ ...r, params: JSON.stringify(r.params) }),
       );
     });
@@ -99,7 +93,7 @@ export function registerPolicyCommands(program: Command, rt: CliRuntime): Comman
     .command('set')
     .description('change parameters of a mode (a new version), e.g. --param crews=6 --param hold_share=0.25')
     .requiredOption('--tenant <id>', 'tenant id')
-    .requiredOption('--mode <mode>', POLICY_MODES.join(' | '))
+    .addOption(choice('--mode <mode>', 'policy mode', POLICY_MODES).makeOptionMandatory())
     .requiredOption('--param <k=v...>', 'parameter=value (repeatable)')
     .option('--json', 'print JSON')
     .action((o: { tenant: string; mode: string; param: string[]; json?: boolean }) => {
@@ -110,7 +104,7 @@ export function registerPolicyCommands(program: Command, rt: CliRuntime): Comman
           throw new AppError('VALIDATION', `--param ${kv}: expected name=number`);
         params[k] = Number(v);
       }
-      return rt.call(o, (ops) => ops.policy.configure({ tenant_id: o.tenant, mode: mode(o.mode), params }));
+      return rt.call(o, (ops) => ops.policy.configure({ tenant_id: o.tenant, mode: o.mode as PolicyMode, params }));
     });
 
   policy

@@ -39,6 +39,12 @@ export const email = z
   .email({ error: (i) => `${JSON.stringify(i.input)} is not a valid e-mail address` })
   .transform((e) => e.toLowerCase());
 export const tenantId = z.uuid({ error: (i) => `${JSON.stringify(i.input)} is not a valid UUID` });
+
+/** The tenant an operation acts in: a tenant principal's own (may be omitted), named by an operator or staff. */
+export const actingTenantInput = z
+  .object({ tenant_id: tenantId.optional().describe('operator only: the tenant to act in') })
+  .strict();
+export type ActingTenantInput = z.input<typeof actingTenantInput>;
 export const featureFlags = z.partialRecord(
   z.enum(FEATURES, { error: () => `feature must be one of ${FEATURES.join(', ')}` }),
   z.boolean(),

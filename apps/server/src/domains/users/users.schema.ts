@@ -1,7 +1,7 @@
 /** Inputs of the users and sign-in operations (one strict schema each), shared by the SDK, the CLI and the routes. */
 import { z } from 'zod';
 import { TENANT_ROLES } from '../auth/permissions.ts';
-import { email, tenantId } from '../tenants/tenants.schema.ts';
+import { actingTenantInput, email, tenantId } from '../tenants/tenants.schema.ts';
 import { PASSWORD_MAX, PASSWORD_MIN } from './passwords.ts';
 import { text } from '../fields.ts';
 
@@ -15,14 +15,12 @@ export const password = z
 const secret = text().min(1, 'must not be empty').max(200);
 
 /** The tenant acted in, as the query string of the users and SSO routes (an operator names it). */
-export const tenantQuery = z
-  .object({ tenant_id: tenantId.optional().describe('the operator names the tenant') })
-  .strict();
+export const tenantQuery = actingTenantInput;
 
 export const inviteInput = z.object({ tenant_id: tenantId.optional(), email, role }).strict();
 export type InviteInput = z.input<typeof inviteInput>;
 
-export const listUsersInput = z.object({ tenant_id: tenantId.optional() }).strict();
+export const listUsersInput = actingTenantInput;
 export type ListUsersInput = z.input<typeof listUsersInput>;
 
 export const setRoleInput = z.object({ tenant_id: tenantId.optional(), user_id: userId, role }).strict();
