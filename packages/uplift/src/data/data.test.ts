@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { createRng } from '../random.ts';
+import { binByBuckets } from './bin-buckets.ts';
 import { applyBins, binOf, fitBins, numericEdges } from './binning.ts';
 import { categoricalFeature, createDataset, numericFeature, oneHotColumns, schemaOf, selectRows } from './dataset.ts';
 
@@ -60,4 +62,51 @@ describe('binning', () => {
     expect(Math.max(...counts)).toBeLessThan(100); // roughly 10_000 / 254 = 39 per bin
     expect(() => fitBins(ds, 300)).toThrow(/maxBins/);
   });
+});
+
+describe('bin codes by bucket table', () => {
+  const rng = createRng(11);
+  const normal = (): number => rng.normal();
+  const shapes: Record<string, () => number> = {
+    'normal around zero': normal,
+    'uniform 0..1e6': () => rng.next() * 1e6,
+    'log-normal (many powers of two)': () => Math.exp(3 * normal()),
+    'negative log-normal': () => -Math.exp(3 * normal()),
+    'integers 0..49': () => Math.floor(rng.next() * 50),
+    'signed zeros, tiny and huge values': () =>
+      [0, -0, 5e-324, -5e-324, 1e300, -1e300, Infinity, -Infinity, 1][rng.int(9)]! * (rng.next() < 0.5 ? 1 : 2),
+    'dense cluster with outliers': () => (rng.next() < 0.99 ? 1000 + rng.next() : rng.next() * 1e9),
+  };
+  it('never makes a -0 edge (the table orders edges by their bits)', () => {
+    const values = Float64Array.from({ length: 3000 }, (_, i) => (i < 1000 ? -0 : i - 1500));
+    const edges = Array.from(numericEdges(values, 254));
+    expect(edges.some((e) => e === 0)).toBe(true);
+    expect(edges.some((e) => Object.is(e, -0))).toBe(false);
+  });
+  const odd = new Set(['dense cluster with outliers']);
+  for (const [shape, draw] of Object.entries(shapes)) {
+    it(`gives the binary search's codes: ${shape}`, () => {
+      const values = Float64Array.from({ length: 20_000 }, () => (rng.next() < 0.02 ? NaN : draw()));
+      const edges = numericEdges(values, 254);
+      // Unseen values too: beyond the edges, between them, at them.
+      const probe = Float64Array.from([
+        ...values,
+        ...edges,
+        -Infinity,
+        Infinity,
+        0,
+        -0,
+        NaN,
+        ...edges.map((e) => e * 1.5),
+      ]);
+      const out = new Uint8Array(probe.length);
+      const missing = edges.length + 1;
+      const used = binByBuckets(probe, edges, missing, out);
+      const want = Array.from(probe, (x) => (x === x ? binOf(x, edges) : missing));
+      // The shapes of real features get a table; the odd ones may fall back to the search (out untouched).
+      expect(used).toBe(!odd.has(shape));
+      if (used) expect(Array.from(out)).toEqual(want);
+      else expect(out.every((c) => c === 0)).toBe(true);
+    });
+  }
 });
