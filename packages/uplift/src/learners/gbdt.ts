@@ -6,7 +6,7 @@ import { binDataset, type BinnedDataset } from '../data/binning.ts';
 import { asColumns, schemaOf, type Dataset, type FeatureSchema } from '../data/dataset.ts';
 import { createRng, shuffle, type Rng } from '../random.ts';
 import { addForestPrediction, fromJSONTree, treeToJSON, type FlatTree, type TreeJSON } from '../trees/flat-tree.ts';
-import { runParallel, sharedI32 } from '../parallel/pool.ts';
+import { runParallel } from '../parallel/pool.ts';
 import { upliftThreads, withThreads } from '../parallel/threads.ts';
 import { createGrowContext, growGbdtTree, type GrowParams } from '../trees/gbdt-grow.ts';
 import type { NumArray } from '../validate.ts';
@@ -142,16 +142,16 @@ export function fitGbdtBinned(
   // exp(-F) per row for the log loss, kept up to date by one multiply per row and leaf (exp(-(F + v)) =
   // exp(-F) * exp(-v)) instead of an exp per row and round; recomputed exactly every EXP_REFRESH rounds.
   const E = new Float64Array(p.loss === 'logloss' ? binned.nRows : 0);
-  const gh = new Float64Array(2 * binned.nRows);
   const trees: FlatTree[] = [];
   const gains: Float64Array[] = [];
   let bestLoss = valid.length ? lossOf(y, F, valid, p.loss) : Infinity;
   let bestIter = 0;
   const rng = createRng(p.seed ^ 0x5bd1e995);
-  // Row arrays in shared memory (worker threads read the node's rows), buffers sized once for the whole fit.
-  const bag = sharedI32(train.length);
-  const passengers = new Int32Array(train.length + valid.length);
+  // The fit's heap (gbdt-heap.ts) holds each round's bag and gradients where the histogram kernel reads them.
   const ctx = createGrowContext(binned, p.maxLeaves, upliftThreads());
+  const bag = ctx.heap.rows;
+  const gh = ctx.heap.grad;
+  const passengers = new Int32Array(train.length + valid.length);
   for (let it = 0; it < p.nEstimators; it++) {
     const { nBag, nOob } = drawBag(train, p.subsample, rng, bag, passengers);
     passengers.set(valid, nOob);
@@ -159,7 +159,7 @@ export function fitGbdtBinned(
     const riders = passengers.subarray(0, nOob + valid.length);
     if (p.loss === 'logloss' && it % EXP_REFRESH === 0) for (let r = 0; r < E.length; r++) E[r] = Math.exp(-F[r]!);
     gradients(y, E, F, grow, p.loss, gh);
-    const grown = growGbdtTree(binned, grow, riders, gh, { ...p, unitHessian: p.loss === 'squared' }, ctx);
+    const grown = growGbdtTree(ctx, nBag, riders, p);
     for (const leaf of grown.leaves) {
       addToScores(F, E, grow, leaf.start, leaf.end, leaf.value);
       addToScores(F, E, riders, leaf.pStart, leaf.pEnd, leaf.value);

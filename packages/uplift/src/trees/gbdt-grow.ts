@@ -4,16 +4,18 @@
  */
 import type { BinnedDataset, FeatureBins } from '../data/binning.ts';
 import { featureRanges } from '../data/binning.ts';
-import { runParallel, sharedF64, sharedI32 } from '../parallel/pool.ts';
+import { runParallel, sharedI32 } from '../parallel/pool.ts';
 import { leftBinTable, partitionRows } from './partition.ts';
 import { TreeBuilder, type FlatTree, type SplitSpec } from './flat-tree.ts';
+import { createFitHeap, type FitHeap } from './gbdt-heap.ts';
 import {
-  histKernel,
+  histFeatures,
   histOffsets,
   histShare,
-  type HistBuffers,
+  histThread,
   type HistSetupTask,
   type HistTask,
+  type HistThread,
 } from './gbdt-histogram.ts';
 
 /** Tree-shape parameters of gradient boosting. */
@@ -25,8 +27,6 @@ export interface GrowParams {
   l2: number;
   minGainToSplit: number;
   learningRate: number;
-  /** True when every hessian is 1 (squared error): histograms then skip the hessian pass. */
-  unitHessian?: boolean;
 }
 
 interface Candidate {
@@ -56,23 +56,23 @@ interface OpenLeaf {
 const PARALLEL_MIN_CELLS = 1 << 16;
 
 /**
- * Buffers of one fit, sized once: ordered gradients (g, h of the node's rows, interleaved, in node order), a
- * histogram arena of maxLeaves + 2 slots, a partition scratch, and the per-thread feature ranges. The arena,
- * the ordered gradients and the row arrays are shared memory, so worker threads fill their features' slices.
+ * Buffers of one fit, sized once: the heap (gbdt-heap.ts: codes, row buffer, gradients, a histogram arena of
+ * maxLeaves + 2 slots) that this thread and the workers share, a partition scratch, and the per-thread feature
+ * ranges. The caller fills `heap.rows` with a tree's rows and `heap.grad` with their gradients.
  */
 export interface GrowContext {
   data: BinnedDataset;
   off: Int32Array;
   histSize: number;
-  gh: Float64Array;
-  arena: Float64Array;
+  heap: FitHeap;
+  /** This thread's kernel and arena view. */
+  thread: HistThread;
   free: number[];
   part: Int32Array;
   ranges: [number, number][];
-  /** Fit id, and the row buffer the workers hold for it (sent again when it changes). */
+  /** Fit id, and whether the workers have its heap yet. */
   id: number;
-  sentRows: ArrayBufferLike | null;
-  sentOffset: number;
+  sent: boolean;
   next: Int32Array;
 }
 
@@ -88,78 +88,51 @@ export function createGrowContext(data: BinnedDataset, maxLeaves: number, thread
   const off = histOffsets(data.layout);
   const histSize = off[off.length - 1]!;
   const nSlots = maxLeaves + 2;
+  const heap = createFitHeap(data.codes, data.nRows, nSlots * histSize);
+  const next = sharedI32(1);
   return {
     data,
     off,
     histSize,
-    gh: sharedF64(2 * data.nRows),
-    arena: sharedF64(nSlots * histSize),
+    heap,
+    thread: histThread({ memory: heap.memory, at: heap.at, nRows: data.nRows, off, next }),
     free: Array.from({ length: nSlots }, (_, k) => (nSlots - 1 - k) * histSize),
     part: new Int32Array(data.nRows),
     ranges: featureRanges(data.layout.length, threads),
     id: nextContextId++,
-    sentRows: null,
-    sentOffset: 0,
-    next: sharedI32(1),
+    sent: false,
+    next,
   };
 }
 
 /**
- * Builds the histogram of rows[start..end) into a fresh arena slot (and subtracts it from `parentBase`'s slot
- * when >= 0), sharing the features among the threads for large nodes. Returns the slot's offset.
+ * Builds the histogram of the heap's rows[start..end) into a fresh arena slot (and subtracts it from
+ * `parentBase`'s slot when >= 0), sharing the features among the threads for large nodes. Returns the slot's offset.
  */
-function buildHist(
-  ctx: GrowContext,
-  rows: Int32Array,
-  start: number,
-  end: number,
-  grad: Float64Array,
-  unit: boolean,
-  parentBase: number,
-): number {
+function buildHist(ctx: GrowContext, start: number, end: number, parentBase: number): number {
   const base = ctx.free.pop()!;
   const m = end - start;
-  const gh = ctx.gh;
-  if (unit) for (let i = 0; i < m; i++) gh[i] = grad[2 * rows[start + i]!]!;
-  else
-    for (let i = 0; i < m; i++) {
-      const r = 2 * rows[start + i]!;
-      gh[2 * i] = grad[r]!;
-      gh[2 * i + 1] = grad[r + 1]!;
-    }
-  const ranges = ctx.ranges;
+  const { heap, ranges } = ctx;
+  heap.kernel.gather(heap.at.rows + 4 * start, m, heap.at.grad, heap.at.gh);
   const nF = ctx.data.layout.length;
-  const threads = ranges.length;
-  // Chunks of five features: the kernel's widest pass (fewer, narrower chunks ran at up to 1.6x the time per update).
-  const chunk = 5;
-  const task: HistTask = { kind: 'gbdt-hist', id: ctx.id, start, m, base, parentBase, fLo: 0, fHi: nF, unit, chunk };
-  const bufs: HistBuffers = {
-    codes: ctx.data.codes,
-    nRows: ctx.data.nRows,
-    off: ctx.off,
-    rows,
-    gh,
-    arena: ctx.arena,
-    next: ctx.next,
-  };
-  if (threads < 2 || m * nF < PARALLEL_MIN_CELLS || !(rows.buffer instanceof SharedArrayBuffer)) {
-    histKernel(bufs, task);
+  if (ranges.length < 2 || m * nF < PARALLEL_MIN_CELLS) {
+    histFeatures(ctx.thread, start, m, base, parentBase, 0, nF);
     return base;
   }
-  if (ctx.sentRows !== rows.buffer || ctx.sentOffset !== rows.byteOffset) {
-    const whole = new Int32Array(rows.buffer, rows.byteOffset, (rows.buffer.byteLength - rows.byteOffset) >> 2);
-    const setup: HistSetupTask = { kind: 'gbdt-setup', id: ctx.id, bufs: { ...bufs, rows: whole } };
+  if (!ctx.sent) {
+    const setup: HistSetupTask = { kind: 'gbdt-setup', id: ctx.id, bufs: ctx.thread.bufs };
     runParallel(
       ranges.slice(1).map(() => setup),
       () => undefined,
     );
-    ctx.sentRows = rows.buffer;
-    ctx.sentOffset = rows.byteOffset;
+    ctx.sent = true;
   }
+  // Chunks of five features: the kernel's widest pass (fewer, narrower chunks ran at up to 1.6x the time per update).
+  const task: HistTask = { kind: 'gbdt-hist', id: ctx.id, start, m, base, parentBase, fLo: 0, fHi: nF, chunk: 5 };
   Atomics.store(ctx.next, 0, 0);
   runParallel(
     ranges.slice(1).map(() => task),
-    () => histShare(bufs, task),
+    () => histShare(ctx.thread, task),
   );
   return base;
 }
@@ -275,7 +248,6 @@ interface GrowState {
   data: BinnedDataset;
   rows: Int32Array;
   passengers: Int32Array;
-  grad: Float64Array;
   p: GrowParams;
   off: Int32Array;
   builder: TreeBuilder;
@@ -283,37 +255,32 @@ interface GrowState {
 }
 
 /**
- * Grows one tree from the histograms of rows[0..n) (reordered in place). `passengers` (out-of-bag and
- * validation rows) follow the same splits without contributing to the histograms. `ctx` (from
- * `createGrowContext`) is reused across the trees of a fit; without it one is made for this tree, single-threaded.
- * `grad` holds each row's gradient and hessian side by side (grad[2r], grad[2r + 1]): one cache line per row
- * when a node's gradients are gathered.
+ * Grows one tree from the histograms of the first `nRows` rows of `ctx.heap.rows` (reordered in place), whose
+ * gradients and hessians the caller has put in `ctx.heap.grad` (grad[2r], grad[2r + 1]: one 16-byte load per
+ * row when a node's gradients are gathered). `passengers` (out-of-bag and validation rows) follow the same
+ * splits without contributing to the histograms. `ctx` (from `createGrowContext`) serves every tree of a fit.
  *
  * @example
- * const { tree } = growGbdtTree(binned, rows, new Int32Array(0), gradHess, params);
+ * const ctx = createGrowContext(binned, 31, 1);
+ * ctx.heap.rows.set(rows); ctx.heap.grad.set(gradHess);
+ * const { tree } = growGbdtTree(ctx, rows.length, new Int32Array(0), params);
  */
-export function growGbdtTree(
-  data: BinnedDataset,
-  rows: Int32Array,
-  passengers: Int32Array,
-  grad: Float64Array,
-  p: GrowParams,
-  ctx: GrowContext = createGrowContext(data, p.maxLeaves, 1),
-): GrownTree {
-  const nSlots = ctx.arena.length / ctx.histSize;
+export function growGbdtTree(ctx: GrowContext, nRows: number, passengers: Int32Array, p: GrowParams): GrownTree {
+  const { data } = ctx;
+  const rows = ctx.heap.rows.subarray(0, nRows);
+  const nSlots = ctx.heap.arena.length / ctx.histSize;
   ctx.free = Array.from({ length: nSlots }, (_, k) => (nSlots - 1 - k) * ctx.histSize);
   const st: GrowState = {
     ctx,
     data,
     rows,
     passengers,
-    grad,
     p,
     off: ctx.off,
     builder: new TreeBuilder(),
     gainByFeature: new Float64Array(data.layout.length),
   };
-  const rootBase = buildHist(ctx, rows, 0, rows.length, grad, p.unitHessian ?? false, -1);
+  const rootBase = buildHist(ctx, 0, rows.length, -1);
   const open: OpenLeaf[] = [makeLeaf(st, st.builder.addLeaf(), [0, rows.length, 0, passengers.length], 0, rootBase)];
   while (open.length > 0 && open.length < p.maxLeaves) {
     let k = -1;
@@ -340,7 +307,7 @@ function makeLeaf(
   base: number,
 ): OpenLeaf {
   const [start, end, pStart, pEnd] = range;
-  const hist = st.ctx.arena.subarray(base, base + st.ctx.histSize);
+  const hist = st.ctx.heap.arena.subarray(base, base + st.ctx.histSize);
   let G = 0;
   let H = 0;
   const o = st.off[0]!;
@@ -356,7 +323,7 @@ function makeLeaf(
 
 /** Applies a leaf's best split: partitions rows and passengers, builds the smaller child's histogram. */
 function splitLeaf(st: GrowState, leaf: OpenLeaf): [OpenLeaf, OpenLeaf] {
-  const { data, rows, passengers, p, ctx } = st;
+  const { data, rows, passengers, ctx } = st;
   const c = leaf.best!;
   const l = data.layout[c.feature]!;
   const table = leftBinTable(l, c.bin, c.leftCats, c.missingLeft);
@@ -371,11 +338,8 @@ function splitLeaf(st: GrowState, leaf: OpenLeaf): [OpenLeaf, OpenLeaf] {
   };
   const [li, ri] = st.builder.split(leaf.id, spec);
   const leftSmaller = mid - leaf.start <= leaf.end - mid;
-  const unit = p.unitHessian ?? false;
   // The smaller child's histogram is built; the larger one is the parent's minus it, in the parent's slot.
-  const small = leftSmaller
-    ? buildHist(ctx, rows, leaf.start, mid, st.grad, unit, leaf.base)
-    : buildHist(ctx, rows, mid, leaf.end, st.grad, unit, leaf.base);
+  const small = leftSmaller ? buildHist(ctx, leaf.start, mid, leaf.base) : buildHist(ctx, mid, leaf.end, leaf.base);
   const large = leaf.base;
   return [
     makeLeaf(st, li, [leaf.start, mid, leaf.pStart, pMid], leaf.depth + 1, leftSmaller ? small : large),

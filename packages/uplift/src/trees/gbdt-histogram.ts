@@ -1,10 +1,11 @@
 /**
  * A node's gradient histogram: (grad, hess, count) per bin of each feature, summed over the node's rows in node
- * order, five features per pass, and subtracted from the parent's to give the sibling. This is what a worker thread
- * runs ('gbdt-setup' registers a fit's shared buffers, 'gbdt-hist' sums a share of the features); gbdt-grow.ts
- * decides which node's histogram to build and on how many threads.
+ * order by the WebAssembly kernel (five features per pass), and subtracted from the parent's to give the sibling.
+ * This is what a worker thread runs ('gbdt-setup' registers a fit's heap, 'gbdt-hist' sums a share of the
+ * features); gbdt-grow.ts decides which node's histogram to build and on how many threads.
  */
 import type { FeatureBins } from '../data/binning.ts';
+import { kernelOn, type HeapLayout, type Kernel } from './gbdt-heap.ts';
 
 /** Histogram offsets: feature j occupies [off[j], off[j+1]) with 3 slots (grad, hess, count) per bin. */
 export function histOffsets(layout: FeatureBins[]): Int32Array {
@@ -13,17 +14,21 @@ export function histOffsets(layout: FeatureBins[]): Int32Array {
   return off;
 }
 
-/** The arrays a node histogram reads and writes: sent to each worker once per fit (and when the row buffer changes). */
+/** What a node histogram needs: sent to each worker once per fit. */
 export interface HistBuffers {
-  codes: Uint8Array;
+  memory: WebAssembly.Memory;
+  at: HeapLayout;
   nRows: number;
   off: Int32Array;
-  /** The whole shared row buffer (node ranges index into it). */
-  rows: Int32Array;
-  gh: Float64Array;
-  arena: Float64Array;
   /** Shared counter of feature chunks handed out for the current node (work sharing). */
   next: Int32Array;
+}
+
+/** A thread's view of a fit: the buffers, the kernel on their memory, and the arena as doubles. */
+export interface HistThread {
+  bufs: HistBuffers;
+  kernel: Kernel;
+  arena: Float64Array;
 }
 
 /** Registers a fit's buffers in a worker under `id`; later 'gbdt-hist' tasks carry numbers only. */
@@ -44,145 +49,80 @@ export interface HistTask {
   parentBase: number;
   fLo: number;
   fHi: number;
-  unit: boolean;
-  /** Features per chunk when threads take chunks from the shared counter (0: the whole range at once). */
+  /** Features per chunk when threads take chunks from the shared counter. */
   chunk: number;
 }
 
-let registered: { id: number; bufs: HistBuffers } | null = null;
-
-export function histSetupTask(t: HistSetupTask): void {
-  registered = { id: t.id, bufs: t.bufs };
+/** A thread's view of the buffers: the kernel instantiated on their memory. */
+export function histThread(bufs: HistBuffers): HistThread {
+  const arena = new Float64Array(
+    bufs.memory.buffer,
+    bufs.at.arena,
+    (bufs.memory.buffer.byteLength - bufs.at.arena) >> 3,
+  );
+  return { bufs, kernel: kernelOn(bufs.memory), arena };
 }
 
-/** A worker's 'gbdt-hist': the node numbers from the task, the arrays from the last setup. */
+let registered: { id: number; thread: HistThread } | null = null;
+
+export function histSetupTask(t: HistSetupTask): void {
+  registered = { id: t.id, thread: histThread(t.bufs) };
+}
+
+/** A worker's 'gbdt-hist': the node numbers from the task, the heap from the last setup. */
 export function histTask(t: HistTask): void {
   if (!registered || registered.id !== t.id) throw new Error(`gbdt-hist for fit ${t.id} without its setup`);
-  histShare(registered.bufs, t);
+  histShare(registered.thread, t);
 }
 
 /**
  * Takes chunks of `t.chunk` features from the shared counter until none is left (every thread, the caller
  * included), so a slower thread simply takes fewer; each feature is still summed whole by one thread, in row order.
  */
-export function histShare(b: HistBuffers, t: HistTask): void {
+export function histShare(th: HistThread, t: HistTask): void {
   for (;;) {
-    const lo = t.fLo + Atomics.add(b.next, 0, 1) * t.chunk;
+    const lo = t.fLo + Atomics.add(th.bufs.next, 0, 1) * t.chunk;
     if (lo >= t.fHi) return;
-    histKernel(b, { ...t, fLo: lo, fHi: Math.min(t.fHi, lo + t.chunk) });
+    histFeatures(th, t.start, t.m, t.base, t.parentBase, lo, Math.min(t.fHi, lo + t.chunk));
   }
 }
 
 /**
- * Fills the histogram slice of features [fLo, fHi): (grad, hess, count) per bin, rows in node order, five
- * features per pass so each row's index and gradients are loaded once for five updates (then two, then one for
- * the rest). With unit hessians only gradients and counts are summed (hess := count). Then subtracts it from the
- * parent's slice when asked. The unit and general loops are written out twice on purpose: one branch per node,
- * none per row (the fit's hot loop). Five per pass: 2.3-2.5 ns per update against 2.8-2.9 with four and 3.8 with
- * two (a kernel micro-benchmark on 200k rows, random node subsets); `npm run bench uplift` measures the fit.
+ * Fills the histogram slice of features [fLo, fHi) of the node's rows rows[start..start+m) (their gradients at
+ * gh[0..m) in node order), five features per kernel pass and then one at a time; then subtracts it from the
+ * parent's slice when `parentBase` >= 0.
  */
-export function histKernel(b: HistBuffers, t: HistTask): void {
-  const { codes, nRows, off, rows, gh, arena: hist } = b;
-  const { start, m, base, fLo, fHi } = t;
+export function histFeatures(
+  th: HistThread,
+  start: number,
+  m: number,
+  base: number,
+  parentBase: number,
+  fLo: number,
+  fHi: number,
+): void {
+  const { kernel, arena } = th;
+  const { at, nRows, off } = th.bufs;
   const from = base + off[fLo]!;
   const to = base + off[fHi]!;
-  hist.fill(0, from, to);
+  arena.fill(0, from, to);
+  const rows = at.rows + 4 * start;
+  const hist = (j: number): number => at.arena + 8 * (base + off[j]!);
   let j = fLo;
-  if (t.unit) {
-    for (; j + 5 <= fHi; j += 5) {
-      const c0 = j * nRows;
-      const c1 = c0 + nRows;
-      const c2 = c1 + nRows;
-      const c3 = c2 + nRows;
-      const c4 = c3 + nRows;
-      const o0 = base + off[j]!;
-      const o1 = base + off[j + 1]!;
-      const o2 = base + off[j + 2]!;
-      const o3 = base + off[j + 3]!;
-      const o4 = base + off[j + 4]!;
-      for (let i = 0; i < m; i++) {
-        const r = rows[start + i]!;
-        const gi = gh[i]!;
-        addGrad(hist, o0 + codes[c0 + r]! * 3, gi);
-        addGrad(hist, o1 + codes[c1 + r]! * 3, gi);
-        addGrad(hist, o2 + codes[c2 + r]! * 3, gi);
-        addGrad(hist, o3 + codes[c3 + r]! * 3, gi);
-        addGrad(hist, o4 + codes[c4 + r]! * 3, gi);
-      }
-    }
-    for (; j + 2 <= fHi; j += 2) {
-      const c0 = j * nRows;
-      const c1 = c0 + nRows;
-      const o0 = base + off[j]!;
-      const o1 = base + off[j + 1]!;
-      for (let i = 0; i < m; i++) {
-        const r = rows[start + i]!;
-        const gi = gh[i]!;
-        addGrad(hist, o0 + codes[c0 + r]! * 3, gi);
-        addGrad(hist, o1 + codes[c1 + r]! * 3, gi);
-      }
-    }
-    for (; j < fHi; j++) {
-      const c = j * nRows;
-      const o = base + off[j]!;
-      for (let i = 0; i < m; i++) addGrad(hist, o + codes[c + rows[start + i]!]! * 3, gh[i]!);
-    }
-    for (let k = from; k < to; k += 3) hist[k + 1] = hist[k + 2]!;
-  } else {
-    for (; j + 5 <= fHi; j += 5) {
-      const c0 = j * nRows;
-      const c1 = c0 + nRows;
-      const c2 = c1 + nRows;
-      const c3 = c2 + nRows;
-      const c4 = c3 + nRows;
-      const o0 = base + off[j]!;
-      const o1 = base + off[j + 1]!;
-      const o2 = base + off[j + 2]!;
-      const o3 = base + off[j + 3]!;
-      const o4 = base + off[j + 4]!;
-      for (let i = 0; i < m; i++) {
-        const r = rows[start + i]!;
-        const gi = gh[2 * i]!;
-        const hi = gh[2 * i + 1]!;
-        addBin(hist, o0 + codes[c0 + r]! * 3, gi, hi);
-        addBin(hist, o1 + codes[c1 + r]! * 3, gi, hi);
-        addBin(hist, o2 + codes[c2 + r]! * 3, gi, hi);
-        addBin(hist, o3 + codes[c3 + r]! * 3, gi, hi);
-        addBin(hist, o4 + codes[c4 + r]! * 3, gi, hi);
-      }
-    }
-    for (; j + 2 <= fHi; j += 2) {
-      const c0 = j * nRows;
-      const c1 = c0 + nRows;
-      const o0 = base + off[j]!;
-      const o1 = base + off[j + 1]!;
-      for (let i = 0; i < m; i++) {
-        const r = rows[start + i]!;
-        const gi = gh[2 * i]!;
-        const hi = gh[2 * i + 1]!;
-        addBin(hist, o0 + codes[c0 + r]! * 3, gi, hi);
-        addBin(hist, o1 + codes[c1 + r]! * 3, gi, hi);
-      }
-    }
-    for (; j < fHi; j++) {
-      const c = j * nRows;
-      const o = base + off[j]!;
-      for (let i = 0; i < m; i++) addBin(hist, o + codes[c + rows[start + i]!]! * 3, gh[2 * i]!, gh[2 * i + 1]!);
-    }
+  for (; j + 5 <= fHi; j += 5) {
+    kernel.hist5(
+      rows,
+      m,
+      at.gh,
+      at.codes + j * nRows,
+      nRows,
+      hist(j),
+      hist(j + 1),
+      hist(j + 2),
+      hist(j + 3),
+      hist(j + 4),
+    );
   }
-  if (t.parentBase >= 0) {
-    const d = t.parentBase - base;
-    for (let k = from; k < to; k++) hist[k + d] = hist[k + d]! - hist[k]!;
-  }
-}
-
-function addGrad(hist: Float64Array, k: number, g: number): void {
-  hist[k] = hist[k]! + g;
-  hist[k + 2] = hist[k + 2]! + 1;
-}
-
-function addBin(hist: Float64Array, k: number, g: number, h: number): void {
-  hist[k] = hist[k]! + g;
-  hist[k + 1] = hist[k + 1]! + h;
-  hist[k + 2] = hist[k + 2]! + 1;
+  for (; j < fHi; j++) kernel.hist1(rows, m, at.gh, at.codes + j * nRows, hist(j));
+  if (parentBase >= 0) kernel.subtract(at.arena + 8 * (parentBase + off[fLo]!), at.arena + 8 * from, to - from);
 }
