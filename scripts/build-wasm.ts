@@ -14,7 +14,7 @@ export const KERNELS = [fileURLToPath(new URL('../packages/uplift/src/trees/gbdt
 /** The `.wasm.ts` text for one `.wat` source. */
 export async function renderKernel(watFile: string): Promise<string> {
   const w = await wabt();
-  const mod = w.parseWat(basename(watFile), readFileSync(watFile, 'utf8'), { threads: true, simd: true });
+  const mod = w.parseWat(basename(watFile), readFileSync(watFile, 'utf8'), { threads: true, simd: true, bulk_memory: true });
   try {
     const { buffer } = mod.toBinary({});
     // Checked by the engine that runs it (wabt's own validate ignores the features given to the parser).

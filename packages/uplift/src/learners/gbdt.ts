@@ -150,7 +150,7 @@ export function fitGbdtBinned(
   // The fit's heap (gbdt-heap.ts) holds each round's bag and gradients where the histogram kernel reads them.
   const ctx = createGrowContext(binned, p.maxLeaves, upliftThreads());
   const bag = ctx.heap.rows;
-  const gh = ctx.heap.grad;
+  const gh = ctx.heap.gh;
   const passengers = new Int32Array(train.length + valid.length);
   for (let it = 0; it < p.nEstimators; it++) {
     const { nBag, nOob } = drawBag(train, p.subsample, rng, bag, passengers);
@@ -254,8 +254,8 @@ function initialScore(y: NumArray, rows: Int32Array, loss: GbdtLoss): number {
 }
 
 /**
- * Gradients and hessians of the bag's rows into gh (row r at gh[2r], gh[2r + 1]); the log loss reads exp(-F)
- * from E (see addToScores).
+ * Gradients and hessians of the bag's rows into gh in bag order (rows[i] at gh[2i], gh[2i + 1]: the tree's
+ * partition moves them with the rows); the log loss reads exp(-F) from E (see addToScores).
  */
 function gradients(
   y: NumArray,
@@ -269,15 +269,15 @@ function gradients(
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i]!;
       const pr = 1 / (1 + E[r]!);
-      gh[2 * r] = pr - y[r]!;
-      gh[2 * r + 1] = Math.max(pr * (1 - pr), 1e-16);
+      gh[2 * i] = pr - y[r]!;
+      gh[2 * i + 1] = Math.max(pr * (1 - pr), 1e-16);
     }
     return;
   }
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!;
-    gh[2 * r] = F[r]! - y[r]!;
-    gh[2 * r + 1] = 1;
+    gh[2 * i] = F[r]! - y[r]!;
+    gh[2 * i + 1] = 1;
   }
 }
 

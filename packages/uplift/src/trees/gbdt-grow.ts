@@ -57,8 +57,8 @@ const PARALLEL_MIN_CELLS = 1 << 16;
 
 /**
  * Buffers of one fit, sized once: the heap (gbdt-heap.ts: codes, row buffer, gradients, a histogram arena of
- * maxLeaves + 2 slots) that this thread and the workers share, a partition scratch, and the per-thread feature
- * ranges. The caller fills `heap.rows` with a tree's rows and `heap.grad` with their gradients.
+ * maxLeaves + 2 slots) that this thread and the workers share, a partition scratch for the passengers, and the
+ * per-thread feature ranges. The caller fills `heap.rows` with a tree's rows and `heap.gh` with their gradients.
  */
 export interface GrowContext {
   data: BinnedDataset;
@@ -112,8 +112,7 @@ export function createGrowContext(data: BinnedDataset, maxLeaves: number, thread
 function buildHist(ctx: GrowContext, start: number, end: number, parentBase: number): number {
   const base = ctx.free.pop()!;
   const m = end - start;
-  const { heap, ranges } = ctx;
-  heap.kernel.gather(heap.at.rows + 4 * start, m, heap.at.grad, heap.at.gh);
+  const { ranges } = ctx;
   const nF = ctx.data.layout.length;
   if (ranges.length < 2 || m * nF < PARALLEL_MIN_CELLS) {
     histFeatures(ctx.thread, start, m, base, parentBase, 0, nF);
@@ -256,13 +255,13 @@ interface GrowState {
 
 /**
  * Grows one tree from the histograms of the first `nRows` rows of `ctx.heap.rows` (reordered in place), whose
- * gradients and hessians the caller has put in `ctx.heap.grad` (grad[2r], grad[2r + 1]: one 16-byte load per
- * row when a node's gradients are gathered). `passengers` (out-of-bag and validation rows) follow the same
+ * gradients and hessians the caller has put beside them in `ctx.heap.gh` (gh[2i], gh[2i + 1] for rows[i]; they
+ * are partitioned with the rows, so a node's gradients are read in order). `passengers` (out-of-bag and validation rows) follow the same
  * splits without contributing to the histograms. `ctx` (from `createGrowContext`) serves every tree of a fit.
  *
  * @example
  * const ctx = createGrowContext(binned, 31, 1);
- * ctx.heap.rows.set(rows); ctx.heap.grad.set(gradHess);
+ * ctx.heap.rows.set(rows); ctx.heap.gh.set(gradHessInRowOrder);
  * const { tree } = growGbdtTree(ctx, rows.length, new Int32Array(0), params);
  */
 export function growGbdtTree(ctx: GrowContext, nRows: number, passengers: Int32Array, p: GrowParams): GrownTree {
@@ -323,11 +322,17 @@ function makeLeaf(
 
 /** Applies a leaf's best split: partitions rows and passengers, builds the smaller child's histogram. */
 function splitLeaf(st: GrowState, leaf: OpenLeaf): [OpenLeaf, OpenLeaf] {
-  const { data, rows, passengers, ctx } = st;
+  const { data, passengers, ctx } = st;
   const c = leaf.best!;
   const l = data.layout[c.feature]!;
   const table = leftBinTable(l, c.bin, c.leftCats, c.missingLeft);
-  const mid = partitionRows(rows, leaf.start, leaf.end, data.bins[c.feature]!, table, ctx.part);
+  const { kernel, at } = ctx.heap;
+  ctx.heap.table.set(table);
+  const col = at.codes + c.feature * data.nRows;
+  const n = leaf.end - leaf.start;
+  const mid =
+    leaf.start +
+    kernel.partition(at.rows + 4 * leaf.start, at.gh + 16 * leaf.start, n, col, at.table, at.scratchRows, at.scratchGh);
   const pMid = partitionRows(passengers, leaf.pStart, leaf.pEnd, data.bins[c.feature]!, table, ctx.part);
   st.gainByFeature[c.feature] = st.gainByFeature[c.feature]! + c.gain;
   const spec: SplitSpec = {

@@ -1,8 +1,8 @@
 /**
- * One boosted fit's memory: a shared WebAssembly memory holding everything the histogram kernel
- * (gbdt-kernel.wat) reads and writes — the bin codes (copied in), the row buffer, each row's gradient and
- * hessian, a node's gradients in node order, and the histogram arena — with typed-array views of each for the
- * JavaScript side. Sized once per fit, so the views stay valid; worker threads receive the memory and
+ * One boosted fit's memory: a shared WebAssembly memory holding everything the kernel (gbdt-kernel.wat) reads
+ * and writes — the bin codes (copied in), the row buffer with each row's gradient and hessian beside it in the
+ * same order, their partition scratch, a split's 256-byte goes-left table, and the histogram arena — with
+ * typed-array views of each for the JavaScript side. Sized once per fit, so the views stay valid; worker threads receive the memory and
  * instantiate the kernel on it (gbdt-histogram.ts).
  */
 import { WASM_BASE64 } from './gbdt-kernel.wasm.ts';
@@ -22,7 +22,7 @@ export interface Kernel {
     o4: number,
   ): void;
   hist1(rows: number, m: number, gh: number, codes: number, o: number): void;
-  gather(rows: number, m: number, grad: number, gh: number): void;
+  partition(rows: number, gh: number, n: number, col: number, table: number, srows: number, sgh: number): number;
   subtract(parent: number, child: number, n: number): void;
 }
 
@@ -38,8 +38,10 @@ export function kernelOn(memory: WebAssembly.Memory): Kernel {
 export interface HeapLayout {
   codes: number;
   rows: number;
-  grad: number;
   gh: number;
+  scratchRows: number;
+  scratchGh: number;
+  table: number;
   arena: number;
 }
 
@@ -51,10 +53,10 @@ export interface FitHeap {
   codes: Uint8Array;
   /** The row buffer: a tree's rows, partitioned in place node by node. */
   rows: Int32Array;
-  /** Gradient and hessian of row r at grad[2r], grad[2r + 1]. */
-  grad: Float64Array;
-  /** A node's (gradient, hessian) pairs in node order. */
+  /** Gradient and hessian of the row at rows[i] in gh[2i], gh[2i + 1]; they move with the rows. */
   gh: Float64Array;
+  /** Which bins of the split feature go left (a split's table, copied in before partitioning). */
+  table: Uint8Array;
   /** Histogram slots. */
   arena: Float64Array;
 }
@@ -70,11 +72,13 @@ const align16 = (n: number): number => Math.ceil(n / 16) * 16;
  * doubles. Throws a RangeError naming the sizes when the fit needs more than a 32-bit memory holds.
  */
 export function createFitHeap(codes: Uint8Array, nRows: number, arenaLength: number): FitHeap {
-  const at: HeapLayout = { codes: 0, rows: 0, grad: 0, gh: 0, arena: 0 };
+  const at: HeapLayout = { codes: 0, rows: 0, gh: 0, scratchRows: 0, scratchGh: 0, table: 0, arena: 0 };
   at.rows = align16(codes.length);
-  at.grad = align16(at.rows + 4 * nRows);
-  at.gh = at.grad + 16 * nRows;
-  at.arena = at.gh + 16 * nRows;
+  at.scratchRows = align16(at.rows + 4 * nRows);
+  at.gh = align16(at.scratchRows + 4 * nRows);
+  at.scratchGh = at.gh + 16 * nRows;
+  at.table = at.scratchGh + 16 * nRows;
+  at.arena = at.table + 256;
   const bytes = at.arena + 8 * arenaLength;
   const pages = Math.max(1, Math.ceil(bytes / PAGE));
   if (pages > MAX_PAGES) {
@@ -92,8 +96,8 @@ export function createFitHeap(codes: Uint8Array, nRows: number, arenaLength: num
     kernel: kernelOn(memory),
     codes: new Uint8Array(buf, at.codes, codes.length),
     rows: new Int32Array(buf, at.rows, nRows),
-    grad: new Float64Array(buf, at.grad, 2 * nRows),
     gh: new Float64Array(buf, at.gh, 2 * nRows),
+    table: new Uint8Array(buf, at.table, 256),
     arena: new Float64Array(buf, at.arena, arenaLength),
   };
   heap.codes.set(codes);

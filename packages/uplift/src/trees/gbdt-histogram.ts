@@ -89,7 +89,7 @@ export function histShare(th: HistThread, t: HistTask): void {
 
 /**
  * Fills the histogram slice of features [fLo, fHi) of the node's rows rows[start..start+m) (their gradients at
- * gh[0..m) in node order), five features per kernel pass and then one at a time; then subtracts it from the
+ * gh[start..start+m)), five features per kernel pass and then one at a time; then subtracts it from the
  * parent's slice when `parentBase` >= 0.
  */
 export function histFeatures(
@@ -107,22 +107,12 @@ export function histFeatures(
   const to = base + off[fHi]!;
   arena.fill(0, from, to);
   const rows = at.rows + 4 * start;
+  const gh = at.gh + 16 * start;
   const hist = (j: number): number => at.arena + 8 * (base + off[j]!);
   let j = fLo;
   for (; j + 5 <= fHi; j += 5) {
-    kernel.hist5(
-      rows,
-      m,
-      at.gh,
-      at.codes + j * nRows,
-      nRows,
-      hist(j),
-      hist(j + 1),
-      hist(j + 2),
-      hist(j + 3),
-      hist(j + 4),
-    );
+    kernel.hist5(rows, m, gh, at.codes + j * nRows, nRows, hist(j), hist(j + 1), hist(j + 2), hist(j + 3), hist(j + 4));
   }
-  for (; j < fHi; j++) kernel.hist1(rows, m, at.gh, at.codes + j * nRows, hist(j));
+  for (; j < fHi; j++) kernel.hist1(rows, m, gh, at.codes + j * nRows, hist(j));
   if (parentBase >= 0) kernel.subtract(at.arena + 8 * (parentBase + off[fLo]!), at.arena + 8 * from, to - from);
 }

@@ -14,31 +14,26 @@ describe('the WebAssembly histogram kernel', () => {
     }
   });
 
-  // A node of random rows over 7 features (one pass of five, then two single ones), against a plain loop.
+  // A node of random rows over 7 features (one pass of five, then two single ones), against plain loops.
   const nRows = 5_000;
   const nF = 7;
   const nBins = 256;
   const rng = createRng(5);
   const codes = Uint8Array.from({ length: nRows * nF }, () => rng.int(nBins));
   const heap = createFitHeap(codes, nRows, 2 * nF * nBins * 3);
-  for (let i = 0; i < 2 * nRows; i++) heap.grad[i] = rng.normal();
   const node: number[] = [];
   for (let r = 0; r < nRows; r++) if (rng.next() < 0.3) node.push(r);
-  heap.rows.set(node);
   const m = node.length;
+  const grad = Float64Array.from({ length: 2 * m }, () => rng.normal());
   const { kernel, at } = heap;
   const histAt = (f: number): number => at.arena + 8 * f * nBins * 3;
-
-  it('gathers a node’s gradients in node order', () => {
-    kernel.gather(at.rows, m, at.grad, at.gh);
-    for (let i = 0; i < m; i++) {
-      expect(heap.gh[2 * i]).toBe(heap.grad[2 * node[i]!]);
-      expect(heap.gh[2 * i + 1]).toBe(heap.grad[2 * node[i]! + 1]);
-    }
-  });
+  const load = (): void => {
+    heap.rows.set(node);
+    heap.gh.set(grad);
+  };
 
   it('sums (gradient, hessian, count) per bin exactly as a plain loop does', () => {
-    kernel.gather(at.rows, m, at.grad, at.gh);
+    load();
     heap.arena.fill(0);
     kernel.hist5(at.rows, m, at.gh, at.codes, nRows, histAt(0), histAt(1), histAt(2), histAt(3), histAt(4));
     for (let f = 5; f < nF; f++) kernel.hist1(at.rows, m, at.gh, at.codes + f * nRows, histAt(f));
@@ -46,11 +41,24 @@ describe('the WebAssembly histogram kernel', () => {
     for (let f = 0; f < nF; f++)
       for (let i = 0; i < m; i++) {
         const k = (f * nBins + codes[f * nRows + node[i]!]!) * 3;
-        want[k] = want[k]! + heap.grad[2 * node[i]!]!;
-        want[k + 1] = want[k + 1]! + heap.grad[2 * node[i]! + 1]!;
+        want[k] = want[k]! + grad[2 * i]!;
+        want[k + 1] = want[k + 1]! + grad[2 * i + 1]!;
         want[k + 2] = want[k + 2]! + 1;
       }
     expect(Array.from(heap.arena.subarray(0, want.length))).toEqual(Array.from(want));
+  });
+
+  it('partitions rows stably, their gradients moving with them', () => {
+    load();
+    const f = 3;
+    const table = Uint8Array.from({ length: 256 }, (_, b) => (b < 100 || b === 200 ? 1 : 0));
+    heap.table.set(table);
+    const left = kernel.partition(at.rows, at.gh, m, at.codes + f * nRows, at.table, at.scratchRows, at.scratchGh);
+    const goesLeft = (i: number): boolean => table[codes[f * nRows + node[i]!]!] === 1;
+    const order = [...node.keys()].filter(goesLeft).concat([...node.keys()].filter((i) => !goesLeft(i)));
+    expect(left).toBe(node.filter((_, i) => goesLeft(i)).length);
+    expect(Array.from(heap.rows.subarray(0, m))).toEqual(order.map((i) => node[i]));
+    expect(Array.from(heap.gh.subarray(0, 2 * m))).toEqual(order.flatMap((i) => [grad[2 * i], grad[2 * i + 1]]));
   });
 
   it('subtracts a child from its parent, odd lengths included', () => {
