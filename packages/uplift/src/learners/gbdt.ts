@@ -161,7 +161,8 @@ export function fitGbdtBinned(
     gradients(y, E, F, grow, p.loss, gh);
     const grown = growGbdtTree(ctx, nBag, riders, p);
     for (const leaf of grown.leaves) {
-      addToScores(F, E, grow, leaf.start, leaf.end, leaf.value);
+      for (let k = 0; k < leaf.ranges.length; k += 2)
+        addToScores(F, E, grow, leaf.ranges[k]!, leaf.ranges[k + 1]!, leaf.value);
       addToScores(F, E, riders, leaf.pStart, leaf.pEnd, leaf.value);
     }
     gains.push(grown.gainByFeature);

@@ -3,9 +3,9 @@ import { binTask, type BinTask } from '../data/binning.ts';
 import { forestTreesTask, type ForestTreesTask } from '../forest/uplift-forest.ts';
 import { gbdtFitTask, type GbdtFitTask } from '../learners/gbdt.ts';
 import { predictTask, type PredictTask } from '../trees/flat-tree.ts';
-import { histSetupTask, histTask, type HistSetupTask, type HistTask } from '../trees/gbdt-histogram.ts';
+import { histSetupTask, nodeTask, type HistSetupTask, type NodeTask } from '../trees/gbdt-histogram.ts';
 
-export type AnyTask = BinTask | HistSetupTask | HistTask | GbdtFitTask | ForestTreesTask | PredictTask;
+export type AnyTask = BinTask | HistSetupTask | NodeTask | GbdtFitTask | ForestTreesTask | PredictTask;
 
 export function runTask(t: AnyTask): unknown {
   switch (t.kind) {
@@ -13,8 +13,8 @@ export function runTask(t: AnyTask): unknown {
       return binTask(t);
     case 'gbdt-setup':
       return histSetupTask(t);
-    case 'gbdt-hist':
-      return histTask(t);
+    case 'gbdt-node':
+      return nodeTask(t);
     case 'gbdt-fit':
       return gbdtFitTask(t);
     case 'forest-trees':

@@ -1,21 +1,22 @@
 /**
  * Growth of one gradient-boosting tree on binned features: per-node gradient histograms, the sibling
  * histogram by subtraction, best-first (largest gain) leaf expansion bounded by maxLeaves and maxDepth.
+ * Partitioning and histograms of large nodes are shared among the threads (gbdt-histogram.ts).
  */
 import type { BinnedDataset, FeatureBins } from '../data/binning.ts';
-import { featureRanges } from '../data/binning.ts';
 import { runParallel, sharedI32 } from '../parallel/pool.ts';
 import { leftBinTable, partitionRows } from './partition.ts';
 import { TreeBuilder, type FlatTree, type SplitSpec } from './flat-tree.ts';
 import { createFitHeap, type FitHeap } from './gbdt-heap.ts';
 import {
-  histFeatures,
+  childRanges,
   histOffsets,
-  histShare,
   histThread,
+  nodeWork,
+  SEGMENTS,
   type HistSetupTask,
-  type HistTask,
   type HistThread,
+  type NodeTask,
 } from './gbdt-histogram.ts';
 
 /** Tree-shape parameters of gradient boosting. */
@@ -39,8 +40,10 @@ interface Candidate {
 
 interface OpenLeaf {
   id: number;
-  start: number;
-  end: number;
+  /** The leaf's rows: [start, end) in each segment of the row buffer. */
+  ranges: number[];
+  /** Number of rows. */
+  count: number;
   pStart: number;
   pEnd: number;
   depth: number;
@@ -52,28 +55,27 @@ interface OpenLeaf {
   best: Candidate | null;
 }
 
-/** Below this many (rows x features) a node's histogram is built on the calling thread alone. */
+/** Below this many (rows x features) a node step runs on the calling thread alone (same result either way). */
 const PARALLEL_MIN_CELLS = 1 << 16;
 
 /**
  * Buffers of one fit, sized once: the heap (gbdt-heap.ts: codes, row buffer, gradients, a histogram arena of
- * maxLeaves + 2 slots) that this thread and the workers share, a partition scratch for the passengers, and the
- * per-thread feature ranges. The caller fills `heap.rows` with a tree's rows and `heap.gh` with their gradients.
+ * maxLeaves + 2 slots) that this thread and the workers share, and a partition scratch for the passengers.
+ * The caller fills `heap.rows` with a tree's rows and `heap.gh` with their gradients.
  */
 export interface GrowContext {
   data: BinnedDataset;
   off: Int32Array;
   histSize: number;
   heap: FitHeap;
-  /** This thread's kernel and arena view. */
+  /** This thread's kernel and the buffers workers get. */
   thread: HistThread;
   free: number[];
   part: Int32Array;
-  ranges: [number, number][];
+  threads: number;
   /** Fit id, and whether the workers have its heap yet. */
   id: number;
   sent: boolean;
-  next: Int32Array;
 }
 
 let nextContextId = 1;
@@ -89,49 +91,60 @@ export function createGrowContext(data: BinnedDataset, maxLeaves: number, thread
   const histSize = off[off.length - 1]!;
   const nSlots = maxLeaves + 2;
   const heap = createFitHeap(data.codes, data.nRows, nSlots * histSize);
-  const next = sharedI32(1);
+  const bufs = {
+    memory: heap.memory,
+    at: heap.at,
+    nRows: data.nRows,
+    off,
+    next: sharedI32(3),
+    mids: sharedI32(SEGMENTS),
+  };
   return {
     data,
     off,
     histSize,
     heap,
-    thread: histThread({ memory: heap.memory, at: heap.at, nRows: data.nRows, off, next }),
+    thread: histThread(bufs),
     free: Array.from({ length: nSlots }, (_, k) => (nSlots - 1 - k) * histSize),
     part: new Int32Array(data.nRows),
-    ranges: featureRanges(data.layout.length, threads),
+    threads: Math.max(1, Math.min(threads, SEGMENTS)),
     id: nextContextId++,
     sent: false,
-    next,
   };
 }
 
 /**
- * Builds the histogram of the heap's rows[start..end) into a fresh arena slot (and subtracts it from
- * `parentBase`'s slot when >= 0), sharing the features among the threads for large nodes. Returns the slot's offset.
+ * Runs one node step (gbdt-histogram.ts NodeTask) into a fresh arena slot: on this thread alone for small nodes,
+ * shared with the workers for large ones. Returns the slot's offset; a split's segment ends are in `mids`.
  */
-function buildHist(ctx: GrowContext, start: number, end: number, parentBase: number): number {
+function runNode(
+  ctx: GrowContext,
+  ranges: number[],
+  rows: number,
+  col: number,
+  side: number,
+  parentBase: number,
+): number {
   const base = ctx.free.pop()!;
-  const m = end - start;
-  const { ranges } = ctx;
   const nF = ctx.data.layout.length;
-  if (ranges.length < 2 || m * nF < PARALLEL_MIN_CELLS) {
-    histFeatures(ctx.thread, start, m, base, parentBase, 0, nF);
+  const task: NodeTask = { kind: 'gbdt-node', id: ctx.id, ranges, col, side, base, parentBase, nF, chunk: 5 };
+  ctx.thread.bufs.next.fill(0);
+  if (ctx.threads < 2 || rows * nF < PARALLEL_MIN_CELLS) {
+    nodeWork(ctx.thread, task);
     return base;
   }
+  const workers = Array.from({ length: ctx.threads - 1 });
   if (!ctx.sent) {
     const setup: HistSetupTask = { kind: 'gbdt-setup', id: ctx.id, bufs: ctx.thread.bufs };
     runParallel(
-      ranges.slice(1).map(() => setup),
+      workers.map(() => setup),
       () => undefined,
     );
     ctx.sent = true;
   }
-  // Chunks of five features: the kernel's widest pass (fewer, narrower chunks ran at up to 1.6x the time per update).
-  const task: HistTask = { kind: 'gbdt-hist', id: ctx.id, start, m, base, parentBase, fLo: 0, fHi: nF, chunk: 5 };
-  Atomics.store(ctx.next, 0, 0);
   runParallel(
-    ranges.slice(1).map(() => task),
-    () => histShare(ctx.thread, task),
+    workers.map(() => task),
+    () => nodeWork(ctx.thread, task),
   );
   return base;
 }
@@ -235,10 +248,11 @@ function valueBinOrder(hist: Float64Array, o: number, l: FeatureBins, l2: number
 export interface GrownTree {
   tree: FlatTree;
   /**
-   * For each leaf: its range [start, end) in `rows`, its range [pStart, pEnd) in `passengers`, and its value,
-   * so training, out-of-bag and validation scores are updated without traversing the tree.
+   * For each leaf: its ranges [start, end) in the row buffer (one per segment, flat), its range [pStart, pEnd)
+   * in `passengers`, and its value, so training, out-of-bag and validation scores are updated without
+   * traversing the tree.
    */
-  leaves: { start: number; end: number; pStart: number; pEnd: number; value: number }[];
+  leaves: { ranges: number[]; pStart: number; pEnd: number; value: number }[];
   gainByFeature: Float64Array;
 }
 
@@ -279,8 +293,11 @@ export function growGbdtTree(ctx: GrowContext, nRows: number, passengers: Int32A
     builder: new TreeBuilder(),
     gainByFeature: new Float64Array(data.layout.length),
   };
-  const rootBase = buildHist(ctx, 0, rows.length, -1);
-  const open: OpenLeaf[] = [makeLeaf(st, st.builder.addLeaf(), [0, rows.length, 0, passengers.length], 0, rootBase)];
+  const root: number[] = [];
+  for (let k = 0; k < SEGMENTS; k++)
+    root.push(Math.floor((k * nRows) / SEGMENTS), Math.floor(((k + 1) * nRows) / SEGMENTS));
+  const rootBase = runNode(ctx, root, nRows, -1, 0, -1);
+  const open: OpenLeaf[] = [makeLeaf(st, st.builder.addLeaf(), root, [0, passengers.length], 0, rootBase)];
   while (open.length > 0 && open.length < p.maxLeaves) {
     let k = -1;
     for (let i = 0; i < open.length; i++)
@@ -292,20 +309,22 @@ export function growGbdtTree(ctx: GrowContext, nRows: number, passengers: Int32A
   for (const leaf of open) {
     const value = (-leaf.g / (leaf.h + p.l2)) * p.learningRate;
     st.builder.setValue(leaf.id, value);
-    leaves.push({ start: leaf.start, end: leaf.end, pStart: leaf.pStart, pEnd: leaf.pEnd, value });
+    leaves.push({ ranges: leaf.ranges, pStart: leaf.pStart, pEnd: leaf.pEnd, value });
   }
   return { tree: st.builder.finish(), leaves, gainByFeature: st.gainByFeature };
 }
 
-/** A new open leaf over [start, end) / [pStart, pEnd) whose histogram sits at arena[base..], best split searched. */
+/** A new open leaf over `ranges` / [pStart, pEnd) whose histogram sits at arena[base..], best split searched. */
 function makeLeaf(
   st: GrowState,
   id: number,
-  range: [number, number, number, number],
+  ranges: number[],
+  [pStart, pEnd]: [number, number],
   depth: number,
   base: number,
 ): OpenLeaf {
-  const [start, end, pStart, pEnd] = range;
+  let count = 0;
+  for (let k = 0; k < ranges.length; k += 2) count += ranges[k + 1]! - ranges[k]!;
   const hist = st.ctx.heap.arena.subarray(base, base + st.ctx.histSize);
   let G = 0;
   let H = 0;
@@ -314,9 +333,9 @@ function makeLeaf(
     G += hist[o + b * 3]!;
     H += hist[o + b * 3 + 1]!;
   }
-  const leaf: OpenLeaf = { id, start, end, pStart, pEnd, depth, base, hist, g: G, h: H, best: null };
-  if (depth < st.p.maxDepth && end - start >= 2 * st.p.minSamplesLeaf)
-    leaf.best = bestSplit(hist, st.off, st.data.layout, G, H, end - start, st.p);
+  const leaf: OpenLeaf = { id, ranges, count, pStart, pEnd, depth, base, hist, g: G, h: H, best: null };
+  if (depth < st.p.maxDepth && count >= 2 * st.p.minSamplesLeaf)
+    leaf.best = bestSplit(hist, st.off, st.data.layout, G, H, count, st.p);
   return leaf;
 }
 
@@ -326,13 +345,15 @@ function splitLeaf(st: GrowState, leaf: OpenLeaf): [OpenLeaf, OpenLeaf] {
   const c = leaf.best!;
   const l = data.layout[c.feature]!;
   const table = leftBinTable(l, c.bin, c.leftCats, c.missingLeft);
-  const { kernel, at } = ctx.heap;
   ctx.heap.table.set(table);
-  const col = at.codes + c.feature * data.nRows;
-  const n = leaf.end - leaf.start;
-  const mid =
-    leaf.start +
-    kernel.partition(at.rows + 4 * leaf.start, at.gh + 16 * leaf.start, n, col, at.table, at.scratchRows, at.scratchGh);
+  // The smaller child's histogram is built (its size is known from the parent's histogram); the larger one is
+  // the parent's minus it, in the parent's slot.
+  const nLeft = leftCount(leaf.hist, st.off[c.feature]!, table, l.missingBin);
+  const side = nLeft <= leaf.count - nLeft ? 0 : 1;
+  const col = ctx.heap.at.codes + c.feature * data.nRows;
+  const small = runNode(ctx, leaf.ranges, Math.min(nLeft, leaf.count - nLeft), col, side, leaf.base);
+  const left = childRanges(leaf.ranges, ctx.thread.bufs.mids, 0);
+  const right = childRanges(leaf.ranges, ctx.thread.bufs.mids, 1);
   const pMid = partitionRows(passengers, leaf.pStart, leaf.pEnd, data.bins[c.feature]!, table, ctx.part);
   st.gainByFeature[c.feature] = st.gainByFeature[c.feature]! + c.gain;
   const spec: SplitSpec = {
@@ -342,14 +363,18 @@ function splitLeaf(st: GrowState, leaf: OpenLeaf): [OpenLeaf, OpenLeaf] {
     leftCats: c.leftCats,
   };
   const [li, ri] = st.builder.split(leaf.id, spec);
-  const leftSmaller = mid - leaf.start <= leaf.end - mid;
-  // The smaller child's histogram is built; the larger one is the parent's minus it, in the parent's slot.
-  const small = leftSmaller ? buildHist(ctx, leaf.start, mid, leaf.base) : buildHist(ctx, mid, leaf.end, leaf.base);
   const large = leaf.base;
   return [
-    makeLeaf(st, li, [leaf.start, mid, leaf.pStart, pMid], leaf.depth + 1, leftSmaller ? small : large),
-    makeLeaf(st, ri, [mid, leaf.end, pMid, leaf.pEnd], leaf.depth + 1, leftSmaller ? large : small),
+    makeLeaf(st, li, left, [leaf.pStart, pMid], leaf.depth + 1, side === 0 ? small : large),
+    makeLeaf(st, ri, right, [pMid, leaf.pEnd], leaf.depth + 1, side === 0 ? large : small),
   ];
+}
+
+/** Rows of a node that a split sends left: the counts of the bins its table flags, in the node's histogram. */
+function leftCount(hist: Float64Array, o: number, table: Uint8Array, missingBin: number): number {
+  let n = 0;
+  for (let b = 0; b <= missingBin; b++) if (table[b] === 1) n += hist[o + b * 3 + 2]!;
+  return n;
 }
 
 /** Raw threshold of a numeric split after bin `b`: the bin's upper edge (the last value bin has none). */

@@ -1,11 +1,19 @@
 /**
- * A node's gradient histogram: (grad, hess, count) per bin of each feature, summed over the node's rows in node
- * order by the WebAssembly kernel (five features per pass), and subtracted from the parent's to give the sibling.
- * This is what a worker thread runs ('gbdt-setup' registers a fit's heap, 'gbdt-hist' sums a share of the
- * features); gbdt-grow.ts decides which node's histogram to build and on how many threads.
+ * The per-node work of growing a boosted tree, as every thread runs it: partitioning a node's rows for a split,
+ * then summing (grad, hess, count) per bin of the chosen child over its rows by the WebAssembly kernel (five
+ * features per pass), and subtracting it from the parent's histogram to give the sibling.
+ *
+ * A tree's rows are kept in SEGMENTS contiguous segments of the row buffer, so a node is one row range per
+ * segment. Threads take segments from a shared counter to partition them, wait for all, then take chunks of
+ * features to sum; each feature is summed whole by one thread, segment by segment in row order. So the result is
+ * the same on any number of threads. A worker registers a fit's heap once ('gbdt-setup'); 'gbdt-node' tasks
+ * carry numbers only. gbdt-grow.ts decides which node to split and on how many threads.
  */
 import type { FeatureBins } from '../data/binning.ts';
 import { kernelOn, type HeapLayout, type Kernel } from './gbdt-heap.ts';
+
+/** Segments of the row buffer (a constant, not the thread count, so results do not depend on threads). */
+export const SEGMENTS = 8;
 
 /** Histogram offsets: feature j occupies [off[j], off[j+1]) with 3 slots (grad, hess, count) per bin. */
 export function histOffsets(layout: FeatureBins[]): Int32Array {
@@ -14,53 +22,52 @@ export function histOffsets(layout: FeatureBins[]): Int32Array {
   return off;
 }
 
-/** What a node histogram needs: sent to each worker once per fit. */
+/** What node work needs besides the task's numbers: sent to each worker once per fit. */
 export interface HistBuffers {
   memory: WebAssembly.Memory;
   at: HeapLayout;
   nRows: number;
   off: Int32Array;
-  /** Shared counter of feature chunks handed out for the current node (work sharing). */
+  /** Shared counters of the current task: [segments taken, segments partitioned, feature chunks taken]. */
   next: Int32Array;
+  /** Where each segment's partition ended (rows before it went left), per segment. */
+  mids: Int32Array;
 }
 
-/** A thread's view of a fit: the buffers, the kernel on their memory, and the arena as doubles. */
+/** A thread's view of a fit: the buffers and the kernel on their memory. */
 export interface HistThread {
   bufs: HistBuffers;
   kernel: Kernel;
-  arena: Float64Array;
 }
 
-/** Registers a fit's buffers in a worker under `id`; later 'gbdt-hist' tasks carry numbers only. */
+/** Registers a fit's buffers in a worker under `id`. */
 export interface HistSetupTask {
   kind: 'gbdt-setup';
   id: number;
   bufs: HistBuffers;
 }
 
-/** One thread's share of a node histogram: features [fLo, fHi) of rows[start..start+m) into arena[base..]. */
-export interface HistTask {
-  kind: 'gbdt-hist';
+/**
+ * One node step: when `col` >= 0, partition the node (`ranges`: [start, end) per segment) by the split whose
+ * goes-left table is in the heap, on the feature whose codes start at byte `col`, then build the histogram of
+ * child `side` (0 left, 1 right); when `col` < 0, build the histogram of the node itself. The histogram goes to
+ * arena[base..] and is subtracted from arena[parentBase..] when parentBase >= 0.
+ */
+export interface NodeTask {
+  kind: 'gbdt-node';
   id: number;
-  start: number;
-  m: number;
+  ranges: number[];
+  col: number;
+  side: number;
   base: number;
-  /** Arena offset of the parent histogram to subtract this one from (sibling by subtraction), or -1. */
   parentBase: number;
-  fLo: number;
-  fHi: number;
-  /** Features per chunk when threads take chunks from the shared counter. */
+  nF: number;
+  /** Features per chunk taken from the shared counter (five: the kernel's widest pass). */
   chunk: number;
 }
 
-/** A thread's view of the buffers: the kernel instantiated on their memory. */
 export function histThread(bufs: HistBuffers): HistThread {
-  const arena = new Float64Array(
-    bufs.memory.buffer,
-    bufs.at.arena,
-    (bufs.memory.buffer.byteLength - bufs.at.arena) >> 3,
-  );
-  return { bufs, kernel: kernelOn(bufs.memory), arena };
+  return { bufs, kernel: kernelOn(bufs.memory) };
 }
 
 let registered: { id: number; thread: HistThread } | null = null;
@@ -69,50 +76,92 @@ export function histSetupTask(t: HistSetupTask): void {
   registered = { id: t.id, thread: histThread(t.bufs) };
 }
 
-/** A worker's 'gbdt-hist': the node numbers from the task, the heap from the last setup. */
-export function histTask(t: HistTask): void {
-  if (!registered || registered.id !== t.id) throw new Error(`gbdt-hist for fit ${t.id} without its setup`);
-  histShare(registered.thread, t);
+/** A worker's 'gbdt-node': the numbers from the task, the heap from the last setup. */
+export function nodeTask(t: NodeTask): void {
+  if (!registered || registered.id !== t.id) throw new Error(`gbdt-node for fit ${t.id} without its setup`);
+  nodeWork(registered.thread, t);
 }
 
-/**
- * Takes chunks of `t.chunk` features from the shared counter until none is left (every thread, the caller
- * included), so a slower thread simply takes fewer; each feature is still summed whole by one thread, in row order.
- */
-export function histShare(th: HistThread, t: HistTask): void {
+/** The ranges of child `side` of a node partitioned at `mids`. */
+export function childRanges(ranges: number[], mids: ArrayLike<number>, side: number): number[] {
+  const out = new Array<number>(ranges.length);
+  for (let k = 0; k < ranges.length; k += 2) {
+    const mid = mids[k >> 1]!;
+    out[k] = side === 0 ? ranges[k]! : mid;
+    out[k + 1] = side === 0 ? mid : ranges[k + 1]!;
+  }
+  return out;
+}
+
+/** This thread's share of a node step (the counters were reset by the caller). */
+export function nodeWork(th: HistThread, t: NodeTask): void {
+  const { kernel } = th;
+  const { at, next, mids } = th.bufs;
+  let ranges = t.ranges;
+  if (t.col >= 0) {
+    const nSeg = ranges.length >> 1;
+    for (;;) {
+      const k = Atomics.add(next, 0, 1);
+      if (k >= nSeg) break;
+      const s = ranges[2 * k]!;
+      const n = ranges[2 * k + 1]! - s;
+      const left = kernel.partition(
+        at.rows + 4 * s,
+        at.gh + 16 * s,
+        n,
+        t.col,
+        at.table,
+        at.scratchRows + 4 * s,
+        at.scratchGh + 16 * s,
+      );
+      Atomics.store(mids, k, s + left);
+      Atomics.add(next, 1, 1);
+    }
+    // Every segment must be partitioned before any histogram; the others' partitions are short.
+    while (Atomics.load(next, 1) < nSeg);
+    ranges = childRanges(ranges, mids, t.side);
+  }
   for (;;) {
-    const lo = t.fLo + Atomics.add(th.bufs.next, 0, 1) * t.chunk;
-    if (lo >= t.fHi) return;
-    histFeatures(th, t.start, t.m, t.base, t.parentBase, lo, Math.min(t.fHi, lo + t.chunk));
+    const lo = Atomics.add(next, 2, 1) * t.chunk;
+    if (lo >= t.nF) return;
+    histFeatures(th, ranges, t.base, t.parentBase, lo, Math.min(t.nF, lo + t.chunk));
   }
 }
 
 /**
- * Fills the histogram slice of features [fLo, fHi) of the node's rows rows[start..start+m) (their gradients at
- * gh[start..start+m)), five features per kernel pass and then one at a time; then subtracts it from the
- * parent's slice when `parentBase` >= 0.
+ * Fills the histogram slice of features [fLo, fHi) over the rows in `ranges` (their gradients beside them),
+ * five features per kernel pass and then one at a time, segment by segment; then subtracts it from the parent's
+ * slice when `parentBase` >= 0.
  */
 export function histFeatures(
   th: HistThread,
-  start: number,
-  m: number,
+  ranges: number[],
   base: number,
   parentBase: number,
   fLo: number,
   fHi: number,
 ): void {
-  const { kernel, arena } = th;
+  const { kernel } = th;
   const { at, nRows, off } = th.bufs;
-  const from = base + off[fLo]!;
-  const to = base + off[fHi]!;
-  arena.fill(0, from, to);
-  const rows = at.rows + 4 * start;
-  const gh = at.gh + 16 * start;
+  const from = at.arena + 8 * (base + off[fLo]!);
+  const to = at.arena + 8 * (base + off[fHi]!);
+  new Float64Array(th.bufs.memory.buffer, from, (to - from) >> 3).fill(0);
   const hist = (j: number): number => at.arena + 8 * (base + off[j]!);
   let j = fLo;
   for (; j + 5 <= fHi; j += 5) {
-    kernel.hist5(rows, m, gh, at.codes + j * nRows, nRows, hist(j), hist(j + 1), hist(j + 2), hist(j + 3), hist(j + 4));
+    const codes = at.codes + j * nRows;
+    const [o0, o1, o2, o3, o4] = [hist(j), hist(j + 1), hist(j + 2), hist(j + 3), hist(j + 4)];
+    for (let k = 0; k < ranges.length; k += 2) {
+      const s = ranges[k]!;
+      kernel.hist5(at.rows + 4 * s, ranges[k + 1]! - s, at.gh + 16 * s, codes, nRows, o0, o1, o2, o3, o4);
+    }
   }
-  for (; j < fHi; j++) kernel.hist1(rows, m, gh, at.codes + j * nRows, hist(j));
-  if (parentBase >= 0) kernel.subtract(at.arena + 8 * (parentBase + off[fLo]!), at.arena + 8 * from, to - from);
+  for (; j < fHi; j++) {
+    const o = hist(j);
+    for (let k = 0; k < ranges.length; k += 2) {
+      const s = ranges[k]!;
+      kernel.hist1(at.rows + 4 * s, ranges[k + 1]! - s, at.gh + 16 * s, at.codes + j * nRows, o);
+    }
+  }
+  if (parentBase >= 0) kernel.subtract(at.arena + 8 * (parentBase + off[fLo]!), from, (to - from) >> 3);
 }
