@@ -9,6 +9,7 @@ import { addForestPrediction, fromJSONTree, treeToJSON, type FlatTree, type Tree
 import { runParallel } from '../parallel/pool.ts';
 import { upliftThreads, withThreads } from '../parallel/threads.ts';
 import { createGrowContext, growGbdtTree, type GrowParams } from '../trees/gbdt-grow.ts';
+import { addToScores, createFitRows, fitGradients, fitScores } from './gbdt-rows.ts';
 import type { NumArray } from '../validate.ts';
 
 /** Loss: 'logloss' for 0/1 targets (predicts probabilities), 'squared' for continuous targets. */
@@ -138,33 +139,29 @@ export function fitGbdtBinned(
   const all = rows ? Int32Array.from(rows) : Int32Array.from({ length: binned.nRows }, (_, i) => i);
   const { train, valid } = splitValidation(all, p);
   const init = initialScore(y, train, p.loss);
-  const F = new Float64Array(binned.nRows).fill(init);
-  // exp(-F) per row for the log loss, kept up to date by one multiply per row and leaf (exp(-(F + v)) =
-  // exp(-F) * exp(-v)) instead of an exp per row and round; recomputed exactly every EXP_REFRESH rounds.
-  const E = new Float64Array(p.loss === 'logloss' ? binned.nRows : 0);
+  // The fit's heap (gbdt-heap.ts) holds each round's bag and gradients where the histogram kernel reads them;
+  // scores F, and for the log loss exp(-F) per row in E, are shared so the threads update them (gbdt-rows.ts).
+  // E is kept up to date by one multiply per row and leaf (exp(-(F + v)) = exp(-F) * exp(-v)) instead of an exp
+  // per row and round, and recomputed exactly every EXP_REFRESH rounds.
+  const ctx = createGrowContext(binned, p.maxLeaves, upliftThreads());
+  const fr = createFitRows(ctx, y, init, p.loss === 'logloss');
+  const { F, E } = fr;
   const trees: FlatTree[] = [];
   const gains: Float64Array[] = [];
   let bestLoss = valid.length ? lossOf(y, F, valid, p.loss) : Infinity;
   let bestIter = 0;
   const rng = createRng(p.seed ^ 0x5bd1e995);
-  // The fit's heap (gbdt-heap.ts) holds each round's bag and gradients where the histogram kernel reads them.
-  const ctx = createGrowContext(binned, p.maxLeaves, upliftThreads());
   const bag = ctx.heap.rows;
-  const gh = ctx.heap.gh;
   const passengers = new Int32Array(train.length + valid.length);
   for (let it = 0; it < p.nEstimators; it++) {
     const { nBag, nOob } = drawBag(train, p.subsample, rng, bag, passengers);
     passengers.set(valid, nOob);
-    const grow = bag.subarray(0, nBag);
     const riders = passengers.subarray(0, nOob + valid.length);
     if (p.loss === 'logloss' && it % EXP_REFRESH === 0) for (let r = 0; r < E.length; r++) E[r] = Math.exp(-F[r]!);
-    gradients(y, E, F, grow, p.loss, gh);
+    fitGradients(fr, nBag);
     const grown = growGbdtTree(ctx, nBag, riders, p);
-    for (const leaf of grown.leaves) {
-      for (let k = 0; k < leaf.ranges.length; k += 2)
-        addToScores(F, E, grow, leaf.ranges[k]!, leaf.ranges[k + 1]!, leaf.value);
-      addToScores(F, E, riders, leaf.pStart, leaf.pEnd, leaf.value);
-    }
+    fitScores(fr, grown.leaves, nBag);
+    for (const leaf of grown.leaves) addToScores(F, E, riders, leaf.pStart, leaf.pEnd, leaf.value);
     gains.push(grown.gainByFeature);
     trees.push(grown.tree);
     if (valid.length === 0) continue;
@@ -207,23 +204,6 @@ function drawBag(
 /** Rounds between exact recomputations of exp(-F) (bounds the drift of the running products). */
 const EXP_REFRESH = 16;
 
-/** Adds a leaf's value to its rows' scores, and its factor exp(-v) to their exp(-F) when kept (log loss). */
-function addToScores(F: Float64Array, E: Float64Array, rows: Int32Array, start: number, end: number, v: number): void {
-  if (E.length === 0) {
-    for (let i = start; i < end; i++) {
-      const r = rows[i]!;
-      F[r] = F[r]! + v;
-    }
-    return;
-  }
-  const ev = Math.exp(-v);
-  for (let i = start; i < end; i++) {
-    const r = rows[i]!;
-    F[r] = F[r]! + v;
-    E[r] = E[r]! * ev;
-  }
-}
-
 function checkParams(p: GbdtParams, y: NumArray, n: number): void {
   if (y.length !== n) throw new RangeError(`y has length ${y.length} but X has ${n} rows`);
   if (p.loss !== 'logloss' && p.loss !== 'squared')
@@ -252,34 +232,6 @@ function initialScore(y: NumArray, rows: Int32Array, loss: GbdtLoss): number {
   if (loss === 'squared') return mean;
   const m = Math.min(1 - 1e-6, Math.max(1e-6, mean));
   return Math.log(m / (1 - m));
-}
-
-/**
- * Gradients and hessians of the bag's rows into gh in bag order (rows[i] at gh[2i], gh[2i + 1]: the tree's
- * partition moves them with the rows); the log loss reads exp(-F) from E (see addToScores).
- */
-function gradients(
-  y: NumArray,
-  E: Float64Array,
-  F: Float64Array,
-  rows: Int32Array,
-  loss: GbdtLoss,
-  gh: Float64Array,
-): void {
-  if (loss === 'logloss') {
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i]!;
-      const pr = 1 / (1 + E[r]!);
-      gh[2 * i] = pr - y[r]!;
-      gh[2 * i + 1] = Math.max(pr * (1 - pr), 1e-16);
-    }
-    return;
-  }
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i]!;
-    gh[2 * i] = F[r]! - y[r]!;
-    gh[2 * i + 1] = 1;
-  }
 }
 
 function lossOf(y: NumArray, F: Float64Array, rows: Int32Array, loss: GbdtLoss): number {

@@ -2,10 +2,12 @@
 import { binTask, type BinTask } from '../data/binning.ts';
 import { forestTreesTask, type ForestTreesTask } from '../forest/uplift-forest.ts';
 import { gbdtFitTask, type GbdtFitTask } from '../learners/gbdt.ts';
+import { rowsSetupTask, rowsTask, type RowsSetupTask, type RowsTask } from '../learners/gbdt-rows.ts';
 import { predictTask, type PredictTask } from '../trees/flat-tree.ts';
 import { histSetupTask, nodeTask, type HistSetupTask, type NodeTask } from '../trees/gbdt-histogram.ts';
 
-export type AnyTask = BinTask | HistSetupTask | NodeTask | GbdtFitTask | ForestTreesTask | PredictTask;
+export type AnyTask =
+  BinTask | HistSetupTask | NodeTask | RowsSetupTask | RowsTask | GbdtFitTask | ForestTreesTask | PredictTask;
 
 export function runTask(t: AnyTask): unknown {
   switch (t.kind) {
@@ -15,6 +17,10 @@ export function runTask(t: AnyTask): unknown {
       return histSetupTask(t);
     case 'gbdt-node':
       return nodeTask(t);
+    case 'gbdt-rows-setup':
+      return rowsSetupTask(t);
+    case 'gbdt-rows':
+      return rowsTask(t);
     case 'gbdt-fit':
       return gbdtFitTask(t);
     case 'forest-trees':
