@@ -103,39 +103,56 @@ export function binByBuckets(values: Float64Array, edges: Float64Array, missing:
   // Edges padded with +Infinity: the extra comparisons past the last edge never move a value on.
   const e = new Float64Array(nE + MAX_STEPS).fill(Infinity);
   e.set(edges);
-  const more = p.most > 1;
   const n = out.length;
   const top = p.top;
-  // The two loops differ in the bucket only; each is kept flat (no call per value) for speed.
+  // Four flat loops (bucket by value or by bits, one comparison or four): a loop-invariant test inside the loop
+  // cost 0.7 ns a value (about 15% of the loop), and a call per value more.
   if (p.linear) {
     const { lo, scale } = p;
+    if (p.most === 1) {
+      for (let i = 0; i < n; i++) {
+        const x = values[i]!;
+        const f = (x - lo) * scale;
+        let pos = below[f > 0 ? (f < top ? f | 0 : top) : 0]!;
+        pos += +(x > e[pos]!);
+        out[i] = x === x ? pos : missing;
+      }
+      return true;
+    }
     for (let i = 0; i < n; i++) {
       const x = values[i]!;
       const f = (x - lo) * scale;
       let pos = below[f > 0 ? (f < top ? f | 0 : top) : 0]!;
       pos += +(x > e[pos]!);
-      if (more) {
-        pos += +(x > e[pos]!);
-        pos += +(x > e[pos]!);
-        pos += +(x > e[pos]!);
-      }
+      pos += +(x > e[pos]!);
+      pos += +(x > e[pos]!);
+      pos += +(x > e[pos]!);
       out[i] = x === x ? pos : missing;
     }
     return true;
   }
   const { shift, base } = p;
   const w = new Int32Array(values.buffer, values.byteOffset, 2 * n);
+  if (p.most === 1) {
+    for (let i = 0; i < n; i++) {
+      const hi = w[2 * i + 1]!;
+      const d = ((hi ^ ((hi >> 31) | -2147483648)) >>> shift) - base;
+      const x = values[i]!;
+      let pos = below[d > 0 ? (d < top ? d : top) : 0]!;
+      pos += +(x > e[pos]!);
+      out[i] = x === x ? pos : missing;
+    }
+    return true;
+  }
   for (let i = 0; i < n; i++) {
     const hi = w[2 * i + 1]!;
     const d = ((hi ^ ((hi >> 31) | -2147483648)) >>> shift) - base;
     const x = values[i]!;
     let pos = below[d > 0 ? (d < top ? d : top) : 0]!;
     pos += +(x > e[pos]!);
-    if (more) {
-      pos += +(x > e[pos]!);
-      pos += +(x > e[pos]!);
-      pos += +(x > e[pos]!);
-    }
+    pos += +(x > e[pos]!);
+    pos += +(x > e[pos]!);
+    pos += +(x > e[pos]!);
     out[i] = x === x ? pos : missing;
   }
   return true;
