@@ -2,19 +2,26 @@
  * Assembles the WebAssembly kernels from their text sources with wabt: `npm run build:wasm` after changing a
  * `.wat` file. Each `<name>.wat` becomes `<name>.wasm.ts`, the module's bytes in base64, so the TypeScript
  * sources, tests and server bundle load it without a file beside them. packages/uplift/src/trees/gbdt-kernel.test.ts
- * fails when the committed module differs from what this writes.
+ * fails when a committed module differs from what this writes.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import wabt from 'wabt';
 
-export const KERNELS = [fileURLToPath(new URL('../packages/uplift/src/trees/gbdt-kernel.wat', import.meta.url))];
+export const KERNELS = [
+  '../packages/uplift/src/trees/gbdt-kernel.wat',
+  '../packages/uplift/src/data/sort-kernel.wat',
+].map((rel) => fileURLToPath(new URL(rel, import.meta.url)));
 
 /** The `.wasm.ts` text for one `.wat` source. */
 export async function renderKernel(watFile: string): Promise<string> {
   const w = await wabt();
-  const mod = w.parseWat(basename(watFile), readFileSync(watFile, 'utf8'), { threads: true, simd: true, bulk_memory: true });
+  const mod = w.parseWat(basename(watFile), readFileSync(watFile, 'utf8'), {
+    threads: true,
+    simd: true,
+    bulk_memory: true,
+  });
   try {
     const { buffer } = mod.toBinary({});
     // Checked by the engine that runs it (wabt's own validate ignores the features given to the parser).

@@ -20,12 +20,12 @@ export {
   applyBins,
   binDataset,
   binOf,
-  sortFloat64,
   MAX_BINS,
   BIN_SAMPLE,
   type FeatureBins,
   type BinnedDataset,
 } from './data/binning.ts';
+export { sortFloat64 } from './data/sort-float64.ts';
 export {
   fitGbdt,
   fitGbdtBinned,

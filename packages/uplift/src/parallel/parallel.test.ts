@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { applyBins, binDataset, fitBins, sortFloat64 } from '../data/binning.ts';
+import { applyBins, binDataset, fitBins } from '../data/binning.ts';
+import { sortFloat64 } from '../data/sort-float64.ts';
 import { fitUpliftForest } from '../forest/uplift-forest.ts';
 import { fitGbdt } from '../learners/gbdt.ts';
 import { fitTLearner } from '../meta/t-learner.ts';
