@@ -74,4 +74,16 @@ describe('sortFloat64', () => {
       Array.from(want).map((x) => (Object.is(x, -0) ? '-0' : x)),
     );
   });
+  it('sorts larger samples (its memory grows), infinities, and values sharing their high digits', () => {
+    const rng = createRng(6);
+    for (const v of [
+      Float64Array.from({ length: 200_000 }, (_, i) =>
+        i % 1000 === 0 ? (i % 2 ? Infinity : -Infinity) : rng.normal(),
+      ),
+      Float64Array.from({ length: 3_000 }, () => 1 + rng.next() * 1e-6),
+      Float64Array.from({ length: 3_000 }, () => -rng.int(3)),
+    ]) {
+      expect(Array.from(sortFloat64(Float64Array.from(v)))).toEqual(Array.from(Float64Array.from(v).sort()));
+    }
+  });
 });
