@@ -87,11 +87,14 @@ function choosePlan(edges: Float64Array): Plan | null {
 /**
  * Writes the bin code of each value (first b with x <= edges[b], else edges.length; NaN gets `missing`) into
  * `out`. Returns false, writing nothing, when the edges suit no bucket table (the caller then searches).
- * `edges` must be ascending, finite and without -0 (numericEdges makes them so).
+ * `edges` must be ascending (ties allowed: midpoints of denormals can round alike) and without -0 or NaN
+ * (numericEdges makes them so; other layouts are left to the search).
  */
 export function binByBuckets(values: Float64Array, edges: Float64Array, missing: number, out: Uint8Array): boolean {
   const nE = edges.length;
   if (nE < 2 || !LITTLE_ENDIAN) return false;
+  // A layout made elsewhere (applyBins takes any) must meet the same conditions, or the search does the work.
+  for (let k = 0; k < nE; k++) if (!(k === 0 || edges[k]! >= edges[k - 1]!) || Object.is(edges[k], -0)) return false;
   const p = choosePlan(edges);
   if (!p) return false;
   const words = new Int32Array(edges.buffer, edges.byteOffset, 2 * nE);
@@ -106,7 +109,7 @@ export function binByBuckets(values: Float64Array, edges: Float64Array, missing:
   const n = out.length;
   const top = p.top;
   // Four flat loops (bucket by value or by bits, one comparison or four): a loop-invariant test inside the loop
-  // cost 0.7 ns a value (about 15% of the loop), and a call per value more.
+  // cost about 0.4 ns a value (10% of the loop), and a call per value more.
   if (p.linear) {
     const { lo, scale } = p;
     if (p.most === 1) {

@@ -83,6 +83,13 @@ describe('bin codes by bucket table', () => {
     expect(edges.some((e) => e === 0)).toBe(true);
     expect(edges.some((e) => Object.is(e, -0))).toBe(false);
   });
+  it('leaves edges it cannot trust to the search: a -0 edge, a descending pair, NaN', () => {
+    const values = Float64Array.of(-2, -0, 0, 0.5, 3, NaN);
+    for (const edges of [Float64Array.of(-1, -0, 1), Float64Array.of(-1, 2, 1), Float64Array.of(-1, NaN, 1)]) {
+      expect(binByBuckets(values, edges, 4, new Uint8Array(values.length))).toBe(false);
+    }
+    expect(binByBuckets(values, Float64Array.of(-1, 0, 0, 1), 5, new Uint8Array(values.length))).toBe(true);
+  });
   const odd = new Set(['dense cluster with outliers']);
   for (const [shape, draw] of Object.entries(shapes)) {
     it(`gives the binary search's codes: ${shape}`, () => {

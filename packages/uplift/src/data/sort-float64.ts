@@ -8,7 +8,7 @@
 import { WASM_BASE64 } from './sort-kernel.wasm.ts';
 
 interface SortKernel {
-  memory: { buffer: ArrayBuffer; grow(pages: number): number };
+  memory: WebAssembly.Memory;
   sort(n: number): void;
 }
 
@@ -20,8 +20,9 @@ const COUNT_BYTES = 3 * 2048 * 4;
 export function sortFloat64(a: Float64Array): Float64Array {
   const n = a.length;
   if (n < 64) return a.sort();
-  kernel ??= new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(WASM_BASE64, 'base64'))).exports as never;
-  const k = kernel!;
+  kernel ??= new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(WASM_BASE64, 'base64')))
+    .exports as unknown as SortKernel;
+  const k = kernel;
   const need = 16 * n + COUNT_BYTES;
   const have = k.memory.buffer.byteLength;
   if (have < need) k.memory.grow(Math.ceil((need - have) / 65_536));

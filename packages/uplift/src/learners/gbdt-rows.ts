@@ -29,6 +29,12 @@ export interface RowsSetupTask {
   bufs: RowBuffers;
 }
 
+/** Drops a finished fit's row buffers in a worker, so their memory can be freed. */
+export interface RowsReleaseTask {
+  kind: 'gbdt-rows-release';
+  id: number;
+}
+
 /**
  * 'grad': gradients of the first `n` rows of the row buffer. 'scores': add each leaf's value to its rows'
  * scores; `leaves` holds per leaf its value, then its [start, end) in each segment.
@@ -59,6 +65,10 @@ let registered: { id: number; views: RowViews } | null = null;
 
 export function rowsSetupTask(t: RowsSetupTask): void {
   registered = { id: t.id, views: viewsOf(t.bufs) };
+}
+
+export function rowsReleaseTask(t: RowsReleaseTask): void {
+  if (registered?.id === t.id) registered = null;
 }
 
 export function rowsTask(t: RowsTask): void {
@@ -169,6 +179,21 @@ export function fitScores(fr: FitRows, leaves: { ranges: number[]; value: number
   const flat: number[] = [];
   for (const leaf of leaves) flat.push(leaf.value, ...leaf.ranges);
   run(fr, { kind: 'gbdt-rows', id: fr.id, op: 'scores', n, leaves: flat }, n);
+}
+
+/** Tells the workers the fit is over (they drop its buffers). */
+export function releaseFitRows(fr: FitRows): void {
+  if (!fr.sent) return;
+  const release: RowsReleaseTask = { kind: 'gbdt-rows-release', id: fr.id };
+  fr.sent = false;
+  try {
+    runParallel(
+      Array.from({ length: fr.threads - 1 }, () => release),
+      () => undefined,
+    );
+  } catch {
+    // Best effort (this runs after a failed fit too): a worker drops the buffers at its next setup anyway.
+  }
 }
 
 function run(fr: FitRows, task: RowsTask, n: number): void {

@@ -8,8 +8,8 @@ import { createRng, shuffle, type Rng } from '../random.ts';
 import { addForestPrediction, fromJSONTree, treeToJSON, type FlatTree, type TreeJSON } from '../trees/flat-tree.ts';
 import { runParallel } from '../parallel/pool.ts';
 import { upliftThreads, withThreads } from '../parallel/threads.ts';
-import { createGrowContext, growGbdtTree, type GrowParams } from '../trees/gbdt-grow.ts';
-import { addToScores, createFitRows, fitGradients, fitScores } from './gbdt-rows.ts';
+import { createGrowContext, growGbdtTree, releaseGrowContext, type GrowParams } from '../trees/gbdt-grow.ts';
+import { addToScores, createFitRows, fitGradients, fitScores, releaseFitRows } from './gbdt-rows.ts';
 import type { NumArray } from '../validate.ts';
 
 /** Loss: 'logloss' for 0/1 targets (predicts probabilities), 'squared' for continuous targets. */
@@ -153,23 +153,28 @@ export function fitGbdtBinned(
   const rng = createRng(p.seed ^ 0x5bd1e995);
   const bag = ctx.heap.rows;
   const passengers = new Int32Array(train.length + valid.length);
-  for (let it = 0; it < p.nEstimators; it++) {
-    const { nBag, nOob } = drawBag(train, p.subsample, rng, bag, passengers);
-    passengers.set(valid, nOob);
-    const riders = passengers.subarray(0, nOob + valid.length);
-    if (p.loss === 'logloss' && it % EXP_REFRESH === 0) for (let r = 0; r < E.length; r++) E[r] = Math.exp(-F[r]!);
-    fitGradients(fr, nBag);
-    const grown = growGbdtTree(ctx, nBag, riders, p);
-    fitScores(fr, grown.leaves, nBag);
-    for (const leaf of grown.leaves) addToScores(F, E, riders, leaf.pStart, leaf.pEnd, leaf.value);
-    gains.push(grown.gainByFeature);
-    trees.push(grown.tree);
-    if (valid.length === 0) continue;
-    const l = lossOf(y, F, valid, p.loss);
-    if (l < bestLoss - 1e-12) {
-      bestLoss = l;
-      bestIter = it + 1;
-    } else if (it + 1 - bestIter >= p.earlyStoppingRounds) break;
+  try {
+    for (let it = 0; it < p.nEstimators; it++) {
+      const { nBag, nOob } = drawBag(train, p.subsample, rng, bag, passengers);
+      passengers.set(valid, nOob);
+      const riders = passengers.subarray(0, nOob + valid.length);
+      if (p.loss === 'logloss' && it % EXP_REFRESH === 0) for (let r = 0; r < E.length; r++) E[r] = Math.exp(-F[r]!);
+      fitGradients(fr, nBag);
+      const grown = growGbdtTree(ctx, nBag, riders, p);
+      fitScores(fr, grown.leaves, nBag);
+      for (const leaf of grown.leaves) addToScores(F, E, riders, leaf.pStart, leaf.pEnd, leaf.value);
+      gains.push(grown.gainByFeature);
+      trees.push(grown.tree);
+      if (valid.length === 0) continue;
+      const l = lossOf(y, F, valid, p.loss);
+      if (l < bestLoss - 1e-12) {
+        bestLoss = l;
+        bestIter = it + 1;
+      } else if (it + 1 - bestIter >= p.earlyStoppingRounds) break;
+    }
+  } finally {
+    releaseGrowContext(ctx);
+    releaseFitRows(fr);
   }
   const kept = valid.length ? trees.slice(0, bestIter) : trees;
   const gain = new Float64Array(schema.length);

@@ -39,6 +39,13 @@ describe('threads: the same models and predictions with 1 and 2 threads', () => 
     expect(Buffer.from(pb.buffer).equals(Buffer.from(pa.buffer))).toBe(true);
   });
 
+  it('boosted trees on every row: gradients and score updates shared out too (>= 2^16 rows)', () => {
+    for (const loss of ['logloss', 'squared'] as const) {
+      const [a, b] = both(() => fitGbdt(ds, y, { loss, nEstimators: 8, validationFraction: 0, subsample: 1 }));
+      expect(JSON.stringify(b.toJSON())).toBe(JSON.stringify(a.toJSON()));
+    }
+  });
+
   it('T- and X-learners (arms side by side) and the uplift forest (trees in parallel)', () => {
     const learner = { type: 'gbdt' as const, params: { nEstimators: 10 } };
     const [t1, t2] = both(() => fitTLearner(ds, y, treatment, { learner }));
@@ -82,6 +89,11 @@ describe('sortFloat64', () => {
       ),
       Float64Array.from({ length: 3_000 }, () => 1 + rng.next() * 1e-6),
       Float64Array.from({ length: 3_000 }, () => -rng.int(3)),
+      // Distinct values sharing their high word (large IDs): runs sorted by the low word.
+      Float64Array.from({ length: 50_000 }, () => 1e15 + rng.int(1e8)),
+      Float64Array.from({ length: 5_000 }, (_, i) => (i % 2 ? -1 : 1) * (1e15 + rng.int(1e8))),
+      // Many short runs, each needing many moves: ordered run by run by insertion.
+      Float64Array.from({ length: 50_000 }, () => 1e15 + rng.int(1000) * 2 ** 31 + rng.int(64)),
     ]) {
       expect(Array.from(sortFloat64(Float64Array.from(v)))).toEqual(Array.from(Float64Array.from(v).sort()));
     }

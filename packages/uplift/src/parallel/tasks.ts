@@ -2,12 +2,35 @@
 import { binTask, type BinTask } from '../data/binning.ts';
 import { forestTreesTask, type ForestTreesTask } from '../forest/uplift-forest.ts';
 import { gbdtFitTask, type GbdtFitTask } from '../learners/gbdt.ts';
-import { rowsSetupTask, rowsTask, type RowsSetupTask, type RowsTask } from '../learners/gbdt-rows.ts';
+import {
+  rowsReleaseTask,
+  rowsSetupTask,
+  rowsTask,
+  type RowsReleaseTask,
+  type RowsSetupTask,
+  type RowsTask,
+} from '../learners/gbdt-rows.ts';
 import { predictTask, type PredictTask } from '../trees/flat-tree.ts';
-import { histSetupTask, nodeTask, type HistSetupTask, type NodeTask } from '../trees/gbdt-histogram.ts';
+import {
+  histReleaseTask,
+  histSetupTask,
+  nodeTask,
+  type HistReleaseTask,
+  type HistSetupTask,
+  type NodeTask,
+} from '../trees/gbdt-histogram.ts';
 
 export type AnyTask =
-  BinTask | HistSetupTask | NodeTask | RowsSetupTask | RowsTask | GbdtFitTask | ForestTreesTask | PredictTask;
+  | BinTask
+  | HistSetupTask
+  | HistReleaseTask
+  | NodeTask
+  | RowsSetupTask
+  | RowsReleaseTask
+  | RowsTask
+  | GbdtFitTask
+  | ForestTreesTask
+  | PredictTask;
 
 export function runTask(t: AnyTask): unknown {
   switch (t.kind) {
@@ -15,6 +38,10 @@ export function runTask(t: AnyTask): unknown {
       return binTask(t);
     case 'gbdt-setup':
       return histSetupTask(t);
+    case 'gbdt-release':
+      return histReleaseTask(t);
+    case 'gbdt-rows-release':
+      return rowsReleaseTask(t);
     case 'gbdt-node':
       return nodeTask(t);
     case 'gbdt-rows-setup':

@@ -14,6 +14,7 @@ import {
   histThread,
   nodeWork,
   SEGMENTS,
+  type HistReleaseTask,
   type HistSetupTask,
   type HistThread,
   type NodeTask,
@@ -89,7 +90,8 @@ let nextContextId = 1;
 export function createGrowContext(data: BinnedDataset, maxLeaves: number, threads: number): GrowContext {
   const off = histOffsets(data.layout);
   const histSize = off[off.length - 1]!;
-  const nSlots = maxLeaves + 2;
+  // One slot per leaf: a split's larger child takes over its parent's slot.
+  const nSlots = maxLeaves;
   const heap = createFitHeap(data.codes, data.nRows, nSlots * histSize);
   const bufs = {
     memory: heap.memory,
@@ -105,7 +107,7 @@ export function createGrowContext(data: BinnedDataset, maxLeaves: number, thread
     histSize,
     heap,
     thread: histThread(bufs),
-    free: Array.from({ length: nSlots }, (_, k) => (nSlots - 1 - k) * histSize),
+    free: [],
     part: new Int32Array(data.nRows),
     threads: Math.max(1, Math.min(threads, SEGMENTS)),
     id: nextContextId++,
@@ -114,8 +116,9 @@ export function createGrowContext(data: BinnedDataset, maxLeaves: number, thread
 }
 
 /**
- * Runs one node step (gbdt-histogram.ts NodeTask) into a fresh arena slot: on this thread alone for small nodes,
- * shared with the workers for large ones. Returns the slot's offset; a split's segment ends are in `mids`.
+ * Runs one node step (gbdt-histogram.ts NodeTask) into a fresh arena slot: on this thread alone for small nodes
+ * (`rows`: the node's rows, the parent's for a split, since the whole parent is partitioned), shared with the
+ * workers for large ones. Returns the slot's offset; a split's segment ends are in `mids`.
  */
 function runNode(
   ctx: GrowContext,
@@ -147,6 +150,21 @@ function runNode(
     () => nodeWork(ctx.thread, task),
   );
   return base;
+}
+
+/** Tells the workers the fit is over (they drop its heap, so its memory can be freed). */
+export function releaseGrowContext(ctx: GrowContext): void {
+  if (!ctx.sent) return;
+  const release: HistReleaseTask = { kind: 'gbdt-release', id: ctx.id };
+  ctx.sent = false;
+  try {
+    runParallel(
+      Array.from({ length: ctx.threads - 1 }, () => release),
+      () => undefined,
+    );
+  } catch {
+    // Best effort (this runs after a failed fit too): a worker drops the heap at its next setup anyway.
+  }
 }
 
 function score(g: number, h: number, l2: number): number {
@@ -259,7 +277,6 @@ export interface GrownTree {
 interface GrowState {
   ctx: GrowContext;
   data: BinnedDataset;
-  rows: Int32Array;
   passengers: Int32Array;
   p: GrowParams;
   off: Int32Array;
@@ -280,13 +297,11 @@ interface GrowState {
  */
 export function growGbdtTree(ctx: GrowContext, nRows: number, passengers: Int32Array, p: GrowParams): GrownTree {
   const { data } = ctx;
-  const rows = ctx.heap.rows.subarray(0, nRows);
   const nSlots = ctx.heap.arena.length / ctx.histSize;
   ctx.free = Array.from({ length: nSlots }, (_, k) => (nSlots - 1 - k) * ctx.histSize);
   const st: GrowState = {
     ctx,
     data,
-    rows,
     passengers,
     p,
     off: ctx.off,
@@ -351,7 +366,7 @@ function splitLeaf(st: GrowState, leaf: OpenLeaf): [OpenLeaf, OpenLeaf] {
   const nLeft = leftCount(leaf.hist, st.off[c.feature]!, table, l.missingBin);
   const side = nLeft <= leaf.count - nLeft ? 0 : 1;
   const col = ctx.heap.at.codes + c.feature * data.nRows;
-  const small = runNode(ctx, leaf.ranges, Math.min(nLeft, leaf.count - nLeft), col, side, leaf.base);
+  const small = runNode(ctx, leaf.ranges, leaf.count, col, side, leaf.base);
   const left = childRanges(leaf.ranges, ctx.thread.bufs.mids, 0);
   const right = childRanges(leaf.ranges, ctx.thread.bufs.mids, 1);
   const pMid = partitionRows(passengers, leaf.pStart, leaf.pEnd, data.bins[c.feature]!, table, ctx.part);

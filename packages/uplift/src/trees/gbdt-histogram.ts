@@ -47,6 +47,12 @@ export interface HistSetupTask {
   bufs: HistBuffers;
 }
 
+/** Drops a finished fit's buffers in a worker, so its memory can be freed. */
+export interface HistReleaseTask {
+  kind: 'gbdt-release';
+  id: number;
+}
+
 /**
  * One node step: when `col` >= 0, partition the node (`ranges`: [start, end) per segment) by the split whose
  * goes-left table is in the heap, on the feature whose codes start at byte `col`, then build the histogram of
@@ -74,6 +80,10 @@ let registered: { id: number; thread: HistThread } | null = null;
 
 export function histSetupTask(t: HistSetupTask): void {
   registered = { id: t.id, thread: histThread(t.bufs) };
+}
+
+export function histReleaseTask(t: HistReleaseTask): void {
+  if (registered?.id === t.id) registered = null;
 }
 
 /** A worker's 'gbdt-node': the numbers from the task, the heap from the last setup. */
@@ -118,7 +128,7 @@ export function nodeWork(th: HistThread, t: NodeTask): void {
       Atomics.add(next, 1, 1);
     }
     // Every segment must be partitioned before any histogram; the others' partitions are short.
-    while (Atomics.load(next, 1) < nSeg);
+    waitForPartitions(next, nSeg);
     ranges = childRanges(ranges, mids, t.side);
   }
   for (;;) {
@@ -128,12 +138,27 @@ export function nodeWork(th: HistThread, t: NodeTask): void {
   }
 }
 
+/** Polls before sleeping on the counter (a segment takes well under a millisecond). */
+const BARRIER_SPIN = 100_000;
+/** A thread that has not partitioned its segment in this long is taken as lost. */
+const BARRIER_TIMEOUT_MS = 60_000;
+
+/** Waits until `nSeg` segments are partitioned: spins, then sleeps a millisecond at a time, then gives up. */
+function waitForPartitions(next: Int32Array, nSeg: number): void {
+  for (let k = 0; k < BARRIER_SPIN; k++) if (Atomics.load(next, 1) >= nSeg) return;
+  const t0 = Date.now();
+  for (let done = Atomics.load(next, 1); done < nSeg; done = Atomics.load(next, 1)) {
+    if (Date.now() - t0 > BARRIER_TIMEOUT_MS) throw new Error(`${nSeg - done} row segments were never partitioned`);
+    Atomics.wait(next, 1, done, 1);
+  }
+}
+
 /**
  * Fills the histogram slice of features [fLo, fHi) over the rows in `ranges` (their gradients beside them),
  * five features per kernel pass and then one at a time, segment by segment; then subtracts it from the parent's
  * slice when `parentBase` >= 0.
  */
-export function histFeatures(
+function histFeatures(
   th: HistThread,
   ranges: number[],
   base: number,

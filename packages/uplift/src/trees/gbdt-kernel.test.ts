@@ -61,6 +61,33 @@ describe('the WebAssembly histogram kernel', () => {
     expect(Array.from(heap.gh.subarray(0, 2 * m))).toEqual(order.flatMap((i) => [grad[2 * i], grad[2 * i + 1]]));
   });
 
+  it('partitions a range that starts inside the buffer, with its scratch at the same place', () => {
+    load();
+    const f = 1;
+    const [lo, hi] = [100, m - 50];
+    const table = Uint8Array.from({ length: 256 }, (_, b) => (b % 3 === 0 ? 1 : 0));
+    heap.table.set(table);
+    const left = kernel.partition(
+      at.rows + 4 * lo,
+      at.gh + 16 * lo,
+      hi - lo,
+      at.codes + f * nRows,
+      at.table,
+      at.scratchRows + 4 * lo,
+      at.scratchGh + 16 * lo,
+    );
+    const goesLeft = (i: number): boolean => table[codes[f * nRows + node[i]!]!] === 1;
+    const inside = [...node.keys()].slice(lo, hi);
+    const order = [...node.keys()].slice(0, lo).concat(
+      inside.filter(goesLeft),
+      inside.filter((i) => !goesLeft(i)),
+      [...node.keys()].slice(hi),
+    );
+    expect(left).toBe(inside.filter(goesLeft).length);
+    expect(Array.from(heap.rows.subarray(0, m))).toEqual(order.map((i) => node[i]));
+    expect(Array.from(heap.gh.subarray(0, 2 * m))).toEqual(order.flatMap((i) => [grad[2 * i], grad[2 * i + 1]]));
+  });
+
   it('subtracts a child from its parent, odd lengths included', () => {
     const n = 1001;
     const parent = Float64Array.from({ length: n }, () => rng.normal());

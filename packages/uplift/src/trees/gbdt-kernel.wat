@@ -4,7 +4,8 @@
 ;; and hessians as (g, h) f64 pairs in the same order (partitioned together, so a node's rows and gradients are
 ;; two contiguous ranges), and histograms of (g, h, count) f64 triples, 24 bytes per bin.
 ;; All addresses are byte addresses. Why WebAssembly: the same loop in JavaScript spends about half its time on
-;; typed-array bounds checks (2.0-3.5 against 1.1-2.6 ns per update on 200k and 1M rows, bench/uplift.bench.ts).
+;; typed-array bounds checks (2.0-3.5 against 1.1-2.6 ns per update on 200k and 1M rows in a kernel
+;; micro-benchmark on the same data; docs/uplift.md has the fit figures).
 (module
   (import "env" "memory" (memory 1 65536 shared))
 
@@ -68,8 +69,9 @@
       (local.set $rows (i32.add (local.get $rows) (i32.const 4)))
       (br_if $rows (i32.lt_u (local.get $rows) (local.get $end)))))
 
-;; Stable partition of a node's rows, their gradients moving with them: rows whose code in the split
-  ;; feature's column ($col) has a nonzero flag in the 256-byte $table go first, both sides keep their order.
+  ;; Stable partition of a node's rows, their gradients moving with them: rows whose code in the split
+  ;; feature's column ($col) has flag 1 in the 256-byte $table (every flag 0 or 1) go first, both sides keep
+  ;; their order.
   ;; Branch-free: each row is written to both sides and only its own side advances (the left write never
   ;; overtakes the read); the right side waits in the scratch ($srows, $sgh) and is copied back after the left.
   ;; Returns the number of rows that went left.

@@ -10,7 +10,9 @@ declare namespace WebAssembly {
   }
   class Memory {
     constructor(descriptor: MemoryDescriptor);
-    readonly buffer: SharedArrayBuffer;
+    /** A SharedArrayBuffer for a shared memory. */
+    readonly buffer: ArrayBuffer | SharedArrayBuffer;
+    grow(pages: number): number;
   }
   class Module {
     constructor(bytes: Uint8Array | ArrayBuffer);
