@@ -101,9 +101,11 @@ export function runParallel<R, T extends Task = Task>(
     const at = i * STRIDE + DONE;
     const t0 = Date.now();
     for (let k = 0; k < SPIN && Atomics.load(ctrl, at) !== s.seq; k++);
-    while (Atomics.load(ctrl, at) !== s.seq) {
+    for (let done = Atomics.load(ctrl, at); done !== s.seq; done = Atomics.load(ctrl, at)) {
       if (Atomics.load(ctrl, i * STRIDE + FAILED) === 1) throw new Error(`uplift worker ${i} failed to start`);
-      Atomics.wait(ctrl, at, Atomics.load(ctrl, at), 1000);
+      // Sleeps only while the word still holds the value just seen: an answer stored after that read wakes at
+      // once (waiting on a fresh read could miss the worker's notify and sleep the whole timeout).
+      Atomics.wait(ctrl, at, done, 1000);
       if (Date.now() - t0 > TASK_TIMEOUT_MS) throw new Error(`uplift worker ${i} did not answer`);
     }
     const m = receiveMessageOnPort(s.port)?.message as { ok: boolean; result?: R; error?: string } | undefined;

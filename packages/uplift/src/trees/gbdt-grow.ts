@@ -366,7 +366,7 @@ function splitLeaf(st: GrowState, leaf: OpenLeaf): [OpenLeaf, OpenLeaf] {
   const nLeft = leftCount(leaf.hist, st.off[c.feature]!, table, l.missingBin);
   const side = nLeft <= leaf.count - nLeft ? 0 : 1;
   const col = ctx.heap.at.codes + c.feature * data.nRows;
-  const small = runNode(ctx, leaf.ranges, leaf.count, col, side, leaf.base);
+  const small = runNode(ctx, leaf.ranges, Math.min(nLeft, leaf.count - nLeft), col, side, leaf.base);
   const left = childRanges(leaf.ranges, ctx.thread.bufs.mids, 0);
   const right = childRanges(leaf.ranges, ctx.thread.bufs.mids, 1);
   const pMid = partitionRows(passengers, leaf.pStart, leaf.pEnd, data.bins[c.feature]!, table, ctx.part);

@@ -126,6 +126,7 @@ export function nodeWork(th: HistThread, t: NodeTask): void {
       );
       Atomics.store(mids, k, s + left);
       Atomics.add(next, 1, 1);
+      Atomics.notify(next, 1);
     }
     // Every segment must be partitioned before any histogram; the others' partitions are short.
     waitForPartitions(next, nSeg);
@@ -139,7 +140,7 @@ export function nodeWork(th: HistThread, t: NodeTask): void {
 }
 
 /** Polls before sleeping on the counter (a segment takes well under a millisecond). */
-const BARRIER_SPIN = 100_000;
+const BARRIER_SPIN = 5_000_000;
 /** A thread that has not partitioned its segment in this long is taken as lost. */
 const BARRIER_TIMEOUT_MS = 60_000;
 
