@@ -1,24 +1,18 @@
 /**
  * One boosted fit timed alone, for measuring a change to the GBDT before and after in one session (the full
- * comparison with scikit-learn is `npm run bench uplift`): the benchmark's settings (100 trees, learning rate 0.1,
- * depth 6, 31 leaves, min leaf 20, L2 1, 255 bins, no early stopping) on synthetic uplift data, after a 5-tree
- * warm-up fit. Add `node --cpu-prof` to see where the time goes.
+ * comparison with scikit-learn is `npm run bench uplift`): the scikit-learn pairs' settings (uplift-sklearn.ts
+ * PARAMS) on synthetic uplift data, after a 5-tree warm-up fit. Add `node --cpu-prof` to see where the time goes.
  *
  *   npx tsx bench/gbdt-fit.ts [rows=1000000] [threads=1] [repeats=1]
  */
-import { fitGbdt, makeSyntheticUplift, setUpliftThreads, type GbdtParams } from '../packages/uplift/src/index.ts';
+import { fitGbdt, makeSyntheticUplift, setUpliftThreads } from '../packages/uplift/src/index.ts';
+import { PARAMS } from './uplift-sklearn.ts';
 
 const [rows = 1_000_000, threads = 1, repeats = 1] = process.argv.slice(2).map(Number);
-const PARAMS: Partial<GbdtParams> = {
-  nEstimators: 100,
-  learningRate: 0.1,
-  maxDepth: 6,
-  maxLeaves: 31,
-  minSamplesLeaf: 20,
-  l2: 1,
-  maxBins: 255,
-  validationFraction: 0,
-};
+if (![rows, threads, repeats].every((v) => Number.isInteger(v) && v > 0)) {
+  console.error('usage: npx tsx bench/gbdt-fit.ts [rows] [threads] [repeats] (positive integers)');
+  process.exit(1);
+}
 const { ds, y } = makeSyntheticUplift(rows, 19, 7);
 setUpliftThreads(threads);
 fitGbdt(ds, y, { ...PARAMS, nEstimators: 5 });

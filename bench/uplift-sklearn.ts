@@ -25,7 +25,8 @@ import {
 } from '../packages/uplift/src/index.ts';
 
 const PYTHON = '/usr/bin/python3';
-const PARAMS: Partial<GbdtParams> = {
+/** The pairs' boosting settings, on both sides (bench/gbdt-fit.ts times one fit with them). */
+export const PARAMS: Partial<GbdtParams> = {
   nEstimators: 100,
   learningRate: 0.1,
   maxDepth: 6,

@@ -4,7 +4,8 @@
  * grown on. Threads take the grower's row segments from a shared counter and each row is computed by exactly
  * one thread, so the results are the same on any number of threads.
  */
-import { runParallel, sharedF64, sharedI32 } from '../parallel/pool.ts';
+import { createFitSession, FitSlot, runOnSession, type FitSession } from '../parallel/fit-session.ts';
+import { sharedF64, sharedI32 } from '../parallel/pool.ts';
 import type { GrowContext } from '../trees/gbdt-grow.ts';
 import { SEGMENTS } from '../trees/gbdt-histogram.ts';
 
@@ -61,19 +62,18 @@ function viewsOf(bufs: RowBuffers): RowViews {
   };
 }
 
-let registered: { id: number; views: RowViews } | null = null;
+const slot = new FitSlot<RowViews>('gbdt-rows');
 
 export function rowsSetupTask(t: RowsSetupTask): void {
-  registered = { id: t.id, views: viewsOf(t.bufs) };
+  slot.set(t.id, viewsOf(t.bufs));
 }
 
 export function rowsReleaseTask(t: RowsReleaseTask): void {
-  if (registered?.id === t.id) registered = null;
+  slot.drop(t.id);
 }
 
 export function rowsTask(t: RowsTask): void {
-  if (!registered || registered.id !== t.id) throw new Error(`gbdt-rows for fit ${t.id} without its setup`);
-  rowsWork(registered.views, t);
+  rowsWork(slot.get(t.id), t);
 }
 
 /** This thread's share of a row task: segments taken from the shared counter until none is left. */
@@ -137,17 +137,13 @@ export function addToScores(
 /** Below this many rows a row task runs on the calling thread alone (the same result either way). */
 const PARALLEL_MIN_ROWS = 1 << 16;
 
-/** A fit's row work: its shared scores and targets, and the workers it was sent to. */
+/** A fit's row work: its shared scores and targets, and the workers' session. */
 export interface FitRows {
   views: RowViews;
   F: Float64Array;
   E: Float64Array;
-  id: number;
-  threads: number;
-  sent: boolean;
+  session: FitSession;
 }
-
-let nextId = 1;
 
 /** Scores (all `init`), exp(-F) for the log loss, and a shared copy of the targets, over the grower's heap. */
 export function createFitRows(ctx: GrowContext, y: ArrayLike<number>, init: number, logloss: boolean): FitRows {
@@ -166,53 +162,28 @@ export function createFitRows(ctx: GrowContext, y: ArrayLike<number>, init: numb
     E,
     next: sharedI32(1),
   };
-  return { views: viewsOf(bufs), F, E, id: nextId++, threads: ctx.threads, sent: false };
+  const session = createFitSession(
+    ctx.session.threads,
+    (id): RowsSetupTask => ({ kind: 'gbdt-rows-setup', id, bufs }),
+    (id): RowsReleaseTask => ({ kind: 'gbdt-rows-release', id }),
+  );
+  return { views: viewsOf(bufs), F, E, session };
 }
 
 /** Gradients of the first `n` rows of the row buffer (the bag), in bag order. */
 export function fitGradients(fr: FitRows, n: number): void {
-  run(fr, { kind: 'gbdt-rows', id: fr.id, op: 'grad', n, leaves: [] }, n);
+  run(fr, { kind: 'gbdt-rows', id: fr.session.id, op: 'grad', n, leaves: [] }, n);
 }
 
 /** Adds each leaf's value to the scores of its rows in the row buffer (`ranges`: [start, end) per segment). */
 export function fitScores(fr: FitRows, leaves: { ranges: number[]; value: number }[], n: number): void {
   const flat: number[] = [];
   for (const leaf of leaves) flat.push(leaf.value, ...leaf.ranges);
-  run(fr, { kind: 'gbdt-rows', id: fr.id, op: 'scores', n, leaves: flat }, n);
-}
-
-/** Tells the workers the fit is over (they drop its buffers). */
-export function releaseFitRows(fr: FitRows): void {
-  if (!fr.sent) return;
-  const release: RowsReleaseTask = { kind: 'gbdt-rows-release', id: fr.id };
-  fr.sent = false;
-  try {
-    runParallel(
-      Array.from({ length: fr.threads - 1 }, () => release),
-      () => undefined,
-    );
-  } catch {
-    // Best effort (this runs after a failed fit too): a worker drops the buffers at its next setup anyway.
-  }
+  run(fr, { kind: 'gbdt-rows', id: fr.session.id, op: 'scores', n, leaves: flat }, n);
 }
 
 function run(fr: FitRows, task: RowsTask, n: number): void {
   fr.views.bufs.next[0] = 0;
-  if (fr.threads < 2 || n < PARALLEL_MIN_ROWS) {
-    rowsWork(fr.views, task);
-    return;
-  }
-  const workers = Array.from({ length: fr.threads - 1 });
-  if (!fr.sent) {
-    const setup: RowsSetupTask = { kind: 'gbdt-rows-setup', id: fr.id, bufs: fr.views.bufs };
-    runParallel(
-      workers.map(() => setup),
-      () => undefined,
-    );
-    fr.sent = true;
-  }
-  runParallel(
-    workers.map(() => task),
-    () => rowsWork(fr.views, task),
-  );
+  if (fr.session.threads < 2 || n < PARALLEL_MIN_ROWS) rowsWork(fr.views, task);
+  else runOnSession(fr.session, task, () => rowsWork(fr.views, task));
 }

@@ -8,8 +8,9 @@ import { createRng, shuffle, type Rng } from '../random.ts';
 import { addForestPrediction, fromJSONTree, treeToJSON, type FlatTree, type TreeJSON } from '../trees/flat-tree.ts';
 import { runParallel } from '../parallel/pool.ts';
 import { upliftThreads, withThreads } from '../parallel/threads.ts';
-import { createGrowContext, growGbdtTree, releaseGrowContext, type GrowParams } from '../trees/gbdt-grow.ts';
-import { addToScores, createFitRows, fitGradients, fitScores, releaseFitRows } from './gbdt-rows.ts';
+import { createGrowContext, growGbdtTree, type GrowParams } from '../trees/gbdt-grow.ts';
+import { endFitSession } from '../parallel/fit-session.ts';
+import { addToScores, createFitRows, fitGradients, fitScores } from './gbdt-rows.ts';
 import type { NumArray } from '../validate.ts';
 
 /** Loss: 'logloss' for 0/1 targets (predicts probabilities), 'squared' for continuous targets. */
@@ -173,8 +174,8 @@ export function fitGbdtBinned(
       } else if (it + 1 - bestIter >= p.earlyStoppingRounds) break;
     }
   } finally {
-    releaseGrowContext(ctx);
-    releaseFitRows(fr);
+    endFitSession(ctx.session);
+    endFitSession(fr.session);
   }
   const kept = valid.length ? trees.slice(0, bestIter) : trees;
   const gain = new Float64Array(schema.length);

@@ -4,7 +4,8 @@
  * Partitioning and histograms of large nodes are shared among the threads (gbdt-histogram.ts).
  */
 import type { BinnedDataset, FeatureBins } from '../data/binning.ts';
-import { runParallel, sharedI32 } from '../parallel/pool.ts';
+import { createFitSession, runOnSession, type FitSession } from '../parallel/fit-session.ts';
+import { sharedI32 } from '../parallel/pool.ts';
 import { leftBinTable, partitionRows } from './partition.ts';
 import { TreeBuilder, type FlatTree, type SplitSpec } from './flat-tree.ts';
 import { createFitHeap, type FitHeap } from './gbdt-heap.ts';
@@ -61,7 +62,7 @@ const PARALLEL_MIN_CELLS = 1 << 16;
 
 /**
  * Buffers of one fit, sized once: the heap (gbdt-heap.ts: codes, row buffer, gradients, a histogram arena of
- * maxLeaves + 2 slots) that this thread and the workers share, and a partition scratch for the passengers.
+ * maxLeaves slots) that this thread and the workers share, and a partition scratch for the passengers.
  * The caller fills `heap.rows` with a tree's rows and `heap.gh` with their gradients.
  */
 export interface GrowContext {
@@ -73,13 +74,9 @@ export interface GrowContext {
   thread: HistThread;
   free: number[];
   part: Int32Array;
-  threads: number;
-  /** Fit id, and whether the workers have its heap yet. */
-  id: number;
-  sent: boolean;
+  /** The workers' session (its id is the fit's; the setup sends the heap). */
+  session: FitSession;
 }
-
-let nextContextId = 1;
 
 /**
  * Allocates the buffers for growing trees of at most `maxLeaves` leaves over `data`, with `threads` threads.
@@ -101,6 +98,11 @@ export function createGrowContext(data: BinnedDataset, maxLeaves: number, thread
     next: sharedI32(3),
     mids: sharedI32(SEGMENTS),
   };
+  const session = createFitSession(
+    Math.max(1, Math.min(threads, SEGMENTS)),
+    (id): HistSetupTask => ({ kind: 'gbdt-setup', id, bufs }),
+    (id): HistReleaseTask => ({ kind: 'gbdt-release', id }),
+  );
   return {
     data,
     off,
@@ -109,9 +111,7 @@ export function createGrowContext(data: BinnedDataset, maxLeaves: number, thread
     thread: histThread(bufs),
     free: [],
     part: new Int32Array(data.nRows),
-    threads: Math.max(1, Math.min(threads, SEGMENTS)),
-    id: nextContextId++,
-    sent: false,
+    session,
   };
 }
 
@@ -130,41 +130,12 @@ function runNode(
 ): number {
   const base = ctx.free.pop()!;
   const nF = ctx.data.layout.length;
-  const task: NodeTask = { kind: 'gbdt-node', id: ctx.id, ranges, col, side, base, parentBase, nF, chunk: 5 };
+  const { session } = ctx;
+  const task: NodeTask = { kind: 'gbdt-node', id: session.id, ranges, col, side, base, parentBase, nF, chunk: 5 };
   ctx.thread.bufs.next.fill(0);
-  if (ctx.threads < 2 || rows * nF < PARALLEL_MIN_CELLS) {
-    nodeWork(ctx.thread, task);
-    return base;
-  }
-  const workers = Array.from({ length: ctx.threads - 1 });
-  if (!ctx.sent) {
-    const setup: HistSetupTask = { kind: 'gbdt-setup', id: ctx.id, bufs: ctx.thread.bufs };
-    runParallel(
-      workers.map(() => setup),
-      () => undefined,
-    );
-    ctx.sent = true;
-  }
-  runParallel(
-    workers.map(() => task),
-    () => nodeWork(ctx.thread, task),
-  );
+  if (session.threads < 2 || rows * nF < PARALLEL_MIN_CELLS) nodeWork(ctx.thread, task);
+  else runOnSession(session, task, () => nodeWork(ctx.thread, task));
   return base;
-}
-
-/** Tells the workers the fit is over (they drop its heap, so its memory can be freed). */
-export function releaseGrowContext(ctx: GrowContext): void {
-  if (!ctx.sent) return;
-  const release: HistReleaseTask = { kind: 'gbdt-release', id: ctx.id };
-  ctx.sent = false;
-  try {
-    runParallel(
-      Array.from({ length: ctx.threads - 1 }, () => release),
-      () => undefined,
-    );
-  } catch {
-    // Best effort (this runs after a failed fit too): a worker drops the heap at its next setup anyway.
-  }
 }
 
 function score(g: number, h: number, l2: number): number {

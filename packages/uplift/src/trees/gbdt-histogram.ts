@@ -10,6 +10,7 @@
  * carry numbers only. gbdt-grow.ts decides which node to split and on how many threads.
  */
 import type { FeatureBins } from '../data/binning.ts';
+import { FitSlot } from '../parallel/fit-session.ts';
 import { kernelOn, type HeapLayout, type Kernel } from './gbdt-heap.ts';
 
 /** Segments of the row buffer (a constant, not the thread count, so results do not depend on threads). */
@@ -76,20 +77,19 @@ export function histThread(bufs: HistBuffers): HistThread {
   return { bufs, kernel: kernelOn(bufs.memory) };
 }
 
-let registered: { id: number; thread: HistThread } | null = null;
+const slot = new FitSlot<HistThread>('gbdt-node');
 
 export function histSetupTask(t: HistSetupTask): void {
-  registered = { id: t.id, thread: histThread(t.bufs) };
+  slot.set(t.id, histThread(t.bufs));
 }
 
 export function histReleaseTask(t: HistReleaseTask): void {
-  if (registered?.id === t.id) registered = null;
+  slot.drop(t.id);
 }
 
 /** A worker's 'gbdt-node': the numbers from the task, the heap from the last setup. */
 export function nodeTask(t: NodeTask): void {
-  if (!registered || registered.id !== t.id) throw new Error(`gbdt-node for fit ${t.id} without its setup`);
-  nodeWork(registered.thread, t);
+  nodeWork(slot.get(t.id), t);
 }
 
 /** The ranges of child `side` of a node partitioned at `mids`. */
